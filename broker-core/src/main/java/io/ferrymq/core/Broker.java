@@ -1,0 +1,271 @@
+package io.ferrymq.core;
+
+import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.filter.FilterCompiler;
+import io.ferrymq.core.filter.selector.Selector;
+import io.ferrymq.core.memory.MemoryBudget;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.RoutedMessage;
+import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.session.ClientInfo;
+import io.ferrymq.core.session.DeliverySink;
+import io.ferrymq.core.session.Session;
+import io.ferrymq.core.storage.BindingDefinition;
+import io.ferrymq.core.storage.ExchangeDefinition;
+import io.ferrymq.core.storage.QueueDefinition;
+import io.ferrymq.core.storage.RecoveryListener;
+import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.vhost.VirtualHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The broker: virtual hosts over one storage, one security realm and one memory budget. Protocol
+ * adapters {@link #open open} a session per client connection and work through it.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    public static final String DEFAULT_VHOST = "/";
+
+    private enum State { ACTIVE, STOPPING, STOPPED }
+
+    private final BrokerOptions options;
+    private final MemoryBudget memory;
+    private final FilterCompiler filters = new FilterCompiler();
+    private final Map<String, VirtualHost> vhosts = new LinkedHashMap<>();
+    private final AtomicLong messageIds = new AtomicLong();
+    private final AtomicLong queueIds = new AtomicLong();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
+    private volatile State state = State.ACTIVE;
+
+    private Broker(BrokerOptions options) {
+        this.options = options;
+        this.memory = new MemoryBudget(options.memoryLimitBytes());
+        filters.register(FilterSpec.SQL, Selector::parse);
+        for (String v : options.vhosts()) {
+            vhosts.put(v, new VirtualHost(v, options.runtime(), options.storage(), memory, options.policies(), filters,
+                    messageIds::incrementAndGet, queueIds::incrementAndGet));
+        }
+    }
+
+    /** Builds the broker and recovers what its storage holds; clients may connect when this returns. */
+    public static Broker start(BrokerOptions options) {
+        Broker b = new Broker(options);
+        b.recover();
+        b.scheduleExpiryScan();
+        return b;
+    }
+
+    private void recover() {
+        Recovery r = new Recovery();
+        Storage.RecoveredIds ids = options.storage().recover(r);
+        messageIds.accumulateAndGet(ids.maxMessageId(), Math::max);
+        queueIds.accumulateAndGet(ids.maxQueueId(), Math::max);
+        if (r.references > 0 || r.queues > 0) {
+            LOG.info("Recovered {} queue(s), {} message(s) and {} queue reference(s){}", r.queues, r.messages.size(),
+                    r.references, r.clean ? "" : " after an unclean stop: messages may be redelivered");
+        }
+    }
+
+    /** Applies recovered state to the virtual hosts. */
+    private final class Recovery implements RecoveryListener {
+        final Map<Long, RoutedMessage> messages = new HashMap<>();
+        final Map<Long, Queue> queuesById = new HashMap<>();
+        int queues;
+        long references;
+        boolean clean = true;
+
+        @Override
+        public void begin(boolean cleanShutdown) {
+            clean = cleanShutdown;
+        }
+
+        @Override
+        public void exchange(ExchangeDefinition d) {
+            vhostForRecovery(d.vhost()).recoverExchange(d);
+        }
+
+        @Override
+        public void queue(QueueDefinition d) {
+            queuesById.put(d.id(), vhostForRecovery(d.vhost()).recoverQueue(d));
+            queues++;
+        }
+
+        @Override
+        public void binding(BindingDefinition d) {
+            vhostForRecovery(d.vhost()).recoverBinding(d);
+        }
+
+        @Override
+        public void state(String namespace, String key, byte[] value) {
+            recoveredState.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(key, value);
+        }
+
+        @Override
+        public void message(Message message) {
+            messages.put(message.id(), new RoutedMessage(message, memory));
+        }
+
+        @Override
+        public void reference(long queueId, long messageId, int deliveryCount, long deliverAt) {
+            Queue q = queuesById.get(queueId);
+            RoutedMessage m = messages.get(messageId);
+            if (q == null || m == null) {
+                return;
+            }
+            m.retain(true);
+            q.recover(m, deliveryCount, deliverAt, !clean);
+            references++;
+        }
+    }
+
+    private final Map<String, Map<String, byte[]>> recoveredState = new ConcurrentHashMap<>();
+
+    /**
+     * Protocol state recovered from storage ({@code PutState} records), by key, for the module that owns
+     * the namespace to pick up when it starts.
+     */
+    public Map<String, byte[]> recoveredState(String namespace) {
+        return recoveredState.getOrDefault(namespace, Map.of());
+    }
+
+    private VirtualHost vhostForRecovery(String name) {
+        VirtualHost v = vhosts.get(name);
+        if (v == null) {
+            LOG.warn("Storage holds vhost '{}', which is no longer configured; re-creating it", name);
+            v = new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
+                    messageIds::incrementAndGet, queueIds::incrementAndGet);
+            vhosts.put(name, v);
+        }
+        return v;
+    }
+
+    private void scheduleExpiryScan() {
+        if (state != State.ACTIVE) {
+            return;
+        }
+        expiryTimer = options.runtime().scheduler().schedule(() -> {
+            vhosts.values().forEach(VirtualHost::expireScan);
+            scheduleExpiryScan();
+        }, options.expiryScanMillis());
+    }
+
+    /** A fresh id for a client connection (used for exclusivity and no-local). */
+    public long newConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    /**
+     * Authenticates a client and opens a session in a virtual host. Password checks run off the event
+     * loop; the future completes on the sink's executor.
+     *
+     * @return fails with AUTHENTICATION_FAILED, NOT_FOUND (no such vhost), UNAUTHORIZED (no access to it)
+     *         or UNAVAILABLE (the broker is stopping)
+     */
+    public CompletableFuture<Session> open(String vhost, ClientInfo client, String username, String password,
+                                           DeliverySink sink) {
+        if (state != State.ACTIVE) {
+            return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE, "the broker is stopping"));
+        }
+        CompletableFuture<Session> result = new CompletableFuture<>();
+        options.runtime().blocking().execute(() -> {
+            Session s = null;
+            Throwable failure = null;
+            try {
+                BrokerPrincipal who = options.realm().authenticate(username, password, client);
+                s = openAuthenticated(vhost, who, client, sink);
+            } catch (RuntimeException e) {
+                failure = BrokerException.from(e);
+            }
+            Session opened = s;
+            Throwable failed = failure;
+            sink.executor().execute(() -> {
+                if (failed != null) {
+                    result.completeExceptionally(failed);
+                } else {
+                    result.complete(opened);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Opens a session for an already authenticated principal (TLS client certificates, internal bridges). */
+    public Session openAuthenticated(String vhost, BrokerPrincipal who, ClientInfo client, DeliverySink sink) {
+        VirtualHost v = vhosts.get(vhost);
+        if (v == null) {
+            throw BrokerException.notFound("no virtual host '" + vhost + "'");
+        }
+        if (!options.realm().mayAccess(who, vhost)) {
+            throw BrokerException.unauthorized("user '" + who.name() + "' has no access to virtual host '" + vhost + "'");
+        }
+        if (state != State.ACTIVE) {
+            throw new BrokerException(ErrorCode.UNAVAILABLE, "the broker is stopping");
+        }
+        Session[] holder = new Session[1];
+        holder[0] = new Session(v, who, client, options.realm(), sink, () -> sessions.remove(holder[0]));
+        sessions.add(holder[0]);
+        return holder[0];
+    }
+
+    public VirtualHost vhost(String name) {
+        return vhosts.get(name);
+    }
+
+    public Collection<VirtualHost> vhosts() {
+        return List.copyOf(vhosts.values());
+    }
+
+    public MemoryBudget memory() {
+        return memory;
+    }
+
+    public FilterCompiler filters() {
+        return filters;
+    }
+
+    public BrokerOptions options() {
+        return options;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public boolean isActive() {
+        return state == State.ACTIVE;
+    }
+
+    /** Closes every session (adapters close their connections first), then the storage and threads. */
+    @Override
+    public void close() {
+        if (state != State.ACTIVE) {
+            return;
+        }
+        state = State.STOPPING;
+        expiryTimer.cancel();
+        for (Session s : List.copyOf(sessions)) {
+            s.close();
+        }
+        options.storage().close();
+        options.runtime().close();
+        state = State.STOPPED;
+        LOG.info("Broker stopped");
+    }
+}

@@ -1,0 +1,64 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.message.Message;
+
+/**
+ * One message's place in one queue. Mutable, and owned by its queue's executor. It doubles as the node
+ * of the queue's intrusive ready list, so moving a message between states allocates nothing.
+ */
+final class MessageReference {
+
+    enum State { READY, IN_FLIGHT, SCHEDULED, GONE }
+
+    /** Replaced only when a modify outcome annotates the message. */
+    RoutedMessage routed;
+    /** Arrival order in the queue; ordering among equals after redelivery. */
+    final long seq;
+    final boolean stored;
+    final int priority;
+    final String group;
+    long expiresAt;
+    long deliverAt;
+    int deliveryCount;
+    /** Recovered after an unclean stop: it may have been in flight, so its next delivery says redelivered. */
+    boolean possiblyDelivered;
+    State state = State.READY;
+
+    // In flight:
+    long deliveryId;
+    Consumer owner;
+    long leaseDeadline;
+    /** A consumer that said "undeliverable here" (AMQP modified outcome); it will not get it again. */
+    Consumer refusedBy;
+
+    // Ready-list links:
+    MessageReference prev;
+    MessageReference next;
+
+    MessageReference(RoutedMessage routed, long seq, boolean stored, long expiresAt, long deliverAt) {
+        this.routed = routed;
+        this.seq = seq;
+        this.stored = stored;
+        Message m = routed.message();
+        this.priority = m.priority();
+        this.group = m.groupId();
+        this.expiresAt = expiresAt;
+        this.deliverAt = deliverAt;
+    }
+
+    Message message() {
+        return routed.message();
+    }
+
+    long messageId() {
+        return routed.message().id();
+    }
+
+    long size() {
+        return routed.size();
+    }
+
+    boolean isExpired(long now) {
+        return expiresAt > 0 && expiresAt <= now;
+    }
+}

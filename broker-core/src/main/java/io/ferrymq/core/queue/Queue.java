@@ -1,0 +1,919 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.exec.Clock;
+import io.ferrymq.core.exec.SerialExecutor;
+import io.ferrymq.core.filter.MessageFilter;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.policy.DeadLetterTarget;
+import io.ferrymq.core.policy.OverflowPolicy;
+import io.ferrymq.core.routing.BindingTarget;
+import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.storage.StorageRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * An ordered store of message references with ready, in-flight and scheduled states, delivering to
+ * push consumers by credit and to pulls by long poll.
+ *
+ * <p>All state changes run on the queue's own {@link SerialExecutor}: the public methods are safe from
+ * any thread and hop onto it. The only state read and written elsewhere is the admission counters, so
+ * a publisher learns synchronously whether a full queue rejects its message.
+ */
+public final class Queue implements BindingTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** Dead-letter reasons, as RabbitMQ names them in {@code x-death}. */
+    public static final String REASON_REJECTED = "rejected";
+    public static final String REASON_EXPIRED = "expired";
+    public static final String REASON_MAXLEN = "maxlen";
+    public static final String REASON_DELIVERY_LIMIT = "delivery_limit";
+
+    /** What admission decided for one publish. */
+    public enum Admission { ACCEPTED, REJECTED, BLOCKED }
+
+    private record LeaseEntry(long deadline, MessageReference ref) { }
+
+    private final long id;
+    private final String vhost;
+    private final String name;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final long exclusiveOwner;
+    private final Map<String, Object> arguments;
+    private final QueueSettings settings;
+    private final QueueHost host;
+    private final SerialExecutor executor;
+    private final Clock clock;
+    private final Storage storage;
+
+    // Admission: ready + scheduled messages (and those on their way in), read by publishers.
+    private final AtomicLong depth = new AtomicLong();
+    private final AtomicLong depthBytes = new AtomicLong();
+    private final java.util.Queue<CompletableFuture<Void>> blockedProducers = new ConcurrentLinkedQueue<>();
+
+    // Owned by the executor.
+    private final ReadyList ready = new ReadyList();
+    private final Map<Long, MessageReference> inFlight = new HashMap<>();
+    private final PriorityQueue<MessageReference> scheduled = new PriorityQueue<>(
+            Comparator.comparingLong((MessageReference r) -> r.deliverAt).thenComparingLong(r -> r.seq));
+    private final PriorityQueue<LeaseEntry> leases = new PriorityQueue<>(Comparator.comparingLong(LeaseEntry::deadline));
+    private final DeadlineTimer scheduleTimer;
+    private final DeadlineTimer leaseTimer;
+    private final ConsumerRing consumers = new ConsumerRing();
+    private final List<Consumer> browsers = new ArrayList<>();
+    private final ArrayDeque<PullRequest> pulls = new ArrayDeque<>();
+    private final GroupOwners groups = new GroupOwners();
+    private long nextSeq;
+    private long nextDeliveryId;
+    private long nextConsumerId;
+    private boolean deleted;
+    private boolean hadConsumer;
+
+    // Counters: written on the executor, read anywhere.
+    private volatile long enqueued;
+    private volatile long acknowledged;
+    private volatile long expiredCount;
+    private volatile long deadLettered;
+    private volatile long dropped;
+    private volatile int consumerCount;
+    private volatile long inFlightCount;
+    private volatile long scheduledCount;
+
+    public Queue(long id, String vhost, String name, boolean durable, boolean autoDelete, long exclusiveOwner,
+                 Map<String, Object> arguments, QueueSettings settings, QueueHost host) {
+        this.id = id;
+        this.vhost = vhost;
+        this.name = name;
+        this.durable = durable;
+        this.autoDelete = autoDelete;
+        this.exclusiveOwner = exclusiveOwner;
+        this.arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        this.settings = settings;
+        this.host = host;
+        this.executor = host.runtime().newSerialExecutor();
+        this.clock = host.runtime().clock();
+        this.storage = host.storage();
+        this.scheduleTimer = new DeadlineTimer(host.runtime().scheduler(), clock, executor, this::promoteDue);
+        this.leaseTimer = new DeadlineTimer(host.runtime().scheduler(), clock, executor, this::expireLeases);
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    public long id() { return id; }
+    public String vhost() { return vhost; }
+    @Override
+    public String name() { return name; }
+    @Override
+    public Kind kind() { return Kind.QUEUE; }
+    public boolean durable() { return durable; }
+    public boolean autoDelete() { return autoDelete; }
+    /** The connection that owns this exclusive queue; 0 when not exclusive. */
+    public long exclusiveOwner() { return exclusiveOwner; }
+    public boolean exclusive() { return exclusiveOwner != 0; }
+    public Map<String, Object> arguments() { return arguments; }
+    public QueueSettings settings() { return settings; }
+
+    // ------------------------------------------------------------------ publishing
+
+    /**
+     * Reserves room for a message about to be enqueued; called on the publisher's thread before
+     * {@link #enqueue}. A rejected message must not be enqueued; an accepted one that is then not
+     * enqueued must be given back with {@link #cancelAdmission}.
+     */
+    public Admission admit(long size) {
+        long d = depth.incrementAndGet();
+        long b = depthBytes.addAndGet(size);
+        if (!settings.hasLimits() || settings.overflow() == OverflowPolicy.DROP_HEAD) {
+            return Admission.ACCEPTED;
+        }
+        boolean over = (settings.maxLength() > 0 && d > settings.maxLength())
+                || (settings.maxBytes() > 0 && b > settings.maxBytes());
+        if (!over) {
+            return Admission.ACCEPTED;
+        }
+        if (settings.overflow() == OverflowPolicy.REJECT_PUBLISH) {
+            cancelAdmission(size);
+            return Admission.REJECTED;
+        }
+        return Admission.BLOCKED;
+    }
+
+    public void cancelAdmission(long size) {
+        depth.decrementAndGet();
+        depthBytes.addAndGet(-size);
+    }
+
+    /** Completes when the queue is back within its limits (for producers that were {@code BLOCKED}). */
+    public CompletableFuture<Void> whenBelowLimits() {
+        if (!overLimits()) {
+            return DONE;
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        blockedProducers.add(f);
+        if (!overLimits() && blockedProducers.remove(f)) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    private boolean overLimits() {
+        return (settings.maxLength() > 0 && depth.get() > settings.maxLength())
+                || (settings.maxBytes() > 0 && depthBytes.get() > settings.maxBytes());
+    }
+
+    /**
+     * Adds an admitted message; the caller has {@link RoutedMessage#retain retained} it and, if
+     * {@code stored}, written its reference record.
+     */
+    public void enqueue(RoutedMessage message, boolean stored) {
+        executor.execute(() -> add(message, stored, 0, 0, false));
+    }
+
+    /** Re-adds a stored reference while the broker recovers, before any client connects. */
+    public void recover(RoutedMessage message, int deliveryCount, long deliverAt, boolean possiblyDelivered) {
+        depth.incrementAndGet();
+        depthBytes.addAndGet(message.size());
+        executor.execute(() -> add(message, true, deliveryCount, deliverAt, possiblyDelivered));
+    }
+
+    private void add(RoutedMessage m, boolean stored, int deliveryCount, long deliverAt, boolean possiblyDelivered) {
+        if (deleted) {
+            cancelAdmission(m.size());
+            discard(m, stored);
+            return;
+        }
+        long now = clock.millis();
+        long expiresAt = m.message().expiration();
+        if (settings.messageTtlMillis() > 0) {
+            long ttlAt = now + settings.messageTtlMillis();
+            expiresAt = expiresAt == 0 ? ttlAt : Math.min(expiresAt, ttlAt);
+        }
+        long at = deliverAt > 0 ? deliverAt : m.message().deliveryTime();
+        MessageReference ref = new MessageReference(m, nextSeq++, stored, expiresAt, at);
+        ref.deliveryCount = deliveryCount;
+        ref.possiblyDelivered = possiblyDelivered;
+        enqueued++;
+        if (at > now) {
+            schedule(ref);
+        } else {
+            ready.addLast(ref);
+        }
+        if (settings.overflow() == OverflowPolicy.DROP_HEAD && settings.hasLimits()) {
+            shedHead();
+        }
+        dispatch();
+    }
+
+    private void discard(RoutedMessage m, boolean stored) {
+        if (m.release(stored)) {
+            storage.append(new StorageRecord.DeleteMessage(m.message().id()));
+        }
+    }
+
+    private void shedHead() {
+        while (overLimits()) {
+            MessageReference victim = ready.oldestLowest();
+            if (victim == null) {
+                return;
+            }
+            takeFromReady(victim);
+            deadLetter(victim, REASON_MAXLEN, "the queue was over its max-length or max-bytes limit");
+        }
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    /**
+     * Attaches a consumer. Fails with RESOURCE_LOCKED when exclusivity forbids it, NOT_FOUND when the
+     * queue was deleted, INVALID_ARGUMENT for a bad filter (reported at once, on the caller's thread).
+     */
+    public CompletableFuture<Subscription> addConsumer(ConsumeOptions options, DeliveryPath path) {
+        MessageFilter filter = options.filter() == null ? null : host.compileFilter(options.filter());
+        return call(() -> {
+            if (deleted) {
+                throw gone();
+            }
+            if (exclusiveOwner != 0 && exclusiveOwner != path.connectionId()) {
+                throw BrokerException.locked("queue '" + name + "' is exclusive to another connection");
+            }
+            if (!options.browse()) {
+                if (consumers.anyExclusive()) {
+                    throw BrokerException.locked("queue '" + name + "' has an exclusive consumer");
+                }
+                if (options.exclusive() && !consumers.isEmpty()) {
+                    throw BrokerException.locked("cannot consume exclusively from queue '" + name + "': it has "
+                            + consumers.size() + " consumer(s)");
+                }
+            }
+            Consumer c = new Consumer(++nextConsumerId, this, options, filter, path);
+            if (options.browse()) {
+                browsers.add(c);
+            } else {
+                consumers.add(c);
+                hadConsumer = true;
+            }
+            consumerCount = consumers.size() + browsers.size();
+            executor.execute(this::dispatch);
+            return CompletableFuture.completedFuture((Subscription) c);
+        });
+    }
+
+    void addCredit(Consumer c, int n) {
+        executor.execute(() -> {
+            if (c.closed) {
+                return;
+            }
+            c.credit = (int) Math.min(Integer.MAX_VALUE, (long) c.credit + n);
+            dispatch();
+        });
+    }
+
+    CompletableFuture<Void> removeConsumer(Consumer c) {
+        return call(() -> {
+            detach(c);
+            return DONE;
+        });
+    }
+
+    private void detach(Consumer c) {
+        if (c.closed) {
+            return;
+        }
+        c.closed = true;
+        if (!consumers.remove(c)) {
+            browsers.remove(c);
+        }
+        consumerCount = consumers.size() + browsers.size();
+        c.path.detached(c);
+        List<MessageReference> held = new ArrayList<>();
+        for (MessageReference r : inFlight.values()) {
+            if (r.owner == c) {
+                held.add(r);
+            }
+        }
+        held.sort(Comparator.comparingLong(r -> r.seq));
+        for (MessageReference r : held) {
+            leaveFlight(r);
+            // A consumer that goes away mid-delivery may have crashed on the message: count the attempt.
+            returnToQueue(r, true);
+        }
+        if (autoDelete && hadConsumer && consumers.isEmpty() && browsers.isEmpty() && !deleted) {
+            host.autoDelete(this);
+        }
+        dispatch();
+    }
+
+    // ------------------------------------------------------------------ pulls
+
+    /**
+     * Takes up to {@code maxMessages}; waits up to {@code waitMillis} for the first one and answers as
+     * soon as any arrive (SQS long polling). Completes with an empty list on timeout.
+     */
+    public CompletableFuture<List<Delivery>> pull(PullOptions options, long connectionId) {
+        return call(() -> {
+            if (deleted) {
+                throw gone();
+            }
+            PullRequest p = new PullRequest(options, connectionId);
+            pulls.add(p);
+            dispatch();
+            if (!p.result.isDone()) {
+                if (options.waitMillis() == 0) {
+                    finishPull(p);
+                } else {
+                    p.timer = host.runtime().scheduler().schedule(() -> executor.execute(() -> {
+                        if (!p.result.isDone()) {
+                            finishPull(p);
+                        }
+                    }), options.waitMillis());
+                }
+            }
+            return p.result;
+        });
+    }
+
+    private void finishPull(PullRequest p) {
+        pulls.remove(p);
+        // Groups it took stay blocked until their messages settle: nobody else is that owner.
+        groups.transfer(p, new Object());
+        p.complete();
+    }
+
+    // ------------------------------------------------------------------ settlement
+
+    /**
+     * Settles an outstanding delivery. Push deliveries may only be settled by their own connection;
+     * pulled ones by anyone allowed to consume (SQS receipt handles).
+     *
+     * @return completes when the settlement is durable (for acks of stored messages) or at once
+     */
+    public CompletableFuture<Void> settle(long deliveryId, Outcome outcome, long connectionId) {
+        return settle(deliveryId, outcome, connectionId, false);
+    }
+
+    /**
+     * Settles a delivery whose acknowledgement a transaction has already stored (its reference deletion
+     * went into the transaction's batch), so only what follows from it is stored here.
+     */
+    public CompletableFuture<Void> settleCommitted(long deliveryId, Outcome outcome, long connectionId) {
+        return settle(deliveryId, outcome, connectionId, true);
+    }
+
+    private CompletableFuture<Void> settle(long deliveryId, Outcome outcome, long connectionId, boolean refStored) {
+        return call(() -> {
+            MessageReference ref = outstanding(deliveryId, connectionId);
+            leaveFlight(ref);
+            CompletableFuture<Void> result = DONE;
+            if (outcome instanceof Outcome.Accept) {
+                result = acknowledge(ref, refStored);
+            } else if (outcome instanceof Outcome.Reject r) {
+                deadLetter(ref, REASON_REJECTED, r.reason());
+            } else {
+                modify(ref, (Outcome.Modify) outcome);
+            }
+            dispatch();
+            return result;
+        });
+    }
+
+    /**
+     * Sets how much longer a pulled delivery stays invisible, counted from now (SQS
+     * ChangeMessageVisibility); 0 returns it to the queue at once.
+     */
+    public CompletableFuture<Void> changeLease(long deliveryId, long leaseMillis, long connectionId) {
+        if (leaseMillis < 0) {
+            throw BrokerException.invalid("lease must not be negative");
+        }
+        return call(() -> {
+            MessageReference ref = outstanding(deliveryId, connectionId);
+            if (leaseMillis == 0) {
+                leaveFlight(ref);
+                returnToQueue(ref, true);
+                dispatch();
+            } else {
+                ref.leaseDeadline = clock.millis() + leaseMillis;
+                leases.add(new LeaseEntry(ref.leaseDeadline, ref));
+                leaseTimer.ensure(ref.leaseDeadline);
+            }
+            return DONE;
+        });
+    }
+
+    private MessageReference outstanding(long deliveryId, long connectionId) {
+        MessageReference ref = inFlight.get(deliveryId);
+        if (ref == null) {
+            throw BrokerException.notFound("delivery " + deliveryId + " is not outstanding on queue '" + name
+                    + "': it was already settled, or it went back to the queue and was delivered again");
+        }
+        if (ref.owner != null && ref.owner.path.connectionId() != connectionId) {
+            throw BrokerException.illegalState("delivery " + deliveryId + " on queue '" + name
+                    + "' belongs to another connection");
+        }
+        return ref;
+    }
+
+    private CompletableFuture<Void> acknowledge(MessageReference ref, boolean refStored) {
+        acknowledged++;
+        List<StorageRecord> records = release(ref);
+        if (refStored && !records.isEmpty()) {
+            records = records.subList(1, records.size());
+        }
+        maybeUnblockProducers();
+        return records.isEmpty() ? DONE : storage.append(records);
+    }
+
+    private void modify(MessageReference ref, Outcome.Modify m) {
+        if (!m.deliveryFailed()) {
+            ref.deliveryCount = Math.max(0, ref.deliveryCount - 1);
+        }
+        if (m.undeliverableHere()) {
+            ref.refusedBy = ref.owner;
+        }
+        if (!m.annotations().isEmpty()) {
+            // Kept in memory only: the stored copy keeps its original properties.
+            Message.Builder b = ref.message().toBuilder();
+            m.annotations().forEach(b::property);
+            RoutedMessage annotated = new RoutedMessage(b.build().withId(ref.messageId()), ref.routed.memory());
+            annotated.retain(false);
+            ref.routed.release(false);
+            ref.routed = annotated;
+        }
+        returnToQueue(ref, m.deliveryFailed());
+    }
+
+    // ------------------------------------------------------------------ administration
+
+    /** Removes ready and scheduled messages (and in-flight ones too if asked). @return how many */
+    public CompletableFuture<Long> purge(boolean includeInFlight) {
+        return call(() -> {
+            long n = 0;
+            List<StorageRecord> records = new ArrayList<>();
+            for (MessageReference r = ready.first(); r != null; r = ready.first()) {
+                takeFromReady(r);
+                records.addAll(release(r));
+                n++;
+            }
+            while (!scheduled.isEmpty()) {
+                MessageReference r = scheduled.poll();
+                cancelAdmission(r.size());
+                records.addAll(release(r));
+                n++;
+            }
+            scheduledCount = 0;
+            if (includeInFlight) {
+                for (MessageReference r : new ArrayList<>(inFlight.values())) {
+                    leaveFlight(r);
+                    records.addAll(release(r));
+                    n++;
+                }
+            }
+            dropped += n;
+            maybeUnblockProducers();
+            if (!records.isEmpty()) {
+                storage.append(records);
+            }
+            return CompletableFuture.completedFuture(n);
+        });
+    }
+
+    /**
+     * Deletes the queue's contents and detaches its consumers (told through their paths); the virtual
+     * host has already unbound it and stored its deletion.
+     */
+    public CompletableFuture<Void> delete(String reason) {
+        return call(() -> {
+            if (deleted) {
+                return DONE;
+            }
+            deleted = true;
+            scheduleTimer.cancel();
+            leaseTimer.cancel();
+            BrokerException why = BrokerException.notFound(reason);
+            List<Consumer> all = new ArrayList<>(consumers.all());
+            all.addAll(browsers);
+            for (Consumer c : all) {
+                c.closed = true;
+                c.path.closedByBroker(c, why);
+            }
+            consumers.all().clear();
+            browsers.clear();
+            consumerCount = 0;
+            for (PullRequest p : pulls) {
+                p.timer.cancel();
+                p.result.completeExceptionally(why);
+            }
+            pulls.clear();
+            List<StorageRecord> records = new ArrayList<>();
+            for (MessageReference r = ready.first(); r != null; r = ready.first()) {
+                ready.remove(r);
+                dropRef(r, records);
+            }
+            while (!scheduled.isEmpty()) {
+                dropRef(scheduled.poll(), records);
+            }
+            for (MessageReference r : inFlight.values()) {
+                dropRef(r, records);
+            }
+            inFlight.clear();
+            inFlightCount = 0;
+            scheduledCount = 0;
+            depth.set(0);
+            depthBytes.set(0);
+            maybeUnblockProducers();
+            if (!records.isEmpty()) {
+                storage.append(records);
+            }
+            return DONE;
+        });
+    }
+
+    /** On deletion the queue's references go with it; only messages nobody else holds are deleted. */
+    private void dropRef(MessageReference r, List<StorageRecord> records) {
+        r.state = MessageReference.State.GONE;
+        if (r.routed.release(r.stored)) {
+            records.add(new StorageRecord.DeleteMessage(r.messageId()));
+        }
+    }
+
+    /** Expires ready messages past their TTL; the virtual host calls it periodically. */
+    public void expireScan() {
+        executor.execute(() -> {
+            long now = clock.millis();
+            MessageReference r = ready.first();
+            while (r != null) {
+                MessageReference next = ready.after(r);
+                if (r.isExpired(now)) {
+                    takeFromReady(r);
+                    expire(r);
+                }
+                r = next;
+            }
+            maybeUnblockProducers();
+        });
+    }
+
+    /** Counters read without stopping the queue: approximate under load. */
+    public QueueStats stats() {
+        long inflight = inFlightCount;
+        long sched = scheduledCount;
+        long readyNow = Math.max(0, depth.get() - sched);
+        return new QueueStats(readyNow, inflight, sched, depthBytes.get(), consumerCount, enqueued, acknowledged,
+                expiredCount, deadLettered, dropped);
+    }
+
+    /** Exact counters, taken on the queue's executor. */
+    public CompletableFuture<QueueStats> exactStats() {
+        return call(() -> CompletableFuture.completedFuture(new QueueStats(ready.size(), inFlight.size(),
+                scheduled.size(), ready.bytes(), consumers.size() + browsers.size(), enqueued, acknowledged,
+                expiredCount, deadLettered, dropped)));
+    }
+
+    public int consumerCount() {
+        return consumerCount;
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void dispatch() {
+        if (deleted) {
+            return;
+        }
+        if (!browsers.isEmpty()) {
+            serveBrowsers();
+        }
+        boolean single = settings.singleActiveConsumer();
+        if (pulls.isEmpty() && !consumers.anyCredit(single)) {
+            return;
+        }
+        long now = clock.millis();
+        MessageReference ref = ready.first();
+        while (ref != null) {
+            MessageReference next = ready.after(ref);
+            if (ref.isExpired(now)) {
+                takeFromReady(ref);
+                expire(ref);
+            } else {
+                Receiver receiver = pick(ref, single);
+                if (receiver != null) {
+                    takeFromReady(ref);
+                    deliver(ref, receiver, now);
+                    if (!anyReceiverWaiting(single)) {
+                        break;
+                    }
+                }
+            }
+            ref = next;
+        }
+        for (Iterator<PullRequest> it = pulls.iterator(); it.hasNext(); ) {
+            PullRequest p = it.next();
+            if (!p.collected.isEmpty()) {
+                it.remove();
+                groups.transfer(p, new Object());
+                p.complete();
+            }
+        }
+        maybeUnblockProducers();
+    }
+
+    private boolean anyReceiverWaiting(boolean single) {
+        for (PullRequest p : pulls) {
+            if (p.hasCredit()) {
+                return true;
+            }
+        }
+        return consumers.anyCredit(single);
+    }
+
+    private Receiver pick(MessageReference ref, boolean single) {
+        Object required = groups.requiredReceiver(ref.group);
+        for (PullRequest p : pulls) {
+            if (p.hasCredit() && (required == null || required == p)) {
+                return p;
+            }
+        }
+        return consumers.pick(ref, single, required);
+    }
+
+    private void deliver(MessageReference ref, Receiver receiver, long now) {
+        ref.deliveryCount++;
+        boolean redelivered = ref.deliveryCount > 1 || ref.possiblyDelivered;
+        Message message = ref.message();
+        if (receiver instanceof Consumer c) {
+            c.credit--;
+            if (c.options.autoSettle()) {
+                settleOnHandout(ref);
+                c.path.handoff(new Delivery(this, 0, message, ref.deliveryCount, redelivered, c));
+                return;
+            }
+            putInFlight(ref, c);
+            c.inFlight++;
+            groups.delivered(ref.group, c);
+            c.path.handoff(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, c));
+            return;
+        }
+        PullRequest p = (PullRequest) receiver;
+        if (p.options.autoSettle()) {
+            settleOnHandout(ref);
+            p.collected.add(new Delivery(this, 0, message, ref.deliveryCount, redelivered, null));
+            return;
+        }
+        putInFlight(ref, null);
+        groups.delivered(ref.group, p);
+        if (p.options.leaseMillis() >= 0) {
+            ref.leaseDeadline = now + p.options.leaseMillis();
+            leases.add(new LeaseEntry(ref.leaseDeadline, ref));
+            leaseTimer.ensure(ref.leaseDeadline);
+        }
+        p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null));
+    }
+
+    private void settleOnHandout(MessageReference ref) {
+        acknowledged++;
+        List<StorageRecord> records = release(ref);
+        if (!records.isEmpty()) {
+            storage.append(records);
+        }
+    }
+
+    private void putInFlight(MessageReference ref, Consumer owner) {
+        ref.state = MessageReference.State.IN_FLIGHT;
+        ref.deliveryId = ++nextDeliveryId;
+        ref.owner = owner;
+        inFlight.put(ref.deliveryId, ref);
+        inFlightCount = inFlight.size();
+    }
+
+    private void leaveFlight(MessageReference ref) {
+        inFlight.remove(ref.deliveryId);
+        inFlightCount = inFlight.size();
+        if (ref.owner != null) {
+            ref.owner.inFlight--;
+        }
+        groups.settled(ref.group);
+        ref.owner = null;
+        ref.leaseDeadline = 0;
+    }
+
+    /** Puts a delivered message back: ready again, delayed, or dead-lettered past max deliveries. */
+    private void returnToQueue(MessageReference ref, boolean failed) {
+        if (failed && settings.maxDeliveries() > 0 && ref.deliveryCount >= settings.maxDeliveries()) {
+            deadLetter(ref, REASON_DELIVERY_LIMIT, "delivered " + ref.deliveryCount
+                    + " times without being acknowledged (max deliveries " + settings.maxDeliveries() + ")");
+            return;
+        }
+        depth.incrementAndGet();
+        depthBytes.addAndGet(ref.size());
+        List<StorageRecord> records = new ArrayList<>(2);
+        if (ref.stored && failed) {
+            records.add(new StorageRecord.UpdateDeliveryCount(id, ref.messageId(), ref.deliveryCount));
+        }
+        if (failed && settings.redeliveryDelayMillis() > 0) {
+            ref.deliverAt = clock.millis() + settings.redeliveryDelayMillis();
+            if (ref.stored) {
+                records.add(new StorageRecord.UpdateScheduledTime(id, ref.messageId(), ref.deliverAt));
+            }
+            schedule(ref);
+        } else {
+            ref.state = MessageReference.State.READY;
+            ready.addInOrder(ref);
+        }
+        if (!records.isEmpty()) {
+            storage.append(records);
+        }
+    }
+
+    private void serveBrowsers() {
+        for (Consumer b : browsers) {
+            if (!b.hasCredit()) {
+                continue;
+            }
+            List<MessageReference> unseen = new ArrayList<>();
+            for (MessageReference r = ready.first(); r != null; r = ready.after(r)) {
+                if (r.seq > b.browseCursor && b.accepts(r)) {
+                    unseen.add(r);
+                }
+            }
+            unseen.sort(Comparator.comparingLong(r -> r.seq));
+            for (MessageReference r : unseen) {
+                if (!b.hasCredit()) {
+                    break;
+                }
+                b.credit--;
+                b.browseCursor = r.seq;
+                b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ time
+
+    private void schedule(MessageReference ref) {
+        ref.state = MessageReference.State.SCHEDULED;
+        scheduled.add(ref);
+        scheduledCount = scheduled.size();
+        scheduleTimer.ensure(ref.deliverAt);
+    }
+
+    private void promoteDue() {
+        long now = clock.millis();
+        while (!scheduled.isEmpty() && scheduled.peek().deliverAt <= now) {
+            MessageReference r = scheduled.poll();
+            r.state = MessageReference.State.READY;
+            ready.addInOrder(r);
+        }
+        scheduledCount = scheduled.size();
+        if (!scheduled.isEmpty()) {
+            scheduleTimer.ensure(scheduled.peek().deliverAt);
+        }
+        dispatch();
+    }
+
+    private void expireLeases() {
+        long now = clock.millis();
+        while (!leases.isEmpty() && leases.peek().deadline() <= now) {
+            LeaseEntry e = leases.poll();
+            MessageReference r = e.ref();
+            if (r.state == MessageReference.State.IN_FLIGHT && r.leaseDeadline == e.deadline()) {
+                leaveFlight(r);
+                returnToQueue(r, true);
+            }
+        }
+        if (!leases.isEmpty()) {
+            leaseTimer.ensure(leases.peek().deadline());
+        }
+        dispatch();
+    }
+
+    // ------------------------------------------------------------------ leaving the queue
+
+    private void takeFromReady(MessageReference ref) {
+        ready.remove(ref);
+        depth.decrementAndGet();
+        depthBytes.addAndGet(-ref.size());
+    }
+
+    private void expire(MessageReference ref) {
+        deadLetter(ref, REASON_EXPIRED, null);
+    }
+
+    /**
+     * Moves a message that is no longer ready or in flight to the dead-letter (or expiry) target, or
+     * drops it when the queue has none.
+     */
+    private void deadLetter(MessageReference ref, String reason, String detail) {
+        boolean expiry = REASON_EXPIRED.equals(reason);
+        DeadLetterTarget target = expiry ? settings.expiry() : settings.deadLetter();
+        Message copy = target == null ? null : deadLetterCopy(ref, reason, detail);
+        List<StorageRecord> records = release(ref);
+        if (expiry) {
+            expiredCount++;
+        } else if (target != null) {
+            deadLettered++;
+        } else {
+            dropped++;
+        }
+        if (target == null || !host.republish(this, copy, target, records)) {
+            if (target != null) {
+                LOG.debug("Queue '{}': {} message {} dropped, its {} target {} routes nowhere", name, reason,
+                        ref.messageId(), expiry ? "expiry" : "dead-letter", target.describe());
+            }
+            if (!records.isEmpty()) {
+                storage.append(records);
+            }
+        }
+        maybeUnblockProducers();
+    }
+
+    private Message deadLetterCopy(MessageReference ref, String reason, String detail) {
+        Message m = ref.message();
+        Message.Builder b = m.toBuilder().id(0).expiration(0).deliveryTime(0)
+                .property("x-death-reason", reason)
+                .property("x-death-queue", name)
+                .property("x-death-exchange", m.address())
+                .property("x-death-routing-key", m.routingKey())
+                .property("x-death-time", clock.millis())
+                .property("x-delivery-count", ref.deliveryCount);
+        if (detail != null) {
+            b.property("x-death-detail", detail);
+        } else {
+            b.removeProperty("x-death-detail");
+        }
+        if (!m.properties().containsKey("x-first-death-reason")) {
+            b.property("x-first-death-reason", reason).property("x-first-death-queue", name);
+        }
+        return b.build();
+    }
+
+    /** Lets go of a reference that has left the queue for good. @return the records that store that */
+    private List<StorageRecord> release(MessageReference ref) {
+        ref.state = MessageReference.State.GONE;
+        boolean lastStored = ref.routed.release(ref.stored);
+        if (!ref.stored) {
+            return List.of();
+        }
+        if (lastStored) {
+            return List.of(new StorageRecord.DeleteReference(id, ref.messageId()),
+                    new StorageRecord.DeleteMessage(ref.messageId()));
+        }
+        return List.of(new StorageRecord.DeleteReference(id, ref.messageId()));
+    }
+
+    private void maybeUnblockProducers() {
+        if (!blockedProducers.isEmpty() && !overLimits()) {
+            CompletableFuture<Void> f;
+            while ((f = blockedProducers.poll()) != null) {
+                f.complete(null);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** Runs {@code body} on the executor and relays its (possibly asynchronous) result. */
+    private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                body.get().whenComplete((v, t) -> {
+                    if (t != null) {
+                        result.completeExceptionally(t);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            } catch (BrokerException e) {
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                LOG.error("Queue '{}' failed an operation", name, e);
+                result.completeExceptionally(BrokerException.from(e));
+            }
+        });
+        return result;
+    }
+
+    private BrokerException gone() {
+        return BrokerException.notFound("queue '" + name + "' was deleted");
+    }
+
+    @Override
+    public String toString() {
+        return "queue '" + name + "' in vhost '" + vhost + "'";
+    }
+}

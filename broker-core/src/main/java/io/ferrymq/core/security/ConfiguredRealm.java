@@ -1,0 +1,120 @@
+package io.ferrymq.core.security;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.session.ClientInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Users and permission rules from the broker's configuration.
+ *
+ * <p>PBKDF2 is deliberately slow, and brokers see reconnect storms: after one successful check the realm
+ * remembers a keyed SHA-256 digest of that password (never the password), so a client reconnecting with
+ * the same credentials costs one hash, not a hundred thousand.
+ */
+public final class ConfiguredRealm implements SecurityRealm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredRealm.class);
+
+    private final Map<String, UserAccount> users;
+    private final List<PermissionRule> rules;
+    private final String anonymousUser;
+    private final byte[] pepper = new byte[32];
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+
+    /**
+     * @param anonymousUser the user that clients presenting no credentials act as; null to refuse them
+     */
+    public ConfiguredRealm(List<UserAccount> users, List<PermissionRule> rules, String anonymousUser) {
+        this.users = users.stream().collect(Collectors.toUnmodifiableMap(UserAccount::name, Function.identity()));
+        this.rules = List.copyOf(rules);
+        this.anonymousUser = anonymousUser;
+        if (anonymousUser != null && !this.users.containsKey(anonymousUser)) {
+            throw new IllegalArgumentException("anonymous-user '" + anonymousUser + "' is not a configured user");
+        }
+        new SecureRandom().nextBytes(pepper);
+    }
+
+    @Override
+    public BrokerPrincipal authenticate(String username, String password, ClientInfo client) {
+        UserAccount account;
+        if (username == null || username.isEmpty()) {
+            if (anonymousUser == null) {
+                throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED,
+                        "credentials required: this broker does not accept anonymous connections");
+            }
+            account = users.get(anonymousUser);
+        } else {
+            account = users.get(username);
+            if (account == null || password == null || !passwordMatches(account, password)) {
+                LOG.info("Authentication failed for user '{}' from {} over {}", username, client.remote(),
+                        client.protocol());
+                throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED,
+                        "authentication failed for user '" + username + "': wrong user name or password");
+            }
+        }
+        if (account.loopbackOnly() && !client.fromLoopback()) {
+            LOG.info("User '{}' refused from {}: it may only connect from loopback", account.name(), client.remote());
+            throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED, "user '" + account.name()
+                    + "' may only connect from localhost; create another user for remote access");
+        }
+        return new BrokerPrincipal(account.name(), account.roles());
+    }
+
+    private boolean passwordMatches(UserAccount account, String password) {
+        byte[] digest = keyedDigest(account.name(), password);
+        byte[] known = verified.get(account.name());
+        if (known != null && MessageDigest.isEqual(known, digest)) {
+            return true;
+        }
+        if (account.password().matches(password)) {
+            verified.put(account.name(), digest);
+            return true;
+        }
+        return false;
+    }
+
+    private byte[] keyedDigest(String user, String password) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(pepper);
+            md.update(user.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(password.getBytes(StandardCharsets.UTF_8));
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    @Override
+    public boolean isAllowed(BrokerPrincipal who, Permission what, String vhost, String resource) {
+        for (PermissionRule r : rules) {
+            if (r.allows(who, what, vhost, resource)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean mayAccess(BrokerPrincipal who, String vhost) {
+        for (PermissionRule r : rules) {
+            if (r.appliesTo(who, vhost)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

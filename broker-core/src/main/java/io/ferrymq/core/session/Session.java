@@ -1,0 +1,481 @@
+package io.ferrymq.core.session;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.ConsumeOptions;
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.DeliveryPath;
+import io.ferrymq.core.queue.Outcome;
+import io.ferrymq.core.queue.PullOptions;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.Subscription;
+import io.ferrymq.core.routing.BindingTarget;
+import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.SecurityRealm;
+import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.vhost.BindingDeclaration;
+import io.ferrymq.core.vhost.PreparedPublish;
+import io.ferrymq.core.vhost.QueueDeclaration;
+import io.ferrymq.core.vhost.VirtualHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What an adapter holds per client connection: an authenticated principal in one virtual host, its
+ * subscriptions and transactions. Every operation is checked against the security realm.
+ *
+ * <p>Futures returned here complete on the sink's executor (the connection's event loop), so adapters
+ * can touch their connection state in callbacks without locks. Deliveries arrive there too, batched,
+ * with a {@link DeliverySink#flush()} after each batch.
+ */
+public final class Session implements DeliveryPath, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final VirtualHost vhost;
+    private final BrokerPrincipal principal;
+    private final ClientInfo client;
+    private final SecurityRealm realm;
+    private final DeliverySink sink;
+    private final Runnable onClose;
+    private final Admin admin;
+
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<Tx> transactions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong txIds = new AtomicLong();
+    private final ConcurrentLinkedQueue<Delivery> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drainOutbound;
+    private volatile boolean closed;
+
+    public Session(VirtualHost vhost, BrokerPrincipal principal, ClientInfo client, SecurityRealm realm,
+                   DeliverySink sink, Runnable onClose) {
+        this.vhost = vhost;
+        this.principal = principal;
+        this.client = client;
+        this.realm = realm;
+        this.sink = sink;
+        this.onClose = onClose;
+        this.admin = new Admin(this);
+    }
+
+    public BrokerPrincipal principal() { return principal; }
+    public ClientInfo client() { return client; }
+    public VirtualHost vhost() { return vhost; }
+    public Admin admin() { return admin; }
+    public boolean isClosed() { return closed; }
+
+    @Override
+    public long connectionId() {
+        return client.connectionId();
+    }
+
+    // ------------------------------------------------------------------ producing
+
+    /**
+     * Publishes a message; in a transaction it is held until commit.
+     *
+     * @return completes when the message is safe (stored if durable) and the broker can take more; fails
+     *         with NOT_FOUND (unknown exchange or queue), UNAUTHORIZED, RESOURCE_LIMIT_EXCEEDED
+     */
+    public CompletableFuture<SendResult> send(Route route, Message message, Tx tx) {
+        try {
+            ensureOpen();
+            checkSend(route);
+            if (tx != null) {
+                ownTx(tx).sends.add(new Tx.PendingSend(route, message));
+                return CompletableFuture.completedFuture(new SendResult(0, 0));
+            }
+            PreparedPublish p = prepare(route, message);
+            SendResult result = new SendResult(p.message().id(), p.queueCount());
+            return onSink(vhost.commit(List.of(p), List.of(), false).thenApply(v -> result));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private PreparedPublish prepare(Route route, Message message) {
+        if (route.toQueue()) {
+            ensureQueue(route.routingKey());
+        }
+        Message stamped = message.assign(vhost.nextMessageId(), connectionId());
+        PreparedPublish p = vhost.prepare(stamped, route.exchange(), route.routingKey());
+        if (route.toQueue() && p.queueCount() == 0) {
+            throw BrokerException.notFound("no queue '" + route.routingKey() + "' in vhost '" + vhost.name() + "'");
+        }
+        return p;
+    }
+
+    /**
+     * Returns the named queue, creating it (durable) when it is missing and the policy for its name
+     * allows auto-creation (RabbitMQ's STOMP {@code /queue/Q}, Artemis' auto-create).
+     */
+    public Queue ensureQueue(String name) {
+        Queue q = vhost.queue(name);
+        if (q != null) {
+            return q;
+        }
+        if (!vhost.policies().autoCreateQueues(name)) {
+            throw BrokerException.notFound("no queue '" + name + "' in vhost '" + vhost.name()
+                    + "', and the policy for that name does not allow creating it automatically");
+        }
+        require(Permission.CREATE, name);
+        try {
+            return vhost.declareQueue(QueueDeclaration.durable(name), connectionId()).value();
+        } catch (BrokerException e) {
+            // Declared meanwhile with other properties by someone else: use that one.
+            Queue raced = vhost.queue(name);
+            if (raced != null && e.code() == ErrorCode.PRECONDITION_FAILED) {
+                return raced;
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ consuming
+
+    /** Attaches a consumer to an existing queue. */
+    public CompletableFuture<Subscription> consume(String queueName, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            Queue q = requireQueue(queueName);
+            return attach(q, options);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Subscribes to a topic: a subscription queue (temporary, or durable by name) bound to the exchange
+     * with the pattern, and a consumer on it. A durable subscription re-attached with another pattern is
+     * re-bound to it.
+     */
+    public CompletableFuture<Subscription> subscribe(TopicSubscription spec, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            String resource = topicResource(spec.exchange(), spec.pattern());
+            require(Permission.CONSUME, resource);
+            QueueDeclaration decl;
+            if (spec.durableName() != null) {
+                require(Permission.CREATE, resource);
+                decl = QueueDeclaration.durable(spec.durableName()).withArguments(spec.queueArguments());
+            } else {
+                decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
+            }
+            VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
+            Queue q = declared.value();
+            BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
+                    .withFilter(spec.bindingFilter());
+            List<CompletableFuture<Void>> stored = new ArrayList<>();
+            stored.add(declared.stored());
+            boolean bound = false;
+            for (var b : vhost.bindingsTo(q)) {
+                if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
+                    bound = true;
+                } else {
+                    stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
+                            b.key(), b.arguments(), null)));
+                }
+            }
+            if (!bound) {
+                stored.add(vhost.bind(binding));
+            }
+            return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> attach(q, options));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
+        return onSink(q.addConsumer(options, this).thenApply(s -> {
+            subscriptions.add(s);
+            if (closed) {
+                s.close();
+            }
+            return s;
+        }));
+    }
+
+    /** Takes messages without a standing consumer (SQS ReceiveMessage, basic.get). */
+    public CompletableFuture<List<Delivery>> pull(String queueName, PullOptions options) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            return onSink(requireQueue(queueName).pull(options, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Settles a delivery; in a transaction, at commit. */
+    public CompletableFuture<Void> settle(Delivery delivery, Outcome outcome, Tx tx) {
+        if (!delivery.needsSettlement()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (tx != null) {
+            try {
+                ownTx(tx).settles.add(new Tx.PendingSettle(delivery, outcome));
+                return CompletableFuture.completedFuture(null);
+            } catch (BrokerException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return onSink(delivery.queue().settle(delivery.deliveryId(), outcome, connectionId()));
+    }
+
+    /** Settles a pulled delivery by queue and id (SQS DeleteMessage with a receipt handle). */
+    public CompletableFuture<Void> settle(String queueName, long deliveryId, Outcome outcome) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            return onSink(requireQueue(queueName).settle(deliveryId, outcome, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Changes how long a pulled delivery stays invisible (SQS ChangeMessageVisibility). */
+    public CompletableFuture<Void> changeLease(String queueName, long deliveryId, long leaseMillis) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            return onSink(requireQueue(queueName).changeLease(deliveryId, leaseMillis, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    public Tx begin() {
+        ensureOpen();
+        Tx tx = new Tx(txIds.incrementAndGet());
+        transactions.add(tx);
+        return tx;
+    }
+
+    /**
+     * Commits: the transaction's messages and acknowledgements are stored as one atomic batch, then its
+     * messages become visible and its settlements apply. On failure (a full queue, a deleted queue) the
+     * transaction is rolled back and the future fails.
+     */
+    public CompletableFuture<Void> commit(Tx tx) {
+        try {
+            end(tx);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<PreparedPublish> prepared = new ArrayList<>(tx.sends.size());
+        try {
+            for (Tx.PendingSend s : tx.sends) {
+                prepared.add(prepare(s.route(), s.message()));
+            }
+        } catch (BrokerException e) {
+            vhost.abort(prepared);
+            requeue(tx.settles);
+            return CompletableFuture.failedFuture(e);
+        }
+        List<StorageRecord> acks = new ArrayList<>();
+        for (Tx.PendingSettle s : tx.settles) {
+            Queue q = s.delivery().queue();
+            if (s.outcome() instanceof Outcome.Accept && s.delivery().message().durable() && q.durable()
+                    && !q.exclusive()) {
+                acks.add(new StorageRecord.DeleteReference(q.id(), s.delivery().message().id()));
+            }
+        }
+        CompletableFuture<Void> done = vhost.commit(prepared, acks, true).thenRun(() -> {
+            for (Tx.PendingSettle s : tx.settles) {
+                Delivery d = s.delivery();
+                d.queue().settleCommitted(d.deliveryId(), s.outcome(), connectionId()).exceptionally(t -> {
+                    LOG.debug("Settlement of {} in {} no longer applied: {}", d.deliveryId(), tx, t.getMessage());
+                    return null;
+                });
+            }
+        });
+        return onSink(done);
+    }
+
+    /** Discards the transaction's messages; deliveries it settled go back to their queues. */
+    public CompletableFuture<Void> rollback(Tx tx) {
+        try {
+            end(tx);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        requeue(tx.settles);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void requeue(List<Tx.PendingSettle> settles) {
+        for (Tx.PendingSettle s : settles) {
+            Delivery d = s.delivery();
+            d.queue().settle(d.deliveryId(), Outcome.REQUEUE, connectionId()).exceptionally(t -> null);
+        }
+    }
+
+    private void end(Tx tx) {
+        ownTx(tx);
+        tx.state = Tx.State.ENDED;
+        transactions.remove(tx);
+    }
+
+    private Tx ownTx(Tx tx) {
+        if (!transactions.contains(tx) || !tx.isOpen()) {
+            throw BrokerException.illegalState(tx + " is not open on this connection");
+        }
+        return tx;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Ends the session: subscriptions close (their unsettled deliveries return to their queues), open
+     * transactions roll back, exclusive queues are deleted.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Tx tx : List.copyOf(transactions)) {
+            rollback(tx);
+        }
+        for (Subscription s : List.copyOf(subscriptions)) {
+            s.close();
+        }
+        subscriptions.clear();
+        vhost.deleteExclusiveQueues(connectionId());
+        onClose.run();
+    }
+
+    // ------------------------------------------------------------------ DeliveryPath
+
+    @Override
+    public void handoff(Delivery delivery) {
+        outbound.add(delivery);
+        if (drainScheduled.compareAndSet(false, true)) {
+            sink.executor().execute(drain);
+        }
+    }
+
+    private void drainOutbound() {
+        while (true) {
+            Delivery d;
+            while ((d = outbound.poll()) != null) {
+                try {
+                    sink.deliver(d);
+                } catch (RuntimeException e) {
+                    LOG.error("Adapter failed to take a delivery from queue '{}'", d.queueName(), e);
+                }
+            }
+            drainScheduled.set(false);
+            if (outbound.isEmpty() || !drainScheduled.compareAndSet(false, true)) {
+                break;
+            }
+        }
+        sink.flush();
+    }
+
+    @Override
+    public void closedByBroker(Subscription subscription, BrokerException reason) {
+        subscriptions.remove(subscription);
+        sink.executor().execute(() -> sink.subscriptionClosed(subscription, reason));
+    }
+
+    @Override
+    public void detached(Subscription subscription) {
+        subscriptions.remove(subscription);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    void ensureOpen() {
+        if (closed) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "the session is closed");
+        }
+    }
+
+    Queue requireQueue(String name) {
+        Queue q = vhost.queue(name);
+        if (q == null) {
+            throw BrokerException.notFound("no queue '" + name + "' in vhost '" + vhost.name() + "'");
+        }
+        return q;
+    }
+
+    void require(Permission p, String resource) {
+        if (!realm.isAllowed(principal, p, vhost.name(), resource)) {
+            throw BrokerException.unauthorized("user '" + principal.name() + "' may not "
+                    + p.name().toLowerCase() + " on '" + resource + "' in vhost '" + vhost.name() + "'");
+        }
+    }
+
+    private void checkSend(Route route) {
+        require(Permission.SEND, route.toQueue() || route.exchange().isEmpty() ? route.routingKey()
+                : topicResource(route.exchange(), route.routingKey()));
+    }
+
+    /**
+     * The name a permission is checked against for an exchange and key: on the shared topic exchange
+     * {@code amq.topic} it is the topic itself, so rules like {@code sensors.#} govern topics; on other
+     * exchanges it is the exchange's name.
+     */
+    static String topicResource(String exchange, String key) {
+        return VirtualHost.AMQ_TOPIC.equals(exchange) ? key : exchange;
+    }
+
+    <T> CompletableFuture<T> onSink(CompletableFuture<T> f) {
+        if (f.isDone()) {
+            return f;
+        }
+        CompletableFuture<T> relayed = new CompletableFuture<>();
+        f.whenComplete((v, t) -> sink.executor().execute(() -> {
+            if (t != null) {
+                relayed.completeExceptionally(BrokerException.from(t));
+            } else {
+                relayed.complete(v);
+            }
+        }));
+        return relayed;
+    }
+
+    @Override
+    public String toString() {
+        return "session of '" + principal.name() + "' on connection " + connectionId() + " in vhost '"
+                + vhost.name() + "'";
+    }
+
+    /** Arguments for {@link #subscribe}: a temporary subscription unless {@code durableName} is set. */
+    public record TopicSubscription(String exchange, String pattern, String durableName, String queueName,
+                                    io.ferrymq.core.routing.FilterSpec bindingFilter,
+                                    Map<String, Object> queueArguments) {
+
+        public TopicSubscription {
+            queueName = queueName == null ? "" : queueName;
+            queueArguments = queueArguments == null ? Map.of() : Map.copyOf(queueArguments);
+        }
+
+        public static TopicSubscription temporary(String exchange, String pattern) {
+            return new TopicSubscription(exchange, pattern, null, null, null, null);
+        }
+
+        public static TopicSubscription durable(String exchange, String pattern, String queueName) {
+            return new TopicSubscription(exchange, pattern, queueName, queueName, null, null);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.ferrymq.core.vhost;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.memory.MemoryBudget;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.RoutedMessage;
+import io.ferrymq.core.storage.StorageRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A routed and admitted message, not yet enqueued: the first half of a publish. Separating the halves
+ * lets a transaction store all its messages in one atomic batch before any becomes visible, and lets
+ * dead-lettering store the new copy together with the removal of the old.
+ */
+public final class PreparedPublish {
+
+    private final RoutedMessage routed;
+    private final List<Queue> queues;
+    private final List<Queue> blocked;
+
+    private PreparedPublish(RoutedMessage routed, List<Queue> queues, List<Queue> blocked) {
+        this.routed = routed;
+        this.queues = queues;
+        this.blocked = blocked;
+    }
+
+    /**
+     * Admits {@code message} (which has its id) to every queue or to none.
+     *
+     * @throws BrokerException RESOURCE_LIMIT_EXCEEDED naming the full queue
+     */
+    static PreparedPublish admit(Message message, List<Queue> targets, MemoryBudget memory) {
+        RoutedMessage routed = new RoutedMessage(message, memory);
+        List<Queue> blocked = null;
+        for (int i = 0; i < targets.size(); i++) {
+            Queue q = targets.get(i);
+            Queue.Admission a = q.admit(routed.size());
+            if (a == Queue.Admission.REJECTED) {
+                for (int j = 0; j < i; j++) {
+                    targets.get(j).cancelAdmission(routed.size());
+                }
+                throw BrokerException.resourceLimit("queue '" + q.name() + "' is full (max-length "
+                        + q.settings().maxLength() + ", max-bytes " + q.settings().maxBytes()
+                        + ", overflow reject-publish): the message was not accepted");
+            }
+            if (a == Queue.Admission.BLOCKED) {
+                if (blocked == null) {
+                    blocked = new ArrayList<>(1);
+                }
+                blocked.add(q);
+            }
+        }
+        return new PreparedPublish(routed, targets, blocked == null ? List.of() : blocked);
+    }
+
+    static PreparedPublish unrouted(Message message, MemoryBudget memory) {
+        return new PreparedPublish(new RoutedMessage(message, memory), List.of(), List.of());
+    }
+
+    public Message message() {
+        return routed.message();
+    }
+
+    public int queueCount() {
+        return queues.size();
+    }
+
+    public List<Queue> queues() {
+        return queues;
+    }
+
+    /** The records that make this publish durable: the message once, a reference per durable queue. */
+    void addRecords(List<StorageRecord> out) {
+        Message m = routed.message();
+        if (!m.durable()) {
+            return;
+        }
+        boolean any = false;
+        for (Queue q : queues) {
+            if (q.durable()) {
+                if (!any) {
+                    out.add(new StorageRecord.AddMessage(m));
+                    any = true;
+                }
+                out.add(new StorageRecord.AddReference(q.id(), m.id(), m.deliveryTime()));
+            }
+        }
+    }
+
+    /** Makes the message visible in its queues. */
+    void enqueue() {
+        boolean durable = routed.message().durable();
+        // Retain for every queue before the first can deliver and release, or the count could touch zero.
+        for (Queue q : queues) {
+            routed.retain(durable && q.durable());
+        }
+        for (Queue q : queues) {
+            q.enqueue(routed, durable && q.durable());
+        }
+    }
+
+    /** Gives back the admission of a publish that will not be enqueued. */
+    void abort() {
+        for (Queue q : queues) {
+            q.cancelAdmission(routed.size());
+        }
+    }
+
+    /** Completes when queues this publish pushed past a BLOCK limit have room again. */
+    CompletableFuture<Void> whenUnblocked() {
+        if (blocked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (blocked.size() == 1) {
+            return blocked.get(0).whenBelowLimits();
+        }
+        return CompletableFuture.allOf(blocked.stream().map(Queue::whenBelowLimits).toArray(CompletableFuture[]::new));
+    }
+}

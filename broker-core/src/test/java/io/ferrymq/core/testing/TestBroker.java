@@ -1,0 +1,122 @@
+package io.ferrymq.core.testing;
+
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.policy.AddressPolicy;
+import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.core.routing.NamePattern;
+import io.ferrymq.core.security.ConfiguredRealm;
+import io.ferrymq.core.security.PasswordHash;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.PermissionRule;
+import io.ferrymq.core.security.SecurityRealm;
+import io.ferrymq.core.security.UserAccount;
+import io.ferrymq.core.session.ClientInfo;
+import io.ferrymq.core.session.DeliverySink;
+import io.ferrymq.core.session.Session;
+import io.ferrymq.core.storage.InMemoryStorage;
+import io.ferrymq.core.storage.Storage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A broker in virtual time for core tests: every executor runs on the calling thread, so a test is a
+ * plain sequence of calls, and time moves only through {@link #advance}.
+ */
+public final class TestBroker implements AutoCloseable {
+
+    public static final String ADMIN = "admin";
+    public static final String PASSWORD = "secret";
+
+    private final ManualClock clock = new ManualClock(1_000_000L);
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final Storage storage;
+    private final Broker broker;
+
+    private TestBroker(Builder b) {
+        this.storage = b.storage;
+        BrokerRuntime runtime = new BrokerRuntime(Runnable::run, Runnable::run, scheduler, clock, () -> { });
+        this.broker = Broker.start(new BrokerOptions(runtime, storage, b.realm, new PolicyTable(b.policies),
+                b.memoryLimit, 30_000, List.of("/", "other")));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static TestBroker start() {
+        return builder().build();
+    }
+
+    /** A realm with {@value #ADMIN} (all permissions) and cheap password hashing. */
+    public static SecurityRealm adminRealm() {
+        UserAccount admin = new UserAccount(ADMIN, PasswordHash.create(PASSWORD, 1000), Set.of("admins"), false);
+        PermissionRule all = new PermissionRule("*", NamePattern.of("#"), EnumSet.allOf(Permission.class),
+                Set.of("admins"), Set.of());
+        return new ConfiguredRealm(List.of(admin), List.of(all), null);
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public ManualClock clock() {
+        return clock;
+    }
+
+    public void advance(long millis) {
+        scheduler.advance(millis);
+    }
+
+    /** Opens an admin session in vhost "/" delivering to {@code sink}. */
+    public Session session(DeliverySink sink) {
+        return session("/", sink);
+    }
+
+    public Session session(String vhost, DeliverySink sink) {
+        return broker.open(vhost, new ClientInfo(broker.newConnectionId(), "test", null, "test", null),
+                ADMIN, PASSWORD, sink).join();
+    }
+
+    /** A durable text message. */
+    public static Message text(String body) {
+        return Message.builder().durable(true).body(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /** A broker over the same storage as this one, as after a restart. */
+    public TestBroker restart(Builder b) {
+        broker.close();
+        return b.storage(storage).build();
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+
+    public static final class Builder {
+        private Storage storage = new InMemoryStorage();
+        private SecurityRealm realm = adminRealm();
+        private final List<AddressPolicy> policies = new ArrayList<>();
+        private long memoryLimit;
+
+        public Builder storage(Storage s) { this.storage = s; return this; }
+        public Builder realm(SecurityRealm r) { this.realm = r; return this; }
+        public Builder policy(AddressPolicy p) { this.policies.add(p); return this; }
+        public Builder memoryLimit(long bytes) { this.memoryLimit = bytes; return this; }
+
+        public TestBroker build() {
+            return new TestBroker(this);
+        }
+    }
+}
