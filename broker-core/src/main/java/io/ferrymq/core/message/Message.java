@@ -140,11 +140,16 @@ public final class Message implements Filterable {
         return b.build();
     }
 
-    /** A copy stamped with the broker id and the publishing connection, made once per publish. */
-    public Message assign(long newId, long connection) {
+    /**
+     * A copy stamped, once per publish, with the broker id, the publishing connection and where it was
+     * published (so that consumers of any protocol can tell the original destination).
+     */
+    public Message assign(long newId, long connection, String publishedTo, String publishedWithKey) {
         Builder b = toBuilder();
         b.id = newId;
         b.originConnection = connection;
+        b.address = publishedTo == null ? "" : publishedTo;
+        b.routingKey = publishedWithKey == null ? "" : publishedWithKey;
         b.nativeForm = nativeForm;
         return b.build();
     }

@@ -8,7 +8,8 @@ import io.ferrymq.core.routing.NamePattern;
  *
  * @param maxDeliveries     deliveries after which a message is dead-lettered; 0 for no limit
  * @param messageTtlMillis  time a message may stay in the queue; 0 for no limit
- * @param maxLength         ready + in-flight messages the queue holds; 0 for no limit
+ * @param maxLength         ready and scheduled messages the queue holds (in-flight ones do not count,
+ *                          as in RabbitMQ); 0 for no limit
  * @param maxBytes          bytes of those messages; 0 for no limit
  * @param redeliveryDelayMillis delay before a failed delivery is offered again
  * @param autoCreateQueues  whether sending to or consuming from a missing queue creates it

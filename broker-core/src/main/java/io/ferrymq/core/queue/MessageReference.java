@@ -10,8 +10,14 @@ final class MessageReference {
 
     enum State { READY, IN_FLIGHT, SCHEDULED, GONE }
 
-    /** Replaced only when a modify outcome annotates the message. */
-    RoutedMessage routed;
+    /** Shared with the other queues the message went to; it counts their (stored) references. */
+    final RoutedMessage routed;
+    /**
+     * The message with a modify outcome's annotations merged in, kept in memory only (the stored copy keeps
+     * its original properties); null until annotated. Held beside {@link #routed}, not in place of it, so
+     * that the reference counts that decide when the stored message is deleted stay with the shared copy.
+     */
+    Message annotated;
     /** Arrival order in the queue; ordering among equals after redelivery. */
     final long seq;
     final boolean stored;
@@ -28,6 +34,13 @@ final class MessageReference {
     long deliveryId;
     Consumer owner;
     long leaseDeadline;
+    /** The connection of a lease-less pull (basic.get): only it may settle, and its closing returns it. */
+    long pulledBy;
+    /**
+     * The connection whose open transaction settles this delivery: it stays in flight, whatever becomes
+     * of its consumer or lease, until that transaction commits or rolls back.
+     */
+    long heldByTx;
     /** A consumer that said "undeliverable here" (AMQP modified outcome); it will not get it again. */
     Consumer refusedBy;
 
@@ -47,7 +60,7 @@ final class MessageReference {
     }
 
     Message message() {
-        return routed.message();
+        return annotated != null ? annotated : routed.message();
     }
 
     long messageId() {

@@ -310,6 +310,12 @@ public final class Queue implements BindingTarget {
         }
         held.sort(Comparator.comparingLong(r -> r.seq));
         for (MessageReference r : held) {
+            if (r.heldByTx != 0) {
+                // Its transaction decides: it stays in flight without a consumer until commit or rollback.
+                c.inFlight--;
+                r.owner = null;
+                continue;
+            }
             leaveFlight(r);
             // A consumer that goes away mid-delivery may have crashed on the message: count the attempt.
             returnToQueue(r, true);
@@ -379,6 +385,8 @@ public final class Queue implements BindingTarget {
     private CompletableFuture<Void> settle(long deliveryId, Outcome outcome, long connectionId, boolean refStored) {
         return call(() -> {
             MessageReference ref = outstanding(deliveryId, connectionId);
+            // leaveFlight forgets the owner, which an undeliverable-here modify still needs.
+            Consumer owner = ref.owner;
             leaveFlight(ref);
             CompletableFuture<Void> result = DONE;
             if (outcome instanceof Outcome.Accept) {
@@ -386,10 +394,51 @@ public final class Queue implements BindingTarget {
             } else if (outcome instanceof Outcome.Reject r) {
                 deadLetter(ref, REASON_REJECTED, r.reason());
             } else {
-                modify(ref, (Outcome.Modify) outcome);
+                modify(ref, (Outcome.Modify) outcome, owner);
             }
             dispatch();
             return result;
+        });
+    }
+
+    /**
+     * Claims an outstanding delivery for a transaction of {@code connectionId}: until the transaction
+     * settles it ({@link #settleCommitted}, or a requeue on rollback) it stays in flight even if its
+     * consumer closes or its lease runs out, so a committed acknowledgement always finds it.
+     */
+    public CompletableFuture<Void> holdForTransaction(long deliveryId, long connectionId) {
+        return call(() -> {
+            MessageReference ref = outstanding(deliveryId, connectionId);
+            if (ref.heldByTx != 0) {
+                throw BrokerException.illegalState("delivery " + deliveryId + " on queue '" + name
+                        + "' is already settled in an open transaction");
+            }
+            ref.heldByTx = connectionId;
+            return DONE;
+        });
+    }
+
+    /**
+     * Returns what a closing connection pulled without a lease (basic.get without no-ack): nobody else
+     * may settle those, so they would otherwise stay in flight until a restart.
+     */
+    public CompletableFuture<Void> releasePulls(long connectionId) {
+        return call(() -> {
+            List<MessageReference> pulled = new ArrayList<>();
+            for (MessageReference r : inFlight.values()) {
+                if (r.pulledBy == connectionId && r.heldByTx == 0) {
+                    pulled.add(r);
+                }
+            }
+            pulled.sort(Comparator.comparingLong(r -> r.seq));
+            for (MessageReference r : pulled) {
+                leaveFlight(r);
+                returnToQueue(r, true);
+            }
+            if (!pulled.isEmpty()) {
+                dispatch();
+            }
+            return DONE;
         });
     }
 
@@ -422,7 +471,9 @@ public final class Queue implements BindingTarget {
             throw BrokerException.notFound("delivery " + deliveryId + " is not outstanding on queue '" + name
                     + "': it was already settled, or it went back to the queue and was delivered again");
         }
-        if (ref.owner != null && ref.owner.path.connectionId() != connectionId) {
+        long belongsTo = ref.heldByTx != 0 ? ref.heldByTx
+                : ref.owner != null ? ref.owner.path.connectionId() : ref.pulledBy;
+        if (belongsTo != 0 && belongsTo != connectionId) {
             throw BrokerException.illegalState("delivery " + deliveryId + " on queue '" + name
                     + "' belongs to another connection");
         }
@@ -439,21 +490,18 @@ public final class Queue implements BindingTarget {
         return records.isEmpty() ? DONE : storage.append(records);
     }
 
-    private void modify(MessageReference ref, Outcome.Modify m) {
+    private void modify(MessageReference ref, Outcome.Modify m, Consumer owner) {
         if (!m.deliveryFailed()) {
             ref.deliveryCount = Math.max(0, ref.deliveryCount - 1);
         }
         if (m.undeliverableHere()) {
-            ref.refusedBy = ref.owner;
+            ref.refusedBy = owner;
         }
         if (!m.annotations().isEmpty()) {
             // Kept in memory only: the stored copy keeps its original properties.
             Message.Builder b = ref.message().toBuilder();
             m.annotations().forEach(b::property);
-            RoutedMessage annotated = new RoutedMessage(b.build().withId(ref.messageId()), ref.routed.memory());
-            annotated.retain(false);
-            ref.routed.release(false);
-            ref.routed = annotated;
+            ref.annotated = b.build().withId(ref.messageId());
         }
         returnToQueue(ref, m.deliveryFailed());
     }
@@ -680,6 +728,8 @@ public final class Queue implements BindingTarget {
             ref.leaseDeadline = now + p.options.leaseMillis();
             leases.add(new LeaseEntry(ref.leaseDeadline, ref));
             leaseTimer.ensure(ref.leaseDeadline);
+        } else {
+            ref.pulledBy = p.connectionId;
         }
         p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null));
     }
@@ -709,6 +759,8 @@ public final class Queue implements BindingTarget {
         groups.settled(ref.group);
         ref.owner = null;
         ref.leaseDeadline = 0;
+        ref.pulledBy = 0;
+        ref.heldByTx = 0;
     }
 
     /** Puts a delivered message back: ready again, delayed, or dead-lettered past max deliveries. */
@@ -790,7 +842,7 @@ public final class Queue implements BindingTarget {
         while (!leases.isEmpty() && leases.peek().deadline() <= now) {
             LeaseEntry e = leases.poll();
             MessageReference r = e.ref();
-            if (r.state == MessageReference.State.IN_FLIGHT && r.leaseDeadline == e.deadline()) {
+            if (r.state == MessageReference.State.IN_FLIGHT && r.leaseDeadline == e.deadline() && r.heldByTx == 0) {
                 leaveFlight(r);
                 returnToQueue(r, true);
             }
@@ -822,14 +874,15 @@ public final class Queue implements BindingTarget {
         DeadLetterTarget target = expiry ? settings.expiry() : settings.deadLetter();
         Message copy = target == null ? null : deadLetterCopy(ref, reason, detail);
         List<StorageRecord> records = release(ref);
+        boolean moved = target != null && host.republish(this, copy, target, records);
         if (expiry) {
             expiredCount++;
-        } else if (target != null) {
+        } else if (moved) {
             deadLettered++;
         } else {
             dropped++;
         }
-        if (target == null || !host.republish(this, copy, target, records)) {
+        if (!moved) {
             if (target != null) {
                 LOG.debug("Queue '{}': {} message {} dropped, its {} target {} routes nowhere", name, reason,
                         ref.messageId(), expiry ? "expiry" : "dead-letter", target.describe());

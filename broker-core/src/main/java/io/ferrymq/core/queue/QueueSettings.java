@@ -40,12 +40,14 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
             return this;
         }
         DeadLetterTarget dl = deadLetter;
+        DeadLetterTarget exp = expiry;
         Object dlx = args.get("x-dead-letter-exchange");
         Object dlk = args.get("x-dead-letter-routing-key");
-        if (dlx != null) {
-            dl = new DeadLetterTarget(dlx.toString(), dlk == null ? null : dlk.toString());
-        } else if (dlk != null) {
-            dl = new DeadLetterTarget(dl == null ? "" : dl.exchange(), dlk.toString());
+        if (dlx != null || dlk != null) {
+            String exchange = dlx != null ? dlx.toString() : dl == null ? "" : dl.exchange();
+            dl = new DeadLetterTarget(exchange, dlk == null ? null : dlk.toString());
+            // RabbitMQ dead-letters expired messages to the same exchange: the usual retry-with-TTL pattern.
+            exp = dl;
         }
         OverflowPolicy ov = overflow;
         Object o = args.get("x-overflow");
@@ -56,8 +58,13 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
                 throw BrokerException.invalid("x-overflow: " + e.getMessage());
             }
         }
-        return new QueueSettings(dl, expiry,
-                (int) nonNegative(args, "x-delivery-limit", maxDeliveries),
+        long deliveryLimit = nonNegative(args, "x-delivery-limit", maxDeliveries);
+        if (deliveryLimit > Integer.MAX_VALUE) {
+            throw BrokerException.invalid("x-delivery-limit must be at most " + Integer.MAX_VALUE + ", was "
+                    + deliveryLimit);
+        }
+        return new QueueSettings(dl, exp,
+                (int) deliveryLimit,
                 nonNegative(args, "x-message-ttl", messageTtlMillis),
                 nonNegative(args, "x-max-length", maxLength),
                 nonNegative(args, "x-max-length-bytes", maxBytes),

@@ -25,7 +25,6 @@ public final class RoutedMessage {
 
     public Message message() { return message; }
     public long size() { return size; }
-    MemoryBudget memory() { return memory; }
 
     /** Called once per queue reference, before it is enqueued. */
     public void retain(boolean stored) {

@@ -17,7 +17,9 @@ public record Binding(String exchange, BindingTarget target, String key, Map<Str
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(target, "target");
         key = key == null ? "" : key;
-        arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        // Not Map.copyOf: a headers binding argument may be null, meaning "the property is present".
+        arguments = arguments == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     }
 
     public static Binding of(String exchange, BindingTarget target, String key) {

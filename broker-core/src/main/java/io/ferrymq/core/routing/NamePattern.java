@@ -87,6 +87,48 @@ public final class NamePattern {
         return ni == n.length;
     }
 
+    /**
+     * Whether every name that {@code other}, itself a pattern (a topic subscription, a binding key), can
+     * match is also matched by this pattern; for a name without wildcards this is {@link #matches}. Used
+     * for permissions, where a subscription to {@code sensors.#} must not pass a rule for {@code sensors.*}
+     * just because {@code *} matches the word {@code #}. Errs on the side of "no" for exotic patterns.
+     */
+    public boolean covers(String other) {
+        if (literal) {
+            return text.equals(other);
+        }
+        return coverFrom(words, 0, Words.split(other), 0);
+    }
+
+    private static boolean coverFrom(String[] p, int pi, String[] s, int si) {
+        while (pi < p.length) {
+            String w = p[pi];
+            if (w.equals(Words.ANY)) {
+                if (pi == p.length - 1) {
+                    return true;
+                }
+                for (int k = si; k <= s.length; k++) {
+                    if (coverFrom(p, pi + 1, s, k)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (si >= s.length) {
+                return false;
+            }
+            String x = s[si];
+            // A '#' in the other pattern stands for any number of words: only a '#' here covers it. A '*'
+            // there is covered by a '*' here, a literal word by a '*' or the same word.
+            if (x.equals(Words.ANY) || (!w.equals(Words.ONE) && !w.equals(x))) {
+                return false;
+            }
+            pi++;
+            si++;
+        }
+        return si == s.length;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof NamePattern p && p.text.equals(text);

@@ -32,6 +32,7 @@ public final class ConfiguredRealm implements SecurityRealm {
     private final String anonymousUser;
     private final byte[] pepper = new byte[32];
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final PasswordHash decoy;
 
     /**
      * @param anonymousUser the user that clients presenting no credentials act as; null to refuse them
@@ -44,6 +45,8 @@ public final class ConfiguredRealm implements SecurityRealm {
             throw new IllegalArgumentException("anonymous-user '" + anonymousUser + "' is not a configured user");
         }
         new SecureRandom().nextBytes(pepper);
+        int iterations = users.isEmpty() ? 1 : users.get(0).password().iterations();
+        this.decoy = PasswordHash.create(Long.toHexString(new SecureRandom().nextLong()), iterations);
     }
 
     @Override
@@ -57,6 +60,10 @@ public final class ConfiguredRealm implements SecurityRealm {
             account = users.get(anonymousUser);
         } else {
             account = users.get(username);
+            if (account == null) {
+                // Spend the same effort as for a real user, so timing does not tell which names exist.
+                decoy.matches(password == null ? "" : password);
+            }
             if (account == null || password == null || !passwordMatches(account, password)) {
                 LOG.info("Authentication failed for user '{}' from {} over {}", username, client.remote(),
                         client.protocol());

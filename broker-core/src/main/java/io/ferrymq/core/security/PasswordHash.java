@@ -51,7 +51,13 @@ public final class PasswordHash {
             if (iterations < 1) {
                 throw new IllegalArgumentException("password hash iterations must be positive");
             }
-            return new PasswordHash(iterations, Base64.getDecoder().decode(parts[2]), Base64.getDecoder().decode(parts[3]));
+            byte[] salt = Base64.getDecoder().decode(parts[2]);
+            byte[] hash = Base64.getDecoder().decode(parts[3]);
+            // Empty parts would only fail later, at the first login, as an internal error.
+            if (salt.length == 0 || hash.length == 0) {
+                throw new IllegalArgumentException("password hash salt and hash must not be empty");
+            }
+            return new PasswordHash(iterations, salt, hash);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed password hash: " + e.getMessage());
         }
@@ -60,6 +66,10 @@ public final class PasswordHash {
     /** Checks a candidate password in constant time with respect to the stored hash. */
     public boolean matches(String password) {
         return MessageDigest.isEqual(hash, derive(password, salt, iterations));
+    }
+
+    public int iterations() {
+        return iterations;
     }
 
     public String encoded() {

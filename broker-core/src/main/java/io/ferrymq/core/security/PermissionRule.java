@@ -34,7 +34,8 @@ public record PermissionRule(String vhost, NamePattern match, Set<Permission> ac
         return false;
     }
 
+    /** A resource may itself be a pattern (a topic subscription): then all it can match must be allowed. */
     boolean allows(BrokerPrincipal who, Permission what, String inVhost, String resource) {
-        return actions.contains(what) && appliesTo(who, inVhost) && match.matches(resource);
+        return actions.contains(what) && appliesTo(who, inVhost) && match.covers(resource);
     }
 }

@@ -33,10 +33,7 @@ public final class Admin {
         try {
             session.ensureOpen();
             if (!d.passive()) {
-                if (d.name().startsWith("amq.")) {
-                    throw BrokerException.unauthorized("queue name '" + d.name()
-                            + "' is reserved: names starting with 'amq.' belong to the broker");
-                }
+                Session.refuseReservedQueueName(d.name());
                 if (!d.name().isEmpty()) {
                     session.require(Permission.CREATE, d.name());
                 }

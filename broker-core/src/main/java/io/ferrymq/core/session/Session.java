@@ -54,6 +54,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<Tx> transactions = ConcurrentHashMap.newKeySet();
+    /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
+    private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
     private final AtomicLong txIds = new AtomicLong();
     private final ConcurrentLinkedQueue<Delivery> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -110,7 +112,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
         if (route.toQueue()) {
             ensureQueue(route.routingKey());
         }
-        Message stamped = message.assign(vhost.nextMessageId(), connectionId());
+        Message stamped = message.assign(vhost.nextMessageId(), connectionId(), route.exchange(), route.routingKey());
         PreparedPublish p = vhost.prepare(stamped, route.exchange(), route.routingKey());
         if (route.toQueue() && p.queueCount() == 0) {
             throw BrokerException.notFound("no queue '" + route.routingKey() + "' in vhost '" + vhost.name() + "'");
@@ -131,6 +133,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
             throw BrokerException.notFound("no queue '" + name + "' in vhost '" + vhost.name()
                     + "', and the policy for that name does not allow creating it automatically");
         }
+        refuseReservedQueueName(name);
         require(Permission.CREATE, name);
         try {
             return vhost.declareQueue(QueueDeclaration.durable(name), connectionId()).value();
@@ -175,6 +178,9 @@ public final class Session implements DeliveryPath, AutoCloseable {
             } else {
                 decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
             }
+            if (!decl.name().isEmpty()) {
+                refuseReservedQueueName(decl.name());
+            }
             VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
             Queue q = declared.value();
             BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
@@ -184,7 +190,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
             boolean bound = false;
             for (var b : vhost.bindingsTo(q)) {
                 if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
-                    bound = true;
+                    // Same binding; a changed filter is replaced by binding it again below.
+                    bound = java.util.Objects.equals(b.filterSpec(), spec.bindingFilter());
                 } else {
                     stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
                             b.key(), b.arguments(), null)));
@@ -215,7 +222,11 @@ public final class Session implements DeliveryPath, AutoCloseable {
         try {
             ensureOpen();
             require(Permission.CONSUME, queueName);
-            return onSink(requireQueue(queueName).pull(options, connectionId()));
+            Queue q = requireQueue(queueName);
+            if (options.leaseMillis() < 0 && !options.autoSettle()) {
+                pulledFrom.add(q);
+            }
+            return onSink(q.pull(options, connectionId()));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -228,8 +239,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
         }
         if (tx != null) {
             try {
-                ownTx(tx).settles.add(new Tx.PendingSettle(delivery, outcome));
-                return CompletableFuture.completedFuture(null);
+                ownTx(tx);
+                CompletableFuture<Void> held = delivery.queue().holdForTransaction(delivery.deliveryId(), connectionId());
+                tx.settles.add(new Tx.PendingSettle(delivery, outcome, held));
+                return onSink(held);
             } catch (BrokerException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -279,6 +292,16 @@ public final class Session implements DeliveryPath, AutoCloseable {
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
+        // Settlements whose claim failed were refused when made (the adapter reported it): they are not
+        // part of the transaction.
+        CompletableFuture<?>[] claims = tx.settles.stream().map(Tx.PendingSettle::held).toArray(CompletableFuture[]::new);
+        CompletableFuture<Void> done = CompletableFuture.allOf(claims).handle((v, t) -> null)
+                .thenCompose(v -> store(tx));
+        return onSink(done);
+    }
+
+    private CompletableFuture<Void> store(Tx tx) {
+        List<Tx.PendingSettle> settles = tx.settles.stream().filter(s -> !s.held().isCompletedExceptionally()).toList();
         List<PreparedPublish> prepared = new ArrayList<>(tx.sends.size());
         try {
             for (Tx.PendingSend s : tx.sends) {
@@ -286,27 +309,27 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
         } catch (BrokerException e) {
             vhost.abort(prepared);
-            requeue(tx.settles);
+            requeue(settles);
             return CompletableFuture.failedFuture(e);
         }
         List<StorageRecord> acks = new ArrayList<>();
-        for (Tx.PendingSettle s : tx.settles) {
+        for (Tx.PendingSettle s : settles) {
             Queue q = s.delivery().queue();
             if (s.outcome() instanceof Outcome.Accept && s.delivery().message().durable() && q.durable()
                     && !q.exclusive()) {
                 acks.add(new StorageRecord.DeleteReference(q.id(), s.delivery().message().id()));
             }
         }
-        CompletableFuture<Void> done = vhost.commit(prepared, acks, true).thenRun(() -> {
-            for (Tx.PendingSettle s : tx.settles) {
+        return vhost.commit(prepared, acks, true).thenRun(() -> {
+            for (Tx.PendingSettle s : settles) {
                 Delivery d = s.delivery();
                 d.queue().settleCommitted(d.deliveryId(), s.outcome(), connectionId()).exceptionally(t -> {
-                    LOG.debug("Settlement of {} in {} no longer applied: {}", d.deliveryId(), tx, t.getMessage());
+                    LOG.warn("Settlement of delivery {} on queue '{}' in {} was stored but could not be applied: {}",
+                            d.deliveryId(), d.queueName(), tx, t.getMessage());
                     return null;
                 });
             }
         });
-        return onSink(done);
     }
 
     /** Discards the transaction's messages; deliveries it settled go back to their queues. */
@@ -323,7 +346,9 @@ public final class Session implements DeliveryPath, AutoCloseable {
     private void requeue(List<Tx.PendingSettle> settles) {
         for (Tx.PendingSettle s : settles) {
             Delivery d = s.delivery();
-            d.queue().settle(d.deliveryId(), Outcome.REQUEUE, connectionId()).exceptionally(t -> null);
+            // After the claim, so a rollback never overtakes the hold it undoes.
+            s.held().thenCompose(v -> d.queue().settle(d.deliveryId(), Outcome.REQUEUE, connectionId()))
+                    .exceptionally(t -> null);
         }
     }
 
@@ -359,6 +384,9 @@ public final class Session implements DeliveryPath, AutoCloseable {
             s.close();
         }
         subscriptions.clear();
+        for (Queue q : pulledFrom) {
+            q.releasePulls(connectionId());
+        }
         vhost.deleteExclusiveQueues(connectionId());
         onClose.run();
     }
@@ -422,6 +450,14 @@ public final class Session implements DeliveryPath, AutoCloseable {
         if (!realm.isAllowed(principal, p, vhost.name(), resource)) {
             throw BrokerException.unauthorized("user '" + principal.name() + "' may not "
                     + p.name().toLowerCase() + " on '" + resource + "' in vhost '" + vhost.name() + "'");
+        }
+    }
+
+    /** Clients may not create queues in the broker's {@code amq.} namespace (server-named queues live there). */
+    static void refuseReservedQueueName(String queueName) {
+        if (queueName.startsWith("amq.")) {
+            throw BrokerException.unauthorized("queue name '" + queueName
+                    + "' is reserved: names starting with 'amq.' belong to the broker");
         }
     }
 

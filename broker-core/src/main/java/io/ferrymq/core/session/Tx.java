@@ -17,7 +17,8 @@ public final class Tx {
 
     record PendingSend(Route route, io.ferrymq.core.message.Message message) { }
 
-    record PendingSettle(Delivery delivery, Outcome outcome) { }
+    /** A settlement waiting for commit; {@code held} completes once the queue has claimed the delivery. */
+    record PendingSettle(Delivery delivery, Outcome outcome, java.util.concurrent.CompletableFuture<Void> held) { }
 
     private final long id;
     final List<PendingSend> sends = new ArrayList<>();

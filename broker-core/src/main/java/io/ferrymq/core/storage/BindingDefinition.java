@@ -11,7 +11,9 @@ public record BindingDefinition(String vhost, String exchange, BindingTarget.Kin
 
     public BindingDefinition {
         key = key == null ? "" : key;
-        arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        // Not Map.copyOf: a headers binding argument may be null, meaning "the property is present".
+        arguments = arguments == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     }
 
     /** Same binding identity (the filter is state of the binding, not part of its identity). */

@@ -11,7 +11,9 @@ public record BindingDeclaration(String exchange, BindingTarget.Kind targetKind,
 
     public BindingDeclaration {
         key = key == null ? "" : key;
-        arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        // Not Map.copyOf: a headers binding argument may be null, meaning "the property is present".
+        arguments = arguments == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     }
 
     public static BindingDeclaration queue(String exchange, String queue, String key) {

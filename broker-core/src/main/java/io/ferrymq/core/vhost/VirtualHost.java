@@ -435,10 +435,20 @@ public final class VirtualHost implements QueueHost {
     }
 
     private CompletableFuture<Void> removeExchange(Exchange e) {
-        exchanges.remove(e.name(), e);
         List<StorageRecord> records = new ArrayList<>();
+        dropExchange(e, records);
+        return records.isEmpty() ? CompletableFuture.completedFuture(null) : storage.append(records);
+    }
+
+    /**
+     * Unregisters an exchange with every binding from it and to it (those may auto-delete their own
+     * sources in turn). The bindings are removed through the exchange object itself: it is no longer
+     * registered under its name, so a lookup by name would find nothing and leave them behind.
+     */
+    private void dropExchange(Exchange e, List<StorageRecord> records) {
+        exchanges.remove(e.name(), e);
         for (Binding b : e.bindings()) {
-            removeBinding(b, records);
+            removeBinding(e, b, records);
         }
         for (Binding b : List.copyOf(bindingsByTarget.getOrDefault(e, Set.of()))) {
             removeBinding(b, records);
@@ -447,7 +457,6 @@ public final class VirtualHost implements QueueHost {
         if (e.durable()) {
             records.add(new StorageRecord.DeleteExchange(name, e.name()));
         }
-        return records.isEmpty() ? CompletableFuture.completedFuture(null) : storage.append(records);
     }
 
     // ------------------------------------------------------------------ bindings
@@ -484,7 +493,11 @@ public final class VirtualHost implements QueueHost {
 
     private boolean removeBinding(Binding b, List<StorageRecord> records) {
         Exchange source = exchanges.get(b.exchange());
-        if (source == null || !source.removeBinding(b)) {
+        return source != null && removeBinding(source, b, records);
+    }
+
+    private boolean removeBinding(Exchange source, Binding b, List<StorageRecord> records) {
+        if (!source.removeBinding(b)) {
             return false;
         }
         Set<Binding> byTarget = bindingsByTarget.get(b.target());
@@ -494,17 +507,11 @@ public final class VirtualHost implements QueueHost {
         if (isDurable(source) && isDurable(b.target())) {
             records.add(new StorageRecord.DeleteBinding(definition(b)));
         }
-        if (source.autoDelete() && !source.hasBindings()) {
+        if (source.autoDelete() && !source.hasBindings() && exchanges.get(source.name()) == source) {
             LOG.debug("Vhost '{}': auto-deleting exchange '{}' after its last binding went", name, source.name());
-            records.addAll(removeExchangeRecords(source));
+            dropExchange(source, records);
         }
         return true;
-    }
-
-    private List<StorageRecord> removeExchangeRecords(Exchange e) {
-        exchanges.remove(e.name(), e);
-        bindingsByTarget.remove(e);
-        return e.durable() ? List.of(new StorageRecord.DeleteExchange(name, e.name())) : List.of();
     }
 
     public synchronized List<Binding> bindingsTo(BindingTarget target) {

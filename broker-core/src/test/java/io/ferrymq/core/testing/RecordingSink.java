@@ -48,8 +48,23 @@ public final class RecordingSink implements DeliverySink {
     }
 
     public synchronized List<String> bodies() {
-        return deliveries.stream().map(d -> new String(d.message().body(), java.nio.charset.StandardCharsets.UTF_8))
-                .toList();
+        return deliveries.stream().map(RecordingSink::text).toList();
+    }
+
+    /** Bodies of what arrived through one subscription, in arrival order. */
+    public synchronized List<String> bodiesOf(Subscription subscription) {
+        return deliveries.stream().filter(d -> d.subscription() == subscription).map(RecordingSink::text).toList();
+    }
+
+    /** The delivery whose body is {@code body}; fails the test if none arrived. */
+    public synchronized Delivery find(String body) {
+        return deliveries.stream().filter(d -> text(d).equals(body)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no delivery with body '" + body + "' among " + bodies()));
+    }
+
+    /** A delivery's body as UTF-8 text. */
+    public static String text(Delivery d) {
+        return new String(d.message().body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public synchronized List<String> closures() {

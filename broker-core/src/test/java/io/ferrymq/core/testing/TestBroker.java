@@ -6,6 +6,8 @@ import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueStats;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.ConfiguredRealm;
 import io.ferrymq.core.security.PasswordHash;
@@ -18,12 +20,15 @@ import io.ferrymq.core.session.DeliverySink;
 import io.ferrymq.core.session.Session;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.vhost.VirtualHost;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A broker in virtual time for core tests: every executor runs on the calling thread, so a test is a
@@ -88,9 +93,49 @@ public final class TestBroker implements AutoCloseable {
                 ADMIN, PASSWORD, sink).join();
     }
 
+    /** Opens a session in vhost "/" as {@code user}, connecting from {@code remote} (null: in-process). */
+    public CompletableFuture<Session> open(String user, String password, SocketAddress remote, DeliverySink sink) {
+        return broker.open("/", new ClientInfo(broker.newConnectionId(), "test", remote, "test", null),
+                user, password, sink);
+    }
+
+    /** Opens a session in vhost "/" as {@code user}, from in-process; fails the test if refused. */
+    public Session session(String user, String password, DeliverySink sink) {
+        return open(user, password, null, sink).join();
+    }
+
+    /** The default virtual host "/". */
+    public VirtualHost vhost() {
+        return broker.vhost("/");
+    }
+
+    /** A queue of vhost "/"; null if there is none by that name. */
+    public Queue queue(String name) {
+        return vhost().queue(name);
+    }
+
+    /** Exact counters of a queue of vhost "/", which must exist. */
+    public QueueStats stats(String queueName) {
+        Queue q = queue(queueName);
+        if (q == null) {
+            throw new AssertionError("no queue '" + queueName + "' in vhost '/'");
+        }
+        return q.exactStats().join();
+    }
+
+    /** Runs every timer that falls due, without moving time (tasks scheduled with no delay). */
+    public void runDueTimers() {
+        scheduler.advance(0);
+    }
+
     /** A durable text message. */
     public static Message text(String body) {
-        return Message.builder().durable(true).body(body.getBytes(StandardCharsets.UTF_8)).build();
+        return message(body).build();
+    }
+
+    /** A builder for a durable text message, to add priority, group, expiry and properties to. */
+    public static Message.Builder message(String body) {
+        return Message.builder().durable(true).body(body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A broker over the same storage as this one, as after a restart. */

@@ -1,0 +1,164 @@
+package io.ferrymq.server;
+
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.server.config.ByteSize;
+import io.ferrymq.server.config.ConfigException;
+import io.ferrymq.server.config.DurationText;
+import io.ferrymq.server.config.FerryConfig;
+import io.ferrymq.server.config.PolicyBuilder;
+import io.ferrymq.server.config.RealmBuilder;
+import io.ferrymq.stomp.StompProtocol;
+import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.stomp.codec.StompLimits;
+import io.ferrymq.transport.ListenerConfig;
+import io.ferrymq.transport.NettyServer;
+import io.ferrymq.transport.ProtocolModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A running broker process: the core, its protocol modules and its listeners, built from configuration. */
+public final class FerryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
+
+    private final Broker broker;
+    private final NettyServer transport;
+    private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+    private final long shutdownGraceMillis;
+
+    private FerryServer(Broker broker, NettyServer transport, long shutdownGraceMillis) {
+        this.broker = broker;
+        this.transport = transport;
+        this.shutdownGraceMillis = shutdownGraceMillis;
+    }
+
+    /**
+     * Starts everything the configuration describes; on any failure what was started is stopped again.
+     *
+     * @throws ConfigException for settings the broker cannot run with
+     */
+    public static FerryServer start(FerryConfig config) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        FerryConfig.Broker b = config.broker();
+        int workers = positiveOr(b.workerThreads(), cores, "broker.worker-threads");
+        int io = positiveOr(b.ioThreads(), cores, "broker.io-threads");
+        long memory = ByteSize.parse(b.memoryLimit(), "broker.memory-limit");
+        long scan = DurationText.millis(b.expiryScanInterval(), "broker.expiry-scan-interval");
+        long grace = DurationText.millis(b.shutdownGrace(), "broker.shutdown-grace");
+        if (scan <= 0) {
+            throw new ConfigException("broker.expiry-scan-interval must be positive");
+        }
+        BrokerOptions options = new BrokerOptions(BrokerRuntime.threaded(workers), null,
+                RealmBuilder.build(config.security()), new PolicyTable(PolicyBuilder.build(config.policies())),
+                memory, scan, config.vhosts());
+        Broker broker = Broker.start(options);
+        NettyServer transport = null;
+        try {
+            List<ProtocolModule> protocols = List.of(new StompProtocol(broker, stompSettings(config.stomp())));
+            transport = new NettyServer(io, protocols);
+            FerryServer server = new FerryServer(broker, transport, grace);
+            server.bindAll(config.listeners());
+            LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
+                    server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
+            return server;
+        } catch (RuntimeException e) {
+            if (transport != null) {
+                transport.close(Duration.ZERO);
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void bindAll(List<FerryConfig.Listener> configured) {
+        if (configured == null || configured.isEmpty()) {
+            throw new ConfigException("listeners: at least one listener is needed");
+        }
+        Set<String> names = new HashSet<>();
+        for (FerryConfig.Listener l : configured) {
+            if (l.name() == null || !names.add(l.name())) {
+                throw new ConfigException("listeners: every listener needs a unique name (got '" + l.name() + "')");
+            }
+            if (l.port() == null) {
+                throw new ConfigException("listeners." + l.name() + ".port is missing");
+            }
+            if (l.protocols() == null || l.protocols().isEmpty()) {
+                throw new ConfigException("listeners." + l.name() + ".protocols is empty");
+            }
+            ListenerConfig lc;
+            try {
+                lc = new ListenerConfig(l.name(), l.host(), l.port(), l.protocols(), Boolean.TRUE.equals(l.websocket()),
+                        l.websocketPath(), null, l.maxFrameSize() == null ? 0
+                        : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(l.maxFrameSize(),
+                        "listeners." + l.name() + ".max-frame-size")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("listeners." + l.name() + ": " + e.getMessage());
+            }
+            try {
+                InetSocketAddress bound = transport.bind(lc);
+                listeners.put(l.name(), bound);
+                LOG.info("Listener '{}': {} on {}:{}{}", l.name(), String.join(", ", l.protocols()),
+                        bound.getHostString(), bound.getPort(), lc.websocket() ? " (WebSocket)" : "");
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+        }
+    }
+
+    static StompSettings stompSettings(FerryConfig.Stomp s) {
+        StompLimits limits = new StompLimits(
+                (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(s.maxFrameSize(), "stomp.max-frame-size")),
+                s.maxHeaders(),
+                (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(s.maxHeaderLine(), "stomp.max-header-line")));
+        try {
+            return new StompSettings(limits, DurationText.millis(s.minHeartBeat(), "stomp.min-heart-beat"),
+                    DurationText.millis(s.connectTimeout(), "stomp.connect-timeout"), s.defaultPrefetch(),
+                    s.maxPendingSends());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("stomp: " + e.getMessage());
+        }
+    }
+
+    private static int positiveOr(Integer v, int fallback, String setting) {
+        if (v == null || v == 0) {
+            return fallback;
+        }
+        if (v < 0) {
+            throw new ConfigException(setting + " must not be negative (0 means one per core)");
+        }
+        return v;
+    }
+
+    static String version() {
+        String v = FerryServer.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    /** Bound addresses by listener name (the real ports when 0 was configured). */
+    public Map<String, InetSocketAddress> listeners() {
+        return Map.copyOf(listeners);
+    }
+
+    /** Closes connections (each protocol says goodbye in its own terms), then the broker. */
+    @Override
+    public void close() {
+        LOG.info("FerryMQ stopping");
+        transport.close(Duration.ofMillis(shutdownGraceMillis));
+        broker.close();
+    }
+}

@@ -1,0 +1,122 @@
+package io.ferrymq.server;
+
+import io.ferrymq.core.security.PasswordHash;
+import io.ferrymq.server.config.ConfigException;
+import io.ferrymq.server.config.ConfigLoader;
+import io.ferrymq.server.config.FerryConfig;
+import org.apache.logging.log4j.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code ferrymq} command. */
+@Command(name = "ferrymq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "FerryMQ: one broker for STOMP, MQTT, AMQP, OpenWire and AWS-style HTTP APIs.",
+        subcommands = {Main.Run.class, Main.HashPassword.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Logging must outlive the shutdown hook that stops the broker, so Log4j's own hook is off and
+        // the broker's hook shuts logging down last.
+        System.setProperty("log4j2.shutdownHookEnabled", "false");
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Runs the broker in the foreground until SIGTERM or Ctrl-C.")
+    static final class Run implements Callable<Integer> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "broker.yaml to merge over the built-in defaults (see conf/broker.yaml)")
+        Path config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            FerryServer server;
+            try {
+                ConfigLoader loader = new ConfigLoader();
+                FerryConfig c = config == null ? loader.defaults() : loader.load(config);
+                server = FerryServer.start(c);
+            } catch (ConfigException e) {
+                LOG.error("Cannot start: {}", e.getMessage());
+                spec.commandLine().getErr().println("ferrymq: " + e.getMessage());
+                LogManager.shutdown();
+                return 2;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                    LOG.info("FerryMQ stopped");
+                } finally {
+                    stopped.countDown();
+                    LogManager.shutdown();
+                }
+            }, "ferrymq-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "hash-password", mixinStandardHelpOptions = true,
+            description = "Prints a password hash for the password-hash setting of a user in broker.yaml.")
+    static final class HashPassword implements Callable<Integer> {
+
+        @Option(names = "--iterations", defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS,
+                description = "PBKDF2 iterations (default ${DEFAULT-VALUE})")
+        int iterations;
+
+        @Option(names = "--password", description = "the password; read from the terminal when omitted",
+                interactive = true, arity = "0..1")
+        char[] password;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            char[] p = password;
+            if (p == null || p.length == 0) {
+                Console console = System.console();
+                if (console == null) {
+                    spec.commandLine().getErr().println("ferrymq: no terminal to read the password from; use --password");
+                    return 2;
+                }
+                p = console.readPassword("Password: ");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(PasswordHash.create(new String(p), iterations).encoded());
+            out.flush();
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"FerryMQ " + FerryServer.version(), "Java " + Runtime.version()};
+        }
+    }
+}

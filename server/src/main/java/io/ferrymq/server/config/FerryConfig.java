@@ -1,0 +1,35 @@
+package io.ferrymq.server.config;
+
+import java.util.List;
+
+/**
+ * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
+ * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
+ */
+public record FerryConfig(Broker broker, List<Listener> listeners, Stomp stomp, Security security,
+                          List<Policy> policies, List<String> vhosts) {
+
+    /** Process-wide settings. */
+    public record Broker(Integer ioThreads, Integer workerThreads, String memoryLimit, String expiryScanInterval,
+                         String shutdownGrace) { }
+
+    /** A listening socket; several protocols on one TCP port are told apart by their first bytes. */
+    public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
+                           String websocketPath, String maxFrameSize) { }
+
+    public record Stomp(String maxFrameSize, Integer maxHeaders, String maxHeaderLine, String minHeartBeat,
+                        String connectTimeout, Integer defaultPrefetch, Integer maxPendingSends) { }
+
+    public record Security(Integer passwordIterations, String anonymousUser, List<User> users,
+                           List<Permission> permissions) { }
+
+    /** A user, with a plain {@code password} (hashed at load) or a {@code password-hash}. */
+    public record User(String name, String password, String passwordHash, List<String> roles, Boolean loopbackOnly) { }
+
+    public record Permission(String vhost, String match, List<String> actions, List<String> roles, List<String> users) { }
+
+    public record Policy(String match, String deadLetterQueue, String deadLetterExchange, String deadLetterRoutingKey,
+                         String expiryQueue, String expiryExchange, String expiryRoutingKey, Integer maxDeliveries,
+                         String messageTtl, Long maxLength, String maxBytes, String overflow, String redeliveryDelay,
+                         Boolean autoCreateQueues, Boolean singleActiveConsumer) { }
+}

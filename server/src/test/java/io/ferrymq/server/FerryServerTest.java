@@ -1,0 +1,126 @@
+package io.ferrymq.server;
+
+import io.ferrymq.server.config.ConfigException;
+import io.ferrymq.server.config.ConfigLoader;
+import io.ferrymq.server.config.FerryConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FerryServerTest {
+
+    private static FerryConfig config(Path dir, String yaml) throws Exception {
+        Path f = dir.resolve("broker.yaml");
+        Files.writeString(f, yaml);
+        return new ConfigLoader().load(f);
+    }
+
+    private static final String FREE_PORTS = """
+            security:
+              password-iterations: 1000
+            listeners:
+              - name: stomp
+                protocols: [stomp]
+                port: 0
+              - name: unified
+                protocols: [stomp]
+                port: 0
+              - name: ws
+                protocols: [stomp]
+                port: 0
+                websocket: true
+            """;
+
+    @Test
+    void guestConnectsFromLoopbackOverEveryListener(@TempDir Path dir) throws Exception {
+        try (FerryServer server = FerryServer.start(config(dir, FREE_PORTS))) {
+            for (String listener : new String[] {"stomp", "unified"}) {
+                int port = server.listeners().get(listener).getPort();
+                assertThat(stompConnect(port, "guest", "guest")).startsWith("CONNECTED");
+                assertThat(stompConnect(port, "guest", "nope")).startsWith("ERROR");
+            }
+            assertThat(server.broker().vhost("/")).isNotNull();
+        }
+    }
+
+    @Test
+    void busyPortIsReportedWithTheListenerName(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String yaml = "security:\n  password-iterations: 1000\nlisteners:\n  - name: clash\n    protocols: [stomp]\n"
+                    + "    port: " + taken.getLocalPort() + "\n";
+            FerryConfig c = config(dir, yaml);
+            assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("listener 'clash'").hasMessageContaining(Integer.toString(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    void unknownProtocolIsReported(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, "security:\n  password-iterations: 1000\nlisteners:\n  - name: x\n"
+                + "    protocols: [carrier-pigeon]\n    port: 0\n");
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("carrier-pigeon");
+    }
+
+    @Test
+    void policiesAndUsersFromConfigurationApply(@TempDir Path dir) throws Exception {
+        String yaml = FREE_PORTS.replace("  password-iterations: 1000\n", """
+                  password-iterations: 1000
+                  users:
+                    - name: app
+                      password: app-secret
+                      roles: [apps]
+                  permissions:
+                    - roles: [apps]
+                      match: "jobs.#"
+                      actions: [send, consume, create]
+                """) + """
+                policies:
+                  - match: "jobs.#"
+                    max-length: 1
+                    overflow: reject-publish
+                """;
+        try (FerryServer server = FerryServer.start(config(dir, yaml))) {
+            int port = server.listeners().get("stomp").getPort();
+            assertThat(stompConnect(port, "guest", "guest")).startsWith("ERROR");
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write("CONNECT\naccept-version:1.2\nlogin:app\npasscode:app-secret\n\n\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
+                out.write("SEND\ndestination:/queue/jobs.a\nreceipt:1\n\none\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
+                out.write("SEND\ndestination:/queue/jobs.a\nreceipt:2\n\ntwo\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("ERROR").contains("is full");
+            }
+        }
+    }
+
+    static String stompConnect(int port, String user, String password) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("CONNECT\naccept-version:1.2\nlogin:" + user + "\npasscode:" + password
+                    + "\n\n\0").getBytes(StandardCharsets.UTF_8));
+            return readFrame(s.getInputStream());
+        }
+    }
+
+    static String readFrame(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) > 0) {
+            sb.append((char) b);
+        }
+        return sb.toString().stripLeading();
+    }
+}

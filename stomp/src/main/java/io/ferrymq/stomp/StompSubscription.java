@@ -1,0 +1,66 @@
+package io.ferrymq.stomp;
+
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.Subscription;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One SUBSCRIBE of a connection: its core subscription and the messages awaiting the client's ACK. */
+final class StompSubscription {
+
+    final String id;
+    final AckMode ack;
+    final Subscription core;
+    /** The durable subscription queue, deleted by an UNSUBSCRIBE that asks for it. */
+    final String durableQueue;
+    final int window;
+    /** Unacknowledged deliveries by ack id, in delivery order. */
+    private final LinkedHashMap<String, Delivery> unacked = new LinkedHashMap<>();
+    /** Auto mode: credit earned by frames written to the socket but not yet given back to the queue. */
+    int owedCredit;
+
+    StompSubscription(String id, AckMode ack, Subscription core, String durableQueue, int window) {
+        this.id = id;
+        this.ack = ack;
+        this.core = core;
+        this.durableQueue = durableQueue;
+        this.window = window;
+    }
+
+    void awaitAck(String ackId, Delivery d) {
+        unacked.put(ackId, d);
+    }
+
+    /**
+     * Takes the deliveries an ACK or NACK of {@code ackId} settles: that one alone, or in client mode
+     * it and every earlier one.
+     */
+    List<Map.Entry<String, Delivery>> settle(String ackId) {
+        List<Map.Entry<String, Delivery>> out = new ArrayList<>();
+        if (ack == AckMode.CLIENT) {
+            Iterator<Map.Entry<String, Delivery>> it = unacked.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Delivery> e = it.next();
+                out.add(Map.entry(e.getKey(), e.getValue()));
+                it.remove();
+                if (e.getKey().equals(ackId)) {
+                    break;
+                }
+            }
+        } else {
+            Delivery d = unacked.remove(ackId);
+            if (d != null) {
+                out.add(Map.entry(ackId, d));
+            }
+        }
+        return out;
+    }
+
+    Iterable<String> pendingAckIds() {
+        return List.copyOf(unacked.keySet());
+    }
+}

@@ -1,0 +1,83 @@
+package io.ferrymq.stomp;
+
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.policy.AddressPolicy;
+import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.core.routing.NamePattern;
+import io.ferrymq.core.security.ConfiguredRealm;
+import io.ferrymq.core.security.PasswordHash;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.PermissionRule;
+import io.ferrymq.core.security.UserAccount;
+import io.ferrymq.transport.ListenerConfig;
+import io.ferrymq.transport.NettyServer;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real broker for protocol tests: worker threads, Netty, STOMP on a free TCP port and on a free
+ * WebSocket port, and three users: {@code guest/guest} (loopback only, everything), {@code admin/secret}
+ * (everything) and {@code limited/secret} (may only send to and consume from names under {@code allowed.}).
+ */
+final class EmbeddedStompBroker implements AutoCloseable {
+
+    final Broker broker;
+    final NettyServer server;
+    final int port;
+    final int wsPort;
+
+    private EmbeddedStompBroker(List<AddressPolicy> policies, UnaryOperator<StompSettings> settings) {
+        List<UserAccount> users = List.of(
+                new UserAccount("guest", PasswordHash.create("guest", 1000), Set.of("admins"), true),
+                new UserAccount("admin", PasswordHash.create("secret", 1000), Set.of("admins"), false),
+                new UserAccount("limited", PasswordHash.create("secret", 1000), Set.of("limited"), false));
+        List<PermissionRule> rules = List.of(
+                new PermissionRule("*", NamePattern.of("#"), EnumSet.allOf(Permission.class), Set.of("admins"), Set.of()),
+                new PermissionRule("*", NamePattern.of("allowed.#"), EnumSet.of(Permission.SEND, Permission.CONSUME,
+                        Permission.CREATE), Set.of("limited"), Set.of()));
+        broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2), null,
+                new ConfiguredRealm(users, rules, null), new PolicyTable(policies), 0, 30_000, List.of("/", "other")));
+        server = new NettyServer(2, List.of(new StompProtocol(broker, settings.apply(StompSettings.defaults()))));
+        port = server.bind(ListenerConfig.tcp("stomp", "127.0.0.1", 0, StompProtocol.NAME)).getPort();
+        wsPort = server.bind(ListenerConfig.websocket("ws", "127.0.0.1", 0, StompProtocol.NAME)).getPort();
+    }
+
+    static EmbeddedStompBroker start() {
+        return new EmbeddedStompBroker(List.of(), s -> s);
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        broker.close();
+    }
+
+    static final class Builder {
+        private final List<AddressPolicy> policies = new ArrayList<>();
+        private UnaryOperator<StompSettings> settings = s -> s;
+
+        Builder policy(AddressPolicy p) {
+            policies.add(p);
+            return this;
+        }
+
+        Builder settings(UnaryOperator<StompSettings> s) {
+            this.settings = s;
+            return this;
+        }
+
+        EmbeddedStompBroker start() {
+            return new EmbeddedStompBroker(policies, settings);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.ferrymq.stomp;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input gets an ERROR frame that explains it, the connection is closed, and other clients carry on. */
+class StompBadInputTest {
+
+    private EmbeddedStompBroker broker;
+
+    @BeforeEach
+    void start() {
+        broker = EmbeddedStompBroker.builder()
+                .settings(s -> s.withLimits(new io.ferrymq.stomp.codec.StompLimits(64 * 1024, 100, 8 * 1024)))
+                .start();
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+    }
+
+    @Test
+    void unknownCommandGetsAnErrorAndTheConnectionCloses() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+            c.send("FLY\ndestination:/queue/a\n\n\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("unknown command 'FLY'");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void malformedHeaderLineGetsAnError() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+            c.send("SEND\ndestination:/queue/a\nno-colon-here\n\nbody\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).startsWith("Malformed frame");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void oversizeFrameGetsAnErrorNamingTheLimit() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+            byte[] big = new byte[100 * 1024];
+            Arrays.fill(big, (byte) 'x');
+            c.send(("SEND\ndestination:/queue/a\n\n").getBytes(StandardCharsets.UTF_8));
+            c.send(big);
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("frame too large").contains("65536");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void wrongPasswordIsRefused() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:wrong\n\n\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).startsWith("Authentication failed");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void frameBeforeConnectIsRefused() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            // Port unification is not in play here (the listener is STOMP only), so the frame reaches STOMP.
+            c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\n\n\0");
+            assertThat(c.read().command()).isEqualTo("CONNECTED");
+        }
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("SEND\ndestination:/queue/a\n\nhi\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("first frame must be CONNECT");
+        }
+    }
+
+    @Test
+    void sendingToAForbiddenDestinationIsRefused() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("CONNECT\naccept-version:1.2\nlogin:limited\npasscode:secret\n\n\0");
+            assertThat(c.read().command()).isEqualTo("CONNECTED");
+            c.send("SEND\ndestination:/queue/secret.stuff\nreceipt:r1\n\nhi\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).startsWith("Access refused").contains("secret.stuff");
+            assertThat(error.header("receipt-id")).isEqualTo("r1");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void unsupportedVersionIsRefusedWithTheSupportedOnes() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("CONNECT\naccept-version:2.0\nlogin:admin\npasscode:secret\n\n\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("version")).isEqualTo("1.0,1.1,1.2");
+        }
+    }
+
+    private void assertOtherClientsCarryOn() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+            c.send("SUBSCRIBE\nid:0\ndestination:/queue/alive\nreceipt:s\n\n\0");
+            assertThat(c.read().command()).isEqualTo("RECEIPT");
+            c.send("SEND\ndestination:/queue/alive\n\nstill here\0");
+            RawStompClient.Frame m = c.read();
+            assertThat(m.command()).isEqualTo("MESSAGE");
+            assertThat(m.body()).isEqualTo("still here");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.ferrymq.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The broker's listening sockets. One boss thread accepts; {@code ioThreads} event loops (one per core
+ * by default) carry every connection's I/O and protocol work.
+ */
+public final class NettyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
+
+    private final Map<String, ProtocolModule> protocols;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    public NettyServer(int ioThreads, List<ProtocolModule> protocols) {
+        this.protocols = protocols.stream().collect(Collectors.toMap(ProtocolModule::name, p -> p, (a, b) -> a,
+                LinkedHashMap::new));
+        this.boss = EventLoops.group(1, "ferrymq-accept");
+        this.workers = EventLoops.group(ioThreads, "ferrymq-io");
+        LOG.debug("Transport uses {} I/O threads ({})", ioThreads, EventLoops.nativeAvailable() ? "epoll" : "nio");
+    }
+
+    /**
+     * Opens a listener.
+     *
+     * @return the bound address (the real port when 0 was asked for)
+     * @throws IllegalStateException when the port cannot be bound, saying which and why
+     */
+    public synchronized InetSocketAddress bind(ListenerConfig config) {
+        List<ProtocolModule> served = new ArrayList<>();
+        for (String name : config.protocols()) {
+            ProtocolModule p = protocols.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("listener '" + config.name() + "' names protocol '" + name
+                        + "', which this broker does not have; available: " + protocols.keySet());
+            }
+            served.add(p);
+        }
+        ConnectionContext context = new ConnectionContext(config.name(), config.kind(), label(config.kind()));
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(EventLoops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        setUp(ch, config, served, context);
+                    }
+                });
+        ChannelFuture f = b.bind(config.host(), config.port()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            String why = cause instanceof BindException ? "the address is in use or not available here"
+                    : String.valueOf(cause);
+            throw new IllegalStateException("listener '" + config.name() + "' cannot bind " + config.host() + ":"
+                    + config.port() + ": " + why, cause);
+        }
+        listeners.add(f.channel());
+        InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
+        bound.put(config.name(), address);
+        return address;
+    }
+
+    private void setUp(Channel ch, ListenerConfig config, List<ProtocolModule> served, ConnectionContext context) {
+        ChannelPipeline p = ch.pipeline();
+        if (config.ssl() != null) {
+            p.addLast("tls", config.ssl().newHandler(ch.alloc()));
+        }
+        if (config.websocket()) {
+            p.addLast(new HttpServerCodec());
+            p.addLast(new HttpObjectAggregator(64 * 1024));
+            List<String> subprotocols = served.stream().flatMap(m -> m.websocketSubprotocols().stream()).sorted().toList();
+            p.addLast(new PlainHttpRefusal(subprotocols));
+            p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(config.websocketPath())
+                    .checkStartsWith(true)
+                    .subprotocols(String.join(",", subprotocols))
+                    .maxFramePayloadLength(config.maxFrameBytes())
+                    .handleCloseFrames(true)
+                    .build()));
+            p.addLast(new WebSocketProtocolSelector(served, context, config.maxFrameBytes()));
+        } else if (served.size() == 1) {
+            served.get(0).initChannel(ch, context);
+        } else {
+            p.addLast(new ProtocolSniffer(served, context));
+        }
+    }
+
+    private static String label(ConnectionContext.Kind kind) {
+        return switch (kind) {
+            case TCP -> "tcp";
+            case TLS -> "tls";
+            case WEBSOCKET -> "ws";
+            case WEBSOCKET_TLS -> "wss";
+        };
+    }
+
+    public synchronized Map<String, InetSocketAddress> boundListeners() {
+        return Map.copyOf(bound);
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting, tells every connection the broker is going ({@link ShutdownNotice}), gives them
+     * {@code grace} to finish, then closes what is left and stops the threads.
+     */
+    public void close(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listeners.close().awaitUninterruptibly();
+        if (!connections.isEmpty()) {
+            LOG.info("Closing {} client connection(s)", connections.size());
+            connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownNotice.INSTANCE));
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (Channel ch : List.copyOf(connections)) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+                }
+            }
+            connections.close().awaitUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,76 @@
+package io.ferrymq.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * After a WebSocket handshake, picks the protocol: by the negotiated subprotocol, else by the last path
+ * segment ({@code /mqtt}, {@code /stomp}), else the listener's only protocol.
+ */
+final class WebSocketProtocolSelector extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketProtocolSelector.class);
+
+    private final List<ProtocolModule> protocols;
+    private final ConnectionContext context;
+    private final int maxFrameBytes;
+
+    WebSocketProtocolSelector(List<ProtocolModule> protocols, ConnectionContext context, int maxFrameBytes) {
+        this.protocols = protocols;
+        this.context = context;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
+            ProtocolModule p = choose(hs.selectedSubprotocol(), hs.requestUri());
+            if (p == null) {
+                LOG.info("Closing WebSocket from {} on listener '{}': no protocol for subprotocol '{}' and path '{}'",
+                        ctx.channel().remoteAddress(), context.listener(), hs.selectedSubprotocol(), hs.requestUri());
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR,
+                        "no protocol: ask for one of the subprotocols " + subprotocols()))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.pipeline().addLast(new WebSocketFrameAggregator(maxFrameBytes));
+            ctx.pipeline().addLast(new WebSocketFrames.Unwrap());
+            ctx.pipeline().addLast(new WebSocketFrames.Wrap(p.websocketTextFrames()));
+            p.initChannel(ctx.channel(), context);
+            ctx.pipeline().remove(this);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private ProtocolModule choose(String subprotocol, String uri) {
+        if (subprotocol != null) {
+            for (ProtocolModule p : protocols) {
+                if (p.websocketSubprotocols().contains(subprotocol)) {
+                    return p;
+                }
+            }
+        }
+        String path = uri == null ? "" : uri.replaceFirst("\\?.*$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        for (ProtocolModule p : protocols) {
+            if (p.name().equalsIgnoreCase(last)) {
+                return p;
+            }
+        }
+        return protocols.size() == 1 ? protocols.get(0) : null;
+    }
+
+    List<String> subprotocols() {
+        return protocols.stream().flatMap(p -> p.websocketSubprotocols().stream()).sorted().toList();
+    }
+}
