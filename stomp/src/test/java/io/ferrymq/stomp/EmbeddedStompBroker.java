@@ -32,7 +32,7 @@ final class EmbeddedStompBroker implements AutoCloseable {
     final int port;
     final int wsPort;
 
-    private EmbeddedStompBroker(List<AddressPolicy> policies, UnaryOperator<StompSettings> settings) {
+    private EmbeddedStompBroker(List<AddressPolicy> policies, UnaryOperator<StompSettings> settings, long memoryLimit) {
         List<UserAccount> users = List.of(
                 new UserAccount("guest", PasswordHash.create("guest", 1000), Set.of("admins"), true),
                 new UserAccount("admin", PasswordHash.create("secret", 1000), Set.of("admins"), false),
@@ -42,14 +42,14 @@ final class EmbeddedStompBroker implements AutoCloseable {
                 new PermissionRule("*", NamePattern.of("allowed.#"), EnumSet.of(Permission.SEND, Permission.CONSUME,
                         Permission.CREATE), Set.of("limited"), Set.of()));
         broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2), null,
-                new ConfiguredRealm(users, rules, null), new PolicyTable(policies), 0, 30_000, List.of("/", "other")));
+                new ConfiguredRealm(users, rules, null), new PolicyTable(policies), memoryLimit, 30_000, List.of("/", "other")));
         server = new NettyServer(2, List.of(new StompProtocol(broker, settings.apply(StompSettings.defaults()))));
         port = server.bind(ListenerConfig.tcp("stomp", "127.0.0.1", 0, StompProtocol.NAME)).getPort();
         wsPort = server.bind(ListenerConfig.websocket("ws", "127.0.0.1", 0, StompProtocol.NAME)).getPort();
     }
 
     static EmbeddedStompBroker start() {
-        return new EmbeddedStompBroker(List.of(), s -> s);
+        return new EmbeddedStompBroker(List.of(), s -> s, 0);
     }
 
     static Builder builder() {
@@ -65,6 +65,7 @@ final class EmbeddedStompBroker implements AutoCloseable {
     static final class Builder {
         private final List<AddressPolicy> policies = new ArrayList<>();
         private UnaryOperator<StompSettings> settings = s -> s;
+        private long memoryLimit;
 
         Builder policy(AddressPolicy p) {
             policies.add(p);
@@ -76,8 +77,13 @@ final class EmbeddedStompBroker implements AutoCloseable {
             return this;
         }
 
+        Builder memoryLimit(long bytes) {
+            this.memoryLimit = bytes;
+            return this;
+        }
+
         EmbeddedStompBroker start() {
-            return new EmbeddedStompBroker(policies, settings);
+            return new EmbeddedStompBroker(policies, settings, memoryLimit);
         }
     }
 }
