@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The live durable state that a stream of {@link StorageRecord}s describes. Applying records in order
@@ -38,8 +39,12 @@ public final class DurableImage {
     private final List<BindingDefinition> bindings = new ArrayList<>();
     private final Map<StateKey, byte[]> state = new LinkedHashMap<>();
     private final Map<Long, Message> messages = new LinkedHashMap<>();
-    /** Queue id -> message id -> state, in queue order. */
-    private final Map<Long, LinkedHashMap<Long, RefState>> refs = new HashMap<>();
+    /**
+     * Queue id -> message id -> state. Kept even for queues and messages not (yet) seen: a compacted
+     * journal may replay a reference before the queue or message it belongs to. Replay resolves them.
+     * Message ids order a queue: publish order, which redelivery and compaction do not change.
+     */
+    private final Map<Long, TreeMap<Long, RefState>> refs = new HashMap<>();
     private long maxMessageId;
     private long maxQueueId;
 
@@ -48,12 +53,9 @@ public final class DurableImage {
             messages.put(r.messageId(), r.message());
             maxMessageId = Math.max(maxMessageId, r.messageId());
         } else if (record instanceof StorageRecord.AddReference r) {
-            LinkedHashMap<Long, RefState> q = refs.get(r.queueId());
-            if (q != null) {
-                q.put(r.messageId(), new RefState(r.deliverAt()));
-            }
+            refs.computeIfAbsent(r.queueId(), k -> new TreeMap<>()).put(r.messageId(), new RefState(r.deliverAt()));
         } else if (record instanceof StorageRecord.DeleteReference r) {
-            LinkedHashMap<Long, RefState> q = refs.get(r.queueId());
+            TreeMap<Long, RefState> q = refs.get(r.queueId());
             if (q != null) {
                 q.remove(r.messageId());
             }
@@ -71,7 +73,6 @@ public final class DurableImage {
             }
         } else if (record instanceof StorageRecord.CreateQueue r) {
             queues.put(r.queue().id(), r.queue());
-            refs.putIfAbsent(r.queue().id(), new LinkedHashMap<>());
             maxQueueId = Math.max(maxQueueId, r.queue().id());
         } else if (record instanceof StorageRecord.DeleteQueue r) {
             QueueDefinition q = queues.remove(r.queueId());
@@ -99,7 +100,7 @@ public final class DurableImage {
     }
 
     private RefState ref(long queueId, long messageId) {
-        LinkedHashMap<Long, RefState> q = refs.get(queueId);
+        TreeMap<Long, RefState> q = refs.get(queueId);
         return q == null ? null : q.get(messageId);
     }
 
@@ -116,14 +117,18 @@ public final class DurableImage {
         state.forEach((k, v) -> listener.state(k.namespace(), k.key(), v));
         // A message whose references all went (or whose queues were deleted) is garbage, not state.
         Map<Long, Integer> referenced = new HashMap<>();
-        refs.values().forEach(q -> q.keySet().forEach(id -> referenced.merge(id, 1, Integer::sum)));
+        refs.forEach((queueId, q) -> {
+            if (queues.containsKey(queueId)) {
+                q.keySet().forEach(id -> referenced.merge(id, 1, Integer::sum));
+            }
+        });
         for (Message m : messages.values()) {
             if (referenced.containsKey(m.id())) {
                 listener.message(m);
             }
         }
         for (Map.Entry<Long, QueueDefinition> q : queues.entrySet()) {
-            LinkedHashMap<Long, RefState> qRefs = refs.get(q.getKey());
+            TreeMap<Long, RefState> qRefs = refs.get(q.getKey());
             if (qRefs == null) {
                 continue;
             }
@@ -141,8 +146,8 @@ public final class DurableImage {
         if (!messages.containsKey(messageId)) {
             return false;
         }
-        for (LinkedHashMap<Long, RefState> q : refs.values()) {
-            if (q.containsKey(messageId)) {
+        for (Map.Entry<Long, TreeMap<Long, RefState>> q : refs.entrySet()) {
+            if (queues.containsKey(q.getKey()) && q.getValue().containsKey(messageId)) {
                 return true;
             }
         }
@@ -154,7 +159,7 @@ public final class DurableImage {
     }
 
     public int referenceCount(long queueId) {
-        LinkedHashMap<Long, RefState> q = refs.get(queueId);
+        TreeMap<Long, RefState> q = refs.get(queueId);
         return q == null ? 0 : q.size();
     }
 

@@ -1,0 +1,16 @@
+package io.ferrymq.bench.driver;
+
+import io.ferrymq.bench.driver.stomp.SpringStompDriver;
+
+/** Builds the driver for a protocol. */
+public final class Drivers {
+
+    private Drivers() {
+    }
+
+    public static Driver create(Protocol protocol, Endpoint endpoint, DriverErrors errors) {
+        return switch (protocol) {
+            case STOMP -> new SpringStompDriver(endpoint, errors);
+        };
+    }
+}

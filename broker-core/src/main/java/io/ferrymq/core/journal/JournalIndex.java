@@ -1,0 +1,227 @@
+package io.ferrymq.core.journal;
+
+import io.ferrymq.core.routing.BindingTarget;
+import io.ferrymq.core.storage.BindingDefinition;
+import io.ferrymq.core.storage.ExchangeDefinition;
+import io.ferrymq.core.storage.QueueDefinition;
+import io.ferrymq.core.storage.StorageRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where every live record is, and how many bytes of each segment are still live. Compaction asks it what
+ * to carry forward from the oldest segment. Owned by the journal's writer thread.
+ *
+ * <p>Only records that define something count as live: messages (while a queue references them),
+ * references, definitions and state. Deletions and updates are history: they matter only while the
+ * record they change is still in an older segment, and compaction always takes the oldest segment first,
+ * so they are never carried forward; the current state of a reference is written with its copy instead.
+ */
+final class JournalIndex {
+
+    /** A record's place on disk. */
+    record Loc(long segment, long position, int length) { }
+
+    private static final class RefLoc {
+        Loc loc;
+        int deliveryCount;
+        long deliverAt;
+
+        RefLoc(Loc loc, long deliverAt) {
+            this.loc = loc;
+            this.deliverAt = deliverAt;
+        }
+    }
+
+    private record Located<T>(Loc loc, T value) { }
+
+    private record ExchangeKey(String vhost, String name) { }
+
+    private record BindingKey(String vhost, String exchange, BindingTarget.Kind kind, String target, String key,
+                              Map<String, Object> arguments) {
+        static BindingKey of(BindingDefinition b) {
+            return new BindingKey(b.vhost(), b.exchange(), b.targetKind(), b.target(), b.key(), b.arguments());
+        }
+    }
+
+    private record StateKey(String namespace, String key) { }
+
+    /** What compaction carries forward from a segment. */
+    sealed interface LiveRecord {
+        /** Copy the record's bytes as they are; {@code moveTo} re-points the index at the copy. */
+        record Raw(Loc loc, java.util.function.Consumer<Loc> moveTo) implements LiveRecord { }
+
+        /** Write a record describing the current state. */
+        record Fresh(StorageRecord record) implements LiveRecord { }
+    }
+
+    private final Map<Long, Loc> messages = new HashMap<>();
+    private final Map<Long, Integer> refCounts = new HashMap<>();
+    private final Map<Long, Map<Long, RefLoc>> refs = new HashMap<>();
+    private final Map<Long, Located<QueueDefinition>> queues = new HashMap<>();
+    private final Map<ExchangeKey, Located<ExchangeDefinition>> exchanges = new HashMap<>();
+    private final Map<BindingKey, Located<BindingDefinition>> bindings = new HashMap<>();
+    private final Map<StateKey, Loc> states = new HashMap<>();
+    private final Map<Long, Long> liveBytes = new HashMap<>();
+
+    /** Notes a record written at {@code loc}. */
+    void apply(StorageRecord r, Loc loc) {
+        if (r instanceof StorageRecord.AddMessage m) {
+            place(messages.put(m.messageId(), loc), loc);
+        } else if (r instanceof StorageRecord.AddReference a) {
+            Map<Long, RefLoc> q = refs.computeIfAbsent(a.queueId(), k -> new HashMap<>());
+            RefLoc old = q.put(a.messageId(), new RefLoc(loc, a.deliverAt()));
+            if (old == null) {
+                refCounts.merge(a.messageId(), 1, Integer::sum);
+            }
+            place(old == null ? null : old.loc, loc);
+        } else if (r instanceof StorageRecord.DeleteReference d) {
+            Map<Long, RefLoc> q = refs.get(d.queueId());
+            RefLoc old = q == null ? null : q.remove(d.messageId());
+            if (old != null) {
+                unplace(old.loc);
+                dropRefCount(d.messageId());
+            }
+        } else if (r instanceof StorageRecord.DeleteMessage d) {
+            unplace(messages.remove(d.messageId()));
+        } else if (r instanceof StorageRecord.UpdateDeliveryCount u) {
+            RefLoc ref = ref(u.queueId(), u.messageId());
+            if (ref != null) {
+                ref.deliveryCount = u.deliveryCount();
+            }
+        } else if (r instanceof StorageRecord.UpdateScheduledTime u) {
+            RefLoc ref = ref(u.queueId(), u.messageId());
+            if (ref != null) {
+                ref.deliverAt = u.deliverAt();
+            }
+        } else if (r instanceof StorageRecord.CreateQueue c) {
+            Located<QueueDefinition> old = queues.put(c.queue().id(), new Located<>(loc, c.queue()));
+            place(old == null ? null : old.loc(), loc);
+        } else if (r instanceof StorageRecord.DeleteQueue d) {
+            Located<QueueDefinition> old = queues.remove(d.queueId());
+            if (old != null) {
+                unplace(old.loc());
+                QueueDefinition q = old.value();
+                removeBindings(b -> b.vhost().equals(q.vhost()) && b.targetKind() == BindingTarget.Kind.QUEUE
+                        && b.target().equals(q.name()));
+            }
+            Map<Long, RefLoc> gone = refs.remove(d.queueId());
+            if (gone != null) {
+                gone.forEach((messageId, ref) -> {
+                    unplace(ref.loc);
+                    dropRefCount(messageId);
+                });
+            }
+        } else if (r instanceof StorageRecord.CreateExchange c) {
+            ExchangeDefinition e = c.exchange();
+            Located<ExchangeDefinition> old = exchanges.put(new ExchangeKey(e.vhost(), e.name()), new Located<>(loc, e));
+            place(old == null ? null : old.loc(), loc);
+        } else if (r instanceof StorageRecord.DeleteExchange d) {
+            Located<ExchangeDefinition> old = exchanges.remove(new ExchangeKey(d.vhost(), d.name()));
+            unplace(old == null ? null : old.loc());
+            removeBindings(b -> b.vhost().equals(d.vhost()) && (b.exchange().equals(d.name())
+                    || b.targetKind() == BindingTarget.Kind.EXCHANGE && b.target().equals(d.name())));
+        } else if (r instanceof StorageRecord.CreateBinding c) {
+            Located<BindingDefinition> old = bindings.put(BindingKey.of(c.binding()), new Located<>(loc, c.binding()));
+            place(old == null ? null : old.loc(), loc);
+        } else if (r instanceof StorageRecord.DeleteBinding d) {
+            Located<BindingDefinition> old = bindings.remove(BindingKey.of(d.binding()));
+            unplace(old == null ? null : old.loc());
+        } else if (r instanceof StorageRecord.PutState p) {
+            place(states.put(new StateKey(p.namespace(), p.key()), loc), loc);
+        } else if (r instanceof StorageRecord.DeleteState d) {
+            unplace(states.remove(new StateKey(d.namespace(), d.key())));
+        }
+    }
+
+    private RefLoc ref(long queueId, long messageId) {
+        Map<Long, RefLoc> q = refs.get(queueId);
+        return q == null ? null : q.get(messageId);
+    }
+
+    private void dropRefCount(long messageId) {
+        refCounts.computeIfPresent(messageId, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void removeBindings(java.util.function.Predicate<BindingDefinition> which) {
+        Iterator<Located<BindingDefinition>> it = bindings.values().iterator();
+        while (it.hasNext()) {
+            Located<BindingDefinition> b = it.next();
+            if (which.test(b.value())) {
+                unplace(b.loc());
+                it.remove();
+            }
+        }
+    }
+
+    private void place(Loc old, Loc now) {
+        unplace(old);
+        liveBytes.merge(now.segment(), (long) now.length(), Long::sum);
+    }
+
+    private void unplace(Loc old) {
+        if (old != null) {
+            liveBytes.merge(old.segment(), (long) -old.length(), Long::sum);
+        }
+    }
+
+    long liveBytes(long segment) {
+        return liveBytes.getOrDefault(segment, 0L);
+    }
+
+    void forget(long segment) {
+        liveBytes.remove(segment);
+    }
+
+    /**
+     * What must be carried forward before {@code segment} can be deleted. Messages no queue references
+     * any more are forgotten here instead.
+     */
+    List<LiveRecord> liveIn(long segment) {
+        List<LiveRecord> out = new ArrayList<>();
+        // Definitions first, so a replay of the copies alone would already be consistent.
+        queues.values().stream().filter(q -> q.loc().segment() == segment)
+                .forEach(q -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateQueue(q.value()))));
+        exchanges.values().stream().filter(e -> e.loc().segment() == segment)
+                .forEach(e -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateExchange(e.value()))));
+        bindings.values().stream().filter(b -> b.loc().segment() == segment)
+                .forEach(b -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateBinding(b.value()))));
+        Iterator<Map.Entry<Long, Loc>> mi = messages.entrySet().iterator();
+        while (mi.hasNext()) {
+            Map.Entry<Long, Loc> m = mi.next();
+            if (m.getValue().segment() != segment) {
+                continue;
+            }
+            if (!refCounts.containsKey(m.getKey())) {
+                unplace(m.getValue());
+                mi.remove();
+                continue;
+            }
+            long id = m.getKey();
+            out.add(new LiveRecord.Raw(m.getValue(), now -> place(messages.put(id, now), now)));
+        }
+        refs.forEach((queueId, q) -> q.forEach((messageId, ref) -> {
+            if (ref.loc.segment() == segment) {
+                out.add(new LiveRecord.Fresh(new StorageRecord.AddReference(queueId, messageId, ref.deliverAt)));
+                if (ref.deliveryCount > 0) {
+                    out.add(new LiveRecord.Fresh(new StorageRecord.UpdateDeliveryCount(queueId, messageId,
+                            ref.deliveryCount)));
+                }
+            }
+        }));
+        states.forEach((key, loc) -> {
+            if (loc.segment() == segment) {
+                out.add(new LiveRecord.Raw(loc, now -> place(states.put(key, now), now)));
+            }
+        });
+        return out;
+    }
+
+    int liveMessages() {
+        return messages.size();
+    }
+}

@@ -1,0 +1,97 @@
+package io.ferrymq.core.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One journal file. It starts with a 16-byte header (magic, format version, segment id) and is
+ * zero-filled to its full size when created, so the first zero length field marks the end of the data
+ * and fsync never has to update file-size metadata.
+ */
+final class Segment implements AutoCloseable {
+
+    static final int MAGIC = 0x464a4e4c; // "FJNL"
+    static final int VERSION = 1;
+    static final int FILE_HEADER = 16;
+    private static final Pattern NAME = Pattern.compile("journal-(\\d{16})\\.seg");
+    private static final int ZERO_CHUNK = 1 << 20;
+
+    final long id;
+    final Path path;
+    final FileChannel channel;
+    /** Where the next entry goes. */
+    long position;
+
+    private Segment(long id, Path path, FileChannel channel, long position) {
+        this.id = id;
+        this.path = path;
+        this.channel = channel;
+        this.position = position;
+    }
+
+    static String fileName(long id) {
+        return String.format("journal-%016d.seg", id);
+    }
+
+    static OptionalLong idOf(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
+
+    /** Creates a new, zero-filled segment, durable (data and metadata) before it is used. */
+    static Segment create(Path dir, long id, long size) throws IOException {
+        Path path = dir.resolve(fileName(id));
+        Path temp = dir.resolve(fileName(id) + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+            long written = 0;
+            while (written < size) {
+                zeros.clear().limit((int) Math.min(ZERO_CHUNK, size - written));
+                written += ch.write(zeros, written);
+            }
+            ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(VERSION).putLong(id).flip();
+            ch.write(header, 0);
+            ch.force(true);
+        }
+        // The rename makes a half-created segment invisible after a crash.
+        Files.move(temp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(dir);
+        return open(path, id, FILE_HEADER);
+    }
+
+    static Segment open(Path path, long id, long position) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new Segment(id, path, ch, position);
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /** Makes a directory entry change (a new or removed file) durable. */
+    static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open directories; the file contents themselves were forced.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}
