@@ -252,7 +252,11 @@ public final class Broker implements AutoCloseable {
         return state == State.ACTIVE;
     }
 
-    /** Closes every session (adapters close their connections first), then the storage and threads. */
+    /**
+     * Closes every session (adapters close their connections first) and waits for the queues to take
+     * back what those sessions held; then stops the queue threads, and only then the storage, so that
+     * every record the queues wrote on the way down is on disk before the clean-shutdown mark.
+     */
     @Override
     public void close() {
         if (state != State.ACTIVE) {
@@ -260,11 +264,17 @@ public final class Broker implements AutoCloseable {
         }
         state = State.STOPPING;
         expiryTimer.cancel();
+        List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
         for (Session s : List.copyOf(sessions)) {
-            s.close();
+            closing.add(s.closeAsync());
         }
-        options.storage().close();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Sessions did not finish closing within 10 s: {}", e.toString());
+        }
         options.runtime().close();
+        options.storage().close();
         state = State.STOPPED;
         LOG.info("Broker stopped");
     }

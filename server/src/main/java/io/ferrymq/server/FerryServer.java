@@ -10,6 +10,7 @@ import io.ferrymq.server.config.DurationText;
 import io.ferrymq.server.config.FerryConfig;
 import io.ferrymq.server.config.PolicyBuilder;
 import io.ferrymq.server.config.RealmBuilder;
+import io.ferrymq.server.config.StorageBuilder;
 import io.ferrymq.stomp.StompProtocol;
 import io.ferrymq.stomp.StompSettings;
 import io.ferrymq.stomp.codec.StompLimits;
@@ -59,10 +60,17 @@ public final class FerryServer implements AutoCloseable {
         if (scan <= 0) {
             throw new ConfigException("broker.expiry-scan-interval must be positive");
         }
-        BrokerOptions options = new BrokerOptions(BrokerRuntime.threaded(workers), null,
-                RealmBuilder.build(config.security()), new PolicyTable(PolicyBuilder.build(config.policies())),
-                memory, scan, config.vhosts());
-        Broker broker = Broker.start(options);
+        io.ferrymq.core.security.ConfiguredRealm realm = RealmBuilder.build(config.security());
+        PolicyTable policies = new PolicyTable(PolicyBuilder.build(config.policies()));
+        io.ferrymq.core.storage.Storage storage = StorageBuilder.build(config.storage());
+        Broker broker;
+        try {
+            broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage, realm, policies, memory,
+                    scan, config.vhosts()));
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
         NettyServer transport = null;
         try {
             List<ProtocolModule> protocols = List.of(new StompProtocol(broker, stompSettings(config.stomp())));

@@ -59,11 +59,16 @@ public final class Main implements Callable<Integer> {
                 ConfigLoader loader = new ConfigLoader();
                 FerryConfig c = config == null ? loader.defaults() : loader.load(config);
                 server = FerryServer.start(c);
-            } catch (ConfigException e) {
+            } catch (ConfigException | io.ferrymq.core.journal.JournalCorruptedException e) {
                 LOG.error("Cannot start: {}", e.getMessage());
                 spec.commandLine().getErr().println("ferrymq: " + e.getMessage());
                 LogManager.shutdown();
                 return 2;
+            } catch (RuntimeException e) {
+                LOG.error("Cannot start", e);
+                spec.commandLine().getErr().println("ferrymq: cannot start: " + e);
+                LogManager.shutdown();
+                return 1;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FerryServerTest {
 
-    private static FerryConfig config(Path dir, String yaml) throws Exception {
+    static FerryConfig config(Path dir, String yaml) throws Exception {
         Path f = dir.resolve("broker.yaml");
-        Files.writeString(f, yaml);
+        Files.writeString(f, yaml + "\nstorage:\n  data-dir: " + dir.resolve("data") + "\n");
         return new ConfigLoader().load(f);
     }
 
@@ -103,6 +103,46 @@ class FerryServerTest {
                 out.write("SEND\ndestination:/queue/jobs.a\nreceipt:2\n\ntwo\0".getBytes(StandardCharsets.UTF_8));
                 assertThat(readFrame(s.getInputStream())).startsWith("ERROR").contains("is full");
             }
+        }
+    }
+
+    @Test
+    void persistentMessagesSurviveARestartOfTheServer(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS);
+        try (FerryServer server = FerryServer.start(c)) {
+            int port = server.listeners().get("stomp").getPort();
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
+                out.write("SEND\ndestination:/queue/kept\npersistent:true\nreceipt:1\n\nsurvivor\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
+                out.write("SEND\ndestination:/queue/kept\nreceipt:2\n\nnot persistent\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
+            }
+        }
+        try (FerryServer server = FerryServer.start(c)) {
+            int port = server.listeners().get("stomp").getPort();
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
+                out.write("SUBSCRIBE\nid:0\ndestination:/queue/kept\n\n\0".getBytes(StandardCharsets.UTF_8));
+                String m = readFrame(s.getInputStream());
+                assertThat(m).startsWith("MESSAGE").endsWith("survivor");
+            }
+            assertThat(server.broker().vhost("/").queue("kept").exactStats().join().total()).isZero();
+        }
+    }
+
+    @Test
+    void aSecondServerOnTheSameDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS);
+        try (FerryServer first = FerryServer.start(c)) {
+            assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("in use by another broker");
         }
     }
 

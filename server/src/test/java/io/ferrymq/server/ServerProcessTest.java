@@ -41,7 +41,9 @@ class ServerProcessTest {
                   - name: stomp
                     protocols: [stomp]
                     port: 0
-                """);
+                storage:
+                  data-dir: %s
+                """.formatted(dir.resolve("data")));
         Process p = launch("run", "--config", config.toString());
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {

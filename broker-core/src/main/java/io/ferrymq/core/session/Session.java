@@ -373,22 +373,29 @@ public final class Session implements DeliveryPath, AutoCloseable {
      */
     @Override
     public void close() {
+        closeAsync();
+    }
+
+    /** {@link #close()}, with a future that completes when every queue has taken back what it lent out. */
+    public CompletableFuture<Void> closeAsync() {
         if (closed) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         closed = true;
+        List<CompletableFuture<?>> steps = new ArrayList<>();
         for (Tx tx : List.copyOf(transactions)) {
             rollback(tx);
         }
         for (Subscription s : List.copyOf(subscriptions)) {
-            s.close();
+            steps.add(s.close());
         }
         subscriptions.clear();
         for (Queue q : pulledFrom) {
-            q.releasePulls(connectionId());
+            steps.add(q.releasePulls(connectionId()));
         }
         vhost.deleteExclusiveQueues(connectionId());
         onClose.run();
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
     }
 
     // ------------------------------------------------------------------ DeliveryPath

@@ -6,12 +6,16 @@ import java.util.List;
  * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
-public record FerryConfig(Broker broker, List<Listener> listeners, Stomp stomp, Security security,
+public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Security security,
                           List<Policy> policies, List<String> vhosts) {
 
     /** Process-wide settings. */
     public record Broker(Integer ioThreads, Integer workerThreads, String memoryLimit, String expiryScanInterval,
                          String shutdownGrace) { }
+
+    /** Where durable state goes: the journal in {@code data-dir}, or nowhere ({@code type: memory}). */
+    public record Storage(String type, String dataDir, String segmentSize, Boolean fsync, String commitDelay,
+                          Integer compactThreshold, Boolean skipCorrupt) { }
 
     /** A listening socket; several protocols on one TCP port are told apart by their first bytes. */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,

@@ -1,0 +1,45 @@
+package io.ferrymq.bench.cli;
+
+import io.ferrymq.bench.driver.Endpoint;
+import io.ferrymq.bench.driver.Protocol;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Where the broker is: nothing here is specific to one broker product. */
+final class EndpointOptions {
+
+    @Option(names = "--protocol", description = "Wire protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            defaultValue = "stomp")
+    Protocol protocol;
+
+    @Option(names = {"-H", "--host"}, defaultValue = "127.0.0.1", description = "Broker host (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = {"-P", "--port"}, defaultValue = "61613", description = "Broker port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-u", "--user"}, defaultValue = "guest", description = "Login (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--password", defaultValue = "guest", description = "Passcode (default: ${DEFAULT-VALUE}).")
+    String password;
+
+    @Option(names = "--vhost", description = "Virtual host (STOMP 'host' header); default: the host name.")
+    String vhost;
+
+    @Option(names = "--queue-prefix", defaultValue = "/queue/", description = "Prefix of queue names (default: ${DEFAULT-VALUE}).")
+    String queuePrefix;
+
+    @Option(names = "--topic-prefix", defaultValue = "/topic/", description = "Prefix of topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--subscribe-header", paramLabel = "NAME=VALUE",
+            description = "Extra header on every SUBSCRIBE (repeatable), e.g. consumer-window-size=-1.")
+    Map<String, String> subscribeHeaders = new LinkedHashMap<>();
+
+    Endpoint endpoint() {
+        return new Endpoint(host, port, user, password, vhost, queuePrefix, topicPrefix, subscribeHeaders);
+    }
+}

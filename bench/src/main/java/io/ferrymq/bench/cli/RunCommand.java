@@ -1,0 +1,133 @@
+package io.ferrymq.bench.cli;
+
+import io.ferrymq.bench.driver.AckMode;
+import io.ferrymq.bench.driver.DestinationKind;
+import io.ferrymq.bench.driver.Driver;
+import io.ferrymq.bench.driver.DriverErrors;
+import io.ferrymq.bench.driver.Drivers;
+import io.ferrymq.bench.load.LoadRunner;
+import io.ferrymq.bench.load.LoadSpec;
+import io.ferrymq.bench.load.ProgressListener;
+import io.ferrymq.bench.load.RunResult;
+import io.ferrymq.bench.report.JsonReports;
+import io.ferrymq.bench.report.ProgressPrinter;
+import io.ferrymq.bench.report.ReportTable;
+import io.ferrymq.bench.scenario.Scenario;
+import io.ferrymq.bench.scenario.Scenarios;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** {@code ferrymq-bench run}: one load, from a named scenario and/or explicit options. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs one load against a broker and reports sent and received msg/s and MB/s, end-to-end latency "
+                + "percentiles, and lost, duplicated and out-of-order messages.",
+                "Options not given come from --scenario, or else from the defaults shown."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--scenario", description = "A named scenario to start from (see 'ferrymq-bench scenarios').")
+    String scenario;
+
+    @Option(names = {"-p", "--producers"}, description = "Producer connections (default 1).")
+    Integer producers;
+
+    @Option(names = {"-c", "--consumers"}, description = "Consumer connections (default 1; 0 for none).")
+    Integer consumers;
+
+    @Option(names = {"-d", "--destinations"}, description = "Queues or topics; producer k uses destination k %% d (default 1).")
+    Integer destinations;
+
+    @Option(names = "--kind", description = "queue or topic (default queue).")
+    DestinationKind kind;
+
+    @Option(names = "--destination-name", description = "Base name; a run id and index are appended (default bench).")
+    String destinationName;
+
+    @Option(names = {"-s", "--size"}, description = "Message body bytes (default 1024).")
+    Integer size;
+
+    @Option(names = "--persistent", negatable = true, description = "Send persistent messages (default: no).")
+    Boolean persistent;
+
+    @Option(names = "--ack", description = "auto, client (cumulative) or client_individual (default auto).")
+    AckMode ack;
+
+    @Option(names = "--ack-every", description = "With --ack client: acknowledge every N messages (default 100).")
+    Integer ackEvery;
+
+    @Option(names = "--prefetch", description = "Messages the broker may push ahead of acks, 0 for its default (default 1000).")
+    Integer prefetch;
+
+    @Option(names = "--confirm-window", description = "Unconfirmed sends per producer (receipts); 0 for none (default 100).")
+    Integer confirmWindow;
+
+    @Option(names = {"-r", "--rate"}, description = "Total msg/s over all producers; 0 for as fast as possible (default 0).")
+    Double rate;
+
+    @Option(names = "--warmup", converter = DurationConverter.class, description = "Unmeasured warm-up (default 5s).")
+    Duration warmup;
+
+    @Option(names = {"-t", "--duration"}, converter = DurationConverter.class, description = "Measured time (default 30s).")
+    Duration duration;
+
+    @Option(names = "--drain-timeout", converter = DurationConverter.class,
+            description = "Time to wait for confirmations and messages in flight after the run (default 10s).")
+    Duration drainTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadSpec spec = spec();
+        DriverErrors errors = new DriverErrors();
+        ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
+        RunResult result;
+        try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(), errors)) {
+            result = new LoadRunner(driver, errors, spec, 1000).run(output.quiet ? ProgressListener.NONE : progress);
+        } finally {
+            if (!output.quiet) {
+                progress.finish();
+            }
+        }
+        String name = scenario != null ? scenario : "custom";
+        output.emit(System.out, ReportTable.render(result, output.label),
+                JsonReports.load(result, new JsonReports.Context(output.label, name, Instant.now())));
+        return 0;
+    }
+
+    /** The scenario (or the defaults) with every given option applied. */
+    LoadSpec spec() {
+        LoadSpec b = LoadSpec.defaults();
+        if (scenario != null) {
+            b = Scenarios.named(scenario).map(Scenario::spec).orElseThrow(() -> new CommandLine.ParameterException(
+                    commandSpec.commandLine(), "unknown scenario '" + scenario + "'; see 'ferrymq-bench scenarios'"));
+        }
+        try {
+            return new LoadSpec(endpoint.protocol, or(producers, b.producers()), or(consumers, b.consumers()),
+                    or(destinations, b.destinations()), or(kind, b.kind()), or(destinationName, b.destinationName()),
+                    or(size, b.messageSize()), or(persistent, b.persistent()), or(ack, b.ackMode()),
+                    or(ackEvery, b.ackEvery()), or(prefetch, b.prefetch()), or(confirmWindow, b.confirmWindow()),
+                    or(rate, b.rate()), or(warmup, b.warmup()), or(duration, b.duration()),
+                    or(drainTimeout, b.drainTimeout()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static <T> T or(T given, T fallback) {
+        return given != null ? given : fallback;
+    }
+}

@@ -1,0 +1,117 @@
+package io.ferrymq.bench.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.bench.load.LoadSpec;
+import io.ferrymq.bench.load.RunResult;
+import io.ferrymq.bench.scenario.ConnectionScaleResult;
+import io.ferrymq.bench.stats.Integrity;
+import io.ferrymq.bench.stats.LatencySummary;
+import io.ferrymq.bench.stats.Throughput;
+
+import java.time.Instant;
+
+/**
+ * Results as JSON for scripts. Field names are a stable interface (the side-by-side script and
+ * {@code ferrymq-bench compare} read them); latencies are in microseconds.
+ */
+public final class JsonReports {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonReports() {
+    }
+
+    /** Where and what was run, common to every report. */
+    public record Context(String label, String scenario, Instant date) {
+    }
+
+    public static ObjectNode load(RunResult r, Context c) {
+        ObjectNode root = header("load", c, r.spec().label());
+        LoadSpec s = r.spec();
+        ObjectNode spec = root.putObject("spec");
+        spec.put("protocol", s.protocol().name().toLowerCase(java.util.Locale.ROOT));
+        spec.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+        spec.put("producers", s.producers());
+        spec.put("consumers", s.consumers());
+        spec.put("destinations", s.destinations());
+        spec.put("messageSize", s.messageSize());
+        spec.put("persistent", s.persistent());
+        spec.put("ackMode", s.ackMode().stompName());
+        spec.put("ackEvery", s.ackEvery());
+        spec.put("prefetch", s.prefetch());
+        spec.put("confirmWindow", s.confirmWindow());
+        spec.put("rate", s.rate());
+        spec.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
+        spec.put("durationSeconds", s.duration().toMillis() / 1000.0);
+        root.put("runId", r.runId());
+        root.put("measuredSeconds", r.measuredSeconds());
+        throughput(root.putObject("sent"), r.sent());
+        throughput(root.putObject("received"), r.received());
+        latency(root.putObject("latencyMicros"), r.latency());
+        latency(root.putObject("confirmLatencyMicros"), r.confirmLatency());
+        root.put("confirmed", r.confirmed());
+        root.put("confirmFailures", r.confirmFailures());
+        root.put("unconfirmed", r.unconfirmed());
+        Integrity i = r.integrity();
+        ObjectNode integrity = root.putObject("integrity");
+        integrity.put("expected", i.expected());
+        integrity.put("delivered", i.delivered());
+        integrity.put("lost", i.lost());
+        integrity.put("duplicated", i.duplicated());
+        integrity.put("outOfOrder", i.outOfOrder());
+        integrity.put("unexpected", i.unexpected());
+        ObjectNode errors = root.putObject("errors");
+        errors.put("count", r.errorCount());
+        r.errors().forEach(errors.putArray("first")::add);
+        return root;
+    }
+
+    public static ObjectNode connections(ConnectionScaleResult r, Context c) {
+        ObjectNode root = header("connections", c, "stomp connections " + r.requested());
+        root.put("requested", r.requested());
+        root.put("connected", r.connected());
+        root.put("failed", r.failed());
+        root.put("connectSeconds", r.connectSeconds());
+        root.put("connectsPerSec", r.connectsPerSec());
+        root.put("rssBeforeKiB", r.rssBeforeKiB());
+        root.put("rssAfterKiB", r.rssAfterKiB());
+        root.put("bytesPerConnection", r.bytesPerConnection());
+        r.errors().forEach(root.putArray("errors")::add);
+        return root;
+    }
+
+    public static String write(ObjectNode node) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode header(String type, Context c, String description) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("type", type);
+        root.put("label", c.label());
+        root.put("scenario", c.scenario());
+        root.put("description", description);
+        root.put("date", c.date().toString());
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        return root;
+    }
+
+    private static void throughput(ObjectNode n, Throughput t) {
+        n.put("messages", t.messages());
+        n.put("msgsPerSec", t.msgsPerSec());
+        n.put("mbPerSec", t.mbPerSec());
+    }
+
+    private static void latency(ObjectNode n, LatencySummary l) {
+        n.put("count", l.count());
+        n.put("mean", l.meanMicros());
+        n.put("p50", l.p50Micros());
+        n.put("p99", l.p99Micros());
+        n.put("p999", l.p999Micros());
+        n.put("max", l.maxMicros());
+    }
+}

@@ -1,0 +1,57 @@
+package io.ferrymq.bench.scenario;
+
+import io.ferrymq.bench.driver.AckMode;
+import io.ferrymq.bench.driver.DestinationKind;
+import io.ferrymq.bench.driver.Protocol;
+import io.ferrymq.bench.load.LoadSpec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The standard scenarios. Every one sends 1 KiB messages as fast as the brokers confirm them, each producer
+ * keeping up to 100 SENDs unconfirmed (receipts), so a broker cannot win by buffering without bound. Persistent
+ * runs acknowledge cumulatively every 100 messages (ack mode {@code client}) with a prefetch of 1000, as a
+ * durable consumer would; non-persistent runs use {@code auto} acknowledgement.
+ */
+public final class Scenarios {
+
+    /** Also the name of the connection-scale scenario, run by {@code ferrymq-bench connections}. */
+    public static final String CONNECTIONS = "stomp-connections-10k";
+
+    private static final List<Scenario> ALL = List.of(
+            queue("stomp-queue-1x1", 1, false),
+            queue("stomp-queue-1x1-persistent", 1, true),
+            queue("stomp-queue-10x10", 10, false),
+            queue("stomp-queue-10x10-persistent", 10, true),
+            topic("stomp-topic-1x50", 50));
+
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return ALL;
+    }
+
+    public static Optional<Scenario> named(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    private static Scenario queue(String name, int clients, boolean persistent) {
+        LoadSpec spec = spec(clients, clients, DestinationKind.QUEUE, persistent);
+        return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
+                + (persistent ? ", persistent, client acks every 100" : ", auto ack"), spec);
+    }
+
+    private static Scenario topic(String name, int subscribers) {
+        LoadSpec spec = spec(1, subscribers, DestinationKind.TOPIC, false);
+        return new Scenario(name, "1 producer -> 1 topic -> " + subscribers + " subscribers (fan-out), auto ack", spec);
+    }
+
+    private static LoadSpec spec(int producers, int consumers, DestinationKind kind, boolean persistent) {
+        return new LoadSpec(Protocol.STOMP, producers, consumers, 1, kind, "bench", 1024, persistent,
+                persistent ? AckMode.CLIENT : AckMode.AUTO, 100, 1000, 100, 0,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15));
+    }
+}

@@ -1,0 +1,53 @@
+package io.ferrymq.server.config;
+
+import io.ferrymq.core.journal.Journal;
+import io.ferrymq.core.journal.JournalOptions;
+import io.ferrymq.core.storage.InMemoryStorage;
+import io.ferrymq.core.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the storage from the {@code storage} section. */
+public final class StorageBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageBuilder.class);
+
+    private StorageBuilder() {
+    }
+
+    public static Storage build(FerryConfig.Storage s) {
+        String type = s.type() == null ? "journal" : s.type();
+        switch (type) {
+            case "memory" -> {
+                LOG.warn("Storage is in memory: durable messages and definitions do not survive a restart");
+                return new InMemoryStorage();
+            }
+            case "journal" -> {
+                if (s.dataDir() == null || s.dataDir().isBlank()) {
+                    throw new ConfigException("storage.data-dir is empty");
+                }
+                long segment = ByteSize.parse(s.segmentSize(), "storage.segment-size");
+                long delayMillis = DurationText.millis(s.commitDelay(), "storage.commit-delay");
+                int threshold = s.compactThreshold() == null ? 30 : s.compactThreshold();
+                if (threshold < 0 || threshold > 100) {
+                    throw new ConfigException("storage.compact-threshold is a percentage: 0 to 100");
+                }
+                Path dir = Path.of(s.dataDir()).toAbsolutePath().normalize().resolve("journal");
+                try {
+                    JournalOptions options = new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
+                            TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
+                            Boolean.TRUE.equals(s.skipCorrupt()), null);
+                    LOG.info("Journal in {} (segments of {} MiB, fsync {})", dir, segment / (1024 * 1024),
+                            options.fsync() ? "on" : "OFF");
+                    return Journal.open(options);
+                } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+                    throw new ConfigException("storage: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new ConfigException("storage.type must be journal or memory, was '" + type + "'");
+        }
+    }
+}
