@@ -59,9 +59,13 @@ public final class Broker implements AutoCloseable {
         this.memory = new MemoryBudget(options.memoryLimitBytes());
         filters.register(FilterSpec.SQL, Selector::parse);
         for (String v : options.vhosts()) {
-            vhosts.put(v, new VirtualHost(v, options.runtime(), options.storage(), memory, options.policies(), filters,
-                    messageIds::incrementAndGet, queueIds::incrementAndGet));
+            vhosts.put(v, newVirtualHost(v));
         }
+    }
+
+    private VirtualHost newVirtualHost(String name) {
+        return new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
+                messageIds::incrementAndGet, queueIds::incrementAndGet, options.paging());
     }
 
     /** Builds the broker and recovers what its storage holds; clients may connect when this returns. */
@@ -77,6 +81,7 @@ public final class Broker implements AutoCloseable {
         Storage.RecoveredIds ids = options.storage().recover(r);
         messageIds.accumulateAndGet(ids.maxMessageId(), Math::max);
         queueIds.accumulateAndGet(ids.maxQueueId(), Math::max);
+        recoverPages(r.queuesById);
         if (r.references > 0 || r.queues > 0) {
             LOG.info("Recovered {} queue(s), {} message(s) and {} queue reference(s){}", r.queues, r.messages.size(),
                     r.references, r.clean ? "" : " after an unclean stop: messages may be redelivered");
@@ -137,6 +142,22 @@ public final class Broker implements AutoCloseable {
 
     private final Map<String, Map<String, byte[]>> recoveredState = new ConcurrentHashMap<>();
 
+    /** Durable queues pick up their page files; the page files of queues that are gone are removed. */
+    private void recoverPages(Map<Long, Queue> durableQueues) {
+        if (options.paging() == null) {
+            return;
+        }
+        options.paging().removeAllExcept(durableQueues.keySet());
+        Map<String, byte[]> cursors = recoveredState(Queue.PAGE_CURSOR_STATE);
+        List<CompletableFuture<Void>> recovering = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Queue> q : durableQueues.entrySet()) {
+            byte[] cursor = cursors.get(Long.toString(q.getKey()));
+            recovering.add(q.getValue().recoverPages(cursor == null ? io.ferrymq.core.paging.PagePosition.START
+                    : io.ferrymq.core.paging.PagePosition.decode(cursor)));
+        }
+        CompletableFuture.allOf(recovering.toArray(CompletableFuture[]::new)).join();
+    }
+
     /**
      * Protocol state recovered from storage ({@code PutState} records), by key, for the module that owns
      * the namespace to pick up when it starts.
@@ -149,8 +170,7 @@ public final class Broker implements AutoCloseable {
         VirtualHost v = vhosts.get(name);
         if (v == null) {
             LOG.warn("Storage holds vhost '{}', which is no longer configured; re-creating it", name);
-            v = new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
-                    messageIds::incrementAndGet, queueIds::incrementAndGet);
+            v = newVirtualHost(name);
             vhosts.put(name, v);
         }
         return v;
@@ -274,6 +294,9 @@ public final class Broker implements AutoCloseable {
             LOG.warn("Sessions did not finish closing within 10 s: {}", e.toString());
         }
         options.runtime().close();
+        if (options.paging() != null) {
+            options.paging().close();
+        }
         options.storage().close();
         state = State.STOPPED;
         LOG.info("Broker stopped");

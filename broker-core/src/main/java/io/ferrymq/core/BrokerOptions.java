@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param memoryLimitBytes messages held in memory before producers are slowed; 0 for no limit
  * @param expiryScanMillis how often queues look for expired messages (they also check on delivery)
  * @param vhosts           virtual hosts to create; the default {@code /} is always among them
+ * @param paging           where queues page when memory is full; null to block producers instead
  */
 public record BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
-                            long memoryLimitBytes, long expiryScanMillis, List<String> vhosts) {
+                            long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
+                            io.ferrymq.core.paging.PagingService paging) {
+
+    public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
+                         long memoryLimitBytes, long expiryScanMillis, List<String> vhosts) {
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, null);
+    }
 
     public BrokerOptions {
         Objects.requireNonNull(runtime, "runtime");

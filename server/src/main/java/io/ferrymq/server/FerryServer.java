@@ -62,13 +62,13 @@ public final class FerryServer implements AutoCloseable {
         }
         io.ferrymq.core.security.ConfiguredRealm realm = RealmBuilder.build(config.security());
         PolicyTable policies = new PolicyTable(PolicyBuilder.build(config.policies()));
-        io.ferrymq.core.storage.Storage storage = StorageBuilder.build(config.storage());
+        StorageBuilder.Built storage = StorageBuilder.build(config.storage());
         Broker broker;
         try {
-            broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage, realm, policies, memory,
-                    scan, config.vhosts()));
+            broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
+                    memory, scan, config.vhosts(), storage.paging()));
         } catch (RuntimeException e) {
-            storage.close();
+            storage.closeAll();
             throw e;
         }
         NettyServer transport = null;

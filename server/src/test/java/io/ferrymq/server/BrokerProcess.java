@@ -22,14 +22,19 @@ final class BrokerProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final int port;
 
-    private BrokerProcess(Process process) throws InterruptedException {
+    private BrokerProcess(Process process, Path log) throws InterruptedException {
         this.process = process;
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+                    StandardCharsets.UTF_8));
+                 java.io.Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
+                    w.write(line);
+                    w.write('\n');
+                    w.flush();
                 }
             } catch (Exception e) {
                 lines.add("(output closed: " + e + ")");
@@ -61,6 +66,10 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Starts a broker with a journal in {@code dataDir} and STOMP on a free port. */
     static BrokerProcess start(Path workDir, Path dataDir, String extraJvmArg) throws Exception {
+        return start(workDir, dataDir, "512m", extraJvmArg);
+    }
+
+    static BrokerProcess start(Path workDir, Path dataDir, String heap, String extraJvmArg) throws Exception {
         Path config = workDir.resolve("broker.yaml");
         Files.writeString(config, """
                 security:
@@ -74,19 +83,23 @@ final class BrokerProcess implements AutoCloseable {
                   segment-size: 4MiB
                 """.formatted(dataDir));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
         if (extraJvmArg != null) {
             cmd.add(extraJvmArg);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ferrymq.server.Main", "run", "--config",
                 config.toString()));
-        return new BrokerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new BrokerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), workDir.resolve("broker.log"));
     }
 
     /** SIGKILL: no shutdown hook, no flush, exactly what a crash leaves. */
     void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     String output() {

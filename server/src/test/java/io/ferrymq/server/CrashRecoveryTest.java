@@ -108,7 +108,11 @@ class CrashRecoveryTest {
             threads.add(daemon(() -> {
                 for (int seq = 0; ; seq++) {
                     String id = producer + "-" + seq;
-                    window.acquireUninterruptibly();
+                    while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        if (w.isClosed()) {
+                            return;
+                        }
+                    }
                     byReceipt.put("s" + seq, id);
                     w.send("SEND\ndestination:" + QUEUE + "\npersistent:true\nmid:" + id + "\nreceipt:s" + seq
                             + "\n\n" + id + "\0");
@@ -259,6 +263,10 @@ class CrashRecoveryTest {
                 }
             }
             return new Frame(lines[0], headers);
+        }
+
+        boolean isClosed() {
+            return socket.isClosed();
         }
 
         void closeQuietly() {

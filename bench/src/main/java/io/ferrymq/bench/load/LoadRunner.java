@@ -2,16 +2,12 @@ package io.ferrymq.bench.load;
 
 import io.ferrymq.bench.driver.ConsumerLink;
 import io.ferrymq.bench.driver.ConsumerSpec;
-import io.ferrymq.bench.driver.DestinationKind;
 import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.ProducerLink;
 import io.ferrymq.bench.driver.ProducerSpec;
 import io.ferrymq.bench.stats.Integrity;
-import io.ferrymq.bench.stats.IntegrityAudit;
 import io.ferrymq.bench.stats.LatencyRecorder;
-import io.ferrymq.bench.stats.LatencySummary;
-import io.ferrymq.bench.stats.SequenceTracker;
 import io.ferrymq.bench.stats.Throughput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +85,7 @@ public final class LoadRunner {
             }
             threads.forEach(Thread::start);
 
-            Ticker ticker = new Ticker(start, counters, latency, progress);
+            ProgressTicker ticker = new ProgressTicker(start, counters, latency, progress);
             long end = window.get().endNanos();
             while (System.nanoTime() < end) {
                 long wait = Math.min(progressMillis, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
@@ -107,10 +103,11 @@ public final class LoadRunner {
             for (int k = 0; k < loops.size(); k++) {
                 sentByProducer.put(k, loops.get(k).sent());
             }
-            long expected = expectedDeliveries(sentByProducer);
+            Topology topology = new Topology(spec);
+            long expected = topology.expectedDeliveries(sentByProducer);
             awaitDeliveries(counters, expected, drainDeadline, ticker);
 
-            Integrity integrity = audit(probes, sentByProducer);
+            Integrity integrity = topology.audit(probes.stream().map(ConsumerProbe::tracker).toList(), sentByProducer);
             MeasurementWindow w = window.get();
             return new RunResult(spec, runId, w.seconds(),
                     Throughput.of(counters.sentInWindow.sum(), spec.messageSize(), w.seconds()),
@@ -136,7 +133,7 @@ public final class LoadRunner {
     }
 
     /** Waits until every expected delivery arrived or the deadline passed. */
-    private void awaitDeliveries(Counters counters, long expected, long deadline, Ticker ticker) throws InterruptedException {
+    private void awaitDeliveries(Counters counters, long expected, long deadline, ProgressTicker ticker) throws InterruptedException {
         if (spec.consumers() == 0) {
             return;
         }
@@ -150,96 +147,11 @@ public final class LoadRunner {
         }
     }
 
-    /** Each message once per receiving group: once per queue, once per subscriber of a topic. */
-    private long expectedDeliveries(Map<Integer, Long> sentByProducer) {
-        if (spec.consumers() == 0) {
-            return 0;
-        }
-        long total = 0;
-        for (Map.Entry<Integer, Long> e : sentByProducer.entrySet()) {
-            int d = spec.destinationOfProducer(e.getKey());
-            long receivers = spec.kind() == DestinationKind.QUEUE ? 1 : consumersOf(d);
-            total += e.getValue() * receivers;
-        }
-        return total;
-    }
-
-    private long consumersOf(int destination) {
-        long n = 0;
-        for (int j = 0; j < spec.consumers(); j++) {
-            if (spec.destinationOfConsumer(j) == destination) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private Integrity audit(List<ConsumerProbe> probes, Map<Integer, Long> sentByProducer) {
-        if (probes.isEmpty()) {
-            return Integrity.NONE;
-        }
-        Integrity total = Integrity.NONE;
-        for (int d = 0; d < spec.destinations(); d++) {
-            Map<Integer, Long> feeding = new HashMap<>();
-            for (Map.Entry<Integer, Long> e : sentByProducer.entrySet()) {
-                if (spec.destinationOfProducer(e.getKey()) == d) {
-                    feeding.put(e.getKey(), e.getValue());
-                }
-            }
-            List<SequenceTracker> readers = new ArrayList<>();
-            for (int j = 0; j < probes.size(); j++) {
-                if (spec.destinationOfConsumer(j) == d) {
-                    readers.add(probes.get(j).tracker());
-                }
-            }
-            if (spec.kind() == DestinationKind.QUEUE) {
-                total = total.plus(IntegrityAudit.group(readers, feeding));
-            } else {
-                for (SequenceTracker subscriber : readers) {
-                    total = total.plus(IntegrityAudit.group(List.of(subscriber), feeding));
-                }
-            }
-        }
-        return total;
-    }
-
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
         } catch (Exception e) {
             LOG.debug("Closing {} failed", c, e);
-        }
-    }
-
-    /** Turns counters into per-interval rates for the progress listener. */
-    private static final class Ticker {
-        private final long start;
-        private final Counters counters;
-        private final LatencyRecorder latency;
-        private final ProgressListener listener;
-        private long lastNanos;
-        private long lastSent;
-        private long lastReceived;
-
-        Ticker(long start, Counters counters, LatencyRecorder latency, ProgressListener listener) {
-            this.start = start;
-            this.counters = counters;
-            this.latency = latency;
-            this.listener = listener;
-            this.lastNanos = start;
-        }
-
-        void tick(Phase phase) {
-            long now = System.nanoTime();
-            long sent = counters.sent.sum();
-            long received = counters.received.sum();
-            double secs = Math.max(1e-9, (now - lastNanos) / 1e9);
-            LatencySummary interval = phase == Phase.MEASURE ? latency.takeInterval() : LatencySummary.EMPTY;
-            listener.onProgress(new Progress(phase, (now - start) / 1e9, (sent - lastSent) / secs,
-                    (received - lastReceived) / secs, sent, received, interval));
-            lastNanos = now;
-            lastSent = sent;
-            lastReceived = received;
         }
     }
 }

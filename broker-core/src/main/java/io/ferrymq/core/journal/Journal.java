@@ -141,8 +141,8 @@ public final class Journal implements Storage {
         accepting = true;
         writer = new Thread(this::writeLoop, "ferrymq-journal-writer");
         writer.setDaemon(true);
+        // From here on only the writer thread touches segments and the index (it compacts when idle).
         writer.start();
-        compactIfWorthwhile();
         return ids;
     }
 

@@ -14,54 +14,63 @@ import io.ferrymq.core.routing.NamePattern;
  * @param redeliveryDelayMillis delay before a failed delivery is offered again
  * @param autoCreateQueues  whether sending to or consuming from a missing queue creates it
  * @param singleActiveConsumer only one consumer receives at a time; the others wait as hot standbys
+ * @param maxMemoryBytes    bytes of the queue's messages kept in memory; beyond, {@code memoryFull} applies; 0 for
+ *                          no limit of its own (the broker's memory limit still applies)
+ * @param memoryFull        page new messages to disk, or block producers, when memory is full
  */
 public record AddressPolicy(NamePattern match, DeadLetterTarget deadLetter, DeadLetterTarget expiry,
                             Integer maxDeliveries, Long messageTtlMillis, Long maxLength, Long maxBytes,
                             OverflowPolicy overflow, Long redeliveryDelayMillis, Boolean autoCreateQueues,
-                            Boolean singleActiveConsumer) {
+                            Boolean singleActiveConsumer, Long maxMemoryBytes, MemoryFullPolicy memoryFull) {
 
     public static AddressPolicy matching(String pattern) {
-        return new AddressPolicy(NamePattern.of(pattern), null, null, null, null, null, null, null, null, null, null);
+        return new AddressPolicy(NamePattern.of(pattern), null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+
+    public AddressPolicy withMemory(Long maxMemory, MemoryFullPolicy whenFull) {
+        return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, messageTtlMillis, maxLength, maxBytes,
+                overflow, redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemory, whenFull);
     }
 
     public AddressPolicy withDeadLetter(DeadLetterTarget v) {
         return new AddressPolicy(match, v, expiry, maxDeliveries, messageTtlMillis, maxLength, maxBytes, overflow,
-                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer);
+                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withExpiry(DeadLetterTarget v) {
         return new AddressPolicy(match, deadLetter, v, maxDeliveries, messageTtlMillis, maxLength, maxBytes, overflow,
-                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer);
+                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withMaxDeliveries(Integer v) {
         return new AddressPolicy(match, deadLetter, expiry, v, messageTtlMillis, maxLength, maxBytes, overflow,
-                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer);
+                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withMessageTtlMillis(Long v) {
         return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, v, maxLength, maxBytes, overflow,
-                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer);
+                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withLimits(Long length, Long bytes, OverflowPolicy policy) {
         return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, messageTtlMillis, length, bytes, policy,
-                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer);
+                redeliveryDelayMillis, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withRedeliveryDelayMillis(Long v) {
         return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, messageTtlMillis, maxLength, maxBytes,
-                overflow, v, autoCreateQueues, singleActiveConsumer);
+                overflow, v, autoCreateQueues, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withAutoCreateQueues(Boolean v) {
         return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, messageTtlMillis, maxLength, maxBytes,
-                overflow, redeliveryDelayMillis, v, singleActiveConsumer);
+                overflow, redeliveryDelayMillis, v, singleActiveConsumer, maxMemoryBytes, memoryFull);
     }
 
     public AddressPolicy withSingleActiveConsumer(Boolean v) {
         return new AddressPolicy(match, deadLetter, expiry, maxDeliveries, messageTtlMillis, maxLength, maxBytes,
-                overflow, redeliveryDelayMillis, autoCreateQueues, v);
+                overflow, redeliveryDelayMillis, autoCreateQueues, v, maxMemoryBytes, memoryFull);
     }
 
     /** This policy's fields, falling back to {@code base} where unset. */
@@ -76,6 +85,8 @@ public record AddressPolicy(NamePattern match, DeadLetterTarget deadLetter, Dead
                 overflow != null ? overflow : base.overflow,
                 redeliveryDelayMillis != null ? redeliveryDelayMillis : base.redeliveryDelayMillis,
                 autoCreateQueues != null ? autoCreateQueues : base.autoCreateQueues,
-                singleActiveConsumer != null ? singleActiveConsumer : base.singleActiveConsumer);
+                singleActiveConsumer != null ? singleActiveConsumer : base.singleActiveConsumer,
+                maxMemoryBytes != null ? maxMemoryBytes : base.maxMemoryBytes,
+                memoryFull != null ? memoryFull : base.memoryFull);
     }
 }

@@ -15,7 +15,7 @@ public final class PolicyTable {
 
     /** What applies where no policy says otherwise: no limits, no dead-lettering, auto-create on. */
     public static final AddressPolicy BUILT_IN = new AddressPolicy(NamePattern.of("#"), null, null, 0, 0L, 0L, 0L,
-            OverflowPolicy.REJECT_PUBLISH, 0L, true, false);
+            OverflowPolicy.REJECT_PUBLISH, 0L, true, false, 0L, MemoryFullPolicy.PAGE);
 
     private final List<AddressPolicy> leastSpecificFirst;
 

@@ -5,6 +5,9 @@ import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.filter.MessageFilter;
 import io.ferrymq.core.message.Message;
+import io.ferrymq.core.paging.PagePosition;
+import io.ferrymq.core.paging.PageStore;
+import io.ferrymq.core.paging.PagedMessage;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.OverflowPolicy;
 import io.ferrymq.core.routing.BindingTarget;
@@ -20,19 +23,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * An ordered store of message references with ready, in-flight and scheduled states, delivering to
- * push consumers by credit and to pulls by long poll.
+ * push consumers by credit and to pulls by long poll, and overflowing to page files when memory is full.
  *
  * <p>All state changes run on the queue's own {@link SerialExecutor}: the public methods are safe from
- * any thread and hop onto it. The only state read and written elsewhere is the admission counters, so
- * a publisher learns synchronously whether a full queue rejects its message.
+ * any thread and hop onto it. Only {@link QueueLimits} is touched by publishers directly, so that a
+ * publisher learns synchronously whether a full queue rejects its message.
  */
 public final class Queue implements BindingTarget {
 
@@ -45,10 +45,11 @@ public final class Queue implements BindingTarget {
     public static final String REASON_MAXLEN = "maxlen";
     public static final String REASON_DELIVERY_LIMIT = "delivery_limit";
 
+    /** The journal state namespace holding each durable queue's page cursor. */
+    public static final String PAGE_CURSOR_STATE = "paging.cursor";
+
     /** What admission decided for one publish. */
     public enum Admission { ACCEPTED, REJECTED, BLOCKED }
-
-    private record LeaseEntry(long deadline, MessageReference ref) { }
 
     private final long id;
     private final String vhost;
@@ -62,20 +63,15 @@ public final class Queue implements BindingTarget {
     private final SerialExecutor executor;
     private final Clock clock;
     private final Storage storage;
-
-    // Admission: ready + scheduled messages (and those on their way in), read by publishers.
-    private final AtomicLong depth = new AtomicLong();
-    private final AtomicLong depthBytes = new AtomicLong();
-    private final java.util.Queue<CompletableFuture<Void>> blockedProducers = new ConcurrentLinkedQueue<>();
+    private final QueueLimits limits;
+    /** Null when the broker has nowhere to page to (in-memory storage). */
+    private final QueuePager pager;
 
     // Owned by the executor.
     private final ReadyList ready = new ReadyList();
     private final Map<Long, MessageReference> inFlight = new HashMap<>();
-    private final PriorityQueue<MessageReference> scheduled = new PriorityQueue<>(
-            Comparator.comparingLong((MessageReference r) -> r.deliverAt).thenComparingLong(r -> r.seq));
-    private final PriorityQueue<LeaseEntry> leases = new PriorityQueue<>(Comparator.comparingLong(LeaseEntry::deadline));
-    private final DeadlineTimer scheduleTimer;
-    private final DeadlineTimer leaseTimer;
+    private final ScheduledRefs scheduled;
+    private final Leases leases;
     private final ConsumerRing consumers = new ConsumerRing();
     private final List<Consumer> browsers = new ArrayList<>();
     private final ArrayDeque<PullRequest> pulls = new ArrayDeque<>();
@@ -95,6 +91,7 @@ public final class Queue implements BindingTarget {
     private volatile int consumerCount;
     private volatile long inFlightCount;
     private volatile long scheduledCount;
+    private volatile long pagedCount;
 
     public Queue(long id, String vhost, String name, boolean durable, boolean autoDelete, long exclusiveOwner,
                  Map<String, Object> arguments, QueueSettings settings, QueueHost host) {
@@ -110,8 +107,11 @@ public final class Queue implements BindingTarget {
         this.executor = host.runtime().newSerialExecutor();
         this.clock = host.runtime().clock();
         this.storage = host.storage();
-        this.scheduleTimer = new DeadlineTimer(host.runtime().scheduler(), clock, executor, this::promoteDue);
-        this.leaseTimer = new DeadlineTimer(host.runtime().scheduler(), clock, executor, this::expireLeases);
+        PageStore pages = host.pageStore(id);
+        this.pager = pages == null ? null : new QueuePager(pages);
+        this.limits = new QueueLimits(settings, host.memory(), pager != null);
+        this.scheduled = new ScheduledRefs(host.runtime().scheduler(), clock, executor, this::promoteDue);
+        this.leases = new Leases(host.runtime().scheduler(), clock, executor, this::expireLeases);
     }
 
     // ------------------------------------------------------------------ identity
@@ -133,72 +133,109 @@ public final class Queue implements BindingTarget {
     // ------------------------------------------------------------------ publishing
 
     /**
-     * Reserves room for a message about to be enqueued; called on the publisher's thread before
-     * {@link #enqueue}. A rejected message must not be enqueued; an accepted one that is then not
-     * enqueued must be given back with {@link #cancelAdmission}.
+     * Reserves room for a message about to be enqueued; called on the publisher's thread. A rejected
+     * message must not be enqueued; an admitted one that is then not enqueued is given back with
+     * {@link #cancelAdmission}.
      */
     public Admission admit(long size) {
-        long d = depth.incrementAndGet();
-        long b = depthBytes.addAndGet(size);
-        if (!settings.hasLimits() || settings.overflow() == OverflowPolicy.DROP_HEAD) {
-            return Admission.ACCEPTED;
-        }
-        boolean over = (settings.maxLength() > 0 && d > settings.maxLength())
-                || (settings.maxBytes() > 0 && b > settings.maxBytes());
-        if (!over) {
-            return Admission.ACCEPTED;
-        }
-        if (settings.overflow() == OverflowPolicy.REJECT_PUBLISH) {
-            cancelAdmission(size);
-            return Admission.REJECTED;
-        }
-        return Admission.BLOCKED;
+        return limits.admit(size);
+    }
+
+    /**
+     * For an admitted message: whether it goes to the page files ({@link #enqueuePaged}) rather than
+     * memory ({@link #enqueue}), because the queue or the broker is at its memory limit.
+     */
+    public boolean pageOnAdmission(long size, boolean mayPage) {
+        return limits.pageOnAdmission(size, mayPage);
+    }
+
+    /** Whether this queue pages (rather than blocks producers) when memory is full. */
+    public boolean pagesWhenMemoryFull() {
+        return pager != null && settings.memoryFull() == io.ferrymq.core.policy.MemoryFullPolicy.PAGE;
     }
 
     public void cancelAdmission(long size) {
-        depth.decrementAndGet();
-        depthBytes.addAndGet(-size);
+        limits.leave(size);
     }
 
     /** Completes when the queue is back within its limits (for producers that were {@code BLOCKED}). */
     public CompletableFuture<Void> whenBelowLimits() {
-        if (!overLimits()) {
-            return DONE;
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        blockedProducers.add(f);
-        if (!overLimits() && blockedProducers.remove(f)) {
-            f.complete(null);
-        }
-        return f;
-    }
-
-    private boolean overLimits() {
-        return (settings.maxLength() > 0 && depth.get() > settings.maxLength())
-                || (settings.maxBytes() > 0 && depthBytes.get() > settings.maxBytes());
+        return limits.whenBelowLimits();
     }
 
     /**
-     * Adds an admitted message; the caller has {@link RoutedMessage#retain retained} it and, if
-     * {@code stored}, written its reference record.
+     * Adds an admitted message kept in memory; the caller has {@link RoutedMessage#retain retained} it
+     * and, if {@code stored}, written its reference record.
      */
     public void enqueue(RoutedMessage message, boolean stored) {
         executor.execute(() -> add(message, stored, 0, 0, false));
     }
 
+    /**
+     * Adds an admitted message to the page files. It gets its own broker id when it is read back (each
+     * queue's paged copy is stored on its own). Completes when it is safe (durable messages on disk).
+     */
+    public CompletableFuture<Void> enqueuePaged(Message message) {
+        long size = message.estimatedSize();
+        return call(() -> {
+            if (deleted) {
+                limits.leave(size);
+                return DONE;
+            }
+            if (!pager.hasPages() && !pager.reading() && limits.roomToDepage()) {
+                // The pages drained meanwhile: straight to memory, so nothing overtakes it.
+                limits.pagingDone();
+                return intoMemory(List.of(message), null);
+            }
+            pagedCount = pager.messages() + 1;
+            return pager.append(message, size);
+        });
+    }
+
     /** Re-adds a stored reference while the broker recovers, before any client connects. */
     public void recover(RoutedMessage message, int deliveryCount, long deliverAt, boolean possiblyDelivered) {
-        depth.incrementAndGet();
-        depthBytes.addAndGet(message.size());
+        limits.enter(message.size());
+        limits.resident(message.size());
         executor.execute(() -> add(message, true, deliveryCount, deliverAt, possiblyDelivered));
+    }
+
+    /** Picks up the page files a previous run left, reading resumes at {@code cursor}. */
+    public CompletableFuture<Void> recoverPages(PagePosition cursor) {
+        if (pager == null) {
+            return DONE;
+        }
+        return call(() -> pager.recover(cursor).thenAccept(backlog -> executor.execute(() -> {
+            pager.recovered(backlog);
+            pagedCount = backlog.messages();
+            if (backlog.messages() > 0) {
+                limits.pagingStarted();
+                limits.enterAll(backlog.messages(), backlog.bytes());
+                LOG.info("Queue '{}': {} message(s) wait in page files", name, backlog.messages());
+            }
+            dispatch();
+        })));
     }
 
     private void add(RoutedMessage m, boolean stored, int deliveryCount, long deliverAt, boolean possiblyDelivered) {
         if (deleted) {
-            cancelAdmission(m.size());
-            discard(m, stored);
+            limits.leave(m.size());
+            limits.resident(-m.size());
+            if (m.release(stored)) {
+                storage.append(new StorageRecord.DeleteMessage(m.message().id()));
+            }
             return;
         }
+        MessageReference ref = newReference(m, stored, deliverAt);
+        ref.deliveryCount = deliveryCount;
+        ref.possiblyDelivered = possiblyDelivered;
+        place(ref);
+        if (settings.overflow() == OverflowPolicy.DROP_HEAD && settings.hasLimits()) {
+            shedHead();
+        }
+        dispatch();
+    }
+
+    private MessageReference newReference(RoutedMessage m, boolean stored, long deliverAt) {
         long now = clock.millis();
         long expiresAt = m.message().expiration();
         if (settings.messageTtlMillis() > 0) {
@@ -206,29 +243,93 @@ public final class Queue implements BindingTarget {
             expiresAt = expiresAt == 0 ? ttlAt : Math.min(expiresAt, ttlAt);
         }
         long at = deliverAt > 0 ? deliverAt : m.message().deliveryTime();
-        MessageReference ref = new MessageReference(m, nextSeq++, stored, expiresAt, at);
-        ref.deliveryCount = deliveryCount;
-        ref.possiblyDelivered = possiblyDelivered;
+        return new MessageReference(m, nextSeq++, stored, expiresAt, at);
+    }
+
+    private void place(MessageReference ref) {
         enqueued++;
-        if (at > now) {
-            schedule(ref);
+        if (ref.deliverAt > clock.millis()) {
+            scheduled.add(ref);
+            scheduledCount = scheduled.size();
         } else {
             ready.addLast(ref);
         }
-        if (settings.overflow() == OverflowPolicy.DROP_HEAD && settings.hasLimits()) {
-            shedHead();
+    }
+
+    /**
+     * Brings messages read from the page files (or never written there) into memory, each under a new
+     * broker id, storing them and the new page cursor in one batch: after a crash either they are in the
+     * journal and the cursor is past them, or neither.
+     */
+    private CompletableFuture<Void> intoMemory(List<Message> messages, PagePosition cursor) {
+        List<StorageRecord> records = new ArrayList<>();
+        for (Message original : messages) {
+            Message m = original.withId(host.nextMessageId());
+            RoutedMessage routed = new RoutedMessage(m, host.memory());
+            boolean stored = m.durable() && durable;
+            routed.retain(stored);
+            limits.resident(routed.size());
+            if (stored) {
+                records.add(new StorageRecord.AddMessage(m));
+                records.add(new StorageRecord.AddReference(id, m.id(), m.deliveryTime()));
+            }
+            place(newReference(routed, stored, 0));
+        }
+        if (cursor != null && durable) {
+            records.add(new StorageRecord.PutState(PAGE_CURSOR_STATE, Long.toString(id), cursor.encode()));
+        }
+        dispatch();
+        return records.isEmpty() ? DONE : storage.append(records);
+    }
+
+    /** Reads the next page batch back when memory has room and few messages are ready. */
+    private void maybeDepage() {
+        if (pager == null || deleted || pager.reading() || !pager.hasPages() || ready.size() >= QueuePager.LOW_WATER
+                || !limits.roomToDepage()) {
+            return;
+        }
+        pager.readNext().whenComplete((batch, t) -> executor.execute(() -> depaged(batch, t)));
+    }
+
+    private void depaged(List<PagedMessage> batch, Throwable failure) {
+        if (deleted) {
+            return;
+        }
+        if (failure != null) {
+            pager.readFailed();
+            LOG.error("Queue '{}': reading page files failed; {} message(s) stay on disk", name, pager.messages(), failure);
+            return;
+        }
+        if (batch.isEmpty()) {
+            pager.exhausted();
+        } else {
+            long bytes = 0;
+            List<Message> messages = new ArrayList<>(batch.size());
+            for (PagedMessage pm : batch) {
+                messages.add(pm.message());
+                bytes += pm.message().estimatedSize();
+            }
+            PagePosition next = batch.get(batch.size() - 1).next();
+            pager.took(batch.size(), bytes, next);
+            // The files may go only once the journal has what was read from them, and the next batch is
+            // read only then too: reading faster than the journal writes would just pile up in memory.
+            intoMemory(messages, next).whenComplete((v, t) -> executor.execute(() -> {
+                if (t == null) {
+                    pager.consumed(next);
+                }
+                pager.stored();
+                dispatch();
+            }));
+        }
+        pagedCount = pager.messages();
+        if (!pager.hasPages()) {
+            limits.pagingDone();
         }
         dispatch();
     }
 
-    private void discard(RoutedMessage m, boolean stored) {
-        if (m.release(stored)) {
-            storage.append(new StorageRecord.DeleteMessage(m.message().id()));
-        }
-    }
-
     private void shedHead() {
-        while (overLimits()) {
+        while (limits.overLimits()) {
             MessageReference victim = ready.oldestLowest();
             if (victim == null) {
                 return;
@@ -302,14 +403,7 @@ public final class Queue implements BindingTarget {
         }
         consumerCount = consumers.size() + browsers.size();
         c.path.detached(c);
-        List<MessageReference> held = new ArrayList<>();
-        for (MessageReference r : inFlight.values()) {
-            if (r.owner == c) {
-                held.add(r);
-            }
-        }
-        held.sort(Comparator.comparingLong(r -> r.seq));
-        for (MessageReference r : held) {
+        for (MessageReference r : inFlightInOrder(ref -> ref.owner == c)) {
             if (r.heldByTx != 0) {
                 // Its transaction decides: it stays in flight without a consumer until commit or rollback.
                 c.inFlight--;
@@ -324,6 +418,17 @@ public final class Queue implements BindingTarget {
             host.autoDelete(this);
         }
         dispatch();
+    }
+
+    private List<MessageReference> inFlightInOrder(java.util.function.Predicate<MessageReference> which) {
+        List<MessageReference> out = new ArrayList<>();
+        for (MessageReference r : inFlight.values()) {
+            if (which.test(r)) {
+                out.add(r);
+            }
+        }
+        out.sort(Comparator.comparingLong(r -> r.seq));
+        return out;
     }
 
     // ------------------------------------------------------------------ pulls
@@ -424,13 +529,7 @@ public final class Queue implements BindingTarget {
      */
     public CompletableFuture<Void> releasePulls(long connectionId) {
         return call(() -> {
-            List<MessageReference> pulled = new ArrayList<>();
-            for (MessageReference r : inFlight.values()) {
-                if (r.pulledBy == connectionId && r.heldByTx == 0) {
-                    pulled.add(r);
-                }
-            }
-            pulled.sort(Comparator.comparingLong(r -> r.seq));
+            List<MessageReference> pulled = inFlightInOrder(r -> r.pulledBy == connectionId && r.heldByTx == 0);
             for (MessageReference r : pulled) {
                 leaveFlight(r);
                 returnToQueue(r, true);
@@ -457,9 +556,7 @@ public final class Queue implements BindingTarget {
                 returnToQueue(ref, true);
                 dispatch();
             } else {
-                ref.leaseDeadline = clock.millis() + leaseMillis;
-                leases.add(new LeaseEntry(ref.leaseDeadline, ref));
-                leaseTimer.ensure(ref.leaseDeadline);
+                leases.start(ref, clock.millis() + leaseMillis);
             }
             return DONE;
         });
@@ -486,7 +583,7 @@ public final class Queue implements BindingTarget {
         if (refStored && !records.isEmpty()) {
             records = records.subList(1, records.size());
         }
-        maybeUnblockProducers();
+        limits.unblockIfRoom();
         return records.isEmpty() ? DONE : storage.append(records);
     }
 
@@ -508,7 +605,7 @@ public final class Queue implements BindingTarget {
 
     // ------------------------------------------------------------------ administration
 
-    /** Removes ready and scheduled messages (and in-flight ones too if asked). @return how many */
+    /** Removes ready, scheduled and paged messages (and in-flight ones too if asked). @return how many */
     public CompletableFuture<Long> purge(boolean includeInFlight) {
         return call(() -> {
             long n = 0;
@@ -518,9 +615,9 @@ public final class Queue implements BindingTarget {
                 records.addAll(release(r));
                 n++;
             }
-            while (!scheduled.isEmpty()) {
-                MessageReference r = scheduled.poll();
-                cancelAdmission(r.size());
+            for (MessageReference r : scheduled.drain()) {
+                limits.leave(r.size());
+                limits.resident(-r.size());
                 records.addAll(release(r));
                 n++;
             }
@@ -532,8 +629,20 @@ public final class Queue implements BindingTarget {
                     n++;
                 }
             }
+            if (pager != null && pager.hasPages()) {
+                long paged = pager.messages();
+                limits.leaveAll(paged, pager.bytes());
+                n += paged;
+                pager.clear().thenAccept(cursor -> {
+                    if (durable) {
+                        storage.append(new StorageRecord.PutState(PAGE_CURSOR_STATE, Long.toString(id), cursor.encode()));
+                    }
+                });
+                pagedCount = 0;
+                limits.pagingDone();
+            }
             dropped += n;
-            maybeUnblockProducers();
+            limits.unblockIfRoom();
             if (!records.isEmpty()) {
                 storage.append(records);
             }
@@ -551,8 +660,8 @@ public final class Queue implements BindingTarget {
                 return DONE;
             }
             deleted = true;
-            scheduleTimer.cancel();
-            leaseTimer.cancel();
+            scheduled.cancel();
+            leases.cancel();
             BrokerException why = BrokerException.notFound(reason);
             List<Consumer> all = new ArrayList<>(consumers.all());
             all.addAll(browsers);
@@ -573,18 +682,20 @@ public final class Queue implements BindingTarget {
                 ready.remove(r);
                 dropRef(r, records);
             }
-            while (!scheduled.isEmpty()) {
-                dropRef(scheduled.poll(), records);
-            }
-            for (MessageReference r : inFlight.values()) {
-                dropRef(r, records);
-            }
+            scheduled.drain().forEach(r -> dropRef(r, records));
+            inFlight.values().forEach(r -> dropRef(r, records));
             inFlight.clear();
             inFlightCount = 0;
             scheduledCount = 0;
-            depth.set(0);
-            depthBytes.set(0);
-            maybeUnblockProducers();
+            if (pager != null) {
+                pager.delete();
+                pagedCount = 0;
+                if (durable) {
+                    records.add(new StorageRecord.DeleteState(PAGE_CURSOR_STATE, Long.toString(id)));
+                }
+            }
+            limits.reset();
+            limits.unblockIfRoom();
             if (!records.isEmpty()) {
                 storage.append(records);
             }
@@ -613,7 +724,8 @@ public final class Queue implements BindingTarget {
                 }
                 r = next;
             }
-            maybeUnblockProducers();
+            limits.unblockIfRoom();
+            maybeDepage();
         });
     }
 
@@ -621,16 +733,17 @@ public final class Queue implements BindingTarget {
     public QueueStats stats() {
         long inflight = inFlightCount;
         long sched = scheduledCount;
-        long readyNow = Math.max(0, depth.get() - sched);
-        return new QueueStats(readyNow, inflight, sched, depthBytes.get(), consumerCount, enqueued, acknowledged,
-                expiredCount, deadLettered, dropped);
+        long paged = pagedCount;
+        long readyNow = Math.max(0, limits.depth() - sched - paged);
+        return new QueueStats(readyNow, inflight, sched, limits.depthBytes(), consumerCount, enqueued, acknowledged,
+                expiredCount, deadLettered, dropped, paged);
     }
 
     /** Exact counters, taken on the queue's executor. */
     public CompletableFuture<QueueStats> exactStats() {
         return call(() -> CompletableFuture.completedFuture(new QueueStats(ready.size(), inFlight.size(),
                 scheduled.size(), ready.bytes(), consumers.size() + browsers.size(), enqueued, acknowledged,
-                expiredCount, deadLettered, dropped)));
+                expiredCount, deadLettered, dropped, pager == null ? 0 : pager.messages())));
     }
 
     public int consumerCount() {
@@ -647,9 +760,14 @@ public final class Queue implements BindingTarget {
             serveBrowsers();
         }
         boolean single = settings.singleActiveConsumer();
-        if (pulls.isEmpty() && !consumers.anyCredit(single)) {
-            return;
+        if (!pulls.isEmpty() || consumers.anyCredit(single)) {
+            deliverReady(single);
         }
+        limits.unblockIfRoom();
+        maybeDepage();
+    }
+
+    private void deliverReady(boolean single) {
         long now = clock.millis();
         MessageReference ref = ready.first();
         while (ref != null) {
@@ -677,7 +795,6 @@ public final class Queue implements BindingTarget {
                 p.complete();
             }
         }
-        maybeUnblockProducers();
     }
 
     private boolean anyReceiverWaiting(boolean single) {
@@ -725,9 +842,7 @@ public final class Queue implements BindingTarget {
         putInFlight(ref, null);
         groups.delivered(ref.group, p);
         if (p.options.leaseMillis() >= 0) {
-            ref.leaseDeadline = now + p.options.leaseMillis();
-            leases.add(new LeaseEntry(ref.leaseDeadline, ref));
-            leaseTimer.ensure(ref.leaseDeadline);
+            leases.start(ref, now + p.options.leaseMillis());
         } else {
             ref.pulledBy = p.connectionId;
         }
@@ -770,8 +885,8 @@ public final class Queue implements BindingTarget {
                     + " times without being acknowledged (max deliveries " + settings.maxDeliveries() + ")");
             return;
         }
-        depth.incrementAndGet();
-        depthBytes.addAndGet(ref.size());
+        limits.enter(ref.size());
+        limits.resident(ref.size());
         List<StorageRecord> records = new ArrayList<>(2);
         if (ref.stored && failed) {
             records.add(new StorageRecord.UpdateDeliveryCount(id, ref.messageId(), ref.deliveryCount));
@@ -781,7 +896,8 @@ public final class Queue implements BindingTarget {
             if (ref.stored) {
                 records.add(new StorageRecord.UpdateScheduledTime(id, ref.messageId(), ref.deliverAt));
             }
-            schedule(ref);
+            scheduled.add(ref);
+            scheduledCount = scheduled.size();
         } else {
             ref.state = MessageReference.State.READY;
             ready.addInOrder(ref);
@@ -816,39 +932,19 @@ public final class Queue implements BindingTarget {
 
     // ------------------------------------------------------------------ time
 
-    private void schedule(MessageReference ref) {
-        ref.state = MessageReference.State.SCHEDULED;
-        scheduled.add(ref);
-        scheduledCount = scheduled.size();
-        scheduleTimer.ensure(ref.deliverAt);
-    }
-
     private void promoteDue() {
-        long now = clock.millis();
-        while (!scheduled.isEmpty() && scheduled.peek().deliverAt <= now) {
-            MessageReference r = scheduled.poll();
+        for (MessageReference r : scheduled.due(clock.millis())) {
             r.state = MessageReference.State.READY;
             ready.addInOrder(r);
         }
         scheduledCount = scheduled.size();
-        if (!scheduled.isEmpty()) {
-            scheduleTimer.ensure(scheduled.peek().deliverAt);
-        }
         dispatch();
     }
 
     private void expireLeases() {
-        long now = clock.millis();
-        while (!leases.isEmpty() && leases.peek().deadline() <= now) {
-            LeaseEntry e = leases.poll();
-            MessageReference r = e.ref();
-            if (r.state == MessageReference.State.IN_FLIGHT && r.leaseDeadline == e.deadline() && r.heldByTx == 0) {
-                leaveFlight(r);
-                returnToQueue(r, true);
-            }
-        }
-        if (!leases.isEmpty()) {
-            leaseTimer.ensure(leases.peek().deadline());
+        for (MessageReference r : leases.expired(clock.millis())) {
+            leaveFlight(r);
+            returnToQueue(r, true);
         }
         dispatch();
     }
@@ -857,8 +953,8 @@ public final class Queue implements BindingTarget {
 
     private void takeFromReady(MessageReference ref) {
         ready.remove(ref);
-        depth.decrementAndGet();
-        depthBytes.addAndGet(-ref.size());
+        limits.leave(ref.size());
+        limits.resident(-ref.size());
     }
 
     private void expire(MessageReference ref) {
@@ -872,7 +968,8 @@ public final class Queue implements BindingTarget {
     private void deadLetter(MessageReference ref, String reason, String detail) {
         boolean expiry = REASON_EXPIRED.equals(reason);
         DeadLetterTarget target = expiry ? settings.expiry() : settings.deadLetter();
-        Message copy = target == null ? null : deadLetterCopy(ref, reason, detail);
+        Message copy = target == null ? null
+                : DeadLetterCopy.of(ref.message(), name, reason, detail, ref.deliveryCount, clock.millis());
         List<StorageRecord> records = release(ref);
         boolean moved = target != null && host.republish(this, copy, target, records);
         if (expiry) {
@@ -891,27 +988,7 @@ public final class Queue implements BindingTarget {
                 storage.append(records);
             }
         }
-        maybeUnblockProducers();
-    }
-
-    private Message deadLetterCopy(MessageReference ref, String reason, String detail) {
-        Message m = ref.message();
-        Message.Builder b = m.toBuilder().id(0).expiration(0).deliveryTime(0)
-                .property("x-death-reason", reason)
-                .property("x-death-queue", name)
-                .property("x-death-exchange", m.address())
-                .property("x-death-routing-key", m.routingKey())
-                .property("x-death-time", clock.millis())
-                .property("x-delivery-count", ref.deliveryCount);
-        if (detail != null) {
-            b.property("x-death-detail", detail);
-        } else {
-            b.removeProperty("x-death-detail");
-        }
-        if (!m.properties().containsKey("x-first-death-reason")) {
-            b.property("x-first-death-reason", reason).property("x-first-death-queue", name);
-        }
-        return b.build();
+        limits.unblockIfRoom();
     }
 
     /** Lets go of a reference that has left the queue for good. @return the records that store that */
@@ -926,15 +1003,6 @@ public final class Queue implements BindingTarget {
                     new StorageRecord.DeleteMessage(ref.messageId()));
         }
         return List.of(new StorageRecord.DeleteReference(id, ref.messageId()));
-    }
-
-    private void maybeUnblockProducers() {
-        if (!blockedProducers.isEmpty() && !overLimits()) {
-            CompletableFuture<Void> f;
-            while ((f = blockedProducers.poll()) != null) {
-                f.complete(null);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -17,6 +17,15 @@ public interface QueueHost {
 
     Storage storage();
 
+    /** The broker's memory budget, which a queue pages against. */
+    io.ferrymq.core.memory.MemoryBudget memory();
+
+    /** Where the queue pages to; null when the broker cannot page (in-memory storage). */
+    io.ferrymq.core.paging.PageStore pageStore(long queueId);
+
+    /** A fresh broker message id (messages read back from page files get one). */
+    long nextMessageId();
+
     MessageFilter compileFilter(FilterSpec spec);
 
     /**

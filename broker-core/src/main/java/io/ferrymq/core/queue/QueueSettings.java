@@ -3,6 +3,7 @@ package io.ferrymq.core.queue;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
+import io.ferrymq.core.policy.MemoryFullPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;
 
 import java.util.Map;
@@ -13,14 +14,16 @@ import java.util.Map;
  */
 public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry, int maxDeliveries,
                             long messageTtlMillis, long maxLength, long maxBytes, OverflowPolicy overflow,
-                            long redeliveryDelayMillis, boolean singleActiveConsumer) {
+                            long redeliveryDelayMillis, boolean singleActiveConsumer, long maxMemoryBytes,
+                            MemoryFullPolicy memoryFull) {
 
     public static final QueueSettings DEFAULTS = new QueueSettings(null, null, 0, 0, 0, 0,
-            OverflowPolicy.REJECT_PUBLISH, 0, false);
+            OverflowPolicy.REJECT_PUBLISH, 0, false, 0, MemoryFullPolicy.PAGE);
 
     public static QueueSettings from(AddressPolicy p) {
         return new QueueSettings(p.deadLetter(), p.expiry(), p.maxDeliveries(), p.messageTtlMillis(), p.maxLength(),
-                p.maxBytes(), p.overflow(), p.redeliveryDelayMillis(), p.singleActiveConsumer());
+                p.maxBytes(), p.overflow(), p.redeliveryDelayMillis(), p.singleActiveConsumer(), p.maxMemoryBytes(),
+                p.memoryFull());
     }
 
     public boolean hasLimits() {
@@ -70,7 +73,8 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
                 nonNegative(args, "x-max-length-bytes", maxBytes),
                 ov,
                 nonNegative(args, "x-redelivery-delay", redeliveryDelayMillis),
-                bool(args, "x-single-active-consumer", singleActiveConsumer));
+                bool(args, "x-single-active-consumer", singleActiveConsumer),
+                maxMemoryBytes, memoryFull);
     }
 
     private static long nonNegative(Map<String, Object> args, String name, long fallback) {

@@ -21,11 +21,15 @@ public final class PreparedPublish {
     private final RoutedMessage routed;
     private final List<Queue> queues;
     private final List<Queue> blocked;
+    /** Per queue: the message goes to its page files rather than memory. Decided at commit. */
+    private final boolean[] paged;
+    private boolean waitsForMemory;
 
     private PreparedPublish(RoutedMessage routed, List<Queue> queues, List<Queue> blocked) {
         this.routed = routed;
         this.queues = queues;
         this.blocked = blocked;
+        this.paged = new boolean[queues.size()];
     }
 
     /**
@@ -73,15 +77,36 @@ public final class PreparedPublish {
         return queues;
     }
 
-    /** The records that make this publish durable: the message once, a reference per durable queue. */
+    /**
+     * Decides, queue by queue, between memory and the page files. Transactions pass false: their messages
+     * stay in memory so that one journal batch commits all of them.
+     */
+    void decidePaging(boolean mayPage) {
+        for (int i = 0; i < queues.size(); i++) {
+            Queue q = queues.get(i);
+            paged[i] = q.pageOnAdmission(routed.size(), mayPage);
+            waitsForMemory |= !paged[i] && !q.pagesWhenMemoryFull();
+        }
+    }
+
+    /**
+     * Whether the confirmation waits while the broker's memory is full: only for queues that block
+     * producers when full; a queue that pages sends the next messages to disk instead.
+     */
+    boolean waitsForMemory() {
+        return waitsForMemory;
+    }
+
+    /** The records that make this publish durable: the message once, a reference per durable queue in memory. */
     void addRecords(List<StorageRecord> out) {
         Message m = routed.message();
         if (!m.durable()) {
             return;
         }
         boolean any = false;
-        for (Queue q : queues) {
-            if (q.durable()) {
+        for (int i = 0; i < queues.size(); i++) {
+            Queue q = queues.get(i);
+            if (q.durable() && !paged[i]) {
                 if (!any) {
                     out.add(new StorageRecord.AddMessage(m));
                     any = true;
@@ -91,16 +116,30 @@ public final class PreparedPublish {
         }
     }
 
-    /** Makes the message visible in its queues. */
-    void enqueue() {
+    /**
+     * Makes the message visible in its queues.
+     *
+     * @return completes when the copies written to page files are safe
+     */
+    CompletableFuture<Void> enqueue() {
         boolean durable = routed.message().durable();
         // Retain for every queue before the first can deliver and release, or the count could touch zero.
-        for (Queue q : queues) {
-            routed.retain(durable && q.durable());
+        for (int i = 0; i < queues.size(); i++) {
+            if (!paged[i]) {
+                routed.retain(durable && queues.get(i).durable());
+            }
         }
-        for (Queue q : queues) {
-            q.enqueue(routed, durable && q.durable());
+        CompletableFuture<Void> pagesWritten = null;
+        for (int i = 0; i < queues.size(); i++) {
+            Queue q = queues.get(i);
+            if (paged[i]) {
+                CompletableFuture<Void> f = q.enqueuePaged(routed.message());
+                pagesWritten = pagesWritten == null ? f : pagesWritten.thenCombine(f, (a, b) -> null);
+            } else {
+                q.enqueue(routed, durable && q.durable());
+            }
         }
+        return pagesWritten == null ? CompletableFuture.completedFuture(null) : pagesWritten;
     }
 
     /** Gives back the admission of a publish that will not be enqueued. */

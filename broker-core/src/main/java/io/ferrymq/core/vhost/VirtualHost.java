@@ -6,6 +6,8 @@ import io.ferrymq.core.filter.FilterCompiler;
 import io.ferrymq.core.filter.MessageFilter;
 import io.ferrymq.core.memory.MemoryBudget;
 import io.ferrymq.core.message.Message;
+import io.ferrymq.core.paging.PageStore;
+import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.core.queue.Queue;
@@ -66,6 +68,7 @@ public final class VirtualHost implements QueueHost {
     private final FilterCompiler filters;
     private final LongSupplier messageIds;
     private final LongSupplier queueIds;
+    private final PagingService paging;
 
     private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
@@ -73,8 +76,9 @@ public final class VirtualHost implements QueueHost {
     private final Map<BindingTarget, Set<Binding>> bindingsByTarget = new HashMap<>();
 
     public VirtualHost(String name, BrokerRuntime runtime, Storage storage, MemoryBudget memory, PolicyTable policies,
-                       FilterCompiler filters, LongSupplier messageIds, LongSupplier queueIds) {
+                       FilterCompiler filters, LongSupplier messageIds, LongSupplier queueIds, PagingService paging) {
         this.name = name;
+        this.paging = paging;
         this.runtime = runtime;
         this.storage = storage;
         this.memory = memory;
@@ -142,6 +146,7 @@ public final class VirtualHost implements QueueHost {
     }
 
     /** A fresh broker message id. */
+    @Override
     public long nextMessageId() {
         return messageIds.getAsLong();
     }
@@ -172,28 +177,46 @@ public final class VirtualHost implements QueueHost {
      */
     public CompletableFuture<Void> commit(List<PreparedPublish> publishes, List<StorageRecord> extraRecords,
                                           boolean visibleAfterStore) {
+        boolean waitForMemory = false;
+        for (PreparedPublish p : publishes) {
+            p.decidePaging(!visibleAfterStore);
+            waitForMemory |= p.waitsForMemory();
+        }
         List<StorageRecord> records = new ArrayList<>(extraRecords);
         for (PreparedPublish p : publishes) {
             p.addRecords(records);
         }
         CompletableFuture<Void> stored = records.isEmpty()
                 ? CompletableFuture.completedFuture(null) : storage.append(records);
-        CompletableFuture<Void> visible;
+        CompletableFuture<Void> done;
         if (visibleAfterStore && !stored.isDone()) {
-            visible = stored.thenRun(() -> publishes.forEach(PreparedPublish::enqueue));
+            done = stored.thenCompose(v -> enqueueAll(publishes));
         } else {
-            publishes.forEach(PreparedPublish::enqueue);
-            visible = stored;
+            CompletableFuture<Void> paged = enqueueAll(publishes);
+            done = paged.isDone() ? stored : stored.thenCombine(paged, (a, b) -> null);
         }
-        CompletableFuture<Void> done = visible;
         for (PreparedPublish p : publishes) {
             CompletableFuture<Void> unblocked = p.whenUnblocked();
             if (!unblocked.isDone()) {
                 done = done.thenCombine(unblocked, (a, b) -> null);
             }
         }
+        if (!waitForMemory) {
+            return done;
+        }
         CompletableFuture<Void> room = memory.whenAvailable();
         return room.isDone() ? done : done.thenCombine(room, (a, b) -> null);
+    }
+
+    private static CompletableFuture<Void> enqueueAll(List<PreparedPublish> publishes) {
+        CompletableFuture<Void> all = null;
+        for (PreparedPublish p : publishes) {
+            CompletableFuture<Void> f = p.enqueue();
+            if (!f.isDone() || f.isCompletedExceptionally()) {
+                all = all == null ? f : all.thenCombine(f, (a, b) -> null);
+            }
+        }
+        return all == null ? CompletableFuture.completedFuture(null) : all;
     }
 
     /** Gives back what {@link #prepare} reserved, for publishes that will not be committed. */
@@ -595,8 +618,14 @@ public final class VirtualHost implements QueueHost {
         return storage;
     }
 
+    @Override
     public MemoryBudget memory() {
         return memory;
+    }
+
+    @Override
+    public PageStore pageStore(long queueId) {
+        return paging == null ? null : paging.store(queueId);
     }
 
     @Override

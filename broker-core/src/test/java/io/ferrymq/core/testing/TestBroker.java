@@ -48,7 +48,7 @@ public final class TestBroker implements AutoCloseable {
         this.storage = b.storage;
         BrokerRuntime runtime = new BrokerRuntime(Runnable::run, Runnable::run, scheduler, clock, () -> { });
         this.broker = Broker.start(new BrokerOptions(runtime, storage, b.realm, new PolicyTable(b.policies),
-                b.memoryLimit, 30_000, List.of("/", "other")));
+                b.memoryLimit, 30_000, List.of("/", "other"), b.paging));
     }
 
     public static Builder builder() {
@@ -154,11 +154,13 @@ public final class TestBroker implements AutoCloseable {
         private SecurityRealm realm = adminRealm();
         private final List<AddressPolicy> policies = new ArrayList<>();
         private long memoryLimit;
+        private io.ferrymq.core.paging.PagingService paging;
 
         public Builder storage(Storage s) { this.storage = s; return this; }
         public Builder realm(SecurityRealm r) { this.realm = r; return this; }
         public Builder policy(AddressPolicy p) { this.policies.add(p); return this; }
         public Builder memoryLimit(long bytes) { this.memoryLimit = bytes; return this; }
+        public Builder paging(io.ferrymq.core.paging.PagingService p) { this.paging = p; return this; }
 
         public TestBroker build() {
             return new TestBroker(this);

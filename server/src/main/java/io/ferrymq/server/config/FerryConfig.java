@@ -15,7 +15,7 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
 
     /** Where durable state goes: the journal in {@code data-dir}, or nowhere ({@code type: memory}). */
     public record Storage(String type, String dataDir, String segmentSize, Boolean fsync, String commitDelay,
-                          Integer compactThreshold, Boolean skipCorrupt) { }
+                          Integer compactThreshold, Boolean skipCorrupt, String pageFileSize) { }
 
     /** A listening socket; several protocols on one TCP port are told apart by their first bytes. */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
@@ -35,5 +35,6 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Policy(String match, String deadLetterQueue, String deadLetterExchange, String deadLetterRoutingKey,
                          String expiryQueue, String expiryExchange, String expiryRoutingKey, Integer maxDeliveries,
                          String messageTtl, Long maxLength, String maxBytes, String overflow, String redeliveryDelay,
-                         Boolean autoCreateQueues, Boolean singleActiveConsumer) { }
+                         Boolean autoCreateQueues, Boolean singleActiveConsumer, String maxMemory,
+                         String memoryFull) { }
 }

@@ -2,6 +2,7 @@ package io.ferrymq.server.config;
 
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
+import io.ferrymq.core.policy.MemoryFullPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;
 import io.ferrymq.core.routing.NamePattern;
 
@@ -48,9 +49,22 @@ public final class PolicyBuilder {
                     overflow,
                     p.redeliveryDelay() == null ? null : DurationText.millis(p.redeliveryDelay(), at + "redelivery-delay"),
                     p.autoCreateQueues(),
-                    p.singleActiveConsumer()));
+                    p.singleActiveConsumer(),
+                    p.maxMemory() == null ? null : ByteSize.parse(p.maxMemory(), at + "max-memory"),
+                    memoryFull(at, p.memoryFull())));
         }
         return out;
+    }
+
+    private static MemoryFullPolicy memoryFull(String at, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return MemoryFullPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + "memory-full: " + e.getMessage());
+        }
     }
 
     private static DeadLetterTarget target(String what, String queue, String exchange, String key) {

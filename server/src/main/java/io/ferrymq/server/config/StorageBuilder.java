@@ -2,6 +2,7 @@ package io.ferrymq.server.config;
 
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
+import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
 import org.slf4j.Logger;
@@ -10,20 +11,31 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the storage from the {@code storage} section. */
+/** Builds the storage (and, with a journal, the page files) from the {@code storage} section. */
 public final class StorageBuilder {
+
+    /** Where durable state goes and where queues page to (null: producers are blocked instead). */
+    public record Built(Storage storage, PagingService paging) {
+        public void closeAll() {
+            if (paging != null) {
+                paging.close();
+            }
+            storage.close();
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageBuilder.class);
 
     private StorageBuilder() {
     }
 
-    public static Storage build(FerryConfig.Storage s) {
+    public static Built build(FerryConfig.Storage s) {
         String type = s.type() == null ? "journal" : s.type();
         switch (type) {
             case "memory" -> {
-                LOG.warn("Storage is in memory: durable messages and definitions do not survive a restart");
-                return new InMemoryStorage();
+                LOG.warn("Storage is in memory: durable messages and definitions do not survive a restart, and full"
+                        + " queues block their producers (there is nowhere to page to)");
+                return new Built(new InMemoryStorage(), null);
             }
             case "journal" -> {
                 if (s.dataDir() == null || s.dataDir().isBlank()) {
@@ -35,14 +47,17 @@ public final class StorageBuilder {
                 if (threshold < 0 || threshold > 100) {
                     throw new ConfigException("storage.compact-threshold is a percentage: 0 to 100");
                 }
-                Path dir = Path.of(s.dataDir()).toAbsolutePath().normalize().resolve("journal");
+                Path data = Path.of(s.dataDir()).toAbsolutePath().normalize();
+                Path dir = data.resolve("journal");
+                long pageFile = ByteSize.parse(s.pageFileSize(), "storage.page-file-size");
                 try {
                     JournalOptions options = new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
                             TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
                             Boolean.TRUE.equals(s.skipCorrupt()), null);
                     LOG.info("Journal in {} (segments of {} MiB, fsync {})", dir, segment / (1024 * 1024),
                             options.fsync() ? "on" : "OFF");
-                    return Journal.open(options);
+                    Journal journal = Journal.open(options);
+                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile));
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
                     throw new ConfigException("storage: " + e.getMessage(), e);
                 }

@@ -1,0 +1,328 @@
+package io.ferrymq.core.paging;
+
+import io.ferrymq.core.journal.MessageCodec;
+import io.ferrymq.core.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * One queue's overflow on disk: page files of messages in arrival order, read back from a cursor as
+ * consumers catch up. Every file operation runs on the paging service's I/O thread; the owning queue
+ * calls in from its own executor and gets futures back.
+ *
+ * <p>A page record is {@code [length:4][crc32c:4][flags:1][message]}. A torn record at the end of the
+ * last file (a crash mid-write) ends the readable data; it was never confirmed.
+ */
+public final class PageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PageStore.class);
+    private static final int RECORD_HEADER = 9;
+    private static final int F_DURABLE = 1;
+
+    /** What a scan of existing page files found after the cursor, and where reading starts. */
+    public record Backlog(long messages, long bytes, PagePosition start) { }
+
+    /** Where a fresh store starts. */
+    public static final PagePosition FIRST = new PagePosition(1, 0);
+
+    private final PagingService service;
+    private final Path dir;
+    private final long fileSize;
+    /** File id to channel, oldest first. I/O thread only. */
+    private final TreeMap<Long, FileChannel> files = new TreeMap<>();
+    private long writeFile;
+    private long writeOffset;
+    private PagePosition cursor = PagePosition.START;
+    /** Records before this position were written by an earlier run: their non-durable messages are gone. */
+    private PagePosition transientHorizon = PagePosition.START;
+    private boolean deleted;
+
+    PageStore(PagingService service, Path dir, long fileSize) {
+        this.service = service;
+        this.dir = dir;
+        this.fileSize = fileSize;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /**
+     * Opens the files a previous run left, positions the cursor, and counts the durable messages still
+     * to be read.
+     */
+    public CompletableFuture<Backlog> recover(PagePosition savedCursor) {
+        return service.io(() -> {
+            Files.createDirectories(dir);
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.filter(f -> f.getFileName().toString().matches("page-\\d{16}\\.pg")).sorted().toList()) {
+                    long id = Long.parseLong(p.getFileName().toString().substring(5, 21));
+                    files.put(id, FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                }
+            }
+            cursor = savedCursor;
+            // Files wholly before the cursor were read into the journal already.
+            while (!files.isEmpty() && files.firstKey() < cursor.file()) {
+                deleteFile(files.firstKey());
+            }
+            long messages = 0;
+            long bytes = 0;
+            PagePosition p = cursor;
+            while (true) {
+                Scanned r = readAt(p, false);
+                if (r == null) {
+                    break;
+                }
+                if (r.durable) {
+                    messages++;
+                    bytes += r.length;
+                }
+                p = r.next;
+            }
+            if (!files.isEmpty()) {
+                // Appends continue in a fresh file, after whatever the last run wrote (torn tail included).
+                writeFile = files.lastKey() + 1;
+            } else {
+                writeFile = Math.max(1, cursor.file());
+            }
+            writeOffset = 0;
+            transientHorizon = new PagePosition(writeFile, 0);
+            if (cursor.file() == 0) {
+                cursor = files.isEmpty() ? new PagePosition(writeFile, 0) : new PagePosition(files.firstKey(), 0);
+            }
+            return new Backlog(messages, bytes, cursor);
+        });
+    }
+
+    /** Starts an empty store (a new queue, or one whose previous pages must not survive). */
+    public CompletableFuture<Void> create() {
+        return service.io(() -> {
+            if (Files.exists(dir)) {
+                deleteTree(dir);
+            }
+            Files.createDirectories(dir);
+            writeFile = FIRST.file();
+            writeOffset = 0;
+            cursor = FIRST;
+            transientHorizon = cursor;
+            return null;
+        });
+    }
+
+    /**
+     * Appends a message. The future completes once it is written and, for a durable message, on disk.
+     * Encoded here, on the caller's thread, to keep the I/O thread doing only I/O.
+     */
+    public CompletableFuture<Void> append(Message m) {
+        byte[] body = MessageCodec.encode(m);
+        byte[] record = new byte[RECORD_HEADER + body.length];
+        ByteBuffer.wrap(record).putInt(1 + body.length).putInt(0).put((byte) (m.durable() ? F_DURABLE : 0)).put(body);
+        CRC32C crc = new CRC32C();
+        crc.update(record, 8, record.length - 8);
+        ByteBuffer.wrap(record).putInt(4, (int) crc.getValue());
+        return service.write(this, record, m.durable());
+    }
+
+    /** Called by the service's writer on the I/O thread. @return the channel written to (to fsync) */
+    FileChannel writeRecord(byte[] record) throws IOException {
+        if (deleted) {
+            return null;
+        }
+        if (writeOffset > 0 && writeOffset + record.length > fileSize) {
+            writeFile++;
+            writeOffset = 0;
+        }
+        FileChannel ch = files.get(writeFile);
+        if (ch == null) {
+            Path p = dir.resolve(String.format("page-%016d.pg", writeFile));
+            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            files.put(writeFile, ch);
+        }
+        ByteBuffer b = ByteBuffer.wrap(record);
+        long at = writeOffset;
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+        writeOffset = at;
+        return ch;
+    }
+
+    /** Reads up to the given amount from the cursor, without moving it (see {@link #consumed}). */
+    public CompletableFuture<List<PagedMessage>> read(PagePosition from, int maxMessages, long maxBytes) {
+        return service.io(() -> {
+            List<PagedMessage> out = new ArrayList<>();
+            long bytes = 0;
+            PagePosition p = from;
+            while (out.size() < maxMessages && bytes < maxBytes) {
+                Scanned r = readAt(p, true);
+                if (r == null) {
+                    break;
+                }
+                p = r.next;
+                if (!r.durable && p.before(transientHorizon)) {
+                    continue; // written by an earlier run: a non-durable message does not survive a restart
+                }
+                out.add(new PagedMessage(r.message, p));
+                bytes += r.length;
+            }
+            return out;
+        });
+    }
+
+    public PagePosition cursor() {
+        return cursor;
+    }
+
+    /**
+     * Everything before {@code upTo} is now in memory and the journal: files wholly before it go, and so
+     * does the file being written when everything in it has been read (appends start a new one).
+     */
+    public CompletableFuture<Void> consumed(PagePosition upTo) {
+        return service.io(() -> {
+            cursor = upTo;
+            while (!files.isEmpty() && files.firstKey() < upTo.file()) {
+                deleteFile(files.firstKey());
+            }
+            if (upTo.file() == writeFile && upTo.offset() >= writeOffset && files.containsKey(writeFile)) {
+                deleteFile(writeFile);
+                writeFile++;
+                writeOffset = 0;
+            }
+            return null;
+        });
+    }
+
+    /** Drops every page (purge). @return where reading starts now */
+    public CompletableFuture<PagePosition> clear() {
+        return service.io(() -> {
+            for (Long id : List.copyOf(files.keySet())) {
+                deleteFile(id);
+            }
+            writeFile++;
+            writeOffset = 0;
+            cursor = new PagePosition(writeFile, 0);
+            return cursor;
+        });
+    }
+
+    /** Removes the store and its files (the queue was deleted). */
+    public CompletableFuture<Void> delete() {
+        return service.io(() -> {
+            deleted = true;
+            for (Long id : List.copyOf(files.keySet())) {
+                deleteFile(id);
+            }
+            deleteTree(dir);
+            service.forget(this);
+            return null;
+        });
+    }
+
+    private record Scanned(Message message, boolean durable, int length, PagePosition next) { }
+
+    /** The record at {@code p}, moving to the next file at a file's end; null at the end of the data. */
+    private Scanned readAt(PagePosition p, boolean decode) throws IOException {
+        PagePosition at = p;
+        while (true) {
+            FileChannel ch = files.get(at.file());
+            if (ch == null) {
+                Long next = files.higherKey(at.file());
+                if (next == null) {
+                    return null;
+                }
+                at = new PagePosition(next, 0);
+                continue;
+            }
+            long size = ch.size();
+            if (at.offset() + RECORD_HEADER > size) {
+                Long next = files.higherKey(at.file());
+                if (next == null) {
+                    return null;
+                }
+                at = new PagePosition(next, 0);
+                continue;
+            }
+            ByteBuffer head = ByteBuffer.allocate(8);
+            readFully(ch, head, at.offset());
+            int len = head.getInt(0);
+            int crc = head.getInt(4);
+            if (len <= 0 || at.offset() + 8 + len > size) {
+                LOG.warn("Page file {} ends with a torn record at offset {}: it was never confirmed", file(at), at.offset());
+                Long next = files.higherKey(at.file());
+                if (next == null) {
+                    return null;
+                }
+                at = new PagePosition(next, 0);
+                continue;
+            }
+            ByteBuffer body = ByteBuffer.allocate(len);
+            readFully(ch, body, at.offset() + 8);
+            CRC32C c = new CRC32C();
+            c.update(body.array(), 0, len);
+            if ((int) c.getValue() != crc) {
+                throw new IOException("page file " + file(at) + " is corrupt at offset " + at.offset() + " (CRC mismatch)");
+            }
+            boolean durable = (body.get(0) & F_DURABLE) != 0;
+            Message m = decode ? MessageCodec.decode(body.array(), 1, len - 1) : null;
+            return new Scanned(m, durable, len - 1, new PagePosition(at.file(), at.offset() + 8 + len));
+        }
+    }
+
+    private Path file(PagePosition p) {
+        return dir.resolve(String.format("page-%016d.pg", p.file()));
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        long p = at;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                throw new IOException("unexpected end of page file");
+            }
+            p += n;
+        }
+    }
+
+    private void deleteFile(long id) throws IOException {
+        FileChannel ch = files.remove(id);
+        if (ch != null) {
+            ch.close();
+        }
+        Files.deleteIfExists(dir.resolve(String.format("page-%016d.pg", id)));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    void closeFiles() {
+        for (FileChannel ch : files.values()) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("closing a page file: {}", e.toString());
+            }
+        }
+        files.clear();
+    }
+}

@@ -1,0 +1,164 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.memory.MemoryBudget;
+import io.ferrymq.core.policy.MemoryFullPolicy;
+import io.ferrymq.core.policy.OverflowPolicy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The part of a queue publishers touch from their own threads: how full it is, whether a message may
+ * enter, whether it should go to the page files instead of memory, and the producers waiting for room.
+ * Everything here is atomic; the rest of the queue lives on its executor.
+ */
+final class QueueLimits {
+
+    private static final CompletableFuture<Void> ROOM = CompletableFuture.completedFuture(null);
+
+    private final QueueSettings settings;
+    private final MemoryBudget memory;
+    private final boolean canPage;
+    /** Ready, scheduled and paged messages (and those on their way in): what max-length counts. */
+    private final AtomicLong depth = new AtomicLong();
+    private final AtomicLong depthBytes = new AtomicLong();
+    /**
+     * Bytes of this queue's ready and scheduled messages held in memory: what its memory limit bounds.
+     * In-flight messages are bounded by their consumers' credit instead (and by the broker's budget).
+     */
+    private final AtomicLong resident = new AtomicLong();
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> blockedProducers = new ConcurrentLinkedQueue<>();
+    /**
+     * Set by the first message that goes to the page files; cleared by the queue's executor once the pages
+     * are empty again. While set, every new message is paged too, so nothing overtakes the paged ones.
+     */
+    private volatile boolean paging;
+
+    QueueLimits(QueueSettings settings, MemoryBudget memory, boolean canPage) {
+        this.settings = settings;
+        this.memory = memory;
+        this.canPage = canPage;
+    }
+
+    Queue.Admission admit(long size) {
+        long d = depth.incrementAndGet();
+        long b = depthBytes.addAndGet(size);
+        if (!settings.hasLimits() || settings.overflow() == OverflowPolicy.DROP_HEAD) {
+            return Queue.Admission.ACCEPTED;
+        }
+        boolean over = (settings.maxLength() > 0 && d > settings.maxLength())
+                || (settings.maxBytes() > 0 && b > settings.maxBytes());
+        if (!over) {
+            return Queue.Admission.ACCEPTED;
+        }
+        if (settings.overflow() == OverflowPolicy.REJECT_PUBLISH) {
+            leave(size);
+            return Queue.Admission.REJECTED;
+        }
+        return Queue.Admission.BLOCKED;
+    }
+
+    /**
+     * Decides, for an admitted message, between memory and the page files; a message kept in memory is
+     * counted as resident here.
+     */
+    boolean pageOnAdmission(long size, boolean mayPage) {
+        if (mayPage && canPage && settings.memoryFull() == MemoryFullPolicy.PAGE && (paging
+                || settings.maxMemoryBytes() > 0 && resident.get() + size > settings.maxMemoryBytes()
+                || memory.exhausted())) {
+            paging = true;
+            return true;
+        }
+        resident.addAndGet(size);
+        return false;
+    }
+
+    boolean paging() {
+        return paging;
+    }
+
+    void pagingDone() {
+        paging = false;
+    }
+
+    /** Pages found on recovery: new messages queue up behind them. */
+    void pagingStarted() {
+        paging = true;
+    }
+
+    /** Whether the queue has room in memory to read paged messages back. */
+    boolean roomToDepage() {
+        return !memory.exhausted()
+                && (settings.maxMemoryBytes() == 0 || resident.get() < settings.maxMemoryBytes() / 2);
+    }
+
+    void resident(long delta) {
+        resident.addAndGet(delta);
+    }
+
+    /** A message left the counted states (delivered, removed) or never entered them. */
+    void leave(long size) {
+        depth.decrementAndGet();
+        depthBytes.addAndGet(-size);
+    }
+
+    /** Many messages entered at once (found in page files on recovery). */
+    void enterAll(long messages, long bytes) {
+        depth.addAndGet(messages);
+        depthBytes.addAndGet(bytes);
+    }
+
+    /** Many messages left at once (page files purged). */
+    void leaveAll(long messages, long bytes) {
+        depth.addAndGet(-messages);
+        depthBytes.addAndGet(-bytes);
+    }
+
+    /** A message came back to the counted states (redelivery). */
+    void enter(long size) {
+        depth.incrementAndGet();
+        depthBytes.addAndGet(size);
+    }
+
+    void reset() {
+        depth.set(0);
+        depthBytes.set(0);
+        resident.set(0);
+    }
+
+    long depth() {
+        return depth.get();
+    }
+
+    long depthBytes() {
+        return depthBytes.get();
+    }
+
+    boolean overLimits() {
+        return (settings.maxLength() > 0 && depth.get() > settings.maxLength())
+                || (settings.maxBytes() > 0 && depthBytes.get() > settings.maxBytes());
+    }
+
+    /** Completes when the queue is back within its limits (for producers that were BLOCKED). */
+    CompletableFuture<Void> whenBelowLimits() {
+        if (!overLimits()) {
+            return ROOM;
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        blockedProducers.add(f);
+        if (!overLimits() && blockedProducers.remove(f)) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    void unblockIfRoom() {
+        if (!blockedProducers.isEmpty() && !overLimits()) {
+            CompletableFuture<Void> f;
+            while ((f = blockedProducers.poll()) != null) {
+                f.complete(null);
+            }
+        }
+    }
+}
