@@ -166,6 +166,17 @@ public final class Broker implements AutoCloseable {
         return recoveredState.getOrDefault(namespace, Map.of());
     }
 
+    private final Map<String, io.ferrymq.core.state.StateStore> stateStores = new ConcurrentHashMap<>();
+
+    /**
+     * The durable state of a protocol module, by namespace (for example {@code mqtt.retained}), holding
+     * what storage recovered for it.
+     */
+    public io.ferrymq.core.state.StateStore stateStore(String namespace) {
+        return stateStores.computeIfAbsent(namespace, n -> new io.ferrymq.core.state.StateStore(n, options.storage(),
+                recoveredState(n)));
+    }
+
     private VirtualHost vhostForRecovery(String name) {
         VirtualHost v = vhosts.get(name);
         if (v == null) {

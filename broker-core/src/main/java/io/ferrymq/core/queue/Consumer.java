@@ -17,6 +17,8 @@ final class Consumer implements Subscription, Receiver {
     final DeliveryPath path;
     int credit;
     int inFlight;
+    /** Deliveries made: written on the queue's executor, read by adapters. */
+    volatile long delivered;
     boolean closed;
     /** For browsers: the arrival sequence of the last message shown. */
     long browseCursor = -1;
@@ -46,6 +48,21 @@ final class Consumer implements Subscription, Receiver {
             throw new IllegalArgumentException("credit must not be negative");
         }
         queue.addCredit(this, n);
+    }
+
+    @Override
+    public void creditUpTo(long totalDeliveries) {
+        queue.creditUpTo(this, totalDeliveries);
+    }
+
+    @Override
+    public CompletableFuture<Integer> drain() {
+        return queue.drain(this);
+    }
+
+    @Override
+    public long delivered() {
+        return delivered;
     }
 
     @Override

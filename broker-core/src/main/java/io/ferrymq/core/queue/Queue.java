@@ -48,8 +48,11 @@ public final class Queue implements BindingTarget {
     /** The journal state namespace holding each durable queue's page cursor. */
     public static final String PAGE_CURSOR_STATE = "paging.cursor";
 
-    /** What admission decided for one publish. */
-    public enum Admission { ACCEPTED, REJECTED, BLOCKED }
+    /**
+     * What admission decided for one publish. A DUPLICATE (its deduplication id was seen within the
+     * queue's window) is accepted but not enqueued.
+     */
+    public enum Admission { ACCEPTED, REJECTED, BLOCKED, DUPLICATE }
 
     private final long id;
     private final String vhost;
@@ -109,7 +112,7 @@ public final class Queue implements BindingTarget {
         this.storage = host.storage();
         PageStore pages = host.pageStore(id);
         this.pager = pages == null ? null : new QueuePager(pages);
-        this.limits = new QueueLimits(settings, host.memory(), pager != null);
+        this.limits = new QueueLimits(settings, host.memory(), pager != null, clock);
         this.scheduled = new ScheduledRefs(host.runtime().scheduler(), clock, executor, this::promoteDue);
         this.leases = new Leases(host.runtime().scheduler(), clock, executor, this::expireLeases);
     }
@@ -137,8 +140,8 @@ public final class Queue implements BindingTarget {
      * message must not be enqueued; an admitted one that is then not enqueued is given back with
      * {@link #cancelAdmission}.
      */
-    public Admission admit(long size) {
-        return limits.admit(size);
+    public Admission admit(Message message, long size) {
+        return limits.admit(message.deduplicationId(), size);
     }
 
     /**
@@ -154,8 +157,9 @@ public final class Queue implements BindingTarget {
         return pager != null && settings.memoryFull() == io.ferrymq.core.policy.MemoryFullPolicy.PAGE;
     }
 
-    public void cancelAdmission(long size) {
+    public void cancelAdmission(Message message, long size) {
         limits.leave(size);
+        limits.forgetDeduplicationId(message.deduplicationId());
     }
 
     /** Completes when the queue is back within its limits (for producers that were {@code BLOCKED}). */
@@ -383,6 +387,25 @@ public final class Queue implements BindingTarget {
             }
             c.credit = (int) Math.min(Integer.MAX_VALUE, (long) c.credit + n);
             dispatch();
+        });
+    }
+
+    void creditUpTo(Consumer c, long totalDeliveries) {
+        executor.execute(() -> {
+            if (c.closed) {
+                return;
+            }
+            c.credit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, totalDeliveries - c.delivered));
+            dispatch();
+        });
+    }
+
+    CompletableFuture<Integer> drain(Consumer c) {
+        return call(() -> {
+            dispatch();
+            int unused = c.closed ? 0 : c.credit;
+            c.credit = 0;
+            return CompletableFuture.completedFuture(unused);
         });
     }
 
@@ -822,6 +845,7 @@ public final class Queue implements BindingTarget {
         Message message = ref.message();
         if (receiver instanceof Consumer c) {
             c.credit--;
+            c.delivered++;
             if (c.options.autoSettle()) {
                 settleOnHandout(ref);
                 c.path.handoff(new Delivery(this, 0, message, ref.deliveryCount, redelivered, c));
@@ -924,6 +948,7 @@ public final class Queue implements BindingTarget {
                     break;
                 }
                 b.credit--;
+                b.delivered++;
                 b.browseCursor = r.seq;
                 b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b));
             }

@@ -35,13 +35,34 @@ final class QueueLimits {
      */
     private volatile boolean paging;
 
-    QueueLimits(QueueSettings settings, MemoryBudget memory, boolean canPage) {
+    private final Deduplicator deduplicator;
+
+    QueueLimits(QueueSettings settings, MemoryBudget memory, boolean canPage, io.ferrymq.core.exec.Clock clock) {
         this.settings = settings;
         this.memory = memory;
         this.canPage = canPage;
+        this.deduplicator = settings.deduplicationWindowMillis() > 0
+                ? new Deduplicator(settings.deduplicationWindowMillis(), clock) : null;
     }
 
-    Queue.Admission admit(long size) {
+    Queue.Admission admit(String deduplicationId, long size) {
+        if (deduplicator != null && deduplicationId != null && !deduplicator.firstSeen(deduplicationId)) {
+            return Queue.Admission.DUPLICATE;
+        }
+        Queue.Admission a = admit(size);
+        if (a == Queue.Admission.REJECTED && deduplicator != null && deduplicationId != null) {
+            deduplicator.forget(deduplicationId);
+        }
+        return a;
+    }
+
+    void forgetDeduplicationId(String deduplicationId) {
+        if (deduplicator != null && deduplicationId != null) {
+            deduplicator.forget(deduplicationId);
+        }
+    }
+
+    private Queue.Admission admit(long size) {
         long d = depth.incrementAndGet();
         long b = depthBytes.addAndGet(size);
         if (!settings.hasLimits() || settings.overflow() == OverflowPolicy.DROP_HEAD) {

@@ -15,15 +15,15 @@ import java.util.Map;
 public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry, int maxDeliveries,
                             long messageTtlMillis, long maxLength, long maxBytes, OverflowPolicy overflow,
                             long redeliveryDelayMillis, boolean singleActiveConsumer, long maxMemoryBytes,
-                            MemoryFullPolicy memoryFull) {
+                            MemoryFullPolicy memoryFull, long deduplicationWindowMillis) {
 
     public static final QueueSettings DEFAULTS = new QueueSettings(null, null, 0, 0, 0, 0,
-            OverflowPolicy.REJECT_PUBLISH, 0, false, 0, MemoryFullPolicy.PAGE);
+            OverflowPolicy.REJECT_PUBLISH, 0, false, 0, MemoryFullPolicy.PAGE, 0);
 
     public static QueueSettings from(AddressPolicy p) {
         return new QueueSettings(p.deadLetter(), p.expiry(), p.maxDeliveries(), p.messageTtlMillis(), p.maxLength(),
                 p.maxBytes(), p.overflow(), p.redeliveryDelayMillis(), p.singleActiveConsumer(), p.maxMemoryBytes(),
-                p.memoryFull());
+                p.memoryFull(), 0);
     }
 
     public boolean hasLimits() {
@@ -33,7 +33,8 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
     /**
      * Applies declaration arguments: {@code x-dead-letter-exchange}, {@code x-dead-letter-routing-key},
      * {@code x-message-ttl}, {@code x-max-length}, {@code x-max-length-bytes}, {@code x-overflow},
-     * {@code x-delivery-limit}, {@code x-single-active-consumer}, {@code x-redelivery-delay}. Others are
+     * {@code x-delivery-limit}, {@code x-single-active-consumer}, {@code x-redelivery-delay},
+     * {@code x-deduplication-window} (milliseconds a deduplication id is remembered). Others are
      * kept on the queue but do not change its behaviour.
      *
      * @throws BrokerException INVALID_ARGUMENT naming the argument and what it accepts
@@ -74,7 +75,8 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
                 ov,
                 nonNegative(args, "x-redelivery-delay", redeliveryDelayMillis),
                 bool(args, "x-single-active-consumer", singleActiveConsumer),
-                maxMemoryBytes, memoryFull);
+                maxMemoryBytes, memoryFull,
+                nonNegative(args, "x-deduplication-window", deduplicationWindowMillis));
     }
 
     private static long nonNegative(Map<String, Object> args, String name, long fallback) {

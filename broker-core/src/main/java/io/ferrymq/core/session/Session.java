@@ -114,7 +114,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
         }
         Message stamped = message.assign(vhost.nextMessageId(), connectionId(), route.exchange(), route.routingKey());
         PreparedPublish p = vhost.prepare(stamped, route.exchange(), route.routingKey());
-        if (route.toQueue() && p.queueCount() == 0) {
+        if (route.toQueue() && p.queueCount() == 0 && p.duplicates() == 0) {
             throw BrokerException.notFound("no queue '" + route.routingKey() + "' in vhost '" + vhost.name() + "'");
         }
         return p;
@@ -215,6 +215,24 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
             return s;
         }));
+    }
+
+    /**
+     * Drains a subscription (AMQP drain): the future completes on the sink's executor after every
+     * delivery the drain made, with the credit that was given up.
+     */
+    public CompletableFuture<Integer> drain(Subscription subscription) {
+        CompletableFuture<Integer> relayed = new CompletableFuture<>();
+        // Always hop, even when already complete: the drain's deliveries are queued on the sink's executor
+        // and must reach the adapter first.
+        subscription.drain().whenComplete((n, t) -> sink.executor().execute(() -> {
+            if (t != null) {
+                relayed.completeExceptionally(BrokerException.from(t));
+            } else {
+                relayed.complete(n);
+            }
+        }));
+        return relayed;
     }
 
     /** Takes messages without a standing consumer (SQS ReceiveMessage, basic.get). */

@@ -25,10 +25,14 @@ public final class PreparedPublish {
     private final boolean[] paged;
     private boolean waitsForMemory;
 
-    private PreparedPublish(RoutedMessage routed, List<Queue> queues, List<Queue> blocked) {
+    /** Queues that took the message as a duplicate of one within their deduplication window. */
+    private final int duplicates;
+
+    private PreparedPublish(RoutedMessage routed, List<Queue> queues, List<Queue> blocked, int duplicates) {
         this.routed = routed;
         this.queues = queues;
         this.blocked = blocked;
+        this.duplicates = duplicates;
         this.paged = new boolean[queues.size()];
     }
 
@@ -40,12 +44,18 @@ public final class PreparedPublish {
     static PreparedPublish admit(Message message, List<Queue> targets, MemoryBudget memory) {
         RoutedMessage routed = new RoutedMessage(message, memory);
         List<Queue> blocked = null;
+        List<Queue> admitted = new ArrayList<>(targets.size());
+        int duplicates = 0;
         for (int i = 0; i < targets.size(); i++) {
             Queue q = targets.get(i);
-            Queue.Admission a = q.admit(routed.size());
+            Queue.Admission a = q.admit(message, routed.size());
+            if (a == Queue.Admission.DUPLICATE) {
+                duplicates++;
+                continue;
+            }
             if (a == Queue.Admission.REJECTED) {
-                for (int j = 0; j < i; j++) {
-                    targets.get(j).cancelAdmission(routed.size());
+                for (Queue earlier : admitted) {
+                    earlier.cancelAdmission(message, routed.size());
                 }
                 throw BrokerException.resourceLimit("queue '" + q.name() + "' is full (max-length "
                         + q.settings().maxLength() + ", max-bytes " + q.settings().maxBytes()
@@ -57,12 +67,13 @@ public final class PreparedPublish {
                 }
                 blocked.add(q);
             }
+            admitted.add(q);
         }
-        return new PreparedPublish(routed, targets, blocked == null ? List.of() : blocked);
+        return new PreparedPublish(routed, admitted, blocked == null ? List.of() : blocked, duplicates);
     }
 
     static PreparedPublish unrouted(Message message, MemoryBudget memory) {
-        return new PreparedPublish(new RoutedMessage(message, memory), List.of(), List.of());
+        return new PreparedPublish(new RoutedMessage(message, memory), List.of(), List.of(), 0);
     }
 
     public Message message() {
@@ -71,6 +82,11 @@ public final class PreparedPublish {
 
     public int queueCount() {
         return queues.size();
+    }
+
+    /** How many queues recognised the message as a duplicate (and so did not enqueue it). */
+    public int duplicates() {
+        return duplicates;
     }
 
     public List<Queue> queues() {
@@ -145,7 +161,7 @@ public final class PreparedPublish {
     /** Gives back the admission of a publish that will not be enqueued. */
     void abort() {
         for (Queue q : queues) {
-            q.cancelAdmission(routed.size());
+            q.cancelAdmission(routed.message(), routed.size());
         }
     }
 

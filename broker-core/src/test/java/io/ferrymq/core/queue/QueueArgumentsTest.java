@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class QueueArgumentsTest {
 
     private static final QueueSettings BASE = new QueueSettings(DeadLetterTarget.queue("policy-dlq"), null, 7, 100,
-            0, 0, OverflowPolicy.REJECT_PUBLISH, 0, false, 0, io.ferrymq.core.policy.MemoryFullPolicy.PAGE);
+            0, 0, OverflowPolicy.REJECT_PUBLISH, 0, false, 0, io.ferrymq.core.policy.MemoryFullPolicy.PAGE, 0);
 
     private static BrokerException invalid(Map<String, Object> args) {
         BrokerException e = catchThrowableOfType(BrokerException.class, () -> BASE.withArguments(args));
