@@ -9,11 +9,9 @@ import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.DurationText;
 import io.ferrymq.server.config.FerryConfig;
 import io.ferrymq.server.config.PolicyBuilder;
+import io.ferrymq.server.config.ProtocolBuilder;
 import io.ferrymq.server.config.RealmBuilder;
 import io.ferrymq.server.config.StorageBuilder;
-import io.ferrymq.stomp.StompProtocol;
-import io.ferrymq.stomp.StompSettings;
-import io.ferrymq.stomp.codec.StompLimits;
 import io.ferrymq.transport.ListenerConfig;
 import io.ferrymq.transport.NettyServer;
 import io.ferrymq.transport.ProtocolModule;
@@ -35,12 +33,15 @@ public final class FerryServer implements AutoCloseable {
 
     private final Broker broker;
     private final NettyServer transport;
+    private final List<ProtocolModule> protocols;
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     private final long shutdownGraceMillis;
 
-    private FerryServer(Broker broker, NettyServer transport, long shutdownGraceMillis) {
+    private FerryServer(Broker broker, NettyServer transport, List<ProtocolModule> protocols,
+                        long shutdownGraceMillis) {
         this.broker = broker;
         this.transport = transport;
+        this.protocols = protocols;
         this.shutdownGraceMillis = shutdownGraceMillis;
     }
 
@@ -72,10 +73,11 @@ public final class FerryServer implements AutoCloseable {
             throw e;
         }
         NettyServer transport = null;
+        List<ProtocolModule> protocols = List.of();
         try {
-            List<ProtocolModule> protocols = List.of(new StompProtocol(broker, stompSettings(config.stomp())));
+            protocols = ProtocolBuilder.build(broker, config);
             transport = new NettyServer(io, protocols);
-            FerryServer server = new FerryServer(broker, transport, grace);
+            FerryServer server = new FerryServer(broker, transport, protocols, grace);
             server.bindAll(config.listeners());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
@@ -84,6 +86,7 @@ public final class FerryServer implements AutoCloseable {
             if (transport != null) {
                 transport.close(Duration.ZERO);
             }
+            ProtocolBuilder.close(protocols);
             broker.close();
             throw e;
         }
@@ -124,20 +127,6 @@ public final class FerryServer implements AutoCloseable {
         }
     }
 
-    static StompSettings stompSettings(FerryConfig.Stomp s) {
-        StompLimits limits = new StompLimits(
-                (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(s.maxFrameSize(), "stomp.max-frame-size")),
-                s.maxHeaders(),
-                (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(s.maxHeaderLine(), "stomp.max-header-line")));
-        try {
-            return new StompSettings(limits, DurationText.millis(s.minHeartBeat(), "stomp.min-heart-beat"),
-                    DurationText.millis(s.connectTimeout(), "stomp.connect-timeout"), s.defaultPrefetch(),
-                    s.maxPendingSends());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("stomp: " + e.getMessage());
-        }
-    }
-
     private static int positiveOr(Integer v, int fallback, String setting) {
         if (v == null || v == 0) {
             return fallback;
@@ -167,6 +156,7 @@ public final class FerryServer implements AutoCloseable {
     public void close() {
         LOG.info("FerryMQ stopping");
         transport.close(Duration.ofMillis(shutdownGraceMillis));
+        ProtocolBuilder.close(protocols);
         broker.close();
     }
 }

@@ -3,6 +3,9 @@ package io.ferrymq.server;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.ConfigLoader;
 import io.ferrymq.server.config.FerryConfig;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +16,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,8 +38,11 @@ class FerryServerTest {
               - name: stomp
                 protocols: [stomp]
                 port: 0
+              - name: mqtt
+                protocols: [mqtt]
+                port: 0
               - name: unified
-                protocols: [stomp]
+                protocols: [stomp, mqtt]
                 port: 0
               - name: ws
                 protocols: [stomp]
@@ -51,6 +60,37 @@ class FerryServerTest {
             }
             assertThat(server.broker().vhost("/")).isNotNull();
         }
+    }
+
+    @Test
+    void mqttClientsWorkOnTheirListenerAndOnTheUnifiedPort(@TempDir Path dir) throws Exception {
+        try (FerryServer server = FerryServer.start(config(dir, FREE_PORTS))) {
+            for (String listener : new String[] {"mqtt", "unified"}) {
+                String uri = "tcp://127.0.0.1:" + server.listeners().get(listener).getPort();
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setUserName("guest");
+                options.setPassword("guest".toCharArray());
+                try (MqttClient client = new MqttClient(uri, "server-test-" + listener, new MemoryPersistence())) {
+                    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+                    client.connect(options);
+                    client.subscribe("greetings/+", 1, (topic, m) -> received.add(topic + "=" + new String(m.getPayload(),
+                            StandardCharsets.UTF_8)));
+                    client.publish("greetings/" + listener, "hello".getBytes(StandardCharsets.UTF_8), 1, false);
+                    assertThat(received.poll(20, TimeUnit.SECONDS)).isEqualTo("greetings/" + listener + "=hello");
+                    client.disconnect();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadMqttSettingIsReportedWithItsName(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS + "mqtt:\n  receive-maximum: 0\n");
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt").hasMessageContaining("receive maximum");
+        FerryConfig fractional = config(dir, FREE_PORTS + "mqtt:\n  max-keep-alive: 1500ms\n");
+        assertThatThrownBy(() -> FerryServer.start(fractional)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.max-keep-alive");
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,14 +101,17 @@ public final class LoadRunner {
             long drainDeadline = System.nanoTime() + spec.drainTimeout().toNanos();
             long unconfirmed = awaitConfirmations(loops, drainDeadline);
             Map<Integer, Long> sentByProducer = new HashMap<>();
+            Map<Integer, BitSet> confirmedByProducer = new HashMap<>();
             for (int k = 0; k < loops.size(); k++) {
                 sentByProducer.put(k, loops.get(k).sent());
+                confirmedByProducer.put(k, loops.get(k).confirmed());
             }
             Topology topology = new Topology(spec);
             long expected = topology.expectedDeliveries(sentByProducer);
             awaitDeliveries(counters, expected, drainDeadline, ticker);
 
-            Integrity integrity = topology.audit(probes.stream().map(ConsumerProbe::tracker).toList(), sentByProducer);
+            Integrity integrity = topology.audit(probes.stream().map(ConsumerProbe::tracker).toList(), sentByProducer,
+                    confirmedByProducer);
             MeasurementWindow w = window.get();
             return new RunResult(spec, runId, w.seconds(),
                     Throughput.of(counters.sentInWindow.sum(), spec.messageSize(), w.seconds()),

@@ -7,6 +7,7 @@ import io.ferrymq.bench.driver.ProducerLink;
 import io.ferrymq.bench.driver.Stamp;
 import io.ferrymq.bench.stats.LatencyRecorder;
 
+import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
 
 /** One producer's thread: paces, waits for room in the confirm window, stamps and sends until stopped. */
@@ -26,6 +27,8 @@ final class ProducerLoop implements Runnable {
     private final DriverErrors errors;
     private volatile boolean stopped;
     private volatile long sent;
+    /** Sequence numbers the broker confirmed; written by client library threads. */
+    private final BitSet confirmedSequences = new BitSet();
 
     ProducerLoop(int id, ProducerLink link, byte[] body, boolean persistent, Pacer pacer, ConfirmWindow window,
                  WindowHolder measured, Counters counters, LatencyRecorder confirmLatency, DriverErrors errors) {
@@ -52,7 +55,8 @@ final class ProducerLoop implements Runnable {
                 long now = System.nanoTime();
                 Stamp stamp = new Stamp(id, seq, now);
                 try {
-                    link.send(new OutgoingMessage(stamp, body, persistent), window.confirming() ? confirmation(now) : null);
+                    link.send(new OutgoingMessage(stamp, body, persistent),
+                            window.confirming() ? confirmation(seq, now) : null);
                 } catch (Exception e) {
                     if (window.confirming()) {
                         window.release();
@@ -87,11 +91,14 @@ final class ProducerLoop implements Runnable {
         return !stopped;
     }
 
-    private Confirmation confirmation(long sentNanos) {
+    private Confirmation confirmation(long seq, long sentNanos) {
         return new Confirmation() {
             @Override
             public void confirmed() {
                 confirmLatency.recordNanos(System.nanoTime() - sentNanos);
+                synchronized (confirmedSequences) {
+                    confirmedSequences.set((int) seq);
+                }
                 counters.confirmed.increment();
                 window.release();
             }
@@ -112,6 +119,13 @@ final class ProducerLoop implements Runnable {
     /** Messages sent so far: sequences 0 .. sent-1. */
     long sent() {
         return sent;
+    }
+
+    /** A copy of the sequence numbers confirmed so far. */
+    BitSet confirmed() {
+        synchronized (confirmedSequences) {
+            return (BitSet) confirmedSequences.clone();
+        }
     }
 
     ConfirmWindow window() {

@@ -6,6 +6,7 @@ import io.ferrymq.bench.stats.IntegrityAudit;
 import io.ferrymq.bench.stats.SequenceTracker;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,9 @@ final class Topology {
         return total;
     }
 
-    /** Compares what each consumer (by index) received with what was sent. */
-    Integrity audit(List<SequenceTracker> consumers, Map<Integer, Long> sentByProducer) {
+    /** Compares what each consumer (by index) received with what was sent and confirmed. */
+    Integrity audit(List<SequenceTracker> consumers, Map<Integer, Long> sentByProducer,
+                    Map<Integer, BitSet> confirmedByProducer) {
         Integrity total = Integrity.NONE;
         if (consumers.isEmpty()) {
             return total;
@@ -53,10 +55,10 @@ final class Topology {
                 readers.add(consumers.get(j));
             }
             if (spec.kind() == DestinationKind.QUEUE) {
-                total = total.plus(IntegrityAudit.group(readers, feeding));
+                total = total.plus(IntegrityAudit.group(readers, feeding, confirmedByProducer));
             } else {
                 for (SequenceTracker subscriber : readers) {
-                    total = total.plus(IntegrityAudit.group(List.of(subscriber), feeding));
+                    total = total.plus(IntegrityAudit.group(List.of(subscriber), feeding, confirmedByProducer));
                 }
             }
         }

@@ -19,9 +19,13 @@ import java.util.Map;
  */
 public final class Comparison {
 
-    /** One scenario on one broker: the medians of its runs. */
+    /**
+     * One scenario on one broker: the medians of its runs, the lowest and highest rate (to show the noise),
+     * and loss summed over the runs.
+     */
     public record Cell(String scenario, String description, String type, String label, int runs,
-                       double rate, double p99Millis, long lost, long duplicated, double bytesPerConnection) {
+                       double rate, double rateMin, double rateMax, double p99Millis, long lost, long duplicated,
+                       double bytesPerConnection) {
     }
 
     private Comparison() {
@@ -65,7 +69,9 @@ public final class Comparison {
                 }
             }
             cells.add(new Cell(scenario, first.path("description").asText(scenario), type, label, runs.size(),
-                    median(rates), load ? median(p99s) : Double.NaN, lost, duplicated,
+                    median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    load ? median(p99s) : Double.NaN, lost, duplicated,
                     load ? Double.NaN : median(perConnection)));
         }));
         return cells;
@@ -84,12 +90,14 @@ public final class Comparison {
 
     public static String render(List<Cell> cells, String baseline, int cores) {
         StringBuilder b = new StringBuilder();
-        b.append("machine: ").append(cores).append(" cores\n\n");
-        b.append(String.format(Locale.ROOT, "%-30s %-10s %4s %12s %10s %8s %8s %12s%n", "scenario", "broker", "runs",
-                "rate/s", "p99 ms", "lost", "dup", "B/conn"));
+        b.append("machine: ").append(cores).append(" cores\n");
+        b.append("rate/s: received msg/s (connection scale: connections/s), median over runs; p99: end-to-end latency\n\n");
+        b.append(String.format(Locale.ROOT, "%-30s %-10s %4s %10s %17s %10s %8s %8s %10s%n", "scenario", "broker", "runs",
+                "rate/s", "(min-max)", "p99 ms", "lost", "dup", "B/conn"));
         for (Cell c : cells) {
-            b.append(String.format(Locale.ROOT, "%-30s %-10s %4d %12.0f %10s %8d %8d %12s%n", c.scenario(), c.label(),
-                    c.runs(), c.rate(), Double.isNaN(c.p99Millis()) ? "-" : String.format(Locale.ROOT, "%.2f", c.p99Millis()),
+            b.append(String.format(Locale.ROOT, "%-30s %-10s %4d %10.0f %17s %10s %8d %8d %10s%n", c.scenario(), c.label(),
+                    c.runs(), c.rate(), String.format(Locale.ROOT, "(%.0f-%.0f)", c.rateMin(), c.rateMax()),
+                    Double.isNaN(c.p99Millis()) ? "-" : String.format(Locale.ROOT, "%.2f", c.p99Millis()),
                     c.lost(), c.duplicated(),
                     Double.isNaN(c.bytesPerConnection()) ? "-" : String.format(Locale.ROOT, "%.0f", c.bytesPerConnection())));
         }

@@ -58,6 +58,7 @@ public final class JsonReports {
         integrity.put("expected", i.expected());
         integrity.put("delivered", i.delivered());
         integrity.put("lost", i.lost());
+        integrity.put("lostConfirmed", i.lostConfirmed());
         integrity.put("duplicated", i.duplicated());
         integrity.put("outOfOrder", i.outOfOrder());
         integrity.put("unexpected", i.unexpected());

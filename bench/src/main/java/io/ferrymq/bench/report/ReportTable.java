@@ -42,8 +42,9 @@ public final class ReportTable {
         b.append('\n');
         Integrity i = r.integrity();
         line(b, "integrity", String.format(Locale.ROOT,
-                "%d expected, %d delivered, %d lost, %d duplicated, %d out of order, %d unexpected%s",
-                i.expected(), i.delivered(), i.lost(), i.duplicated(), i.outOfOrder(), i.unexpected(),
+                "%d expected, %d delivered, %d lost (%d of them confirmed), %d duplicated, %d out of order, "
+                        + "%d unexpected%s",
+                i.expected(), i.delivered(), i.lost(), i.lostConfirmed(), i.duplicated(), i.outOfOrder(), i.unexpected(),
                 i.clean() ? "" : "   <-- NOT CLEAN"));
         if (r.confirmFailures() > 0 || r.unconfirmed() > 0) {
             line(b, "confirms", r.confirmed() + " confirmed, " + r.confirmFailures() + " failed, " + r.unconfirmed()

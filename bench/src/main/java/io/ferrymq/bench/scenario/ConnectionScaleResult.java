@@ -1,5 +1,7 @@
 package io.ferrymq.bench.scenario;
 
+import java.util.List;
+
 /**
  * What connecting many idle clients cost the broker.
  *
@@ -10,5 +12,5 @@ package io.ferrymq.bench.scenario;
  */
 public record ConnectionScaleResult(int requested, int connected, int failed, double connectSeconds,
                                     double connectsPerSec, long rssBeforeKiB, long rssAfterKiB,
-                                    long bytesPerConnection, java.util.List<String> errors) {
+                                    long bytesPerConnection, List<String> errors) {
 }

@@ -22,7 +22,7 @@ class ComparisonTest {
         LoadSpec spec = Scenarios.named("stomp-queue-10x10-persistent").orElseThrow().spec();
         RunResult r = new RunResult(spec, "abc", 10, Throughput.of((long) (rate * 10), 1024, 10),
                 Throughput.of((long) (rate * 10), 1024, 10), new LatencySummary(100, 900, 800, 2000, 3000, 4000),
-                LatencySummary.EMPTY, 100, 0, 0, new Integrity(100, 100 - lost, lost, 0, 0, 0), 0, List.of());
+                LatencySummary.EMPTY, 100, 0, 0, new Integrity(100, 100 - lost, lost, 0, 0, 0, 0), 0, List.of());
         return JsonReports.load(r, new JsonReports.Context(label, "stomp-queue-10x10-persistent", Instant.EPOCH));
     }
 
@@ -43,6 +43,8 @@ class ComparisonTest {
         List<Comparison.Cell> cells = Comparison.cells(results);
         assertThat(cells).extracting(Comparison.Cell::runs).containsExactly(3, 3);
         assertThat(cells.get(0).rate()).isEqualTo(1700.0);
+        assertThat(cells.get(0).rateMin()).isEqualTo(1500.0);
+        assertThat(cells.get(0).rateMax()).isEqualTo(3400.0);
         assertThat(Comparison.ratioLines(cells, "ferrymq"))
                 .containsExactly("stomp queue 10x10 persistent: ferrymq/artemis = 1.70");
     }

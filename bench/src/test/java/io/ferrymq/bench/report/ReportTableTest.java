@@ -21,13 +21,13 @@ class ReportTableTest {
 
     @Test
     void theTableShowsRatesAndLatencyInMilliseconds() {
-        String table = ReportTable.render(result(new Integrity(10, 10, 0, 0, 0, 0)), "ferrymq");
+        String table = ReportTable.render(result(new Integrity(10, 10, 0, 0, 0, 0, 0)), "ferrymq");
         assertThat(table).contains("ferrymq: stomp queue 1x1").contains("10000").contains("1.234").contains("5.678")
                 .doesNotContain("NOT CLEAN");
     }
 
     @Test
     void lossIsFlagged() {
-        assertThat(ReportTable.render(result(new Integrity(10, 9, 1, 0, 0, 0)), null)).contains("1 lost").contains("NOT CLEAN");
+        assertThat(ReportTable.render(result(new Integrity(10, 9, 1, 0, 0, 0, 0)), null)).contains("1 lost").contains("NOT CLEAN");
     }
 }

@@ -2,6 +2,7 @@ package io.ferrymq.bench.stats;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ class IntegrityAuditTest {
     @Test
     void everySequenceReceivedOnceIsClean() {
         Integrity i = IntegrityAudit.group(List.of(received(0, 0, 1, 2, 3)), Map.of(0, 4L));
-        assertThat(i).isEqualTo(new Integrity(4, 4, 0, 0, 0, 0));
+        assertThat(i).isEqualTo(new Integrity(4, 4, 0, 0, 0, 0, 0));
         assertThat(i.clean()).isTrue();
     }
 
@@ -43,7 +44,7 @@ class IntegrityAuditTest {
     @Test
     void theSameMessageAtTwoConsumersOfOneQueueIsADuplicate() {
         Integrity i = IntegrityAudit.group(List.of(received(0, 0, 1), received(0, 1, 2)), Map.of(0, 3L));
-        assertThat(i).isEqualTo(new Integrity(3, 4, 0, 1, 0, 0));
+        assertThat(i).isEqualTo(new Integrity(3, 4, 0, 1, 0, 0, 0));
     }
 
     @Test
@@ -68,7 +69,7 @@ class IntegrityAuditTest {
         t.record(0, 1);
         t.record(1, 1);
         Integrity i = IntegrityAudit.group(List.of(t), Map.of(0, 2L, 1, 3L));
-        assertThat(i).isEqualTo(new Integrity(5, 4, 1, 0, 0, 0));
+        assertThat(i).isEqualTo(new Integrity(5, 4, 1, 0, 0, 0, 0));
     }
 
     @Test
@@ -82,5 +83,14 @@ class IntegrityAuditTest {
         assertThat(i.duplicated()).isZero();
         assertThat(i.delivered()).isEqualTo(5);
         assertThat(i.clean()).isFalse();
+    }
+
+    @Test
+    void aLostMessageThatWasConfirmedIsCountedAsABrokenPromise() {
+        BitSet confirmed = new BitSet();
+        confirmed.set(0, 3); // 0, 1 and 2 confirmed; 3 sent but never confirmed
+        Integrity i = IntegrityAudit.group(List.of(received(0, 0, 2)), Map.of(0, 4L), Map.of(0, confirmed));
+        assertThat(i.lost()).isEqualTo(2);
+        assertThat(i.lostConfirmed()).isEqualTo(1);
     }
 }

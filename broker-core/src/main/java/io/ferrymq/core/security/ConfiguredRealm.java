@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -113,6 +114,13 @@ public final class ConfiguredRealm implements SecurityRealm {
             }
         }
         return false;
+    }
+
+    @Override
+    public Optional<BrokerPrincipal> principalOf(String username) {
+        UserAccount account = username == null ? null : users.get(username);
+        return account == null ? Optional.empty()
+                : Optional.of(new BrokerPrincipal(account.name(), account.roles()));
     }
 
     @Override

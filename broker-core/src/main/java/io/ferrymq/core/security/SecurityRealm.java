@@ -3,6 +3,8 @@ package io.ferrymq.core.security;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.session.ClientInfo;
 
+import java.util.Optional;
+
 /**
  * Authentication and authorisation. The broker asks it on connect and before every send, consume,
  * declaration and deletion; implementations must be fast and thread-safe.
@@ -22,4 +24,13 @@ public interface SecurityRealm {
 
     /** Whether {@code who} may open sessions in the virtual host at all. */
     boolean mayAccess(BrokerPrincipal who, String vhost);
+
+    /**
+     * The principal of a configured user, without checking any password: for protocols that
+     * authenticate by their own means and then act as a broker user (an AWS access key mapped to a user
+     * after its SigV4 signature was verified). Empty when the realm has no such user or cannot tell.
+     */
+    default Optional<BrokerPrincipal> principalOf(String username) {
+        return Optional.empty();
+    }
 }

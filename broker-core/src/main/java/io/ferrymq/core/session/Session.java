@@ -235,6 +235,29 @@ public final class Session implements DeliveryPath, AutoCloseable {
         return relayed;
     }
 
+    /**
+     * Consumes from a queue the adapter manages on the client's behalf (an MQTT session queue), without a
+     * permission check on its name: the adapter checks permissions on what it binds to the queue.
+     */
+    public CompletableFuture<Subscription> consumeManaged(String queueName, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            return attach(requireQueue(queueName), options);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Throws UNAUTHORIZED unless the principal may do {@code what} to {@code resource} in this vhost. */
+    public void checkPermission(Permission what, String resource) {
+        require(what, resource);
+    }
+
+    /** {@link #checkPermission} for an exchange and routing key or binding pattern (topics on amq.topic). */
+    public void checkTopicPermission(Permission what, String exchange, String key) {
+        require(what, topicResource(exchange, key));
+    }
+
     /** Takes messages without a standing consumer (SQS ReceiveMessage, basic.get). */
     public CompletableFuture<List<Delivery>> pull(String queueName, PullOptions options) {
         try {

@@ -6,8 +6,8 @@ import java.util.List;
  * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
-public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Security security,
-                          List<Policy> policies, List<String> vhosts) {
+public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt,
+                          Security security, List<Policy> policies, List<String> vhosts) {
 
     /** Process-wide settings. */
     public record Broker(Integer ioThreads, Integer workerThreads, String memoryLimit, String expiryScanInterval,
@@ -23,6 +23,11 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
 
     public record Stomp(String maxFrameSize, Integer maxHeaders, String maxHeaderLine, String minHeartBeat,
                         String connectTimeout, Integer defaultPrefetch, Integer maxPendingSends) { }
+
+    /** MQTT 3.1, 3.1.1 and 5; {@code max-session-expiry} is a duration or {@code never}. */
+    public record Mqtt(String topicExchange, String maxPacketSize, String maxKeepAlive, Integer receiveMaximum,
+                       Integer maxInflight, Integer topicAliasMaximum, String maxSessionExpiry,
+                       Long maxQueuedMessages, String sysInterval, String connectTimeout) { }
 
     public record Security(Integer passwordIterations, String anonymousUser, List<User> users,
                            List<Permission> permissions) { }

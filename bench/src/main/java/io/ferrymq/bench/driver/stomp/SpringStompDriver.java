@@ -9,6 +9,7 @@ import io.ferrymq.bench.driver.IdleLink;
 import io.ferrymq.bench.driver.MessageListener;
 import io.ferrymq.bench.driver.ProducerLink;
 import io.ferrymq.bench.driver.ProducerSpec;
+import io.netty.channel.ChannelOption;
 import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -49,7 +50,7 @@ public final class SpringStompDriver implements Driver {
         this.errors = errors;
         this.loops = LoopResources.create("bench-stomp", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
         TcpClient tcp = TcpClient.newConnection().host(endpoint.host()).port(endpoint.port()).runOn(loops)
-                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS));
         timer.setPoolSize(1);
         timer.setDaemon(true);
         timer.setThreadNamePrefix("bench-receipts-");

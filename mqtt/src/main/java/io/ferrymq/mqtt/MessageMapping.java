@@ -1,0 +1,153 @@
+package io.ferrymq.mqtt;
+
+import io.ferrymq.core.message.Message;
+import io.netty.handler.codec.mqtt.MqttProperties;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * MQTT publishes as core messages and back. QoS 1 and 2 become durable messages (QoS 0 does not survive
+ * a restart, as in RabbitMQ); MQTT 5 user properties become message properties, so other protocols see
+ * them as headers, and their headers come back to MQTT 5 clients as user properties. What only MQTT
+ * needs travels in {@code x-mqtt-} properties, which are not echoed as user properties.
+ */
+final class MessageMapping {
+
+    static final String QOS = "x-mqtt-qos";
+    static final String RETAIN = "x-mqtt-retain";
+    static final String TOPIC = "x-mqtt-topic";
+    static final String RETAINED_COPY = "x-mqtt-retained-copy";
+    static final String CORRELATION_DATA = "x-mqtt-correlation-data";
+    static final String PAYLOAD_FORMAT = "x-mqtt-payload-format";
+    private static final String PREFIX = "x-mqtt-";
+
+    private MessageMapping() {
+    }
+
+    /** A publish (or a will) as a core message on the topic exchange. */
+    static Message fromPublish(String topic, byte[] payload, int qos, boolean retain, MqttProperties props, long now,
+                               String userId) {
+        Message.Builder b = Message.builder()
+                .durable(qos > 0)
+                .timestamp(now)
+                .userId(userId)
+                .routingKey(TopicMapping.toKey(topic))
+                .body(payload)
+                .property(QOS, qos);
+        if (retain) {
+            b.property(RETAIN, true);
+        }
+        if (props != null) {
+            Integer expiry = intProperty(props, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+            if (expiry != null) {
+                b.expiration(now + expiry * 1000L);
+            }
+            String contentType = stringProperty(props, MqttProperties.CONTENT_TYPE);
+            if (contentType != null) {
+                b.contentType(contentType);
+            }
+            String responseTopic = stringProperty(props, MqttProperties.RESPONSE_TOPIC);
+            if (responseTopic != null) {
+                b.replyTo(responseTopic);
+            }
+            MqttProperties.MqttProperty<?> correlation = props.getProperty(MqttProperties.CORRELATION_DATA);
+            if (correlation != null) {
+                byte[] data = (byte[]) correlation.value();
+                b.property(CORRELATION_DATA, data);
+                String text = utf8(data);
+                if (text != null) {
+                    b.correlationId(text);
+                }
+            }
+            Integer format = intProperty(props, MqttProperties.PAYLOAD_FORMAT_INDICATOR);
+            if (format != null) {
+                b.property(PAYLOAD_FORMAT, format);
+            }
+            for (MqttProperties.MqttProperty<?> p : props.getProperties(MqttProperties.USER_PROPERTY)) {
+                if (p instanceof MqttProperties.UserProperty up) {
+                    b.property(up.value().key, up.value().value);
+                } else if (p instanceof MqttProperties.UserProperties ups) {
+                    for (MqttProperties.StringPair pair : ups.value()) {
+                        b.property(pair.key, pair.value);
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** The QoS a message was published with: MQTT's own, else 1 for durable messages from other protocols. */
+    static int publishedQos(Message m) {
+        Object q = m.property(QOS);
+        if (q instanceof Number n) {
+            return Math.max(0, Math.min(2, n.intValue()));
+        }
+        return m.durable() ? 1 : 0;
+    }
+
+    /** The MQTT topic a message is delivered under. */
+    static String topicOf(Message m) {
+        Object t = m.property(TOPIC);
+        if (t instanceof String s) {
+            return s;
+        }
+        return TopicMapping.toTopic(m.routingKey());
+    }
+
+    /** MQTT 5 properties of an outgoing publish. */
+    static MqttProperties properties(Message m, long now, Iterable<Integer> subscriptionIds) {
+        MqttProperties props = new MqttProperties();
+        if (m.expiration() > 0) {
+            long remaining = Math.max(1, (m.expiration() - now + 999) / 1000);
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL,
+                    (int) Math.min(Integer.MAX_VALUE, remaining)));
+        }
+        if (m.contentType() != null) {
+            props.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, m.contentType()));
+        }
+        if (m.replyTo() != null) {
+            props.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, m.replyTo()));
+        }
+        Object correlation = m.property(CORRELATION_DATA);
+        if (correlation instanceof byte[] data) {
+            props.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, data));
+        } else if (m.correlationId() != null) {
+            props.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA,
+                    m.correlationId().getBytes(StandardCharsets.UTF_8)));
+        }
+        Object format = m.property(PAYLOAD_FORMAT);
+        if (format instanceof Number n) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, n.intValue()));
+        }
+        for (Map.Entry<String, Object> p : m.properties().entrySet()) {
+            if (!p.getKey().startsWith(PREFIX) && p.getValue() != null && !(p.getValue() instanceof byte[])) {
+                props.add(new MqttProperties.UserProperty(p.getKey(), p.getValue().toString()));
+            }
+        }
+        for (int id : subscriptionIds) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER, id));
+        }
+        return props;
+    }
+
+    static Integer intProperty(MqttProperties props, int id) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(id);
+        return p == null ? null : (Integer) p.value();
+    }
+
+    static String stringProperty(MqttProperties props, int id) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(id);
+        return p == null ? null : (String) p.value();
+    }
+
+    private static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

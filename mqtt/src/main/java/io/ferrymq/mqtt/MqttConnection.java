@@ -1,0 +1,648 @@
+package io.ferrymq.mqtt;
+
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.Subscription;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.session.ClientInfo;
+import io.ferrymq.core.session.DeliverySink;
+import io.ferrymq.core.session.Session;
+import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.ShutdownNotice;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MQTT connection: a state machine from CONNECT to close. It authenticates through the core, claims
+ * the client's session from the hub (taking it over from an older connection of the same client),
+ * then hands publishes to {@link InboundFlow}, deliveries to {@link OutboundFlow} and subscription
+ * changes to {@link Subscriptions}. Everything runs on the channel's event loop.
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter implements DeliverySink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** Where Netty's codec keeps the protocol version it decoded from CONNECT. */
+    private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    // DISCONNECT reason codes (MQTT 5, 2.4)
+    static final byte MALFORMED_PACKET = (byte) 0x81;
+    static final byte PROTOCOL_ERROR = (byte) 0x82;
+    static final byte UNSPECIFIED = (byte) 0x80;
+    static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
+    static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;
+    static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
+    static final byte TOPIC_NAME_INVALID = (byte) 0x90;
+    static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
+    static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
+    static final byte PACKET_TOO_LARGE = (byte) 0x95;
+    static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
+    private static final byte DISCONNECT_WITH_WILL = 0x04;
+
+    private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    final MqttHub hub;
+    private final ConnectionContext context;
+    final InboundFlow inbound = new InboundFlow(this);
+    final OutboundFlow outbound = new OutboundFlow(this);
+    final Subscriptions subscriptions = new Subscriptions(this);
+
+    ChannelHandlerContext ctx;
+    /** The client's MQTT session, once claimed. */
+    ClientSession session;
+    /** The broker session the client acts through, once authenticated. */
+    Session core;
+    int clientReceiveMaximum = 65_535;
+
+    private State state = State.AWAITING_CONNECT;
+    private boolean closing;
+    private MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private boolean problemInformation = true;
+    private String clientId = "?";
+    private long connectionId;
+    private WillMessage will;
+    private boolean counted;
+    private boolean takenOver;
+    private boolean takeoverKeepsSession;
+    private ScheduledFuture<?> connectTimer;
+    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
+    /** Completes once an older connection of the same client has let go of the session. */
+    private CompletableFuture<Void> previousReleased = CompletableFuture.completedFuture(null);
+    /** Completes once this connection let go of its session, for a connection taking it over. */
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    MqttConnection(MqttHub hub, ConnectionContext context) {
+        this.hub = hub;
+        this.context = context;
+    }
+
+    boolean v5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
+    boolean isOpen() {
+        return state == State.CONNECTED && !closing;
+    }
+
+    /** A reason string for an acknowledgement, unless the client asked not to get them (MQTT 5, 3.1.2.11.7). */
+    String why(String reason) {
+        return problemInformation ? reason : null;
+    }
+
+    void inLoop(Runnable r) {
+        if (ctx.executor().inEventLoop()) {
+            r.run();
+        } else {
+            ctx.executor().execute(r);
+        }
+    }
+
+    // ------------------------------------------------------------------ channel events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.connectionId = hub.broker.newConnectionId();
+        long timeout = hub.settings().connectTimeoutMillis();
+        connectTimer = ctx.executor().schedule(() -> {
+            if (state == State.AWAITING_CONNECT) {
+                LOG.info("MQTT connection {} from {}: no CONNECT within {} ms, closing", connectionId,
+                        ctx.channel().remoteAddress(), timeout);
+                ctx.close();
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage m)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == State.CONNECTING) {
+            held.add(m); // released after the CONNACK, in order
+            return;
+        }
+        try {
+            read(m);
+        } finally {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private void read(MqttMessage m) {
+        if (state == State.CLOSED || closing) {
+            return;
+        }
+        if (m.decoderResult().isFailure()) {
+            decodingFailed(m.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (state == State.AWAITING_CONNECT) {
+            if (type == MqttMessageType.CONNECT) {
+                onConnect((MqttConnectMessage) m);
+            } else {
+                // MQTT 3.1.4-1 / 4.8: the first packet must be CONNECT; anything else closes the connection.
+                close("the first packet must be CONNECT, not " + type);
+            }
+            return;
+        }
+        switch (type) {
+            case PUBLISH -> inbound.onPublish((MqttPublishMessage) m);
+            case PUBACK -> outbound.onPubAck(packetId(m));
+            case PUBREC -> outbound.onPubRec(packetId(m), m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r
+                    ? r.reasonCode() & 0xff : 0);
+            case PUBREL -> inbound.onPubRel(packetId(m));
+            case PUBCOMP -> outbound.onPubComp(packetId(m));
+            case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
+            case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
+            case PINGREQ -> ctx.writeAndFlush(Packets.PINGRESP);
+            case DISCONNECT -> onDisconnect(m);
+            case CONNECT -> protocolError("a second CONNECT on a connected session");
+            case AUTH -> protocolError("AUTH without an authentication method: enhanced authentication is not in use");
+            default -> protocolError("a client does not send " + type);
+        }
+    }
+
+    private static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    private void decodingFailed(Throwable cause) {
+        if (state == State.AWAITING_CONNECT) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                // The level is unknown, so the answer is in the oldest format every version reads.
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                        "unsupported protocol name or level; FerryMQ speaks MQTT 3.1, 3.1.1 and 5.0");
+                return;
+            }
+            MqttVersion decoded = ctx.channel().attr(CODEC_VERSION).get();
+            if (decoded != null) {
+                version = decoded;
+            }
+            if (cause instanceof MqttIdentifierRejectedException) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID,
+                        "invalid client identifier: " + cause.getMessage());
+            } else if (cause instanceof TooLongFrameException) {
+                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE,
+                        "CONNECT is larger than the broker's maximum packet size: " + cause.getMessage());
+            } else {
+                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET,
+                        "malformed CONNECT: " + cause.getMessage());
+            }
+            return;
+        }
+        if (cause instanceof TooLongFrameException) {
+            disconnect(PACKET_TOO_LARGE, "packet larger than the broker's maximum packet size of "
+                    + hub.settings().maxPacketBytes() + " bytes");
+        } else if (String.valueOf(cause.getMessage()).startsWith("invalid publish topic name")) {
+            disconnect(TOPIC_NAME_INVALID, cause.getMessage() + "; wildcards are for subscriptions only");
+        } else {
+            disconnect(MALFORMED_PACKET, "malformed packet: " + cause.getMessage());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            disconnect(KEEP_ALIVE_TIMEOUT, "nothing received from the client for 1.5 times its keep-alive");
+            return;
+        }
+        if (evt == ShutdownNotice.INSTANCE) {
+            if (state == State.CONNECTED) {
+                disconnect(SERVER_SHUTTING_DOWN, "the broker is shutting down");
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("MQTT connection {} ('{}'): {}", connectionId, clientId, cause.toString());
+            ctx.close();
+        } else {
+            LOG.warn("MQTT connection {} ('{}'): unexpected failure, closing", connectionId, clientId, cause);
+            disconnect(UNSPECIFIED, "the broker failed to process a packet: " + cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        connectTimer.cancel(false);
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+        if (counted) {
+            hub.connected.decrementAndGet();
+            counted = false;
+        }
+        // An older connection may still be letting go of the session: touch it only after that.
+        previousReleased.whenComplete((v, t) -> inLoop(this::releaseSession));
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseSession() {
+        if (session != null) {
+            outbound.connectionLost();
+            subscriptions.closeAll();
+        }
+        CompletableFuture<Void> coreClosed = core == null ? CompletableFuture.completedFuture(null) : core.closeAsync();
+        coreClosed.whenComplete((v, t) -> inLoop(() -> {
+            if (session != null) {
+                if (takenOver) {
+                    hub.persist(session);
+                }
+                hub.released(session, this);
+                sendWill();
+                LOG.debug("MQTT connection {} of '{}' closed", connectionId, clientId);
+            }
+            released.complete(null);
+        }));
+    }
+
+    /** The will goes out unless the client said a clean goodbye, after its delay if the session lives on. */
+    private void sendWill() {
+        if (will == null) {
+            return;
+        }
+        WillMessage w = will;
+        will = null;
+        long delay;
+        if (takenOver) {
+            if (takeoverKeepsSession && w.delaySeconds() > 0) {
+                return; // the client is back before the delay ran out (MQTT 5, 3.1.3.2.2)
+            }
+            delay = 0;
+        } else {
+            delay = session.persistent() ? Math.min(w.delaySeconds(), session.expirySeconds) : 0;
+        }
+        hub.publishWill(session.vhost, session.clientId, new WillMessage(w.topic(), w.message(), w.retain(), delay));
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void onConnect(MqttConnectMessage m) {
+        MqttConnectVariableHeader h = m.variableHeader();
+        MqttConnectPayload p = m.payload();
+        version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
+        MqttProperties props = h.properties();
+        MqttSettings settings = hub.settings();
+        if (v5() && props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+            refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
+                    "enhanced authentication is not supported; authenticate with user name and password");
+            return;
+        }
+        String id = p.clientIdentifier();
+        boolean assigned = false;
+        if (id == null || id.isEmpty()) {
+            if (!v5() && !h.isCleanSession()) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                        "an empty client id is only allowed with a clean session");
+                return;
+            }
+            id = "ferrymq-" + UUID.randomUUID();
+            assigned = true;
+        }
+        clientId = id;
+        long requestedExpiry;
+        if (v5()) {
+            Integer e = MessageMapping.intProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
+            requestedExpiry = e == null ? 0 : Integer.toUnsignedLong(e);
+            Integer receiveMax = MessageMapping.intProperty(props, MqttProperties.RECEIVE_MAXIMUM);
+            Integer maxPacket = MessageMapping.intProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE);
+            if (receiveMax != null && receiveMax == 0 || maxPacket != null && maxPacket == 0) {
+                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
+                        "receive maximum and maximum packet size must not be 0");
+                return;
+            }
+            clientReceiveMaximum = receiveMax == null ? 65_535 : receiveMax;
+            outbound.clientMaxPacketBytes = maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket);
+            Integer aliasMax = MessageMapping.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+            outbound.clientTopicAliasMaximum = aliasMax == null ? 0 : aliasMax;
+            problemInformation = !Integer.valueOf(0).equals(
+                    MessageMapping.intProperty(props, MqttProperties.REQUEST_PROBLEM_INFORMATION));
+        } else {
+            requestedExpiry = h.isCleanSession() ? 0 : MqttSettings.EXPIRY_NEVER;
+        }
+        long expiry = Math.min(requestedExpiry, settings.maxSessionExpirySeconds());
+        int keepAlive = h.keepAliveTimeSeconds();
+        boolean keepAliveChanged = false;
+        if (v5() && settings.maxKeepAliveSeconds() > 0 && (keepAlive == 0 || keepAlive > settings.maxKeepAliveSeconds())) {
+            keepAlive = settings.maxKeepAliveSeconds();
+            keepAliveChanged = true;
+        }
+        String username = h.hasUserName() ? p.userName() : null;
+        String password = h.hasPassword() && p.passwordInBytes() != null
+                ? new String(p.passwordInBytes(), StandardCharsets.UTF_8) : null;
+        String vhost = Broker.DEFAULT_VHOST;
+        if (username != null) {
+            // RabbitMQ's convention: "vhost:user" picks the virtual host.
+            int colon = username.indexOf(':');
+            if (colon > 0 && hub.broker.vhost(username.substring(0, colon)) != null) {
+                vhost = username.substring(0, colon);
+                username = username.substring(colon + 1);
+            }
+        }
+        if (h.isWillFlag()) {
+            String invalid = TopicMapping.invalidTopicName(p.willTopic());
+            if (invalid != null) {
+                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + invalid);
+                return;
+            }
+            MqttProperties wp = v5() ? p.willProperties() : null;
+            Integer delay = wp == null ? null : MessageMapping.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL);
+            Message message = MessageMapping.fromPublish(p.willTopic(), p.willMessageInBytes(), h.willQos(),
+                    h.isWillRetain(), wp, System.currentTimeMillis(), username);
+            will = new WillMessage(p.willTopic(), message, h.isWillRetain(),
+                    delay == null ? 0 : Integer.toUnsignedLong(delay));
+        }
+        state = State.CONNECTING;
+        updateAutoRead();
+        ClientInfo client = new ClientInfo(connectionId, "mqtt-" + versionText(), ctx.channel().remoteAddress(),
+                context.listener(), clientId);
+        boolean cleanStart = h.isCleanSession();
+        boolean idAssigned = assigned;
+        int grantedKeepAlive = keepAlive;
+        boolean announceKeepAlive = keepAliveChanged;
+        boolean announceExpiry = v5() && expiry != requestedExpiry;
+        String user = username;
+        hub.broker.open(vhost, client, username, password, this).whenComplete((s, t) -> {
+            if (state == State.CLOSED) {
+                if (s != null) {
+                    s.close();
+                }
+                return;
+            }
+            if (t != null) {
+                authenticationFailed(BrokerException.from(t), user);
+                return;
+            }
+            core = s;
+            if (will != null) {
+                try {
+                    core.checkTopicPermission(Permission.SEND, settings.exchange(), TopicMapping.toKey(will.topic()));
+                } catch (BrokerException e) {
+                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                            MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                            "may not publish the will to '" + will.topic() + "': " + e.getMessage());
+                    return;
+                }
+            }
+            MqttHub.Claim claim = hub.claim(core.vhost().name(), clientId, this, cleanStart, expiry);
+            session = claim.session();
+            if (claim.previous() != null) {
+                previousReleased = claim.previous().takeOver(claim.present());
+            }
+            previousReleased.whenComplete((v, ignored) -> inLoop(() -> accept(claim.present(), idAssigned,
+                    grantedKeepAlive, announceKeepAlive, announceExpiry)));
+        });
+    }
+
+    private String versionText() {
+        return switch (version) {
+            case MQTT_3_1 -> "3.1";
+            case MQTT_3_1_1 -> "3.1.1";
+            case MQTT_5 -> "5.0";
+        };
+    }
+
+    private void authenticationFailed(BrokerException e, String username) {
+        String why = e.getMessage();
+        switch (e.code()) {
+            case AUTHENTICATION_FAILED -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD, why);
+            case UNAVAILABLE -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, why);
+            default -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, why);
+        }
+    }
+
+    private void accept(boolean present, boolean idAssigned, int keepAlive, boolean announceKeepAlive,
+                        boolean announceExpiry) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CONNECTED;
+        connectTimer.cancel(false);
+        hub.connected.incrementAndGet();
+        counted = true;
+        MqttSettings settings = hub.settings();
+        MqttProperties props = new MqttProperties();
+        if (v5()) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, settings.receiveMaximum()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketBytes()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum()));
+            if (idAssigned) {
+                props.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
+            }
+            if (announceKeepAlive) {
+                props.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, keepAlive));
+            }
+            if (announceExpiry) {
+                props.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
+                        (int) session.expirySeconds));
+            }
+        }
+        ctx.writeAndFlush(new MqttConnAckMessage(
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, present, props)));
+        if (keepAlive > 0) {
+            // MQTT 3.1.2.10: silence for one and a half keep-alive periods means the client is gone.
+            ctx.pipeline().addBefore("mqtt-decoder", "mqtt-keep-alive",
+                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        LOG.debug("MQTT {} connection {} from {}: client '{}' as '{}' in vhost '{}', session {}", versionText(),
+                connectionId, ctx.channel().remoteAddress(), clientId, core.principal().name(), core.vhost().name(),
+                present ? "resumed" : "new");
+        if (present) {
+            outbound.resume();
+            subscriptions.resume().exceptionally(t -> {
+                BrokerException e = BrokerException.from(t);
+                inLoop(() -> disconnect(UNSPECIFIED, "the session's subscriptions could not be resumed: "
+                        + e.getMessage()));
+                return null;
+            });
+        }
+        updateAutoRead();
+        while (isOpen() && !held.isEmpty()) {
+            MqttMessage m = held.poll();
+            try {
+                read(m);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    /** Another connection of the same client id takes the session: this one says so and closes. */
+    CompletableFuture<Void> takeOver(boolean sessionContinues) {
+        inLoop(() -> {
+            takenOver = true;
+            takeoverKeepsSession = sessionContinues;
+            if (state == State.CLOSED) {
+                return;
+            }
+            LOG.info("MQTT client '{}' connected again: connection {} taken over", clientId, connectionId);
+            closing = true;
+            if (v5() && state == State.CONNECTED) {
+                ctx.writeAndFlush(Packets.disconnect(SESSION_TAKEN_OVER, "another connection took over the session"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        });
+        return released;
+    }
+
+    /** Refuses a CONNECT with the code of the client's version (a null code: just close). */
+    private void refuse(MqttConnectReturnCode v3, MqttConnectReturnCode v5code, String why) {
+        LOG.info("MQTT connection {} from {} (client '{}') refused: {}", connectionId, ctx.channel().remoteAddress(),
+                clientId, why);
+        MqttConnectReturnCode code = v5() ? v5code : v3;
+        state = State.CLOSED;
+        if (code == null) {
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(new MqttConnAckMessage(
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttConnAckVariableHeader(code, false, Packets.reason(v5(), why))))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ------------------------------------------------------------------ DISCONNECT and errors
+
+    private void onDisconnect(MqttMessage m) {
+        byte reason = 0;
+        if (v5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            reason = h.reasonCode();
+            Integer expiry = MessageMapping.intProperty(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null) {
+                if (session.expirySeconds == 0 && expiry != 0) {
+                    protocolError("a session that expires at disconnect cannot be given an expiry by DISCONNECT");
+                    return;
+                }
+                session.expirySeconds = Math.min(Integer.toUnsignedLong(expiry), hub.settings().maxSessionExpirySeconds());
+            }
+        }
+        if (reason != DISCONNECT_WITH_WILL) {
+            will = null; // a normal DISCONNECT discards the will (MQTT 3.1.2.5)
+        }
+        closing = true;
+        ctx.close();
+    }
+
+    void protocolError(String why) {
+        disconnect(PROTOCOL_ERROR, why);
+    }
+
+    /** Closes the connection, telling an MQTT 5 client why; MQTT 3 has no way to say it. */
+    void disconnect(byte reason, String why) {
+        if (state == State.CLOSED || closing) {
+            return;
+        }
+        LOG.info("MQTT connection {} from {} (client '{}'): {}; disconnecting (reason 0x{})", connectionId,
+                ctx.channel().remoteAddress(), clientId, why, Integer.toHexString(reason & 0xff));
+        closing = true;
+        if (v5() && state == State.CONNECTED) {
+            ctx.writeAndFlush(Packets.disconnect(reason, why)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Closes without a DISCONNECT packet. */
+    void close(String why) {
+        if (state == State.CLOSED || closing) {
+            return;
+        }
+        LOG.info("MQTT connection {} from {} (client '{}'): {}; closing", connectionId, ctx.channel().remoteAddress(),
+                clientId, why);
+        closing = true;
+        ctx.close();
+    }
+
+    /** Reads while the connection can take packets and not too many publishes are being stored. */
+    void updateAutoRead() {
+        boolean read = (state == State.AWAITING_CONNECT || state == State.CONNECTED) && !closing
+                && inbound.storing() < hub.settings().receiveMaximum();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    // ------------------------------------------------------------------ DeliverySink
+
+    @Override
+    public Executor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public void deliver(Delivery delivery) {
+        if (!isOpen()) {
+            return; // the core session is closing and puts it back
+        }
+        outbound.deliver(delivery, subscriptions.matching(delivery));
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void subscriptionClosed(Subscription subscription, BrokerException reason) {
+        if (isOpen()) {
+            disconnect(ADMINISTRATIVE_ACTION, "the queue '" + subscription.queueName() + "' behind the session was"
+                    + " removed: " + (reason == null ? "" : reason.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package io.ferrymq.mqtt;
+
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.state.StateStore;
+import io.ferrymq.core.routing.ExchangeType;
+import io.ferrymq.core.vhost.ExchangeDeclaration;
+import io.ferrymq.core.vhost.PreparedPublish;
+import io.ferrymq.core.vhost.VirtualHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What all MQTT connections of a broker share: the session registry (with takeover and expiry),
+ * retained messages, wills waiting for their delay, $SYS statistics. Registry changes are synchronised
+ * on the hub; they happen on connect and disconnect, never per message.
+ */
+final class MqttHub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttHub.class);
+
+    final Broker broker;
+    final MqttSettings settings;
+    final RetainedMessages retained;
+    private final StateStore sessionStore;
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Scheduler.Cancellable> pendingWills = new ConcurrentHashMap<>();
+    private final long startedAt = System.currentTimeMillis();
+    private volatile Scheduler.Cancellable sysTimer = Scheduler.Cancellable.NONE;
+    private volatile boolean closed;
+
+    final AtomicInteger connected = new AtomicInteger();
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong sent = new AtomicLong();
+
+    MqttHub(Broker broker, MqttSettings settings) {
+        this.broker = broker;
+        this.settings = settings;
+        this.retained = new RetainedMessages(broker.stateStore("mqtt.retained"));
+        this.sessionStore = broker.stateStore("mqtt.session");
+        for (VirtualHost v : broker.vhosts()) {
+            if (v.exchange(settings.exchange()) == null) {
+                v.declareExchange(new ExchangeDeclaration(settings.exchange(), ExchangeType.TOPIC, true, false, false,
+                        Map.of(), false));
+            }
+        }
+        for (Map.Entry<String, byte[]> e : sessionStore.all().entrySet()) {
+            ClientSession s = ClientSession.decode(e.getValue());
+            sessions.put(s.key(), s);
+            // The time a session spent offline before the restart is not known: its expiry starts again now.
+            scheduleExpiry(s);
+        }
+        if (!sessions.isEmpty()) {
+            LOG.info("MQTT: {} persistent session(s) recovered", sessions.size());
+        }
+        scheduleSys();
+    }
+
+    MqttSettings settings() {
+        return settings;
+    }
+
+    Scheduler scheduler() {
+        return broker.options().runtime().scheduler();
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /** The outcome of claiming a client id. */
+    record Claim(ClientSession session, boolean present, MqttConnection previous) { }
+
+    /**
+     * Gives {@code connection} the session of its client id: a new one, or the existing one unless
+     * {@code cleanStart}. The caller takes over from {@code previous} (if any) before using the session.
+     */
+    synchronized Claim claim(String vhost, String clientId, MqttConnection connection, boolean cleanStart,
+                             long expirySeconds) {
+        String key = ClientSession.key(vhost, clientId);
+        ClientSession existing = sessions.get(key);
+        MqttConnection previous = existing == null ? null : existing.connection;
+        Scheduler.Cancellable will = pendingWills.remove(key);
+        if (will != null) {
+            // The client came back within its will delay: the will is not sent (MQTT 5, 3.1.3.2.2).
+            will.cancel();
+        }
+        if (existing != null) {
+            existing.expiryTimer.cancel();
+        }
+        ClientSession session;
+        boolean present;
+        // A session without expiry ends with its connection, so a takeover cannot resume it.
+        if (existing == null || cleanStart || !existing.persistent()) {
+            if (existing != null) {
+                discard(existing);
+            }
+            session = new ClientSession(vhost, clientId, expirySeconds);
+            present = false;
+        } else {
+            session = existing;
+            session.expirySeconds = expirySeconds;
+            present = true;
+        }
+        session.connection = connection;
+        sessions.put(key, session);
+        persist(session);
+        return new Claim(session, present, previous);
+    }
+
+    /** The connection of a session ended: the session stays (persistent) or goes. */
+    synchronized void released(ClientSession session, MqttConnection connection) {
+        if (session.connection != connection) {
+            return; // taken over: the new connection owns it now
+        }
+        session.connection = null;
+        if (!session.persistent()) {
+            end(session);
+            return;
+        }
+        persist(session);
+        scheduleExpiry(session);
+    }
+
+    private void scheduleExpiry(ClientSession s) {
+        if (!s.persistent() || s.expirySeconds >= MqttSettings.EXPIRY_NEVER) {
+            return;
+        }
+        s.expiryTimer = scheduler().schedule(() -> {
+            synchronized (this) {
+                if (s.connection == null && sessions.get(s.key()) == s) {
+                    LOG.debug("MQTT session of '{}' expired", s.clientId);
+                    end(s);
+                }
+            }
+        }, s.expirySeconds * 1000);
+    }
+
+    /** Ends a session for good: its state, its queue and the shared subscriptions only it held. */
+    private void end(ClientSession s) {
+        sessions.remove(s.key(), s);
+        sessionStore.remove(s.key());
+        discard(s);
+    }
+
+    private void discard(ClientSession s) {
+        VirtualHost v = broker.vhost(s.vhost);
+        if (v == null) {
+            return;
+        }
+        if (v.queue(s.queueName()) != null) {
+            try {
+                v.deleteQueue(s.queueName(), false, false, 0);
+            } catch (BrokerException e) {
+                LOG.debug("Session queue {} already gone: {}", s.queueName(), e.getMessage());
+            }
+        }
+        for (SubscriptionEntry e : s.subscriptions.values()) {
+            if (e.shareGroup() != null) {
+                dropSharedQueueIfUnused(s.vhost, e, s);
+            }
+        }
+    }
+
+    void persist(ClientSession s) {
+        if (s.persistent()) {
+            sessionStore.put(s.key(), s.encode());
+        }
+    }
+
+    static String sharedQueueName(SubscriptionEntry e) {
+        return "mqtt-shared-" + e.shareGroup() + "-" + e.pattern();
+    }
+
+    /** Deletes a shared subscription's queue once no session (but {@code leaving}) is a member. */
+    synchronized void dropSharedQueueIfUnused(String vhost, SubscriptionEntry entry, ClientSession leaving) {
+        for (ClientSession s : sessions.values()) {
+            if (s != leaving && s.vhost.equals(vhost) && s.subscriptions.containsKey(entry.name())) {
+                return;
+            }
+        }
+        VirtualHost v = broker.vhost(vhost);
+        if (v != null && v.queue(sharedQueueName(entry)) != null) {
+            try {
+                v.deleteQueue(sharedQueueName(entry), false, false, 0);
+            } catch (BrokerException e) {
+                LOG.debug("Shared queue already gone: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Wills waiting for their delay to run out. */
+    int pendingWillCount() {
+        return pendingWills.size();
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    int subscriptionCount() {
+        return sessions.values().stream().mapToInt(s -> s.subscriptions.size()).sum();
+    }
+
+    // ------------------------------------------------------------------ publishing on the broker's behalf
+
+    /**
+     * Publishes without a client session (wills, $SYS, retained copies): the permission to send was
+     * checked when the client gave it, or the broker itself is the sender.
+     */
+    CompletableFuture<Void> publish(String vhost, Message m, String exchange, String key) {
+        VirtualHost v = broker.vhost(vhost);
+        if (v == null || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            PreparedPublish p = v.prepare(m.assign(v.nextMessageId(), 0, exchange, key), exchange, key);
+            return v.commit(List.of(p), List.of(), false);
+        } catch (BrokerException e) {
+            LOG.debug("MQTT internal publish to {} '{}' refused: {}", exchange, key, e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Publishes a will now, or after its delay unless the client reconnects first. */
+    void publishWill(String vhost, String clientId, WillMessage will) {
+        Runnable send = () -> {
+            pendingWills.remove(ClientSession.key(vhost, clientId));
+            Message m = will.message();
+            long now = System.currentTimeMillis();
+            if (m.expiration() > 0) {
+                // The will's message expiry interval counts from its publication, not from CONNECT.
+                m = m.toBuilder().expiration(now + m.expiration() - m.timestamp()).timestamp(now).build();
+            }
+            if (will.retain()) {
+                retained.set(vhost, will.topic(), m);
+            }
+            publish(vhost, m, settings.exchange(), TopicMapping.toKey(will.topic()));
+            received.incrementAndGet();
+        };
+        if (will.delaySeconds() <= 0) {
+            send.run();
+            return;
+        }
+        pendingWills.put(ClientSession.key(vhost, clientId), scheduler().schedule(send, will.delaySeconds() * 1000));
+    }
+
+    // ------------------------------------------------------------------ $SYS
+
+    private void scheduleSys() {
+        if (settings.sysIntervalSeconds() <= 0 || closed) {
+            return;
+        }
+        sysTimer = scheduler().schedule(() -> {
+            try {
+                publishSys();
+            } catch (RuntimeException e) {
+                LOG.warn("Publishing $SYS topics failed", e);
+            }
+            scheduleSys();
+        }, settings.sysIntervalSeconds() * 1000L);
+    }
+
+    /** Broker statistics as retained messages under $SYS/broker, as Mosquitto publishes them. */
+    void publishSys() {
+        Map<String, String> values = Map.of(
+                "$SYS/broker/version", "FerryMQ " + version(),
+                "$SYS/broker/uptime", ((System.currentTimeMillis() - startedAt) / 1000) + " seconds",
+                "$SYS/broker/clients/connected", Integer.toString(connected.get()),
+                "$SYS/broker/clients/total", Integer.toString(sessionCount()),
+                "$SYS/broker/messages/received", Long.toString(received.get()),
+                "$SYS/broker/messages/sent", Long.toString(sent.get()),
+                "$SYS/broker/subscriptions/count", Integer.toString(subscriptionCount()),
+                "$SYS/broker/retained messages/count", Integer.toString(retained.count()));
+        for (var vhost : broker.vhosts()) {
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                Message m = MessageMapping.fromPublish(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0,
+                        true, null, System.currentTimeMillis(), null);
+                retained.set(vhost.name(), e.getKey(), m);
+                publish(vhost.name(), m, settings.exchange(), TopicMapping.toKey(e.getKey()));
+            }
+        }
+    }
+
+    private static String version() {
+        String v = MqttHub.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sysTimer.cancel();
+        pendingWills.values().forEach(Scheduler.Cancellable::cancel);
+        sessions.values().forEach(s -> s.expiryTimer.cancel());
+    }
+}

@@ -1,0 +1,218 @@
+package io.ferrymq.tests.mqtt;
+
+import io.ferrymq.mqtt.MqttProtocol;
+import io.ferrymq.mqtt.MqttSettings;
+import io.ferrymq.stomp.StompProtocol;
+import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.transport.testing.EmbeddedBroker;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * MQTT and STOMP clients meeting on one topic through the core, on a single port that serves both
+ * protocols: an MQTT topic {@code a/b/c} is the STOMP destination {@code /topic/a.b.c}.
+ */
+class MqttStompBridgeTest {
+
+    private EmbeddedBroker broker;
+    private ReactorNettyTcpStompClient stompClient;
+    private StompSession stomp;
+    private MqttAsyncClient mqtt;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final BlockingQueue<MqttMessage> mqttInbox = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedBroker.builder()
+                .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+                .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+                .tcp("mixed", StompProtocol.NAME, MqttProtocol.NAME)
+                .start();
+        int port = broker.port("mixed");
+
+        scheduler.setPoolSize(1);
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
+        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
+            @Override
+            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
+                return true; // bodies of every content type, as bytes
+            }
+        });
+        stompClient.setTaskScheduler(scheduler);
+        StompHeaders login = new StompHeaders();
+        login.setLogin("guest");
+        login.setPasscode("guest");
+        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
+        stomp.setAutoReceipt(true);
+
+        mqtt = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bridge", new MemoryPersistence());
+        mqtt.setCallback(new Inbox());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName("guest");
+        o.setPassword("guest".getBytes(StandardCharsets.UTF_8));
+        o.setAutomaticReconnect(false);
+        mqtt.connect(o).waitForCompletion(15_000);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (mqtt.isConnected()) {
+            mqtt.disconnect().waitForCompletion(15_000);
+        }
+        mqtt.close(true);
+        stomp.disconnect();
+        stompClient.shutdown();
+        scheduler.shutdown();
+        broker.close();
+    }
+
+    record Frame(StompHeaders headers, String body) { }
+
+    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
+        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        StompHeaders h = new StompHeaders();
+        h.setDestination(destination);
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
+            @Override
+            public Type getPayloadType(StompHeaders headers) {
+                return byte[].class;
+            }
+
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                inbox.add(new Frame(headers, new String((byte[]) payload, StandardCharsets.UTF_8)));
+            }
+        });
+        s.addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+        return inbox;
+    }
+
+    private void stompSend(StompHeaders h, String body) throws Exception {
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        stomp.send(h, body.getBytes(StandardCharsets.UTF_8)).addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void mqttPublishReachesStompSubscriberWithItsProperties() throws Exception {
+        BlockingQueue<Frame> frames = stompSubscribe("/topic/sensors.kitchen.temp");
+        MqttProperties p = new MqttProperties();
+        p.setUserProperties(List.of(new UserProperty("unit", "C"), new UserProperty("sensor", "k-1")));
+        p.setContentType("text/plain");
+        p.setCorrelationData("req-42".getBytes(StandardCharsets.UTF_8));
+        IMqttToken t = mqtt.publish("sensors/kitchen/temp",
+                new MqttMessage("21.5".getBytes(StandardCharsets.UTF_8), 1, false, p));
+        t.waitForCompletion(15_000);
+
+        Frame f = frames.poll(15, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.body()).isEqualTo("21.5");
+        assertThat(f.headers().getFirst("unit")).isEqualTo("C");
+        assertThat(f.headers().getFirst("sensor")).isEqualTo("k-1");
+        assertThat(f.headers().getFirst("content-type")).startsWith("text/plain");
+        assertThat(f.headers().getFirst("correlation-id")).isEqualTo("req-42");
+        assertThat(f.headers().getFirst("persistent")).isEqualTo("true"); // QoS 1 is a durable message
+    }
+
+    @Test
+    void stompSendReachesMqttSubscribersWithHeadersAsUserProperties() throws Exception {
+        mqtt.subscribe("sensors/+/temp", 1).waitForCompletion(15_000);
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/topic/sensors.garage.temp");
+        h.setContentType(org.springframework.util.MimeType.valueOf("application/json"));
+        h.set("unit", "F");
+        h.set("correlation-id", "corr-7");
+        h.set("persistent", "true");
+        stompSend(h, "{\"t\":70}");
+
+        MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("{\"t\":70}");
+        assertThat(m.getQos()).isEqualTo(1); // a persistent STOMP message arrives at QoS 1
+        MqttProperties p = m.getProperties();
+        assertThat(p.getContentType()).isEqualTo("application/json");
+        assertThat(new String(p.getCorrelationData(), StandardCharsets.UTF_8)).isEqualTo("corr-7");
+        Map<String, String> user = p.getUserProperties().stream()
+                .collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> a));
+        assertThat(user).containsEntry("unit", "F");
+    }
+
+    @Test
+    void dotsAndSlashesMapBothWays() throws Exception {
+        // An MQTT level may hold a dot; it travels as '/' inside a STOMP topic word.
+        BlockingQueue<Frame> frames = stompSubscribe("/topic/files.report/pdf");
+        mqtt.publish("files/report.pdf", new MqttMessage("%PDF".getBytes(StandardCharsets.UTF_8), 0, false, null))
+                .waitForCompletion(15_000);
+        assertThat(frames.poll(15, TimeUnit.SECONDS).body()).isEqualTo("%PDF");
+
+        mqtt.subscribe("files/#", 0).waitForCompletion(15_000);
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/topic/files.notes/txt");
+        stompSend(h, "notes");
+        MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("notes");
+        assertThat(m.getQos()).isZero(); // a non-persistent STOMP message is QoS 0
+    }
+
+    private class Inbox implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            mqttInbox.add(message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}
