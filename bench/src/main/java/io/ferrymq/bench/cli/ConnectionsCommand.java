@@ -3,6 +3,7 @@ package io.ferrymq.bench.cli;
 import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
+import io.ferrymq.bench.driver.Protocol;
 import io.ferrymq.bench.report.JsonReports;
 import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.ConnectionScale;
@@ -48,7 +49,7 @@ final class ConnectionsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DriverErrors errors = new DriverErrors();
         ConnectionScaleResult result;
-        try (Driver driver = Drivers.create(endpoint.protocol, endpoint.endpoint(), errors)) {
+        try (Driver driver = Drivers.create(endpoint.protocolOr(Protocol.STOMP), endpoint.endpoint(endpoint.protocolOr(Protocol.STOMP)), errors)) {
             result = new ConnectionScale(driver, errors).run(count, concurrency,
                     brokerPid == null ? OptionalLong.empty() : OptionalLong.of(brokerPid), hold,
                     n -> {

@@ -10,15 +10,14 @@ import java.util.Map;
 /** Where the broker is: nothing here is specific to one broker product. */
 final class EndpointOptions {
 
-    @Option(names = "--protocol", description = "Wire protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "stomp")
+    @Option(names = "--protocol", description = "Wire protocol: ${COMPLETION-CANDIDATES} (default: the scenario's, else stomp).")
     Protocol protocol;
 
     @Option(names = {"-H", "--host"}, defaultValue = "127.0.0.1", description = "Broker host (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-P", "--port"}, defaultValue = "61613", description = "Broker port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = {"-P", "--port"}, description = "Broker port (default: the protocol's, 61613 for STOMP, 1883 for MQTT).")
+    Integer port;
 
     @Option(names = {"-u", "--user"}, defaultValue = "guest", description = "Login (default: ${DEFAULT-VALUE}).")
     String user;
@@ -39,7 +38,13 @@ final class EndpointOptions {
             description = "Extra header on every SUBSCRIBE (repeatable), e.g. consumer-window-size=-1.")
     Map<String, String> subscribeHeaders = new LinkedHashMap<>();
 
-    Endpoint endpoint() {
-        return new Endpoint(host, port, user, password, vhost, queuePrefix, topicPrefix, subscribeHeaders);
+    /** The protocol given, else {@code fallback}. */
+    Protocol protocolOr(Protocol fallback) {
+        return protocol != null ? protocol : fallback;
+    }
+
+    Endpoint endpoint(Protocol p) {
+        return new Endpoint(host, port != null ? port : p.defaultPort(), user, password, vhost, queuePrefix, topicPrefix,
+                subscribeHeaders);
     }
 }

@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         RunResult result;
-        try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(), errors)) {
+        try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
             result = new LoadRunner(driver, errors, spec, 1000).run(output.quiet ? ProgressListener.NONE : progress);
         } finally {
             if (!output.quiet) {
@@ -116,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
                     commandSpec.commandLine(), "unknown scenario '" + scenario + "'; see 'ferrymq-bench scenarios'"));
         }
         try {
-            return new LoadSpec(endpoint.protocol, or(producers, b.producers()), or(consumers, b.consumers()),
+            return new LoadSpec(endpoint.protocolOr(b.protocol()), or(producers, b.producers()), or(consumers, b.consumers()),
                     or(destinations, b.destinations()), or(kind, b.kind()), or(destinationName, b.destinationName()),
                     or(size, b.messageSize()), or(persistent, b.persistent()), or(ack, b.ackMode()),
                     or(ackEvery, b.ackEvery()), or(prefetch, b.prefetch()), or(confirmWindow, b.confirmWindow()),

@@ -1,5 +1,6 @@
 package io.ferrymq.bench.driver;
 
+import io.ferrymq.bench.driver.mqtt.HiveMqDriver;
 import io.ferrymq.bench.driver.stomp.SpringStompDriver;
 
 /** Builds the driver for a protocol. */
@@ -11,6 +12,7 @@ public final class Drivers {
     public static Driver create(Protocol protocol, Endpoint endpoint, DriverErrors errors) {
         return switch (protocol) {
             case STOMP -> new SpringStompDriver(endpoint, errors);
+            case MQTT -> new HiveMqDriver(endpoint, errors);
         };
     }
 }

@@ -2,9 +2,21 @@ package io.ferrymq.bench.driver;
 
 /**
  * Wire protocols the load generator can drive. Each has one {@link Driver} built on a real, independent
- * client library; MQTT (Paho / HiveMQ client), AMQP (Qpid JMS, RabbitMQ client) and SQS (AWS SDK) drivers
- * plug in here as those protocols land in the broker.
+ * client library: STOMP through Spring's STOMP client, MQTT 3.1.1 through the HiveMQ MQTT client. AMQP
+ * (Qpid JMS, RabbitMQ client) and SQS (AWS SDK) drivers plug in here as those protocols land.
  */
 public enum Protocol {
-    STOMP
+    STOMP(61613),
+    MQTT(1883);
+
+    private final int defaultPort;
+
+    Protocol(int defaultPort) {
+        this.defaultPort = defaultPort;
+    }
+
+    /** The protocol's usual port, used when none is given. */
+    public int defaultPort() {
+        return defaultPort;
+    }
 }

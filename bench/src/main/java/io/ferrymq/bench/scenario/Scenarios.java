@@ -25,7 +25,10 @@ public final class Scenarios {
             queue("stomp-queue-1x1-persistent", 1, true),
             queue("stomp-queue-10x10", 10, false),
             queue("stomp-queue-10x10-persistent", 10, true),
-            topic("stomp-topic-1x50", 50));
+            topic("stomp-topic-1x50", 50),
+            mqtt("mqtt-qos0-10x10", 10, 10, false),
+            mqtt("mqtt-qos1-10x10", 10, 10, true),
+            mqtt("mqtt-qos0-1x100", 1, 100, false));
 
     private Scenarios() {
     }
@@ -47,6 +50,23 @@ public final class Scenarios {
     private static Scenario topic(String name, int subscribers) {
         LoadSpec spec = spec(1, subscribers, DestinationKind.TOPIC, false);
         return new Scenario(name, "1 producer -> 1 topic -> " + subscribers + " subscribers (fan-out), auto ack", spec);
+    }
+
+    /**
+     * MQTT topics: with several subscribers, 10x10 is ten independent topic pairs (producer k and subscriber k
+     * on topic k), the usual MQTT load; 1x100 is one topic fanned out to 100 subscribers. QoS 1 publishes are
+     * confirmed by PUBACK and subscribed at QoS 1.
+     */
+    private static Scenario mqtt(String name, int producers, int subscribers, boolean qos1) {
+        int topics = producers == subscribers ? producers : 1;
+        LoadSpec spec = new LoadSpec(Protocol.MQTT, producers, subscribers, topics, DestinationKind.TOPIC, "bench", 1024,
+                qos1, qos1 ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO, 1, 1000, 100, 0,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15));
+        String qos = qos1 ? "QoS 1" : "QoS 0";
+        return new Scenario(name, topics == 1
+                ? producers + " publisher -> 1 topic -> " + subscribers + " subscribers (fan-out), " + qos
+                : producers + " publishers -> " + topics + " topics -> " + subscribers + " subscribers (one per topic), " + qos,
+                spec);
     }
 
     private static LoadSpec spec(int producers, int consumers, DestinationKind kind, boolean persistent) {

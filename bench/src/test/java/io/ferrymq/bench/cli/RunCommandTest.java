@@ -2,6 +2,7 @@ package io.ferrymq.bench.cli;
 
 import io.ferrymq.bench.driver.AckMode;
 import io.ferrymq.bench.driver.DestinationKind;
+import io.ferrymq.bench.driver.Protocol;
 import io.ferrymq.bench.load.LoadSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -44,9 +45,21 @@ class RunCommandTest {
     void endpointOptionsMakeAnyBrokerReachable() {
         RunCommand run = parse("run", "-P", "62613", "--user", "u", "--password", "p", "--queue-prefix", "",
                 "--subscribe-header", "consumer-window-size=-1");
-        assertThat(run.endpoint.endpoint().port()).isEqualTo(62613);
-        assertThat(run.endpoint.endpoint().destination(DestinationKind.QUEUE, "q")).isEqualTo("q");
-        assertThat(run.endpoint.endpoint().subscribeHeaders()).containsEntry("consumer-window-size", "-1");
+        assertThat(run.endpoint.endpoint(Protocol.STOMP).port()).isEqualTo(62613);
+        assertThat(run.endpoint.endpoint(Protocol.STOMP).destination(DestinationKind.QUEUE, "q")).isEqualTo("q");
+        assertThat(run.endpoint.endpoint(Protocol.STOMP).subscribeHeaders()).containsEntry("consumer-window-size", "-1");
+    }
+
+    @Test
+    void anMqttScenarioSelectsTheProtocolAndItsPort() {
+        RunCommand run = parse("run", "--scenario", "mqtt-qos1-10x10");
+        LoadSpec spec = run.spec();
+        assertThat(spec.protocol()).isEqualTo(Protocol.MQTT);
+        assertThat(spec.destinations()).isEqualTo(10);
+        assertThat(spec.persistent()).isTrue();
+        assertThat(run.endpoint.endpoint(spec.protocol()).port()).isEqualTo(1883);
+        assertThat(parse("run", "--scenario", "mqtt-qos1-10x10", "--protocol", "stomp").spec().protocol())
+                .isEqualTo(Protocol.STOMP);
     }
 
     @Test

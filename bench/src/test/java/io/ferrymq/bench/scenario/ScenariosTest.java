@@ -16,11 +16,16 @@ class ScenariosTest {
     @Test
     void theStandardScenariosAreTheOnesTheIssueNames() {
         assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly("stomp-queue-1x1",
-                "stomp-queue-1x1-persistent", "stomp-queue-10x10", "stomp-queue-10x10-persistent", "stomp-topic-1x50");
+                "stomp-queue-1x1-persistent", "stomp-queue-10x10", "stomp-queue-10x10-persistent", "stomp-topic-1x50",
+                "mqtt-qos0-10x10", "mqtt-qos1-10x10", "mqtt-qos0-1x100");
         Scenario fanOut = Scenarios.named("stomp-topic-1x50").orElseThrow();
         assertThat(fanOut.spec().kind()).isEqualTo(DestinationKind.TOPIC);
         assertThat(fanOut.spec().producers()).isEqualTo(1);
         assertThat(fanOut.spec().consumers()).isEqualTo(50);
+        Scenario mqttFanOut = Scenarios.named("mqtt-qos0-1x100").orElseThrow();
+        assertThat(mqttFanOut.spec().destinations()).isEqualTo(1);
+        assertThat(mqttFanOut.spec().consumers()).isEqualTo(100);
+        assertThat(Scenarios.named("mqtt-qos1-10x10").orElseThrow().spec().destinations()).isEqualTo(10);
     }
 
     @Test
