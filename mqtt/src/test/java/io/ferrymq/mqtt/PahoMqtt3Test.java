@@ -133,9 +133,14 @@ class PahoMqtt3Test {
         // dots inside a level survive the mapping to core routing keys and back
         assertThat(all).containsExactly("sport/tennis/score", "sport/tennis/player/score", "sport/score",
                 "sport/golf/score", "other/x.y");
-        // $SYS topics are published every second, and "#" never sees them
+        // $SYS topics are published every second, and "#" never sees them; the retained value a new subscriber
+        // gets first may be from before these three clients connected, so wait for a fresh one
         BlockingQueue<Received> sys = subscribe(sub, "$SYS/broker/clients/connected", 0);
-        assertThat(Integer.parseInt(next(sys).payload())).isGreaterThanOrEqualTo(3);
+        int connected = Integer.parseInt(next(sys).payload());
+        for (int i = 0; i < 10 && connected < 3; i++) {
+            connected = Integer.parseInt(next(sys).payload());
+        }
+        assertThat(connected).isGreaterThanOrEqualTo(3);
         pub.publish("sport/last/score", "end".getBytes(StandardCharsets.UTF_8), 1, false);
         assertThat(next(hash).topic()).isEqualTo("sport/last/score");
         assertThat(next(plus).topic()).isEqualTo("sport/last/score");

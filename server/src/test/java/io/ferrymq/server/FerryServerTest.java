@@ -7,10 +7,16 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +54,9 @@ class FerryServerTest {
                 protocols: [stomp]
                 port: 0
                 websocket: true
+              - name: aws
+                protocols: [aws]
+                port: 0
             """;
 
     @Test
@@ -91,6 +100,42 @@ class FerryServerTest {
         FerryConfig fractional = config(dir, FREE_PORTS + "mqtt:\n  max-keep-alive: 1500ms\n");
         assertThatThrownBy(() -> FerryServer.start(fractional)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("mqtt.max-keep-alive");
+    }
+
+    @Test
+    void sqsClientsWorkOnTheAwsListenerAndShareQueuesWithStomp(@TempDir Path dir) throws Exception {
+        try (FerryServer server = FerryServer.start(config(dir, FREE_PORTS));
+             SqsClient sqs = SqsClient.builder()
+                     .endpointOverride(URI.create("http://127.0.0.1:" + server.listeners().get("aws").getPort()))
+                     .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder())
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                     .build()) {
+            String url = sqs.createQueue(b -> b.queueName("orders")).queueUrl();
+            assertThat(url).endsWith("/000000000000/orders");
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("from sqs"));
+            assertThat(server.broker().vhost("/").queue("orders")).isNotNull();
+            int port = server.listeners().get("stomp").getPort();
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
+                out.write("SUBSCRIBE\nid:0\ndestination:/queue/orders\n\n\0".getBytes(StandardCharsets.UTF_8));
+                assertThat(readFrame(s.getInputStream())).startsWith("MESSAGE").endsWith("from sqs");
+            }
+        }
+    }
+
+    @Test
+    void anAccessKeyForAnUnknownUserIsReported(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS + """
+                aws:
+                  strict-signatures: true
+                  access-keys:
+                    - {id: AKIATEST, secret: s3cret, user: nobody}
+                """);
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("aws.access-keys").hasMessageContaining("nobody");
     }
 
     @Test

@@ -1,12 +1,13 @@
 package io.ferrymq.server.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
-public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt,
+public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt, Aws aws,
                           Security security, List<Policy> policies, List<String> vhosts) {
 
     /** Process-wide settings. */
@@ -28,6 +29,15 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Mqtt(String topicExchange, String maxPacketSize, String maxKeepAlive, Integer receiveMaximum,
                        Integer maxInflight, Integer topicAliasMaximum, String maxSessionExpiry,
                        Long maxQueuedMessages, String sysInterval, String connectTimeout) { }
+
+    /** The SQS and SNS HTTP APIs. */
+    public record Aws(String maxMessageSize, String queueUrlBase, String region, String defaultAccount,
+                      Map<String, String> accountVhosts, Boolean strictSignatures, List<AccessKey> accessKeys,
+                      String defaultUser, Boolean allowRemoteUnsigned, String maxClockSkew, String publicBaseUrl,
+                      String httpDeliveryTimeout) { }
+
+    /** An AWS access key: requests signed with it act as broker user {@code user} in {@code account}. */
+    public record AccessKey(String id, String secret, String user, String account) { }
 
     public record Security(Integer passwordIterations, String anonymousUser, List<User> users,
                            List<Permission> permissions) { }

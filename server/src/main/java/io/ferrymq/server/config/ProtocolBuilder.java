@@ -1,5 +1,7 @@
 package io.ferrymq.server.config;
 
+import io.ferrymq.aws.AwsApiProtocol;
+import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.core.Broker;
 import io.ferrymq.mqtt.MqttProtocol;
 import io.ferrymq.mqtt.MqttSettings;
@@ -8,10 +10,14 @@ import io.ferrymq.stomp.StompSettings;
 import io.ferrymq.stomp.codec.StompLimits;
 import io.ferrymq.transport.ProtocolModule;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,7 +27,7 @@ import java.util.Set;
 public final class ProtocolBuilder {
 
     /** Every protocol name a listener may list. */
-    public static final Set<String> KNOWN = Set.of(StompProtocol.NAME, MqttProtocol.NAME);
+    public static final Set<String> KNOWN = Set.of(StompProtocol.NAME, MqttProtocol.NAME, AwsApiProtocol.NAME);
 
     private ProtocolBuilder() {
     }
@@ -45,6 +51,7 @@ public final class ProtocolBuilder {
                 modules.add(switch (name) {
                     case StompProtocol.NAME -> new StompProtocol(broker, stomp(config.stomp()));
                     case MqttProtocol.NAME -> new MqttProtocol(broker, mqtt(config.mqtt()));
+                    case AwsApiProtocol.NAME -> new AwsApiProtocol(broker, aws(config.aws(), config.security()));
                     default -> throw new ConfigException("listeners: unknown protocol '" + name + "'; known: "
                             + String.join(", ", KNOWN.stream().sorted().toList()));
                 });
@@ -93,6 +100,40 @@ public final class ProtocolBuilder {
                     DurationText.millis(m.connectTimeout(), "mqtt.connect-timeout"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException("mqtt: " + e.getMessage());
+        }
+    }
+
+    static AwsApiSettings aws(FerryConfig.Aws a, FerryConfig.Security security) {
+        Set<String> users = new HashSet<>();
+        if (security != null && security.users() != null) {
+            security.users().forEach(u -> users.add(u.name()));
+        }
+        Map<String, AwsApiSettings.AccessKey> keys = new LinkedHashMap<>();
+        if (a.accessKeys() != null) {
+            for (FerryConfig.AccessKey k : a.accessKeys()) {
+                if (k.id() == null || k.secret() == null || k.user() == null) {
+                    throw new ConfigException("aws.access-keys: every key needs an id, a secret and a user");
+                }
+                if (!users.contains(k.user())) {
+                    throw new ConfigException("aws.access-keys: key " + k.id() + " acts as user '" + k.user()
+                            + "', who is not in security.users");
+                }
+                if (keys.put(k.id(), new AwsApiSettings.AccessKey(k.secret(), k.user(), k.account())) != null) {
+                    throw new ConfigException("aws.access-keys: key " + k.id() + " is listed twice");
+                }
+            }
+        }
+        if (Boolean.TRUE.equals(a.strictSignatures()) && keys.isEmpty()) {
+            throw new ConfigException("aws.strict-signatures needs at least one entry in aws.access-keys");
+        }
+        try {
+            return new AwsApiSettings(ByteSize.parse(a.maxMessageSize(), "aws.max-message-size"), a.queueUrlBase(),
+                    a.region(), a.defaultAccount(), a.accountVhosts(), Boolean.TRUE.equals(a.strictSignatures()), keys,
+                    a.defaultUser(), Boolean.TRUE.equals(a.allowRemoteUnsigned()),
+                    Duration.ofMillis(DurationText.millis(a.maxClockSkew(), "aws.max-clock-skew")), a.publicBaseUrl(),
+                    Duration.ofMillis(DurationText.millis(a.httpDeliveryTimeout(), "aws.http-delivery-timeout")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("aws: " + e.getMessage());
         }
     }
 

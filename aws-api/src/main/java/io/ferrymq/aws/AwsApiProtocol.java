@@ -1,0 +1,104 @@
+package io.ferrymq.aws;
+
+import io.ferrymq.aws.auth.Authenticator;
+import io.ferrymq.aws.http.AwsHttpHandler;
+import io.ferrymq.aws.internal.SystemSessions;
+import io.ferrymq.aws.sns.SnsService;
+import io.ferrymq.aws.sqs.SqsService;
+import io.ferrymq.aws.wire.AwsService;
+import io.ferrymq.core.Broker;
+import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.ProtocolModule;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0) and SNS (Query) on one HTTP/1.1
+ * port, recognised by an HTTP request line. An SQS queue is a core queue (reached through the default
+ * exchange); an SNS topic is a fanout exchange whose subscriptions are bindings.
+ */
+public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
+
+    public static final String NAME = "aws";
+    private static final List<byte[]> METHODS = List.of("POST ", "GET ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ")
+            .stream().map(s -> s.getBytes(StandardCharsets.US_ASCII)).toList();
+
+    private final Broker broker;
+    private final AwsApiSettings settings;
+    private final Authenticator authenticator;
+    private final SystemSessions system;
+    private final SqsService sqs;
+    private final SnsService sns;
+    private final List<AwsService> services;
+
+    public AwsApiProtocol(Broker broker, AwsApiSettings settings) {
+        this.broker = broker;
+        this.settings = settings;
+        this.authenticator = new Authenticator(settings, broker.options().realm(), Instant::now);
+        this.system = new SystemSessions(broker);
+        this.sns = new SnsService(broker, settings, system);
+        this.sqs = new SqsService(broker, settings, system, sns.renderer());
+        this.sns.attach(sqs.queues());
+        this.services = List.of(sqs, sns);
+        sqs.start();
+        sns.start();
+    }
+
+    public AwsApiSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Detection detect(ByteBuf in) {
+        int available = in.readableBytes();
+        boolean partial = false;
+        for (byte[] m : METHODS) {
+            int n = Math.min(available, m.length);
+            boolean same = true;
+            for (int i = 0; i < n && same; i++) {
+                same = in.getByte(in.readerIndex() + i) == m[i];
+            }
+            if (same) {
+                if (available >= m.length) {
+                    return Detection.MATCH;
+                }
+                partial = true;
+            }
+        }
+        return partial ? Detection.NEED_MORE : Detection.NO_MATCH;
+    }
+
+    @Override
+    public Set<String> websocketSubprotocols() {
+        return Set.of();
+    }
+
+    @Override
+    public void initChannel(Channel channel, ConnectionContext context) {
+        int maxContent = (int) Math.min(Integer.MAX_VALUE - 1, settings.maxMessageBytes() * 4 + 256 * 1024);
+        channel.pipeline().addLast("aws-http-codec", new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
+        channel.pipeline().addLast("aws-http-continue", new HttpServerExpectContinueHandler());
+        channel.pipeline().addLast("aws-http-aggregator", new HttpObjectAggregator(maxContent));
+        channel.pipeline().addLast("aws", new AwsHttpHandler(broker, authenticator, services, context.listener()));
+    }
+
+    /** Stops SNS deliveries and background tasks. */
+    @Override
+    public void close() {
+        sns.close();
+        system.close();
+    }
+}

@@ -1,0 +1,122 @@
+package io.ferrymq.aws.auth;
+
+import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.aws.wire.AwsError;
+import io.ferrymq.aws.wire.AwsRequest;
+import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.SecurityRealm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.function.Supplier;
+
+/**
+ * Decides who a request comes from. Strict mode verifies SigV4 against the configured access keys, as AWS
+ * does; permissive mode (the default) accepts any credentials, from loopback only unless configured
+ * otherwise, like ElasticMQ and LocalStack.
+ */
+public final class Authenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+    static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final AwsApiSettings settings;
+    private final SecurityRealm realm;
+    private final Supplier<Instant> clock;
+
+    public Authenticator(AwsApiSettings settings, SecurityRealm realm, Supplier<Instant> clock) {
+        this.settings = settings;
+        this.realm = realm;
+        this.clock = clock;
+    }
+
+    /** @throws AwsError IncompleteSignature, MissingAuthenticationToken, InvalidClientTokenId, SignatureDoesNotMatch, AccessDenied */
+    public Caller authenticate(AwsRequest r) {
+        SigV4.Signature sig = SigV4.parse(r);
+        String region = sig != null ? sig.region() : settings.region();
+        if (settings.strictSignatures()) {
+            return strict(r, sig, region);
+        }
+        if (!r.fromLoopback() && !settings.allowRemoteUnsigned()) {
+            throw AwsError.sender("AccessDenied", 403, "Access to the resource is denied: without configured access"
+                    + " keys (aws strict signatures) this endpoint accepts requests from this machine only");
+        }
+        AwsApiSettings.AccessKey key = sig == null ? null : settings.accessKeys().get(sig.accessKeyId());
+        String user = key != null ? key.user() : settings.defaultUser();
+        String account = key != null && key.accountId() != null ? key.accountId() : settings.defaultAccountId();
+        return caller(sig, account, region, user);
+    }
+
+    private Caller strict(AwsRequest r, SigV4.Signature sig, String region) {
+        if (sig == null) {
+            throw AwsError.sender("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+        }
+        AwsApiSettings.AccessKey key = settings.accessKeys().get(sig.accessKeyId());
+        if (key == null) {
+            throw AwsError.sender("InvalidClientTokenId", 403, "The security token included in the request is invalid.");
+        }
+        checkClock(sig);
+        String expected = SigV4.expectedSignature(r, sig, key.secretKey());
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                sig.signature().getBytes(StandardCharsets.US_ASCII))) {
+            LOG.debug("SigV4 mismatch for key {}: canonical request was\n{}", sig.accessKeyId(),
+                    SigV4.canonicalRequest(r, sig));
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the"
+                    + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the service"
+                    + " documentation for details.");
+        }
+        String account = key.accountId() != null ? key.accountId() : settings.defaultAccountId();
+        return caller(sig, account, region, key.user());
+    }
+
+    private void checkClock(SigV4.Signature sig) {
+        Instant signed;
+        try {
+            signed = Instant.from(AMZ_DATE.parse(sig.amzDate()));
+        } catch (DateTimeParseException e) {
+            try {
+                signed = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(sig.amzDate()));
+            } catch (DateTimeParseException e2) {
+                throw AwsError.sender("IncompleteSignature", 400, "Date must be in ISO-8601 'basic format'. Got '"
+                        + sig.amzDate() + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+            }
+        }
+        if (!sig.date().equals(AMZ_DATE.format(signed).substring(0, 8))) {
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "Date in Credential scope does not match YYYYMMDD from"
+                    + " ISO-8601 version of date from HTTP: '" + sig.date() + "' != '" + AMZ_DATE.format(signed).substring(0, 8)
+                    + "', from '" + sig.amzDate() + "'.");
+        }
+        Instant now = clock.get();
+        Duration skew = settings.maxClockSkew();
+        long minutes = skew.toMinutes();
+        if (signed.isBefore(now.minus(skew))) {
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "Signature expired: " + AMZ_DATE.format(signed)
+                    + " is now earlier than " + AMZ_DATE.format(now.minus(skew)) + " (" + AMZ_DATE.format(now) + " - "
+                    + minutes + " min.)");
+        }
+        if (signed.isAfter(now.plus(skew))) {
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "Signature not yet current: " + AMZ_DATE.format(signed)
+                    + " is still later than " + AMZ_DATE.format(now.plus(skew)) + " (" + AMZ_DATE.format(now) + " + "
+                    + minutes + " min.)");
+        }
+    }
+
+    private Caller caller(SigV4.Signature sig, String account, String region, String user) {
+        String vhost = settings.vhostOf(account, region);
+        if (vhost == null) {
+            throw AwsError.sender("InvalidClientTokenId", 403, "The security token included in the request is invalid:"
+                    + " account " + account + " maps to no virtual host of this broker");
+        }
+        BrokerPrincipal principal = realm.principalOf(user).orElseThrow(() -> AwsError.sender("InvalidClientTokenId",
+                403, "The security token included in the request is invalid: its broker user '" + user
+                        + "' is not configured"));
+        return new Caller(sig == null ? null : sig.accessKeyId(), account, region, vhost, principal);
+    }
+}

@@ -1,0 +1,47 @@
+package io.ferrymq.aws.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One AWS service (SQS, SNS) behind the endpoint: actions by name, JSON in, JSON out. */
+public interface AwsService {
+
+    /** The signing name, as in a SigV4 credential scope ({@code sqs}, {@code sns}). */
+    String signingName();
+
+    /** The Query protocol's API version ({@code 2012-11-05} for SQS). */
+    String apiVersion();
+
+    String xmlNamespace();
+
+    boolean hasAction(String action);
+
+    /** The XML element of batch results' {@code Successful} entries, or null. */
+    default String successfulElement(String action) {
+        return null;
+    }
+
+    java.util.Map<String, XmlOutput.Shape> xmlShapes();
+
+    java.util.Map<String, QueryInput.Rule> queryRules();
+
+    /**
+     * Runs an action. The result is the JSON protocol's output shape (null for actions without output);
+     * failures are {@link AwsError}s (others become InternalError).
+     */
+    CompletableFuture<JsonNode> handle(String action, JsonNode input, RequestContext ctx);
+
+    /** Whether an action may be called without credentials (SNS's SubscribeURL and UnsubscribeURL). */
+    default boolean anonymous(String action, AwsRequest request) {
+        return false;
+    }
+
+    /** A plain HTTP resource this service serves (SNS's signing certificate), or null. */
+    default AwsResponse resource(AwsRequest request) {
+        return null;
+    }
+
+    /** The error for a core exception in this service's terms. */
+    AwsError translate(Throwable t);
+}

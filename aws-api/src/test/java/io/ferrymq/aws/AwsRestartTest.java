@@ -1,0 +1,58 @@
+package io.ferrymq.aws;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A durable broker keeps SQS queues with their attributes and messages, and SNS topics with their subscriptions. */
+class AwsRestartTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void queuesMessagesTopicsAndSubscriptionsSurviveARestart() {
+        String queue = AwsTestBroker.unique("kept");
+        String topicArn;
+        String url;
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            SnsClient sns = broker.sns();
+            url = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "77")))
+                    .queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("before the restart"));
+            topicArn = sns.createTopic(b -> b.name(AwsTestBroker.unique("kept"))).topicArn();
+            String arn = SnsFixtures.queueArn(sqs, url);
+            sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn).attributes(Map.of(
+                    "RawMessageDelivery", "true", "FilterPolicy", "{\"k\":[\"yes\"]}")));
+        }
+
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            SnsClient sns = broker.sns();
+            String again = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+            assertThat(sqs.getQueueAttributes(b -> b.queueUrl(again).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
+                    .attributes()).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "77");
+            assertThat(sns.listSubscriptionsByTopic(b -> b.topicArn(topicArn)).subscriptions()).hasSize(1);
+
+            sns.publish(b -> b.topicArn(topicArn).message("filtered out").messageAttributes(Map.of("k",
+                    software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
+                            .stringValue("no").build())));
+            sns.publish(b -> b.topicArn(topicArn).message("after the restart").messageAttributes(Map.of("k",
+                    software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
+                            .stringValue("yes").build())));
+
+            assertThat(SnsFixtures.receive(sqs, again, 2, Duration.ofSeconds(20))).extracting(Message::body)
+                    .containsExactlyInAnyOrder("before the restart", "after the restart");
+        }
+    }
+}

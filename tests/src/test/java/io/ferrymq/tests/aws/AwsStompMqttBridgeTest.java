@@ -1,0 +1,268 @@
+package io.ferrymq.tests.aws;
+
+import io.ferrymq.aws.AwsApiProtocol;
+import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.mqtt.MqttProtocol;
+import io.ferrymq.mqtt.MqttSettings;
+import io.ferrymq.stomp.StompProtocol;
+import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.transport.testing.EmbeddedBroker;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SQS and SNS meeting STOMP and MQTT on one broker: an SQS queue is the STOMP destination
+ * {@code /queue/NAME}, and an SNS topic reaches STOMP and MQTT subscribers through SQS subscriptions and
+ * the broker-native {@code ferrymq} subscription protocol.
+ */
+class AwsStompMqttBridgeTest {
+
+    private EmbeddedBroker broker;
+    private AwsApiProtocol aws;
+    private SqsClient sqs;
+    private SnsClient sns;
+    private ReactorNettyTcpStompClient stompClient;
+    private StompSession stomp;
+    private MqttAsyncClient mqtt;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final BlockingQueue<MqttMessage> mqttInbox = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        AwsApiProtocol[] made = new AwsApiProtocol[1];
+        broker = EmbeddedBroker.builder()
+                .protocol(b -> made[0] = new AwsApiProtocol(b, AwsApiSettings.defaults()))
+                .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+                .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+                .tcp("http", AwsApiProtocol.NAME)
+                .tcp("mixed", StompProtocol.NAME, MqttProtocol.NAME)
+                .start();
+        aws = made[0];
+        URI endpoint = URI.create("http://127.0.0.1:" + broker.port("http"));
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "dummy"));
+        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60))).build();
+        sns = SnsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
+
+        int port = broker.port("mixed");
+        scheduler.setPoolSize(1);
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
+        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
+            @Override
+            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
+                return true; // bodies of every content type, as bytes
+            }
+        });
+        stompClient.setTaskScheduler(scheduler);
+        StompHeaders login = new StompHeaders();
+        login.setLogin("guest");
+        login.setPasscode("guest");
+        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
+        stomp.setAutoReceipt(true);
+
+        mqtt = new MqttAsyncClient("tcp://127.0.0.1:" + port, "aws-bridge", new MemoryPersistence());
+        mqtt.setCallback(new Inbox());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName("guest");
+        o.setPassword("guest".getBytes(StandardCharsets.UTF_8));
+        o.setAutomaticReconnect(false);
+        mqtt.connect(o).waitForCompletion(15_000);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (mqtt.isConnected()) {
+            mqtt.disconnect().waitForCompletion(15_000);
+        }
+        mqtt.close(true);
+        stomp.disconnect();
+        stompClient.shutdown();
+        scheduler.shutdown();
+        sqs.close();
+        sns.close();
+        aws.close();
+        broker.close();
+    }
+
+    record Frame(StompHeaders headers, String body) { }
+
+    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
+        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        StompHeaders h = new StompHeaders();
+        h.setDestination(destination);
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
+            @Override
+            public Type getPayloadType(StompHeaders headers) {
+                return byte[].class;
+            }
+
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                inbox.add(new Frame(headers, new String((byte[]) payload, StandardCharsets.UTF_8)));
+            }
+        });
+        s.addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+        return inbox;
+    }
+
+    private void stompSend(StompHeaders h, String body) throws Exception {
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        stomp.send(h, body.getBytes(StandardCharsets.UTF_8)).addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+
+    @Test
+    void anSqsMessageIsConsumedByAStompClientFromTheSameQueue() throws Exception {
+        String name = unique("orders");
+        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        BlockingQueue<Frame> frames = stompSubscribe("/queue/" + name);
+
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("order 1").messageAttributes(Map.of("customer",
+                MessageAttributeValue.builder().dataType("String").stringValue("acme").build())));
+
+        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.body()).isEqualTo("order 1");
+        assertThat(f.headers().getFirst("customer")).isEqualTo("acme");
+    }
+
+    @Test
+    void aStompSendIsReceivedThroughSqsWithItsHeadersAsAttributes() throws Exception {
+        String name = unique("jobs");
+        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/queue/" + name);
+        h.set("priority-class", "high");
+        h.set("persistent", "true");
+
+        stompSend(h, "job from stomp");
+
+        List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(20).messageAttributeNames("All")
+                .messageSystemAttributeNamesWithStrings("All")).messages();
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).body()).isEqualTo("job from stomp");
+        assertThat(got.get(0).messageAttributes().get("priority-class").stringValue()).isEqualTo("high");
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(got.get(0).receiptHandle()));
+        assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes()).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
+                .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
+    }
+
+    @Test
+    void anSnsPublishReachesAStompSubscriberThroughAnSqsQueueSubscription() throws Exception {
+        String topic = sns.createTopic(b -> b.name(unique("alerts"))).topicArn();
+        String name = unique("alert-inbox");
+        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        BlockingQueue<Frame> frames = stompSubscribe("/queue/" + name);
+
+        sns.publish(b -> b.topicArn(topic).message("disk full"));
+
+        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.body()).isEqualTo("disk full");
+    }
+
+    @Test
+    void anSnsPublishReachesMqttAndStompTopicSubscribersThroughANativeSubscription() throws Exception {
+        String topic = sns.createTopic(b -> b.name(unique("telemetry"))).topicArn();
+        sns.subscribe(b -> b.topicArn(topic).protocol("ferrymq").endpoint("topic/plant.line1.status")
+                .attributes(Map.of("FilterPolicy", "{\"severity\":[\"high\"]}")));
+        mqtt.subscribe("plant/+/status", 1).waitForCompletion(15_000);
+        BlockingQueue<Frame> frames = stompSubscribe("/topic/plant.*.status");
+
+        sns.publish(b -> b.topicArn(topic).message("low one").messageAttributes(Map.of("severity",
+                software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
+                        .stringValue("low").build())));
+        sns.publish(b -> b.topicArn(topic).message("line stopped").messageAttributes(Map.of("severity",
+                software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
+                        .stringValue("high").build())));
+
+        MqttMessage m = mqttInbox.poll(20, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("line stopped");
+        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.body()).isEqualTo("line stopped");
+        assertThat(f.headers().getFirst("severity")).isEqualTo("high");
+    }
+
+    private class Inbox implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            mqttInbox.add(message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}
