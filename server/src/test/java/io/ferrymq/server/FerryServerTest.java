@@ -6,6 +6,9 @@ import io.ferrymq.server.config.FerryConfig;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -47,8 +50,11 @@ class FerryServerTest {
               - name: mqtt
                 protocols: [mqtt]
                 port: 0
+              - name: amqp
+                protocols: [amqp]
+                port: 0
               - name: unified
-                protocols: [stomp, mqtt]
+                protocols: [stomp, mqtt, amqp]
                 port: 0
               - name: ws
                 protocols: [stomp]
@@ -136,6 +142,28 @@ class FerryServerTest {
                 """);
         assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("aws.access-keys").hasMessageContaining("nobody");
+    }
+
+    @Test
+    void jmsClientsWorkOverAmqpOnTheirListenerAndOnTheUnifiedPort(@TempDir Path dir) throws Exception {
+        try (FerryServer server = FerryServer.start(config(dir, FREE_PORTS))) {
+            for (String listener : new String[] {"amqp", "unified"}) {
+                JmsConnectionFactory factory = new JmsConnectionFactory("guest", "guest",
+                        "amqp://127.0.0.1:" + server.listeners().get(listener).getPort());
+                try (JMSContext jms = factory.createContext()) {
+                    Queue queue = jms.createQueue("jobs-" + listener);
+                    jms.createProducer().send(queue, "over " + listener);
+                    assertThat(jms.createConsumer(queue).receiveBody(String.class, 20_000)).isEqualTo("over " + listener);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anonymousAmqpWithoutAnAnonymousUserIsReported(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS + "amqp:\n  allow-anonymous: true\n");
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("security.anonymous-user");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.Map;
  * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
-public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt, Aws aws,
+public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt, Amqp amqp,
+                          Aws aws,
                           Security security, List<Policy> policies, List<String> vhosts) {
 
     /** Process-wide settings. */
@@ -29,6 +30,11 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Mqtt(String topicExchange, String maxPacketSize, String maxKeepAlive, Integer receiveMaximum,
                        Integer maxInflight, Integer topicAliasMaximum, String maxSessionExpiry,
                        Long maxQueuedMessages, String sysInterval, String connectTimeout) { }
+
+    /** AMQP 1.0. */
+    public record Amqp(String maxFrameSize, Integer channelMax, String idleTimeout, Boolean allowAnonymous,
+                       String connectTimeout, Integer producerCredit, String maxMessageSize,
+                       Integer sessionWindowFrames) { }
 
     /** The SQS and SNS HTTP APIs. */
     public record Aws(String maxMessageSize, String queueUrlBase, String region, String defaultAccount,

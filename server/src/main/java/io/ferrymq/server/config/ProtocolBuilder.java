@@ -1,5 +1,7 @@
 package io.ferrymq.server.config;
 
+import io.ferrymq.amqp.AmqpProtocol;
+import io.ferrymq.amqp.AmqpSettings;
 import io.ferrymq.aws.AwsApiProtocol;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.core.Broker;
@@ -27,7 +29,8 @@ import java.util.Set;
 public final class ProtocolBuilder {
 
     /** Every protocol name a listener may list. */
-    public static final Set<String> KNOWN = Set.of(StompProtocol.NAME, MqttProtocol.NAME, AwsApiProtocol.NAME);
+    public static final Set<String> KNOWN = Set.of(StompProtocol.NAME, MqttProtocol.NAME, AmqpProtocol.NAME,
+            AwsApiProtocol.NAME);
 
     private ProtocolBuilder() {
     }
@@ -51,6 +54,7 @@ public final class ProtocolBuilder {
                 modules.add(switch (name) {
                     case StompProtocol.NAME -> new StompProtocol(broker, stomp(config.stomp()));
                     case MqttProtocol.NAME -> new MqttProtocol(broker, mqtt(config.mqtt()));
+                    case AmqpProtocol.NAME -> new AmqpProtocol(broker, amqp(config.amqp(), config.security()));
                     case AwsApiProtocol.NAME -> new AwsApiProtocol(broker, aws(config.aws(), config.security()));
                     default -> throw new ConfigException("listeners: unknown protocol '" + name + "'; known: "
                             + String.join(", ", KNOWN.stream().sorted().toList()));
@@ -100,6 +104,21 @@ public final class ProtocolBuilder {
                     DurationText.millis(m.connectTimeout(), "mqtt.connect-timeout"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException("mqtt: " + e.getMessage());
+        }
+    }
+
+    static AmqpSettings amqp(FerryConfig.Amqp a, FerryConfig.Security security) {
+        if (Boolean.TRUE.equals(a.allowAnonymous()) && (security == null || security.anonymousUser() == null)) {
+            throw new ConfigException("amqp.allow-anonymous needs security.anonymous-user: the user anonymous "
+                    + "clients act as");
+        }
+        try {
+            return new AmqpSettings(intBytes(a.maxFrameSize(), "amqp.max-frame-size"), a.channelMax(),
+                    DurationText.millis(a.idleTimeout(), "amqp.idle-timeout"), Boolean.TRUE.equals(a.allowAnonymous()),
+                    DurationText.millis(a.connectTimeout(), "amqp.connect-timeout"), a.producerCredit(),
+                    ByteSize.parse(a.maxMessageSize(), "amqp.max-message-size"), a.sessionWindowFrames());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("amqp: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,210 @@
+package io.ferrymq.amqp;
+
+import io.ferrymq.amqp.message.AmqpCodec;
+import io.ferrymq.core.policy.AddressPolicy;
+import io.ferrymq.core.policy.OverflowPolicy;
+import jakarta.jms.Connection;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ResourceAllocationException;
+import jakarta.jms.Session;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.Attach;
+import org.apache.qpid.proton.amqp.transport.Close;
+import org.apache.qpid.proton.amqp.transport.Disposition;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.Flow;
+import org.apache.qpid.proton.amqp.transport.Role;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.amqp.transport.Transfer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Bad input and refused actions get AMQP's own error conditions, with descriptions a person can act on, and
+ * the broker carries on serving other clients.
+ */
+class AmqpBadInputTest {
+
+    private AmqpTestBroker broker;
+
+    @BeforeEach
+    void start() {
+        broker = AmqpTestBroker.start(s -> s, b -> b.policy(AddressPolicy.matching("bounded")
+                .withLimits(2L, null, OverflowPolicy.REJECT_PUBLISH)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        // Whatever the test did, the broker still serves a well-behaved client.
+        try (Connection c = broker.connect()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("still.alive")).send(s.createTextMessage("ok"));
+        }
+        broker.close();
+    }
+
+    @Test
+    void garbageInsteadOfTheProtocolHeaderGetsTheAmqpHeaderAndAClose() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.readHeader()).isEqualTo(RawAmqpClient.AMQP_HEADER);
+            assertThat(raw.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void frameLargerThanMaxFrameSizeClosesWithFramingError() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            int max = raw.open("admin", "secret").getMaxFrameSize().intValue();
+            ByteBuffer b = ByteBuffer.allocate(64);
+            b.putInt(max + 1).put((byte) 2).put((byte) 0).putShort((short) 0);
+            raw.write(b.array());
+            Close close = (Close) raw.read().body();
+            assertThat(close.getError().getCondition().toString()).isEqualTo("amqp:connection:framing-error");
+            assertThat(close.getError().getDescription()).contains("max-frame-size");
+            assertThat(raw.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void undecodableMessageIsRejectedWithDecodeError() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.open("admin", "secret");
+            attachSender(raw, "raw.queue");
+            transfer(raw, 0, new byte[] {(byte) 0xFF, 0x01, 0x02, 0x03});
+            ErrorCondition error = rejection(raw);
+            assertThat(error.getCondition().toString()).isEqualTo("amqp:decode-error");
+            assertThat(error.getDescription()).isNotBlank();
+
+            // An application property that is not a simple value: also decode-error, and why.
+            byte[] message = AmqpCodec.get().encode(
+                    new ApplicationProperties(Map.of("nested", Map.of("a", 1))), new AmqpValue("body"));
+            transfer(raw, 1, message);
+            ErrorCondition second = rejection(raw);
+            assertThat(second.getCondition().toString()).isEqualTo("amqp:decode-error");
+            assertThat(second.getDescription()).contains("nested");
+        }
+        assertThat(broker.messagesIn("raw.queue")).isZero();
+    }
+
+    @Test
+    void anonymousRelayMessageWithoutToIsRejectedWithInvalidField() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.open("admin", "secret");
+            attachSender(raw, null);
+            transfer(raw, 0, AmqpCodec.get().encode(new AmqpValue("where to?")));
+            ErrorCondition error = rejection(raw);
+            assertThat(error.getCondition().toString()).isEqualTo("amqp:invalid-field");
+            assertThat(error.getDescription()).contains("'to'");
+        }
+    }
+
+    @Test
+    void forbiddenAddressGetsUnauthorizedAccess() throws Exception {
+        try (Connection c = new JmsConnectionFactory("limited", "secret", broker.uri()).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("allowed.things")).send(s.createTextMessage("fine"));
+            assertThatThrownBy(() -> s.createProducer(s.createQueue("forbidden.things")))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("forbidden.things");
+            assertThatThrownBy(() -> s.createConsumer(s.createTopic("forbidden.topic")))
+                    .isInstanceOf(JMSSecurityException.class);
+        }
+    }
+
+    @Test
+    void missingQueueGetsNotFound() throws Exception {
+        try (Connection c = broker.connect()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("/amq/queue/nowhere")))
+                    .isInstanceOf(InvalidDestinationException.class).hasMessageContaining("nowhere");
+        }
+    }
+
+    @Test
+    void fullQueueRefusesSendsWithResourceLimitExceeded() throws Exception {
+        try (Connection c = broker.connect()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("bounded"));
+            p.send(s.createTextMessage("1"));
+            p.send(s.createTextMessage("2"));
+            assertThatThrownBy(() -> p.send(s.createTextMessage("3")))
+                    .isInstanceOf(ResourceAllocationException.class).hasMessageContaining("bounded");
+        }
+        assertThat(broker.messagesIn("bounded")).isEqualTo(2);
+    }
+
+    @Test
+    void duplicateClientIdIsRefusedWithInvalidField() throws Exception {
+        try (Connection first = broker.factory().createConnection()) {
+            first.setClientID("only-one");
+            first.start();
+            Connection second = broker.factory().createConnection();
+            try {
+                assertThatThrownBy(() -> {
+                    second.setClientID("only-one");
+                    second.start();
+                }).isInstanceOf(InvalidClientIDException.class).hasMessageContaining("only-one");
+            } finally {
+                second.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ raw helpers
+
+    private static void attachSender(RawAmqpClient raw, String address) throws Exception {
+        Attach attach = new Attach();
+        attach.setName("raw-sender");
+        attach.setHandle(UnsignedInteger.ZERO);
+        attach.setRole(Role.SENDER);
+        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
+        attach.setSource(new Source());
+        Target target = new Target();
+        target.setAddress(address);
+        attach.setTarget(target);
+        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
+        raw.frame(RawAmqpClient.AMQP_FRAME, 0, attach, null);
+        Attach answer = (Attach) raw.read().body();
+        assertThat(answer.getTarget()).as("the broker accepted the link").isNotNull();
+        assertThat(raw.read().body()).isInstanceOf(Flow.class);
+    }
+
+    private static void transfer(RawAmqpClient raw, int id, byte[] payload) throws Exception {
+        Transfer t = new Transfer();
+        t.setHandle(UnsignedInteger.ZERO);
+        t.setDeliveryId(UnsignedInteger.valueOf(id));
+        t.setDeliveryTag(new Binary(new byte[] {(byte) id}));
+        t.setMessageFormat(UnsignedInteger.ZERO);
+        t.setSettled(false);
+        raw.frame(RawAmqpClient.AMQP_FRAME, 0, t, payload);
+    }
+
+    private static ErrorCondition rejection(RawAmqpClient raw) throws Exception {
+        Object body;
+        do {
+            body = raw.read().body();
+        } while (body instanceof Flow);
+        Disposition d = (Disposition) body;
+        assertThat(d.getState()).isInstanceOf(Rejected.class);
+        return ((Rejected) d.getState()).getError();
+    }
+}

@@ -1,0 +1,223 @@
+package io.ferrymq.tests.amqp;
+
+import io.ferrymq.amqp.AmqpProtocol;
+import io.ferrymq.amqp.AmqpSettings;
+import io.ferrymq.stomp.StompProtocol;
+import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.transport.testing.EmbeddedBroker;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.MimeType;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Qpid JMS (AMQP 1.0) and Spring's STOMP client meeting on queues and topics through the core, on one port
+ * serving both protocols: the AMQP address {@code Q} is the STOMP destination {@code /queue/Q}, and an
+ * address with the topic capability {@code K} is {@code /topic/K}. Bodies and properties survive both ways.
+ */
+class AmqpStompBridgeTest {
+
+    private EmbeddedBroker broker;
+    private ReactorNettyTcpStompClient stompClient;
+    private StompSession stomp;
+    private Connection jms;
+    private Session session;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedBroker.builder()
+                .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+                .protocol(b -> new AmqpProtocol(b, AmqpSettings.defaults()))
+                .tcp("mixed", StompProtocol.NAME, AmqpProtocol.NAME)
+                .start();
+        int port = broker.port("mixed");
+
+        scheduler.setPoolSize(1);
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
+        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
+            @Override
+            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
+                return true; // bodies of every content type, as bytes
+            }
+        });
+        stompClient.setTaskScheduler(scheduler);
+        StompHeaders login = new StompHeaders();
+        login.setLogin("guest");
+        login.setPasscode("guest");
+        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
+        stomp.setAutoReceipt(true);
+
+        jms = new JmsConnectionFactory("admin", "secret", "amqp://127.0.0.1:" + port).createConnection();
+        jms.start();
+        session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jms.close();
+        stomp.disconnect();
+        stompClient.shutdown();
+        scheduler.shutdown();
+        broker.close();
+    }
+
+    record Frame(StompHeaders headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
+        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        StompHeaders h = new StompHeaders();
+        h.setDestination(destination);
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
+            @Override
+            public Type getPayloadType(StompHeaders headers) {
+                return byte[].class;
+            }
+
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                inbox.add(new Frame(headers, (byte[]) payload));
+            }
+        });
+        s.addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+        return inbox;
+    }
+
+    private void stompSend(StompHeaders h, byte[] body) throws Exception {
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        stomp.send(h, body).addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void jmsTextMessageReachesStompWithBodyAndProperties() throws Exception {
+        MessageProducer p = session.createProducer(session.createQueue("bridge.orders"));
+        TextMessage m = session.createTextMessage("order #1 \u00e9\u00e8");
+        m.setStringProperty("customer", "ACME");
+        m.setIntProperty("lines", 3);
+        m.setBooleanProperty("rush", true);
+        m.setJMSCorrelationID("corr-9");
+        m.setJMSType("order");
+        p.send(m, DeliveryMode.PERSISTENT, 7, 0);
+
+        Frame f = stompSubscribe("/queue/bridge.orders").poll(15, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.text()).isEqualTo("order #1 \u00e9\u00e8");
+        assertThat(f.headers().getFirst("content-type")).startsWith("text/plain");
+        assertThat(f.headers().getFirst("customer")).isEqualTo("ACME");
+        assertThat(f.headers().getFirst("lines")).isEqualTo("3");
+        assertThat(f.headers().getFirst("rush")).isEqualTo("true");
+        assertThat(f.headers().getFirst("correlation-id")).isEqualTo("corr-9");
+        assertThat(f.headers().getFirst("persistent")).isEqualTo("true");
+        assertThat(f.headers().getFirst("priority")).isEqualTo("7");
+    }
+
+    @Test
+    void jmsBytesMessageReachesStompAsTheSameBytes() throws Exception {
+        byte[] payload = {0, 1, 2, (byte) 0xFE, (byte) 0xFF, 10, 0};
+        BytesMessage m = session.createBytesMessage();
+        m.writeBytes(payload);
+        m.setStringProperty("kind", "binary");
+        session.createProducer(session.createQueue("bridge.bytes")).send(m);
+
+        Frame f = stompSubscribe("/queue/bridge.bytes").poll(15, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.body()).isEqualTo(payload);
+        assertThat(f.headers().getFirst("kind")).isEqualTo("binary");
+    }
+
+    @Test
+    void stompTextSendReachesJmsAsATextMessageWithProperties() throws Exception {
+        MessageConsumer consumer = session.createConsumer(session.createQueue("bridge.inbound"));
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/queue/bridge.inbound");
+        h.setContentType(MimeType.valueOf("text/plain;charset=UTF-8"));
+        h.set("region", "emea");
+        h.set("correlation-id", "stomp-corr");
+        h.set("persistent", "true");
+        stompSend(h, "hello from stomp \u00fc".getBytes(StandardCharsets.UTF_8));
+
+        Message m = consumer.receive(15_000);
+        assertThat(m).isInstanceOf(TextMessage.class);
+        assertThat(((TextMessage) m).getText()).isEqualTo("hello from stomp \u00fc");
+        assertThat(m.getStringProperty("region")).isEqualTo("emea");
+        assertThat(m.getJMSCorrelationID()).isEqualTo("stomp-corr");
+        assertThat(m.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(m.getJMSDestination()).isEqualTo(session.createQueue("bridge.inbound"));
+    }
+
+    @Test
+    void stompBinarySendReachesJmsAsABytesMessage() throws Exception {
+        MessageConsumer consumer = session.createConsumer(session.createQueue("bridge.blob"));
+        byte[] payload = {(byte) 0xCA, (byte) 0xFE, 0, (byte) 0xBA, (byte) 0xBE};
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/queue/bridge.blob");
+        h.setContentType(MimeType.valueOf("application/octet-stream"));
+        stompSend(h, payload);
+
+        Message m = consumer.receive(15_000);
+        assertThat(m).isInstanceOf(BytesMessage.class);
+        BytesMessage b = (BytesMessage) m;
+        byte[] got = new byte[(int) b.getBodyLength()];
+        b.readBytes(got);
+        assertThat(got).isEqualTo(payload);
+    }
+
+    @Test
+    void topicsMeetBothWays() throws Exception {
+        // JMS topic subscriber, STOMP publisher.
+        MessageConsumer subscriber = session.createConsumer(session.createTopic("prices.eur"));
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/topic/prices.eur");
+        h.setContentType(MimeType.valueOf("text/plain"));
+        h.set("symbol", "FMQ");
+        stompSend(h, "1.23".getBytes(StandardCharsets.UTF_8));
+        Message m = subscriber.receive(15_000);
+        assertThat(((TextMessage) m).getText()).isEqualTo("1.23");
+        assertThat(m.getStringProperty("symbol")).isEqualTo("FMQ");
+        assertThat(m.getJMSDestination()).isEqualTo(session.createTopic("prices.eur"));
+
+        // STOMP subscriber, JMS topic publisher.
+        BlockingQueue<Frame> frames = stompSubscribe("/topic/prices.usd");
+        TextMessage out = session.createTextMessage("4.56");
+        out.setStringProperty("symbol", "FMQ");
+        session.createProducer(session.createTopic("prices.usd")).send(out);
+        Frame f = frames.poll(15, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.text()).isEqualTo("4.56");
+        assertThat(f.headers().getFirst("symbol")).isEqualTo("FMQ");
+    }
+}
