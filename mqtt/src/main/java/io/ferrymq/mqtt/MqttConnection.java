@@ -636,6 +636,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void flush() {
         ctx.flush();
+        outbound.grantOwedCredit();
     }
 
     @Override

@@ -34,6 +34,11 @@ final class OutboundFlow {
     private final Map<Integer, Subscription> awaitingComplete = new HashMap<>();
     private final Map<String, Integer> aliases = new HashMap<>();
     private int nextPacketId = 1;
+    /**
+     * Credit of QoS 0 deliveries that reached the socket, granted back in batches (and at every flush)
+     * rather than one core round trip per message.
+     */
+    private final Map<Subscription, Integer> owedCredit = new HashMap<>();
     int clientTopicAliasMaximum;
     long clientMaxPacketBytes = Long.MAX_VALUE;
 
@@ -109,7 +114,12 @@ final class OutboundFlow {
         conn.hub.sent.incrementAndGet();
         if (qos == 0) {
             // Settled and credited once the frame is on the socket: a slow reader holds back deliveries.
-            conn.ctx.write(publish).addListener(f -> settle(d, f.isSuccess()));
+            conn.ctx.write(publish).addListener(f -> {
+                if (d.needsSettlement()) {
+                    conn.core.settle(d, f.isSuccess() ? Outcome.ACCEPT : Outcome.REQUEUE, null);
+                }
+                owe(d.subscription());
+            });
         } else {
             conn.ctx.write(publish, conn.ctx.voidPromise());
         }
@@ -132,6 +142,23 @@ final class OutboundFlow {
             size += 1 + (v instanceof String s ? 2 + s.length() * 3L : v instanceof byte[] b ? 2 + b.length : 4);
         }
         return size;
+    }
+
+    private void owe(Subscription s) {
+        int owed = owedCredit.merge(s, 1, Integer::sum);
+        // Never more than a quarter of the window held back, so a consumer cannot stall with credit owed.
+        if (owed >= Math.max(1, conn.subscriptions.window() / 4)) {
+            owedCredit.remove(s);
+            s.credit(owed);
+        }
+    }
+
+    /** Grants whatever QoS 0 credit is owed: called after each batch of deliveries is flushed. */
+    void grantOwedCredit() {
+        if (!owedCredit.isEmpty()) {
+            owedCredit.forEach(Subscription::credit);
+            owedCredit.clear();
+        }
     }
 
     private void settle(Delivery d, boolean accepted) {

@@ -56,8 +56,13 @@ final class Subscriptions {
         return conn.hub.settings().exchange();
     }
 
-    private int window() {
+    int window() {
         return Math.min(conn.clientReceiveMaximum, conn.hub.settings().maxInflightToClient());
+    }
+
+    /** QoS 0 messages (at most once) leave the queue as they are handed out: no settlement round trip. */
+    private ConsumeOptions consumeOptions() {
+        return ConsumeOptions.credit(window()).withAutoSettleWhen(m -> MessageMapping.publishedQos(m) == 0);
     }
 
     /** A resumed session: its queue and shared queues are consumed again. */
@@ -180,7 +185,7 @@ final class Subscriptions {
             }
             // A placeholder stops a second subscribe from attaching a second consumer meanwhile.
             sessionConsumer = PENDING;
-            conn.core.consumeManaged(conn.session.queueName(), ConsumeOptions.credit(window()))
+            conn.core.consumeManaged(conn.session.queueName(), consumeOptions())
                     .whenComplete((s, t) -> {
                         if (t != null) {
                             sessionConsumer = null;
@@ -211,7 +216,7 @@ final class Subscriptions {
                 return;
             }
             sharedConsumers.put(e.name(), PENDING);
-            conn.core.consumeManaged(MqttHub.sharedQueueName(e), ConsumeOptions.credit(window()))
+            conn.core.consumeManaged(MqttHub.sharedQueueName(e), consumeOptions())
                     .whenComplete((s, t) -> {
                         if (t != null) {
                             sharedConsumers.remove(e.name());

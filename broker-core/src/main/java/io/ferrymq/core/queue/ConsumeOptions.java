@@ -1,19 +1,24 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.FilterSpec;
+
+import java.util.function.Predicate;
 
 /**
  * How a consumer takes messages from a queue.
  *
- * @param initialCredit deliveries allowed before the adapter grants more
- * @param filter        only matching messages (JMS selector); null for all
- * @param autoSettle    settled as they are handed out: at most once (STOMP auto, MQTT QoS 0, AMQP pre-settled)
- * @param exclusive     no other consumer may be on the queue while this one is (AMQP 0-9-1 exclusive consume)
- * @param browse        sees messages without taking them (QueueBrowser, AMQP distribution-mode copy)
- * @param noLocal       skips messages published by this consumer's own connection
+ * @param initialCredit  deliveries allowed before the adapter grants more
+ * @param filter         only matching messages (JMS selector); null for all
+ * @param autoSettle     settled as they are handed out: at most once (STOMP auto, AMQP pre-settled)
+ * @param exclusive      no other consumer may be on the queue while this one is (AMQP 0-9-1 exclusive consume)
+ * @param browse         sees messages without taking them (QueueBrowser, AMQP distribution-mode copy)
+ * @param noLocal        skips messages published by this consumer's own connection
+ * @param autoSettleWhen settles on hand-out only the messages it accepts (MQTT: QoS 0 messages in a queue that
+ *                       also holds QoS 1 and 2 ones), sparing them a settlement round trip; null for none
  */
 public record ConsumeOptions(int initialCredit, FilterSpec filter, boolean autoSettle, boolean exclusive,
-                             boolean browse, boolean noLocal) {
+                             boolean browse, boolean noLocal, Predicate<Message> autoSettleWhen) {
 
     public ConsumeOptions {
         if (initialCredit < 0) {
@@ -22,26 +27,35 @@ public record ConsumeOptions(int initialCredit, FilterSpec filter, boolean autoS
     }
 
     public static ConsumeOptions credit(int n) {
-        return new ConsumeOptions(n, null, false, false, false, false);
+        return new ConsumeOptions(n, null, false, false, false, false, null);
+    }
+
+    /** Whether {@code m} is settled as it is handed out to this consumer. */
+    public boolean settlesOnHandout(Message m) {
+        return autoSettle || autoSettleWhen != null && autoSettleWhen.test(m);
     }
 
     public ConsumeOptions withFilter(FilterSpec f) {
-        return new ConsumeOptions(initialCredit, f, autoSettle, exclusive, browse, noLocal);
+        return new ConsumeOptions(initialCredit, f, autoSettle, exclusive, browse, noLocal, autoSettleWhen);
     }
 
     public ConsumeOptions withAutoSettle(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, v, exclusive, browse, noLocal);
+        return new ConsumeOptions(initialCredit, filter, v, exclusive, browse, noLocal, autoSettleWhen);
+    }
+
+    public ConsumeOptions withAutoSettleWhen(Predicate<Message> p) {
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, noLocal, p);
     }
 
     public ConsumeOptions withExclusive(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, v, browse, noLocal);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, v, browse, noLocal, autoSettleWhen);
     }
 
     public ConsumeOptions withBrowse(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, v, noLocal);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, v, noLocal, autoSettleWhen);
     }
 
     public ConsumeOptions withNoLocal(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, v);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, v, autoSettleWhen);
     }
 }

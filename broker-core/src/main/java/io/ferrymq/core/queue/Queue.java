@@ -846,7 +846,7 @@ public final class Queue implements BindingTarget {
         if (receiver instanceof Consumer c) {
             c.credit--;
             c.delivered++;
-            if (c.options.autoSettle()) {
+            if (c.options.settlesOnHandout(message)) {
                 settleOnHandout(ref);
                 c.path.handoff(new Delivery(this, 0, message, ref.deliveryCount, redelivered, c));
                 return;

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,5 +62,17 @@ class AutoSettleTest {
 
         assertThat(sink.bodies()).containsExactly("1");
         assertThat(tb.stats("q").ready()).isEqualTo(1);
+    }
+
+    @Test
+    void aConsumerCanSettleOnHandoutOnlyTheMessagesItsPredicateAccepts() {
+        s.consume("q", ConsumeOptions.credit(5).withAutoSettleWhen(m -> new String(m.body(), StandardCharsets.UTF_8).equals("1"))).join();
+
+        assertThat(sink.deliveries()).extracting(Delivery::needsSettlement).containsExactly(false, true);
+        QueueStats st = tb.stats("q");
+        assertThat(st.acknowledged()).isEqualTo(1);
+        assertThat(st.total()).as("the other one is in flight until settled").isEqualTo(1);
+        s.settle(sink.deliveries().get(1), Outcome.ACCEPT, null).join();
+        assertThat(tb.stats("q").total()).isZero();
     }
 }
