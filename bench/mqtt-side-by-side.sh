@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# MQTT side by side: the MQTT scenarios run alternately against FerryMQ, Mosquitto (Debian package) and
+# HiveMQ Community Edition (its embedded jar from Maven Central), then the median per scenario and broker and
+# ratio lines such as "mqtt topic 10x10 on 10 persistent: ferrymq/mosquitto = 0.9".
+#
+#   bench/mqtt-side-by-side.sh                                   # 3 rounds of 30 s per scenario and broker
+#   bench/mqtt-side-by-side.sh --rounds 3 --duration 10s --warmup 3s --peers mosquitto
+#
+# Options:
+#   --peers LIST       comma-separated, from: mosquitto, hivemq                 (default: both)
+#   --scenarios LIST   MQTT scenario names from 'ferrymq-bench scenarios'       (default: all three mqtt-*)
+#   --rounds N, --duration D, --warmup D, --out DIR, --no-install, --no-build, --dist DIR: as in side-by-side.sh
+#
+# Peer settings. Each runs its packaged defaults plus only what the comparison needs:
+#   all        listen on 127.0.0.1 only: FerryMQ 11883, Mosquitto 21883, HiveMQ CE 31883; MQTT 3.1.1 clients
+#              (the HiveMQ client library), clean sessions, guest/guest credentials.
+#   FerryMQ    the MQTT listener alone, heap -Xms512m -Xmx2g, default durability: a QoS 1 message is
+#              fsynced to the journal before its PUBACK.
+#   Mosquitto  Debian's mosquitto 2.0 with 'listener 21883 127.0.0.1' and 'allow_anonymous true' (it has no
+#              user database by default; the credentials are ignored) and its default in-memory operation:
+#              it never fsyncs a message, so QoS 1 costs it no disk write (FerryMQ's QoS 1 figures include one).
+#   HiveMQ CE  bench/peers/hivemq-ce/HiveMqCe.java: the embedded broker with a 127.0.0.1 listener on 31883 and
+#              anonymous usage statistics off; default file persistence (no fsync per message), no
+#              authentication extension (so credentials are accepted as given), the JVM's default heap.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$BENCH_DIR")"
+CACHE="${FERRYMQ_BENCH_CACHE:-$HOME/.cache/ferrymq-bench}"
+WORK="$BENCH_DIR/target/mqtt-side-by-side"
+
+PEERS="mosquitto,hivemq"
+SCENARIOS="mqtt-qos0-10x10 mqtt-qos1-10x10 mqtt-qos0-1x100"
+ROUNDS=3
+DURATION=30s
+WARMUP=5s
+OUT=""
+INSTALL=1
+BUILD=1
+DIST=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --peers) PEERS="$2"; shift 2 ;;
+    --scenarios) SCENARIOS="${2//,/ }"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-install) INSTALL=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --dist) DIST="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "mqtt-side-by-side: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+declare -A PORT=([ferrymq]=11883 [mosquitto]=21883 [hivemq]=31883)
+BROKERS="ferrymq ${PEERS//,/ }"
+for b in $BROKERS; do
+  [ -n "${PORT[$b]:-}" ] || { echo "mqtt-side-by-side: unknown peer '$b' (mosquitto, hivemq)" >&2; exit 2; }
+done
+
+log() { echo "[mqtt-side-by-side $(date +%H:%M:%S)] $*" >&2; }
+
+install_peers() {
+  local need=()
+  command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || need+=(maven)
+  command -v ss >/dev/null || need+=(iproute2)
+  case " $BROKERS " in *" mosquitto "*) command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto) ;; esac
+  if [ ${#need[@]} -gt 0 ]; then
+    [ "$INSTALL" = 1 ] || { echo "mqtt-side-by-side: missing ${need[*]} (run without --no-install)" >&2; exit 1; }
+    [ "$(id -u)" = 0 ] || { echo "mqtt-side-by-side: installing ${need[*]} needs root" >&2; exit 1; }
+    log "installing ${need[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+  fi
+  if command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
+    log "WARNING: the system service mosquitto is running and will compete for the cores"
+  fi
+  case " $BROKERS " in *" hivemq "*)
+    HIVEMQ_LIB="$CACHE/hivemq-ce/lib"
+    if [ ! -d "$HIVEMQ_LIB" ] || [ -z "$(ls "$HIVEMQ_LIB"/hivemq-community-edition-embedded-*.jar 2>/dev/null)" ]; then
+      [ "$INSTALL" = 1 ] || { echo "mqtt-side-by-side: HiveMQ CE is not in $CACHE (run without --no-install)" >&2; exit 1; }
+      log "downloading HiveMQ CE (embedded) from Maven Central"
+      mkdir -p "$HIVEMQ_LIB"
+      mvn -B -q -f "$BENCH_DIR/peers/hivemq-ce/pom.xml" dependency:copy-dependencies -DoutputDirectory="$HIVEMQ_LIB"
+    fi
+  ;; esac
+}
+
+build() {
+  if [ "$BUILD" = 1 ]; then
+    log "building FerryMQ and the load generator"
+    (cd "$REPO" && mvn -B -q -DskipTests package -pl server,bench -am)
+  fi
+  rm -rf "$WORK/dist" && mkdir -p "$WORK/dist"
+  local from="${DIST:-}"
+  if [ -n "$from" ]; then
+    cp -r "$from/ferrymq-server.jar" "$from/lib" "$from/ferrymq-bench.jar" "$WORK/dist/"
+  else
+    cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" "$WORK/dist/"
+  fi
+}
+
+bench() {
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
+}
+
+prepare_instances() {
+  mkdir -p "$WORK/ferrymq" "$WORK/mosquitto" "$WORK/hivemq"
+  cat > "$WORK/ferrymq/broker.yaml" <<CONF
+listeners:
+  - name: mqtt
+    protocols: [mqtt]
+    host: 127.0.0.1
+    port: ${PORT[ferrymq]}
+CONF
+  cat > "$WORK/mosquitto/mosquitto.conf" <<CONF
+listener ${PORT[mosquitto]} 127.0.0.1
+allow_anonymous true
+CONF
+}
+
+listener_pid() {
+  { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
+}
+
+start_broker() {
+  local b=$1 dir="$WORK/$1"
+  case $b in
+    ferrymq)
+      rm -rf "$dir/data" "$dir/logs"
+      # shellcheck disable=SC2086
+      (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
+        -Dlog4j2.configurationFile="$REPO/conf/log4j2.xml" -jar "$WORK/dist/ferrymq-server.jar" run \
+        --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
+      ;;
+    mosquitto)
+      (exec "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$dir/mosquitto.conf") > "$dir/console.log" 2>&1 &
+      ;;
+    hivemq)
+      rm -rf "$dir/home"
+      (exec java -cp "$HIVEMQ_LIB/*" "$BENCH_DIR/peers/hivemq-ce/HiveMqCe.java" "$dir/home" "${PORT[hivemq]}") \
+        > "$dir/console.log" 2>&1 &
+      ;;
+  esac
+  local port=${PORT[$b]}
+  for _ in $(seq 1 120); do
+    BROKER_PID=$(listener_pid "$port")
+    if [ -n "$BROKER_PID" ] && bench connections --protocol mqtt -P "$port" -n 1 --hold 0s -q >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "mqtt-side-by-side: $b did not accept an MQTT connection on port $port within 60 s; see $dir/console.log" >&2
+  tail -20 "$dir/console.log" >&2 || true
+  exit 1
+}
+
+stop_broker() {
+  local pid
+  pid=$(listener_pid "${PORT[$1]}")
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  log "$1 did not stop within 30 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  set +e
+  for b in $BROKERS; do stop_broker "$b"; done
+}
+
+run_one() {
+  local scenario=$1 b=$2 round=$3 file="$OUT/$1/$2-$3.json" status=0
+  mkdir -p "$OUT/$scenario" "$OUT/logs/$scenario"
+  start_broker "$b"
+  log "$scenario round $round: $b (pid $BROKER_PID)"
+  bench run -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$b" \
+    --json "$file" -q >> "$OUT/runs.log" 2>&1 || status=$?
+  stop_broker "$b"
+  cp "$WORK/$b/console.log" "$OUT/logs/$scenario/$b-$round.log" 2>/dev/null || true
+  [ "$status" = 0 ] || log "WARNING: $scenario on $b (round $round) exited with $status; see $OUT/runs.log"
+}
+
+main() {
+  install_peers
+  build
+  prepare_instances
+  for b in $BROKERS; do
+    [ -z "$(listener_pid "${PORT[$b]}")" ] || { echo "mqtt-side-by-side: port ${PORT[$b]} ($b) is already in use" >&2; exit 1; }
+  done
+  trap cleanup EXIT INT TERM
+  OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
+  mkdir -p "$OUT"
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cores: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo "java: $(java -version 2>&1 | head -1)"
+    echo "brokers: $BROKERS; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP"
+    dpkg-query -W -f='${Package} ${Version}\n' mosquitto 2>/dev/null || true
+    echo "hivemq-community-edition-embedded 2025.5"
+  } > "$OUT/machine.txt"
+  log "results in $OUT"
+  for scenario in $SCENARIOS; do
+    for round in $(seq 1 "$ROUNDS"); do
+      for b in $BROKERS; do
+        run_one "$scenario" "$b" "$round"
+      done
+    done
+  done
+  cat "$OUT/machine.txt"
+  echo
+  local files=() f
+  for scenario in $SCENARIOS; do
+    for b in $BROKERS; do
+      for f in "$OUT/$scenario/$b"-*.json; do [ -f "$f" ] && files+=("$f"); done
+    done
+  done
+  [ ${#files[@]} -gt 0 ] || { echo "mqtt-side-by-side: no results" >&2; exit 1; }
+  bench compare --baseline ferrymq "${files[@]}" | tee "$OUT/summary.txt"
+}
+
+main
