@@ -42,11 +42,16 @@ final class JournalCommand implements Callable<Integer> {
             description = "Bytes written before each fsync of the raw probe (default: ${DEFAULT-VALUE}).")
     int probeRecord;
 
-    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Times the whole sequence runs (raw probes, then each producer count), alternating, so that a "
+                    + "slow spell of a shared disk hits both sides; the report gives medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "1s", converter = DurationConverter.class,
             description = "Unmeasured time before each step (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = {"-t", "--duration"}, defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = {"-t", "--duration"}, defaultValue = "4s", converter = DurationConverter.class,
             description = "Measured time of each step (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -62,7 +67,7 @@ final class JournalCommand implements Callable<Integer> {
         Path base = dir != null ? dir : Path.of("ferrymq-journal-bench");
         boolean created = !Files.exists(base);
         JournalBenchSpec spec = new JournalBenchSpec(base.toAbsolutePath(), producers, size, probeRecord, warmup,
-                duration, !noFsync, commitDelay.toNanos());
+                duration, !noFsync, commitDelay.toNanos(), rounds);
         JournalBenchResult result;
         try {
             result = new JournalBench(spec, line -> {
@@ -72,7 +77,11 @@ final class JournalCommand implements Callable<Integer> {
             }).run();
         } finally {
             if (created) {
-                Files.deleteIfExists(base);
+                try {
+                    Files.deleteIfExists(base);
+                } catch (java.io.IOException e) {
+                    System.err.println("journal: could not remove " + base + ": " + e);
+                }
             }
         }
         output.emit(System.out, JournalReport.render(result), JournalReport.json(result, output.label, Instant.now()));

@@ -1,5 +1,7 @@
 package io.ferrymq.bench.journal;
 
+import io.ferrymq.bench.stats.LatencyRecorder;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,7 +48,8 @@ public final class FsyncProbe {
      *
      * @param recordSize bytes written before each fsync
      */
-    public static FsyncRate measure(Path dir, Mode mode, int recordSize, Duration warmup, Duration duration)
+    public static FsyncRate measure(Path dir, Mode mode, int round, int recordSize, Duration warmup,
+            Duration duration)
             throws IOException {
         Files.createDirectories(dir);
         Path file = Files.createTempFile(dir, "fsync-probe-", ".dat");
@@ -69,12 +72,15 @@ public final class FsyncProbe {
             long end = start + duration.toNanos();
             long syncs = 0;
             long now = start;
+            LatencyRecorder latency = new LatencyRecorder();
             while (now < end) {
                 position = writeAndSync(ch, record, position, limit);
                 syncs++;
+                long before = now;
                 now = System.nanoTime();
+                latency.recordNanos(now - before);
             }
-            return new FsyncRate(mode, syncs, (now - start) / 1e9);
+            return new FsyncRate(mode, round, syncs, (now - start) / 1e9, latency.total());
         } finally {
             Files.deleteIfExists(file);
         }

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param duration         measured time of each step
  * @param fsync            the journal's fsync setting (off only to see the journal's CPU ceiling)
  * @param commitDelayNanos the journal's commit delay (0: its default, group commit without waiting)
+ * @param rounds           times the whole sequence (raw probes, then each producer count) runs; the
+ *                         report gives medians, so one slow moment of a shared disk does not decide it
  */
 public record JournalBenchSpec(Path directory, List<Integer> producers, int messageSize, int probeRecordSize,
-                               Duration warmup, Duration duration, boolean fsync, long commitDelayNanos) {
+                               Duration warmup, Duration duration, boolean fsync, long commitDelayNanos,
+                               int rounds) {
 
     public JournalBenchSpec {
         Objects.requireNonNull(directory, "directory");
@@ -28,6 +31,9 @@ public record JournalBenchSpec(Path directory, List<Integer> producers, int mess
         }
         if (messageSize < 0 || probeRecordSize < 1) {
             throw new IllegalArgumentException("message size must be >= 0 and probe record size >= 1");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
         }
         if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
             throw new IllegalArgumentException("duration must be positive and warm-up not negative");

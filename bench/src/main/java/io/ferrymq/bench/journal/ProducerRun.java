@@ -6,6 +6,7 @@ import io.ferrymq.bench.stats.LatencySummary;
  * One step of the journal benchmark: N producers, each appending a persistent message and waiting for
  * its confirmation before the next, for a measured window.
  *
+ * @param round     the round (1, 2, ...) it ran in
  * @param producers concurrent producers
  * @param messages  messages confirmed inside the window
  * @param fsyncs    fsyncs the journal made inside the window (its {@code Journal.stats().fsyncs()})
@@ -13,7 +14,7 @@ import io.ferrymq.bench.stats.LatencySummary;
  * @param seconds   the window
  * @param confirm   time from the append to its confirmation, for messages confirmed inside the window
  */
-public record ProducerRun(int producers, long messages, long fsyncs, long bytes, double seconds,
+public record ProducerRun(int round, int producers, long messages, long fsyncs, long bytes, double seconds,
                           LatencySummary confirm) {
 
     public double msgsPerSec() {
