@@ -4,6 +4,7 @@ import io.ferrymq.amqp.AmqpProtocol;
 import io.ferrymq.amqp.AmqpSettings;
 import io.ferrymq.stomp.StompProtocol;
 import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.tests.support.StompTestClient;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -17,20 +18,11 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.messaging.converter.ByteArrayMessageConverter;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.messaging.simp.stomp.StompSession;
-import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.MimeType;
 
-import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,11 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AmqpStompBridgeTest {
 
     private EmbeddedBroker broker;
-    private ReactorNettyTcpStompClient stompClient;
-    private StompSession stomp;
+    private StompTestClient stomp;
     private Connection jms;
     private Session session;
-    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
     @BeforeEach
     void start() throws Exception {
@@ -58,22 +48,7 @@ class AmqpStompBridgeTest {
                 .start();
         int port = broker.port("mixed");
 
-        scheduler.setPoolSize(1);
-        scheduler.setDaemon(true);
-        scheduler.initialize();
-        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
-        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
-            @Override
-            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
-                return true; // bodies of every content type, as bytes
-            }
-        });
-        stompClient.setTaskScheduler(scheduler);
-        StompHeaders login = new StompHeaders();
-        login.setLogin("guest");
-        login.setPasscode("guest");
-        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
-        stomp.setAutoReceipt(true);
+        stomp = StompTestClient.connect(port);
 
         jms = new JmsConnectionFactory("admin", "secret", "amqp://127.0.0.1:" + port).createConnection();
         jms.start();
@@ -83,44 +58,12 @@ class AmqpStompBridgeTest {
     @AfterEach
     void stop() throws Exception {
         jms.close();
-        stomp.disconnect();
-        stompClient.shutdown();
-        scheduler.shutdown();
+        stomp.close();
         broker.close();
     }
 
-    record Frame(StompHeaders headers, byte[] body) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
 
-    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
-        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
-        StompHeaders h = new StompHeaders();
-        h.setDestination(destination);
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
-            @Override
-            public Type getPayloadType(StompHeaders headers) {
-                return byte[].class;
-            }
 
-            @Override
-            public void handleFrame(StompHeaders headers, Object payload) {
-                inbox.add(new Frame(headers, (byte[]) payload));
-            }
-        });
-        s.addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-        return inbox;
-    }
-
-    private void stompSend(StompHeaders h, byte[] body) throws Exception {
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        stomp.send(h, body).addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-    }
 
     @Test
     void jmsTextMessageReachesStompWithBodyAndProperties() throws Exception {
@@ -133,7 +76,7 @@ class AmqpStompBridgeTest {
         m.setJMSType("order");
         p.send(m, DeliveryMode.PERSISTENT, 7, 0);
 
-        Frame f = stompSubscribe("/queue/bridge.orders").poll(15, TimeUnit.SECONDS);
+        StompTestClient.Frame f = stomp.subscribe("/queue/bridge.orders").poll(15, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
         assertThat(f.text()).isEqualTo("order #1 \u00e9\u00e8");
         assertThat(f.headers().getFirst("content-type")).startsWith("text/plain");
@@ -153,9 +96,9 @@ class AmqpStompBridgeTest {
         m.setStringProperty("kind", "binary");
         session.createProducer(session.createQueue("bridge.bytes")).send(m);
 
-        Frame f = stompSubscribe("/queue/bridge.bytes").poll(15, TimeUnit.SECONDS);
+        StompTestClient.Frame f = stomp.subscribe("/queue/bridge.bytes").poll(15, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
-        assertThat(f.body()).isEqualTo(payload);
+        assertThat(f.bytes()).isEqualTo(payload);
         assertThat(f.headers().getFirst("kind")).isEqualTo("binary");
     }
 
@@ -168,7 +111,7 @@ class AmqpStompBridgeTest {
         h.set("region", "emea");
         h.set("correlation-id", "stomp-corr");
         h.set("persistent", "true");
-        stompSend(h, "hello from stomp \u00fc".getBytes(StandardCharsets.UTF_8));
+        stomp.send(h, "hello from stomp \u00fc".getBytes(StandardCharsets.UTF_8));
 
         Message m = consumer.receive(15_000);
         assertThat(m).isInstanceOf(TextMessage.class);
@@ -186,7 +129,7 @@ class AmqpStompBridgeTest {
         StompHeaders h = new StompHeaders();
         h.setDestination("/queue/bridge.blob");
         h.setContentType(MimeType.valueOf("application/octet-stream"));
-        stompSend(h, payload);
+        stomp.send(h, payload);
 
         Message m = consumer.receive(15_000);
         assertThat(m).isInstanceOf(BytesMessage.class);
@@ -204,18 +147,18 @@ class AmqpStompBridgeTest {
         h.setDestination("/topic/prices.eur");
         h.setContentType(MimeType.valueOf("text/plain"));
         h.set("symbol", "FMQ");
-        stompSend(h, "1.23".getBytes(StandardCharsets.UTF_8));
+        stomp.send(h, "1.23".getBytes(StandardCharsets.UTF_8));
         Message m = subscriber.receive(15_000);
         assertThat(((TextMessage) m).getText()).isEqualTo("1.23");
         assertThat(m.getStringProperty("symbol")).isEqualTo("FMQ");
         assertThat(m.getJMSDestination()).isEqualTo(session.createTopic("prices.eur"));
 
         // STOMP subscriber, JMS topic publisher.
-        BlockingQueue<Frame> frames = stompSubscribe("/topic/prices.usd");
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/topic/prices.usd");
         TextMessage out = session.createTextMessage("4.56");
         out.setStringProperty("symbol", "FMQ");
         session.createProducer(session.createTopic("prices.usd")).send(out);
-        Frame f = frames.poll(15, TimeUnit.SECONDS);
+        StompTestClient.Frame f = frames.poll(15, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
         assertThat(f.text()).isEqualTo("4.56");
         assertThat(f.headers().getFirst("symbol")).isEqualTo("FMQ");

@@ -6,6 +6,7 @@ import io.ferrymq.mqtt.MqttProtocol;
 import io.ferrymq.mqtt.MqttSettings;
 import io.ferrymq.stomp.StompProtocol;
 import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.tests.support.StompTestClient;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -19,13 +20,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.messaging.converter.ByteArrayMessageConverter;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.messaging.simp.stomp.StompSession;
-import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -36,14 +31,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -60,10 +53,8 @@ class AwsStompMqttBridgeTest {
     private AwsApiProtocol aws;
     private SqsClient sqs;
     private SnsClient sns;
-    private ReactorNettyTcpStompClient stompClient;
-    private StompSession stomp;
+    private StompTestClient stomp;
     private MqttAsyncClient mqtt;
-    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final BlockingQueue<MqttMessage> mqttInbox = new LinkedBlockingQueue<>();
 
     @BeforeEach
@@ -85,22 +76,7 @@ class AwsStompMqttBridgeTest {
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
 
         int port = broker.port("mixed");
-        scheduler.setPoolSize(1);
-        scheduler.setDaemon(true);
-        scheduler.initialize();
-        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
-        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
-            @Override
-            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
-                return true; // bodies of every content type, as bytes
-            }
-        });
-        stompClient.setTaskScheduler(scheduler);
-        StompHeaders login = new StompHeaders();
-        login.setLogin("guest");
-        login.setPasscode("guest");
-        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
-        stomp.setAutoReceipt(true);
+        stomp = StompTestClient.connect(port);
 
         mqtt = new MqttAsyncClient("tcp://127.0.0.1:" + port, "aws-bridge", new MemoryPersistence());
         mqtt.setCallback(new Inbox());
@@ -117,43 +93,15 @@ class AwsStompMqttBridgeTest {
             mqtt.disconnect().waitForCompletion(15_000);
         }
         mqtt.close(true);
-        stomp.disconnect();
-        stompClient.shutdown();
-        scheduler.shutdown();
+        stomp.close();
         sqs.close();
         sns.close();
         aws.close();
         broker.close();
     }
 
-    record Frame(StompHeaders headers, String body) { }
 
-    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
-        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
-        StompHeaders h = new StompHeaders();
-        h.setDestination(destination);
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
-            @Override
-            public Type getPayloadType(StompHeaders headers) {
-                return byte[].class;
-            }
 
-            @Override
-            public void handleFrame(StompHeaders headers, Object payload) {
-                inbox.add(new Frame(headers, new String((byte[]) payload, StandardCharsets.UTF_8)));
-            }
-        });
-        s.addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-        return inbox;
-    }
-
-    private void stompSend(StompHeaders h, String body) throws Exception {
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        stomp.send(h, body.getBytes(StandardCharsets.UTF_8)).addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-    }
 
     private static String unique(String prefix) {
         return prefix + "-" + Long.toString(System.nanoTime(), 36);
@@ -163,14 +111,14 @@ class AwsStompMqttBridgeTest {
     void anSqsMessageIsConsumedByAStompClientFromTheSameQueue() throws Exception {
         String name = unique("orders");
         String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
-        BlockingQueue<Frame> frames = stompSubscribe("/queue/" + name);
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/queue/" + name);
 
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("order 1").messageAttributes(Map.of("customer",
                 MessageAttributeValue.builder().dataType("String").stringValue("acme").build())));
 
-        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        StompTestClient.Frame f = frames.poll(20, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
-        assertThat(f.body()).isEqualTo("order 1");
+        assertThat(f.text()).isEqualTo("order 1");
         assertThat(f.headers().getFirst("customer")).isEqualTo("acme");
     }
 
@@ -183,7 +131,7 @@ class AwsStompMqttBridgeTest {
         h.set("priority-class", "high");
         h.set("persistent", "true");
 
-        stompSend(h, "job from stomp");
+        stomp.send(h, "job from stomp");
 
         List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(20).messageAttributeNames("All")
                 .messageSystemAttributeNamesWithStrings("All")).messages();
@@ -206,13 +154,13 @@ class AwsStompMqttBridgeTest {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
                 .attributes(Map.of("RawMessageDelivery", "true")));
-        BlockingQueue<Frame> frames = stompSubscribe("/queue/" + name);
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/queue/" + name);
 
         sns.publish(b -> b.topicArn(topic).message("disk full"));
 
-        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        StompTestClient.Frame f = frames.poll(20, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
-        assertThat(f.body()).isEqualTo("disk full");
+        assertThat(f.text()).isEqualTo("disk full");
     }
 
     @Test
@@ -221,7 +169,7 @@ class AwsStompMqttBridgeTest {
         sns.subscribe(b -> b.topicArn(topic).protocol("ferrymq").endpoint("topic/plant.line1.status")
                 .attributes(Map.of("FilterPolicy", "{\"severity\":[\"high\"]}")));
         mqtt.subscribe("plant/+/status", 1).waitForCompletion(15_000);
-        BlockingQueue<Frame> frames = stompSubscribe("/topic/plant.*.status");
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/topic/plant.*.status");
 
         sns.publish(b -> b.topicArn(topic).message("low one").messageAttributes(Map.of("severity",
                 software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
@@ -233,9 +181,9 @@ class AwsStompMqttBridgeTest {
         MqttMessage m = mqttInbox.poll(20, TimeUnit.SECONDS);
         assertThat(m).isNotNull();
         assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("line stopped");
-        Frame f = frames.poll(20, TimeUnit.SECONDS);
+        StompTestClient.Frame f = frames.poll(20, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
-        assertThat(f.body()).isEqualTo("line stopped");
+        assertThat(f.text()).isEqualTo("line stopped");
         assertThat(f.headers().getFirst("severity")).isEqualTo("high");
     }
 

@@ -4,6 +4,7 @@ import io.ferrymq.mqtt.MqttProtocol;
 import io.ferrymq.mqtt.MqttSettings;
 import io.ferrymq.stomp.StompProtocol;
 import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.tests.support.StompTestClient;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -18,20 +19,12 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.messaging.converter.ByteArrayMessageConverter;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.messaging.simp.stomp.StompSession;
-import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
-import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -45,10 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MqttStompBridgeTest {
 
     private EmbeddedBroker broker;
-    private ReactorNettyTcpStompClient stompClient;
-    private StompSession stomp;
+    private StompTestClient stomp;
     private MqttAsyncClient mqtt;
-    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final BlockingQueue<MqttMessage> mqttInbox = new LinkedBlockingQueue<>();
 
     @BeforeEach
@@ -60,22 +51,7 @@ class MqttStompBridgeTest {
                 .start();
         int port = broker.port("mixed");
 
-        scheduler.setPoolSize(1);
-        scheduler.setDaemon(true);
-        scheduler.initialize();
-        stompClient = new ReactorNettyTcpStompClient("127.0.0.1", port);
-        stompClient.setMessageConverter(new ByteArrayMessageConverter() {
-            @Override
-            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
-                return true; // bodies of every content type, as bytes
-            }
-        });
-        stompClient.setTaskScheduler(scheduler);
-        StompHeaders login = new StompHeaders();
-        login.setLogin("guest");
-        login.setPasscode("guest");
-        stomp = stompClient.connectAsync(login, new StompSessionHandlerAdapter() { }).get(20, TimeUnit.SECONDS);
-        stomp.setAutoReceipt(true);
+        stomp = StompTestClient.connect(port);
 
         mqtt = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bridge", new MemoryPersistence());
         mqtt.setCallback(new Inbox());
@@ -92,44 +68,16 @@ class MqttStompBridgeTest {
             mqtt.disconnect().waitForCompletion(15_000);
         }
         mqtt.close(true);
-        stomp.disconnect();
-        stompClient.shutdown();
-        scheduler.shutdown();
+        stomp.close();
         broker.close();
     }
 
-    record Frame(StompHeaders headers, String body) { }
 
-    private BlockingQueue<Frame> stompSubscribe(String destination) throws Exception {
-        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
-        StompHeaders h = new StompHeaders();
-        h.setDestination(destination);
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        StompSession.Subscription s = stomp.subscribe(h, new StompFrameHandler() {
-            @Override
-            public Type getPayloadType(StompHeaders headers) {
-                return byte[].class;
-            }
 
-            @Override
-            public void handleFrame(StompHeaders headers, Object payload) {
-                inbox.add(new Frame(headers, new String((byte[]) payload, StandardCharsets.UTF_8)));
-            }
-        });
-        s.addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-        return inbox;
-    }
-
-    private void stompSend(StompHeaders h, String body) throws Exception {
-        CompletableFuture<Void> receipt = new CompletableFuture<>();
-        stomp.send(h, body.getBytes(StandardCharsets.UTF_8)).addReceiptTask(() -> receipt.complete(null));
-        receipt.get(20, TimeUnit.SECONDS);
-    }
 
     @Test
     void mqttPublishReachesStompSubscriberWithItsProperties() throws Exception {
-        BlockingQueue<Frame> frames = stompSubscribe("/topic/sensors.kitchen.temp");
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/topic/sensors.kitchen.temp");
         MqttProperties p = new MqttProperties();
         p.setUserProperties(List.of(new UserProperty("unit", "C"), new UserProperty("sensor", "k-1")));
         p.setContentType("text/plain");
@@ -138,9 +86,9 @@ class MqttStompBridgeTest {
                 new MqttMessage("21.5".getBytes(StandardCharsets.UTF_8), 1, false, p));
         t.waitForCompletion(15_000);
 
-        Frame f = frames.poll(15, TimeUnit.SECONDS);
+        StompTestClient.Frame f = frames.poll(15, TimeUnit.SECONDS);
         assertThat(f).isNotNull();
-        assertThat(f.body()).isEqualTo("21.5");
+        assertThat(f.text()).isEqualTo("21.5");
         assertThat(f.headers().getFirst("unit")).isEqualTo("C");
         assertThat(f.headers().getFirst("sensor")).isEqualTo("k-1");
         assertThat(f.headers().getFirst("content-type")).startsWith("text/plain");
@@ -157,7 +105,7 @@ class MqttStompBridgeTest {
         h.set("unit", "F");
         h.set("correlation-id", "corr-7");
         h.set("persistent", "true");
-        stompSend(h, "{\"t\":70}");
+        stomp.send(h, "{\"t\":70}");
 
         MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
         assertThat(m).isNotNull();
@@ -174,15 +122,15 @@ class MqttStompBridgeTest {
     @Test
     void dotsAndSlashesMapBothWays() throws Exception {
         // An MQTT level may hold a dot; it travels as '/' inside a STOMP topic word.
-        BlockingQueue<Frame> frames = stompSubscribe("/topic/files.report/pdf");
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/topic/files.report/pdf");
         mqtt.publish("files/report.pdf", new MqttMessage("%PDF".getBytes(StandardCharsets.UTF_8), 0, false, null))
                 .waitForCompletion(15_000);
-        assertThat(frames.poll(15, TimeUnit.SECONDS).body()).isEqualTo("%PDF");
+        assertThat(frames.poll(15, TimeUnit.SECONDS).text()).isEqualTo("%PDF");
 
         mqtt.subscribe("files/#", 0).waitForCompletion(15_000);
         StompHeaders h = new StompHeaders();
         h.setDestination("/topic/files.notes/txt");
-        stompSend(h, "notes");
+        stomp.send(h, "notes");
         MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
         assertThat(m).isNotNull();
         assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("notes");
