@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,7 +43,7 @@ public final class ProtocolBuilder {
         if (config.listeners() != null) {
             for (FerryConfig.Listener l : config.listeners()) {
                 if (l.protocols() != null) {
-                    l.protocols().forEach(p -> used.add(p.toLowerCase(Locale.ROOT)));
+                    used.addAll(l.protocols());
                 }
             }
         }
