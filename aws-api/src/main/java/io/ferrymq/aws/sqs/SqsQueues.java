@@ -6,12 +6,18 @@ import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.RequestContext;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Finding queues from what requests name: queue URLs ({@code http://HOST/ACCOUNT/NAME}), ARNs, names;
  * and building those for answers. An account id maps to a virtual host.
  */
 public final class SqsQueues {
+
+    /** Compiled once: every request that names a queue URL goes through {@link #byUrl}. */
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
 
     /** A queue a request addressed, found. */
     public record Target(String vhost, String account, String name, QueueMeta meta) {
@@ -68,12 +74,12 @@ public final class SqsQueues {
         if (path == null) {
             throw SqsErrors.invalidAddress(url);
         }
-        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        String[] parts = EDGE_SLASHES.matcher(path).replaceAll("").split("/");
         if (parts.length < 2 || parts[parts.length - 1].isEmpty()) {
             throw SqsErrors.invalidAddress(url);
         }
         String account = parts[parts.length - 2];
-        String name = java.net.URLDecoder.decode(parts[parts.length - 1], java.nio.charset.StandardCharsets.UTF_8);
+        String name = URLDecoder.decode(parts[parts.length - 1], StandardCharsets.UTF_8);
         return find(ctx, account, ctx.caller().region(), name);
     }
 

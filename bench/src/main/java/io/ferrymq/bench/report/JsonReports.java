@@ -10,6 +10,7 @@ import io.ferrymq.bench.stats.LatencySummary;
 import io.ferrymq.bench.stats.Throughput;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Results as JSON for scripts. Field names are a stable interface (the side-by-side script and
@@ -53,18 +54,8 @@ public final class JsonReports {
         root.put("confirmed", r.confirmed());
         root.put("confirmFailures", r.confirmFailures());
         root.put("unconfirmed", r.unconfirmed());
-        Integrity i = r.integrity();
-        ObjectNode integrity = root.putObject("integrity");
-        integrity.put("expected", i.expected());
-        integrity.put("delivered", i.delivered());
-        integrity.put("lost", i.lost());
-        integrity.put("lostConfirmed", i.lostConfirmed());
-        integrity.put("duplicated", i.duplicated());
-        integrity.put("outOfOrder", i.outOfOrder());
-        integrity.put("unexpected", i.unexpected());
-        ObjectNode errors = root.putObject("errors");
-        errors.put("count", r.errorCount());
-        r.errors().forEach(errors.putArray("first")::add);
+        integrity(root.putObject("integrity"), r.integrity());
+        errors(root.putObject("errors"), r.errorCount(), r.errors());
         return root;
     }
 
@@ -90,7 +81,8 @@ public final class JsonReports {
         }
     }
 
-    private static ObjectNode header(String type, Context c, String description) {
+    /** The fields every report starts with; other load generators' reports (SQS) use them too. */
+    public static ObjectNode header(String type, Context c, String description) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("type", type);
         root.put("label", c.label());
@@ -101,18 +93,33 @@ public final class JsonReports {
         return root;
     }
 
-    private static void throughput(ObjectNode n, Throughput t) {
+    public static void throughput(ObjectNode n, Throughput t) {
         n.put("messages", t.messages());
         n.put("msgsPerSec", t.msgsPerSec());
         n.put("mbPerSec", t.mbPerSec());
     }
 
-    private static void latency(ObjectNode n, LatencySummary l) {
+    public static void latency(ObjectNode n, LatencySummary l) {
         n.put("count", l.count());
         n.put("mean", l.meanMicros());
         n.put("p50", l.p50Micros());
         n.put("p99", l.p99Micros());
         n.put("p999", l.p999Micros());
         n.put("max", l.maxMicros());
+    }
+
+    public static void integrity(ObjectNode n, Integrity i) {
+        n.put("expected", i.expected());
+        n.put("delivered", i.delivered());
+        n.put("lost", i.lost());
+        n.put("lostConfirmed", i.lostConfirmed());
+        n.put("duplicated", i.duplicated());
+        n.put("outOfOrder", i.outOfOrder());
+        n.put("unexpected", i.unexpected());
+    }
+
+    public static void errors(ObjectNode n, long count, List<String> first) {
+        n.put("count", count);
+        first.forEach(n.putArray("first")::add);
     }
 }

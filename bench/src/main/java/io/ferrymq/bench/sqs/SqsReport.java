@@ -1,7 +1,7 @@
 package io.ferrymq.bench.sqs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.bench.report.JsonReports;
 import io.ferrymq.bench.stats.Integrity;
 import io.ferrymq.bench.stats.LatencySummary;
 import io.ferrymq.bench.stats.Throughput;
@@ -17,8 +17,6 @@ import java.util.Locale;
  * Latencies are in microseconds.
  */
 public final class SqsReport {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SqsReport() {
     }
@@ -88,13 +86,7 @@ public final class SqsReport {
 
     public static ObjectNode json(SqsResult r, String label, Instant date) {
         SqsSpec s = r.spec();
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("type", "load");
-        root.put("label", label);
-        root.put("scenario", s.scenarioName());
-        root.put("description", s.label());
-        root.put("date", date.toString());
-        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ObjectNode root = JsonReports.header("load", new JsonReports.Context(label, s.scenarioName(), date), s.label());
         ObjectNode spec = root.putObject("spec");
         spec.put("protocol", "sqs");
         spec.put("kind", s.fifo() ? "fifo" : "standard");
@@ -110,33 +102,24 @@ public final class SqsReport {
         root.put("runId", r.runId());
         root.put("queueUrl", r.queueUrl());
         root.put("measuredSeconds", r.measuredSeconds());
-        throughput(root.putObject("sent"), r.sent());
-        throughput(root.putObject("received"), r.received());
-        throughput(root.putObject("deleted"), r.deleted());
-        latency(root.putObject("latencyMicros"), r.endToEnd());
+        JsonReports.throughput(root.putObject("sent"), r.sent());
+        JsonReports.throughput(root.putObject("received"), r.received());
+        JsonReports.throughput(root.putObject("deleted"), r.deleted());
+        JsonReports.latency(root.putObject("latencyMicros"), r.endToEnd());
         ObjectNode actions = root.putObject("actionLatencyMicros");
-        latency(actions.putObject("SendMessageBatch"), r.sendLatency());
-        latency(actions.putObject("ReceiveMessage"), r.receiveLatency());
-        latency(actions.putObject("DeleteMessageBatch"), r.deleteLatency());
+        JsonReports.latency(actions.putObject("SendMessageBatch"), r.sendLatency());
+        JsonReports.latency(actions.putObject("ReceiveMessage"), r.receiveLatency());
+        JsonReports.latency(actions.putObject("DeleteMessageBatch"), r.deleteLatency());
         counts(root.putObject("window"), r.window());
         counts(root.putObject("total"), r.total());
         root.put("requestsPerSec", r.requestsPerSec());
         root.put("brokerCpuSeconds", r.brokerCpuSeconds());
         root.put("brokerCpuMicrosPerMessage", r.brokerCpuMicrosPerMessage());
-        Integrity i = r.integrity();
         ObjectNode integrity = root.putObject("integrity");
-        integrity.put("expected", i.expected());
-        integrity.put("delivered", i.delivered());
-        integrity.put("lost", i.lost());
-        integrity.put("lostConfirmed", i.lostConfirmed());
-        integrity.put("duplicated", i.duplicated());
-        integrity.put("outOfOrder", i.outOfOrder());
-        integrity.put("unexpected", i.unexpected());
+        JsonReports.integrity(integrity, r.integrity());
         integrity.put("leftInQueue", r.leftInQueue());
         integrity.put("clean", clean(r));
-        ObjectNode errors = root.putObject("errors");
-        errors.put("count", r.errorCount());
-        r.errors().forEach(errors.putArray("first")::add);
+        JsonReports.errors(root.putObject("errors"), r.errorCount(), r.errors());
         return root;
     }
 
@@ -153,21 +136,6 @@ public final class SqsReport {
 
     private static void line(StringBuilder b, String key, String value) {
         b.append(String.format(Locale.ROOT, "%-11s %s%n", key, value));
-    }
-
-    private static void throughput(ObjectNode n, Throughput t) {
-        n.put("messages", t.messages());
-        n.put("msgsPerSec", t.msgsPerSec());
-        n.put("mbPerSec", t.mbPerSec());
-    }
-
-    private static void latency(ObjectNode n, LatencySummary l) {
-        n.put("count", l.count());
-        n.put("mean", l.meanMicros());
-        n.put("p50", l.p50Micros());
-        n.put("p99", l.p99Micros());
-        n.put("p999", l.p999Micros());
-        n.put("max", l.maxMicros());
     }
 
     private static void counts(ObjectNode n, SqsCounts c) {

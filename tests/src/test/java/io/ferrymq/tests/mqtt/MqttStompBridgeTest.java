@@ -4,15 +4,11 @@ import io.ferrymq.mqtt.MqttProtocol;
 import io.ferrymq.mqtt.MqttSettings;
 import io.ferrymq.stomp.StompProtocol;
 import io.ferrymq.stomp.StompSettings;
+import io.ferrymq.tests.support.MqttTestClient;
 import io.ferrymq.tests.support.StompTestClient;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
@@ -25,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -39,8 +34,9 @@ class MqttStompBridgeTest {
 
     private EmbeddedBroker broker;
     private StompTestClient stomp;
+    private MqttTestClient mqttClient;
     private MqttAsyncClient mqtt;
-    private final BlockingQueue<MqttMessage> mqttInbox = new LinkedBlockingQueue<>();
+    private BlockingQueue<MqttMessage> mqttInbox;
 
     @BeforeEach
     void start() throws Exception {
@@ -53,21 +49,14 @@ class MqttStompBridgeTest {
 
         stomp = StompTestClient.connect(port);
 
-        mqtt = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bridge", new MemoryPersistence());
-        mqtt.setCallback(new Inbox());
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setUserName("guest");
-        o.setPassword("guest".getBytes(StandardCharsets.UTF_8));
-        o.setAutomaticReconnect(false);
-        mqtt.connect(o).waitForCompletion(15_000);
+        mqttClient = MqttTestClient.connect(port, "bridge");
+        mqtt = mqttClient.client();
+        mqttInbox = mqttClient.inbox();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (mqtt.isConnected()) {
-            mqtt.disconnect().waitForCompletion(15_000);
-        }
-        mqtt.close(true);
+        mqttClient.close();
         stomp.close();
         broker.close();
     }
@@ -135,32 +124,5 @@ class MqttStompBridgeTest {
         assertThat(m).isNotNull();
         assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("notes");
         assertThat(m.getQos()).isZero(); // a non-persistent STOMP message is QoS 0
-    }
-
-    private class Inbox implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            mqttInbox.add(message);
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
     }
 }
