@@ -62,6 +62,8 @@ for b in $BROKERS; do
 done
 
 log() { echo "[mqtt-side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 install_peers() {
   local need=()
@@ -91,17 +93,7 @@ install_peers() {
 }
 
 build() {
-  if [ "$BUILD" = 1 ]; then
-    log "building FerryMQ and the load generator"
-    (cd "$REPO" && mvn -B -q -DskipTests package -pl server,bench -am)
-  fi
-  rm -rf "$WORK/dist" && mkdir -p "$WORK/dist"
-  local from="${DIST:-}"
-  if [ -n "$from" ]; then
-    cp -r "$from/ferrymq-server.jar" "$from/lib" "$from/ferrymq-bench.jar" "$WORK/dist/"
-  else
-    cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" "$WORK/dist/"
-  fi
+  prepare_dist "$WORK/dist"
 }
 
 bench() {
@@ -124,19 +116,11 @@ allow_anonymous true
 CONF
 }
 
-listener_pid() {
-  { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
-}
-
 start_broker() {
   local b=$1 dir="$WORK/$1"
   case $b in
     ferrymq)
-      rm -rf "$dir/data" "$dir/logs"
-      # shellcheck disable=SC2086
-      (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
-        -Dlog4j2.configurationFile="$REPO/conf/log4j2.xml" -jar "$WORK/dist/ferrymq-server.jar" run \
-        --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
+      start_ferrymq "$WORK/dist" "$dir"
       ;;
     mosquitto)
       (exec "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$dir/mosquitto.conf") > "$dir/console.log" 2>&1 &
@@ -161,16 +145,7 @@ start_broker() {
 }
 
 stop_broker() {
-  local pid
-  pid=$(listener_pid "${PORT[$1]}")
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  log "$1 did not stop within 30 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
+  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
 }
 
 cleanup() {
@@ -201,10 +176,7 @@ main() {
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "cores: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-    echo "java: $(java -version 2>&1 | head -1)"
+    machine_info
     echo "brokers: $BROKERS; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP"
     dpkg-query -W -f='${Package} ${Version}\n' mosquitto 2>/dev/null || true
     echo "hivemq-community-edition-embedded 2025.5"

@@ -102,6 +102,8 @@ for b in $BROKERS; do
 done
 
 log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 # ------------------------------------------------------------------ installation
 
@@ -144,17 +146,7 @@ install_artemis() {
 # ------------------------------------------------------------------ build
 
 build() {
-  if [ "$BUILD" = 1 ]; then
-    log "building FerryMQ and the load generator"
-    (cd "$REPO" && mvn -B -q -DskipTests package -pl server,bench -am)
-  fi
-  # Run from a copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
-  rm -rf "$WORK/dist" && mkdir -p "$WORK/dist"
-  if [ -n "$DIST" ]; then
-    cp -r "$DIST/ferrymq-server.jar" "$DIST/lib" "$DIST/ferrymq-bench.jar" "$WORK/dist/"
-  else
-    cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" "$WORK/dist/"
-  fi
+  prepare_dist "$WORK/dist"
 }
 
 bench() {
@@ -202,19 +194,11 @@ EOF
   ;; esac
 }
 
-listener_pid() {
-  { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
-}
-
 start_broker() {
   local b=$1 dir="$WORK/$1"
   case $b in
     ferrymq)
-      rm -rf "$dir/data" "$dir/logs"
-      # shellcheck disable=SC2086
-      (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
-        -Dlog4j2.configurationFile="$REPO/conf/log4j2.xml" -jar "$WORK/dist/ferrymq-server.jar" run \
-        --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
+      start_ferrymq "$WORK/dist" "$dir"
       ;;
     artemis)
       rm -rf "$dir/data" "$dir/log"
@@ -269,16 +253,7 @@ keep_logs() {
 }
 
 stop_broker() {
-  local b=$1 pid
-  pid=$(listener_pid "${PORT[$b]}")
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  log "$b did not stop within 30 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
+  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
 }
 
 cleanup() {
@@ -327,11 +302,8 @@ main() {
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "cores: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    machine_info
     echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
-    echo "java: $(java -version 2>&1 | head -1)"
     echo "brokers: $BROKERS; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP; connections $CONNECTIONS"
     dpkg-query -W -f='${Package} ${Version}\n' activemq rabbitmq-server 2>/dev/null || true
     echo "artemis $ARTEMIS_VERSION"

@@ -76,6 +76,8 @@ declare -A PIDS=()
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/ferrymq-sqs-bench.XXXXXX")"
 
 log() { echo "[sqs-side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 # ------------------------------------------------------------------ ElasticMQ, FerryMQ
 
@@ -91,20 +93,8 @@ install_elasticmq() {
 }
 
 build() {
-  if [ "$BUILD" = 1 ]; then
-    log "building FerryMQ and the load generator"
-    (cd "$REPO" && mvn -q -B -DskipTests package -pl server,bench -am)
-  fi
-  # Run from a private copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
   DISTDIR="$TMP/dist"
-  mkdir -p "$DISTDIR"
-  if [ -n "$DIST" ]; then
-    cp -r "$DIST/ferrymq-server.jar" "$DIST/lib" "$DIST/ferrymq-bench.jar" "$DISTDIR/"
-  else
-    cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" \
-      "$DISTDIR/"
-  fi
-  cp "$REPO/conf/log4j2.xml" "$DISTDIR/"
+  prepare_dist "$DISTDIR"
 }
 
 bench() {
@@ -145,11 +135,7 @@ start_broker() {
   local b=$1 dir="$TMP/$1" pid
   case $b in
     ferrymq)
-      rm -rf "$dir/data" "$dir/logs"
-      # shellcheck disable=SC2086
-      (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
-        -Dlog4j2.configurationFile="$DISTDIR/log4j2.xml" -jar "$DISTDIR/ferrymq-server.jar" run \
-        --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
+      start_ferrymq "$DISTDIR" "$dir"
       pid=$!
       ;;
     elasticmq)
@@ -173,16 +159,8 @@ start_broker() {
 }
 
 stop_broker() {
-  local b=$1 pid=${PIDS[$1]:-}
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || { PIDS[$b]=""; return 0; }
-    sleep 0.5
-  done
-  log "$b (pid $pid) did not stop within 30 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  PIDS[$b]=""
+  stop_pid "$1" "${PIDS[$1]:-}"
+  PIDS[$1]=""
 }
 
 cleanup() {
@@ -246,11 +224,8 @@ main() {
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "cores: $(nproc)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    machine_info
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "java: $(java -version 2>&1 | head -1)"
     echo "brokers: ferrymq (storage $STORAGE), elasticmq $ELASTICMQ_VERSION; rounds $ROUNDS; duration $DURATION;" \
       "warm-up $WARMUP; clients $CLIENTS; size $SIZE${FIFO:+; fifo}${EXTRA[*]:+; extra: ${EXTRA[*]}}"
   } > "$OUT/machine.txt"

@@ -1,0 +1,57 @@
+# Shared by side-by-side.sh, mqtt-side-by-side.sh and sqs-side-by-side.sh: sourced, not run.
+# The sourcing script sets REPO, BUILD (1 to build) and DIST (a directory of jars, or empty), and defines log().
+
+# Builds FerryMQ and the load generator (when BUILD=1) and copies the jars and conf/log4j2.xml into $1: runs use
+# the copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
+prepare_dist() {
+  local dest=$1
+  if [ "$BUILD" = 1 ]; then
+    log "building FerryMQ and the load generator"
+    (cd "$REPO" && mvn -B -q -DskipTests package -pl server,bench -am)
+  fi
+  rm -rf "$dest" && mkdir -p "$dest"
+  if [ -n "$DIST" ]; then
+    cp -r "$DIST/ferrymq-server.jar" "$DIST/lib" "$DIST/ferrymq-bench.jar" "$dest/"
+  else
+    cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" \
+      "$dest/"
+  fi
+  cp "$REPO/conf/log4j2.xml" "$dest/"
+}
+
+# Starts FerryMQ from dist $1 in directory $2 with $2/broker.yaml and an empty data directory, in the background
+# (output in $2/console.log); its pid is in $!. FERRYMQ_OPTS reaches its JVM.
+start_ferrymq() {
+  local dist=$1 dir=$2
+  rm -rf "$dir/data" "$dir/logs"
+  # shellcheck disable=SC2086
+  (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
+    -Dlog4j2.configurationFile="$dist/log4j2.xml" -jar "$dist/ferrymq-server.jar" run \
+    --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
+}
+
+# The pid of the process listening on loopback port $1, or nothing.
+listener_pid() {
+  { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
+}
+
+# Stops process $2 (broker $1, for the log) with SIGTERM, and SIGKILL if it is still there after 30 s.
+stop_pid() {
+  local name=$1 pid=$2
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  log "$name (pid $pid) did not stop within 30 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# The machine lines every summary starts with.
+machine_info() {
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cores: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "java: $(java -version 2>&1 | head -1)"
+}
