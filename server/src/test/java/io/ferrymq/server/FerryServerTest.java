@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -121,13 +120,9 @@ class FerryServerTest {
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("from sqs"));
             assertThat(server.broker().vhost("/").queue("orders")).isNotNull();
             int port = server.listeners().get("stomp").getPort();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
-                out.write("SUBSCRIBE\nid:0\ndestination:/queue/orders\n\n\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("MESSAGE").endsWith("from sqs");
+            try (Socket s = loggedIn(port, "guest", "guest")) {
+                assertThat(exchange(s, "SUBSCRIBE\nid:0\ndestination:/queue/orders\n\n\0"))
+                        .startsWith("MESSAGE").endsWith("from sqs");
             }
         }
     }
@@ -206,15 +201,10 @@ class FerryServerTest {
         try (FerryServer server = FerryServer.start(config(dir, yaml))) {
             int port = server.listeners().get("stomp").getPort();
             assertThat(stompConnect(port, "guest", "guest")).startsWith("ERROR");
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write("CONNECT\naccept-version:1.2\nlogin:app\npasscode:app-secret\n\n\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
-                out.write("SEND\ndestination:/queue/jobs.a\nreceipt:1\n\none\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
-                out.write("SEND\ndestination:/queue/jobs.a\nreceipt:2\n\ntwo\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("ERROR").contains("is full");
+            try (Socket s = loggedIn(port, "app", "app-secret")) {
+                assertThat(exchange(s, "SEND\ndestination:/queue/jobs.a\nreceipt:1\n\none\0")).startsWith("RECEIPT");
+                assertThat(exchange(s, "SEND\ndestination:/queue/jobs.a\nreceipt:2\n\ntwo\0"))
+                        .startsWith("ERROR").contains("is full");
             }
         }
     }
@@ -224,26 +214,17 @@ class FerryServerTest {
         FerryConfig c = config(dir, FREE_PORTS);
         try (FerryServer server = FerryServer.start(c)) {
             int port = server.listeners().get("stomp").getPort();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
-                out.write("SEND\ndestination:/queue/kept\npersistent:true\nreceipt:1\n\nsurvivor\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
-                out.write("SEND\ndestination:/queue/kept\nreceipt:2\n\nnot persistent\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("RECEIPT");
+            try (Socket s = loggedIn(port, "guest", "guest")) {
+                assertThat(exchange(s, "SEND\ndestination:/queue/kept\npersistent:true\nreceipt:1\n\nsurvivor\0"))
+                        .startsWith("RECEIPT");
+                assertThat(exchange(s, "SEND\ndestination:/queue/kept\nreceipt:2\n\nnot persistent\0"))
+                        .startsWith("RECEIPT");
             }
         }
         try (FerryServer server = FerryServer.start(c)) {
             int port = server.listeners().get("stomp").getPort();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0".getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
-                out.write("SUBSCRIBE\nid:0\ndestination:/queue/kept\n\n\0".getBytes(StandardCharsets.UTF_8));
-                String m = readFrame(s.getInputStream());
+            try (Socket s = loggedIn(port, "guest", "guest")) {
+                String m = exchange(s, "SUBSCRIBE\nid:0\ndestination:/queue/kept\n\n\0");
                 assertThat(m).startsWith("MESSAGE").endsWith("survivor");
             }
             assertThat(server.broker().vhost("/").queue("kept").exactStats().join().total()).isZero();
@@ -266,6 +247,22 @@ class FerryServerTest {
                     + "\n\n\0").getBytes(StandardCharsets.UTF_8));
             return readFrame(s.getInputStream());
         }
+    }
+
+    /** A raw STOMP 1.2 connection whose CONNECT was answered with CONNECTED. */
+    static Socket loggedIn(int port, String user, String password) throws Exception {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("CONNECT\naccept-version:1.2\nlogin:" + user + "\npasscode:" + password
+                + "\n\n\0").getBytes(StandardCharsets.UTF_8));
+        assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
+        return s;
+    }
+
+    /** Writes a whole frame (NUL included) and reads the broker's next frame. */
+    static String exchange(Socket s, String frame) throws Exception {
+        s.getOutputStream().write(frame.getBytes(StandardCharsets.UTF_8));
+        return readFrame(s.getInputStream());
     }
 
     static String readFrame(InputStream in) throws Exception {
