@@ -1,5 +1,6 @@
 package io.ferrymq.stomp;
 
+import org.apache.tomcat.websocket.WsWebSocketContainer;
 import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spring's STOMP client (a real, independent implementation), over TCP through Reactor Netty or over
- * WebSocket through Tyrus, wrapped so tests read as a sequence of steps.
+ * WebSocket through Tomcat's WebSocket client, wrapped so tests read as a sequence of steps.
  */
 final class SpringStompClient implements AutoCloseable {
 
@@ -34,6 +35,7 @@ final class SpringStompClient implements AutoCloseable {
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final ReactorNettyTcpStompClient tcp;
     private final WebSocketStompClient ws;
+    private final WsWebSocketContainer wsContainer;
     final StompSession session;
     final List<String> errors = new CopyOnWriteArrayList<>();
 
@@ -58,9 +60,13 @@ final class SpringStompClient implements AutoCloseable {
             tcp.setMessageConverter(new AnyContentConverter());
             tcp.setTaskScheduler(scheduler);
             ws = null;
+            wsContainer = null;
             connecting = tcp.connectAsync(connectHeaders, handler);
         } else {
-            ws = new WebSocketStompClient(new StandardWebSocketClient());
+            // Tomcat's container, one per client and destroyed on close: Tyrus' client container now and
+            // then shut its executors down under a still-open session, which failed the DISCONNECT.
+            wsContainer = new WsWebSocketContainer();
+            ws = new WebSocketStompClient(new StandardWebSocketClient(wsContainer));
             ws.setMessageConverter(new AnyContentConverter());
             ws.setTaskScheduler(scheduler);
             tcp = null;
@@ -145,6 +151,9 @@ final class SpringStompClient implements AutoCloseable {
         } finally {
             if (tcp != null) {
                 tcp.shutdown();
+            }
+            if (wsContainer != null) {
+                wsContainer.destroy();
             }
             scheduler.shutdown();
         }
