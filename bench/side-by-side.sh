@@ -57,7 +57,6 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$BENCH_DIR")"
-ARTEMIS_VERSION=2.56.0
 CACHE="${FERRYMQ_BENCH_CACHE:-$HOME/.cache/ferrymq-bench}"
 WORK="$BENCH_DIR/target/side-by-side"
 
@@ -128,21 +127,6 @@ install_packages() {
   done
 }
 
-install_artemis() {
-  ARTEMIS_HOME="$CACHE/apache-artemis-$ARTEMIS_VERSION"
-  if [ ! -x "$ARTEMIS_HOME/bin/artemis" ]; then
-    mkdir -p "$CACHE"
-    local tarball="$CACHE/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz"
-    if [ ! -f "$tarball" ]; then
-      [ "$INSTALL" = 1 ] || { echo "side-by-side: Artemis is not in $CACHE (run without --no-install)" >&2; exit 1; }
-      log "downloading Artemis $ARTEMIS_VERSION from Maven Central"
-      mvn -B -q dependency:copy -Dartifact="org.apache.artemis:apache-artemis:$ARTEMIS_VERSION:tar.gz:bin" \
-        -DoutputDirectory="$CACHE"
-    fi
-    tar -xzf "$tarball" -C "$CACHE"
-  fi
-}
-
 # ------------------------------------------------------------------ build
 
 build() {
@@ -201,8 +185,7 @@ start_broker() {
       start_ferrymq "$WORK/dist" "$dir"
       ;;
     artemis)
-      rm -rf "$dir/data" "$dir/log"
-      "$dir/bin/artemis" run > "$dir/console.log" 2>&1 &
+      start_artemis "$dir"
       ;;
     activemq)
       rm -rf "$dir/data" "$dir/tmp" && mkdir -p "$dir/data" "$dir/tmp"
@@ -218,11 +201,7 @@ start_broker() {
         -jar /usr/share/activemq/bin/activemq.jar start "xbean:file:$dir/activemq.xml" > "$dir/console.log" 2>&1 &
       ;;
     rabbitmq)
-      rm -rf "$dir/mnesia" "$dir/log"
-      (export HOME="$dir" RABBITMQ_NODENAME=ferrybench@localhost RABBITMQ_DIST_PORT=45673 ERL_EPMD_ADDRESS=127.0.0.1 \
-         RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
-         RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
-       exec /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
+      start_rabbitmq "$dir"
       ;;
   esac
   local port=${PORT[$b]} i

@@ -1,5 +1,8 @@
-# Shared by side-by-side.sh, mqtt-side-by-side.sh and sqs-side-by-side.sh: sourced, not run.
-# The sourcing script sets REPO, BUILD (1 to build) and DIST (a directory of jars, or empty), and defines log().
+# Shared by side-by-side.sh, mqtt-side-by-side.sh, amqp-side-by-side.sh and sqs-side-by-side.sh: sourced, not run.
+# The sourcing script sets REPO, BUILD (1 to build), DIST (a directory of jars, or empty), CACHE (downloads) and
+# INSTALL (1 to allow downloads), and defines log().
+
+ARTEMIS_VERSION=2.56.0
 
 # Builds FerryMQ and the load generator (when BUILD=1) and copies the jars and conf/log4j2.xml into $1: runs use
 # the copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
@@ -54,4 +57,38 @@ machine_info() {
   echo "cores: $(nproc)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "java: $(java -version 2>&1 | head -1)"
+}
+
+# Unpacks ActiveMQ Artemis from its Maven Central tarball into $CACHE (downloading it once); sets ARTEMIS_HOME.
+install_artemis() {
+  ARTEMIS_HOME="$CACHE/apache-artemis-$ARTEMIS_VERSION"
+  if [ ! -x "$ARTEMIS_HOME/bin/artemis" ]; then
+    mkdir -p "$CACHE"
+    local tarball="$CACHE/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz"
+    if [ ! -f "$tarball" ]; then
+      [ "$INSTALL" = 1 ] || { echo "side-by-side: Artemis is not in $CACHE (run without --no-install)" >&2; exit 1; }
+      log "downloading Artemis $ARTEMIS_VERSION from Maven Central"
+      mvn -B -q dependency:copy -Dartifact="org.apache.artemis:apache-artemis:$ARTEMIS_VERSION:tar.gz:bin" \
+        -DoutputDirectory="$CACHE"
+    fi
+    tar -xzf "$tarball" -C "$CACHE"
+  fi
+}
+
+# Starts the Artemis instance made by 'artemis create' in $1, with empty data and log directories, in the background.
+start_artemis() {
+  local dir=$1
+  rm -rf "$dir/data" "$dir/log"
+  "$dir/bin/artemis" run > "$dir/console.log" 2>&1 &
+}
+
+# Starts Debian's RabbitMQ server as its own node (ferrybench@localhost, distribution port 45673) with the
+# rabbitmq.conf and enabled_plugins files of directory $1 and an empty database, in the background.
+start_rabbitmq() {
+  local dir=$1
+  rm -rf "$dir/mnesia" "$dir/log"
+  (export HOME="$dir" RABBITMQ_NODENAME=ferrybench@localhost RABBITMQ_DIST_PORT=45673 ERL_EPMD_ADDRESS=127.0.0.1 \
+     RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
+     RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
+   exec /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
 }

@@ -16,7 +16,7 @@ final class EndpointOptions {
     @Option(names = {"-H", "--host"}, defaultValue = "127.0.0.1", description = "Broker host (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-P", "--port"}, description = "Broker port (default: the protocol's, 61613 for STOMP, 1883 for MQTT).")
+    @Option(names = {"-P", "--port"}, description = "Broker port (default: the protocol's, 61613 for STOMP, 1883 for MQTT, 5672 for AMQP).")
     Integer port;
 
     @Option(names = {"-u", "--user"}, defaultValue = "guest", description = "Login (default: ${DEFAULT-VALUE}).")
@@ -25,7 +25,7 @@ final class EndpointOptions {
     @Option(names = "--password", defaultValue = "guest", description = "Passcode (default: ${DEFAULT-VALUE}).")
     String password;
 
-    @Option(names = "--vhost", description = "Virtual host (STOMP 'host' header); default: the host name.")
+    @Option(names = "--vhost", description = "Virtual host (STOMP 'host' header, AMQP open hostname); default: the host name.")
     String vhost;
 
     @Option(names = "--queue-prefix", defaultValue = "/queue/", description = "Prefix of queue names (default: ${DEFAULT-VALUE}).")

@@ -1,5 +1,6 @@
 package io.ferrymq.bench.driver;
 
+import io.ferrymq.bench.driver.amqp.QpidJmsDriver;
 import io.ferrymq.bench.driver.mqtt.HiveMqDriver;
 import io.ferrymq.bench.driver.stomp.SpringStompDriver;
 
@@ -13,6 +14,7 @@ public final class Drivers {
         return switch (protocol) {
             case STOMP -> new SpringStompDriver(endpoint, errors);
             case MQTT -> new HiveMqDriver(endpoint, errors);
+            case AMQP -> new QpidJmsDriver(endpoint, errors);
         };
     }
 }

@@ -28,7 +28,11 @@ public final class Scenarios {
             topic("stomp-topic-1x50", 50),
             mqtt("mqtt-qos0-10x10", 10, 10, false),
             mqtt("mqtt-qos1-10x10", 10, 10, true),
-            mqtt("mqtt-qos0-1x100", 1, 100, false));
+            mqtt("mqtt-qos0-1x100", 1, 100, false),
+            amqp("amqp-queue-1x1", 1, false),
+            amqp("amqp-queue-1x1-persistent", 1, true),
+            amqp("amqp-queue-10x10", 10, false),
+            amqp("amqp-queue-10x10-persistent", 10, true));
 
     private Scenarios() {
     }
@@ -69,8 +73,24 @@ public final class Scenarios {
                 spec);
     }
 
+    /**
+     * AMQP 1.0 queues through Qpid JMS, with the STOMP queue scenarios' terms: each producer keeps up to 100 sends
+     * awaiting the broker's disposition; persistent runs use CLIENT_ACKNOWLEDGE every 100 messages, the others
+     * pre-settled consumers; prefetch (link credit) 1000.
+     */
+    private static Scenario amqp(String name, int clients, boolean persistent) {
+        LoadSpec spec = spec(Protocol.AMQP, clients, clients, DestinationKind.QUEUE, persistent);
+        return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
+                + (persistent ? ", durable messages, client acks every 100" : ", pre-settled consumers"), spec);
+    }
+
     private static LoadSpec spec(int producers, int consumers, DestinationKind kind, boolean persistent) {
-        return new LoadSpec(Protocol.STOMP, producers, consumers, 1, kind, "bench", 1024, persistent,
+        return spec(Protocol.STOMP, producers, consumers, kind, persistent);
+    }
+
+    private static LoadSpec spec(Protocol protocol, int producers, int consumers, DestinationKind kind,
+                                 boolean persistent) {
+        return new LoadSpec(protocol, producers, consumers, 1, kind, "bench", 1024, persistent,
                 persistent ? AckMode.CLIENT : AckMode.AUTO, 100, 1000, 100, 0,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15));
     }

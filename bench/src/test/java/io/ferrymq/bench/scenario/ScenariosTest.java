@@ -3,6 +3,7 @@ package io.ferrymq.bench.scenario;
 import io.ferrymq.bench.driver.AckMode;
 import io.ferrymq.bench.driver.DestinationKind;
 import io.ferrymq.bench.driver.DriverErrors;
+import io.ferrymq.bench.driver.Protocol;
 import io.ferrymq.bench.testing.LoopbackDriver;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,8 @@ class ScenariosTest {
     void theStandardScenariosAreTheOnesTheIssueNames() {
         assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly("stomp-queue-1x1",
                 "stomp-queue-1x1-persistent", "stomp-queue-10x10", "stomp-queue-10x10-persistent", "stomp-topic-1x50",
-                "mqtt-qos0-10x10", "mqtt-qos1-10x10", "mqtt-qos0-1x100");
+                "mqtt-qos0-10x10", "mqtt-qos1-10x10", "mqtt-qos0-1x100", "amqp-queue-1x1", "amqp-queue-1x1-persistent",
+                "amqp-queue-10x10", "amqp-queue-10x10-persistent");
         Scenario fanOut = Scenarios.named("stomp-topic-1x50").orElseThrow();
         assertThat(fanOut.spec().kind()).isEqualTo(DestinationKind.TOPIC);
         assertThat(fanOut.spec().producers()).isEqualTo(1);
@@ -32,6 +34,9 @@ class ScenariosTest {
     void persistentScenariosAcknowledgeCumulativelyAndTheOthersAutomatically() {
         assertThat(Scenarios.named("stomp-queue-10x10-persistent").orElseThrow().spec().ackMode()).isEqualTo(AckMode.CLIENT);
         assertThat(Scenarios.named("stomp-queue-10x10").orElseThrow().spec().ackMode()).isEqualTo(AckMode.AUTO);
+        assertThat(Scenarios.named("amqp-queue-10x10-persistent").orElseThrow().spec().ackMode()).isEqualTo(AckMode.CLIENT);
+        assertThat(Scenarios.named("amqp-queue-1x1").orElseThrow().spec().ackMode()).isEqualTo(AckMode.AUTO);
+        assertThat(Scenarios.named("amqp-queue-1x1").orElseThrow().spec().protocol()).isEqualTo(Protocol.AMQP);
         assertThat(Scenarios.named("no-such")).isEmpty();
     }
 

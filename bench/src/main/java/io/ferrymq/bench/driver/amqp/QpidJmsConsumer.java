@@ -1,0 +1,91 @@
+package io.ferrymq.bench.driver.amqp;
+
+import io.ferrymq.bench.driver.AckMode;
+import io.ferrymq.bench.driver.ConsumerLink;
+import io.ferrymq.bench.driver.ConsumerSpec;
+import io.ferrymq.bench.driver.DriverErrors;
+import io.ferrymq.bench.driver.MessageListener;
+import io.ferrymq.bench.driver.Stamp;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+
+/**
+ * Hands each message's stamp to the listener and acknowledges per the ack mode. Qpid JMS calls the listener
+ * sequentially on the session's delivery thread, which is also where JMS allows {@code acknowledge()}.
+ */
+final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageListener {
+
+    private final Connection connection;
+    private final ConsumerSpec spec;
+    private final MessageListener listener;
+    private final DriverErrors errors;
+    private Message unacknowledged;
+    private int sinceAck;
+
+    private QpidJmsConsumer(Connection connection, ConsumerSpec spec, MessageListener listener, DriverErrors errors) {
+        this.connection = connection;
+        this.spec = spec;
+        this.listener = listener;
+        this.errors = errors;
+    }
+
+    static QpidJmsConsumer start(Connection connection, MessageConsumer consumer, ConsumerSpec spec,
+                                 MessageListener listener, DriverErrors errors) throws JMSException {
+        QpidJmsConsumer c = new QpidJmsConsumer(connection, spec, listener, errors);
+        consumer.setMessageListener(c);
+        return c;
+    }
+
+    @Override
+    public void onMessage(Message m) {
+        try {
+            listener.onMessage(stamp(m), m instanceof BytesMessage b ? (int) b.getBodyLength() : 0);
+            if (spec.ackMode() == AckMode.CLIENT_INDIVIDUAL) {
+                m.acknowledge();
+            } else if (spec.ackMode() == AckMode.CLIENT) {
+                synchronized (this) {
+                    if (++sinceAck < spec.ackEvery()) {
+                        unacknowledged = m;
+                        return;
+                    }
+                    sinceAck = 0;
+                    unacknowledged = null;
+                }
+                m.acknowledge();
+            }
+        } catch (JMSException e) {
+            errors.report("consumer " + spec.id() + ": " + e);
+        }
+    }
+
+    private static Stamp stamp(Message m) throws JMSException {
+        if (!m.propertyExists(Stamp.PRODUCER) || !m.propertyExists(Stamp.SEQUENCE) || !m.propertyExists(Stamp.SENT)) {
+            return null;
+        }
+        return new Stamp(m.getIntProperty(Stamp.PRODUCER), m.getLongProperty(Stamp.SEQUENCE), m.getLongProperty(Stamp.SENT));
+    }
+
+    /** Acknowledges what a cumulative ack mode still holds, then closes the connection. */
+    @Override
+    public void close() {
+        Message last;
+        try {
+            // stop() returns once no listener call is running, so acknowledging from here is the session's only use
+            connection.stop();
+            synchronized (this) {
+                last = unacknowledged;
+                unacknowledged = null;
+            }
+            if (last != null) {
+                last.acknowledge();
+            }
+        } catch (JMSException e) {
+            errors.report("consumer " + spec.id() + ": final acknowledge failed: " + e);
+        } finally {
+            QpidJmsDriver.closeQuietly(connection);
+        }
+    }
+}
