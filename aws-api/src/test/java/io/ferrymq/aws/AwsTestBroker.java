@@ -1,5 +1,6 @@
 package io.ferrymq.aws;
 
+import io.ferrymq.core.exec.Clock;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -38,10 +39,10 @@ public final class AwsTestBroker implements AutoCloseable {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private AwsTestBroker(AwsApiSettings settings, Path dataDir) {
+    private AwsTestBroker(AwsApiSettings settings, Path dataDir, Clock clock) {
         AwsApiProtocol[] made = new AwsApiProtocol[1];
         EmbeddedBroker.Builder b = EmbeddedBroker.builder().protocol(br -> made[0] = new AwsApiProtocol(br, settings))
-                .tcp("http", "aws");
+                .tcp("http", "aws").clock(clock);
         if (dataDir != null) {
             b.durable(dataDir);
         }
@@ -50,15 +51,20 @@ public final class AwsTestBroker implements AutoCloseable {
     }
 
     public static AwsTestBroker start() {
-        return new AwsTestBroker(AwsApiSettings.defaults(), null);
+        return new AwsTestBroker(AwsApiSettings.defaults(), null, Clock.SYSTEM);
+    }
+
+    /** A broker whose clock (message times, retention, delays) is {@code clock}; visibility timers run in real time. */
+    public static AwsTestBroker withClock(Clock clock) {
+        return new AwsTestBroker(AwsApiSettings.defaults(), null, clock);
     }
 
     public static AwsTestBroker start(AwsApiSettings settings) {
-        return new AwsTestBroker(settings, null);
+        return new AwsTestBroker(settings, null, Clock.SYSTEM);
     }
 
     public static AwsTestBroker durable(AwsApiSettings settings, Path dir) {
-        return new AwsTestBroker(settings, dir);
+        return new AwsTestBroker(settings, dir, Clock.SYSTEM);
     }
 
     /** A name no other test uses. */

@@ -323,7 +323,7 @@ final class MoveTasks {
                     + m.messageId()));
         }
         Message copy = SqsMessages.deadLetterCopy(m.toBuilder().removeProperty(SqsMessages.DLQ_SOURCE).build(), null,
-                dest.meta());
+                dest.meta(), broker.options().runtime().clock().millis());
         Session destSession = system.session(dest.vhost(), t.user);
         return destSession.send(Route.queue(dest.name()), copy, null)
                 .thenCompose(r -> session.settle(source.name(), d.deliveryId(), Outcome.ACCEPT))

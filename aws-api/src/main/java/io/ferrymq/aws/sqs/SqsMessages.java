@@ -10,6 +10,7 @@ import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
@@ -49,6 +50,7 @@ final class SqsMessages {
             "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
             "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
 
+    private final Clock clock;
     private final AwsApiSettings settings;
     private final SqsQueues queues;
     private final ReceiptHandles handles;
@@ -69,7 +71,12 @@ final class SqsMessages {
 
     private record Attempt(ObjectNode result, long expiresAt) { }
 
-    SqsMessages(AwsApiSettings settings, SqsQueues queues, ReceiptHandles handles, MessageRenderer renderer) {
+    /**
+     * @param clock the broker's clock, which also decides when a message's retention (its core expiration) is up
+     */
+    SqsMessages(AwsApiSettings settings, SqsQueues queues, ReceiptHandles handles, MessageRenderer renderer,
+                Clock clock) {
+        this.clock = clock;
         this.settings = settings;
         this.queues = queues;
         this.handles = handles;
@@ -186,7 +193,7 @@ final class SqsMessages {
             throw SqsErrors.invalidValue(dedup, "MessageDeduplicationId", "The request includes a parameter that is"
                     + " not valid for this queue type.");
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         String md5Body = Md5.ofBody(body);
         String md5Attrs = Md5.ofAttributes(attrs);
         String md5System = Md5.ofAttributes(system);
@@ -285,7 +292,7 @@ final class SqsMessages {
         List<String> attributeNames = Inputs.strings(in, "MessageAttributeNames");
         int vis = visibility != null ? visibility : QueueAttributes.intAttr(meta, "VisibilityTimeout", 30);
         int waitSeconds = wait != null ? wait : QueueAttributes.intAttr(meta, "ReceiveMessageWaitTimeSeconds", 0);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         String attemptKey = null;
         if (attemptId != null && meta.fifo()) {
             attemptKey = QueueRegistry.key(t.vhost(), t.name()) + "\n" + attemptId;
@@ -303,7 +310,7 @@ final class SqsMessages {
         return session.pull(t.name(), options).thenApply(deliveries -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             ArrayNode messages = JsonNodeFactory.instance.arrayNode();
-            long receivedAt = System.currentTimeMillis();
+            long receivedAt = clock.millis();
             for (Delivery d : deliveries) {
                 if (redrive != null && d.deliveryCount() > redrive.maxReceiveCount()
                         && moveToDeadLetterQueue(ctx, t, d, redrive, arn)) {
@@ -328,7 +335,7 @@ final class SqsMessages {
         if (dlq == null) {
             return false;
         }
-        Message copy = deadLetterCopy(d.message(), sourceArn, dlq.meta());
+        Message copy = deadLetterCopy(d.message(), sourceArn, dlq.meta(), clock.millis());
         Session session = ctx.session(source.vhost());
         ctx.session(dlq.vhost()).send(Route.queue(dlq.name()), copy, null)
                 .thenCompose(r -> session.settle(source.name(), d.deliveryId(), Outcome.ACCEPT))
@@ -342,14 +349,14 @@ final class SqsMessages {
     }
 
     /** The copy a dead-letter queue (or a move task) gets: same id, body, attributes and sent time. */
-    static Message deadLetterCopy(Message m, String sourceArn, QueueMeta target) {
+    static Message deadLetterCopy(Message m, String sourceArn, QueueMeta target, long now) {
         Message.Builder b = m.toBuilder().id(0).deliveryTime(0).deduplicationId(null);
         if (!target.fifo()) {
             b.groupId(null);
         }
         int retention = QueueAttributes.intAttr(target, "MessageRetentionPeriod", 345_600);
-        long sent = m.timestamp() > 0 ? m.timestamp() : System.currentTimeMillis();
-        b.expiration(Math.max(sent + retention * 1000L, System.currentTimeMillis() + 1000));
+        long sent = m.timestamp() > 0 ? m.timestamp() : now;
+        b.expiration(Math.max(sent + retention * 1000L, now + 1000));
         if (sourceArn != null) {
             b.property(DLQ_SOURCE, sourceArn);
         }

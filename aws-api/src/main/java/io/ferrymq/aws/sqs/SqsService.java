@@ -33,7 +33,8 @@ public final class SqsService implements AwsService {
     public SqsService(Broker broker, AwsApiSettings settings, SystemSessions system, MessageRenderer renderer) {
         this.queues = new SqsQueues(settings, new QueueRegistry(broker));
         this.queueActions = new SqsQueueActions(settings, queues);
-        this.messages = new SqsMessages(settings, queues, new ReceiptHandles(), renderer);
+        this.messages = new SqsMessages(settings, queues, new ReceiptHandles(), renderer,
+                broker.options().runtime().clock());
         this.moveTasks = new MoveTasks(broker, queues, queueActions, system);
     }
 

@@ -61,6 +61,11 @@ public final class BrokerRuntime implements AutoCloseable {
         });
     }
 
+    /** The same threads with another clock (tests that move time forward past TTLs and retention periods). */
+    public BrokerRuntime withClock(Clock other) {
+        return new BrokerRuntime(workers, blocking, scheduler, other, shutdown);
+    }
+
     public static Scheduler scheduledBy(ScheduledExecutorService timer) {
         return (task, delay) -> {
             ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay), TimeUnit.MILLISECONDS);

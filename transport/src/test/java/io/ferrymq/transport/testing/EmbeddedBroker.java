@@ -3,6 +3,7 @@ package io.ferrymq.transport.testing;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerOptions;
 import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.paging.PagingService;
@@ -53,7 +54,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             pages = new PagingService(b.dataDir.resolve("paging"), 4 * 1024 * 1024);
         }
         this.paging = pages;
-        broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2), storage, realm(), new PolicyTable(b.policies),
+        broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, realm(), new PolicyTable(b.policies),
                 b.memoryLimit, 30_000, List.of("/", "other"), pages));
         List<ProtocolModule> modules = new ArrayList<>();
         for (Function<Broker, ProtocolModule> f : b.protocols) {
@@ -107,6 +108,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private final List<AddressPolicy> policies = new ArrayList<>();
         private long memoryLimit;
         private Path dataDir;
+        private Clock clock = Clock.SYSTEM;
 
         /** A protocol module, built once the broker exists. */
         public Builder protocol(Function<Broker, ProtocolModule> module) {
@@ -144,6 +146,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Journal and page files in this directory instead of memory. */
         public Builder durable(Path dir) {
             this.dataDir = dir;
+            return this;
+        }
+
+        /** The broker's clock (message timestamps, TTLs, delays); timers still run in real time. */
+        public Builder clock(Clock c) {
+            this.clock = c;
             return this;
         }
 
