@@ -48,14 +48,19 @@ class SqsVisibilityAndPollingTest {
     void aMessageNotDeletedComesBackAfterItsVisibilityTimeoutWithAHigherReceiveCount() {
         String url = queue(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("again"));
-        Message first = sqs.receiveMessage(b -> b.queueUrl(url)).messages().get(0);
+        Message first = sqs.receiveMessage(b -> b.queueUrl(url)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP)).messages().get(0);
         assertThat(sqs.receiveMessage(b -> b.queueUrl(url)).messages()).as("invisible while in flight").isEmpty();
 
         Message second = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(10)
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages().get(0);
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                        MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP)).messages().get(0);
 
         assertThat(second.messageId()).isEqualTo(first.messageId());
         assertThat(second.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).isEqualTo("2");
+        assertThat(second.attributes().get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP))
+                .as("still the first receive's time").isNotNull()
+                .isEqualTo(first.attributes().get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP));
         assertThat(second.receiptHandle()).isNotEqualTo(first.receiptHandle());
     }
 

@@ -59,13 +59,6 @@ final class SqsMessages {
     private final Map<String, Dedup> sent = new ConcurrentHashMap<>();
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final BoundedSet deleted = new BoundedSet(100_000);
-    private final Map<String, Long> firstReceived = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > 200_000;
-                }
-            });
 
     private record Dedup(CompletableFuture<ObjectNode> result, long expiresAt) { }
 
@@ -375,12 +368,7 @@ final class SqsMessages {
         o.put("ReceiptHandle", handles.encode(t.vhost(), t.name(), d.deliveryId(), receivedAt));
         o.put("MD5OfBody", Md5.ofBody(body));
         o.put("Body", body);
-        String firstKey = t.vhost() + "\n" + t.name() + "\n" + messageId;
-        Long first = firstReceived.get(firstKey);
-        if (first == null || d.deliveryCount() == 1) {
-            first = receivedAt;
-            firstReceived.put(firstKey, first);
-        }
+        long first = d.firstDeliveredAt() > 0 ? d.firstDeliveredAt() : receivedAt;
         Map<String, String> system = new LinkedHashMap<>();
         system.put("SenderId", text(m.property(SENDER), m.userId() == null ? "" : m.userId()));
         system.put("SentTimestamp", Long.toString(m.timestamp() > 0 ? m.timestamp() : receivedAt));

@@ -9,9 +9,11 @@ import io.ferrymq.core.message.Message;
  * @param deliveryCount this delivery included: 1 on the first delivery
  * @param redelivered   it may have been delivered before (an earlier attempt, or a crash while in flight)
  * @param subscription  the push subscription it came through; null for pulls
+ * @param firstDeliveredAt when this queue first handed the message out (clock millis), this delivery if it is the
+ *                      first; kept in memory only, so after a restart it is the first delivery since then
  */
 public record Delivery(Queue queue, long deliveryId, Message message, int deliveryCount, boolean redelivered,
-                       Subscription subscription) {
+                       Subscription subscription, long firstDeliveredAt) {
 
     public String queueName() {
         return queue.name();

@@ -26,6 +26,8 @@ final class MessageReference {
     long expiresAt;
     long deliverAt;
     int deliveryCount;
+    /** Clock millis of the first hand-out (SQS ApproximateFirstReceiveTimestamp); 0 before it. Memory only. */
+    long firstDeliveredAt;
     /** Recovered after an unclean stop: it may have been in flight, so its next delivery says redelivered. */
     boolean possiblyDelivered;
     State state = State.READY;

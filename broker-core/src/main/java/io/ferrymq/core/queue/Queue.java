@@ -841,6 +841,9 @@ public final class Queue implements BindingTarget {
 
     private void deliver(MessageReference ref, Receiver receiver, long now) {
         ref.deliveryCount++;
+        if (ref.firstDeliveredAt == 0) {
+            ref.firstDeliveredAt = now;
+        }
         boolean redelivered = ref.deliveryCount > 1 || ref.possiblyDelivered;
         Message message = ref.message();
         if (receiver instanceof Consumer c) {
@@ -848,19 +851,19 @@ public final class Queue implements BindingTarget {
             c.delivered++;
             if (c.options.settlesOnHandout(message)) {
                 settleOnHandout(ref);
-                c.path.handoff(new Delivery(this, 0, message, ref.deliveryCount, redelivered, c));
+                c.path.handoff(new Delivery(this, 0, message, ref.deliveryCount, redelivered, c, ref.firstDeliveredAt));
                 return;
             }
             putInFlight(ref, c);
             c.inFlight++;
             groups.delivered(ref.group, c);
-            c.path.handoff(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, c));
+            c.path.handoff(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, c, ref.firstDeliveredAt));
             return;
         }
         PullRequest p = (PullRequest) receiver;
         if (p.options.autoSettle()) {
             settleOnHandout(ref);
-            p.collected.add(new Delivery(this, 0, message, ref.deliveryCount, redelivered, null));
+            p.collected.add(new Delivery(this, 0, message, ref.deliveryCount, redelivered, null, ref.firstDeliveredAt));
             return;
         }
         putInFlight(ref, null);
@@ -870,7 +873,7 @@ public final class Queue implements BindingTarget {
         } else {
             ref.pulledBy = p.connectionId;
         }
-        p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null));
+        p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null, ref.firstDeliveredAt));
     }
 
     private void settleOnHandout(MessageReference ref) {
@@ -950,7 +953,7 @@ public final class Queue implements BindingTarget {
                 b.credit--;
                 b.delivered++;
                 b.browseCursor = r.seq;
-                b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b));
+                b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b, r.firstDeliveredAt));
             }
         }
     }
