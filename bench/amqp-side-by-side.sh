@@ -26,6 +26,9 @@
 #   RabbitMQ   Debian's 3.10 server as its own node (ferrybench@localhost, data in the work directory) with only
 #              rabbitmq_amqp1_0 enabled, which serves AMQP 1.0 on the AMQP port (45672 here). A consumer's
 #              source /queue/NAME declares the queue, as the load generator's consumers attach before producers.
+#              Caveat, measured: the plugin declares that queue non-durable (Qpid JMS asks for no terminus
+#              durability on a queue consumer), and RabbitMQ keeps even durable messages of a non-durable queue
+#              in memory only, so its "persistent" runs write nothing to disk while FerryMQ's and Artemis' do.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,19 +46,18 @@ INSTALL=1
 BUILD=1
 DIST=""
 
+log() { echo "[amqp-side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --peers) PEERS="$2"; shift 2 ;;
     --scenarios) SCENARIOS="${2//,/ }"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-install) INSTALL=0; shift ;;
-    --no-build) BUILD=0; shift ;;
-    --dist) DIST="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "amqp-side-by-side: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) common_option "$@"
+       [ "$OPTION_ARGS" -gt 0 ] || { echo "amqp-side-by-side: unknown option $1 (see --help)" >&2; exit 2; }
+       shift "$OPTION_ARGS" ;;
   esac
 done
 
@@ -65,9 +67,6 @@ for b in $BROKERS; do
   [ -n "${PORT[$b]:-}" ] || { echo "amqp-side-by-side: unknown peer '$b' (artemis, rabbitmq)" >&2; exit 2; }
 done
 
-log() { echo "[amqp-side-by-side $(date +%H:%M:%S)] $*" >&2; }
-# shellcheck source=lib/side-by-side-common.sh
-. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 install_peers() {
   local need=()
@@ -87,11 +86,6 @@ install_peers() {
     log "WARNING: the system service rabbitmq-server is running and will compete for the cores"
   fi
   case " $BROKERS " in *" artemis "*) install_artemis ;; esac
-}
-
-bench() {
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
 }
 
 prepare_instances() {
@@ -138,10 +132,6 @@ start_broker() {
   exit 1
 }
 
-stop_broker() {
-  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
-}
-
 cleanup() {
   set +e
   for b in $BROKERS; do stop_broker "$b"; done
@@ -164,9 +154,7 @@ main() {
   install_peers
   prepare_dist "$WORK/dist"
   prepare_instances
-  for b in $BROKERS; do
-    [ -z "$(listener_pid "${PORT[$b]}")" ] || { echo "amqp-side-by-side: port ${PORT[$b]} ($b) is already in use" >&2; exit 1; }
-  done
+  require_free_ports
   pgrep -x epmd >/dev/null || EPMD_STARTED=1
   trap cleanup EXIT INT TERM
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
@@ -178,23 +166,7 @@ main() {
     echo "artemis $ARTEMIS_VERSION"
   } > "$OUT/machine.txt"
   log "results in $OUT"
-  for scenario in $SCENARIOS; do
-    for round in $(seq 1 "$ROUNDS"); do
-      for b in $BROKERS; do
-        run_one "$scenario" "$b" "$round"
-      done
-    done
-  done
-  cat "$OUT/machine.txt"
-  echo
-  local files=() f
-  for scenario in $SCENARIOS; do
-    for b in $BROKERS; do
-      for f in "$OUT/$scenario/$b"-*.json; do [ -f "$f" ] && files+=("$f"); done
-    done
-  done
-  [ ${#files[@]} -gt 0 ] || { echo "amqp-side-by-side: no results" >&2; exit 1; }
-  bench compare --baseline ferrymq "${files[@]}" | tee "$OUT/summary.txt"
+  run_rounds_and_compare
 }
 
 main

@@ -39,19 +39,18 @@ INSTALL=1
 BUILD=1
 DIST=""
 
+log() { echo "[mqtt-side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --peers) PEERS="$2"; shift 2 ;;
     --scenarios) SCENARIOS="${2//,/ }"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-install) INSTALL=0; shift ;;
-    --no-build) BUILD=0; shift ;;
-    --dist) DIST="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "mqtt-side-by-side: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) common_option "$@"
+       [ "$OPTION_ARGS" -gt 0 ] || { echo "mqtt-side-by-side: unknown option $1 (see --help)" >&2; exit 2; }
+       shift "$OPTION_ARGS" ;;
   esac
 done
 
@@ -61,9 +60,6 @@ for b in $BROKERS; do
   [ -n "${PORT[$b]:-}" ] || { echo "mqtt-side-by-side: unknown peer '$b' (mosquitto, hivemq)" >&2; exit 2; }
 done
 
-log() { echo "[mqtt-side-by-side $(date +%H:%M:%S)] $*" >&2; }
-# shellcheck source=lib/side-by-side-common.sh
-. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 install_peers() {
   local need=()
@@ -94,11 +90,6 @@ install_peers() {
 
 build() {
   prepare_dist "$WORK/dist"
-}
-
-bench() {
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
 }
 
 prepare_instances() {
@@ -144,10 +135,6 @@ start_broker() {
   exit 1
 }
 
-stop_broker() {
-  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
-}
-
 cleanup() {
   set +e
   for b in $BROKERS; do stop_broker "$b"; done
@@ -169,9 +156,7 @@ main() {
   install_peers
   build
   prepare_instances
-  for b in $BROKERS; do
-    [ -z "$(listener_pid "${PORT[$b]}")" ] || { echo "mqtt-side-by-side: port ${PORT[$b]} ($b) is already in use" >&2; exit 1; }
-  done
+  require_free_ports
   trap cleanup EXIT INT TERM
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
@@ -182,23 +167,7 @@ main() {
     echo "hivemq-community-edition-embedded 2025.5"
   } > "$OUT/machine.txt"
   log "results in $OUT"
-  for scenario in $SCENARIOS; do
-    for round in $(seq 1 "$ROUNDS"); do
-      for b in $BROKERS; do
-        run_one "$scenario" "$b" "$round"
-      done
-    done
-  done
-  cat "$OUT/machine.txt"
-  echo
-  local files=() f
-  for scenario in $SCENARIOS; do
-    for b in $BROKERS; do
-      for f in "$OUT/$scenario/$b"-*.json; do [ -f "$f" ] && files+=("$f"); done
-    done
-  done
-  [ ${#files[@]} -gt 0 ] || { echo "mqtt-side-by-side: no results" >&2; exit 1; }
-  bench compare --baseline ferrymq "${files[@]}" | tee "$OUT/summary.txt"
+  run_rounds_and_compare
 }
 
 main

@@ -71,20 +71,19 @@ INSTALL=1
 BUILD=1
 DIST=""
 
+log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib/side-by-side-common.sh
+. "$BENCH_DIR/lib/side-by-side-common.sh"
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --peers) PEERS="$2"; shift 2 ;;
     --scenarios) SCENARIOS="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-install) INSTALL=0; shift ;;
-    --no-build) BUILD=0; shift ;;
-    --dist) DIST="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "side-by-side: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) common_option "$@"
+       [ "$OPTION_ARGS" -gt 0 ] || { echo "side-by-side: unknown option $1 (see --help)" >&2; exit 2; }
+       shift "$OPTION_ARGS" ;;
   esac
 done
 
@@ -100,9 +99,6 @@ for b in $BROKERS; do
   [ -n "${PORT[$b]:-}" ] || { echo "side-by-side: unknown peer '$b' (artemis, activemq, rabbitmq)" >&2; exit 2; }
 done
 
-log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
-# shellcheck source=lib/side-by-side-common.sh
-. "$BENCH_DIR/lib/side-by-side-common.sh"
 
 # ------------------------------------------------------------------ installation
 
@@ -131,11 +127,6 @@ install_packages() {
 
 build() {
   prepare_dist "$WORK/dist"
-}
-
-bench() {
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
 }
 
 # ------------------------------------------------------------------ brokers
@@ -231,10 +222,6 @@ keep_logs() {
   esac
 }
 
-stop_broker() {
-  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
-}
-
 cleanup() {
   set +e
   for b in $BROKERS; do stop_broker "$b"; done
@@ -267,9 +254,7 @@ main() {
   case " $BROKERS " in *" artemis "*) install_artemis ;; esac
   build
   prepare_instances
-  for b in $BROKERS; do
-    [ -z "$(listener_pid "${PORT[$b]}")" ] || { echo "side-by-side: port ${PORT[$b]} ($b) is already in use" >&2; exit 1; }
-  done
+  require_free_ports
   pgrep -x epmd >/dev/null || EPMD_STARTED=1
   trap cleanup EXIT INT TERM
   # The connection-scale scenario needs a descriptor per connection in the client and in the broker.
@@ -289,24 +274,7 @@ main() {
   } > "$OUT/machine.txt"
   log "results in $OUT"
 
-  for scenario in $SCENARIOS; do
-    for round in $(seq 1 "$ROUNDS"); do
-      for b in $BROKERS; do
-        run_one "$scenario" "$b" "$round"
-      done
-    done
-  done
-
-  cat "$OUT/machine.txt"
-  echo
-  local files=() f
-  for scenario in $SCENARIOS; do
-    for b in $BROKERS; do
-      for f in "$OUT/$scenario/$b"-*.json; do [ -f "$f" ] && files+=("$f"); done
-    done
-  done
-  [ ${#files[@]} -gt 0 ] || { echo "side-by-side: no results" >&2; exit 1; }
-  bench compare --baseline ferrymq "${files[@]}" | tee "$OUT/summary.txt"
+  run_rounds_and_compare
 }
 
 main

@@ -92,3 +92,61 @@ start_rabbitmq() {
      RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
    exec /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
 }
+
+# The options every side-by-side script takes (--rounds, --duration, --warmup, --out, --no-install, --no-build,
+# --dist): sets their variable and OPTION_ARGS to the number of arguments used, or OPTION_ARGS=0 for another option.
+common_option() {
+  OPTION_ARGS=2
+  case "$1" in
+    --rounds) ROUNDS="${2:?--rounds needs a value}" ;;
+    --duration) DURATION="${2:?--duration needs a value}" ;;
+    --warmup) WARMUP="${2:?--warmup needs a value}" ;;
+    --out) OUT="${2:?--out needs a directory}" ;;
+    --dist) DIST="$(cd "${2:?--dist needs a directory}" && pwd)"; BUILD=0 ;;
+    --no-install) INSTALL=0; OPTION_ARGS=1 ;;
+    --no-build) BUILD=0; OPTION_ARGS=1 ;;
+    *) OPTION_ARGS=0 ;;
+  esac
+}
+
+# The load generator from the private dist in $WORK/dist. BENCH_JAVA_OPTS reaches its JVM.
+bench() {
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
+}
+
+# Stops broker $1 of $BROKERS: the process listening on its port ${PORT[$1]}.
+stop_broker() {
+  stop_pid "$1" "$(listener_pid "${PORT[$1]}")"
+}
+
+# Fails unless every port of $BROKERS is free.
+require_free_ports() {
+  local b
+  for b in $BROKERS; do
+    [ -z "$(listener_pid "${PORT[$b]}")" ] || { echo "side-by-side: port ${PORT[$b]} ($b) is already in use" >&2; exit 1; }
+  done
+}
+
+# For every scenario of $SCENARIOS and round, runs 'run_one SCENARIO BROKER ROUND' (defined by the script, writing
+# $OUT/SCENARIO/BROKER-ROUND.json) for each broker of $BROKERS in turn; then prints $OUT/machine.txt, the median
+# per scenario and broker and the ratio lines FerryMQ / peer (also kept in $OUT/summary.txt).
+run_rounds_and_compare() {
+  local scenario round b f files=()
+  for scenario in $SCENARIOS; do
+    for round in $(seq 1 "$ROUNDS"); do
+      for b in $BROKERS; do
+        run_one "$scenario" "$b" "$round"
+      done
+    done
+  done
+  cat "$OUT/machine.txt"
+  echo
+  for scenario in $SCENARIOS; do
+    for b in $BROKERS; do
+      for f in "$OUT/$scenario/$b"-*.json; do [ -f "$f" ] && files+=("$f"); done
+    done
+  done
+  [ ${#files[@]} -gt 0 ] || { echo "side-by-side: no results in $OUT" >&2; exit 1; }
+  bench compare --baseline ferrymq "${files[@]}" | tee "$OUT/summary.txt"
+}
