@@ -105,6 +105,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     private boolean takeoverKeepsSession;
     private ScheduledFuture<?> connectTimer;
     private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
+    /** The last routing key delivered and its topic name (see topicOfKey); event loop only. */
+    private String lastKey;
+    private String lastTopic;
     /** Completes once an older connection of the same client has let go of the session. */
     private CompletableFuture<Void> previousReleased = CompletableFuture.completedFuture(null);
     /** Completes once this connection let go of its session, for a connection taking it over. */
@@ -630,7 +633,29 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         if (!isOpen()) {
             return; // the core session is closing and puts it back
         }
-        outbound.deliver(delivery, subscriptions.matching(delivery));
+        Message m = delivery.message();
+        String topic;
+        String key;
+        if (m.property(MessageMapping.TOPIC) instanceof String named) {
+            topic = named;
+            key = TopicMapping.toKey(named);
+        } else {
+            key = m.routingKey();
+            topic = topicOfKey(key);
+        }
+        outbound.deliver(delivery, subscriptions.matching(delivery, topic, key), topic);
+    }
+
+    /**
+     * The MQTT topic of a routing key, remembered for the last key: a connection mostly receives runs of
+     * the same topics, and the conversion allocates.
+     */
+    private String topicOfKey(String key) {
+        if (!key.equals(lastKey)) {
+            lastTopic = TopicMapping.toTopic(key);
+            lastKey = key;
+        }
+        return lastTopic;
     }
 
     @Override

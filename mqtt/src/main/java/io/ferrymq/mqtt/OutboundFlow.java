@@ -38,7 +38,7 @@ final class OutboundFlow {
      * Credit of QoS 0 deliveries that reached the socket, granted back in batches (and at every flush)
      * rather than one core round trip per message.
      */
-    private final Map<Subscription, Integer> owedCredit = new HashMap<>();
+    private final Map<Subscription, int[]> owedCredit = new HashMap<>();
     int clientTopicAliasMaximum;
     long clientMaxPacketBytes = Long.MAX_VALUE;
 
@@ -54,7 +54,8 @@ final class OutboundFlow {
         conn.ctx.flush();
     }
 
-    void deliver(Delivery d, List<SubscriptionEntry> matches) {
+    /** @param topic the message's MQTT topic name */
+    void deliver(Delivery d, List<SubscriptionEntry> matches, String topic) {
         Message m = d.message();
         if (matches.isEmpty() || noLocal(m, matches)) {
             settle(d, true);
@@ -73,7 +74,6 @@ final class OutboundFlow {
         int qos = Math.min(MessageMapping.publishedQos(m), granted);
         boolean retain = Boolean.TRUE.equals(m.property(MessageMapping.RETAINED_COPY))
                 || retainAsPublished && Boolean.TRUE.equals(m.property(MessageMapping.RETAIN));
-        String topic = MessageMapping.topicOf(m);
         MqttProperties props = conn.v5()
                 ? MessageMapping.properties(m, System.currentTimeMillis(), subscriptionIds) : MqttProperties.NO_PROPERTIES;
         if (conn.v5() && estimatedSize(topic, m, props) > clientMaxPacketBytes) {
@@ -145,20 +145,25 @@ final class OutboundFlow {
     }
 
     private void owe(Subscription s) {
-        int owed = owedCredit.merge(s, 1, Integer::sum);
+        int[] owed = owedCredit.computeIfAbsent(s, k -> new int[1]);
         // Never more than a quarter of the window held back, so a consumer cannot stall with credit owed.
-        if (owed >= Math.max(1, conn.subscriptions.window() / 4)) {
-            owedCredit.remove(s);
-            s.credit(owed);
+        if (++owed[0] >= Math.max(1, conn.subscriptions.window() / 4)) {
+            s.credit(owed[0]);
+            owed[0] = 0;
         }
     }
 
     /** Grants whatever QoS 0 credit is owed: called after each batch of deliveries is flushed. */
     void grantOwedCredit() {
-        if (!owedCredit.isEmpty()) {
-            owedCredit.forEach(Subscription::credit);
-            owedCredit.clear();
+        if (owedCredit.isEmpty()) {
+            return;
         }
+        owedCredit.forEach((s, owed) -> {
+            if (owed[0] > 0) {
+                s.credit(owed[0]);
+            }
+        });
+        owedCredit.clear();
     }
 
     private void settle(Delivery d, boolean accepted) {

@@ -281,8 +281,13 @@ final class Subscriptions {
         return false;
     }
 
-    /** The subscriptions of this session a delivery matches (all of them count for QoS and identifiers). */
-    List<SubscriptionEntry> matching(Delivery d) {
+    /**
+     * The subscriptions of this session a delivery matches (all of them count for QoS and identifiers).
+     *
+     * @param topic its MQTT topic name
+     * @param key   the same as a core routing key
+     */
+    List<SubscriptionEntry> matching(Delivery d, String topic, String key) {
         String queue = d.queueName();
         List<SubscriptionEntry> out = new ArrayList<>(1);
         if (queue.startsWith("mqtt-shared-")) {
@@ -293,8 +298,6 @@ final class Subscriptions {
             }
             return out;
         }
-        String topic = MessageMapping.topicOf(d.message());
-        String key = TopicMapping.toKey(topic);
         boolean dollar = topic.startsWith("$");
         for (SubscriptionEntry e : conn.session.subscriptions.values()) {
             if (e.shareGroup() != null) {
