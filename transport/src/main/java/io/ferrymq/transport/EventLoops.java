@@ -10,6 +10,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorChooserFactory;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
 
 /** Native epoll where the platform has it, NIO elsewhere. */
 final class EventLoops {
@@ -22,8 +24,17 @@ final class EventLoops {
     }
 
     static EventLoopGroup group(int threads, String name) {
-        IoHandlerFactory factory = nativeAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), ioHandlers());
+    }
+
+    /** A group whose loops are handed to new connections by {@code balancer}. */
+    static EventLoopGroup group(int threads, String name, EventExecutorChooserFactory balancer) {
+        return new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new DefaultThreadFactory(name, true)),
+                balancer, ioHandlers());
+    }
+
+    private static IoHandlerFactory ioHandlers() {
+        return nativeAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     static Class<? extends ServerChannel> serverChannel() {

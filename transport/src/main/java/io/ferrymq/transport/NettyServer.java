@@ -39,6 +39,7 @@ public final class NettyServer implements AutoCloseable {
     private final Map<String, ProtocolModule> protocols;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final ConnectionBalancer balancer = new ConnectionBalancer();
     private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
@@ -48,7 +49,7 @@ public final class NettyServer implements AutoCloseable {
         this.protocols = protocols.stream().collect(Collectors.toMap(ProtocolModule::name, p -> p, (a, b) -> a,
                 LinkedHashMap::new));
         this.boss = EventLoops.group(1, "ferrymq-accept");
-        this.workers = EventLoops.group(ioThreads, "ferrymq-io");
+        this.workers = EventLoops.group(ioThreads, "ferrymq-io", balancer);
         LOG.debug("Transport uses {} I/O threads ({})", ioThreads, EventLoops.nativeAvailable() ? "epoll" : "nio");
     }
 
@@ -81,6 +82,7 @@ public final class NettyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        balancer.track(ch);
                         setUp(ch, config, served, context);
                     }
                 });
