@@ -12,6 +12,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -38,6 +39,9 @@ public final class NettyServer implements AutoCloseable {
 
     private final Map<String, ProtocolModule> protocols;
     private final EventLoopGroup boss;
+    /** At most this many flushes are held back before one goes to the socket. */
+    private static final int FLUSHES_PER_WRITE = 64;
+
     private final EventLoopGroup workers;
     private final ConnectionBalancer balancer = new ConnectionBalancer();
     private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
@@ -105,6 +109,9 @@ public final class NettyServer implements AutoCloseable {
         if (config.ssl() != null) {
             p.addLast("tls", config.ssl().newHandler(ch.alloc()));
         }
+        // Receipts, acks and deliveries finish in many small tasks, each ending in a flush: coalesced into
+        // one write to the socket (and one TLS record) per batch instead of one system call per frame.
+        p.addLast("flush-consolidation", new FlushConsolidationHandler(FLUSHES_PER_WRITE, true));
         if (config.websocket()) {
             p.addLast(new HttpServerCodec());
             p.addLast(new HttpObjectAggregator(64 * 1024));
