@@ -14,10 +14,13 @@ package io.ferrymq.amqp;
  * @param producerCredit       credit each producer link is given: the messages it may have unconfirmed
  * @param maxMessageSize       the largest message accepted (advertised on producer links); 0 for no limit
  * @param sessionWindowFrames  the incoming window of each session, in frames of {@code maxFrameSize}
+ * @param consumerWindow       deliveries a consumer link may take from its queue beyond those already written to
+ *                             the client, whatever credit the client grants (none while the socket is full): what
+ *                             a slow reader can hold in broker memory per link
  */
 public record AmqpSettings(int maxFrameSize, int channelMax, long idleTimeoutMillis, boolean allowAnonymous,
                            long connectTimeoutMillis, int producerCredit, long maxMessageSize,
-                           int sessionWindowFrames) {
+                           int sessionWindowFrames, int consumerWindow) {
 
     /** AMQP's smallest allowed max-frame-size. */
     public static final int MIN_MAX_FRAME_SIZE = 512;
@@ -38,52 +41,60 @@ public record AmqpSettings(int maxFrameSize, int channelMax, long idleTimeoutMil
         if (producerCredit < 1 || sessionWindowFrames < 1) {
             throw new IllegalArgumentException("producer credit and session window must be at least 1");
         }
+        if (consumerWindow < 1) {
+            throw new IllegalArgumentException("consumer window must be at least 1");
+        }
         if (maxMessageSize < 0) {
             throw new IllegalArgumentException("max message size must not be negative");
         }
     }
 
     public static AmqpSettings defaults() {
-        return new AmqpSettings(128 * 1024, 2047, 60_000, false, 30_000, 500, 100L * 1024 * 1024, 2048);
+        return new AmqpSettings(128 * 1024, 2047, 60_000, false, 30_000, 500, 100L * 1024 * 1024, 2048, 100);
     }
 
     public AmqpSettings withMaxFrameSize(int v) {
         return new AmqpSettings(v, channelMax, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis, producerCredit,
-                maxMessageSize, sessionWindowFrames);
+                maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withChannelMax(int v) {
         return new AmqpSettings(maxFrameSize, v, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis,
-                producerCredit, maxMessageSize, sessionWindowFrames);
+                producerCredit, maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withIdleTimeoutMillis(long v) {
         return new AmqpSettings(maxFrameSize, channelMax, v, allowAnonymous, connectTimeoutMillis, producerCredit,
-                maxMessageSize, sessionWindowFrames);
+                maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withAllowAnonymous(boolean v) {
         return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, v, connectTimeoutMillis, producerCredit,
-                maxMessageSize, sessionWindowFrames);
+                maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withConnectTimeoutMillis(long v) {
         return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, allowAnonymous, v, producerCredit,
-                maxMessageSize, sessionWindowFrames);
+                maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withProducerCredit(int v) {
         return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis, v,
-                maxMessageSize, sessionWindowFrames);
+                maxMessageSize, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withMaxMessageSize(long v) {
         return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis,
-                producerCredit, v, sessionWindowFrames);
+                producerCredit, v, sessionWindowFrames, consumerWindow);
     }
 
     public AmqpSettings withSessionWindowFrames(int v) {
         return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis,
-                producerCredit, maxMessageSize, v);
+                producerCredit, maxMessageSize, v, consumerWindow);
+    }
+
+    public AmqpSettings withConsumerWindow(int v) {
+        return new AmqpSettings(maxFrameSize, channelMax, idleTimeoutMillis, allowAnonymous, connectTimeoutMillis,
+                producerCredit, maxMessageSize, sessionWindowFrames, v);
     }
 }

@@ -51,9 +51,6 @@ final class OutgoingLink implements LinkHandler {
     static final Symbol SHARED = Symbol.valueOf("shared");
     static final Symbol GLOBAL = Symbol.valueOf("global");
 
-    /** Deliveries the core may make beyond those already sent to the client. */
-    static final int CORE_CREDIT_WINDOW = 100;
-
     private enum State { ATTACHING, ACTIVE, CLOSED }
 
     /** What the subscription is, for what detaching or closing the link must do to it. */
@@ -268,7 +265,7 @@ final class OutgoingLink implements LinkHandler {
         // The core gets at most a window of the link credit at a time, and none while the socket is full:
         // a consumer that grants huge credit but reads slowly leaves messages in the queue, not in Proton's
         // buffers. Deliveries top the window up as they go out (see deliver).
-        grant(sent + (connection.writable() ? Math.min(credit, CORE_CREDIT_WINDOW) : 0));
+        grant(sent + (connection.writable() ? Math.min(credit, connection.settings().consumerWindow()) : 0));
     }
 
     private void grant(long total) {
@@ -323,7 +320,7 @@ final class OutgoingLink implements LinkHandler {
         } else {
             pd.settle();
         }
-        if (granted - sent <= CORE_CREDIT_WINDOW / 2 && !draining) {
+        if (granted - sent <= connection.settings().consumerWindow() / 2 && !draining) {
             onFlow();
         }
     }

@@ -7,6 +7,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -115,6 +116,26 @@ class AmqpFlowControlTest {
             // Plenty of credit, but the socket is full: the rest waits in the queue, not in the connection.
             await().during(Duration.ofMillis(500)).atMost(30, TimeUnit.SECONDS)
                     .until(() -> b.broker().vhost("/").queue("slow").exactStats().join().ready() > total / 3);
+        }
+    }
+
+    @Test
+    void aConsumerWindowOfOneStillDeliversEveryMessageInOrder() throws Exception {
+        int total = 300;
+        try (AmqpTestBroker b = AmqpTestBroker.start(s -> s.withConsumerWindow(1), e -> e); Connection c = b.connect()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("narrow"));
+            p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+            for (int i = 0; i < total; i++) {
+                p.send(s.createTextMessage("m" + i));
+            }
+            MessageConsumer consumer = s.createConsumer(s.createQueue("narrow"));
+            for (int i = 0; i < total; i++) {
+                TextMessage m = (TextMessage) consumer.receive(20_000);
+                assertThat(m).as("message " + i).isNotNull();
+                assertThat(m.getText()).isEqualTo("m" + i);
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> b.messagesIn("narrow") == 0);
         }
     }
 

@@ -108,6 +108,13 @@ class FerryServerTest {
     }
 
     @Test
+    void aBadAmqpSettingIsReportedWithItsName(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, FREE_PORTS + "amqp:\n  consumer-window: 0\n");
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("amqp").hasMessageContaining("consumer window must be at least 1");
+    }
+
+    @Test
     void sqsClientsWorkOnTheAwsListenerAndShareQueuesWithStomp(@TempDir Path dir) throws Exception {
         try (FerryServer server = FerryServer.start(config(dir, FREE_PORTS));
              SqsClient sqs = SqsClient.builder()

@@ -34,7 +34,7 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     /** AMQP 1.0. */
     public record Amqp(String maxFrameSize, Integer channelMax, String idleTimeout, Boolean allowAnonymous,
                        String connectTimeout, Integer producerCredit, String maxMessageSize,
-                       Integer sessionWindowFrames) { }
+                       Integer sessionWindowFrames, Integer consumerWindow) { }
 
     /** The SQS and SNS HTTP APIs. */
     public record Aws(String maxMessageSize, String queueUrlBase, String region, String defaultAccount,

@@ -115,7 +115,8 @@ public final class ProtocolBuilder {
             return new AmqpSettings(intBytes(a.maxFrameSize(), "amqp.max-frame-size"), a.channelMax(),
                     DurationText.millis(a.idleTimeout(), "amqp.idle-timeout"), Boolean.TRUE.equals(a.allowAnonymous()),
                     DurationText.millis(a.connectTimeout(), "amqp.connect-timeout"), a.producerCredit(),
-                    ByteSize.parse(a.maxMessageSize(), "amqp.max-message-size"), a.sessionWindowFrames());
+                    ByteSize.parse(a.maxMessageSize(), "amqp.max-message-size"), a.sessionWindowFrames(),
+                    a.consumerWindow());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException("amqp: " + e.getMessage());
         }
