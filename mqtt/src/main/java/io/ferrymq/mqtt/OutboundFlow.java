@@ -3,6 +3,7 @@ package io.ferrymq.mqtt;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
+import io.ferrymq.core.queue.OwedCredit;
 import io.ferrymq.core.queue.Subscription;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -38,7 +39,7 @@ final class OutboundFlow {
      * Credit of QoS 0 deliveries that reached the socket, granted back in batches (and at every flush)
      * rather than one core round trip per message.
      */
-    private final Map<Subscription, int[]> owedCredit = new HashMap<>();
+    private final Map<Subscription, OwedCredit> owedCredit = new HashMap<>();
     int clientTopicAliasMaximum;
     long clientMaxPacketBytes = Long.MAX_VALUE;
 
@@ -145,25 +146,19 @@ final class OutboundFlow {
     }
 
     private void owe(Subscription s) {
-        int[] owed = owedCredit.computeIfAbsent(s, k -> new int[1]);
         // Never more than a quarter of the window held back, so a consumer cannot stall with credit owed.
-        if (++owed[0] >= Math.max(1, conn.subscriptions.window() / 4)) {
-            s.credit(owed[0]);
-            owed[0] = 0;
+        OwedCredit owed = owedCredit.computeIfAbsent(s, k -> new OwedCredit(k, conn.subscriptions.window() / 4));
+        if (owed.owe()) {
+            owed.giveBack();
         }
     }
 
     /** Grants whatever QoS 0 credit is owed: called after each batch of deliveries is flushed. */
     void grantOwedCredit() {
-        if (owedCredit.isEmpty()) {
-            return;
+        if (!owedCredit.isEmpty()) {
+            owedCredit.values().forEach(OwedCredit::giveBack);
+            owedCredit.clear();
         }
-        owedCredit.forEach((s, owed) -> {
-            if (owed[0] > 0) {
-                s.credit(owed[0]);
-            }
-        });
-        owedCredit.clear();
     }
 
     private void settle(Delivery d, boolean accepted) {

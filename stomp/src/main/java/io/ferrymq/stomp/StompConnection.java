@@ -643,20 +643,16 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             // Auto mode is settled on hand-out: credit comes back as frames reach the socket, so a slow
             // reader holds at most a window of messages in this connection's buffers.
             ctx.write(frame).addListener(w -> {
-                if (w.isSuccess()) {
-                    s.owedCredit++;
-                    if (s.owedCredit >= Math.max(1, s.window / 2)) {
-                        grantOwedCredit(s);
-                    }
+                if (w.isSuccess() && s.owedCredit.owe()) {
+                    grantOwedCredit(s);
                 }
             });
         }
     }
 
     private void grantOwedCredit(StompSubscription s) {
-        if (s.owedCredit > 0 && ctx.channel().isWritable() && subscriptions.get(s.id) == s) {
-            s.core.credit(s.owedCredit);
-            s.owedCredit = 0;
+        if (ctx.channel().isWritable() && subscriptions.get(s.id) == s) {
+            s.owedCredit.giveBack();
         }
     }
 

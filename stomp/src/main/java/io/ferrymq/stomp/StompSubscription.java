@@ -1,6 +1,7 @@
 package io.ferrymq.stomp;
 
 import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.OwedCredit;
 import io.ferrymq.core.queue.Subscription;
 
 import java.util.ArrayList;
@@ -17,18 +18,17 @@ final class StompSubscription {
     final Subscription core;
     /** The durable subscription queue, deleted by an UNSUBSCRIBE that asks for it. */
     final String durableQueue;
-    final int window;
     /** Unacknowledged deliveries by ack id, in delivery order. */
     private final LinkedHashMap<String, Delivery> unacked = new LinkedHashMap<>();
-    /** Auto mode: credit earned by frames written to the socket but not yet given back to the queue. */
-    int owedCredit;
+    /** Auto mode: credit of frames written to the socket, given back in batches of half the prefetch window. */
+    final OwedCredit owedCredit;
 
     StompSubscription(String id, AckMode ack, Subscription core, String durableQueue, int window) {
         this.id = id;
         this.ack = ack;
         this.core = core;
         this.durableQueue = durableQueue;
-        this.window = window;
+        this.owedCredit = new OwedCredit(core, window / 2);
     }
 
     void awaitAck(String ackId, Delivery d) {
