@@ -39,7 +39,8 @@ class SqsRetentionTest {
     }
 
     private String messagesIn(String url) {
-        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        return sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
     }
 
@@ -60,7 +61,8 @@ class SqsRetentionTest {
     @Test
     void aRetentionPeriodChangedLaterAppliesToMessagesSentAfterTheChange() {
         String url = queue("60");
-        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "120")));
+        sqs.setQueueAttributes(b -> b.queueUrl(url)
+                .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "120")));
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("kept two minutes"));
         ahead.addAndGet(90_000);
 

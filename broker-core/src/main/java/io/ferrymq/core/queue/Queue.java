@@ -857,7 +857,8 @@ public final class Queue implements BindingTarget {
             putInFlight(ref, c);
             c.inFlight++;
             groups.delivered(ref.group, c);
-            c.path.handoff(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, c, ref.firstDeliveredAt));
+            c.path.handoff(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, c,
+                    ref.firstDeliveredAt));
             return;
         }
         PullRequest p = (PullRequest) receiver;
@@ -873,7 +874,8 @@ public final class Queue implements BindingTarget {
         } else {
             ref.pulledBy = p.connectionId;
         }
-        p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null, ref.firstDeliveredAt));
+        p.collected.add(new Delivery(this, ref.deliveryId, message, ref.deliveryCount, redelivered, null,
+                ref.firstDeliveredAt));
     }
 
     private void settleOnHandout(MessageReference ref) {
@@ -953,7 +955,8 @@ public final class Queue implements BindingTarget {
                 b.credit--;
                 b.delivered++;
                 b.browseCursor = r.seq;
-                b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b, r.firstDeliveredAt));
+                b.path.handoff(new Delivery(this, 0, r.message(), r.deliveryCount, r.deliveryCount > 0, b,
+                        r.firstDeliveredAt));
             }
         }
     }

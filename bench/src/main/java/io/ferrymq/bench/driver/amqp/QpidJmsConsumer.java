@@ -65,7 +65,8 @@ final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageListener
         if (!m.propertyExists(Stamp.PRODUCER) || !m.propertyExists(Stamp.SEQUENCE) || !m.propertyExists(Stamp.SENT)) {
             return null;
         }
-        return new Stamp(m.getIntProperty(Stamp.PRODUCER), m.getLongProperty(Stamp.SEQUENCE), m.getLongProperty(Stamp.SENT));
+        return new Stamp(m.getIntProperty(Stamp.PRODUCER), m.getLongProperty(Stamp.SEQUENCE),
+                m.getLongProperty(Stamp.SENT));
     }
 
     /** Acknowledges what a cumulative ack mode still holds, then closes the connection. */
