@@ -55,7 +55,7 @@ final class ConnectionBalancer implements EventExecutorChooserFactory {
         }
     }
 
-    /** Open connections per loop, in the loops' order (for tests and diagnostics). */
+    /** Open connections per loop, in no particular order (for tests and diagnostics). */
     synchronized int[] openPerLoop() {
         return open.values().stream().mapToInt(AtomicInteger::get).toArray();
     }

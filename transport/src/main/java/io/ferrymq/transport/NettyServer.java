@@ -12,9 +12,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +35,13 @@ import java.util.stream.Collectors;
  */
 public final class NettyServer implements AutoCloseable {
 
+    /** At most this many flushes are held back before one goes to the socket. */
+    private static final int FLUSHES_PER_WRITE = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
 
     private final Map<String, ProtocolModule> protocols;
     private final EventLoopGroup boss;
-    /** At most this many flushes are held back before one goes to the socket. */
-    private static final int FLUSHES_PER_WRITE = 64;
-
     private final EventLoopGroup workers;
     private final ConnectionBalancer balancer = new ConnectionBalancer();
     private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);

@@ -18,6 +18,8 @@ import jakarta.jms.Session;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * AMQP 1.0 through Qpid JMS (the JMS 2 client of the Apache Qpid project), which every AMQP 1.0 broker we compare
@@ -42,6 +44,12 @@ public final class QpidJmsDriver implements Driver {
 
     private final Endpoint endpoint;
     private final DriverErrors errors;
+    /** Runs the blocking connects of idle connections, so that many handshakes can be under way at once. */
+    private final ExecutorService connecting = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "qpid-jms-connect");
+        t.setDaemon(true);
+        return t;
+    });
 
     public QpidJmsDriver(Endpoint endpoint, DriverErrors errors) {
         this.endpoint = endpoint;
@@ -95,7 +103,7 @@ public final class QpidJmsDriver implements Driver {
             } catch (JMSException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, connecting);
     }
 
     /** @param options URI query options, {@code &}-separated, or empty */
@@ -128,8 +136,9 @@ public final class QpidJmsDriver implements Driver {
         }
     }
 
-    /** Each link owns its connection; nothing is shared to close. */
+    /** Each link owns its connection; only the connecting threads are shared. */
     @Override
     public void close() {
+        connecting.shutdownNow();
     }
 }
