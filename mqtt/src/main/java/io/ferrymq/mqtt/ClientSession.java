@@ -33,6 +33,11 @@ final class ClientSession {
     final Map<String, SubscriptionEntry> subscriptions = new ConcurrentHashMap<>();
     /** QoS 2 publishes from the client answered with PUBREC, awaiting its PUBREL: never routed twice. */
     final Set<Integer> inboundAwaitingRelease = new LinkedHashSet<>();
+    /**
+     * QoS 2 publishes from the client being routed: stored with their message (see InboundFlow), so they are
+     * stored as awaiting release too, and after a restart a resend is recognised rather than routed again.
+     */
+    final Set<Integer> inboundRouting = new LinkedHashSet<>();
     /** QoS 2 deliveries the client acknowledged with PUBREC: PUBREL is (re)sent until PUBCOMP. */
     final Set<Integer> outboundAwaitingComplete = new LinkedHashSet<>();
     /**
@@ -92,7 +97,9 @@ final class ClientSession {
                 out.writeByte(s.retainHandling());
                 out.writeInt(s.subscriptionId());
             }
-            writeIds(out, inboundAwaitingRelease);
+            Set<Integer> inbound = new LinkedHashSet<>(inboundAwaitingRelease);
+            inbound.addAll(inboundRouting);
+            writeIds(out, inbound);
             writeIds(out, outboundAwaitingComplete);
             out.writeInt(unacknowledged.size());
             for (Map.Entry<Long, Integer> e : unacknowledged.entrySet()) {

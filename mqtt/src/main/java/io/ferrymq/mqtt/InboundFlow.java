@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.SendResult;
+import io.ferrymq.core.storage.StorageRecord;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -16,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,8 @@ final class InboundFlow {
         BrokerException failure;
         /** The reason code of a refusal the broker decided itself, before the core saw the publish. */
         byte refusal;
+        /** QoS 2 on a persistent session: its packet id was stored in one batch with the message. */
+        boolean storedWithMessage;
 
         Pending(int qos, int packetId, String topic, Message message) {
             this.qos = qos;
@@ -116,7 +120,15 @@ final class InboundFlow {
             complete(entry, null, BrokerException.unauthorized("$SYS topics are published by the broker only"));
             return;
         }
-        conn.core.send(Route.exchange(conn.hub.settings().exchange(), TopicMapping.toKey(topic)), m, null)
+        List<StorageRecord> state = List.of();
+        if (qos == 2 && conn.session.persistent()) {
+            // The packet id goes to storage in the same batch as the message: a crash leaves both or neither,
+            // so a resend after a restart is never routed a second time.
+            conn.session.inboundRouting.add(packetId);
+            entry.storedWithMessage = true;
+            state = conn.hub.stateStoredWith(conn.session);
+        }
+        conn.core.sendStoredWith(Route.exchange(conn.hub.settings().exchange(), TopicMapping.toKey(topic)), m, state)
                 .whenComplete((r, t) -> complete(entry, r, t == null ? null : BrokerException.from(t)));
     }
 
@@ -148,6 +160,12 @@ final class InboundFlow {
     }
 
     private void complete(Pending entry, SendResult result, BrokerException failure) {
+        if (entry.storedWithMessage) {
+            conn.session.inboundRouting.remove(entry.packetId);
+            if (failure != null) {
+                conn.hub.persist(conn.session); // not routed: the stored packet id must go again
+            }
+        }
         entry.done = true;
         entry.result = result;
         entry.failure = failure;
@@ -193,7 +211,9 @@ final class InboundFlow {
             } else if (e.qos == 2) {
                 if (reason >= 0 || !conn.v5()) {
                     conn.session.inboundAwaitingRelease.add(e.packetId);
-                    conn.hub.persist(conn.session);
+                    if (!e.storedWithMessage) {
+                        conn.hub.persist(conn.session); // already stored with the message otherwise
+                    }
                 } else {
                     quotaUsed = Math.max(0, quotaUsed - 1); // refused: the exchange ends here
                 }

@@ -4,8 +4,9 @@ import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.exec.Scheduler;
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.state.StateStore;
 import io.ferrymq.core.routing.ExchangeType;
+import io.ferrymq.core.state.StateStore;
+import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
 import io.ferrymq.core.vhost.PreparedPublish;
 import io.ferrymq.core.vhost.VirtualHost;
@@ -174,6 +175,14 @@ final class MqttHub implements AutoCloseable {
         if (s.persistent()) {
             sessionStore.put(s.key(), s.encode());
         }
+    }
+
+    /**
+     * The record of a persistent session's state as it is now, to be stored in one batch with a message
+     * ({@code Session.sendStoredWith}); none for a session that ends with its connection.
+     */
+    List<StorageRecord> stateStoredWith(ClientSession s) {
+        return s.persistent() ? List.of(sessionStore.stage(s.key(), s.encode())) : List.of();
     }
 
     static String sharedQueueName(SubscriptionEntry e) {

@@ -1,5 +1,9 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.storage.RecoveryListener;
+import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.storage.StorageRecord;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -17,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -112,6 +118,44 @@ class MqttRestartTest {
         pub2.connect(options(true));
         pub2.publish("plant/line1/pressure", "high".getBytes(StandardCharsets.UTF_8), 1, false);
         assertThat(got.poll(15, TimeUnit.SECONDS)).isEqualTo("plant/line1/pressure high");
+    }
+
+    @Test
+    void aQos2PacketIdIsStoredInOneBatchWithItsMessageSoACrashCannotSplitThem() throws Exception {
+        List<List<StorageRecord>> batches = new CopyOnWriteArrayList<>();
+        broker = MqttTestBroker.durable(dir, journal -> new Storage() {
+            @Override public RecoveredIds recover(RecoveryListener listener) { return journal.recover(listener); }
+            @Override public boolean persistent() { return journal.persistent(); }
+            @Override public void close() { journal.close(); }
+
+            @Override
+            public CompletableFuture<Void> append(List<StorageRecord> batch) {
+                batches.add(List.copyOf(batch));
+                return journal.append(batch);
+            }
+        });
+        MqttClient sub = client("meter-reader");
+        sub.connect(options(false));
+        sub.subscribe("meter/+", 2);
+        MqttClient pub = client("meter-1");
+        pub.connect(options(false));
+        batches.clear();
+
+        pub.publish("meter/1", "42 kWh".getBytes(StandardCharsets.UTF_8), 2, false);
+
+        String publisher = ClientSession.key(Broker.DEFAULT_VHOST, "meter-1");
+        assertThat(batches).as("the batch that stores the message").anySatisfy(batch -> {
+            assertThat(batch).anyMatch(r -> r instanceof StorageRecord.AddMessage);
+            assertThat(batch).anySatisfy(r -> {
+                assertThat(r).isInstanceOfSatisfying(StorageRecord.PutState.class, state -> {
+                    assertThat(state.key()).isEqualTo(publisher);
+                    assertThat(ClientSession.decode(state.value()).inboundAwaitingRelease).hasSize(1);
+                });
+            });
+        });
+        // After PUBREL the id is gone from the stored session again.
+        assertThat(ClientSession.decode(broker.broker().stateStore("mqtt.session").get(publisher).orElseThrow())
+                .inboundAwaitingRelease).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ferrymq.mqtt;
 
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.storage.Storage;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 
 import java.nio.file.Path;
@@ -16,11 +17,12 @@ final class MqttTestBroker implements AutoCloseable {
     final EmbeddedBroker embedded;
     private MqttProtocol mqtt;
 
-    private MqttTestBroker(Path dataDir, UnaryOperator<MqttSettings> settings) {
+    private MqttTestBroker(Path dataDir, UnaryOperator<MqttSettings> settings, UnaryOperator<Storage> storageView) {
         EmbeddedBroker.Builder b = EmbeddedBroker.builder()
                 .protocol(broker -> mqtt = new MqttProtocol(broker, settings.apply(MqttSettings.defaults())))
                 .tcp("mqtt", MqttProtocol.NAME)
-                .websocket("ws", MqttProtocol.NAME);
+                .websocket("ws", MqttProtocol.NAME)
+                .storageView(storageView);
         if (dataDir != null) {
             b.durable(dataDir);
         }
@@ -28,15 +30,20 @@ final class MqttTestBroker implements AutoCloseable {
     }
 
     static MqttTestBroker start() {
-        return new MqttTestBroker(null, s -> s);
+        return new MqttTestBroker(null, s -> s, s -> s);
     }
 
     static MqttTestBroker start(UnaryOperator<MqttSettings> settings) {
-        return new MqttTestBroker(null, settings);
+        return new MqttTestBroker(null, settings, s -> s);
     }
 
     static MqttTestBroker durable(Path dir) {
-        return new MqttTestBroker(dir, s -> s);
+        return new MqttTestBroker(dir, s -> s, s -> s);
+    }
+
+    /** On a journal in {@code dir}, with {@code view} between the broker and the journal. */
+    static MqttTestBroker durable(Path dir, UnaryOperator<Storage> view) {
+        return new MqttTestBroker(dir, s -> s, view);
     }
 
     Broker broker() {

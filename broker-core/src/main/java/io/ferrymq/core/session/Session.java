@@ -93,16 +93,33 @@ public final class Session implements DeliveryPath, AutoCloseable {
      *         with NOT_FOUND (unknown exchange or queue), UNAUTHORIZED, RESOURCE_LIMIT_EXCEEDED
      */
     public CompletableFuture<SendResult> send(Route route, Message message, Tx tx) {
+        if (tx == null) {
+            return sendStoredWith(route, message, List.of());
+        }
         try {
             ensureOpen();
             checkSend(route);
-            if (tx != null) {
-                ownTx(tx).sends.add(new Tx.PendingSend(route, message));
-                return CompletableFuture.completedFuture(new SendResult(0, 0));
-            }
+            ownTx(tx).sends.add(new Tx.PendingSend(route, message));
+            return CompletableFuture.completedFuture(new SendResult(0, 0));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Publishes a message outside any transaction, storing {@code storedWith} in the same atomic batch as the
+     * message: protocol state that records the message's arrival, such as MQTT's QoS 2 packet id, so that after
+     * a crash either both are there or neither.
+     *
+     * @return as {@link #send(Route, Message, Tx)}
+     */
+    public CompletableFuture<SendResult> sendStoredWith(Route route, Message message, List<StorageRecord> storedWith) {
+        try {
+            ensureOpen();
+            checkSend(route);
             PreparedPublish p = prepare(route, message);
             SendResult result = new SendResult(p.message().id(), p.queueCount());
-            return onSink(vhost.commit(List.of(p), List.of(), false).thenApply(v -> result));
+            return onSink(vhost.commit(List.of(p), storedWith, false).thenApply(v -> result));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }

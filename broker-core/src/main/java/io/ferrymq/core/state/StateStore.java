@@ -53,6 +53,17 @@ public final class StateStore {
         return stored[0].thenApply(v -> null);
     }
 
+    /**
+     * Sets a value in memory and returns the record that stores it, for the caller to store in one batch with
+     * records it must not outlive or be outlived by (a message and the protocol state that says it arrived:
+     * {@link io.ferrymq.core.session.Session#sendStoredWith}). The caller owns the writes to this key and stores the record
+     * before the next one, so that the last record for the key stays the last value.
+     */
+    public StorageRecord stage(String key, byte[] value) {
+        values.put(key, value);
+        return new StorageRecord.PutState(namespace, key, value);
+    }
+
     /** Removes a value. @return completes when the removal is durable */
     public CompletableFuture<Void> remove(String key) {
         CompletableFuture<?>[] stored = new CompletableFuture<?>[] {DONE};

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A real broker for protocol tests: worker threads, Netty, the protocols under test on free loopback
@@ -53,6 +54,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             storage = Journal.open(JournalOptions.defaults(b.dataDir.resolve("journal")).withSegmentSize(4 * 1024 * 1024));
             pages = new PagingService(b.dataDir.resolve("paging"), 4 * 1024 * 1024);
         }
+        storage = b.storageView.apply(storage);
         this.paging = pages;
         broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, realm(), new PolicyTable(b.policies),
                 b.memoryLimit, 30_000, List.of("/", "other"), pages));
@@ -109,6 +111,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private long memoryLimit;
         private Path dataDir;
         private Clock clock = Clock.SYSTEM;
+        private UnaryOperator<Storage> storageView = s -> s;
 
         /** A protocol module, built once the broker exists. */
         public Builder protocol(Function<Broker, ProtocolModule> module) {
@@ -146,6 +149,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Journal and page files in this directory instead of memory. */
         public Builder durable(Path dir) {
             this.dataDir = dir;
+            return this;
+        }
+
+        /** Puts {@code view} between the broker and its storage (tests that watch what is stored). */
+        public Builder storageView(UnaryOperator<Storage> view) {
+            this.storageView = view;
             return this;
         }
 
