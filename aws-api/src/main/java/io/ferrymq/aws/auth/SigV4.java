@@ -233,6 +233,11 @@ public final class SigV4 {
         }
     }
 
+    /** Hex SHA-256 of a text's UTF-8 bytes (also SQS and SNS content-based deduplication ids). */
+    public static String sha256Hex(String text) {
+        return hex(sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     public static byte[] hmac(byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.internal.SystemSessions;
+import io.ferrymq.aws.auth.SigV4;
 import io.ferrymq.aws.sqs.AttributeValue;
 import io.ferrymq.aws.sqs.MessageProperties;
 import io.ferrymq.aws.wire.AwsError;
@@ -17,10 +18,8 @@ import io.ferrymq.core.session.Route;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -186,7 +185,7 @@ final class SnsPublisher {
                     throw SnsErrors.invalidParameter("The topic should either have ContentBasedDeduplication enabled"
                             + " or MessageDeduplicationId provided explicitly");
                 }
-                dedup = sha256(message);
+                dedup = SigV4.sha256Hex(message);
             }
             if (!group.matches("[\\p{Alnum}\\p{Punct}]{1,128}")) {
                 throw SnsErrors.invalidParameter("MessageGroupId Reason: can only include alphanumeric and"
@@ -324,13 +323,5 @@ final class SnsPublisher {
             }
         }
         return attrs;
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
+import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.routing.ExchangeType;
@@ -348,10 +349,8 @@ final class SnsTopics {
         }
         ObjectNode policy = policy(t);
         ArrayNode statements = (ArrayNode) policy.get("Statement");
-        for (JsonNode s : statements) {
-            if (label.equals(s.path("Sid").asText())) {
-                throw SnsErrors.invalidParameter("Statement already exists");
-            }
+        if (PolicyStatements.has(statements, label)) {
+            throw SnsErrors.invalidParameter("Statement already exists");
         }
         ObjectNode st = statements.addObject().put("Sid", label).put("Effect", "Allow");
         ArrayNode principals = st.putObject("Principal").putArray("AWS");
@@ -370,14 +369,7 @@ final class SnsTopics {
         }
         ObjectNode policy = policy(t);
         ArrayNode statements = (ArrayNode) policy.get("Statement");
-        boolean removed = false;
-        for (int i = statements.size() - 1; i >= 0; i--) {
-            if (label.equals(statements.get(i).path("Sid").asText())) {
-                statements.remove(i);
-                removed = true;
-            }
-        }
-        if (!removed) {
+        if (!PolicyStatements.remove(statements, label)) {
             throw SnsErrors.invalidParameter("Label");
         }
         return registry.put(t.withAttribute("Policy", policy.toString())).thenApply(v -> null);

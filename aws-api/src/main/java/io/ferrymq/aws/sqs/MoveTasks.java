@@ -132,14 +132,7 @@ final class MoveTasks {
     }
 
     CompletableFuture<JsonNode> start(JsonNode in, RequestContext ctx) {
-        String sourceArn = Inputs.string(in, "SourceArn");
-        if (sourceArn == null) {
-            throw SqsErrors.missing("SourceArn");
-        }
-        if (Arn.parse(sourceArn) == null) {
-            throw SqsErrors.invalidParameterValue("You must use this format to specify the SourceArn:"
-                    + " arn:<partition>:<service>:<region>:<account-id>:<resource-id>");
-        }
+        String sourceArn = sourceArn(in);
         SqsQueues.Target source = queues.byArn(ctx, sourceArn);
         if (source == null) {
             throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
@@ -212,7 +205,7 @@ final class MoveTasks {
                 .put("ApproximateNumberOfMessagesMoved", t.moved));
     }
 
-    CompletableFuture<JsonNode> list(JsonNode in, RequestContext ctx) {
+    private static String sourceArn(JsonNode in) {
         String sourceArn = Inputs.string(in, "SourceArn");
         if (sourceArn == null) {
             throw SqsErrors.missing("SourceArn");
@@ -221,6 +214,11 @@ final class MoveTasks {
             throw SqsErrors.invalidParameterValue("You must use this format to specify the SourceArn:"
                     + " arn:<partition>:<service>:<region>:<account-id>:<resource-id>");
         }
+        return sourceArn;
+    }
+
+    CompletableFuture<JsonNode> list(JsonNode in, RequestContext ctx) {
+        String sourceArn = sourceArn(in);
         if (queues.byArn(ctx, sourceArn) == null) {
             throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
         }

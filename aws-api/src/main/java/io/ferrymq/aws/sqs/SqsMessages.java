@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.aws.auth.SigV4;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
@@ -19,7 +20,6 @@ import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.Session;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The message-level actions: send, receive, delete and change visibility, single and batched. */
@@ -97,18 +98,7 @@ final class SqsMessages {
         if (total > settings.maxMessageBytes()) {
             throw SqsErrors.batchTooLong(settings.maxMessageBytes(), total);
         }
-        List<CompletableFuture<ObjectNode>> results = new ArrayList<>();
-        for (JsonNode e : entries) {
-            String id = Inputs.string(e, "Id");
-            CompletableFuture<ObjectNode> r;
-            try {
-                r = send(ctx, t, e);
-            } catch (AwsError err) {
-                r = CompletableFuture.failedFuture(err);
-            }
-            results.add(r.handle((ok, err) -> ok != null ? ok.put("Id", id) : failure(id, err, ctx)));
-        }
-        return collect(results);
+        return eachEntry(entries, ctx, e -> send(ctx, t, e));
     }
 
     private static Map<String, AttributeValue> safeAttributes(JsonNode e) {
@@ -180,7 +170,7 @@ final class SqsMessages {
                     throw SqsErrors.invalidParameterValue("The queue should either have ContentBasedDeduplication"
                             + " enabled or MessageDeduplicationId provided explicitly");
                 }
-                dedup = sha256Hex(body);
+                dedup = SigV4.sha256Hex(body);
             }
         } else if (dedup != null) {
             throw SqsErrors.invalidValue(dedup, "MessageDeduplicationId", "The request includes a parameter that is"
@@ -437,33 +427,13 @@ final class SqsMessages {
 
     CompletableFuture<JsonNode> deleteMessage(JsonNode in, RequestContext ctx) {
         SqsQueues.Target t = queues.byUrl(ctx, Inputs.string(in, "QueueUrl"));
-        String handle = Inputs.string(in, "ReceiptHandle");
-        if (handle == null) {
-            throw SqsErrors.missing("ReceiptHandle");
-        }
-        return delete(ctx, t, handle).thenApply(v -> null);
+        return delete(ctx, t, receiptHandle(in)).thenApply(v -> null);
     }
 
     CompletableFuture<JsonNode> deleteMessageBatch(JsonNode in, RequestContext ctx) {
         SqsQueues.Target t = queues.byUrl(ctx, Inputs.string(in, "QueueUrl"));
         List<JsonNode> entries = checkBatch(in, "DeleteMessageBatchRequestEntry");
-        List<CompletableFuture<ObjectNode>> results = new ArrayList<>();
-        for (JsonNode e : entries) {
-            String id = Inputs.string(e, "Id");
-            CompletableFuture<Void> r;
-            try {
-                String handle = Inputs.string(e, "ReceiptHandle");
-                if (handle == null) {
-                    throw SqsErrors.missing("ReceiptHandle");
-                }
-                r = delete(ctx, t, handle);
-            } catch (AwsError err) {
-                r = CompletableFuture.failedFuture(err);
-            }
-            results.add(r.handle((ok, err) -> err == null ? JsonNodeFactory.instance.objectNode().put("Id", id)
-                    : failure(id, err, ctx)));
-        }
-        return collect(results);
+        return eachEntry(entries, ctx, e -> delete(ctx, t, receiptHandle(e)).thenApply(v -> emptyResult()));
     }
 
     private CompletableFuture<Void> delete(RequestContext ctx, SqsQueues.Target t, String handle) {
@@ -492,10 +462,7 @@ final class SqsMessages {
 
     CompletableFuture<JsonNode> changeMessageVisibility(JsonNode in, RequestContext ctx) {
         SqsQueues.Target t = queues.byUrl(ctx, Inputs.string(in, "QueueUrl"));
-        String handle = Inputs.string(in, "ReceiptHandle");
-        if (handle == null) {
-            throw SqsErrors.missing("ReceiptHandle");
-        }
+        String handle = receiptHandle(in);
         Integer v = Inputs.integer(in, "VisibilityTimeout");
         if (v == null) {
             throw SqsErrors.missing("VisibilityTimeout");
@@ -506,24 +473,11 @@ final class SqsMessages {
     CompletableFuture<JsonNode> changeMessageVisibilityBatch(JsonNode in, RequestContext ctx) {
         SqsQueues.Target t = queues.byUrl(ctx, Inputs.string(in, "QueueUrl"));
         List<JsonNode> entries = checkBatch(in, "ChangeMessageVisibilityBatchRequestEntry");
-        List<CompletableFuture<ObjectNode>> results = new ArrayList<>();
-        for (JsonNode e : entries) {
-            String id = Inputs.string(e, "Id");
-            CompletableFuture<Void> r;
-            try {
-                String handle = Inputs.string(e, "ReceiptHandle");
-                if (handle == null) {
-                    throw SqsErrors.missing("ReceiptHandle");
-                }
-                Integer v = Inputs.integer(e, "VisibilityTimeout");
-                r = changeVisibility(ctx, t, handle, v == null ? 0 : v);
-            } catch (AwsError err) {
-                r = CompletableFuture.failedFuture(err);
-            }
-            results.add(r.handle((ok, err) -> err == null ? JsonNodeFactory.instance.objectNode().put("Id", id)
-                    : failure(id, err, ctx)));
-        }
-        return collect(results);
+        return eachEntry(entries, ctx, e -> {
+            String handle = receiptHandle(e);
+            Integer v = Inputs.integer(e, "VisibilityTimeout");
+            return changeVisibility(ctx, t, handle, v == null ? 0 : v).thenApply(x -> emptyResult());
+        });
     }
 
     private CompletableFuture<Void> changeVisibility(RequestContext ctx, SqsQueues.Target t, String handle, int seconds) {
@@ -572,6 +526,38 @@ final class SqsMessages {
         return entries;
     }
 
+    /**
+     * Runs one batch entry after another, each to its own result: a failing entry, whether it throws or its
+     * future fails, becomes a failed entry without stopping the others.
+     */
+    private static CompletableFuture<JsonNode> eachEntry(List<JsonNode> entries, RequestContext ctx,
+                                                         Function<JsonNode, CompletableFuture<ObjectNode>> action) {
+        List<CompletableFuture<ObjectNode>> results = new ArrayList<>();
+        for (JsonNode e : entries) {
+            String id = Inputs.string(e, "Id");
+            CompletableFuture<ObjectNode> r;
+            try {
+                r = action.apply(e);
+            } catch (AwsError err) {
+                r = CompletableFuture.failedFuture(err);
+            }
+            results.add(r.handle((ok, err) -> err == null ? ok.put("Id", id) : failure(id, err, ctx)));
+        }
+        return collect(results);
+    }
+
+    private static ObjectNode emptyResult() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    private static String receiptHandle(JsonNode in) {
+        String handle = Inputs.string(in, "ReceiptHandle");
+        if (handle == null) {
+            throw SqsErrors.missing("ReceiptHandle");
+        }
+        return handle;
+    }
+
     private static ObjectNode failure(String id, Throwable err, RequestContext ctx) {
         Throwable c = err;
         while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
@@ -617,14 +603,6 @@ final class SqsMessages {
             i += Character.charCount(c);
         }
         return null;
-    }
-
-    static String sha256Hex(String body) {
-        try {
-            return Md5.hex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Remembers recently deleted receipt handles, so a repeated DeleteMessage succeeds as on AWS. */

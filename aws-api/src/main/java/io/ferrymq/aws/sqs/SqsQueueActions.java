@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
@@ -390,10 +391,8 @@ final class SqsQueueActions {
         String arn = queues.arn(ctx, t);
         ObjectNode policy = policy(t, arn);
         ArrayNode statements = (ArrayNode) policy.get("Statement");
-        for (JsonNode s : statements) {
-            if (label.equals(s.path("Sid").asText())) {
-                throw SqsErrors.invalidValue(label, "Label", "Already exists.");
-            }
+        if (PolicyStatements.has(statements, label)) {
+            throw SqsErrors.invalidValue(label, "Label", "Already exists.");
         }
         ObjectNode st = statements.addObject().put("Sid", label).put("Effect", "Allow");
         ArrayNode principals = st.putObject("Principal").putArray("AWS");
@@ -413,14 +412,7 @@ final class SqsQueueActions {
         }
         ObjectNode policy = policy(t, queues.arn(ctx, t));
         ArrayNode statements = (ArrayNode) policy.get("Statement");
-        boolean removed = false;
-        for (int i = statements.size() - 1; i >= 0; i--) {
-            if (label.equals(statements.get(i).path("Sid").asText())) {
-                statements.remove(i);
-                removed = true;
-            }
-        }
-        if (!removed) {
+        if (!PolicyStatements.remove(statements, label)) {
             throw SqsErrors.invalidValue(label, "Label", "can't find label on existing policy.");
         }
         String value = statements.isEmpty() ? "" : policy.toString();
