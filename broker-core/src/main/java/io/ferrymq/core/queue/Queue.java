@@ -348,8 +348,11 @@ public final class Queue implements BindingTarget {
     /**
      * Attaches a consumer. Fails with RESOURCE_LOCKED when exclusivity forbids it, NOT_FOUND when the
      * queue was deleted, INVALID_ARGUMENT for a bad filter (reported at once, on the caller's thread).
+     * {@code attached} runs on the queue's executor once the consumer exists and before anything is handed
+     * to it, so that the path can announce it ahead of its deliveries.
      */
-    public CompletableFuture<Subscription> addConsumer(ConsumeOptions options, DeliveryPath path) {
+    public CompletableFuture<Subscription> addConsumer(ConsumeOptions options, DeliveryPath path,
+                                                       java.util.function.Consumer<Subscription> attached) {
         MessageFilter filter = options.filter() == null ? null : host.compileFilter(options.filter());
         return call(() -> {
             if (deleted) {
@@ -375,6 +378,7 @@ public final class Queue implements BindingTarget {
                 hadConsumer = true;
             }
             consumerCount = consumers.size() + browsers.size();
+            attached.accept(c);
             executor.execute(this::dispatch);
             return CompletableFuture.completedFuture((Subscription) c);
         });

@@ -57,7 +57,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
     private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
     private final AtomicLong txIds = new AtomicLong();
-    private final ConcurrentLinkedQueue<Delivery> outbound = new ConcurrentLinkedQueue<>();
+    /** Deliveries, and the news of new subscriptions, in the order the queues handed them over. */
+    private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drainOutbound;
     private volatile boolean closed;
@@ -225,13 +226,21 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
-        return onSink(q.addConsumer(options, this).thenApply(s -> {
+        CompletableFuture<Subscription> attached = new CompletableFuture<>();
+        // The adapter learns of the subscription through the same hand-off as its deliveries, so it always
+        // knows the subscription before its first message arrives.
+        q.addConsumer(options, this, s -> {
             subscriptions.add(s);
             if (closed) {
                 s.close();
             }
-            return s;
-        }));
+            enqueue((Runnable) () -> attached.complete(s));
+        }).whenComplete((s, t) -> {
+            if (t != null) {
+                sink.executor().execute(() -> attached.completeExceptionally(BrokerException.from(t)));
+            }
+        });
+        return attached;
     }
 
     /**
@@ -460,7 +469,11 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     @Override
     public void handoff(Delivery delivery) {
-        outbound.add(delivery);
+        enqueue(delivery);
+    }
+
+    private void enqueue(Object item) {
+        outbound.add(item);
         if (drainScheduled.compareAndSet(false, true)) {
             sink.executor().execute(drain);
         }
@@ -468,12 +481,16 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     private void drainOutbound() {
         while (true) {
-            Delivery d;
-            while ((d = outbound.poll()) != null) {
-                try {
-                    sink.deliver(d);
-                } catch (RuntimeException e) {
-                    LOG.error("Adapter failed to take a delivery from queue '{}'", d.queueName(), e);
+            Object item;
+            while ((item = outbound.poll()) != null) {
+                if (item instanceof Delivery d) {
+                    try {
+                        sink.deliver(d);
+                    } catch (RuntimeException e) {
+                        LOG.error("Adapter failed to take a delivery from queue '{}'", d.queueName(), e);
+                    }
+                } else {
+                    ((Runnable) item).run();
                 }
             }
             drainScheduled.set(false);
