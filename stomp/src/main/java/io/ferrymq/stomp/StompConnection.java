@@ -518,11 +518,10 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             }
             throw BrokerException.notFound("no subscription with id '" + id + "' on this connection");
         }
-        byCore.remove(s.core);
         for (String ackId : s.pendingAckIds()) {
             pendingAcks.remove(ackId);
         }
-        CompletableFuture<?> closed = s.core.close();
+        CompletableFuture<?> closed = cancel(s);
         if (removeDurable && s.durableQueue != null) {
             closed = closed.thenCompose(v -> session.admin().deleteQueue(s.durableQueue, false, false));
         }
@@ -602,8 +601,13 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
 
     private void onDisconnect(StompFrame f) {
         state = State.CLOSED;
-        // Receipt only once everything the client sent before has been dealt with.
-        CompletableFuture.allOf(inProgress.toArray(CompletableFuture[]::new)).whenComplete((v, t) ->
+        // Receipt only once everything the client sent before has been dealt with, and once the queues have
+        // stopped handing out messages: an auto-acknowledged one already on its way is written before it.
+        List<CompletableFuture<?>> awaited = new ArrayList<>(inProgress);
+        for (StompSubscription s : subscriptions.values()) {
+            awaited.add(cancel(s));
+        }
+        CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)).whenComplete((v, t) ->
                 ctx.executor().execute(() -> {
                     String receipt = f.header("receipt");
                     if (receipt != null && ctx.channel().isActive()) {
@@ -622,11 +626,35 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         return ctx.channel().eventLoop();
     }
 
+    /**
+     * Closes a subscription's consumer. The subscription stays known until the close completes: deliveries
+     * its queue handed out meanwhile are settled ones (written to the client, see {@link #deliver}) or ones
+     * the queue takes back when it closes the consumer.
+     */
+    private CompletableFuture<Void> cancel(StompSubscription s) {
+        s.cancelling = true;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        s.core.close().whenComplete((v, t) -> executor().execute(() -> {
+            byCore.remove(s.core);
+            if (t != null) {
+                closed.completeExceptionally(t);
+            } else {
+                closed.complete(null);
+            }
+        }));
+        return closed;
+    }
+
     @Override
     public void deliver(Delivery d) {
         StompSubscription s = byCore.get(d.subscription());
-        if (s == null || state == State.CLOSED) {
-            // The subscription was just cancelled; its queue already took the message back.
+        if (s == null) {
+            return;
+        }
+        boolean live = !s.cancelling && state != State.CLOSED;
+        if (!live && (d.needsSettlement() || !ctx.channel().isActive())) {
+            // A delivery awaiting an ACK goes back to its queue when the consumer closes. A settled one
+            // still goes to a client that is there: nothing can take it back.
             return;
         }
         String ackId = Long.toString(++nextAckId);
@@ -637,7 +665,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         }
         StompFrame frame = StompMessages.toMessageFrame(d, s.id, ackId, needsAck, version,
                 StompDestination.describe(d.message().address(), d.message().routingKey()));
-        if (needsAck) {
+        if (needsAck || !live) {
             ctx.write(frame, ctx.voidPromise());
         } else {
             // Auto mode is settled on hand-out: credit comes back as frames reach the socket, so a slow
@@ -651,7 +679,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     }
 
     private void grantOwedCredit(StompSubscription s) {
-        if (ctx.channel().isWritable() && subscriptions.get(s.id) == s) {
+        if (ctx.channel().isWritable() && !s.cancelling && subscriptions.get(s.id) == s) {
             s.owedCredit.giveBack();
         }
     }

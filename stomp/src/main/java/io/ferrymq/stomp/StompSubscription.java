@@ -22,6 +22,11 @@ final class StompSubscription {
     private final LinkedHashMap<String, Delivery> unacked = new LinkedHashMap<>();
     /** Auto mode: credit of frames written to the socket, given back in batches of half the prefetch window. */
     final OwedCredit owedCredit;
+    /**
+     * Cancelled (UNSUBSCRIBE or DISCONNECT) while its queue may still hand out messages: until the core
+     * subscription has closed, settled deliveries still go to the client, since nothing can take them back.
+     */
+    boolean cancelling;
 
     StompSubscription(String id, AckMode ack, Subscription core, String durableQueue, int window) {
         this.id = id;
