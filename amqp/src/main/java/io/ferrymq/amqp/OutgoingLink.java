@@ -426,7 +426,12 @@ final class OutgoingLink implements LinkHandler {
         CompletableFuture<?> done = closeSubscription();
         boolean unsubscribe = closed && (kind == Kind.DURABLE || kind == Kind.SHARED_DURABLE || kind == Kind.LOOKUP);
         if (!unsubscribe) {
-            mirror(closed, null);
+            // Answered once the consumer is gone from its queue: a client that goes on to unsubscribe or to
+            // delete the queue must find it unused, and its unsettled messages back in the queue.
+            done.whenComplete((v, t) -> connection.executor().execute(() -> {
+                mirror(closed, null);
+                connection.pump();
+            }));
             return;
         }
         // Closing (not detaching) a durable subscription's link ends the subscription.
