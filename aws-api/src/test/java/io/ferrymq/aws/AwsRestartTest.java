@@ -55,4 +55,29 @@ class AwsRestartTest {
                     .containsExactlyInAnyOrder("before the restart", "after the restart");
         }
     }
+
+    @Test
+    void aFifoResendAfterARestartWithinFiveMinutesIsNotDeliveredTwice() {
+        String queue = AwsTestBroker.unique("orders") + ".fifo";
+        String url;
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            url = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
+                    .queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("order 1").messageGroupId("g")
+                    .messageDeduplicationId("order-1"));
+            Message got = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages().get(0);
+            sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(got.receiptHandle()));
+        }
+
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("order 1, resent").messageGroupId("g")
+                    .messageDeduplicationId("order-1"));
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("order 2").messageGroupId("g")
+                    .messageDeduplicationId("order-2"));
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages())
+                    .extracting(Message::body).containsExactly("order 2");
+        }
+    }
 }

@@ -17,6 +17,7 @@ import io.ferrymq.core.storage.ExchangeDefinition;
 import io.ferrymq.core.storage.QueueDefinition;
 import io.ferrymq.core.storage.RecoveryListener;
 import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.vhost.VirtualHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,7 @@ public final class Broker implements AutoCloseable {
         messageIds.accumulateAndGet(ids.maxMessageId(), Math::max);
         queueIds.accumulateAndGet(ids.maxQueueId(), Math::max);
         recoverPages(r.queuesById);
+        recoverDeduplicationIds(r.queuesById);
         if (r.references > 0 || r.queues > 0) {
             LOG.info("Recovered {} queue(s), {} message(s) and {} queue reference(s){}", r.queues, r.messages.size(),
                     r.references, r.clean ? "" : " after an unclean stop: messages may be redelivered");
@@ -156,6 +158,28 @@ public final class Broker implements AutoCloseable {
                     : io.ferrymq.core.paging.PagePosition.decode(cursor)));
         }
         CompletableFuture.allOf(recovering.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Durable queues remember the deduplication ids still in their window; the records of the rest go. */
+    private void recoverDeduplicationIds(Map<Long, Queue> durableQueues) {
+        List<StorageRecord> gone = new java.util.ArrayList<>();
+        Map<String, byte[]> recovered = recoveredState.remove(Queue.DEDUPLICATION_STATE);
+        for (Map.Entry<String, byte[]> e : recovered == null ? Map.<String, byte[]>of().entrySet() : recovered.entrySet()) {
+            String key = e.getKey();
+            int slash = key.indexOf('/');
+            Queue q = null;
+            try {
+                q = slash > 0 ? durableQueues.get(Long.parseLong(key.substring(0, slash))) : null;
+            } catch (NumberFormatException ignored) {
+                // not a key this broker writes: its record goes
+            }
+            if (q == null || !q.restoreDeduplicationId(key.substring(slash + 1), e.getValue())) {
+                gone.add(new StorageRecord.DeleteState(Queue.DEDUPLICATION_STATE, key));
+            }
+        }
+        if (!gone.isEmpty()) {
+            options.storage().append(gone).join();
+        }
     }
 
     /**

@@ -47,6 +47,11 @@ public final class Queue implements BindingTarget {
 
     /** The journal state namespace holding each durable queue's page cursor. */
     public static final String PAGE_CURSOR_STATE = "paging.cursor";
+    /**
+     * The journal state namespace holding the deduplication ids durable queues remember, keyed
+     * {@code queueId/deduplicationId}, each with the time it leaves the window.
+     */
+    public static final String DEDUPLICATION_STATE = "dedup.window";
 
     /**
      * What admission decided for one publish. A DUPLICATE (its deduplication id was seen within the
@@ -112,7 +117,11 @@ public final class Queue implements BindingTarget {
         this.storage = host.storage();
         PageStore pages = host.pageStore(id);
         this.pager = pages == null ? null : new QueuePager(pages);
-        this.limits = new QueueLimits(settings, host.memory(), pager != null, clock);
+        this.limits = new QueueLimits(settings, host.memory(), pager != null, clock, expired -> {
+            if (durable) {
+                storage.append(new StorageRecord.DeleteState(DEDUPLICATION_STATE, deduplicationKey(expired)));
+            }
+        });
         this.scheduled = new ScheduledRefs(host.runtime().scheduler(), clock, executor, this::promoteDue);
         this.leases = new Leases(host.runtime().scheduler(), clock, executor, this::expireLeases);
     }
@@ -155,6 +164,38 @@ public final class Queue implements BindingTarget {
     /** Whether this queue pages (rather than blocks producers) when memory is full. */
     public boolean pagesWhenMemoryFull() {
         return pager != null && settings.memoryFull() == io.ferrymq.core.policy.MemoryFullPolicy.PAGE;
+    }
+
+    /**
+     * The record that keeps an admitted message's deduplication id through a restart, for the publish to
+     * store with the message; null when there is nothing to keep (no id, no window, a transient queue).
+     */
+    public StorageRecord deduplicationRecord(Message message) {
+        Deduplicator d = limits.deduplicator();
+        String id = message.deduplicationId();
+        if (!durable || d == null || id == null) {
+            return null;
+        }
+        long until = d.until(id);
+        if (until == 0) {
+            return null;
+        }
+        return new StorageRecord.PutState(DEDUPLICATION_STATE, deduplicationKey(id),
+                java.nio.ByteBuffer.allocate(Long.BYTES).putLong(until).array());
+    }
+
+    /**
+     * Remembers a deduplication id recovered from storage (a {@link #DEDUPLICATION_STATE} value).
+     *
+     * @return false when it has left the window (or this queue keeps none): its record may go
+     */
+    public boolean restoreDeduplicationId(String id, byte[] until) {
+        Deduplicator d = limits.deduplicator();
+        return d != null && until.length == Long.BYTES && d.restore(id, java.nio.ByteBuffer.wrap(until).getLong());
+    }
+
+    private String deduplicationKey(String id) {
+        return this.id + "/" + id;
     }
 
     public void cancelAdmission(Message message, long size) {

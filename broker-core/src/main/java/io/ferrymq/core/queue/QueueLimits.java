@@ -37,12 +37,18 @@ final class QueueLimits {
 
     private final Deduplicator deduplicator;
 
-    QueueLimits(QueueSettings settings, MemoryBudget memory, boolean canPage, io.ferrymq.core.exec.Clock clock) {
+    QueueLimits(QueueSettings settings, MemoryBudget memory, boolean canPage, io.ferrymq.core.exec.Clock clock,
+                java.util.function.Consumer<String> deduplicationIdExpired) {
         this.settings = settings;
         this.memory = memory;
         this.canPage = canPage;
         this.deduplicator = settings.deduplicationWindowMillis() > 0
-                ? new Deduplicator(settings.deduplicationWindowMillis(), clock) : null;
+                ? new Deduplicator(settings.deduplicationWindowMillis(), clock, deduplicationIdExpired) : null;
+    }
+
+    /** The deduplication window's record of an id, or null when this queue keeps no window. */
+    Deduplicator deduplicator() {
+        return deduplicator;
     }
 
     Queue.Admission admit(String deduplicationId, long size) {

@@ -113,7 +113,10 @@ public final class PreparedPublish {
         return waitsForMemory;
     }
 
-    /** The records that make this publish durable: the message once, a reference per durable queue in memory. */
+    /**
+     * The records that make this publish durable: the message once, a reference per durable queue in memory,
+     * and the deduplication id each durable queue with a window must remember through a restart.
+     */
     void addRecords(List<StorageRecord> out) {
         Message m = routed.message();
         if (!m.durable()) {
@@ -128,6 +131,10 @@ public final class PreparedPublish {
                     any = true;
                 }
                 out.add(new StorageRecord.AddReference(q.id(), m.id(), m.deliveryTime()));
+            }
+            StorageRecord deduplication = q.deduplicationRecord(m);
+            if (deduplication != null) {
+                out.add(deduplication);
             }
         }
     }

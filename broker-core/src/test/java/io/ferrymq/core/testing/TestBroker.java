@@ -39,12 +39,14 @@ public final class TestBroker implements AutoCloseable {
     public static final String ADMIN = "admin";
     public static final String PASSWORD = "secret";
 
-    private final ManualClock clock = new ManualClock(1_000_000L);
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock;
+    private final ManualScheduler scheduler;
     private final Storage storage;
     private final Broker broker;
 
     private TestBroker(Builder b) {
+        this.clock = new ManualClock(b.startMillis);
+        this.scheduler = new ManualScheduler(clock);
         this.storage = b.storage;
         BrokerRuntime runtime = new BrokerRuntime(Runnable::run, Runnable::run, scheduler, clock, () -> { });
         this.broker = Broker.start(new BrokerOptions(runtime, storage, b.realm, new PolicyTable(b.policies),
@@ -155,12 +157,15 @@ public final class TestBroker implements AutoCloseable {
         private final List<AddressPolicy> policies = new ArrayList<>();
         private long memoryLimit;
         private io.ferrymq.core.paging.PagingService paging;
+        private long startMillis = 1_000_000L;
 
         public Builder storage(Storage s) { this.storage = s; return this; }
         public Builder realm(SecurityRealm r) { this.realm = r; return this; }
         public Builder policy(AddressPolicy p) { this.policies.add(p); return this; }
         public Builder memoryLimit(long bytes) { this.memoryLimit = bytes; return this; }
         public Builder paging(io.ferrymq.core.paging.PagingService p) { this.paging = p; return this; }
+        /** Where the manual clock starts (a restart that happens later than the previous run). */
+        public Builder startingAt(long millis) { this.startMillis = millis; return this; }
 
         public TestBroker build() {
             return new TestBroker(this);
