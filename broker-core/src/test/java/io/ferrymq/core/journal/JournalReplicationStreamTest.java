@@ -47,7 +47,12 @@ class JournalReplicationStreamTest {
         RecoveredState fromStream = new RecoveredState();
         standby.replay(fromStream, true);
         primary.close();
-        RecoveredState fromDisk = RecoveredState.of(JournalRecoveryTest.journal(dir.resolve("primary"), 64 * 1024));
+        RecoveredState fromDisk;
+        // Closed before the test ends: an open journal prepares its next file in the background, which would
+        // race the temporary directory's removal.
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("primary"), 64 * 1024)) {
+            fromDisk = RecoveredState.of(reopened);
+        }
         assertThat(fromStream.refs).isEqualTo(fromDisk.refs);
         assertThat(fromStream.messages.keySet()).isEqualTo(fromDisk.messages.keySet());
         assertThat(fromStream.messageIdsIn(1)).containsExactly(2L);
