@@ -7,10 +7,6 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.SendResult;
 import io.ferrymq.core.session.Session;
-import io.ferrymq.core.storage.BindingDefinition;
-import io.ferrymq.core.storage.ExchangeDefinition;
-import io.ferrymq.core.storage.QueueDefinition;
-import io.ferrymq.core.storage.RecoveryListener;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.QueueDeclaration;
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -118,41 +113,10 @@ class DeduplicationRestartTest {
 
     /** The deduplication keys the journal in {@code dir} holds, read with a journal of its own. */
     private static List<String> deduplicationKeys(Path dir) {
-        List<String> keys = new ArrayList<>();
         try (Journal j = Journal.open(JournalOptions.defaults(dir).withSegmentSize(256 * 1024))) {
-            j.recover(new RecoveryListener() {
-                @Override
-                public void begin(boolean cleanShutdown) {
-                }
-
-                @Override
-                public void exchange(ExchangeDefinition exchange) {
-                }
-
-                @Override
-                public void queue(QueueDefinition queue) {
-                }
-
-                @Override
-                public void binding(BindingDefinition binding) {
-                }
-
-                @Override
-                public void state(String namespace, String key, byte[] value) {
-                    if (namespace.equals(Queue.DEDUPLICATION_STATE)) {
-                        keys.add(key);
-                    }
-                }
-
-                @Override
-                public void message(Message message) {
-                }
-
-                @Override
-                public void reference(long queueId, long messageId, int deliveryCount, long deliverAt) {
-                }
-            });
+            String prefix = Queue.DEDUPLICATION_STATE + "/";
+            return RecoveredState.of(j).state.keySet().stream().filter(k -> k.startsWith(prefix))
+                    .map(k -> k.substring(prefix.length())).toList();
         }
-        return keys;
     }
 }
