@@ -46,7 +46,7 @@ final class QueueLimits {
                 ? new Deduplicator(settings.deduplicationWindowMillis(), clock, deduplicationIdExpired) : null;
     }
 
-    /** The deduplication window's record of an id, or null when this queue keeps no window. */
+    /** The deduplication window, or null when this queue keeps none. */
     Deduplicator deduplicator() {
         return deduplicator;
     }

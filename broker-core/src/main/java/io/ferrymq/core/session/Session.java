@@ -483,14 +483,15 @@ public final class Session implements DeliveryPath, AutoCloseable {
         while (true) {
             Object item;
             while ((item = outbound.poll()) != null) {
-                if (item instanceof Delivery d) {
-                    try {
+                try {
+                    if (item instanceof Delivery d) {
                         sink.deliver(d);
-                    } catch (RuntimeException e) {
-                        LOG.error("Adapter failed to take a delivery from queue '{}'", d.queueName(), e);
+                    } else {
+                        ((Runnable) item).run();
                     }
-                } else {
-                    ((Runnable) item).run();
+                } catch (RuntimeException e) {
+                    LOG.error("Adapter failed to take {}", item instanceof Delivery d
+                            ? "a delivery from queue '" + d.queueName() + "'" : "a new subscription", e);
                 }
             }
             drainScheduled.set(false);
