@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,50 @@ class AwsRestartTest {
 
             assertThat(SnsFixtures.receive(sqs, again, 2, Duration.ofSeconds(20))).extracting(Message::body)
                     .containsExactlyInAnyOrder("before the restart", "after the restart");
+        }
+    }
+
+    @Test
+    void anSnsFifoRepublishAfterARestartGetsTheFirstPublishsAnswerAndIsNotDeliveredAgain() {
+        String queue = AwsTestBroker.unique("prices") + ".fifo";
+        String topicArn;
+        String url;
+        software.amazon.awssdk.services.sns.model.PublishResponse first;
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            SnsClient sns = broker.sns();
+            url = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
+                    .queueUrl();
+            topicArn = sns.createTopic(b -> b.name(AwsTestBroker.unique("prices") + ".fifo")
+                    .attributes(Map.of("FifoTopic", "true"))).topicArn();
+            String arn = SnsFixtures.queueArn(sqs, url);
+            sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn)
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+            first = sns.publish(b -> b.topicArn(topicArn).message("price 1").messageGroupId("g")
+                    .messageDeduplicationId("price-1"));
+        }
+
+        try (AwsTestBroker broker = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+            SqsClient sqs = broker.sqs();
+            SnsClient sns = broker.sns();
+            var again = sns.publish(b -> b.topicArn(topicArn).message("price 1, resent").messageGroupId("g")
+                    .messageDeduplicationId("price-1"));
+            assertThat(again.messageId()).isEqualTo(first.messageId());
+            assertThat(again.sequenceNumber()).isEqualTo(first.sequenceNumber());
+            var next = sns.publish(b -> b.topicArn(topicArn).message("price 2").messageGroupId("g")
+                    .messageDeduplicationId("price-2"));
+            assertThat(next.messageId()).isNotEqualTo(first.messageId());
+            assertThat(new java.math.BigInteger(next.sequenceNumber()))
+                    .isGreaterThan(new java.math.BigInteger(first.sequenceNumber()));
+
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Message m = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages().get(0);
+                bodies.add(m.body());
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+            assertThat(bodies).containsExactly("price 1", "price 2");
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages()).isEmpty();
         }
     }
 

@@ -15,6 +15,7 @@ import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.session.Route;
+import io.ferrymq.core.state.StateStore;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publish and PublishBatch: checks the message as SNS does, builds one core message (attributes as
  * properties, the SNS details in hidden properties) and publishes it to the topic's exchange, whose
  * bindings (filtered by their subscriptions' policies) fan it out; {@code ferrymq} exchange endpoints
- * get a copy republished here. FIFO topics deduplicate for five minutes and number their messages.
+ * get a copy republished here. FIFO topics deduplicate for five minutes (through a restart too) and number
+ * their messages.
  */
 final class SnsPublisher {
 
@@ -46,14 +48,56 @@ final class SnsPublisher {
     private final SystemSessions system;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Dedup> recent = new ConcurrentHashMap<>();
+    /** FIFO publishes still inside their deduplication window, kept through a restart. */
+    private final StateStore recentStore;
 
     private record Dedup(CompletableFuture<ObjectNode> result, long expiresAt) { }
 
-    SnsPublisher(SnsTopics topics, SnsRegistry registry, SnsSubscriptions subscriptions, SystemSessions system) {
+    SnsPublisher(SnsTopics topics, SnsRegistry registry, SnsSubscriptions subscriptions, SystemSessions system,
+                 StateStore recentStore) {
         this.topics = topics;
         this.registry = registry;
         this.subscriptions = subscriptions;
         this.system = system;
+        this.recentStore = recentStore;
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, byte[]> e : recentStore.all().entrySet()) {
+            Dedup d = recovered(e.getValue(), now);
+            if (d != null) {
+                recent.put(e.getKey(), d);
+            } else {
+                recentStore.remove(e.getKey());
+            }
+        }
+    }
+
+    /** A stored FIFO publish, or null when it has left its window (or cannot be read). */
+    private static Dedup recovered(byte[] stored, long now) {
+        try {
+            JsonNode n = JSON.readTree(stored);
+            long expiresAt = n.path("expiresAt").asLong();
+            if (expiresAt > now && n.get("result") instanceof ObjectNode result) {
+                return new Dedup(CompletableFuture.completedFuture(result), expiresAt);
+            }
+        } catch (java.io.IOException e) {
+            // unreadable: forgotten
+        }
+        return null;
+    }
+
+    /** Stores a FIFO publish's answer for its window, so that a resend after a restart gets the same answer. */
+    private CompletableFuture<Void> remember(String key, ObjectNode result, long expiresAt) {
+        ObjectNode stored = JsonNodeFactory.instance.objectNode().put("expiresAt", expiresAt);
+        stored.set("result", result);
+        return recentStore.put(key, stored.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void forgetExpired(long now) {
+        for (Map.Entry<String, Dedup> e : recent.entrySet()) {
+            if (e.getValue().expiresAt() <= now && recent.remove(e.getKey(), e.getValue())) {
+                recentStore.remove(e.getKey());
+            }
+        }
     }
 
     CompletableFuture<JsonNode> publish(JsonNode in, RequestContext ctx) {
@@ -230,9 +274,9 @@ final class SnsPublisher {
             return prior.result().thenApply(ObjectNode::deepCopy);
         }
         if (recent.size() > 10_000) {
-            recent.values().removeIf(d -> d.expiresAt() <= now);
+            forgetExpired(now);
         }
-        route(ctx, topic, b.build()).whenComplete((v, err) -> {
+        route(ctx, topic, b.build()).thenCompose(v -> remember(key, result, fresh.expiresAt())).whenComplete((v, err) -> {
             if (err != null) {
                 recent.remove(key, fresh);
                 mine.completeExceptionally(err);

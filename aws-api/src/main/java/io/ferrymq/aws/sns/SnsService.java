@@ -65,7 +65,7 @@ public final class SnsService implements AwsService, AutoCloseable {
         });
         this.subscriptions = new SnsSubscriptions(settings, registry, topics, http);
         subs[0] = subscriptions;
-        this.publisher = new SnsPublisher(topics, registry, subscriptions, system);
+        this.publisher = new SnsPublisher(topics, registry, subscriptions, system, broker.stateStore("aws.sns.recent"));
     }
 
     /** Connects SQS (subscription endpoints and dead-letter queues are SQS queues). */
