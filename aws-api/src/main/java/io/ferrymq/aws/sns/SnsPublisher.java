@@ -276,7 +276,9 @@ final class SnsPublisher {
         if (recent.size() > 10_000) {
             forgetExpired(now);
         }
-        route(ctx, topic, b.build()).thenCompose(v -> remember(key, result, fresh.expiresAt())).whenComplete((v, err) -> {
+        CompletableFuture<Void> routedAndKept = route(ctx, topic, b.build())
+                .thenCompose(v -> remember(key, result, fresh.expiresAt()));
+        routedAndKept.whenComplete((v, err) -> {
             if (err != null) {
                 recent.remove(key, fresh);
                 mine.completeExceptionally(err);
