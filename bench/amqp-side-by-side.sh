@@ -70,21 +70,10 @@ done
 
 install_peers() {
   local need=()
-  command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null || need+=(maven)
-  command -v ss >/dev/null || need+=(iproute2)
   case " $BROKERS " in *" rabbitmq "*) dpkg -s rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server) ;; esac
   case " $BROKERS " in *" artemis "*) dpkg -s libaio1 >/dev/null 2>&1 || need+=(libaio1) ;; esac
-  if [ ${#need[@]} -gt 0 ]; then
-    [ "$INSTALL" = 1 ] || { echo "amqp-side-by-side: missing ${need[*]} (run without --no-install)" >&2; exit 1; }
-    [ "$(id -u)" = 0 ] || { echo "amqp-side-by-side: installing ${need[*]} needs root" >&2; exit 1; }
-    log "installing ${need[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
-  fi
-  if command -v systemctl >/dev/null && systemctl is-active --quiet rabbitmq-server 2>/dev/null; then
-    log "WARNING: the system service rabbitmq-server is running and will compete for the cores"
-  fi
+  install_missing_packages amqp-side-by-side "${need[@]}"
+  warn_running_services rabbitmq-server
   case " $BROKERS " in *" artemis "*) install_artemis ;; esac
 }
 

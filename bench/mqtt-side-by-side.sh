@@ -63,20 +63,9 @@ done
 
 install_peers() {
   local need=()
-  command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null || need+=(maven)
-  command -v ss >/dev/null || need+=(iproute2)
   case " $BROKERS " in *" mosquitto "*) command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto) ;; esac
-  if [ ${#need[@]} -gt 0 ]; then
-    [ "$INSTALL" = 1 ] || { echo "mqtt-side-by-side: missing ${need[*]} (run without --no-install)" >&2; exit 1; }
-    [ "$(id -u)" = 0 ] || { echo "mqtt-side-by-side: installing ${need[*]} needs root" >&2; exit 1; }
-    log "installing ${need[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
-  fi
-  if command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
-    log "WARNING: the system service mosquitto is running and will compete for the cores"
-  fi
+  install_missing_packages mqtt-side-by-side "${need[@]}"
+  warn_running_services mosquitto
   case " $BROKERS " in *" hivemq "*)
     HIVEMQ_LIB="$CACHE/hivemq-ce/lib"
     if [ ! -d "$HIVEMQ_LIB" ] || [ -z "$(ls "$HIVEMQ_LIB"/hivemq-community-edition-embedded-*.jar 2>/dev/null)" ]; then

@@ -104,23 +104,11 @@ done
 
 install_packages() {
   local need=()
-  command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null || need+=(maven)
-  command -v ss >/dev/null || need+=(iproute2)
   case " $BROKERS " in *" activemq "*) dpkg -s activemq >/dev/null 2>&1 || need+=(activemq) ;; esac
   case " $BROKERS " in *" rabbitmq "*) dpkg -s rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server) ;; esac
   case " $BROKERS " in *" artemis "*) dpkg -s libaio1 >/dev/null 2>&1 || need+=(libaio1) ;; esac
-  if [ ${#need[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || { echo "side-by-side: installing ${need[*]} needs root" >&2; exit 1; }
-    log "installing ${need[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
-  fi
-  for svc in rabbitmq-server activemq; do
-    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
-      log "WARNING: the system service $svc is running and will compete for the cores; stop it for clean numbers"
-    fi
-  done
+  install_missing_packages side-by-side "${need[@]}"
+  warn_running_services rabbitmq-server activemq
 }
 
 # ------------------------------------------------------------------ build

@@ -93,6 +93,32 @@ start_rabbitmq() {
    exec /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
 }
 
+# Installs, from Debian, the packages named in the arguments after $1 (the script's name, for messages) and
+# what every run needs (a JDK, Maven, ss) when missing. With INSTALL=0 it names what is missing and stops.
+install_missing_packages() {
+  local script=$1; shift
+  local need=("$@")
+  command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || need+=(maven)
+  command -v ss >/dev/null || need+=(iproute2)
+  [ ${#need[@]} -gt 0 ] || return 0
+  [ "$INSTALL" = 1 ] || { echo "$script: missing ${need[*]} (run without --no-install)" >&2; exit 1; }
+  [ "$(id -u)" = 0 ] || { echo "$script: installing ${need[*]} needs root" >&2; exit 1; }
+  log "installing ${need[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+}
+
+# Warns about each named system service that is running: it competes with the brokers for the cores.
+warn_running_services() {
+  local svc
+  for svc in "$@"; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
+      log "WARNING: the system service $svc is running and will compete for the cores; stop it for clean numbers"
+    fi
+  done
+}
+
 # The options every side-by-side script takes (--rounds, --duration, --warmup, --out, --no-install, --no-build,
 # --dist): sets their variable and OPTION_ARGS to the number of arguments used, or OPTION_ARGS=0 for another option.
 common_option() {
