@@ -414,7 +414,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 ErrorCondition c = transport.getCondition();
                 LOG.debug("AMQP connection {}: Proton failed on the input", client.connectionId(), e);
                 failEngine(c != null && c.getCondition() != null ? c
-                        : AmqpErrors.of(AmqpErrors.FRAMING_ERROR, "the broker could not decode a frame: "
+                        : AmqpErrors.of(AmqpErrors.FRAMING_ERROR, "the broker could not process a frame: "
                                 + HumanText.of(e.getMessage(), "it does not follow the AMQP 1.0 encoding")));
                 in.skipBytes(n);
                 return;

@@ -9,6 +9,7 @@ import org.apache.qpid.proton.amqp.transport.Disposition;
 import org.apache.qpid.proton.amqp.transport.End;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.Flow;
+import org.apache.qpid.proton.amqp.transport.Role;
 import org.apache.qpid.proton.amqp.transport.SessionError;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.apache.qpid.proton.engine.Session;
@@ -21,8 +22,9 @@ import java.util.Map;
  * Follows the client's sessions and link handles from the performatives it sends, and stops the frames that
  * Proton-J does not survive before Proton sees them (AMQP 1.0 part 2.5 and 2.7): an attach with a handle
  * above handle-max (a StackOverflowError in Proton) or on a handle in use (a NullPointerException), frames
- * for handles no link uses, frames on channels that carry no session, a begin that answers a session the
- * broker never began. Each gets the error the specification names, as a connection or a session error.
+ * for handles no link uses, transfers on a link the client receives on or without the delivery-id that
+ * starts a delivery, frames on channels that carry no session, a begin that answers a session the broker
+ * never began. Each gets the error the specification names, as a connection or a session error.
  */
 final class FrameGuard {
 
@@ -49,9 +51,21 @@ final class FrameGuard {
         static final Verdict DROP = new Verdict(Action.DROP, -1, null);
     }
 
-    /** A session the client began on one channel: the handles its links use, by link name. */
+    /** A link the client attached: its name, whether the client sends on it, and whether a delivery is open. */
+    private static final class LinkState {
+        final String name;
+        final boolean clientSends;
+        boolean deliveryOpen;
+
+        LinkState(String name, boolean clientSends) {
+            this.name = name;
+            this.clientSends = clientSends;
+        }
+    }
+
+    /** A session the client began on one channel: its links, by handle. */
     private static final class ChannelState {
-        final Map<Long, String> handles = new HashMap<>();
+        final Map<Long, LinkState> handles = new HashMap<>();
         Session session;
         boolean ending;
     }
@@ -91,7 +105,9 @@ final class FrameGuard {
             return flow.getHandle() == null ? Verdict.PASS : attached(channel, state, name, flow.getHandle());
         }
         if (performative instanceof Transfer transfer) {
-            return attached(channel, state, name, transfer.getHandle());
+            Verdict v = attached(channel, state, name, transfer.getHandle());
+            return v.action() == Action.PASS ? transfer(channel, state.handles.get(transfer.getHandle().longValue()),
+                    transfer) : v;
         }
         if (performative instanceof Detach detach) {
             Verdict v = attached(channel, state, name, detach.getHandle());
@@ -132,13 +148,27 @@ final class FrameGuard {
                     + " uses handle " + handle + ", above the handle-max " + HANDLE_MAX + " the broker announced in"
                     + " its begin");
         }
-        String holder = state.handles.get(handle);
+        LinkState holder = state.handles.get(handle);
         if (holder != null) {
             return new Verdict(Action.END_SESSION, channel, AmqpErrors.of(HANDLE_IN_USE, "attach of link '"
-                    + attach.getName() + "' uses handle " + handle + ", which link '" + holder + "' is using on this"
-                    + " session: detach that link first, or attach with a free handle"));
+                    + attach.getName() + "' uses handle " + handle + ", which link '" + holder.name + "' is using on"
+                    + " this session: detach that link first, or attach with a free handle"));
         }
-        state.handles.put(handle, attach.getName());
+        state.handles.put(handle, new LinkState(attach.getName(), attach.getRole() == Role.SENDER));
+        return Verdict.PASS;
+    }
+
+    private static Verdict transfer(int channel, LinkState link, Transfer transfer) {
+        if (!link.clientSends) {
+            return new Verdict(Action.END_SESSION, channel, AmqpErrors.of(AmqpErrors.ILLEGAL_STATE, "transfer on"
+                    + " handle " + transfer.getHandle() + ", but the client attached link '" + link.name + "' as its"
+                    + " receiver: messages go to the broker on links the client attaches as sender"));
+        }
+        if (transfer.getDeliveryId() == null && !link.deliveryOpen) {
+            return new Verdict(Action.END_SESSION, channel, AmqpErrors.of(AmqpErrors.INVALID_FIELD, "the first"
+                    + " transfer of a delivery on link '" + link.name + "' has no delivery-id, which it must carry"));
+        }
+        link.deliveryOpen = transfer.getMore() && !transfer.getAborted();
         return Verdict.PASS;
     }
 

@@ -79,6 +79,10 @@ class AmqpFrameValidationTest {
     void attachWithHandleBeyondHandleMaxClosesTheConnectionWithFramingError() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
             raw.open("admin", "secret");
+            raw.frame(RawAmqpClient.AMQP_FRAME, 1, begin(), null);
+            Begin announced = (Begin) raw.read().body();
+            assertThat(announced.getHandleMax().longValue()).as("the limit the guard enforces is the one announced")
+                    .isEqualTo(FrameGuard.HANDLE_MAX);
             raw.frame(RawAmqpClient.AMQP_FRAME, 0, senderAttach("huge", 0xfffffff0L, "valid.queue"), null);
             ErrorCondition error = connectionError(raw);
             assertThat(error.getCondition().toString()).isEqualTo("amqp:connection:framing-error");
@@ -140,6 +144,45 @@ class AmqpFrameValidationTest {
             raw.frame(RawAmqpClient.AMQP_FRAME, 2, detach, null);
             assertThat(sessionError(raw, brokerChannel).getCondition().toString())
                     .isEqualTo("amqp:session:unattached-handle");
+        }
+    }
+
+    @Test
+    void transferOnALinkTheClientReceivesOnEndsTheSessionWithIllegalState() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.open("admin", "secret");
+            Attach attach = new Attach();
+            attach.setName("reader");
+            attach.setHandle(UnsignedInteger.ZERO);
+            attach.setRole(Role.RECEIVER);
+            Source source = new Source();
+            source.setAddress("valid.queue");
+            attach.setSource(source);
+            attach.setTarget(new Target());
+            raw.frame(RawAmqpClient.AMQP_FRAME, 0, attach, null);
+            assertThat(((Attach) readUntil(raw, Attach.class).get(0)).getSource()).isNotNull();
+
+            transfer(raw, 0, 0, 0, false, AmqpCodec.get().encode(new Data(new Binary(new byte[] {'x'}))));
+            ErrorCondition error = sessionError(raw, 0);
+            assertThat(error.getCondition().toString()).isEqualTo("amqp:illegal-state");
+            assertThat(error.getDescription()).contains("'reader'").contains("receiver");
+        }
+        assertThat(broker.messagesIn("valid.queue")).isZero();
+    }
+
+    @Test
+    void firstTransferOfADeliveryWithoutADeliveryIdEndsTheSessionWithInvalidField() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.open("admin", "secret");
+            attachSender(raw, 0, "sender", 0, "valid.queue");
+            Transfer t = new Transfer();
+            t.setHandle(UnsignedInteger.ZERO);
+            t.setDeliveryTag(new Binary(new byte[] {1}));
+            t.setMessageFormat(UnsignedInteger.ZERO);
+            raw.frame(RawAmqpClient.AMQP_FRAME, 0, t, AmqpCodec.get().encode(new Data(new Binary(new byte[] {'x'}))));
+            ErrorCondition error = sessionError(raw, 0);
+            assertThat(error.getCondition().toString()).isEqualTo("amqp:invalid-field");
+            assertThat(error.getDescription()).contains("delivery-id");
         }
     }
 
