@@ -270,6 +270,7 @@ final class AmqpConnection implements DeliverySink {
     // ------------------------------------------------------------------ sessions and links
 
     private void onSessionOpen(org.apache.qpid.proton.engine.Session s) {
+        io.sessionOpened(s);
         if (state != State.OPEN) {
             s.close();
             return;
@@ -280,6 +281,11 @@ final class AmqpConnection implements DeliverySink {
     }
 
     private void onSessionClose(org.apache.qpid.proton.engine.Session s) {
+        endSession(s, null);
+    }
+
+    /** Ends a session (with an error, when the broker ends it): its links detach, their core resources go back. */
+    void endSession(org.apache.qpid.proton.engine.Session s, ErrorCondition error) {
         for (LinkHandler h : List.copyOf(links)) {
             if (h.link().getSession() == s) {
                 // Ending a session detaches its links: durable terminuses live on.
@@ -291,8 +297,12 @@ final class AmqpConnection implements DeliverySink {
             }
         }
         if (s.getLocalState() != EndpointState.CLOSED) {
+            if (error != null) {
+                s.setCondition(error);
+            }
             s.close();
         }
+        io.pump();
     }
 
     private void onLinkOpen(Link link) {

@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.amqp.message.HumanText;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
@@ -77,6 +78,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private Collector collector;
     private SaslServer sasl;
     private FrameScanner scanner;
+    private FrameGuard guard;
     private AmqpConnection connection;
     private ScheduledFuture<?> connectTimer;
     private ScheduledFuture<?> tickTimer;
@@ -185,7 +187,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         LOG.warn("AMQP connection {} from {}: unexpected failure, closing", client.connectionId(), remoteAddress(), cause);
-        failEngine(AmqpErrors.of(AmqpErrors.INTERNAL, "the broker failed to process the connection: " + cause));
+        failEngine(AmqpErrors.of(AmqpErrors.INTERNAL, AmqpErrors.INTERNAL_DESCRIPTION));
     }
 
     @Override
@@ -240,7 +242,11 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
                         close(AmqpErrors.of(AmqpErrors.FRAMING_ERROR, scanner.violation()));
                         return;
                     }
-                    if (n == 0) {
+                    FrameGuard.Verdict stopped = scanner.stopped();
+                    if (stopped != null && state == State.ACTIVE) {
+                        in.skipBytes(Math.min(scanner.stoppedLength(), in.readableBytes()));
+                        refuseFrame(stopped);
+                    } else if (n == 0) {
                         return;
                     }
                 }
@@ -251,6 +257,30 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
                     in.skipBytes(in.readableBytes());
                     return;
                 }
+            }
+        }
+    }
+
+    /** A frame the guard stopped: ignored, or answered with a session or connection error. */
+    private void refuseFrame(FrameGuard.Verdict verdict) {
+        switch (verdict.action()) {
+            case END_SESSION -> {
+                LOG.info("AMQP connection {} from {}: ending the session on channel {}: {}", client.connectionId(),
+                        remoteAddress(), verdict.channel(), verdict.error().getDescription());
+                org.apache.qpid.proton.engine.Session session = guard.ending(verdict.channel());
+                if (session != null) {
+                    connection.endSession(session, verdict.error());
+                } else {
+                    close(verdict.error());
+                }
+            }
+            case CLOSE_CONNECTION -> {
+                LOG.info("AMQP connection {} from {}: {}", client.connectionId(), remoteAddress(),
+                        verdict.error().getDescription());
+                close(verdict.error());
+            }
+            default -> {
+                // DROP: a frame for a session that is ending; the client has not seen its end yet.
             }
         }
     }
@@ -357,7 +387,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
             sasl = new SaslServer(transport, settings.allowAnonymous());
         }
         transport.bind(endpoint);
-        scanner = new FrameScanner(settings.maxFrameSize(), settings.channelMax());
+        guard = new FrameGuard();
+        scanner = new FrameScanner(settings.maxFrameSize(), settings.channelMax(), guard);
         connection = new AmqpConnection(broker, settings, this, endpoint, client, containers);
     }
 
@@ -381,8 +412,10 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 transport.process();
             } catch (RuntimeException e) {
                 ErrorCondition c = transport.getCondition();
+                LOG.debug("AMQP connection {}: Proton failed on the input", client.connectionId(), e);
                 failEngine(c != null && c.getCondition() != null ? c
-                        : AmqpErrors.of(AmqpErrors.FRAMING_ERROR, "malformed input: " + e.getMessage()));
+                        : AmqpErrors.of(AmqpErrors.FRAMING_ERROR, "the broker could not process a frame: "
+                                + HumanText.of(e.getMessage(), "it does not follow the AMQP 1.0 encoding")));
                 in.skipBytes(n);
                 return;
             }
@@ -532,7 +565,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
             } catch (RuntimeException ex) {
                 LOG.warn("AMQP connection {} from {}: failed handling {}", client.connectionId(), remoteAddress(),
                         e.getType(), ex);
-                close(AmqpErrors.of(AmqpErrors.INTERNAL, "the broker failed handling " + e.getType() + ": " + ex));
+                close(AmqpErrors.of(AmqpErrors.INTERNAL, "the broker failed to handle the client's "
+                        + e.getType().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " because of an"
+                        + " internal error; the broker's log has the details for its operator"));
             }
             collector.pop();
         }
@@ -561,7 +596,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
             try {
                 pending = transport.pending();
             } catch (RuntimeException e) {
-                failEngine(AmqpErrors.of(AmqpErrors.INTERNAL, "output failed: " + e));
+                LOG.warn("AMQP connection {} from {}: encoding the broker's output failed", client.connectionId(),
+                        remoteAddress(), e);
+                failEngine(AmqpErrors.of(AmqpErrors.INTERNAL, AmqpErrors.INTERNAL_DESCRIPTION));
                 return;
             }
             if (pending < 0) {
@@ -614,7 +651,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         state = State.CLOSING;
         if (endpoint.getLocalState() != EndpointState.CLOSED) {
-            endpoint.setCondition(error);
+            endpoint.setCondition(AmqpErrors.humane(error));
             endpoint.close();
         }
         pump();
@@ -624,10 +661,11 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
      * Proton stopped after a protocol error (it writes nothing more): the close that tells the client why is
      * encoded here instead.
      */
-    private void failEngine(ErrorCondition error) {
+    private void failEngine(ErrorCondition condition) {
         if (engineFailed || state == State.CLOSED) {
             return;
         }
+        ErrorCondition error = AmqpErrors.humane(condition);
         engineFailed = true;
         boolean amqpLayer = state == State.ACTIVE || state == State.CLOSING;
         LOG.info("AMQP connection {} from {}: protocol error {}: {}", client.connectionId(), remoteAddress(),
@@ -681,6 +719,11 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void opened() {
         cancel(connectTimer);
+    }
+
+    @Override
+    public void sessionOpened(org.apache.qpid.proton.engine.Session session) {
+        guard.sessionOpened(session);
     }
 
     @Override

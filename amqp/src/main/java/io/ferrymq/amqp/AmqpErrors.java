@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.amqp.message.HumanText;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -8,8 +9,16 @@ import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.ConnectionError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.LinkError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The core's error codes as AMQP error conditions, with the core's explanation as the description. */
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The core's error codes as AMQP error conditions, with the core's explanation as the description. Descriptions
+ * are for people: they never carry a Java exception's class name.
+ */
 final class AmqpErrors {
 
     static final Symbol NOT_FOUND = AmqpError.NOT_FOUND;
@@ -30,6 +39,11 @@ final class AmqpErrors {
     static final Symbol TX_UNKNOWN_ID = TransactionErrors.UNKNOWN_ID;
     static final Symbol TX_ROLLBACK = TransactionErrors.TRANSACTION_ROLLBACK;
 
+    static final String INTERNAL_DESCRIPTION = "the broker failed because of an internal error; the broker's log"
+            + " has the details for its operator";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpErrors.class);
+
     private AmqpErrors() {
     }
 
@@ -47,12 +61,39 @@ final class AmqpErrors {
         };
     }
 
+    /**
+     * The error for a failure: a broker error's own explanation, and for anything else (a fault in the broker,
+     * not the client's doing) a plain statement, with the details logged once for the operator.
+     */
     static ErrorCondition of(Throwable t) {
-        BrokerException e = BrokerException.from(t);
-        return new ErrorCondition(condition(e.code()), e.getMessage());
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (!(cause instanceof BrokerException e)) {
+            LOG.warn("Internal failure reported to an AMQP client as {}", INTERNAL, cause);
+            return new ErrorCondition(INTERNAL, INTERNAL_DESCRIPTION);
+        }
+        return of(condition(e.code()), e.getMessage());
     }
 
+    /** An error with this description, any Java class name in it taken out. */
     static ErrorCondition of(Symbol condition, String description) {
-        return new ErrorCondition(condition, description);
+        return new ErrorCondition(condition, HumanText.of(description, INTERNAL_DESCRIPTION));
+    }
+
+    /** The same error with a description fit for a person (Proton's own conditions can carry exception names). */
+    static ErrorCondition humane(ErrorCondition error) {
+        if (error == null || error.getDescription() == null) {
+            return error;
+        }
+        String text = HumanText.of(error.getDescription(), "the broker could not process the connection's input");
+        if (text.equals(error.getDescription())) {
+            return error;
+        }
+        ErrorCondition copy = new ErrorCondition(error.getCondition(), text);
+        copy.setInfo(error.getInfo());
+        return copy;
     }
 }

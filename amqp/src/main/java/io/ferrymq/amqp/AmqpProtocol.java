@@ -38,7 +38,11 @@ public final class AmqpProtocol implements ProtocolModule {
         if (kind == ProtocolHeader.Kind.INCOMPLETE) {
             return Detection.NEED_MORE;
         }
-        return ProtocolHeader.isAmqp10(firstBytes) ? Detection.MATCH : Detection.NO_MATCH;
+        if (ProtocolHeader.isAmqp10(firstBytes)) {
+            return Detection.MATCH;
+        }
+        // Another AMQP version (0-9-1, 0-10): if no module serves it, this one answers with the 1.0 header.
+        return ProtocolHeader.isAmqpFamily(firstBytes) ? Detection.OTHER_VERSION : Detection.NO_MATCH;
     }
 
     @Override

@@ -23,5 +23,11 @@ interface ConnectionIo {
     /** Closes the AMQP connection with this error (a close frame), then the socket. */
     void close(ErrorCondition error);
 
+    /**
+     * Proton announced a session the client began (announcements come in the order of the begins): the frame
+     * checks need it to end that session on an error.
+     */
+    void sessionOpened(org.apache.qpid.proton.engine.Session session);
+
     SocketAddress remoteAddress();
 }

@@ -1,12 +1,13 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.amqp.message.AmqpCodec;
 import io.netty.buffer.ByteBuf;
 
 /**
  * Watches the frame headers of the incoming byte stream before Proton sees them (AMQP 1.0 part 2.3.1):
  * frames larger than the negotiated max-frame-size, malformed sizes and offsets, and channels above
- * channel-max are caught here, so the broker can answer with a close that explains them while its Proton
- * engine is still sound.
+ * channel-max are caught here, and each AMQP frame's performative goes past the {@link FrameGuard}, so the
+ * broker can answer with an error that explains them while its Proton engine is still sound.
  */
 final class FrameScanner {
 
@@ -15,42 +16,68 @@ final class FrameScanner {
 
     private final int maxFrameSize;
     private final int channelMax;
-    private long bodyLeft;
+    private final FrameGuard guard;
     private String violation;
+    private FrameGuard.Verdict stopped;
+    private int stoppedLength;
 
-    FrameScanner(int maxFrameSize, int channelMax) {
+    FrameScanner(int maxFrameSize, int channelMax, FrameGuard guard) {
         this.maxFrameSize = maxFrameSize;
         this.channelMax = channelMax;
+        this.guard = guard;
     }
 
     /**
-     * How many of the readable bytes may go on to Proton: whole frames and the part of a frame body that
-     * has arrived, but never a partial frame header (its size is not known yet). Stops before a frame that
-     * breaks a limit and records why ({@link #violation()}).
+     * How many of the readable bytes may go on to Proton: whole frames only, so that each AMQP frame's
+     * performative can be checked first (a frame is at most max-frame-size, so waiting for one is bounded).
+     * Stops before a frame that breaks a limit ({@link #violation()}) or that the guard does not pass
+     * ({@link #stopped()}, {@link #stoppedLength()}).
      */
     int scan(ByteBuf in) {
         int start = in.readerIndex();
         int end = in.writerIndex();
         int i = start;
-        while (i < end && violation == null) {
-            if (bodyLeft > 0) {
-                int k = (int) Math.min(bodyLeft, end - i);
-                i += k;
-                bodyLeft -= k;
-                continue;
-            }
-            if (end - i < FRAME_HEADER) {
-                break;
-            }
+        stopped = null;
+        while (end - i >= FRAME_HEADER && violation == null) {
             long size = in.getUnsignedInt(i);
-            violation = check(size, in.getUnsignedByte(i + 4), in.getUnsignedByte(i + 5), in.getUnsignedShort(i + 6));
-            if (violation != null) {
+            int dataOffset = in.getUnsignedByte(i + 4);
+            int type = in.getUnsignedByte(i + 5);
+            int channel = in.getUnsignedShort(i + 6);
+            violation = check(size, dataOffset, type, channel);
+            if (violation != null || end - i < size) {
                 break;
             }
-            i += FRAME_HEADER;
-            bodyLeft = size - FRAME_HEADER;
+            int bodyStart = dataOffset * 4;
+            if (type == AMQP_FRAME && size > bodyStart) {
+                FrameGuard.Verdict v = guard.check(channel, performative(in, i + bodyStart, (int) size - bodyStart));
+                if (v.action() != FrameGuard.Action.PASS) {
+                    stopped = v;
+                    stoppedLength = (int) size;
+                    break;
+                }
+            }
+            i += (int) size;
         }
         return i - start;
+    }
+
+    /** The frame's performative, or null when it does not decode (Proton then reports the decode error). */
+    private static Object performative(ByteBuf in, int at, int length) {
+        try {
+            return AmqpCodec.get().decode(in.nioBuffer(at, length));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The guard's verdict on the frame {@link #scan} stopped before, or null. */
+    FrameGuard.Verdict stopped() {
+        return stopped;
+    }
+
+    /** The length of the frame {@link #scan} stopped before. */
+    int stoppedLength() {
+        return stoppedLength;
     }
 
     /**

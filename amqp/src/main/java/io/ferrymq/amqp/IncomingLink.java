@@ -49,6 +49,8 @@ final class IncomingLink implements LinkHandler {
     private String dynamicQueue;
     private int unconfirmed;
     private boolean waitingForMemory;
+    /** The current message is over the size limit: its remaining transfers are dropped as they come. */
+    private boolean oversize;
 
     IncomingLink(AmqpConnection connection, Receiver receiver) {
         this.connection = connection;
@@ -137,6 +139,17 @@ final class IncomingLink implements LinkHandler {
         if (state != State.ACTIVE || receiver.current() != pd) {
             return;
         }
+        if (oversize) {
+            assembler.discard(pd, receiver);
+            if (pd.isAborted()) {
+                oversize = false;
+                receiver.advance();
+                pd.settle();
+            } else if (!pd.isPartial()) {
+                rejectOversize(pd);
+            }
+            return;
+        }
         if (pd.isAborted()) {
             assembler.reset();
             receiver.advance();
@@ -144,7 +157,14 @@ final class IncomingLink implements LinkHandler {
             return;
         }
         if (!assembler.read(receiver, pd)) {
-            rejectOversize(pd);
+            // The rest of the message is still arriving: Proton fails if its delivery is settled before its last
+            // transfer, so the answer waits for that and what comes meanwhile is dropped.
+            oversize = true;
+            assembler.reset();
+            assembler.discard(pd, receiver);
+            if (!pd.isPartial()) {
+                rejectOversize(pd);
+            }
             return;
         }
         if (pd.isPartial()) {
@@ -158,11 +178,13 @@ final class IncomingLink implements LinkHandler {
     private void rejectOversize(Delivery pd) {
         String why = "message larger than the maximum message size of " + connection.settings().maxMessageSize()
                 + " bytes";
-        assembler.reset();
+        oversize = false;
         receiver.advance();
-        Rejected rejected = new Rejected();
-        rejected.setError(AmqpErrors.of(AmqpErrors.MESSAGE_SIZE_EXCEEDED, why));
-        pd.disposition(rejected);
+        if (!pd.remotelySettled()) {
+            Rejected rejected = new Rejected();
+            rejected.setError(AmqpErrors.of(AmqpErrors.MESSAGE_SIZE_EXCEEDED, why));
+            pd.disposition(rejected);
+        }
         pd.settle();
         closeWithError(AmqpErrors.of(AmqpErrors.MESSAGE_SIZE_EXCEEDED, why));
     }

@@ -40,6 +40,14 @@ final class MessageAssembler {
         return true;
     }
 
+    /** Drops what has arrived of the current delivery (the rest of a refused message), keeping the window open. */
+    void discard(Delivery delivery, Receiver receiver) {
+        byte[] scratch = new byte[Math.min(Math.max(delivery.pending(), 0), 64 * 1024)];
+        while (delivery.pending() > 0 && receiver.recv(scratch, 0, scratch.length) > 0) {
+            // dropped
+        }
+    }
+
     /** The complete message; the assembler is empty afterwards. */
     byte[] take() {
         byte[] message = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);

@@ -2,6 +2,7 @@ package io.ferrymq.amqp;
 
 import io.ferrymq.amqp.message.AmqpValues;
 import io.ferrymq.amqp.message.CoreToAmqp;
+import io.ferrymq.amqp.message.HumanText;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -308,7 +309,8 @@ final class OutgoingLink implements LinkHandler {
         } catch (RuntimeException e) {
             LOG.warn("{}: message {} from queue '{}' cannot be encoded for AMQP; dead-lettering it",
                     connection.describe(), d.message().id(), d.queueName(), e);
-            session().settle(d, Outcome.reject("cannot be encoded as AMQP 1.0: " + e.getMessage()), null);
+            session().settle(d, Outcome.reject("cannot be encoded as AMQP 1.0: "
+                    + HumanText.of(e.getMessage(), "a value has no AMQP 1.0 encoding")), null);
             return;
         }
         Delivery pd = sender.delivery(tag(++nextTag));

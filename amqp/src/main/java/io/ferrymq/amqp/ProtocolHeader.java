@@ -56,6 +56,19 @@ final class ProtocolHeader {
         return k == Kind.AMQP || k == Kind.SASL || k == Kind.UNSUPPORTED_LAYER;
     }
 
+    /** Does this start like any AMQP protocol header ({@code AMQP}, whatever version follows)? */
+    static boolean isAmqpFamily(ByteBuf in) {
+        if (in.readableBytes() < 4) {
+            return false;
+        }
+        for (int i = 0; i < 4; i++) {
+            if (in.getByte(in.readerIndex() + i) != AMQP[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String describe(ByteBuf in) {
         StringBuilder sb = new StringBuilder();
         int n = Math.min(in.readableBytes(), LENGTH);

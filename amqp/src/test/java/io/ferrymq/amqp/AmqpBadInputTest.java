@@ -85,6 +85,25 @@ class AmqpBadInputTest {
     }
 
     @Test
+    void undecodableFrameClosesTheConnectionInWordsNotJavaClassNames() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            raw.open("admin", "secret");
+            // A frame whose performative starts with a constructor AMQP does not define.
+            raw.write(new byte[] {0, 0, 0, 12, 2, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            Object body;
+            do {
+                body = raw.read().body();
+            } while (!(body instanceof Close));
+            ErrorCondition error = ((Close) body).getError();
+            assertThat(error.getCondition().toString()).isIn("amqp:connection:framing-error", "amqp:decode-error");
+            assertThat(error.getDescription()).isNotBlank()
+                    .doesNotContainPattern("[A-Za-z]+(Exception|Error)\\b")
+                    .doesNotContain("java.").doesNotContain("org.apache");
+            assertThat(raw.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
     void undecodableMessageIsRejectedWithDecodeError() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
             raw.open("admin", "secret");

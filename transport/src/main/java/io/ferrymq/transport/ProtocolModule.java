@@ -32,5 +32,15 @@ public interface ProtocolModule {
     /** Adds this protocol's codec and connection handler at the end of the channel's pipeline. */
     void initChannel(Channel channel, ConnectionContext context);
 
-    enum Detection { MATCH, NO_MATCH, NEED_MORE }
+    enum Detection {
+        MATCH,
+        NO_MATCH,
+        NEED_MORE,
+        /**
+         * This protocol's header, but for a version this module does not serve. The module takes the
+         * connection only when no other module matches it, to answer with the version it does serve (as AMQP's
+         * version negotiation asks) rather than leave the client with a silent close.
+         */
+        OTHER_VERSION
+    }
 }

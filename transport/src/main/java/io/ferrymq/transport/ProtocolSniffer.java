@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Port unification: looks at the first bytes of a connection, hands the channel to the protocol they
- * belong to and removes itself (the bytes it looked at flow on to that protocol's decoder). A
- * connection that says nothing recognisable is closed with a log line.
+ * belong to and removes itself (the bytes it looked at flow on to that protocol's decoder). A header
+ * for a version no module serves goes to the module of that protocol, which answers with the version it
+ * serves. A connection that says nothing recognisable is closed with a log line.
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
@@ -49,16 +50,22 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         boolean undecided = false;
+        ProtocolModule otherVersion = null;
         for (ProtocolModule p : candidates) {
             ProtocolModule.Detection d = p.detect(in.slice());
             if (d == ProtocolModule.Detection.MATCH) {
-                p.initChannel(ctx.channel(), context);
-                ctx.pipeline().remove(this);
+                handOver(ctx, p);
                 return;
             }
             if (d == ProtocolModule.Detection.NEED_MORE) {
                 undecided = true;
+            } else if (d == ProtocolModule.Detection.OTHER_VERSION && otherVersion == null) {
+                otherVersion = p;
             }
+        }
+        if (otherVersion != null && (!undecided || in.readableBytes() >= MAX_SNIFF_BYTES)) {
+            handOver(ctx, otherVersion);
+            return;
         }
         if (!undecided || in.readableBytes() >= MAX_SNIFF_BYTES) {
             LOG.info("Closing connection from {} on listener '{}': its first bytes match none of {}",
@@ -67,5 +74,10 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             ctx.close();
         }
+    }
+
+    private void handOver(ChannelHandlerContext ctx, ProtocolModule p) {
+        p.initChannel(ctx.channel(), context);
+        ctx.pipeline().remove(this);
     }
 }

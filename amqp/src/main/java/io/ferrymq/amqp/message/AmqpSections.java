@@ -54,7 +54,7 @@ public final class AmqpSections {
                 section = codec.decode(in);
             } catch (RuntimeException e) {
                 throw new AmqpDecodeException("the message is not valid AMQP 1.0 encoding at byte " + start + ": "
-                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                        + HumanText.of(e.getMessage(), "it could not be decoded"), e);
             }
             int sectionRank = rank(section);
             if (sectionRank == 0) {
@@ -121,6 +121,6 @@ public final class AmqpSections {
     }
 
     private static String describe(Object o) {
-        return o == null ? "a null value" : "a " + o.getClass().getSimpleName();
+        return HumanText.typeOf(o);
     }
 }

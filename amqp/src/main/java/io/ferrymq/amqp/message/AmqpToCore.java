@@ -109,8 +109,8 @@ public final class AmqpToCore {
                 }
                 Object v = AmqpValues.toCore(e.getValue());
                 if (v == AmqpValues.UNSUPPORTED) {
-                    throw new AmqpDecodeException("application property '" + name + "' is a "
-                            + e.getValue().getClass().getSimpleName() + "; application properties hold simple values");
+                    throw new AmqpDecodeException("application property '" + name + "' is "
+                            + HumanText.typeOf(e.getValue()) + "; application properties hold simple values");
                 }
                 b.property(name, v);
             }

@@ -17,7 +17,9 @@ import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Properties;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -28,7 +30,8 @@ import java.util.Map;
 /**
  * Encodes a core message for an AMQP consumer. A message that arrived over AMQP goes out as the bytes its
  * producer sent, with only the header's delivery-count changed on redelivery. A message from another
- * protocol becomes a proper AMQP message: a data section for bytes, an amqp-value string for text,
+ * protocol becomes a proper AMQP message: a data section for bytes, an amqp-value string for text (a
+ * {@code text/*} body valid in its charset, UTF-8 unless it names another: a JMS TextMessage),
  * application properties from its properties, and the properties section from its fields, annotated for
  * JMS clients with its message type and destination type.
  */
@@ -120,9 +123,10 @@ public final class CoreToAmqp {
         }
         p.setContentType(AmqpValues.symbol(type));
         Object body;
-        if (isText(type)) {
+        String text = isText(type) ? decodeText(m.body(), charset(type)) : null;
+        if (text != null) {
             annotations.put(JmsMapping.JMS_MSG_TYPE, JmsMapping.TEXT);
-            body = new AmqpValue(new String(m.body(), charset(type)));
+            body = new AmqpValue(text);
         } else {
             annotations.put(JmsMapping.JMS_MSG_TYPE,
                     JmsMapping.SERIALIZED_OBJECT.equals(type) ? JmsMapping.OBJECT : JmsMapping.BYTES);
@@ -155,6 +159,19 @@ public final class CoreToAmqp {
 
     static boolean isText(String contentType) {
         return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("text/");
+    }
+
+    /**
+     * The body as text, or null when it is not valid in its charset: such a body goes out as bytes (a data
+     * section), unchanged, rather than as a string with its bad bytes replaced.
+     */
+    private static String decodeText(byte[] body, Charset charset) {
+        try {
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static Charset charset(String contentType) {

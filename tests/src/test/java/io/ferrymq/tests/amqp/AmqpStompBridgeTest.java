@@ -123,6 +123,37 @@ class AmqpStompBridgeTest {
     }
 
     @Test
+    void stompPlainTextWithoutCharsetReachesJmsAsATextMessage() throws Exception {
+        MessageConsumer consumer = session.createConsumer(session.createQueue("bridge.plain"));
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/queue/bridge.plain");
+        h.setContentType(MimeType.valueOf("text/plain"));
+        stomp.send(h, "caf\u00e9 \u2713".getBytes(StandardCharsets.UTF_8));
+
+        Message m = consumer.receive(15_000);
+        assertThat(m).isInstanceOf(TextMessage.class);
+        assertThat(((TextMessage) m).getText()).isEqualTo("caf\u00e9 \u2713");
+    }
+
+    @Test
+    void stompTextThatIsNotValidUtf8ReachesJmsAsTheSameBytes() throws Exception {
+        MessageConsumer consumer = session.createConsumer(session.createQueue("bridge.badtext"));
+        byte[] payload = {'a', (byte) 0xC3, (byte) 0x28, 'b', (byte) 0xFF};
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/queue/bridge.badtext");
+        h.setContentType(MimeType.valueOf("text/plain;charset=UTF-8"));
+        stomp.send(h, payload);
+
+        // Not text in its charset: the bytes arrive unchanged instead of a string with replacement characters.
+        Message m = consumer.receive(15_000);
+        assertThat(m).isInstanceOf(BytesMessage.class);
+        BytesMessage b = (BytesMessage) m;
+        byte[] got = new byte[(int) b.getBodyLength()];
+        b.readBytes(got);
+        assertThat(got).isEqualTo(payload);
+    }
+
+    @Test
     void stompBinarySendReachesJmsAsABytesMessage() throws Exception {
         MessageConsumer consumer = session.createConsumer(session.createQueue("bridge.blob"));
         byte[] payload = {(byte) 0xCA, (byte) 0xFE, 0, (byte) 0xBA, (byte) 0xBE};
