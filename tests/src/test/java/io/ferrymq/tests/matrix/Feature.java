@@ -1,0 +1,15 @@
+package io.ferrymq.tests.matrix;
+
+/** What a protocol can carry between a client and the broker, one direction at a time. */
+public enum Feature {
+    /** Any bytes as the body, not only text. */
+    BINARY_BODY,
+    CONTENT_TYPE,
+    /** Application properties (headers, user properties, message attributes). */
+    PROPERTIES,
+    PRIORITY,
+    /** A time to live set by the sender, an expiry time seen by the receiver. */
+    EXPIRY,
+    /** A second delivery of a message says it is one. */
+    REDELIVERED_FLAG
+}
