@@ -485,7 +485,7 @@ class AmqpMessageConversionTest {
     }
 
     @Test
-    void jmsDestinationTypesTwoAndFourAreTopics() {
+    void topicAndTemporaryTopicDestinationTypesAreTopics() {
         assertThat(JmsMapping.isTopic(JmsMapping.QUEUE)).isFalse();
         assertThat(JmsMapping.isTopic(JmsMapping.TOPIC)).isTrue();
         assertThat(JmsMapping.isTopic(JmsMapping.TEMP_QUEUE)).isFalse();
