@@ -134,12 +134,17 @@ class CrossProtocolMatrixTest {
 
     private String textBody(ProtocolEndpoint tx, ProtocolEndpoint rx, boolean run) throws Exception {
         String text = "matrix text \u00e9\u00e8 \u2713 <&> \"quoted\" \ud83d\ude00\nsecond line";
+        boolean marked = tx.capabilities().canSend(Feature.TEXT_MARK) && rx.capabilities().canReceive(Feature.TEXT_MARK);
         if (run) {
             ReceivedMessage r = roundTrip(tx, rx, TestMessage.text(text));
             assertThat(r.bodyText()).isEqualTo(text);
             assertThat(r.body()).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+            if (marked) {
+                assertThat(r.markedText()).as("marked as text").isTrue();
+            }
         }
-        return "UTF-8 text (accents, emoji, XML specials, newline) arrives byte for byte";
+        return "UTF-8 text (accents, emoji, XML specials, newline) arrives byte for byte"
+                + (marked ? ", marked as text" : " (" + lacking(tx, rx, Feature.TEXT_MARK) + " marks no text)");
     }
 
     private String binaryBody(ProtocolEndpoint tx, ProtocolEndpoint rx, boolean run) throws Exception {

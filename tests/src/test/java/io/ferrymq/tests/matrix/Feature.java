@@ -4,6 +4,8 @@ package io.ferrymq.tests.matrix;
 public enum Feature {
     /** Any bytes as the body, not only text. */
     BINARY_BODY,
+    /** A body marked as text rather than bytes (a text content type, a JMS TextMessage, MQTT's payload format). */
+    TEXT_MARK,
     CONTENT_TYPE,
     /** Application properties (headers, user properties, message attributes). */
     PROPERTIES,

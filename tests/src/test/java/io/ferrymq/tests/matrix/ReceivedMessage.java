@@ -11,9 +11,10 @@ import java.util.Map;
  * @param priority     null when the protocol does not show a priority
  * @param expiresAt    absolute expiry in epoch milliseconds, null when it never expires or the protocol does
  *                     not show one
+ * @param markedText   whether the body came marked as text (see {@link Feature#TEXT_MARK})
  */
 public record ReceivedMessage(byte[] body, String contentType, Map<String, String> properties, Integer priority,
-                              Long expiresAt, boolean redelivered) {
+                              Long expiresAt, boolean redelivered, boolean markedText) {
 
     public ReceivedMessage {
         properties = Map.copyOf(properties);

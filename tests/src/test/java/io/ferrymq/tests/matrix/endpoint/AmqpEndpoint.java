@@ -161,6 +161,7 @@ public final class AmqpEndpoint implements ProtocolEndpoint {
         }
         Symbol contentType = ((AmqpJmsMessageFacade) ((JmsMessage) m).getFacade()).getContentType();
         return new ReceivedMessage(body, contentType == null ? null : contentType.toString(), props,
-                m.getJMSPriority(), m.getJMSExpiration() == 0 ? null : m.getJMSExpiration(), m.getJMSRedelivered());
+                m.getJMSPriority(), m.getJMSExpiration() == 0 ? null : m.getJMSExpiration(), m.getJMSRedelivered(),
+                m instanceof TextMessage);
     }
 }

@@ -138,7 +138,7 @@ public final class Mqtt311Endpoint implements ProtocolEndpoint {
         }
 
         private static ReceivedMessage toReceived(MqttMessage m) {
-            return new ReceivedMessage(m.getPayload(), null, Map.of(), null, null, m.isDuplicate());
+            return new ReceivedMessage(m.getPayload(), null, Map.of(), null, null, m.isDuplicate(), false);
         }
 
         @Override

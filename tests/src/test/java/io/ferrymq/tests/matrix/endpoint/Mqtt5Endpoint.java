@@ -54,8 +54,8 @@ public final class Mqtt5Endpoint implements ProtocolEndpoint {
     public Capabilities capabilities() {
         // Paho's MQTT 5 client (1.2.5) drops the DUP bit of a received PUBLISH (MqttPublish never sets it on the
         // message), so the redelivered flag cannot be seen here; the broker's DUP is checked by the MQTT 3.1.1 cells.
-        return new Capabilities(EnumSet.of(Feature.BINARY_BODY, Feature.CONTENT_TYPE, Feature.PROPERTIES, Feature.EXPIRY),
-                EnumSet.of(Feature.BINARY_BODY, Feature.CONTENT_TYPE, Feature.PROPERTIES, Feature.EXPIRY));
+        return Capabilities.both(EnumSet.of(Feature.BINARY_BODY, Feature.TEXT_MARK, Feature.CONTENT_TYPE, Feature.PROPERTIES,
+                Feature.EXPIRY));
     }
 
     /** MQTT reads topics only. */
@@ -166,14 +166,16 @@ public final class Mqtt5Endpoint implements ProtocolEndpoint {
             Map<String, String> props = new LinkedHashMap<>();
             String contentType = null;
             Long expiresAt = null;
+            boolean text = false;
             if (p != null) {
+                text = p.getPayloadFormat();
                 p.getUserProperties().forEach(u -> props.put(u.getKey(), u.getValue()));
                 contentType = p.getContentType();
                 if (p.getMessageExpiryInterval() != null) {
                     expiresAt = System.currentTimeMillis() + p.getMessageExpiryInterval() * 1000;
                 }
             }
-            return new ReceivedMessage(m.getPayload(), contentType, props, null, expiresAt, m.isDuplicate());
+            return new ReceivedMessage(m.getPayload(), contentType, props, null, expiresAt, m.isDuplicate(), text);
         }
 
         @Override

@@ -53,7 +53,8 @@ public final class SqsSnsEndpoint implements ProtocolEndpoint {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(EnumSet.of(Feature.CONTENT_TYPE, Feature.PROPERTIES),
+        // Every SQS body is text, so a message sent through SQS is text; a received one cannot say what it was.
+        return new Capabilities(EnumSet.of(Feature.TEXT_MARK, Feature.CONTENT_TYPE, Feature.PROPERTIES),
                 EnumSet.of(Feature.BINARY_BODY, Feature.CONTENT_TYPE, Feature.PROPERTIES, Feature.REDELIVERED_FLAG));
     }
 
@@ -179,6 +180,6 @@ public final class SqsSnsEndpoint implements ProtocolEndpoint {
         byte[] body = base64 ? Base64.getDecoder().decode(m.body()) : m.body().getBytes(StandardCharsets.UTF_8);
         String count = m.attributesAsStrings().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT.toString());
         boolean redelivered = count != null && Integer.parseInt(count) > 1;
-        return new ReceivedMessage(body, contentType, props, null, null, redelivered);
+        return new ReceivedMessage(body, contentType, props, null, null, redelivered, false);
     }
 }

@@ -150,8 +150,12 @@ public final class StompEndpoint implements ProtocolEndpoint {
             Long expiresAt = expires == null || "0".equals(expires) ? null : Long.valueOf(expires);
             return new ReceivedMessage(body, headers.getFirst("content-type"), props,
                     priority == null ? null : Integer.valueOf(priority), expiresAt,
-                    "true".equals(headers.getFirst("redelivered")));
+                    "true".equals(headers.getFirst("redelivered")), isText(headers.getFirst("content-type")));
         }
+    }
+
+    private static boolean isText(String contentType) {
+        return contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("text/");
     }
 
     /** One STOMP connection, every frame waiting for its receipt, bodies of any content type as bytes. */
