@@ -233,7 +233,11 @@ public final class Queue implements BindingTarget {
                 return intoMemory(List.of(message), null);
             }
             pagedCount = pager.messages() + 1;
-            return pager.append(message, size);
+            CompletableFuture<Void> written = pager.append(message, size);
+            // A consumer may be waiting while nothing else on this queue moves: read back now if there is room
+            // (the page thread runs the read after the write).
+            maybeDepage();
+            return written;
         });
     }
 
