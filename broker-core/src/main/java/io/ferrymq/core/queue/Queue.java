@@ -233,7 +233,11 @@ public final class Queue implements BindingTarget {
                 return intoMemory(List.of(message), null);
             }
             pagedCount = pager.messages() + 1;
-            return pager.append(message, size);
+            CompletableFuture<Void> written = pager.append(message, size);
+            // A consumer may be waiting while nothing else on this queue moves: read back now if there is room
+            // (the page thread runs the read after the write).
+            maybeDepage();
+            return written;
         });
     }
 
@@ -323,8 +327,12 @@ public final class Queue implements BindingTarget {
         if (cursor != null && durable) {
             records.add(new StorageRecord.PutState(PAGE_CURSOR_STATE, Long.toString(id), cursor.encode()));
         }
+        // Appended before any of them can be handed out: a delivery settled on hand-out appends its
+        // deletion at once, and a deletion the journal holds before the message it deletes is replayed as
+        // a no-op, bringing the consumed message back on the next start.
+        CompletableFuture<Void> stored = records.isEmpty() ? DONE : storage.append(records);
         dispatch();
-        return records.isEmpty() ? DONE : storage.append(records);
+        return stored;
     }
 
     /** Reads the next page batch back when memory has room and few messages are ready. */

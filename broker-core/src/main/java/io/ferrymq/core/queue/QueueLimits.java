@@ -93,12 +93,22 @@ final class QueueLimits {
     boolean pageOnAdmission(long size, boolean mayPage) {
         if (mayPage && canPage && settings.memoryFull() == MemoryFullPolicy.PAGE && (paging
                 || settings.maxMemoryBytes() > 0 && resident.get() + size > settings.maxMemoryBytes()
-                || memory.exhausted())) {
+                || memory.exhausted() && !withinFairShare(size))) {
             paging = true;
             return true;
         }
-        resident.addAndGet(size);
+        resident(size);
         return false;
+    }
+
+    /**
+     * Past the broker's limit, whether this queue may still keep {@code size} more bytes in memory: it is
+     * within its part of the limit (and the broker within its reserve), so another queue's backlog does
+     * not send its messages to disk.
+     */
+    private boolean withinFairShare(long size) {
+        long r = resident.get();
+        return memory.withinReserve() && r + size <= memory.fairShare(r > 0);
     }
 
     boolean paging() {
@@ -116,12 +126,23 @@ final class QueueLimits {
 
     /** Whether the queue has room in memory to read paged messages back. */
     boolean roomToDepage() {
-        return !memory.exhausted()
-                && (settings.maxMemoryBytes() == 0 || resident.get() < settings.maxMemoryBytes() / 2);
+        long r = resident.get();
+        if (settings.maxMemoryBytes() > 0 && r >= settings.maxMemoryBytes() / 2) {
+            return false;
+        }
+        // Past the broker's limit, a queue well within its share still reads back: its consumers are not
+        // held up by the queue (without consumers) that filled the memory.
+        return !memory.exhausted() || memory.withinReserve() && r < memory.fairShare(r > 0) / 2;
     }
 
     void resident(long delta) {
-        resident.addAndGet(delta);
+        long now = resident.addAndGet(delta);
+        long before = now - delta;
+        if (before <= 0 && now > 0) {
+            memory.holding(true);
+        } else if (before > 0 && now <= 0) {
+            memory.holding(false);
+        }
     }
 
     /** A message left the counted states (delivered, removed) or never entered them. */
@@ -151,7 +172,9 @@ final class QueueLimits {
     void reset() {
         depth.set(0);
         depthBytes.set(0);
-        resident.set(0);
+        if (resident.getAndSet(0) > 0) {
+            memory.holding(false);
+        }
     }
 
     long depth() {

@@ -143,6 +143,41 @@ class PagingTest {
     }
 
     @Test
+    void pagedMessagesSettledOnHandoutDoNotComeBackAfterARestart(@TempDir Path dir) {
+        // The broker's limit, not a queue's: what the issue saw with the default configuration.
+        TestBroker.Builder config = TestBroker.builder()
+                .storage(Journal.open(JournalOptions.defaults(dir.resolve("journal")).withSegmentSize(1024 * 1024)))
+                .paging(new PagingService(dir.resolve("paging"), 256 * 1024))
+                .memoryLimit(QUEUE_MEMORY);
+        try (TestBroker tb = config.build()) {
+            RecordingSink sink = new RecordingSink();
+            Session s = tb.session(sink);
+            for (int i = 0; i < 1000; i++) {
+                s.send(Route.queue("big"), message(i, true), null).join();
+            }
+            assertThat(tb.stats("big").paged()).as("most of them were paged").isGreaterThan(800);
+            Subscription sub = s.consume("big", ConsumeOptions.credit(100).withAutoSettle(true)).join();
+            List<Integer> seen = new ArrayList<>();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> {
+                List<Delivery> got = sink.take();
+                got.forEach(d -> seen.add(n(d)));
+                if (!got.isEmpty()) {
+                    sub.credit(got.size());
+                }
+                return seen.size() >= 1000;
+            });
+            assertThat(seen).hasSize(1000).doesNotHaveDuplicates();
+            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(tb.stats("big").total()).isZero());
+        }
+        try (TestBroker tb = TestBroker.builder()
+                .storage(Journal.open(JournalOptions.defaults(dir.resolve("journal")).withSegmentSize(1024 * 1024)))
+                .paging(new PagingService(dir.resolve("paging"), 256 * 1024))
+                .memoryLimit(QUEUE_MEMORY).build()) {
+            assertThat(tb.stats("big").total()).as("every message was consumed before the restart").isZero();
+        }
+    }
+
+    @Test
     void purgeEmptiesThePagesToo(@TempDir Path dir) {
         try (TestBroker tb = broker(dir, MemoryFullPolicy.PAGE)) {
             Session s = tb.session(new RecordingSink());
