@@ -37,6 +37,11 @@ public final class Inputs {
                 "Cannot read parameter " + name + ": expected " + expected + " but got " + kind(got));
     }
 
+    /** How the Query protocol sends an empty list or map: the bare name with an empty value. */
+    private static boolean emptyQueryValue(JsonNode v) {
+        return v.isTextual() && v.textValue().isEmpty();
+    }
+
     private static String kind(JsonNode v) {
         return switch (v.getNodeType()) {
             case ARRAY -> "a list";
@@ -119,7 +124,7 @@ public final class Inputs {
     public static Map<String, String> stringMap(JsonNode in, String name) {
         JsonNode v = in.get(name);
         Map<String, String> out = new LinkedHashMap<>();
-        if (v == null || v.isNull()) {
+        if (v == null || v.isNull() || emptyQueryValue(v)) {
             return out;
         }
         if (!v.isObject()) {
@@ -138,7 +143,7 @@ public final class Inputs {
     public static List<JsonNode> objects(JsonNode in, String name) {
         JsonNode v = in.get(name);
         List<JsonNode> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
+        if (v == null || v.isNull() || emptyQueryValue(v)) {
             return out;
         }
         if (!v.isArray()) {
