@@ -112,7 +112,8 @@ public final class SnsService implements AwsService, AutoCloseable {
         }
         SubscriptionMeta s = subscriptions.byQueue(arn, vhost, queue);
         if (s != null && (s.raw() || s.protocol().equals(SnsSubscriptions.NATIVE))) {
-            return new MessageRenderer.Rendered(SnsEnvelope.messageFor(m, "sqs"), MessageProperties.read(m));
+            // Without a structure the message's own body is shown, losslessly (SqsBody).
+            return new MessageRenderer.Rendered(SnsEnvelope.structuredFor(m, "sqs"), MessageProperties.read(m));
         }
         String base = s != null ? s.baseUrl() : "http://localhost:9324";
         return new MessageRenderer.Rendered(envelope.notification(m, s, registry.topic(arn), "sqs", base), Map.of());
