@@ -383,7 +383,8 @@ class ActionAuthorizationTest {
         }));
         rows.add(row("sqs", "CancelMessageMoveTask", consume, () -> {
             String dlq = deadLetterQueue();
-            for (int i = 0; i < 5; i++) {
+            // Thirty messages at one a second: the task is still running when the user cancels it.
+            for (int i = 0; i < 30; i++) {
                 admin.sendMessage(b -> b.queueUrl(dlq).messageBody("stuck"));
             }
             String dlqArn = arn(dlq);
