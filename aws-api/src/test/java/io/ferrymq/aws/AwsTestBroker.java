@@ -1,6 +1,7 @@
 package io.ferrymq.aws;
 
 import io.ferrymq.core.exec.Clock;
+import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -40,9 +41,13 @@ public final class AwsTestBroker implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private AwsTestBroker(AwsApiSettings settings, Path dataDir, Clock clock) {
+        this(settings, dataDir, clock, EmbeddedBroker.realm());
+    }
+
+    private AwsTestBroker(AwsApiSettings settings, Path dataDir, Clock clock, SecurityRealm realm) {
         AwsApiProtocol[] made = new AwsApiProtocol[1];
         EmbeddedBroker.Builder b = EmbeddedBroker.builder().protocol(br -> made[0] = new AwsApiProtocol(br, settings))
-                .tcp("http", "aws").clock(clock);
+                .tcp("http", "aws").clock(clock).realm(realm);
         if (dataDir != null) {
             b.durable(dataDir);
         }
@@ -61,6 +66,11 @@ public final class AwsTestBroker implements AutoCloseable {
 
     public static AwsTestBroker start(AwsApiSettings settings) {
         return new AwsTestBroker(settings, null, Clock.SYSTEM);
+    }
+
+    /** A broker whose users and permissions are {@code realm}'s. */
+    public static AwsTestBroker start(AwsApiSettings settings, SecurityRealm realm) {
+        return new AwsTestBroker(settings, null, Clock.SYSTEM, realm);
     }
 
     public static AwsTestBroker durable(AwsApiSettings settings, Path dir) {
@@ -107,8 +117,12 @@ public final class AwsTestBroker implements AutoCloseable {
     }
 
     public SnsClient sns() {
+        return sns("AKIDEXAMPLE", "dummy");
+    }
+
+    public SnsClient sns(String accessKey, String secret) {
         SnsClient c = SnsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "dummy")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
         clients.add(c);

@@ -117,16 +117,58 @@ class StrictSignatureTest {
         assertThat(r.body()).contains("Signature expired");
     }
 
-    /** A request signed by the SDK's own SigV4 signer, with a chosen clock. */
+    @Test
+    void aSignatureScopedToSnsIsRefusedBySqsInBothProtocols() {
+        HttpResponse<String> json = send(signed("AKIDADMIN", "admin-secret", Clock.systemUTC(), "{}",
+                "application/x-amz-json-1.0", Map.of("X-Amz-Target", "AmazonSQS.ListQueues"), "sns", "us-east-1"));
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(403);
+        assertThat(json.headers().firstValue("x-amzn-query-error")).hasValue("SignatureDoesNotMatch;Sender");
+        assertThat(json.body()).contains("Credential should be scoped to correct service: 'sqs'");
+
+        HttpResponse<String> query = send(signed("AKIDADMIN", "admin-secret", Clock.systemUTC(),
+                "Action=ListQueues&Version=2012-11-05", "application/x-www-form-urlencoded; charset=utf-8", Map.of(),
+                "sns", "us-east-1"));
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(403);
+        assertThat(query.body()).contains("<Code>SignatureDoesNotMatch</Code>")
+                .contains("Credential should be scoped to correct service: &apos;sqs&apos;");
+    }
+
+    @Test
+    void aSignatureScopedToSqsIsRefusedBySns() {
+        HttpResponse<String> r = send(signed("AKIDADMIN", "admin-secret", Clock.systemUTC(),
+                "Action=ListTopics&Version=2010-03-31", "application/x-www-form-urlencoded; charset=utf-8", Map.of(),
+                "sqs", "us-east-1"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(r.body()).contains("<Code>SignatureDoesNotMatch</Code>")
+                .contains("Credential should be scoped to correct service: &apos;sns&apos;");
+    }
+
+    @Test
+    void aSignatureScopedToAnInvalidRegionIsRefused() {
+        HttpResponse<String> r = send(signed("AKIDADMIN", "admin-secret", Clock.systemUTC(), "{}",
+                "application/x-amz-json-1.0", Map.of("X-Amz-Target", "AmazonSQS.ListQueues"), "sqs", "US_EAST_1"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(r.headers().firstValue("x-amzn-query-error")).hasValue("SignatureDoesNotMatch;Sender");
+        assertThat(r.body()).contains("Credential should be scoped to a valid region, not 'US_EAST_1'");
+    }
+
     private static SignedRequest signed(String key, String secret, Clock clock, String body, String type,
                                         Map<String, String> headers) {
+        return signed(key, secret, clock, body, type, headers, "sqs", "us-east-1");
+    }
+
+    /** A request signed by the SDK's own SigV4 signer, with a chosen clock, service and region. */
+    private static SignedRequest signed(String key, String secret, Clock clock, String body, String type,
+                                        Map<String, String> headers, String service, String region) {
         SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(broker.endpoint())
                 .putHeader("Content-Type", type);
         headers.forEach(req::putHeader);
         return AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(key, secret))
                 .request(req.build()).payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
     }
 

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 public final class Authenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+    /** Region names as AWS forms them ({@code us-east-1}), and the single words local emulators use ({@code local}). */
+    private static final java.util.regex.Pattern VALID_REGION = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final AwsApiSettings settings;
@@ -37,9 +39,16 @@ public final class Authenticator {
         this.clock = clock;
     }
 
-    /** @throws AwsError IncompleteSignature, MissingAuthenticationToken, InvalidClientTokenId, SignatureDoesNotMatch, AccessDenied */
-    public Caller authenticate(AwsRequest r) {
+    /**
+     * @param service the signing name of the API the request addresses ({@code sqs}, {@code sns}): a signature
+     *                must be scoped to it, in either mode
+     * @throws AwsError IncompleteSignature, MissingAuthenticationToken, InvalidClientTokenId, SignatureDoesNotMatch, AccessDenied
+     */
+    public Caller authenticate(AwsRequest r, String service) {
         SigV4.Signature sig = SigV4.parse(r);
+        if (sig != null) {
+            checkScope(sig, service);
+        }
         String region = sig != null ? sig.region() : settings.region();
         if (settings.strictSignatures()) {
             return strict(r, sig, region);
@@ -74,6 +83,24 @@ public final class Authenticator {
         }
         String account = key.accountId() != null ? key.accountId() : settings.defaultAccountId();
         return caller(sig, account, region, key.user());
+    }
+
+    /**
+     * A signature made for another service or for no valid region is refused as AWS refuses it, whether or not
+     * signatures are verified: a client that signs for SNS and sends to SQS has a configuration error to see.
+     */
+    private static void checkScope(SigV4.Signature sig, String service) {
+        if (!VALID_REGION.matcher(sig.region()).matches()) {
+            LOG.info("Refused a request signed for region '{}' by key {}", sig.region(), sig.accessKeyId());
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "Credential should be scoped to a valid region, not '"
+                    + sig.region() + "'. ");
+        }
+        if (!service.equals(sig.service())) {
+            LOG.info("Refused a request to {} signed for service '{}' by key {}", service, sig.service(),
+                    sig.accessKeyId());
+            throw AwsError.sender("SignatureDoesNotMatch", 403, "Credential should be scoped to correct service: '"
+                    + service + "'. ");
+        }
     }
 
     private void checkClock(SigV4.Signature sig) {

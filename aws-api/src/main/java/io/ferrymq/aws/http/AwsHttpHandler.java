@@ -88,8 +88,17 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (sessions == null) {
             channelActiveLate(ctx);
         }
-        AwsRequest request = toRequest(ctx, msg);
         String requestId = UUID.randomUUID().toString();
+        AwsRequest request;
+        try {
+            request = toRequest(ctx, msg);
+        } catch (MalformedEncoding e) {
+            LOG.info("Refused a request from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            AwsError error = AwsError.badRequest("MalformedQueryString", e.getMessage());
+            write(ctx, msg.headers().contains("x-amz-target") ? jsonError(error, requestId)
+                    : queryError(services.get(0), error, requestId), keepAlive, requestId);
+            return;
+        }
         CompletableFuture<AwsResponse> answer;
         try {
             answer = dispatch(ctx, request, requestId);
@@ -203,7 +212,7 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (service.anonymous(action, r)) {
             caller = null;
         } else {
-            caller = authenticator.authenticate(r);
+            caller = authenticator.authenticate(r, service.signingName());
         }
         Session session = null;
         if (caller != null) {
@@ -329,11 +338,11 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         byte[] body = ByteBufUtil.getBytes(msg.content());
         Map<String, String> form = new LinkedHashMap<>();
         if (rawQuery != null) {
-            addForm(form, rawQuery);
+            addForm(form, rawQuery, "query string");
         }
         String type = msg.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            addForm(form, new String(body, StandardCharsets.UTF_8));
+            addForm(form, new String(body, StandardCharsets.UTF_8), "form body");
         }
         boolean loopback = !(ctx.channel().remoteAddress() instanceof InetSocketAddress inet)
                 || (inet.getAddress() != null && inet.getAddress().isLoopbackAddress());
@@ -341,12 +350,27 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
                 loopback);
     }
 
-    private static void addForm(Map<String, String> form, String encoded) {
+    /** @throws MalformedEncoding when a {@code %} is not followed by two hex digits */
+    private static void addForm(Map<String, String> form, String encoded, String where) {
         QueryStringDecoder d = new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, 100_000);
-        for (Map.Entry<String, List<String>> e : d.parameters().entrySet()) {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = d.parameters();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEncoding("The " + where + " is not correctly percent-encoded (every '%' must be"
+                    + " followed by two hexadecimal digits): " + e.getMessage());
+        }
+        for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
             if (!e.getValue().isEmpty()) {
                 form.put(e.getKey(), e.getValue().get(0));
             }
+        }
+    }
+
+    /** A request whose query string or form body cannot be decoded: answered 400, not a closed connection. */
+    private static final class MalformedEncoding extends RuntimeException {
+        MalformedEncoding(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -36,6 +36,12 @@ final class SnsEnvelope {
 
     /** The message text for a protocol: its entry of a {@code MessageStructure=json} message, or the default. */
     static String messageFor(Message m, String protocol) {
+        String structured = structuredFor(m, protocol);
+        return structured != null ? structured : new String(m.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The text a MessageStructure publish gave for the protocol (or its default), or null when it gave none. */
+    static String structuredFor(Message m, String protocol) {
         Object structure = m.property(STRUCTURE);
         if (structure instanceof String s) {
             try {
@@ -52,7 +58,7 @@ final class SnsEnvelope {
                 // Validated at publish; fall back to the body.
             }
         }
-        return new String(m.body(), StandardCharsets.UTF_8);
+        return null;
     }
 
     private static String isoMillis(long millis) {

@@ -41,6 +41,8 @@ final class SnsErrors {
             case INVALID_ARGUMENT, PRECONDITION_FAILED, RESOURCE_LOCKED, ILLEGAL_STATE -> invalidParameter(e.getMessage());
             case UNAVAILABLE -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
             case INTERNAL -> new AwsError("InternalError", "InternalError", 500, false, e.getMessage());
+            // Codes the core adds later (a full disk, say) are conditions of the broker that clients retry on 503.
+            default -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
         };
     }
 }

@@ -246,7 +246,8 @@ final class SnsPublisher {
         long now = System.currentTimeMillis();
         String messageId = UUID.randomUUID().toString();
         Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
-                .body(body.getBytes(StandardCharsets.UTF_8)).userId(ctx.caller().principal().name())
+                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(io.ferrymq.aws.sqs.SqsBody.TEXT_CONTENT_TYPE)
+                .userId(ctx.caller().principal().name())
                 .property(SnsEnvelope.TOPIC_ARN, topic.arn());
         MessageProperties.write(b, attrs);
         if (subject != null) {

@@ -32,7 +32,8 @@ import java.util.concurrent.CompletableFuture;
 public final class SnsService implements AwsService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsService.class);
-    static final Set<String> ACTIONS = Set.of("CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes",
+    /** Every action this service answers. */
+    public static final Set<String> ACTIONS = Set.of("CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes",
             "SetTopicAttributes", "Subscribe", "ConfirmSubscription", "Unsubscribe", "ListSubscriptions",
             "ListSubscriptionsByTopic", "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish",
             "PublishBatch", "TagResource", "UntagResource", "ListTagsForResource", "AddPermission", "RemovePermission");
@@ -46,6 +47,7 @@ public final class SnsService implements AwsService, AutoCloseable {
     private final SnsTopics topics;
     private final SnsSubscriptions subscriptions;
     private final SnsPublisher publisher;
+    private final SnsAccess access;
 
     public SnsService(Broker broker, AwsApiSettings settings, SystemSessions system) {
         this.broker = broker;
@@ -53,6 +55,7 @@ public final class SnsService implements AwsService, AutoCloseable {
         broker.filters().register(FilterPolicy.ATTRIBUTES, text -> FilterPolicy.compile(FilterPolicy.ATTRIBUTES, text));
         broker.filters().register(FilterPolicy.BODY, text -> FilterPolicy.compile(FilterPolicy.BODY, text));
         this.registry = new SnsRegistry(broker);
+        this.access = new SnsAccess(registry);
         this.signer = new SnsSigner(broker.stateStore("aws.sns"));
         this.envelope = new SnsEnvelope(signer);
         this.http = new HttpDeliveries(broker, settings, system, envelope, registry::subscription, registry::topic);
@@ -109,7 +112,8 @@ public final class SnsService implements AwsService, AutoCloseable {
         }
         SubscriptionMeta s = subscriptions.byQueue(arn, vhost, queue);
         if (s != null && (s.raw() || s.protocol().equals(SnsSubscriptions.NATIVE))) {
-            return new MessageRenderer.Rendered(SnsEnvelope.messageFor(m, "sqs"), MessageProperties.read(m));
+            // Without a structure the message's own body is shown, losslessly (SqsBody).
+            return new MessageRenderer.Rendered(SnsEnvelope.structuredFor(m, "sqs"), MessageProperties.read(m));
         }
         String base = s != null ? s.baseUrl() : "http://localhost:9324";
         return new MessageRenderer.Rendered(envelope.notification(m, s, registry.topic(arn), "sqs", base), Map.of());
@@ -162,6 +166,7 @@ public final class SnsService implements AwsService, AutoCloseable {
 
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode in, RequestContext ctx) {
+        access.check(action, in, ctx);
         SnsSubscriptions.VirtualHostLookup vhosts = broker::vhost;
         return switch (action) {
             case "CreateTopic" -> topics.create(in, ctx);

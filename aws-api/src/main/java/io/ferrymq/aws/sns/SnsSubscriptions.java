@@ -342,7 +342,8 @@ final class SnsSubscriptions {
         String last = null;
         boolean more = false;
         for (SubscriptionMeta s : all) {
-            if (!s.vhost().equals(ctx.caller().vhost()) || (after != null && s.arn().compareTo(after) <= 0)) {
+            if (!s.vhost().equals(ctx.caller().vhost()) || (after != null && s.arn().compareTo(after) <= 0)
+                    || !SnsAccess.listed(ctx, registry.topic(s.topicArn()))) {
                 continue;
             }
             if (n == PAGE) {

@@ -144,7 +144,7 @@ final class SnsTopics {
         String last = null;
         boolean more = false;
         for (TopicMeta t : all) {
-            if (after != null && t.arn().compareTo(after) <= 0) {
+            if ((after != null && t.arn().compareTo(after) <= 0) || !SnsAccess.listed(ctx, t)) {
                 continue;
             }
             if (n == PAGE) {

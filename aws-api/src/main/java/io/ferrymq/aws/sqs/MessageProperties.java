@@ -59,6 +59,9 @@ public final class MessageProperties {
 
     private static String text(JsonNode v, String field) {
         JsonNode f = v.get(field);
+        if (f != null && !f.isNull() && !f.isTextual()) {
+            throw io.ferrymq.aws.wire.Inputs.wrongType(field, "a string", f);
+        }
         return f == null || f.isNull() ? null : f.asText();
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public interface MessageRenderer {
 
-    /** A body and attributes to show instead of the message's own. */
+    /** A body (null: the message's own, shown as {@link SqsBody} says) and attributes to show instead of the message's own. */
     record Rendered(String body, Map<String, AttributeValue> attributes) { }
 
     /** @return null to show the message as it is */

@@ -205,6 +205,16 @@ final class MoveTasks {
                 .put("ApproximateNumberOfMessagesMoved", t.moved));
     }
 
+    /** The source queue ARN a task handle names, or null when it is not a task handle. */
+    static String sourceOf(String handle) {
+        try {
+            JsonNode n = JSON.readTree(Base64.getDecoder().decode(handle));
+            return n == null ? null : n.path("sourceArn").asText(null);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return null;
+        }
+    }
+
     private static String sourceArn(JsonNode in) {
         String sourceArn = Inputs.string(in, "SourceArn");
         if (sourceArn == null) {

@@ -186,7 +186,8 @@ final class SqsMessages {
         int effectiveDelay = delay != null ? delay : queueDelay;
         int retention = QueueAttributes.intAttr(meta, "MessageRetentionPeriod", 345_600);
         Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
-                .body(body.getBytes(StandardCharsets.UTF_8)).userId(ctx.caller().principal().name())
+                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(SqsBody.TEXT_CONTENT_TYPE)
+                .userId(ctx.caller().principal().name())
                 .expiration(now + retention * 1000L)
                 .deliveryTime(effectiveDelay > 0 ? now + effectiveDelay * 1000L : 0);
         MessageProperties.write(b, attrs);
@@ -350,8 +351,13 @@ final class SqsMessages {
                               long receivedAt) {
         Message m = d.message();
         MessageRenderer.Rendered shown = renderer.render(m, t.vhost(), t.name());
-        String body = shown != null ? shown.body() : new String(m.body(), StandardCharsets.UTF_8);
+        SqsBody own = shown != null && shown.body() != null ? null : SqsBody.of(m.body());
+        String body = own != null ? own.text() : shown.body();
         Map<String, AttributeValue> all = shown != null ? shown.attributes() : MessageProperties.read(m);
+        if (own != null && own.base64()) {
+            all = new LinkedHashMap<>(all);
+            all.put(SqsBody.ENCODING_ATTRIBUTE, SqsBody.marker());
+        }
         String messageId = messageId(t.vhost(), m);
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("MessageId", messageId);
@@ -381,7 +387,8 @@ final class SqsMessages {
         }
         Map<String, AttributeValue> selected = new LinkedHashMap<>();
         for (Map.Entry<String, AttributeValue> a : all.entrySet()) {
-            if (wanted(a.getKey(), attributeNames)) {
+            // The marker goes with every base64-encoded body, asked for or not: without it the body is unreadable.
+            if (wanted(a.getKey(), attributeNames) || a.getKey().equals(SqsBody.ENCODING_ATTRIBUTE)) {
                 selected.put(a.getKey(), a.getValue());
             }
         }

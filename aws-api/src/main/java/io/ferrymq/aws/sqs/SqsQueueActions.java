@@ -169,7 +169,8 @@ final class SqsQueueActions {
         String after = token(Inputs.string(in, "NextToken"));
         List<String> names = new ArrayList<>();
         for (String n : registry().names(ctx.caller().vhost())) {
-            if ((prefix == null || n.startsWith(prefix)) && (after == null || n.compareTo(after) > 0)) {
+            if ((prefix == null || n.startsWith(prefix)) && (after == null || n.compareTo(after) > 0)
+                    && SqsAccess.listed(ctx, n)) {
                 names.add(n);
             }
         }

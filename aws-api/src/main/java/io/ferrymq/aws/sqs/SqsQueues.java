@@ -79,7 +79,12 @@ public final class SqsQueues {
             throw SqsErrors.invalidAddress(url);
         }
         String account = parts[parts.length - 2];
-        String name = URLDecoder.decode(parts[parts.length - 1], StandardCharsets.UTF_8);
+        String name;
+        try {
+            name = URLDecoder.decode(parts[parts.length - 1], StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SqsErrors.invalidAddress(url);
+        }
         return find(ctx, account, ctx.caller().region(), name);
     }
 

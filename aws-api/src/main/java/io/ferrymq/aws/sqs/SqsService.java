@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /** Amazon SQS on the broker's queues: its 23 actions over the Query and JSON 1.0 protocols. */
 public final class SqsService implements AwsService {
 
-    static final Set<String> ACTIONS = Set.of("CreateQueue", "DeleteQueue", "GetQueueUrl", "ListQueues",
+    /** Every action this service answers. */
+    public static final Set<String> ACTIONS = Set.of("CreateQueue", "DeleteQueue", "GetQueueUrl", "ListQueues",
             "GetQueueAttributes", "SetQueueAttributes", "PurgeQueue", "SendMessage", "SendMessageBatch",
             "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
             "ChangeMessageVisibilityBatch", "ListDeadLetterSourceQueues", "TagQueue", "UntagQueue", "ListQueueTags",
@@ -29,6 +30,7 @@ public final class SqsService implements AwsService {
     private final SqsQueueActions queueActions;
     private final SqsMessages messages;
     private final MoveTasks moveTasks;
+    private final SqsAccess access;
 
     public SqsService(Broker broker, AwsApiSettings settings, SystemSessions system, MessageRenderer renderer) {
         this.queues = new SqsQueues(settings, new QueueRegistry(broker));
@@ -36,6 +38,7 @@ public final class SqsService implements AwsService {
         this.messages = new SqsMessages(settings, queues, new ReceiptHandles(), renderer,
                 broker.options().runtime().clock());
         this.moveTasks = new MoveTasks(broker, queues, queueActions, system);
+        this.access = new SqsAccess(queues, queueActions, MoveTasks::sourceOf);
     }
 
     /** Picks up work that was under way when the broker stopped (message move tasks). */
@@ -89,6 +92,7 @@ public final class SqsService implements AwsService {
 
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode in, RequestContext ctx) {
+        access.check(action, in, ctx);
         return switch (action) {
             case "CreateQueue" -> queueActions.createQueue(in, ctx);
             case "DeleteQueue" -> queueActions.deleteQueue(in, ctx);

@@ -141,13 +141,25 @@ public final class XmlOutput {
         sb.append("</").append(name).append('>');
     }
 
-    /** XML-escapes text; carriage returns are written as references so that parsers keep them. */
+    /**
+     * XML-escapes text; carriage returns are written as references so that parsers keep them. Characters XML 1.0
+     * cannot carry at all (control characters, unpaired surrogates) become U+FFFD so that the answer stays a
+     * parseable document; message bodies never meet this, as SQS shows bodies with such characters in base64.
+     */
     public static void escape(StringBuilder sb, String s) {
         if (s == null) {
             return;
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                sb.append(c).append(s.charAt(++i));
+                continue;
+            }
+            if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : Character.isSurrogate(c) || c == 0xFFFE || c == 0xFFFF) {
+                sb.append('\uFFFD');
+                continue;
+            }
             switch (c) {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");

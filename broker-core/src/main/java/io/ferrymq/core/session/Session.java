@@ -279,6 +279,11 @@ public final class Session implements DeliveryPath, AutoCloseable {
         require(what, resource);
     }
 
+    /** Whether the principal may do {@code what} to {@code resource} in this vhost (to filter what listings show). */
+    public boolean isAllowed(Permission what, String resource) {
+        return realm.isAllowed(principal, what, vhost.name(), resource);
+    }
+
     /** {@link #checkPermission} for an exchange and routing key or binding pattern (topics on amq.topic). */
     public void checkTopicPermission(Permission what, String exchange, String key) {
         require(what, topicResource(exchange, key));

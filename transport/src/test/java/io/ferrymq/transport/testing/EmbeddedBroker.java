@@ -14,6 +14,7 @@ import io.ferrymq.core.security.ConfiguredRealm;
 import io.ferrymq.core.security.PasswordHash;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.PermissionRule;
+import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.security.UserAccount;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
@@ -56,7 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         storage = b.storageView.apply(storage);
         this.paging = pages;
-        broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, realm(), new PolicyTable(b.policies),
+        broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, b.realm, new PolicyTable(b.policies),
                 b.memoryLimit, 30_000, List.of("/", "other"), pages));
         List<ProtocolModule> modules = new ArrayList<>();
         for (Function<Broker, ProtocolModule> f : b.protocols) {
@@ -108,6 +109,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private final List<Function<Broker, ProtocolModule>> protocols = new ArrayList<>();
         private final List<ListenerConfig> listeners = new ArrayList<>();
         private final List<AddressPolicy> policies = new ArrayList<>();
+        private SecurityRealm realm = EmbeddedBroker.realm();
         private long memoryLimit;
         private Path dataDir;
         private Clock clock = Clock.SYSTEM;
@@ -155,6 +157,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Puts {@code view} between the broker and its storage (tests that watch what is stored). */
         public Builder storageView(UnaryOperator<Storage> view) {
             this.storageView = view;
+            return this;
+        }
+
+        /** Users and permissions other than {@link EmbeddedBroker#realm()}'s. */
+        public Builder realm(SecurityRealm r) {
+            this.realm = r;
             return this;
         }
 
