@@ -63,6 +63,17 @@ final class WebSocketProtocolSelector extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
+    /**
+     * Until the upgrade completes the connection speaks HTTP, and a failure there is the client's (a request
+     * abandoned half-way, a malformed upgrade): one line, no stack trace.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.info("Closing connection from {} on WebSocket listener '{}' before its upgrade: {}",
+                ctx.channel().remoteAddress(), context.listener(), cause.toString());
+        ctx.close();
+    }
+
     private ProtocolModule choose(String subprotocol, String uri) {
         if (subprotocol != null) {
             for (ProtocolModule p : protocols) {

@@ -48,6 +48,11 @@ final class HelloHttpProtocol implements ProtocolModule {
                 res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
                 ctx.writeAndFlush(res);
             }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // as the AWS handler does: a client's broken request ends its connection
+            }
         });
     }
 }
