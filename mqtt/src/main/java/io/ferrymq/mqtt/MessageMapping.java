@@ -51,7 +51,7 @@ final class MessageMapping {
             }
             String responseTopic = stringProperty(props, MqttProperties.RESPONSE_TOPIC);
             if (responseTopic != null) {
-                b.replyTo(responseTopic);
+                b.replyTo(TopicMapping.toReplyTo(responseTopic));
             }
             MqttProperties.MqttProperty<?> correlation = props.getProperty(MqttProperties.CORRELATION_DATA);
             if (correlation != null) {
@@ -109,7 +109,8 @@ final class MessageMapping {
             props.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, m.contentType()));
         }
         if (m.replyTo() != null) {
-            props.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, m.replyTo()));
+            props.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC,
+                    TopicMapping.fromReplyTo(m.replyTo())));
         }
         Object correlation = m.property(CORRELATION_DATA);
         if (correlation instanceof byte[] data) {

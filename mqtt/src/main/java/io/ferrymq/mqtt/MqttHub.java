@@ -10,6 +10,7 @@ import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
 import io.ferrymq.core.vhost.PreparedPublish;
 import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.transport.BrokerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -300,8 +301,7 @@ final class MqttHub implements AutoCloseable {
     }
 
     private static String version() {
-        String v = MqttHub.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
+        return BrokerVersion.text();
     }
 
     @Override

@@ -7,6 +7,8 @@ package io.ferrymq.mqtt;
  */
 final class TopicMapping {
 
+    private static final String TOPIC_DESTINATION = "/topic/";
+
     private TopicMapping() {
     }
 
@@ -18,6 +20,24 @@ final class TopicMapping {
     /** The MQTT topic name of a core routing key. */
     static String toTopic(String key) {
         return swap(key);
+    }
+
+    /**
+     * The core reply-to of an MQTT 5 response topic: the topic as a destination every protocol resolves the
+     * same way (the STOMP and RabbitMQ form {@code /topic/KEY}), so that a STOMP, AMQP or JMS responder
+     * publishes its answer to the topic the MQTT requester subscribed to, not to a queue of that name.
+     */
+    static String toReplyTo(String responseTopic) {
+        return TOPIC_DESTINATION + toKey(responseTopic);
+    }
+
+    /**
+     * The MQTT 5 response topic of a core reply-to: {@code /topic/KEY} becomes the topic of that key; any other
+     * destination (a queue) has no MQTT equivalent and is passed on as it is.
+     */
+    static String fromReplyTo(String replyTo) {
+        return replyTo.startsWith(TOPIC_DESTINATION) ? toTopic(replyTo.substring(TOPIC_DESTINATION.length()))
+                : replyTo;
     }
 
     /** The core binding pattern of an MQTT topic filter. */

@@ -12,7 +12,9 @@ import io.ferrymq.server.config.PolicyBuilder;
 import io.ferrymq.server.config.ProtocolBuilder;
 import io.ferrymq.server.config.RealmBuilder;
 import io.ferrymq.server.config.StorageBuilder;
+import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ListenerConfig;
+import io.ferrymq.transport.ListenerLimits;
 import io.ferrymq.transport.NettyServer;
 import io.ferrymq.transport.ProtocolModule;
 import org.slf4j.Logger;
@@ -112,7 +114,7 @@ public final class FerryServer implements AutoCloseable {
                 lc = new ListenerConfig(l.name(), l.host(), l.port(), l.protocols(), Boolean.TRUE.equals(l.websocket()),
                         l.websocketPath(), null, l.maxFrameSize() == null ? 0
                         : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(l.maxFrameSize(),
-                        "listeners." + l.name() + ".max-frame-size")));
+                        "listeners." + l.name() + ".max-frame-size")), limits(l));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("listeners." + l.name() + ": " + e.getMessage());
             }
@@ -127,6 +129,16 @@ public final class FerryServer implements AutoCloseable {
         }
     }
 
+    private static ListenerLimits limits(FerryConfig.Listener l) {
+        String at = "listeners." + l.name() + ".";
+        return new ListenerLimits(
+                l.handshakeTimeout() == null ? null
+                        : Duration.ofMillis(DurationText.millis(l.handshakeTimeout(), at + "handshake-timeout")),
+                l.idleTimeout() == null ? null
+                        : Duration.ofMillis(DurationText.millis(l.idleTimeout(), at + "idle-timeout")),
+                l.maxConnectionsPerSource());
+    }
+
     private static int positiveOr(Integer v, int fallback, String setting) {
         if (v == null || v == 0) {
             return fallback;
@@ -138,8 +150,7 @@ public final class FerryServer implements AutoCloseable {
     }
 
     static String version() {
-        String v = FerryServer.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
+        return BrokerVersion.text();
     }
 
     public Broker broker() {

@@ -20,8 +20,10 @@ import io.ferrymq.stomp.codec.StompFrameDecoder;
 import io.ferrymq.stomp.codec.StompFrameEncoder;
 import io.ferrymq.stomp.codec.StompProtocolException;
 import io.ferrymq.stomp.codec.StompVersion;
+import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ShutdownNotice;
+import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 final class StompConnection extends ChannelInboundHandlerAdapter implements DeliverySink {
 
     private static final Logger LOG = LoggerFactory.getLogger(StompConnection.class);
-    private static final String SERVER = "FerryMQ/" + StompConnection.class.getPackage().getImplementationVersion();
+    private static final String SERVER = "FerryMQ/" + BrokerVersion.text();
     private static final Set<String> CLIENT_COMMANDS = Set.of("SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK",
             "BEGIN", "COMMIT", "ABORT", "DISCONNECT", "CONNECT", "STOMP");
 
@@ -185,6 +187,11 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             }
             return;
         }
+        if (evt instanceof TransportFault fault) {
+            // The transport logged it and closes the connection; the client hears why first.
+            sendErrorAndClose("Malformed frame", fault.reason(), null);
+            return;
+        }
         if (evt == ShutdownNotice.INSTANCE) {
             sendErrorAndClose("Broker shutting down", "the broker is shutting down; reconnect later or to another"
                     + " broker", null);
@@ -239,6 +246,9 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             return;
         }
         version = v;
+        // Frames the client sends right behind CONNECT are decoded while the login is checked: they must
+        // already be unescaped by the negotiated version's rules, which make undefined escapes fatal.
+        decoder.version(version);
         clientId = f.header("client-id");
         String host = f.header("host");
         // The host header names a virtual host when one has that name (RabbitMQ); clients usually send
@@ -280,7 +290,6 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
                 .header("heart-beat", serverSends + "," + serverExpects)
                 .build();
         ctx.writeAndFlush(connected);
-        decoder.version(version);
         encoder.version(version);
         if (serverSends > 0 || serverExpects > 0) {
             ctx.pipeline().addBefore(ctx.name(), "stomp-heart-beat", new IdleStateHandler(

@@ -23,6 +23,14 @@ final class StompMessages {
             "correlation-id", "message-id", "JMSXGroupID", "type", "AMQ_SCHEDULED_DELAY", "x-delay", "subscription",
             "ack", "redelivered", "timestamp", "user-id");
 
+    /**
+     * Headers a property of the same name fills when the message's own field is empty. A property can come
+     * from a protocol where these names are ordinary (an SQS message attribute {@code content-type}); it
+     * reaches the STOMP client as the header it names instead of disappearing behind the reserved name.
+     */
+    private static final Set<String> FILLED_FROM_PROPERTIES = Set.of("content-type", "content-encoding",
+            "correlation-id", "reply-to", "type");
+
     private StompMessages() {
     }
 
@@ -98,12 +106,8 @@ final class StompMessages {
         if (needsAck && version == StompVersion.V1_2) {
             f.header("ack", ackId);
         }
-        if (m.contentType() != null) {
-            f.header("content-type", m.contentType());
-        }
-        if (m.contentEncoding() != null) {
-            f.header("content-encoding", m.contentEncoding());
-        }
+        optional(f, "content-type", fieldOrProperty(m.contentType(), m, "content-type"), version);
+        optional(f, "content-encoding", fieldOrProperty(m.contentEncoding(), m, "content-encoding"), version);
         f.header("persistent", Boolean.toString(m.durable()));
         f.header("priority", Integer.toString(m.priority()));
         f.header("redelivered", Boolean.toString(d.redelivered()));
@@ -113,9 +117,9 @@ final class StompMessages {
         if (m.timestamp() > 0) {
             f.header("timestamp", Long.toString(m.timestamp()));
         }
-        optional(f, "correlation-id", m.correlationId(), version);
-        optional(f, "reply-to", m.replyTo(), version);
-        optional(f, "type", m.subject(), version);
+        optional(f, "correlation-id", fieldOrProperty(m.correlationId(), m, "correlation-id"), version);
+        optional(f, "reply-to", fieldOrProperty(m.replyTo(), m, "reply-to"), version);
+        optional(f, "type", fieldOrProperty(m.subject(), m, "type"), version);
         optional(f, "JMSXGroupID", m.groupId(), version);
         optional(f, "user-id", m.userId(), version);
         for (Map.Entry<String, Object> p : m.properties().entrySet()) {
@@ -124,6 +128,14 @@ final class StompMessages {
             }
         }
         return f.body(m.body()).build();
+    }
+
+    private static String fieldOrProperty(String field, Message m, String header) {
+        if (field != null || !FILLED_FROM_PROPERTIES.contains(header)) {
+            return field;
+        }
+        Object p = m.property(header);
+        return p == null ? null : PropertyValues.asText(p);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.ferrymq.stomp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -114,6 +116,45 @@ class StompBadInputTest {
             RawStompClient.Frame error = c.read();
             assertThat(error.command()).isEqualTo("ERROR");
             assertThat(error.header("version")).isEqualTo("1.0,1.1,1.2");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\\xb", "ends-with\\"})
+    void undefinedEscapeInAHeaderGetsAnErrorAndTheConnectionCloses(String value) throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+            c.send("SEND\ndestination:/queue/esc\nx-value:" + value + "\n\nhi\0");
+            RawStompClient.Frame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).startsWith("Malformed frame").contains("escape");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void undefinedEscapeRightBehindConnectIsFatalToo() throws Exception {
+        // Sent in one write with CONNECT, so the SEND is decoded while the login is still being checked.
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\n\n\0"
+                    + "SEND\ndestination:/queue/esc\nx-value:a\\xb\n\nhi\0");
+            RawStompClient.Frame error = c.read();
+            if (error.command().equals("CONNECTED")) {
+                error = c.read(); // the login may finish before the SEND is read
+            }
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).startsWith("Malformed frame").contains("escape");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertOtherClientsCarryOn();
+    }
+
+    @Test
+    void backslashesInConnectHeadersAreTakenLiterally() throws Exception {
+        // CONNECT is never escaped (STOMP 1.2 "Value Encoding"): a backslash in it is an ordinary character.
+        try (RawStompClient c = new RawStompClient(broker.port)) {
+            c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nclient-id:a\\xb\\\n\n\0");
+            assertThat(c.read().command()).isEqualTo("CONNECTED");
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param websocketPath only upgrades to paths starting with this are accepted
  * @param ssl           TLS for this listener; null for plain
  * @param maxFrameBytes the largest WebSocket message accepted
+ * @param limits        timeouts and the per-source connection limit; null for the defaults
  */
 public record ListenerConfig(String name, String host, int port, List<String> protocols, boolean websocket,
-                             String websocketPath, SslContext ssl, int maxFrameBytes) {
+                             String websocketPath, SslContext ssl, int maxFrameBytes, ListenerLimits limits) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -30,18 +31,23 @@ public record ListenerConfig(String name, String host, int port, List<String> pr
         }
         websocketPath = websocketPath == null ? "/" : websocketPath;
         maxFrameBytes = maxFrameBytes <= 0 ? 16 * 1024 * 1024 : maxFrameBytes;
+        limits = limits == null ? ListenerLimits.DEFAULTS : limits;
     }
 
     public static ListenerConfig tcp(String name, String host, int port, String... protocols) {
-        return new ListenerConfig(name, host, port, List.of(protocols), false, null, null, 0);
+        return new ListenerConfig(name, host, port, List.of(protocols), false, null, null, 0, null);
     }
 
     public static ListenerConfig websocket(String name, String host, int port, String... protocols) {
-        return new ListenerConfig(name, host, port, List.of(protocols), true, "/", null, 0);
+        return new ListenerConfig(name, host, port, List.of(protocols), true, "/", null, 0, null);
     }
 
     public ListenerConfig withSsl(SslContext context) {
-        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, context, maxFrameBytes);
+        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, context, maxFrameBytes, limits);
+    }
+
+    public ListenerConfig withLimits(ListenerLimits l) {
+        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, ssl, maxFrameBytes, l);
     }
 
     public ConnectionContext.Kind kind() {

@@ -2,6 +2,7 @@ package io.ferrymq.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +41,10 @@ public final class NettyServer implements AutoCloseable {
     private static final int FLUSHES_PER_WRITE = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
+    private static final byte[] HTTP_REQUEST_LINE = "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration REFUSAL_LINGER = Duration.ofSeconds(5);
+    private static final byte[] TOO_MANY_CONNECTIONS = HttpDeadlines.response("503 Service Unavailable",
+            "Too many connections from your address; close some or try again later.\n");
 
     private final Map<String, ProtocolModule> protocols;
     private final EventLoopGroup boss;
@@ -74,6 +80,8 @@ public final class NettyServer implements AutoCloseable {
             served.add(p);
         }
         ConnectionContext context = new ConnectionContext(config.name(), config.kind(), label(config.kind()));
+        boolean http = config.websocket() || (served.size() == 1 && speaksHttp(served.get(0)));
+        SourceLimit sources = new SourceLimit(config.name(), config.limits().perSourceLimit(http));
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(EventLoops.serverChannel())
@@ -87,7 +95,11 @@ public final class NettyServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         balancer.track(ch);
-                        setUp(ch, config, served, context);
+                        if (sources.admit(ch)) {
+                            setUp(ch, config, served, context);
+                        } else {
+                            refuse(ch, config, http);
+                        }
                     }
                 });
         ChannelFuture f = b.bind(config.host(), config.port()).awaitUninterruptibly();
@@ -123,13 +135,33 @@ public final class NettyServer implements AutoCloseable {
                     .subprotocols(String.join(",", subprotocols))
                     .maxFramePayloadLength(config.maxFrameBytes())
                     .handleCloseFrames(true)
+                    // WebSocketFaults answers framing errors, after the protocol has had its say.
+                    .closeOnProtocolViolation(false)
                     .build()));
-            p.addLast(new WebSocketProtocolSelector(served, context, config.maxFrameBytes()));
+            p.addLast(new WebSocketProtocolSelector(served, context, config.maxFrameBytes(),
+                    config.limits().idleTimeout()));
+            HttpDeadlines.attach(p, context, config.limits());
         } else if (served.size() == 1) {
             served.get(0).initChannel(ch, context);
+            HttpDeadlines.attach(p, context, config.limits());
         } else {
             p.addLast(new ProtocolSniffer(served, context));
         }
+    }
+
+    /** Turns away a connection over its source's limit: no protocol is set up for it. */
+    private static void refuse(Channel ch, ListenerConfig config, boolean http) {
+        if (config.ssl() != null) {
+            ch.pipeline().addLast("tls", config.ssl().newHandler(ch.alloc()));
+        }
+        Duration linger = config.limits().handshakeTimeout().compareTo(REFUSAL_LINGER) < 0
+                ? config.limits().handshakeTimeout() : REFUSAL_LINGER;
+        ch.pipeline().addLast(new RefusedConnection(http ? TOO_MANY_CONNECTIONS : null, linger));
+    }
+
+    /** A protocol that recognises an HTTP request line as its own is served over HTTP (the AWS APIs). */
+    private static boolean speaksHttp(ProtocolModule p) {
+        return p.detect(Unpooled.wrappedBuffer(HTTP_REQUEST_LINE)) == ProtocolModule.Detection.MATCH;
     }
 
     private static String label(ConnectionContext.Kind kind) {

@@ -19,9 +19,13 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Storage(String type, String dataDir, String segmentSize, Boolean fsync, String commitDelay,
                           Integer compactThreshold, Boolean skipCorrupt, String pageFileSize) { }
 
-    /** A listening socket; several protocols on one TCP port are told apart by their first bytes. */
+    /**
+     * A listening socket; several protocols on one TCP port are told apart by their first bytes. The timeouts
+     * apply where the listener speaks HTTP (AWS APIs, WebSocket); unset values take the transport's defaults.
+     */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
-                           String websocketPath, String maxFrameSize) { }
+                           String websocketPath, String maxFrameSize, String handshakeTimeout, String idleTimeout,
+                           Integer maxConnectionsPerSource) { }
 
     public record Stomp(String maxFrameSize, Integer maxHeaders, String maxHeaderLine, String minHeartBeat,
                         String connectTimeout, Integer defaultPrefetch, Integer maxPendingSends) { }

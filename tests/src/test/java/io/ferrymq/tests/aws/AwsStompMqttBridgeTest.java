@@ -110,6 +110,23 @@ class AwsStompMqttBridgeTest {
     }
 
     @Test
+    void anSqsAttributeNamedContentTypeIsTheStompContentType() throws Exception {
+        String name = unique("typed");
+        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/queue/" + name);
+
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"n\":1}").messageAttributes(Map.of(
+                "content-type", MessageAttributeValue.builder().dataType("String").stringValue("application/json").build(),
+                "customer", MessageAttributeValue.builder().dataType("String").stringValue("acme").build())));
+
+        StompTestClient.Frame f = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.text()).isEqualTo("{\"n\":1}");
+        assertThat(f.headers().getFirst("content-type")).isEqualTo("application/json");
+        assertThat(f.headers().getFirst("customer")).isEqualTo("acme");
+    }
+
+    @Test
     void aStompSendIsReceivedThroughSqsWithItsHeadersAsAttributes() throws Exception {
         String name = unique("jobs");
         String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();

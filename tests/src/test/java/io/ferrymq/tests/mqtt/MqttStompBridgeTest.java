@@ -125,4 +125,54 @@ class MqttStompBridgeTest {
         assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("notes");
         assertThat(m.getQos()).isZero(); // a non-persistent STOMP message is QoS 0
     }
+
+    @Test
+    void anMqttResponseTopicIsAStompReplyToTheTopicAndTheReplyReachesTheRequester() throws Exception {
+        BlockingQueue<StompTestClient.Frame> requests = stomp.subscribe("/topic/service.requests");
+        mqtt.subscribe("replies/client-1", 1).waitForCompletion(15_000);
+        MqttProperties p = new MqttProperties();
+        p.setResponseTopic("replies/client-1");
+        p.setCorrelationData("q-1".getBytes(StandardCharsets.UTF_8));
+        mqtt.publish("service/requests", new MqttMessage("ping".getBytes(StandardCharsets.UTF_8), 1, false, p))
+                .waitForCompletion(15_000);
+
+        StompTestClient.Frame request = requests.poll(15, TimeUnit.SECONDS);
+        assertThat(request).isNotNull();
+        assertThat(request.headers().getFirst("reply-to")).isEqualTo("/topic/replies.client-1");
+
+        // The STOMP responder answers where reply-to points, as a STOMP client would.
+        StompHeaders reply = new StompHeaders();
+        reply.setDestination(request.headers().getFirst("reply-to"));
+        reply.set("correlation-id", request.headers().getFirst("correlation-id"));
+        stomp.send(reply, "pong");
+        MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("pong");
+        assertThat(new String(m.getProperties().getCorrelationData(), StandardCharsets.UTF_8)).isEqualTo("q-1");
+    }
+
+    @Test
+    void aStompReplyToATopicIsAnMqttResponseTopic() throws Exception {
+        mqtt.subscribe("service/requests", 1).waitForCompletion(15_000);
+        StompHeaders h = new StompHeaders();
+        h.setDestination("/topic/service.requests");
+        h.set("reply-to", "/topic/replies.stomp-1");
+        stomp.send(h, "ping");
+
+        MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(m.getProperties().getResponseTopic()).isEqualTo("replies/stomp-1");
+    }
+
+    @Test
+    void anMqttResponseTopicComesBackUnchangedToMqtt() throws Exception {
+        mqtt.subscribe("service/echo", 1).waitForCompletion(15_000);
+        MqttProperties p = new MqttProperties();
+        p.setResponseTopic("replies/report.pdf");
+        mqtt.publish("service/echo", new MqttMessage("x".getBytes(StandardCharsets.UTF_8), 1, false, p))
+                .waitForCompletion(15_000);
+        MqttMessage m = mqttInbox.poll(15, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(m.getProperties().getResponseTopic()).isEqualTo("replies/report.pdf");
+    }
 }
