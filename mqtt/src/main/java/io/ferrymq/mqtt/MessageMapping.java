@@ -22,6 +22,11 @@ final class MessageMapping {
     static final String RETAINED_COPY = "x-mqtt-retained-copy";
     static final String CORRELATION_DATA = "x-mqtt-correlation-data";
     static final String PAYLOAD_FORMAT = "x-mqtt-payload-format";
+    /** Marks a content type the broker implied from the payload format indicator, not one the publisher sent. */
+    static final String IMPLIED_CONTENT_TYPE = "x-mqtt-implied-content-type";
+    /** What an MQTT 5 payload marked as UTF-8 text is to other protocols (a STOMP or JMS text message). */
+    static final String TEXT = "text/plain; charset=utf-8";
+    private static final int UTF8_PAYLOAD = 1;
     private static final String PREFIX = "x-mqtt-";
 
     private MessageMapping() {
@@ -65,6 +70,10 @@ final class MessageMapping {
             Integer format = intProperty(props, MqttProperties.PAYLOAD_FORMAT_INDICATOR);
             if (format != null) {
                 b.property(PAYLOAD_FORMAT, format);
+                if (format == UTF8_PAYLOAD && contentType == null) {
+                    // Other protocols know text by its content type; MQTT subscribers get the publish unaltered.
+                    b.contentType(TEXT).property(IMPLIED_CONTENT_TYPE, true);
+                }
             }
             for (MqttProperties.MqttProperty<?> p : props.getProperties(MqttProperties.USER_PROPERTY)) {
                 if (p instanceof MqttProperties.UserProperty up) {
@@ -105,7 +114,7 @@ final class MessageMapping {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL,
                     (int) Math.min(Integer.MAX_VALUE, remaining)));
         }
-        if (m.contentType() != null) {
+        if (m.contentType() != null && m.property(IMPLIED_CONTENT_TYPE) == null) {
             props.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, m.contentType()));
         }
         if (m.replyTo() != null) {
@@ -122,6 +131,8 @@ final class MessageMapping {
         Object format = m.property(PAYLOAD_FORMAT);
         if (format instanceof Number n) {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, n.intValue()));
+        } else if (utf8Text(m)) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, UTF8_PAYLOAD));
         }
         for (Map.Entry<String, Object> p : m.properties().entrySet()) {
             if (!p.getKey().startsWith(PREFIX) && p.getValue() != null && !(p.getValue() instanceof byte[])) {
@@ -132,6 +143,26 @@ final class MessageMapping {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER, id));
         }
         return props;
+    }
+
+    /**
+     * Whether a message from another protocol is UTF-8 text: a {@code text/*} content type whose charset (if
+     * named) is UTF-8, and a body that really is UTF-8, since MQTT 5 receivers may reject a payload that the
+     * indicator mislabels.
+     */
+    static boolean utf8Text(Message m) {
+        String type = m.contentType();
+        if (type == null || !type.regionMatches(true, 0, "text/", 0, 5)) {
+            return false;
+        }
+        int charset = type.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+        if (charset >= 0) {
+            String name = type.substring(charset + 8).replace("\"", "").split(";", 2)[0].trim();
+            if (!name.equalsIgnoreCase("utf-8") && !name.equalsIgnoreCase("utf8")) {
+                return false;
+            }
+        }
+        return utf8(m.body()) != null;
     }
 
     static Integer intProperty(MqttProperties props, int id) {

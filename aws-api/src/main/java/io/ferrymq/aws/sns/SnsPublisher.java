@@ -246,7 +246,7 @@ final class SnsPublisher {
         long now = System.currentTimeMillis();
         String messageId = UUID.randomUUID().toString();
         Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
-                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(io.ferrymq.aws.sqs.SqsBody.TEXT_CONTENT_TYPE)
+                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(MessageProperties.contentType(attrs))
                 .userId(ctx.caller().principal().name())
                 .property(SnsEnvelope.TOPIC_ARN, topic.arn());
         MessageProperties.write(b, attrs);

@@ -24,6 +24,8 @@ public final class MessageProperties {
 
     /** Hidden: attribute name to {@code [dataType, originalNumberText]}. */
     public static final String TYPES = "aws.attribute-types";
+    /** The attribute that carries a message's content type across protocols (STOMP's header name). */
+    public static final String CONTENT_TYPE = "content-type";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,256}");
 
@@ -186,7 +188,23 @@ public final class MessageProperties {
         }
     }
 
-    /** The message's attributes as SQS shows them, from its properties. */
+    /**
+     * The content type of a message sent through SQS or SNS: its String attribute {@value #CONTENT_TYPE} when it
+     * has one (so a STOMP or AMQP consumer sees what the sender meant), otherwise text.
+     */
+    public static String contentType(Map<String, AttributeValue> attrs) {
+        AttributeValue v = attrs.get(CONTENT_TYPE);
+        if (v != null && v.stringValue() != null && v.dataType().startsWith("String")) {
+            return v.stringValue();
+        }
+        return SqsBody.TEXT_CONTENT_TYPE;
+    }
+
+    /**
+     * The message's attributes as SQS shows them, from its properties. A message from another protocol also
+     * shows its content type as the attribute {@value #CONTENT_TYPE}; one sent through SQS or SNS shows exactly
+     * the attributes it was sent with.
+     */
     public static Map<String, AttributeValue> read(Message m) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         JsonNode types = null;
@@ -225,6 +243,9 @@ public final class MessageProperties {
                     out.put(name, new AttributeValue("String", text, null));
                 }
             }
+        }
+        if (t == null && m.contentType() != null && !out.containsKey(CONTENT_TYPE)) {
+            out.put(CONTENT_TYPE, new AttributeValue("String", m.contentType(), null));
         }
         return out;
     }

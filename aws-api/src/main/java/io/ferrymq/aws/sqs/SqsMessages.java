@@ -186,7 +186,7 @@ final class SqsMessages {
         int effectiveDelay = delay != null ? delay : queueDelay;
         int retention = QueueAttributes.intAttr(meta, "MessageRetentionPeriod", 345_600);
         Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
-                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(SqsBody.TEXT_CONTENT_TYPE)
+                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(MessageProperties.contentType(attrs))
                 .userId(ctx.caller().principal().name())
                 .expiration(now + retention * 1000L)
                 .deliveryTime(effectiveDelay > 0 ? now + effectiveDelay * 1000L : 0);
