@@ -133,7 +133,7 @@ record AmqpAddress(Kind kind, String exchange, String name) {
             case QUEUE -> Route.queue(name);
             case EXISTING_QUEUE -> {
                 if (session.vhost().queue(name) == null) {
-                    throw BrokerException.notFound("no queue '" + name + "' in vhost '" + session.vhost().name() + "'");
+                    throw BrokerException.notFound("no queue '" + name + "' in vhost '" + session.vhostName() + "'");
                 }
                 yield Route.exchange("", name);
             }

@@ -437,7 +437,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
                     return;
                 }
             }
-            MqttHub.Claim claim = hub.claim(core.vhost().name(), clientId, this, cleanStart, expiry);
+            MqttHub.Claim claim = hub.claim(core.vhostName(), clientId, this, cleanStart, expiry);
             session = claim.session();
             if (claim.previous() != null) {
                 previousReleased = claim.previous().takeOver(claim.present());
@@ -502,7 +502,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         LOG.debug("MQTT {} connection {} from {}: client '{}' as '{}' in vhost '{}', session {}", versionText(),
-                connectionId, ctx.channel().remoteAddress(), clientId, core.principal().name(), core.vhost().name(),
+                connectionId, ctx.channel().remoteAddress(), clientId, core.principal().name(), core.vhostName(),
                 present ? "resumed" : "new");
         if (present) {
             outbound.resume();

@@ -296,7 +296,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
                     serverExpects * 2, serverSends, 0, TimeUnit.MILLISECONDS));
         }
         LOG.debug("STOMP {} connection {} from {} as '{}' in vhost '{}'", version.text(), connectionId,
-                ctx.channel().remoteAddress(), s.principal().name(), s.vhost().name());
+                ctx.channel().remoteAddress(), s.principal().name(), s.vhostName());
         updateAutoRead();
         while (state == State.CONNECTED && !heldWhileAuthenticating.isEmpty()) {
             dispatch(heldWhileAuthenticating.poll());
@@ -369,7 +369,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             case QUEUE -> Route.queue(d.name());
             case AMQ_QUEUE, REPLY_QUEUE -> {
                 if (session.vhost().queue(d.name()) == null) {
-                    throw BrokerException.notFound("no queue '" + d.name() + "' in vhost '" + session.vhost().name()
+                    throw BrokerException.notFound("no queue '" + d.name() + "' in vhost '" + session.vhostName()
                             + "'");
                 }
                 yield Route.exchange("", d.name());

@@ -39,7 +39,7 @@ public final class ActionPermissions {
         String needed = anyOf.stream().sorted().map(p -> p.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(" or "));
         String message = "user '" + session.principal().name() + "' may not call " + action + " on '" + resource
-                + "' in vhost '" + session.vhost().name() + "': that needs " + needed + " permission";
+                + "' in vhost '" + session.vhostName() + "': that needs " + needed + " permission";
         LOG.info("Refused: {}", message);
         throw BrokerException.unauthorized(message);
     }

@@ -15,6 +15,6 @@ public record RequestContext(Caller caller, Session session, AwsRequest request,
 
     /** The caller's session in another virtual host (a queue URL of another account). */
     public Session session(String vhost) {
-        return vhost.equals(session.vhost().name()) ? session : sessionIn.apply(vhost);
+        return vhost.equals(session.vhostName()) ? session : sessionIn.apply(vhost);
     }
 }

@@ -77,6 +77,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public BrokerPrincipal principal() { return principal; }
     public ClientInfo client() { return client; }
     public VirtualHost vhost() { return vhost; }
+    /** The name of the session's virtual host (for messages and logs; adapters do not need the vhost itself). */
+    public String vhostName() { return vhost.name(); }
     public Admin admin() { return admin; }
     public boolean isClosed() { return closed; }
 
