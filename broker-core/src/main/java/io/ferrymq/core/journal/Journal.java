@@ -168,6 +168,7 @@ public final class Journal implements Storage {
         byte lastKind = Entry.KIND_CLEAN_SHUTDOWN;
         long expectedSeq = -1;
         long entriesRead = 0;
+        SkippedDamage skipping = null;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long id = Segment.idOf(file).getAsLong();
@@ -178,10 +179,14 @@ public final class Journal implements Storage {
                 while (true) {
                     EntryReader.ReadEntry e;
                     try {
-                        e = reader.next(expectedSeq);
+                        // After damage the sequence may jump by the entries lost; resync already checked it.
+                        e = reader.next(skipping != null ? -1 : expectedSeq);
                     } catch (EntryReader.BadEntry bad) {
+                        long lostBefore = skipping == null ? 0 : skipping.bytes();
+                        long resume = reader.resync(bad.position + 1, expectedSeq, lostBefore);
                         long after = bad.claimedEnd < 0 ? reader.size() : bad.claimedEnd;
-                        if (last && reader.zeroFrom(after)) {
+                        // Only a final write can be torn: nothing intact may follow it.
+                        if (last && resume < 0 && reader.zeroFrom(after)) {
                             LOG.warn("Journal: cutting off a torn write at the end of {} (offset {}: {}); it was never"
                                     + " confirmed", file, bad.position, bad.getMessage());
                             truncateAt = bad.position;
@@ -190,17 +195,22 @@ public final class Journal implements Storage {
                         if (!options.skipCorrupt()) {
                             throw new JournalCorruptedException(file, bad.position, bad.getMessage());
                         }
-                        LOG.error("Journal: SKIPPING a damaged entry in {} at offset {} ({}); what it held is lost",
-                                file, bad.position, bad.getMessage());
-                        if (bad.claimedEnd < 0) {
+                        if (skipping == null) {
+                            skipping = new SkippedDamage(file, bad.position, bad.getMessage(), expectedSeq);
+                        }
+                        skipping.add((resume >= 0 ? resume : reader.endOfData(bad.position)) - bad.position);
+                        if (resume < 0) {
                             break;
                         }
-                        reader.skipTo(bad.claimedEnd);
-                        expectedSeq = -1;
+                        reader.skipTo(resume);
                         continue;
                     }
                     if (e == null) {
                         break;
+                    }
+                    if (skipping != null) {
+                        skipping.report(e.seq());
+                        skipping = null;
                     }
                     expectedSeq = e.seq() + 1;
                     nextSeq = Math.max(nextSeq, e.seq() + 1);
@@ -219,6 +229,9 @@ public final class Journal implements Storage {
                 }
             }
             segments.add(Segment.open(file, id, end));
+        }
+        if (skipping != null) {
+            skipping.report(-1);
         }
         if (!files.isEmpty()) {
             LOG.info("Journal: read {} entries from {} segment(s) in {}{}", entriesRead, files.size(), dir,
