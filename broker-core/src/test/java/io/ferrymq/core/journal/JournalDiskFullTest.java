@@ -68,6 +68,7 @@ class JournalDiskFullTest {
         }
         assertThat(acks).noneMatch(CompletableFuture::isDone);
 
+        int createdBefore = disk.createdSegments.get();
         disk.freeSpace();
         // A new segment is created (the failed one is not re-joined) and everything held is written.
         await().atMost(PATIENCE).until(() -> writes.stream().allMatch(CompletableFuture::isDone)
@@ -76,6 +77,7 @@ class JournalDiskFullTest {
         acks.forEach(CompletableFuture::join);
         await().atMost(PATIENCE).until(() -> j.writeAlarm() == null);
         assertThat(disk.refusedSegments.get()).isPositive();
+        assertThat(disk.createdSegments.get()).as("segment creation was tried again").isGreaterThan(createdBefore);
         j.append(publish(1, published + 1, body)).join();
         j.close();
 
