@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +33,8 @@ class DiskFullTest {
 
     private static final String QUEUE = "/queue/diskfull";
     private static final String BODY = "b".repeat(1024);
+    /** min-free 0: the disk really fills, so the journal meets "No space left on device" itself. */
+    private static final String STORAGE = "  segment-size: 4MiB\n  min-free: 0\n";
 
     @Test
     void aFullDiskRefusesProducersKeepsConsumersAndResumesWithoutLosingOrRepeatingAnything(@TempDir Path dir)
@@ -46,17 +49,35 @@ class DiskFullTest {
         }
     }
 
+    @Test
+    void aDiskTooSmallForOneSegmentStopsStartUpWithOneClearLine(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk");
+        Files.createDirectories(disk);
+        mountTmpfs(disk);
+        try {
+            assertThatThrownBy(() -> BrokerProcess.start(dir, disk.resolve("data"), "256m", null,
+                    "  segment-size: 64MiB\n").close())
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("ferrymq: storage: cannot create a journal segment of 64.0 MiB in " + disk)
+                    .hasMessageContaining("No space left on device")
+                    .hasMessageContaining("lower storage.segment-size")
+                    .hasMessageNotContaining("\tat ")
+                    .hasMessageNotContaining("Exception:");
+        } finally {
+            run("umount", "-l", disk.toString());
+        }
+    }
+
     private void run(Path dir, Path data, Path filler) throws Exception {
         Set<String> receipted = ConcurrentHashMap.newKeySet();
         Set<String> ackReceipted = ConcurrentHashMap.newKeySet();
         Map<String, Integer> deliveries = new ConcurrentHashMap<>();
         AtomicReference<Wire.Frame> producerError = new AtomicReference<>();
-        // min-free 0: the disk really fills, so the journal meets "No space left on device" itself.
-        try (BrokerProcess broker = BrokerProcess.start(dir, data, "512m", null,
-                "  segment-size: 4MiB\n  min-free: 0\n")) {
+        try (BrokerProcess broker = BrokerProcess.start(dir, data, "512m", null, STORAGE)) {
             fill(filler);
             Wire consumer = Wire.connect(broker.port);
-            consumer.send("SUBSCRIBE\nid:0\ndestination:" + QUEUE + "\nack:client-individual\nprefetch-count:200\n\n\0");
+            consumer.send("SUBSCRIBE\nid:0\ndestination:" + QUEUE
+                    + "\nack:client-individual\nprefetch-count:200\n\n\0");
             Thread consuming = daemon(() -> {
                 while (true) {
                     Wire.Frame f = consumer.read();
@@ -123,7 +144,7 @@ class DiskFullTest {
             consumer.closeQuietly();
         }
         // A clean stop, a restart: nothing acknowledged comes back, the queue is empty.
-        try (BrokerProcess broker = BrokerProcess.start(dir, data, "512m", null, "  segment-size: 4MiB\n  min-free: 0\n")) {
+        try (BrokerProcess broker = BrokerProcess.start(dir, data, "512m", null, STORAGE)) {
             Map<String, Integer> drained = drain(broker.port);
             assertThat(drained).as("acknowledged while the disk was full, yet back after a restart").isEmpty();
         }

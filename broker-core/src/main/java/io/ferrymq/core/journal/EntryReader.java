@@ -135,7 +135,8 @@ final class EntryReader implements AutoCloseable {
             }
             long seq = map.getLong(p + 8);
             // Every entry takes at least a header, which bounds how many the damage can have swallowed.
-            long maxSeq = minSeq < 0 ? Long.MAX_VALUE : minSeq + (lostBefore + start + p - from + 1) / Entry.HEADER + 1;
+            long maxSeq = minSeq < 0 ? Long.MAX_VALUE
+                    : minSeq + (lostBefore + start + p - from + 1) / Entry.HEADER + 1;
             if (seq < Math.max(1, minSeq) || seq > maxSeq) {
                 continue;
             }

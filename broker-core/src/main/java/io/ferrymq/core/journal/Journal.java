@@ -156,6 +156,12 @@ public final class Journal implements Storage {
             nextSegmentId = maxId + 1;
             current = createFirstSegment();
             segments.add(current);
+            long free = usableSpace();
+            if (free >= 0 && free < options.segmentSize()) {
+                LOG.warn("Journal: only {} free in {}, less than one more segment ({}): once the first is full,"
+                        + " durable messages are refused until space is freed; lower storage.segment-size to fit the"
+                        + " disk", mib(free), dir, mib(options.segmentSize()));
+            }
             prepareSpare();
             updateAlarm(true);
         } catch (IOException e) {

@@ -46,15 +46,18 @@ public record JournalOptions(Path directory, long segmentSize, boolean fsync, lo
     }
 
     public JournalOptions withSegmentSize(long v) {
-        return new JournalOptions(directory, v, fsync, commitDelayNanos, compactThreshold, skipCorrupt, replicator, minFree);
+        return new JournalOptions(directory, v, fsync, commitDelayNanos, compactThreshold,
+                skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withFsync(boolean v) {
-        return new JournalOptions(directory, segmentSize, v, commitDelayNanos, compactThreshold, skipCorrupt, replicator, minFree);
+        return new JournalOptions(directory, segmentSize, v, commitDelayNanos, compactThreshold,
+                skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withSkipCorrupt(boolean v) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, v, replicator, minFree);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
+                v, replicator, minFree);
     }
 
     public JournalOptions withCompactThreshold(double v) {
@@ -66,7 +69,8 @@ public record JournalOptions(Path directory, long segmentSize, boolean fsync, lo
     }
 
     public JournalOptions withReplicator(Replicator r) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt, r, minFree);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
+                skipCorrupt, r, minFree);
     }
 
     public JournalOptions withMinFree(long v) {

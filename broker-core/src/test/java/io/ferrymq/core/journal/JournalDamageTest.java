@@ -191,8 +191,8 @@ class JournalDamageTest {
             assertThat(s.messageIdsIn(1)).containsExactlyElementsOf(allBut(2_000, middle));
             long damagedBytes = offsets.get(middle + 1) - offsets.get(middle);
             assertThat(log.lines()).anySatisfy(line -> assertThat(line)
-                    .startsWith("ERROR Journal: SKIPPED 1 damaged entries (" + damagedBytes + " bytes) in " + segs.get(0)
-                            + " from offset " + offsets.get(middle)));
+                    .startsWith("ERROR Journal: SKIPPED 1 damaged entries (" + damagedBytes + " bytes) in "
+                            + segs.get(0) + " from offset " + offsets.get(middle)));
         }
     }
 
