@@ -680,6 +680,11 @@ public final class Journal implements Storage {
         long id = nextSegmentId++;
         spare = CompletableFuture.supplyAsync(() -> {
             try {
+                // Zero-filling a segment that cannot fit would take the disk's last bytes from everyone for a moment.
+                long free = disk.usableSpace(dir);
+                if (free >= 0 && free < options.segmentSize()) {
+                    throw new IOException("No space left on device: " + mib(free) + " free");
+                }
                 return disk.createSegment(dir, id, options.segmentSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

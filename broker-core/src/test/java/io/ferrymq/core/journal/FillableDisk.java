@@ -12,7 +12,10 @@ final class FillableDisk implements Disk {
     final AtomicInteger refusedSegments = new AtomicInteger();
     final AtomicInteger createdSegments = new AtomicInteger();
 
-    /** From now on new segments fail as on a full disk, and no space is reported free. */
+    /**
+     * From now on new segments fail as on a full disk, although free space is still reported (as file systems
+     * with reserved blocks, quotas or thin provisioning do), so that the journal meets the failure itself.
+     */
     void fill() {
         full = true;
     }
@@ -37,6 +40,6 @@ final class FillableDisk implements Disk {
 
     @Override
     public long usableSpace(Path dir) {
-        return full ? 0 : free;
+        return free;
     }
 }
