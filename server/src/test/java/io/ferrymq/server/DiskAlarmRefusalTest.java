@@ -1,5 +1,6 @@
 package io.ferrymq.server;
 
+import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.ConfigLoader;
 import io.ferrymq.server.config.FerryConfig;
 import jakarta.jms.JMSContext;
@@ -38,6 +39,10 @@ class DiskAlarmRefusalTest {
     private static final String REASON = "below storage.min-free";
 
     private static FerryServer start(Path dir) throws Exception {
+        return FerryServer.start(config(dir, "1000000TiB"));
+    }
+
+    private static FerryConfig config(Path dir, String minFree) throws Exception {
         Path f = dir.resolve("broker.yaml");
         Files.writeString(f, """
                 security:
@@ -58,10 +63,16 @@ class DiskAlarmRefusalTest {
                 storage:
                   data-dir: %s
                   segment-size: 1MiB
-                  min-free: 1000000TiB
-                """.formatted(dir.resolve("data")));
-        FerryConfig config = new ConfigLoader().load(f);
-        return FerryServer.start(config);
+                  min-free: %s
+                """.formatted(dir.resolve("data"), minFree));
+        return new ConfigLoader().load(f);
+    }
+
+    @Test
+    void theLimitIsASizeOnDiskNotAPercentage(@TempDir Path dir) throws Exception {
+        FerryConfig c = config(dir, "10%");
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("storage.min-free");
     }
 
     @Test

@@ -50,6 +50,9 @@ public final class StorageBuilder {
                 Path data = Path.of(s.dataDir()).toAbsolutePath().normalize();
                 Path dir = data.resolve("journal");
                 long pageFile = ByteSize.parse(s.pageFileSize(), "storage.page-file-size");
+                if (s.minFree() != null && s.minFree().trim().endsWith("%")) {
+                    throw new ConfigException("storage.min-free is a size on disk, like 64MiB, not a percentage");
+                }
                 long minFree = s.minFree() == null ? 0 : ByteSize.parse(s.minFree(), "storage.min-free");
                 try {
                     JournalOptions options = new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
