@@ -53,7 +53,7 @@ final class AmqpErrors {
             case NOT_FOUND -> NOT_FOUND;
             case PRECONDITION_FAILED -> PRECONDITION_FAILED;
             case RESOURCE_LOCKED -> RESOURCE_LOCKED;
-            case RESOURCE_LIMIT_EXCEEDED -> RESOURCE_LIMIT;
+            case RESOURCE_LIMIT_EXCEEDED, DISK_FULL -> RESOURCE_LIMIT;
             case INVALID_ARGUMENT -> INVALID_FIELD;
             case ILLEGAL_STATE -> ILLEGAL_STATE;
             case UNAVAILABLE -> CONNECTION_FORCED;

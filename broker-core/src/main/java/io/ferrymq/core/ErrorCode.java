@@ -14,6 +14,11 @@ public enum ErrorCode {
     RESOURCE_LOCKED,
     /** A limit was hit: queue full, memory, message size, connection count. */
     RESOURCE_LIMIT_EXCEEDED,
+    /**
+     * The broker's disk is full or below its free-space limit: durable messages are refused until space is
+     * freed (consumers keep working). Producers may retry later.
+     */
+    DISK_FULL,
     /** A malformed argument: bad selector, bad name, value out of range. */
     INVALID_ARGUMENT,
     /** The operation does not fit the current state (for example a transaction that is not open). */

@@ -229,7 +229,7 @@ final class InboundFlow {
     private static byte reasonFor(BrokerException e) {
         return switch (e.code()) {
             case UNAUTHORIZED -> NOT_AUTHORIZED;
-            case RESOURCE_LIMIT_EXCEEDED -> QUOTA_EXCEEDED;
+            case RESOURCE_LIMIT_EXCEEDED, DISK_FULL -> QUOTA_EXCEEDED;
             case INVALID_ARGUMENT -> IMPLEMENTATION_SPECIFIC;
             default -> UNSPECIFIED;
         };

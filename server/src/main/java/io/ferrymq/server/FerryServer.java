@@ -1,7 +1,9 @@
 package io.ferrymq.server;
 
 import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.server.config.ByteSize;
@@ -70,6 +72,13 @@ public final class FerryServer implements AutoCloseable {
         try {
             broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
                     memory, scan, config.vhosts(), storage.paging()));
+        } catch (BrokerException e) {
+            storage.closeAll();
+            if (e.code() == ErrorCode.DISK_FULL) {
+                // Not a bug but a disk too small for the settings: said in one line, without a stack trace.
+                throw new ConfigException("storage: " + e.getMessage(), e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             storage.closeAll();
             throw e;

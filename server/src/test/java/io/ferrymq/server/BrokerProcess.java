@@ -70,6 +70,12 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     static BrokerProcess start(Path workDir, Path dataDir, String heap, String extraJvmArg) throws Exception {
+        return start(workDir, dataDir, heap, extraJvmArg, "  segment-size: 4MiB\n");
+    }
+
+    /** As above, with {@code storageLines} (YAML indented by two spaces) as the rest of the storage section. */
+    static BrokerProcess start(Path workDir, Path dataDir, String heap, String extraJvmArg, String storageLines)
+            throws Exception {
         Path config = workDir.resolve("broker.yaml");
         Files.writeString(config, """
                 security:
@@ -80,8 +86,7 @@ final class BrokerProcess implements AutoCloseable {
                     port: 0
                 storage:
                   data-dir: %s
-                  segment-size: 4MiB
-                """.formatted(dataDir));
+                """.formatted(dataDir) + storageLines);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
         if (extraJvmArg != null) {

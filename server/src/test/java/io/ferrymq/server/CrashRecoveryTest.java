@@ -208,8 +208,8 @@ class CrashRecoveryTest {
         void run() throws Exception;
     }
 
-    /** A minimal STOMP 1.2 connection for load: this test is about the journal, not about STOMP. */
-    private static final class Wire implements AutoCloseable {
+    /** A minimal STOMP 1.2 connection for load: these tests are about the journal, not about STOMP. */
+    static final class Wire implements AutoCloseable {
         record Frame(String command, Map<String, String> headers) { }
 
         private final Socket socket;

@@ -776,6 +776,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             case PRECONDITION_FAILED -> "Precondition failed";
             case RESOURCE_LOCKED -> "Resource locked";
             case RESOURCE_LIMIT_EXCEEDED -> "Resource limit exceeded";
+            case DISK_FULL -> "Disk full";
             case INVALID_ARGUMENT -> "Bad frame";
             case ILLEGAL_STATE -> "Illegal state";
             case UNAVAILABLE -> "Unavailable";

@@ -39,7 +39,8 @@ final class SnsErrors {
             case UNAUTHORIZED, AUTHENTICATION_FAILED -> AwsError.sender("AuthorizationError", 403, e.getMessage());
             case RESOURCE_LIMIT_EXCEEDED -> AwsError.sender("Throttled", 400, e.getMessage());
             case INVALID_ARGUMENT, PRECONDITION_FAILED, RESOURCE_LOCKED, ILLEGAL_STATE -> invalidParameter(e.getMessage());
-            case UNAVAILABLE -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
+            case UNAVAILABLE, DISK_FULL ->
+                    new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
             case INTERNAL -> new AwsError("InternalError", "InternalError", 500, false, e.getMessage());
             // Codes the core adds later (a full disk, say) are conditions of the broker that clients retry on 503.
             default -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());

@@ -116,7 +116,8 @@ final class SqsErrors {
             case RESOURCE_LIMIT_EXCEEDED -> AwsError.sender("OverLimit", 403, e.getMessage());
             case INVALID_ARGUMENT, PRECONDITION_FAILED -> invalidParameterValue(e.getMessage());
             case RESOURCE_LOCKED, ILLEGAL_STATE -> invalidParameterValue(e.getMessage());
-            case UNAVAILABLE -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
+            case UNAVAILABLE, DISK_FULL ->
+                    new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
             case INTERNAL -> new AwsError("InternalError", "InternalError", 500, false, e.getMessage());
             // Codes the core adds later (a full disk, say) are conditions of the broker that clients retry on 503.
             default -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());

@@ -3,9 +3,11 @@ package io.ferrymq.core.journal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 /** Reads a segment's entries in order, checking each one's length, sequence number and CRC. */
 final class EntryReader implements AutoCloseable {
@@ -97,9 +99,73 @@ final class EntryReader implements AutoCloseable {
         return e;
     }
 
-    /** Moves past a bad entry whose length was plausible (skip-corrupt mode). */
+    /** Moves to where {@link #resync} found the next intact entry (skip-corrupt mode). */
     void skipTo(long newPosition) {
         position = newPosition;
+    }
+
+    /**
+     * Where the next intact entry starts at or after {@code from}: one whose length fits the file, whose kind
+     * is known, whose sequence number can follow the damage and whose CRC checks out. A damaged length field
+     * says nothing about where the next entry starts, so every offset is tried; the cheap header checks reject
+     * almost all of them before a CRC is computed.
+     *
+     * @param minSeq      the sequence number the damaged entry should have had; -1 when unknown
+     * @param lostBefore  bytes of damage already skipped before {@code from} (in earlier segments), which
+     *                    widen how far the sequence may have moved on
+     * @return the offset, or -1 when no intact entry follows in this file
+     */
+    long resync(long from, long minSeq, long lostBefore) throws IOException {
+        long start = Math.max(from, Segment.FILE_HEADER);
+        if (start + Entry.HEADER > size) {
+            return -1;
+        }
+        // Mapped, not read: a damaged region can be the rest of a large segment, and recovery runs in bounded heap.
+        MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, start,
+                Math.min(size - start, Integer.MAX_VALUE));
+        int limit = map.capacity();
+        for (int p = 0; p + Entry.HEADER <= limit; p++) {
+            int length = map.getInt(p);
+            if (length < Entry.HEADER - 4 || (long) p + 4 + length > limit) {
+                continue;
+            }
+            byte kind = map.get(p + 16);
+            if (kind != Entry.KIND_RECORDS && kind != Entry.KIND_CLEAN_SHUTDOWN) {
+                continue;
+            }
+            long seq = map.getLong(p + 8);
+            // Every entry takes at least a header, which bounds how many the damage can have swallowed.
+            long maxSeq = minSeq < 0 ? Long.MAX_VALUE
+                    : minSeq + (lostBefore + start + p - from + 1) / Entry.HEADER + 1;
+            if (seq < Math.max(1, minSeq) || seq > maxSeq) {
+                continue;
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(map.slice(p + 8, length - 4));
+            if ((int) crc.getValue() == map.getInt(p + 4)) {
+                return start + p;
+            }
+        }
+        return -1;
+    }
+
+    /** Where the non-zero bytes after {@code from} end: what a damaged region that runs to the end occupies. */
+    long endOfData(long from) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long end = from;
+        long p = Math.max(from, Segment.FILE_HEADER);
+        while (p < size) {
+            buf.clear().limit((int) Math.min(buf.capacity(), size - p));
+            readFully(buf, p);
+            buf.flip();
+            for (int i = 0; i < buf.limit(); i++) {
+                if (buf.get(i) != 0) {
+                    end = p + i + 1;
+                }
+            }
+            p += buf.limit();
+        }
+        return end;
     }
 
     /** Whether every byte from {@code from} to the end of the file is zero: nothing was written there. */

@@ -17,6 +17,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,11 @@ import java.util.zip.CRC32C;
  * <p>Recovery replays the segments in order. A damaged entry followed only by zeros is a torn final write
  * and is cut off; any other damage stops start-up with the file and offset. The oldest segment is
  * compacted (its live records copied forward, then the file deleted) once little of it is still live.
+ *
+ * <p>A full disk is survived: when the next segment cannot be created the writer holds the batches that do
+ * not fit (in order, settlements included) and retries until space is back, then writes them and carries on.
+ * Meanwhile, and whenever free space is below {@link JournalOptions#minFree}, {@link #writeAlarm} tells
+ * the broker to refuse durable messages.
  */
 public final class Journal implements Storage {
 
@@ -45,6 +51,10 @@ public final class Journal implements Storage {
     private static final int WRITE_BUFFER = 1 << 20;
     private static final int MAX_BATCH = 4096;
     private static final int COMPACTION_ENTRY_BYTES = 1 << 20;
+    /** How often the writer looks at free space (and, while holding batches, retries). */
+    private static final long SPACE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a segment that could not be created is tried again. */
+    private static final long SPARE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A batch waiting for the writer. */
     private record Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
@@ -63,6 +73,14 @@ public final class Journal implements Storage {
     private final List<Segment> segments = new ArrayList<>();
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
     private final ExecutorService allocator;
+    private final Disk disk;
+    /** Batches the writer could not write for lack of space, oldest first: written once space is back. */
+    private final ArrayDeque<Pending> held = new ArrayDeque<>();
+    private String heldReason;
+    private long nextSpaceCheck = System.nanoTime();
+    private long nextSpareAttempt = System.nanoTime();
+    private volatile BrokerException writeAlarm;
+    private volatile boolean closeRequested;
     private CompletableFuture<Segment> spare;
     private Segment current;
     private long nextSegmentId = 1;
@@ -76,8 +94,9 @@ public final class Journal implements Storage {
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
 
-    private Journal(JournalOptions options, FileChannel lockChannel, FileLock lock) {
+    private Journal(JournalOptions options, FileChannel lockChannel, FileLock lock, Disk disk) {
         this.options = options;
+        this.disk = disk;
         this.dir = options.directory();
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -93,6 +112,10 @@ public final class Journal implements Storage {
      * Call {@link #recover} next.
      */
     public static Journal open(JournalOptions options) {
+        return open(options, Disk.REAL);
+    }
+
+    static Journal open(JournalOptions options, Disk disk) {
         try {
             Files.createDirectories(options.directory());
             FileChannel ch = FileChannel.open(options.directory().resolve("journal.lock"), StandardOpenOption.CREATE,
@@ -112,7 +135,7 @@ public final class Journal implements Storage {
                 LOG.warn("JOURNAL FSYNC IS OFF: confirmed messages can be lost on a power failure or an operating"
                         + " system crash. Use this only for tests and benchmarks.");
             }
-            return new Journal(options, ch, lock);
+            return new Journal(options, ch, lock, disk);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal in " + options.directory(), e);
         }
@@ -131,9 +154,16 @@ public final class Journal implements Storage {
             clean = readAll(image);
             long maxId = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).id;
             nextSegmentId = maxId + 1;
-            current = Segment.create(dir, nextSegmentId++, options.segmentSize());
+            current = createFirstSegment();
             segments.add(current);
+            long free = usableSpace();
+            if (free >= 0 && free < options.segmentSize()) {
+                LOG.warn("Journal: only {} free in {}, less than one more segment ({}): once the first is full,"
+                        + " durable messages are refused until space is freed; lower storage.segment-size to fit the"
+                        + " disk", mib(free), dir, mib(options.segmentSize()));
+            }
             prepareSpare();
+            updateAlarm(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover the journal in " + dir, e);
         }
@@ -144,6 +174,18 @@ public final class Journal implements Storage {
         // From here on only the writer thread touches segments and the index (it compacts when idle).
         writer.start();
         return ids;
+    }
+
+    /** The segment new entries go to first; without room for it the broker cannot start, and says why. */
+    private Segment createFirstSegment() {
+        long id = nextSegmentId++;
+        try {
+            return disk.createSegment(dir, id, options.segmentSize());
+        } catch (IOException e) {
+            throw new BrokerException(ErrorCode.DISK_FULL, "cannot create a journal segment of " + mib(options.segmentSize())
+                    + " in " + dir + " (" + e.getMessage() + "; " + mib(usableSpace()) + " free there): free space on"
+                    + " that disk or lower storage.segment-size", e);
+        }
     }
 
     /** Reads every segment into the image and the index. @return whether the last run stopped cleanly */
@@ -168,6 +210,7 @@ public final class Journal implements Storage {
         byte lastKind = Entry.KIND_CLEAN_SHUTDOWN;
         long expectedSeq = -1;
         long entriesRead = 0;
+        SkippedDamage skipping = null;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long id = Segment.idOf(file).getAsLong();
@@ -178,10 +221,14 @@ public final class Journal implements Storage {
                 while (true) {
                     EntryReader.ReadEntry e;
                     try {
-                        e = reader.next(expectedSeq);
+                        // After damage the sequence may jump by the entries lost; resync already checked it.
+                        e = reader.next(skipping != null ? -1 : expectedSeq);
                     } catch (EntryReader.BadEntry bad) {
+                        long lostBefore = skipping == null ? 0 : skipping.bytes();
+                        long resume = reader.resync(bad.position + 1, expectedSeq, lostBefore);
                         long after = bad.claimedEnd < 0 ? reader.size() : bad.claimedEnd;
-                        if (last && reader.zeroFrom(after)) {
+                        // Only a final write can be torn: nothing intact may follow it.
+                        if (last && resume < 0 && reader.zeroFrom(after)) {
                             LOG.warn("Journal: cutting off a torn write at the end of {} (offset {}: {}); it was never"
                                     + " confirmed", file, bad.position, bad.getMessage());
                             truncateAt = bad.position;
@@ -190,17 +237,22 @@ public final class Journal implements Storage {
                         if (!options.skipCorrupt()) {
                             throw new JournalCorruptedException(file, bad.position, bad.getMessage());
                         }
-                        LOG.error("Journal: SKIPPING a damaged entry in {} at offset {} ({}); what it held is lost",
-                                file, bad.position, bad.getMessage());
-                        if (bad.claimedEnd < 0) {
+                        if (skipping == null) {
+                            skipping = new SkippedDamage(file, bad.position, bad.getMessage(), expectedSeq);
+                        }
+                        skipping.add((resume >= 0 ? resume : reader.endOfData(bad.position)) - bad.position);
+                        if (resume < 0) {
                             break;
                         }
-                        reader.skipTo(bad.claimedEnd);
-                        expectedSeq = -1;
+                        reader.skipTo(resume);
                         continue;
                     }
                     if (e == null) {
                         break;
+                    }
+                    if (skipping != null) {
+                        skipping.report(e.seq());
+                        skipping = null;
                     }
                     expectedSeq = e.seq() + 1;
                     nextSeq = Math.max(nextSeq, e.seq() + 1);
@@ -219,6 +271,9 @@ public final class Journal implements Storage {
                 }
             }
             segments.add(Segment.open(file, id, end));
+        }
+        if (skipping != null) {
+            skipping.report(-1);
         }
         if (!files.isEmpty()) {
             LOG.info("Journal: read {} entries from {} segment(s) in {}{}", entriesRead, files.size(), dir,
@@ -299,41 +354,174 @@ public final class Journal implements Storage {
         List<Pending> batch = new ArrayList<>();
         try {
             while (true) {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!held.isEmpty()) {
+                    if (closeRequested) {
+                        abandonHeld();
+                        return;
+                    }
+                    LockSupport.parkNanos(SPACE_CHECK_NANOS);
+                    // Compaction may free a whole segment, and it needs no new one when its copies fit.
                     compactIfWorthwhile();
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH);
-                if (options.commitDelayNanos() > 0 && first != closeMark) {
-                    LockSupport.parkNanos(options.commitDelayNanos());
-                    queue.drainTo(batch, MAX_BATCH);
-                }
-                boolean closing = false;
-                List<CompletableFuture<Void>> replicas = new ArrayList<>(batch.size());
-                for (Pending p : batch) {
-                    if (p == closeMark) {
-                        closing = true;
+                    if (!spareReady()) {
                         continue;
                     }
-                    long position = writeEntry(p.kind(), p.payload(), p.length(), replicas);
-                    indexRecords(p, position);
+                    batch.addAll(held);
+                    held.clear();
+                    queue.drainTo(batch, MAX_BATCH);
+                } else {
+                    Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        updateAlarm(false);
+                        compactIfWorthwhile();
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH);
+                    if (options.commitDelayNanos() > 0 && first != closeMark) {
+                        LockSupport.parkNanos(options.commitDelayNanos());
+                        queue.drainTo(batch, MAX_BATCH);
+                    }
                 }
-                flushAndSync();
-                completeAll(batch, replicas);
+                boolean closing = write(batch);
                 batch.clear();
+                updateAlarm(held.isEmpty() && writeAlarm != null);
                 if (closing) {
-                    writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, null);
-                    flushAndSync();
+                    writeCleanShutdown();
                     closeMark.done().complete(null);
                     return;
                 }
                 compactIfWorthwhile();
             }
         } catch (Throwable t) {
+            batch.addAll(held);
+            held.clear();
             fail(t, batch);
         }
+    }
+
+    /**
+     * Writes a batch of batches with one fsync. What does not fit because no new segment can be created is
+     * held, in order, for when space is back.
+     *
+     * @return whether the close mark was written past (the journal is closing)
+     */
+    private boolean write(List<Pending> batch) throws IOException {
+        boolean closing = false;
+        List<CompletableFuture<Void>> replicas = new ArrayList<>(batch.size());
+        List<Pending> written = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (p == closeMark) {
+                closing = true;
+                continue;
+            }
+            long position;
+            try {
+                position = writeEntry(p.kind(), p.payload(), p.length(), replicas);
+            } catch (NoRoomException e) {
+                held.addAll(batch.subList(i, batch.size()));
+                if (closing) {
+                    held.add(closeMark);
+                }
+                closing = false;
+                diskFull(e.getMessage());
+                break;
+            }
+            indexRecords(p, position);
+            written.add(p);
+        }
+        flushAndSync();
+        completeAll(written, replicas);
+        return closing;
+    }
+
+    private void writeCleanShutdown() throws IOException {
+        try {
+            writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, null);
+            flushAndSync();
+        } catch (NoRoomException e) {
+            LOG.warn("Journal: no room for the clean-shutdown mark ({}); the next start recovers as after a crash",
+                    e.getMessage());
+        }
+    }
+
+    /** Closing while batches wait for space: they cannot be kept, and the journal is left marked unclean. */
+    private void abandonHeld() {
+        List<Pending> rest = new ArrayList<>(held);
+        held.clear();
+        queue.drainTo(rest);
+        BrokerException e = new BrokerException(ErrorCode.DISK_FULL, "the broker stopped while its disk was full;"
+                + " this was not stored");
+        int n = 0;
+        for (Pending p : rest) {
+            if (p != closeMark) {
+                n++;
+                p.done().completeExceptionally(e);
+            }
+        }
+        LOG.error("Journal: stopping while the disk is full: {} batch(es) waiting for space were not written;"
+                + " messages whose acknowledgements were among them are delivered again after the restart, flagged"
+                + " redelivered", n);
+        closeMark.done().complete(null);
+    }
+
+    /** Holding batches for lack of space: durable messages are refused until they are written. */
+    private void diskFull(String reason) {
+        heldReason = reason;
+        if (writeAlarm == null) {
+            raiseAlarm(reason);
+        }
+    }
+
+    /**
+     * Recomputes the disk alarm: on while batches are held or free space is below the limit. Free space is
+     * looked at every {@link #SPACE_CHECK_NANOS} at most, unless {@code now}.
+     */
+    private void updateAlarm(boolean now) {
+        long t = System.nanoTime();
+        if (!now && t - nextSpaceCheck < 0) {
+            return;
+        }
+        nextSpaceCheck = t + SPACE_CHECK_NANOS;
+        String reason = null;
+        long free = usableSpace();
+        if (!held.isEmpty()) {
+            reason = heldReason;
+        } else if (options.minFree() > 0 && free >= 0 && free < options.minFree()) {
+            reason = "only " + mib(free) + " free on the disk of " + dir + ", below storage.min-free ("
+                    + mib(options.minFree()) + ")";
+        }
+        if (reason == null && writeAlarm != null) {
+            writeAlarm = null;
+            LOG.warn("Journal: disk alarm cleared ({} free in {}): durable messages are accepted again", mib(free), dir);
+        } else if (reason != null && writeAlarm == null) {
+            raiseAlarm(reason);
+        }
+    }
+
+    private void raiseAlarm(String reason) {
+        writeAlarm = new BrokerException(ErrorCode.DISK_FULL, "the broker's disk is full: " + reason
+                + ". Durable messages are refused until space is freed; try again later");
+        LOG.error("Journal: DISK ALARM: {}. Durable messages are refused until space is freed; consumers keep"
+                + " working and waiting writes resume by themselves", reason);
+    }
+
+    @Override
+    public BrokerException writeAlarm() {
+        return writeAlarm;
+    }
+
+    /** -1 when the file system cannot say. */
+    private long usableSpace() {
+        try {
+            return disk.usableSpace(dir);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     private void indexRecords(Pending p, long entryPosition) {
@@ -356,7 +544,7 @@ public final class Journal implements Storage {
         if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
             roll();
         }
-        long seq = nextSeq++;
+        long seq = nextSeq;
         ByteBuffer header = ByteBuffer.allocate(Entry.HEADER);
         header.putInt(size - 4).putInt(0).putLong(seq).put(kind);
         CRC32C crc = new CRC32C();
@@ -365,15 +553,27 @@ public final class Journal implements Storage {
         header.putInt(4, (int) crc.getValue());
         header.flip();
         long position = current.position;
-        if (size > writeBuffer.remaining()) {
+        // An entry that grows the file past its zero-filled size is written at once, so that running out of
+        // space shows here (and the entry can be held) rather than in a later flush of other entries.
+        boolean grows = position + size > options.segmentSize();
+        if (size > writeBuffer.remaining() || grows) {
             flushBuffer();
         }
-        if (size > writeBuffer.capacity()) {
-            writeFully(ByteBuffer.wrap(header.array()), position);
-            writeFully(ByteBuffer.wrap(payload, 0, length), position + Entry.HEADER);
+        if (size > writeBuffer.capacity() || grows) {
+            try {
+                writeFully(ByteBuffer.wrap(header.array()), position);
+                writeFully(ByteBuffer.wrap(payload, 0, length), position + Entry.HEADER);
+            } catch (IOException e) {
+                if (grows && outOfSpace(e)) {
+                    throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
+                            + size + " bytes: " + e.getMessage(), e);
+                }
+                throw e;
+            }
         } else {
             writeBuffer.put(header).put(payload, 0, length);
         }
+        nextSeq++;
         current.position += size;
         entries.incrementAndGet();
         bytesWritten.addAndGet(size);
@@ -415,13 +615,64 @@ public final class Journal implements Storage {
         segments.add(current);
     }
 
-    private Segment takeSpare() throws IOException {
+    private Segment takeSpare() throws NoRoomException {
+        if (spare == null) {
+            throw new NoRoomException("no journal segment could be created in " + dir, null);
+        }
+        Segment s;
         try {
-            Segment s = spare.join();
-            prepareSpare();
-            return s;
+            s = spare.join();
         } catch (java.util.concurrent.CompletionException e) {
-            throw new IOException("cannot create the next journal segment: " + e.getCause(), e.getCause());
+            // Dropped, so that the next attempt creates a segment instead of re-joining this failure.
+            spare = null;
+            nextSpareAttempt = System.nanoTime() + SPARE_RETRY_NANOS;
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            throw new NoRoomException("cannot create the next journal segment (" + mib(options.segmentSize())
+                    + ") in " + dir + ": " + cause.getMessage(), cause);
+        }
+        prepareSpare();
+        return s;
+    }
+
+    /**
+     * While batches are held: whether a new segment is ready for them. Creates one again at most every
+     * {@link #SPARE_RETRY_NANOS}, and only once the disk has room for it (a doomed attempt would fill the
+     * disk for a moment).
+     */
+    private boolean spareReady() {
+        if (spare != null) {
+            if (!spare.isDone()) {
+                return false;
+            }
+            if (!spare.isCompletedExceptionally()) {
+                return true;
+            }
+            spare = null;
+            nextSpareAttempt = System.nanoTime() + SPARE_RETRY_NANOS;
+            return false;
+        }
+        long t = System.nanoTime();
+        if (t - nextSpareAttempt < 0) {
+            return false;
+        }
+        long free = usableSpace();
+        if (free >= 0 && free < options.segmentSize()) {
+            return false;
+        }
+        nextSpareAttempt = t + SPARE_RETRY_NANOS;
+        prepareSpare();
+        return false;
+    }
+
+    private static boolean outOfSpace(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No space left") || m.contains("Disk quota exceeded");
+    }
+
+    /** The journal cannot grow: what did not fit is held until space is back. */
+    private static final class NoRoomException extends IOException {
+        NoRoomException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -429,7 +680,12 @@ public final class Journal implements Storage {
         long id = nextSegmentId++;
         spare = CompletableFuture.supplyAsync(() -> {
             try {
-                return Segment.create(dir, id, options.segmentSize());
+                // Zero-filling a segment that cannot fit would take the disk's last bytes from everyone for a moment.
+                long free = disk.usableSpace(dir);
+                if (free >= 0 && free < options.segmentSize()) {
+                    throw new IOException("No space left on device: " + mib(free) + " free");
+                }
+                return disk.createSegment(dir, id, options.segmentSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -485,6 +741,8 @@ public final class Journal implements Storage {
                 }
                 compact(oldest);
             }
+        } catch (NoRoomException e) {
+            LOG.debug("Journal compaction waits for space: {}", e.getMessage());
         } catch (IOException e) {
             LOG.warn("Journal compaction failed; it will be retried", e);
         }
@@ -568,6 +826,7 @@ public final class Journal implements Storage {
             return;
         }
         accepting = false;
+        closeRequested = true;
         if (failure == null) {
             queue.add(closeMark);
             try {
@@ -583,6 +842,9 @@ public final class Journal implements Storage {
         }
         allocator.shutdown();
         try {
+            if (spare == null) {
+                throw new IllegalStateException("the last attempt to create one failed");
+            }
             Segment unused = spare.get(30, TimeUnit.SECONDS);
             unused.close();
             Files.deleteIfExists(unused.path);

@@ -16,9 +16,12 @@ import java.util.Objects;
  *                         fraction of it
  * @param skipCorrupt      skip damaged entries on recovery instead of refusing to start
  * @param replicator       receives every entry as written; null for none
+ * @param minFree          bytes the journal's file system must keep free: below it durable messages are refused
+ *                         (before the disk is full, so that settlements and compaction still have room); 0 for no
+ *                         limit
  */
 public record JournalOptions(Path directory, long segmentSize, boolean fsync, long commitDelayNanos,
-                             double compactThreshold, boolean skipCorrupt, Replicator replicator) {
+                             double compactThreshold, boolean skipCorrupt, Replicator replicator, long minFree) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 64L * 1024 * 1024;
 
@@ -30,36 +33,48 @@ public record JournalOptions(Path directory, long segmentSize, boolean fsync, lo
         if (commitDelayNanos < 0) {
             throw new IllegalArgumentException("commit delay must not be negative");
         }
+        if (minFree < 0) {
+            throw new IllegalArgumentException("the free-disk limit must not be negative");
+        }
         if (compactThreshold < 0 || compactThreshold > 1) {
             throw new IllegalArgumentException("compact threshold must be between 0 and 1");
         }
     }
 
     public static JournalOptions defaults(Path directory) {
-        return new JournalOptions(directory, DEFAULT_SEGMENT_SIZE, true, 0, 0.3, false, null);
+        return new JournalOptions(directory, DEFAULT_SEGMENT_SIZE, true, 0, 0.3, false, null, 0);
     }
 
     public JournalOptions withSegmentSize(long v) {
-        return new JournalOptions(directory, v, fsync, commitDelayNanos, compactThreshold, skipCorrupt, replicator);
+        return new JournalOptions(directory, v, fsync, commitDelayNanos, compactThreshold,
+                skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withFsync(boolean v) {
-        return new JournalOptions(directory, segmentSize, v, commitDelayNanos, compactThreshold, skipCorrupt, replicator);
+        return new JournalOptions(directory, segmentSize, v, commitDelayNanos, compactThreshold,
+                skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withSkipCorrupt(boolean v) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, v, replicator);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
+                v, replicator, minFree);
     }
 
     public JournalOptions withCompactThreshold(double v) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, v, skipCorrupt, replicator);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, v, skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withCommitDelayNanos(long v) {
-        return new JournalOptions(directory, segmentSize, fsync, v, compactThreshold, skipCorrupt, replicator);
+        return new JournalOptions(directory, segmentSize, fsync, v, compactThreshold, skipCorrupt, replicator, minFree);
     }
 
     public JournalOptions withReplicator(Replicator r) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt, r);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
+                skipCorrupt, r, minFree);
+    }
+
+    public JournalOptions withMinFree(long v) {
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt,
+                replicator, v);
     }
 }

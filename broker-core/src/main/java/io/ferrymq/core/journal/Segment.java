@@ -60,6 +60,10 @@ final class Segment implements AutoCloseable {
             ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(VERSION).putLong(id).flip();
             ch.write(header, 0);
             ch.force(true);
+        } catch (IOException e) {
+            // A half-written segment on a full disk holds the very space everything else is waiting for.
+            Files.deleteIfExists(temp);
+            throw e;
         }
         // The rename makes a half-created segment invisible after a crash.
         Files.move(temp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

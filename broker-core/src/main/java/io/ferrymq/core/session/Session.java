@@ -129,6 +129,13 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     private PreparedPublish prepare(Route route, Message message) {
+        if (message.durable()) {
+            // Refused before anything is reserved or enqueued: a message the disk cannot keep is not accepted.
+            BrokerException diskFull = vhost.storage().writeAlarm();
+            if (diskFull != null) {
+                throw diskFull;
+            }
+        }
         if (route.toQueue()) {
             ensureQueue(route.routingKey());
         }

@@ -30,6 +30,15 @@ public interface Storage extends AutoCloseable {
         return append(List.of(record));
     }
 
+    /**
+     * Why new durable data is refused right now (the disk is full or below its free-space limit), or null
+     * when it is accepted. Appends are still taken meanwhile (settlements must not be lost): they wait until
+     * space is back. Callers refuse producers while this is set.
+     */
+    default io.ferrymq.core.BrokerException writeAlarm() {
+        return null;
+    }
+
     /** Whether appended records survive a restart of the process. */
     boolean persistent();
 

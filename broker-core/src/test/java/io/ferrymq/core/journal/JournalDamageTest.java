@@ -135,4 +135,105 @@ class JournalDamageTest {
             f.write(b ^ 0x5a);
         }
     }
+
+    /** Writes {@code n} one-message entries to segments of {@code segmentSize}; returns a crash image of them. */
+    private static Path writeMany(Path dir, int n, long segmentSize) throws Exception {
+        Journal j = journal(dir, segmentSize);
+        RecoveredState.of(j);
+        j.append(queue(1, "q")).join();
+        for (int i = 1; i <= n; i++) {
+            j.append(publish(1, i, "message-" + i)).join();
+        }
+        try {
+            return JournalRecoveryTest.crashImage(dir, image(dir));
+        } finally {
+            j.close();
+        }
+    }
+
+    /** Offset of every entry in a segment, in order. */
+    private static List<Long> entryOffsets(Path seg) throws Exception {
+        List<Long> out = new java.util.ArrayList<>();
+        try (EntryReader r = new EntryReader(seg, Segment.idOf(seg).getAsLong())) {
+            EntryReader.ReadEntry e;
+            while ((e = r.next(-1)) != null) {
+                out.add(e.position());
+            }
+        }
+        return out;
+    }
+
+    private static void writeInt(Path file, long offset, int value) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            f.writeInt(value);
+        }
+    }
+
+    private static List<Long> allBut(int n, long lost) {
+        return java.util.stream.LongStream.rangeClosed(1, n).filter(i -> i != lost).boxed().toList();
+    }
+
+    @Test
+    void skipCorruptResynchronisesAfterADamagedLengthFieldAndLosesOnlyThatEntry(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("j");
+        Path image = writeMany(dir, 2_000, 64 * 1024);
+        List<Path> segs = segments(image);
+        assertThat(segs).hasSizeGreaterThan(2);
+        List<Long> offsets = entryOffsets(segs.get(0));
+        int middle = offsets.size() / 2;
+        // Entry 0 of the first segment creates the queue, so entry k carries message k.
+        writeInt(segs.get(0), offsets.get(middle), 0x7ff0_0000);
+        try (JournalLog log = new JournalLog()) {
+            Journal j = Journal.open(JournalOptions.defaults(image).withSegmentSize(64 * 1024).withSkipCorrupt(true));
+            RecoveredState s = RecoveredState.of(j);
+            j.close();
+            assertThat(s.messageIdsIn(1)).containsExactlyElementsOf(allBut(2_000, middle));
+            long damagedBytes = offsets.get(middle + 1) - offsets.get(middle);
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line)
+                    .startsWith("ERROR Journal: SKIPPED 1 damaged entries (" + damagedBytes + " bytes) in "
+                            + segs.get(0) + " from offset " + offsets.get(middle)));
+        }
+    }
+
+    @Test
+    void skipCorruptResynchronisesWhenADamagedLengthStillFitsTheFile(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("j");
+        Path image = writeMany(dir, 300, 64 * 1024);
+        Path seg = segments(image).get(0);
+        List<Long> offsets = entryOffsets(seg);
+        int middle = 100;
+        // A length that lands inside a later entry: the CRC fails and its claimed end is no entry boundary.
+        long span = offsets.get(middle + 1) - offsets.get(middle);
+        writeInt(seg, offsets.get(middle), (int) (span * 3 + 7 - 4));
+        Journal j = Journal.open(JournalOptions.defaults(image).withSegmentSize(64 * 1024).withSkipCorrupt(true));
+        RecoveredState s = RecoveredState.of(j);
+        j.close();
+        assertThat(s.messageIdsIn(1)).containsExactlyElementsOf(allBut(300, middle));
+    }
+
+    @Test
+    void skipCorruptRecoversTheNextSegmentWhenDamageRunsToTheEndOfOne(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("j");
+        Path image = writeMany(dir, 2_000, 64 * 1024);
+        List<Path> segs = segments(image);
+        List<Long> offsets = entryOffsets(segs.get(0));
+        int lastInFirst = offsets.size() - 1;
+        writeInt(segs.get(0), offsets.get(lastInFirst), 0x7ff0_0000);
+        Journal j = Journal.open(JournalOptions.defaults(image).withSegmentSize(64 * 1024).withSkipCorrupt(true));
+        RecoveredState s = RecoveredState.of(j);
+        j.close();
+        assertThat(s.messageIdsIn(1)).containsExactlyElementsOf(allBut(2_000, lastInFirst));
+    }
+
+    @Test
+    void aDamagedLengthFieldWithIntactEntriesAfterItIsCorruptionNotATornWrite(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("j");
+        long[] at = writeEntries(dir, 5);
+        Path seg = segments(image(dir)).get(0);
+        writeInt(seg, at[2], 0x7ff0_0000);
+        assertThatThrownBy(() -> RecoveredState.of(journal(image(dir), 1024 * 1024)))
+                .isInstanceOf(JournalCorruptedException.class)
+                .hasMessageContaining("offset " + at[2]);
+    }
 }

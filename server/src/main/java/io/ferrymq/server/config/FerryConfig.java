@@ -17,7 +17,7 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
 
     /** Where durable state goes: the journal in {@code data-dir}, or nowhere ({@code type: memory}). */
     public record Storage(String type, String dataDir, String segmentSize, Boolean fsync, String commitDelay,
-                          Integer compactThreshold, Boolean skipCorrupt, String pageFileSize) { }
+                          Integer compactThreshold, Boolean skipCorrupt, String pageFileSize, String minFree) { }
 
     /**
      * A listening socket; several protocols on one TCP port are told apart by their first bytes. The timeouts

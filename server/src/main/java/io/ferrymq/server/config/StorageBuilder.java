@@ -50,12 +50,16 @@ public final class StorageBuilder {
                 Path data = Path.of(s.dataDir()).toAbsolutePath().normalize();
                 Path dir = data.resolve("journal");
                 long pageFile = ByteSize.parse(s.pageFileSize(), "storage.page-file-size");
+                if (s.minFree() != null && s.minFree().trim().endsWith("%")) {
+                    throw new ConfigException("storage.min-free is a size on disk, like 64MiB, not a percentage");
+                }
+                long minFree = s.minFree() == null ? 0 : ByteSize.parse(s.minFree(), "storage.min-free");
                 try {
                     JournalOptions options = new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
                             TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
-                            Boolean.TRUE.equals(s.skipCorrupt()), null);
-                    LOG.info("Journal in {} (segments of {} MiB, fsync {})", dir, segment / (1024 * 1024),
-                            options.fsync() ? "on" : "OFF");
+                            Boolean.TRUE.equals(s.skipCorrupt()), null, minFree);
+                    LOG.info("Journal in {} (segments of {} MiB, fsync {}, durable messages refused below {} MiB free)",
+                            dir, segment / (1024 * 1024), options.fsync() ? "on" : "OFF", minFree / (1024 * 1024));
                     Journal journal = Journal.open(options);
                     return new Built(journal, new PagingService(data.resolve("paging"), pageFile));
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
