@@ -119,8 +119,6 @@ final class SqsErrors {
             case UNAVAILABLE, DISK_FULL ->
                     new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
             case INTERNAL -> new AwsError("InternalError", "InternalError", 500, false, e.getMessage());
-            // Codes the core adds later (a full disk, say) are conditions of the broker that clients retry on 503.
-            default -> new AwsError("ServiceUnavailable", "ServiceUnavailable", 503, false, e.getMessage());
         };
     }
 }
