@@ -335,10 +335,17 @@ public final class Queue implements BindingTarget {
         return stored;
     }
 
-    /** Reads the next page batch back when memory has room and few messages are ready. */
+    /**
+     * Reads the next page batch back when memory has room and few messages are ready, or when a consumer (or a
+     * pull) waits on a queue well within its share of memory: messages held elsewhere (a stalled consumer's
+     * unacknowledged ones) must not starve it.
+     */
     private void maybeDepage() {
-        if (pager == null || deleted || pager.reading() || !pager.hasPages() || ready.size() >= QueuePager.LOW_WATER
-                || !limits.roomToDepage()) {
+        if (pager == null || deleted || pager.reading() || !pager.hasPages() || ready.size() >= QueuePager.LOW_WATER) {
+            return;
+        }
+        if (!limits.roomToDepage() && !(limits.wellWithinShare() && (!pulls.isEmpty()
+                || consumers.anyCredit(settings.singleActiveConsumer())))) {
             return;
         }
         pager.readNext().whenComplete((batch, t) -> executor.execute(() -> depaged(batch, t)));

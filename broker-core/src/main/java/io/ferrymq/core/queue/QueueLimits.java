@@ -135,6 +135,16 @@ final class QueueLimits {
         return !memory.exhausted() || memory.withinReserve() && r < memory.fairShare(r > 0) / 2;
     }
 
+    /**
+     * Whether the queue holds less than half its part of the memory limit (nothing at all, when many queues
+     * share it): then it may read back for a waiting consumer even while other queues' unacknowledged
+     * messages keep the broker past its reserve.
+     */
+    boolean wellWithinShare() {
+        long r = resident.get();
+        return r == 0 || r < memory.fairShare(true) / 2;
+    }
+
     void resident(long delta) {
         long now = resident.addAndGet(delta);
         long before = now - delta;

@@ -106,4 +106,34 @@ class QueueBacklogDoesNotStallOtherQueuesTest {
             assertThat(tb.stats("nocons").total()).as("the other backlog is untouched").isEqualTo(300);
         }
     }
+
+    @Test
+    void aConsumerOfAnotherQueueIsServedWhileAStalledConsumerHoldsTheMemoryInFlight(@TempDir Path dir) {
+        try (TestBroker tb = broker(dir)) {
+            Session producer = tb.session(new RecordingSink());
+            RecordingSink stalledSink = new RecordingSink();
+            Session stalled = tb.session(stalledSink);
+            producer.admin().declareQueue(QueueDeclaration.durable("stalled")).join();
+            stalled.consume("stalled", ConsumeOptions.credit(10_000)).join();
+            // Delivered and never settled: these stay in memory, and push the broker past its reserve.
+            fill(producer, "stalled", 0, 200);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> tb.broker().memory().used() > LIMIT + LIMIT / 4);
+
+            RecordingSink sink = new RecordingSink();
+            Session consumer = tb.session(sink);
+            producer.admin().declareQueue(QueueDeclaration.durable("fresh")).join();
+            Subscription sub = consumer.consume("fresh", ConsumeOptions.credit(5)).join();
+            for (int i = 0; i < 20; i++) {
+                producer.send(Route.queue("fresh"), message(i), null).join();
+                int expected = i;
+                await("fresh message " + expected + " is delivered").atMost(10, TimeUnit.SECONDS).until(() ->
+                        sink.deliveries().stream().anyMatch(d -> (Integer) d.message().property("n") == expected));
+                for (Delivery d : sink.take()) {
+                    consumer.settle(d, Outcome.ACCEPT, null).join();
+                    sub.credit(1);
+                }
+            }
+            assertThat(tb.stats("stalled").inFlight()).as("the stalled consumer still holds its messages").isPositive();
+        }
+    }
 }
