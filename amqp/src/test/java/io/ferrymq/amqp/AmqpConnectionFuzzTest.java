@@ -7,10 +7,13 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -52,8 +55,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Damaged AMQP 1.0 sessions through the broker's whole AMQP path (protocol header, SASL, {@link FrameScanner},
  * Proton, the connection handler) over a socket: each input is answered or the connection closed, and the
  * broker logs no stack trace for it (a client's bad input gets one line). The SASL exchange in front is
- * valid, so most tries reach Proton; the rest damage it too. After each property a JMS client still
- * round-trips a message.
+ * valid, so most tries reach Proton; the rest damage it too. A third property sends well-encoded link
+ * performatives (attach, flow, transfer, disposition, detach) with arbitrary handles, ids and credits, which
+ * byte mutations rarely produce. After each property a JMS client still round-trips a message.
  *
  * <p>The AMQP decoder faults of issue 11 (item 7: a {@code StackOverflowError} in Proton on an ATTACH with a
  * handle near 2^32, a {@code NullPointerException} in {@code Link.setContext} on a second ATTACH with the same
@@ -110,6 +114,93 @@ class AmqpConnectionFuzzTest {
         exchange(concat(saslPrefix(), session), session);
     }
 
+    /**
+     * Structure-aware: well-encoded performatives with arbitrary handles, delivery ids, credits and links
+     * (the byte mutations rarely produce a valid frame with an extreme handle, or a handle used twice). On
+     * today's code it shrinks to two ATTACHes {name a, handle 0, sender}: the NPE in {@code Link.setContext}.
+     */
+    @Property
+    void linkPerformativesWithArbitraryFieldsAreAnsweredWithoutAStackTrace(@ForAll("linkSteps") List<Object> steps)
+            throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(saslPrefix());
+        frames.add(RawAmqpClient.AMQP_HEADER);
+        Open open = new Open();
+        open.setContainerId("fuzz-structured");
+        frames.add(frame(0, 0, open, null));
+        Begin begin = new Begin();
+        begin.setNextOutgoingId(UnsignedInteger.ZERO);
+        begin.setIncomingWindow(UnsignedInteger.valueOf(100));
+        begin.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        frames.add(frame(0, 0, begin, null));
+        byte[] message = AmqpCodec.get().encode(new AmqpValue("x"));
+        for (Object step : steps) {
+            frames.add(frame(0, 0, step, step instanceof Transfer ? message : null));
+        }
+        byte[] input = concat(frames.toArray(new byte[0][]));
+        exchange(input, input);
+    }
+
+    @Provide
+    Arbitrary<List<Object>> linkSteps() {
+        Arbitrary<UnsignedInteger> handles = Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.longs().between(0, 3)),
+                Tuple.of(1, Arbitraries.longs().between(0, 0xffffffffL))).map(UnsignedInteger::valueOf);
+        Arbitrary<UnsignedInteger> numbers = Arbitraries.longs().between(0, 0xffffffffL).map(UnsignedInteger::valueOf);
+        Arbitrary<Object> attach = Combinators.combine(handles, Arbitraries.of(Role.SENDER, Role.RECEIVER),
+                Arbitraries.of("a", "b")).as((h, role, name) -> {
+                    Attach a = new Attach();
+                    a.setName(name);
+                    a.setHandle(h);
+                    a.setRole(role);
+                    Source source = new Source();
+                    source.setAddress("fuzz.s");
+                    Target target = new Target();
+                    target.setAddress("fuzz.s");
+                    a.setSource(source);
+                    a.setTarget(target);
+                    a.setInitialDeliveryCount(UnsignedInteger.ZERO);
+                    return a;
+                });
+        Arbitrary<Object> flow = Combinators.combine(handles, numbers).as((h, credit) -> {
+            Flow f = new Flow();
+            f.setHandle(h);
+            f.setNextIncomingId(UnsignedInteger.ZERO);
+            f.setIncomingWindow(UnsignedInteger.valueOf(100));
+            f.setNextOutgoingId(UnsignedInteger.ZERO);
+            f.setOutgoingWindow(UnsignedInteger.valueOf(100));
+            f.setDeliveryCount(UnsignedInteger.ZERO);
+            f.setLinkCredit(credit);
+            return f;
+        });
+        Arbitrary<Object> transfer = Combinators.combine(handles, numbers, Arbitraries.of(true, false),
+                Arbitraries.of(true, false)).as((h, id, settled, more) -> {
+                    Transfer t = new Transfer();
+                    t.setHandle(h);
+                    t.setDeliveryId(id);
+                    t.setDeliveryTag(new Binary(new byte[] {1}));
+                    t.setMessageFormat(UnsignedInteger.ZERO);
+                    t.setSettled(settled);
+                    t.setMore(more);
+                    return t;
+                });
+        Arbitrary<Object> disposition = Combinators.combine(numbers, Arbitraries.of(true, false)).as((first, settled) -> {
+            Disposition d = new Disposition();
+            d.setRole(Role.RECEIVER);
+            d.setFirst(first);
+            d.setSettled(settled);
+            d.setState(Accepted.getInstance());
+            return d;
+        });
+        Arbitrary<Object> detach = Combinators.combine(handles, Arbitraries.of(true, false)).as((h, closed) -> {
+            Detach d = new Detach();
+            d.setHandle(h);
+            d.setClosed(closed);
+            return d;
+        });
+        return Arbitraries.oneOf(attach, flow, transfer, disposition, detach).list().ofMinSize(1).ofMaxSize(6);
+    }
+
     @Property
     void damagedLoginsAreAnsweredWithoutAStackTrace(@ForAll("handshakes") byte[] input) throws Exception {
         exchange(input, input);
@@ -137,7 +228,7 @@ class AmqpConnectionFuzzTest {
         }
         List<LogWatch.Finding> unexpected = new ArrayList<>();
         for (LogWatch.Finding f : log.drain()) {
-            String known = knownDefect(f.thrown());
+            String known = knownDefect(f.message(), f.thrown());
             if (known != null && !STRICT) {
                 KNOWN_SEEN.add(known);
             } else {
@@ -148,12 +239,20 @@ class AmqpConnectionFuzzTest {
     }
 
     /** Issue 11 item 7, recognised by where it fails; null for anything else. */
-    static String knownDefect(Throwable t) {
+    static String knownDefect(String logged, Throwable t) {
+        if (t instanceof NullPointerException && logged.contains("LINK_REMOTE_OPEN")) {
+            // Once the JIT has compiled the throw site the NPE comes without message or stack (fast throw).
+            return "NullPointerException in Link.setContext (ATTACH on a handle in use)";
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof StackOverflowError) {
                 return "StackOverflowError in Proton (ATTACH handle beyond handle-max)";
             }
             if (c instanceof NullPointerException) {
+                // Helpful NPE messages name the call on null: "Cannot invoke ...Link.setContext(Object)".
+                if (String.valueOf(c.getMessage()).contains("Link.setContext")) {
+                    return "NullPointerException in Link.setContext (ATTACH on a handle in use)";
+                }
                 for (StackTraceElement e : c.getStackTrace()) {
                     if (e.getMethodName().equals("setContext") && e.getClassName().contains("LinkImpl")) {
                         return "NullPointerException in Link.setContext (ATTACH on a handle in use)";

@@ -136,7 +136,7 @@ class ListenerSocketFuzzTest {
                         random.nextLong(), 1 + random.nextInt(5));
                 exchange(port, input);
                 for (LogWatch.Finding f : log.drain()) {
-                    String known = KnownDefects.of(listener, f.thrown());
+                    String known = KnownDefects.of(listener, f.message(), f.thrown());
                     if (known != null && !STRICT) {
                         knownSeen.add(known);
                     } else {
