@@ -3,6 +3,8 @@ package io.ferrymq.transport;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -15,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Ends a WebSocket connection whose client broke the framing rules (a malformed frame, an invalid close code,
- * text that is not UTF-8, a message over the size limit): one log line, a {@link TransportFault} event so the
+ * text that is not UTF-8, a message over the size limit, any other input a decoder refuses): one log line, a {@link TransportFault} event so the
  * protocol can send its own error first, then a close frame with the matching RFC 6455 status (1002, 1007,
  * 1009). Netty's decoder would otherwise send its close frame before the protocol's error and hand the
  * exception on to the protocol as if the broker had failed.
@@ -41,6 +43,14 @@ final class WebSocketFaults extends ChannelInboundHandlerAdapter {
             status = c.closeStatus() == null ? WebSocketCloseStatus.PROTOCOL_ERROR : c.closeStatus();
         } else if (cause instanceof TooLongFrameException) {
             status = WebSocketCloseStatus.MESSAGE_TOO_BIG;
+        } else if (cause instanceof PrematureChannelClosureException) {
+            // The client went away half-way through an HTTP message that was still being put together: nothing
+            // is wrong with the broker, and there is nobody left to tell.
+            LOG.debug("WebSocket client {} on listener '{}' left mid-message: {}", ctx.channel().remoteAddress(),
+                    context.listener(), cause.getMessage());
+            return;
+        } else if (cause instanceof DecoderException) {
+            status = WebSocketCloseStatus.PROTOCOL_ERROR;
         } else {
             ctx.fireExceptionCaught(cause);
             return;
