@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * Builds the protocol modules that the listeners name, each by its {@link ProtocolFactory} from its own section
  * of the configuration. A protocol no listener serves is not started: its timers and declared exchanges would
- * serve nobody. Every named protocol's section is read before any module starts, so a bad setting leaves
- * nothing running.
+ * serve nobody, but its section is still checked. Every section is read before any module starts, so a bad
+ * setting leaves nothing running.
  */
 public final class ProtocolBuilder {
 
@@ -48,6 +48,14 @@ public final class ProtocolBuilder {
                             + "'; available: " + String.join(", ", catalog.names()));
                 }
                 prepared.put(name, prepare(factory, config.protocols().get(name), users));
+            }
+        }
+        // A section whose protocol no listener names is still read, so that its mistakes do not wait for the
+        // day a listener names it.
+        for (Map.Entry<String, Map<String, Object>> section : config.protocols().entrySet()) {
+            ProtocolFactory<?> factory = catalog.get(section.getKey());
+            if (factory != null && !prepared.containsKey(section.getKey())) {
+                prepare(factory, section.getValue(), users);
             }
         }
         List<ProtocolModule> modules = new ArrayList<>();

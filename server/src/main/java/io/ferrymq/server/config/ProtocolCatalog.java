@@ -38,10 +38,6 @@ public final class ProtocolCatalog {
         return new ProtocolCatalog(found);
     }
 
-    public static ProtocolCatalog of(Map<String, ProtocolFactory<?>> factories) {
-        return new ProtocolCatalog(factories);
-    }
-
     /** The factory of a protocol, or null when no module on the class path is called so. */
     public ProtocolFactory<?> get(String name) {
         return factories.get(name);

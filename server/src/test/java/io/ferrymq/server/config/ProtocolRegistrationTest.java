@@ -96,6 +96,24 @@ class ProtocolRegistrationTest {
     }
 
     @Test
+    void aSectionIsCheckedEvenWhenNoListenerNamesItsProtocol(@TempDir Path dir) throws Exception {
+        FerryConfig c = load(dir, """
+                storage:
+                  type: memory
+                security:
+                  password-iterations: 1000
+                listeners:
+                  - name: only-stomp
+                    protocols: [stomp]
+                    port: 0
+                mqtt:
+                  max-packet-sise: 1MiB
+                """);
+        assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting 'max-packet-sise' at mqtt");
+    }
+
+    @Test
     void aProtocolSettingOfTheWrongKindIsNamed(@TempDir Path dir) throws Exception {
         FerryConfig c = load(dir, "stomp:\n  max-headers: lots\n");
         assertThatThrownBy(() -> settings(c, "stomp")).isInstanceOf(ConfigException.class)

@@ -35,14 +35,11 @@ public final class ProtocolSection {
 
     /**
      * @param path   where the section is, for error messages: the protocol's name for a whole section
-     * @param values setting name to value: strings, numbers, booleans, lists and maps as YAML gives them
+     * @param values setting name to value: strings, numbers, booleans, lists and maps as YAML gives them;
+     *               null for a section the file does not have
      */
     public static ProtocolSection of(String path, Map<String, ?> values) {
         return new ProtocolSection(path, values == null ? Map.of() : values);
-    }
-
-    public static ProtocolSection empty(String path) {
-        return new ProtocolSection(path, Map.of());
     }
 
     /** Where this section is, like {@code aws} or {@code aws.access-keys[0]}. */
