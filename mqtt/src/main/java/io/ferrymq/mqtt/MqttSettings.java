@@ -85,4 +85,19 @@ public record MqttSettings(String exchange, int maxPacketBytes, int maxKeepAlive
         return new MqttSettings(v, maxPacketBytes, maxKeepAliveSeconds, receiveMaximum, maxInflightToClient,
                 topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, sysIntervalSeconds, connectTimeoutMillis);
     }
+
+    public MqttSettings withMaxInflightToClient(int v) {
+        return new MqttSettings(exchange, maxPacketBytes, maxKeepAliveSeconds, receiveMaximum, v, topicAliasMaximum,
+                maxSessionExpirySeconds, maxQueuedMessages, sysIntervalSeconds, connectTimeoutMillis);
+    }
+
+    public MqttSettings withTopicAliasMaximum(int v) {
+        return new MqttSettings(exchange, maxPacketBytes, maxKeepAliveSeconds, receiveMaximum, maxInflightToClient, v,
+                maxSessionExpirySeconds, maxQueuedMessages, sysIntervalSeconds, connectTimeoutMillis);
+    }
+
+    public MqttSettings withMaxSessionExpirySeconds(long v) {
+        return new MqttSettings(exchange, maxPacketBytes, maxKeepAliveSeconds, receiveMaximum, maxInflightToClient,
+                topicAliasMaximum, v, maxQueuedMessages, sysIntervalSeconds, connectTimeoutMillis);
+    }
 }

@@ -5,11 +5,16 @@ import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.ConfigLoader;
 import io.ferrymq.server.config.DurationText;
 import io.ferrymq.server.config.FerryConfig;
+import io.ferrymq.server.config.ProtocolBuilder;
+import io.ferrymq.server.config.ProtocolCatalog;
+import io.ferrymq.stomp.StompProtocolFactory;
+import io.ferrymq.stomp.StompSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +26,17 @@ class ConfigLoaderTest {
     @Test
     void shippedConfigurationDocumentsExactlyTheBuiltInDefaults() {
         FerryConfig shipped = loader.load(Path.of("..", "conf", "broker.yaml"));
-        assertThat(shipped).isEqualTo(loader.defaults());
+        FerryConfig defaults = loader.defaults();
+        assertThat(shipped.withProtocols(Map.of())).isEqualTo(defaults);
+        // Each protocol's defaults are its module's: the shipped section must read as an absent one does.
+        ProtocolCatalog catalog = ProtocolCatalog.discover();
+        assertThat(shipped.protocols().keySet()).as("a documented section for every protocol")
+                .containsExactlyInAnyOrderElementsOf(catalog.names());
+        for (String name : catalog.names()) {
+            assertThat(ProtocolBuilder.settings(catalog.get(name), shipped.protocols().get(name), shipped.security()))
+                    .as("conf/broker.yaml section %s", name)
+                    .isEqualTo(ProtocolBuilder.settings(catalog.get(name), null, defaults.security()));
+        }
     }
 
     @Test
@@ -50,7 +65,9 @@ class ConfigLoaderTest {
         assertThat(c.broker().memoryLimit()).isEqualTo("64MiB");
         assertThat(c.broker().expiryScanInterval()).isEqualTo("30s");
         assertThat(c.listeners()).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(7000));
-        assertThat(c.stomp().defaultPrefetch()).isEqualTo(1000);
+        StompSettings stomp = (StompSettings) ProtocolBuilder.settings(new StompProtocolFactory(),
+                c.protocols().get("stomp"), c.security());
+        assertThat(stomp.defaultPrefetch()).isEqualTo(1000);
     }
 
     @Test

@@ -38,4 +38,12 @@ public record StompSettings(StompLimits limits, long minHeartBeatMillis, long co
     public StompSettings withConnectTimeoutMillis(long v) {
         return new StompSettings(limits, minHeartBeatMillis, v, defaultPrefetch, maxPendingSends);
     }
+
+    public StompSettings withDefaultPrefetch(int v) {
+        return new StompSettings(limits, minHeartBeatMillis, connectTimeoutMillis, v, maxPendingSends);
+    }
+
+    public StompSettings withMaxPendingSends(int v) {
+        return new StompSettings(limits, minHeartBeatMillis, connectTimeoutMillis, defaultPrefetch, v);
+    }
 }

@@ -1,5 +1,7 @@
 package io.ferrymq.server.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,9 +9,22 @@ import java.util.Map;
  * {@code broker.yaml} as written: every field is optional in the user's file, because the file is merged
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
-public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Stomp stomp, Mqtt mqtt, Amqp amqp,
-                          Aws aws,
-                          Security security, List<Policy> policies, List<String> vhosts) {
+public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
+                          List<Policy> policies, List<String> vhosts,
+                          @JsonIgnore Map<String, Map<String, Object>> protocols) {
+
+    /**
+     * @param protocols each protocol's section by protocol name, as plain values: the protocol module reads
+     *                  and checks it (see {@code ProtocolBuilder}), so the server knows no protocol setting
+     */
+    public FerryConfig {
+        protocols = protocols == null ? Map.of() : Map.copyOf(protocols);
+    }
+
+    /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
+    public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, sections);
+    }
 
     /** Process-wide settings. */
     public record Broker(Integer ioThreads, Integer workerThreads, String memoryLimit, String expiryScanInterval,
@@ -26,28 +41,6 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
                            String websocketPath, String maxFrameSize, String handshakeTimeout, String idleTimeout,
                            Integer maxConnectionsPerSource) { }
-
-    public record Stomp(String maxFrameSize, Integer maxHeaders, String maxHeaderLine, String minHeartBeat,
-                        String connectTimeout, Integer defaultPrefetch, Integer maxPendingSends) { }
-
-    /** MQTT 3.1, 3.1.1 and 5; {@code max-session-expiry} is a duration or {@code never}. */
-    public record Mqtt(String topicExchange, String maxPacketSize, String maxKeepAlive, Integer receiveMaximum,
-                       Integer maxInflight, Integer topicAliasMaximum, String maxSessionExpiry,
-                       Long maxQueuedMessages, String sysInterval, String connectTimeout) { }
-
-    /** AMQP 1.0. */
-    public record Amqp(String maxFrameSize, Integer channelMax, String idleTimeout, Boolean allowAnonymous,
-                       String connectTimeout, Integer producerCredit, String maxMessageSize,
-                       Integer sessionWindowFrames, Integer consumerWindow) { }
-
-    /** The SQS and SNS HTTP APIs. */
-    public record Aws(String maxMessageSize, String queueUrlBase, String region, String defaultAccount,
-                      Map<String, String> accountVhosts, Boolean strictSignatures, List<AccessKey> accessKeys,
-                      String defaultUser, Boolean allowRemoteUnsigned, String maxClockSkew, String publicBaseUrl,
-                      String httpDeliveryTimeout) { }
-
-    /** An AWS access key: requests signed with it act as broker user {@code user} in {@code account}. */
-    public record AccessKey(String id, String secret, String user, String account) { }
 
     public record Security(Integer passwordIterations, String anonymousUser, List<User> users,
                            List<Permission> permissions) { }
