@@ -32,7 +32,8 @@ class MqttBadInputTest {
     @BeforeEach
     void start() {
         broker = MqttTestBroker.start(s -> s.withMaxPacketBytes(4096).withReceiveMaximum(2)
-                .withConnectTimeoutMillis(500));
+                // Short enough for the test of a CONNECT that never completes, long enough for a busy machine.
+                .withConnectTimeoutMillis(3000));
     }
 
     @AfterEach
