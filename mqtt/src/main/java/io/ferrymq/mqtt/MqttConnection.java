@@ -75,7 +75,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
     static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
     static final byte PACKET_TOO_LARGE = (byte) 0x95;
-    static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
     private static final byte DISCONNECT_WITH_WILL = 0x04;
 
     private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
@@ -414,7 +413,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         int grantedKeepAlive = keepAlive;
         boolean announceKeepAlive = keepAliveChanged;
         boolean announceExpiry = v5() && expiry != requestedExpiry;
-        String user = username;
         hub.broker.open(vhost, client, username, password, this).whenComplete((s, t) -> {
             if (state == State.CLOSED) {
                 if (s != null) {
@@ -423,7 +421,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
                 return;
             }
             if (t != null) {
-                authenticationFailed(BrokerException.from(t), user);
+                authenticationFailed(BrokerException.from(t));
                 return;
             }
             core = s;
@@ -431,8 +429,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
                 try {
                     core.checkTopicPermission(Permission.SEND, settings.exchange(), TopicMapping.toKey(will.topic()));
                 } catch (BrokerException e) {
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                            MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                    refuse(MqttErrors.connectRefused(e.code(), false), MqttErrors.connectRefused(e.code(), true),
                             "may not publish the will to '" + will.topic() + "': " + e.getMessage());
                     return;
                 }
@@ -455,16 +452,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         };
     }
 
-    private void authenticationFailed(BrokerException e, String username) {
-        String why = e.getMessage();
-        switch (e.code()) {
-            case AUTHENTICATION_FAILED -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD, why);
-            case UNAVAILABLE -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, why);
-            default -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, why);
-        }
+    private void authenticationFailed(BrokerException e) {
+        refuse(MqttErrors.connectRefused(e.code(), false), MqttErrors.connectRefused(e.code(), true), e.getMessage());
     }
 
     private void accept(boolean present, boolean idAssigned, int keepAlive, boolean announceKeepAlive,
@@ -508,8 +497,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             outbound.resume();
             subscriptions.resume().exceptionally(t -> {
                 BrokerException e = BrokerException.from(t);
-                inLoop(() -> disconnect(UNSPECIFIED, "the session's subscriptions could not be resumed: "
-                        + e.getMessage()));
+                inLoop(() -> disconnect(MqttErrors.disconnect(e.code()),
+                        "the session's subscriptions could not be resumed: " + e.getMessage()));
                 return null;
             });
         }
@@ -667,7 +656,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void subscriptionClosed(Subscription subscription, BrokerException reason) {
         if (isOpen()) {
-            disconnect(ADMINISTRATIVE_ACTION, "the queue '" + subscription.queueName() + "' behind the session was"
+            disconnect(reason == null ? MqttErrors.ADMINISTRATIVE_ACTION : MqttErrors.disconnect(reason.code()),
+                    "the queue '" + subscription.queueName() + "' behind the session was"
                     + " removed: " + (reason == null ? "" : reason.getMessage()));
         }
     }

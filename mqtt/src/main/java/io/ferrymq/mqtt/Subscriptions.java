@@ -33,11 +33,9 @@ final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
-    // SUBACK reason codes (MQTT 5; 0x80 is also 3.1.1's failure code)
+    // SUBACK reason codes the adapter decides itself (MQTT 5; 0x80 is also 3.1.1's failure code)
     private static final int UNSPECIFIED = 0x80;
-    private static final int NOT_AUTHORIZED = 0x87;
     private static final int FILTER_INVALID = 0x8F;
-    private static final int QUOTA_EXCEEDED = 0x97;
 
     private final MqttConnection conn;
     private Subscription sessionConsumer;
@@ -129,7 +127,7 @@ final class Subscriptions {
             conn.core.checkTopicPermission(Permission.CONSUME, exchange(), entry.pattern());
         } catch (BrokerException e) {
             LOG.info("MQTT client '{}' may not subscribe to '{}': {}", conn.session.clientId, name, e.getMessage());
-            return CompletableFuture.completedFuture(conn.v5() ? NOT_AUTHORIZED : UNSPECIFIED);
+            return CompletableFuture.completedFuture(MqttErrors.subscribeRefused(e.code(), conn.v5()));
         }
         boolean isNew = !conn.session.subscriptions.containsKey(entry.name());
         conn.session.subscriptions.put(entry.name(), entry);
@@ -149,14 +147,7 @@ final class Subscriptions {
                 patterns.remove(entry.name());
                 conn.hub.persist(conn.session);
             });
-            if (!conn.v5()) {
-                return UNSPECIFIED;
-            }
-            return switch (e.code()) {
-                case UNAUTHORIZED -> NOT_AUTHORIZED;
-                case RESOURCE_LIMIT_EXCEEDED -> QUOTA_EXCEEDED;
-                default -> UNSPECIFIED;
-            };
+            return MqttErrors.subscribeRefused(e.code(), conn.v5());
         });
     }
 
