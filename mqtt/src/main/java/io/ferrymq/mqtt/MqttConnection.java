@@ -386,7 +386,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         if (username != null) {
             // RabbitMQ's convention: "vhost:user" picks the virtual host.
             int colon = username.indexOf(':');
-            if (colon > 0 && hub.broker.vhost(username.substring(0, colon)) != null) {
+            if (colon > 0 && hub.broker.vhostNames().contains(username.substring(0, colon))) {
                 vhost = username.substring(0, colon);
                 username = username.substring(colon + 1);
             }

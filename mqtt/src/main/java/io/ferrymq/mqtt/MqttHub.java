@@ -7,9 +7,10 @@ import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.state.StateStore;
 import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.session.Admin;
+import io.ferrymq.core.session.Route;
+import io.ferrymq.core.session.Session;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
-import io.ferrymq.core.vhost.PreparedPublish;
-import io.ferrymq.core.vhost.VirtualHost;
 import io.ferrymq.transport.BrokerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +51,11 @@ final class MqttHub implements AutoCloseable {
         this.settings = settings;
         this.retained = new RetainedMessages(broker.stateStore("mqtt.retained"));
         this.sessionStore = broker.stateStore("mqtt.session");
-        for (VirtualHost v : broker.vhosts()) {
-            if (v.exchange(settings.exchange()) == null) {
-                v.declareExchange(new ExchangeDeclaration(settings.exchange(), ExchangeType.TOPIC, true, false, false,
-                        Map.of(), false));
+        for (String vhost : broker.vhostNames()) {
+            Admin admin = broker.systemSession(vhost).admin();
+            if (!admin.exchangeExists(settings.exchange())) {
+                admin.declareExchange(new ExchangeDeclaration(settings.exchange(), ExchangeType.TOPIC, true, false,
+                        false, Map.of(), false));
             }
         }
         for (Map.Entry<String, byte[]> e : sessionStore.all().entrySet()) {
@@ -154,17 +156,11 @@ final class MqttHub implements AutoCloseable {
     }
 
     private void discard(ClientSession s) {
-        VirtualHost v = broker.vhost(s.vhost);
-        if (v == null) {
+        Session system = systemSession(s.vhost);
+        if (system == null) {
             return;
         }
-        if (v.queue(s.queueName()) != null) {
-            try {
-                v.deleteQueue(s.queueName(), false, false, 0);
-            } catch (BrokerException e) {
-                LOG.debug("Session queue {} already gone: {}", s.queueName(), e.getMessage());
-            }
-        }
+        deleteManagedQueue(system, s.queueName());
         for (SubscriptionEntry e : s.subscriptions.values()) {
             if (e.shareGroup() != null) {
                 dropSharedQueueIfUnused(s.vhost, e, s);
@@ -197,13 +193,35 @@ final class MqttHub implements AutoCloseable {
                 return;
             }
         }
-        VirtualHost v = broker.vhost(vhost);
-        if (v != null && v.queue(sharedQueueName(entry)) != null) {
-            try {
-                v.deleteQueue(sharedQueueName(entry), false, false, 0);
-            } catch (BrokerException e) {
-                LOG.debug("Shared queue already gone: {}", e.getMessage());
-            }
+        Session system = systemSession(vhost);
+        if (system != null) {
+            deleteManagedQueue(system, sharedQueueName(entry));
+        }
+    }
+
+    /**
+     * Deletes a queue the adapter kept for its clients. The queue of a session that ended with its connection
+     * is exclusive to that connection and goes with it: the broker's session may not delete it (locked).
+     */
+    private static void deleteManagedQueue(Session system, String queue) {
+        if (system.admin().queueExists(queue)) {
+            system.admin().deleteManagedQueue(queue).exceptionally(t -> {
+                LOG.debug("Queue {} not deleted: {}", queue, BrokerException.from(t).getMessage());
+                return null;
+            });
+        }
+    }
+
+    /** The broker's own session in a vhost; null once the vhost is gone or the broker is stopping. */
+    private Session systemSession(String vhost) {
+        if (closed) {
+            return null;
+        }
+        try {
+            return broker.systemSession(vhost);
+        } catch (BrokerException e) {
+            LOG.debug("No broker session in vhost '{}': {}", vhost, e.getMessage());
+            return null;
         }
     }
 
@@ -223,21 +241,22 @@ final class MqttHub implements AutoCloseable {
     // ------------------------------------------------------------------ publishing on the broker's behalf
 
     /**
-     * Publishes without a client session (wills, $SYS, retained copies): the permission to send was
-     * checked when the client gave it, or the broker itself is the sender.
+     * Publishes through the broker's own session (wills, $SYS, retained copies): the permission to send was
+     * checked when the client gave it, or the broker itself is the sender. An empty exchange routes to the
+     * queue named by {@code key}.
      */
     CompletableFuture<Void> publish(String vhost, Message m, String exchange, String key) {
-        VirtualHost v = broker.vhost(vhost);
-        if (v == null || closed) {
+        Session system = systemSession(vhost);
+        if (system == null) {
             return CompletableFuture.completedFuture(null);
         }
-        try {
-            PreparedPublish p = v.prepare(m.assign(v.nextMessageId(), 0, exchange, key), exchange, key);
-            return v.commit(List.of(p), List.of(), false);
-        } catch (BrokerException e) {
-            LOG.debug("MQTT internal publish to {} '{}' refused: {}", exchange, key, e.getMessage());
-            return CompletableFuture.failedFuture(e);
-        }
+        Route route = exchange.isEmpty() ? Route.queue(key) : Route.exchange(exchange, key);
+        return system.send(route, m, null).<Void>thenApply(r -> null).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.debug("MQTT internal publish to {} '{}' refused: {}", exchange, key,
+                        BrokerException.from(t).getMessage());
+            }
+        });
     }
 
     /** Publishes a will now, or after its delay unless the client reconnects first. */
@@ -290,12 +309,12 @@ final class MqttHub implements AutoCloseable {
                 "$SYS/broker/messages/sent", Long.toString(sent.get()),
                 "$SYS/broker/subscriptions/count", Integer.toString(subscriptionCount()),
                 "$SYS/broker/retained messages/count", Integer.toString(retained.count()));
-        for (var vhost : broker.vhosts()) {
+        for (String vhost : broker.vhostNames()) {
             for (Map.Entry<String, String> e : values.entrySet()) {
                 Message m = MessageMapping.fromPublish(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0,
                         true, null, System.currentTimeMillis(), null);
-                retained.set(vhost.name(), e.getKey(), m);
-                publish(vhost.name(), m, settings.exchange(), TopicMapping.toKey(e.getKey()));
+                retained.set(vhost, e.getKey(), m);
+                publish(vhost, m, settings.exchange(), TopicMapping.toKey(e.getKey()));
             }
         }
     }
