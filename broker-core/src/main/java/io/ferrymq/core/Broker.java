@@ -225,6 +225,12 @@ public final class Broker implements AutoCloseable {
         }, options.expiryScanMillis());
     }
 
+    /** One-shot timers on the broker's scheduler and clock, for protocol modules. */
+    public Timers timers() {
+        Scheduler scheduler = options.runtime().scheduler();
+        return (task, delayMillis) -> scheduler.schedule(task, delayMillis)::cancel;
+    }
+
     /** A fresh id for a client connection (used for exclusivity and no-local). */
     public long newConnectionId() {
         return connectionIds.incrementAndGet();

@@ -4,7 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.SendResult;
-import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.state.StateStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -116,7 +116,7 @@ final class InboundFlow {
             complete(entry, null, BrokerException.unauthorized("$SYS topics are published by the broker only"));
             return;
         }
-        List<StorageRecord> state = List.of();
+        List<StateStore.Staged> state = List.of();
         if (qos == 2 && conn.session.persistent()) {
             // The packet id goes to storage in the same batch as the message: a crash leaves both or neither,
             // so a resend after a restart is never routed a second time.

@@ -2,11 +2,10 @@ package io.ferrymq.mqtt;
 
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.Timers;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.state.StateStore;
-import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.session.Admin;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.Session;
@@ -37,9 +36,9 @@ final class MqttHub implements AutoCloseable {
     final RetainedMessages retained;
     private final StateStore sessionStore;
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Scheduler.Cancellable> pendingWills = new ConcurrentHashMap<>();
+    private final Map<String, Timers.Timer> pendingWills = new ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
-    private volatile Scheduler.Cancellable sysTimer = Scheduler.Cancellable.NONE;
+    private volatile Timers.Timer sysTimer = Timers.Timer.NONE;
     private volatile boolean closed;
 
     final AtomicInteger connected = new AtomicInteger();
@@ -74,8 +73,8 @@ final class MqttHub implements AutoCloseable {
         return settings;
     }
 
-    Scheduler scheduler() {
-        return broker.options().runtime().scheduler();
+    Timers timers() {
+        return broker.timers();
     }
 
     // ------------------------------------------------------------------ sessions
@@ -92,7 +91,7 @@ final class MqttHub implements AutoCloseable {
         String key = ClientSession.key(vhost, clientId);
         ClientSession existing = sessions.get(key);
         MqttConnection previous = existing == null ? null : existing.connection;
-        Scheduler.Cancellable will = pendingWills.remove(key);
+        Timers.Timer will = pendingWills.remove(key);
         if (will != null) {
             // The client came back within its will delay: the will is not sent (MQTT 5, 3.1.3.2.2).
             will.cancel();
@@ -138,7 +137,7 @@ final class MqttHub implements AutoCloseable {
         if (!s.persistent() || s.expirySeconds >= MqttSettings.EXPIRY_NEVER) {
             return;
         }
-        s.expiryTimer = scheduler().schedule(() -> {
+        s.expiryTimer = timers().schedule(() -> {
             synchronized (this) {
                 if (s.connection == null && sessions.get(s.key()) == s) {
                     LOG.debug("MQTT session of '{}' expired", s.clientId);
@@ -178,7 +177,7 @@ final class MqttHub implements AutoCloseable {
      * The record of a persistent session's state as it is now, to be stored in one batch with a message
      * ({@code Session.sendStoredWith}); none for a session that ends with its connection.
      */
-    List<StorageRecord> stateStoredWith(ClientSession s) {
+    List<StateStore.Staged> stateStoredWith(ClientSession s) {
         return s.persistent() ? List.of(sessionStore.stage(s.key(), s.encode())) : List.of();
     }
 
@@ -279,7 +278,7 @@ final class MqttHub implements AutoCloseable {
             send.run();
             return;
         }
-        pendingWills.put(ClientSession.key(vhost, clientId), scheduler().schedule(send, will.delaySeconds() * 1000));
+        pendingWills.put(ClientSession.key(vhost, clientId), timers().schedule(send, will.delaySeconds() * 1000));
     }
 
     // ------------------------------------------------------------------ $SYS
@@ -288,7 +287,7 @@ final class MqttHub implements AutoCloseable {
         if (settings.sysIntervalSeconds() <= 0 || closed) {
             return;
         }
-        sysTimer = scheduler().schedule(() -> {
+        sysTimer = timers().schedule(() -> {
             try {
                 publishSys();
             } catch (RuntimeException e) {
@@ -327,7 +326,7 @@ final class MqttHub implements AutoCloseable {
     public void close() {
         closed = true;
         sysTimer.cancel();
-        pendingWills.values().forEach(Scheduler.Cancellable::cancel);
+        pendingWills.values().forEach(Timers.Timer::cancel);
         sessions.values().forEach(s -> s.expiryTimer.cancel());
     }
 }
