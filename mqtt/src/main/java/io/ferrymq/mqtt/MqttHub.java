@@ -213,9 +213,6 @@ final class MqttHub implements AutoCloseable {
 
     /** The broker's own session in a vhost; null once the vhost is gone or the broker is stopping. */
     private Session systemSession(String vhost) {
-        if (closed) {
-            return null;
-        }
         try {
             return broker.systemSession(vhost);
         } catch (BrokerException e) {
@@ -245,7 +242,7 @@ final class MqttHub implements AutoCloseable {
      * queue named by {@code key}.
      */
     CompletableFuture<Void> publish(String vhost, Message m, String exchange, String key) {
-        Session system = systemSession(vhost);
+        Session system = closed ? null : systemSession(vhost);
         if (system == null) {
             return CompletableFuture.completedFuture(null);
         }
