@@ -1,6 +1,7 @@
 package io.ferrymq.core;
 
 import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.filter.FilterCompiler;
 import io.ferrymq.core.filter.selector.Selector;
 import io.ferrymq.core.memory.MemoryBudget;
@@ -9,6 +10,8 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.RoutedMessage;
 import io.ferrymq.core.routing.FilterSpec;
 import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.session.ClientInfo;
 import io.ferrymq.core.session.DeliverySink;
 import io.ferrymq.core.session.Session;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -221,6 +225,12 @@ public final class Broker implements AutoCloseable {
         }, options.expiryScanMillis());
     }
 
+    /** One-shot timers on the broker's scheduler and clock, for protocol modules. */
+    public Timers timers() {
+        Scheduler scheduler = options.runtime().scheduler();
+        return (task, delayMillis) -> scheduler.schedule(task, delayMillis)::cancel;
+    }
+
     /** A fresh id for a client connection (used for exclusivity and no-local). */
     public long newConnectionId() {
         return connectionIds.incrementAndGet();
@@ -283,6 +293,72 @@ public final class Broker implements AutoCloseable {
         return vhosts.get(name);
     }
 
+    /** The names of the virtual hosts, for adapters that set something up in each. */
+    public Set<String> vhostNames() {
+        return Set.copyOf(vhosts.keySet());
+    }
+
+    private final Map<String, Session> systemSessions = new ConcurrentHashMap<>();
+    private volatile SerialExecutor systemExecutor;
+
+    /**
+     * The broker's own session in a virtual host, for what it does on its own behalf rather than for a
+     * connected client: MQTT wills, retained copies and $SYS topics, removing the queues of a client state that
+     * expired. Its principal may do everything (a client's permission was checked when it handed the work
+     * over, or there is no client); its futures complete on one serial executor on the broker's worker pool.
+     * It stays open until the broker stops, and it is not counted in {@link #sessionCount()}.
+     *
+     * @throws BrokerException NOT_FOUND (no such vhost) or UNAVAILABLE (the broker is stopping)
+     */
+    public Session systemSession(String vhost) {
+        VirtualHost v = vhosts.get(vhost);
+        if (v == null) {
+            throw BrokerException.notFound("no virtual host '" + vhost + "'");
+        }
+        if (state != State.ACTIVE) {
+            throw new BrokerException(ErrorCode.UNAVAILABLE, "the broker is stopping");
+        }
+        return systemSessions.computeIfAbsent(vhost, n -> new Session(v, SystemRealm.PRINCIPAL,
+                new ClientInfo(newConnectionId(), "broker", null, "broker", null), new SystemRealm(),
+                new SystemSink(systemExecutor()), () -> systemSessions.remove(n)));
+    }
+
+    private synchronized SerialExecutor systemExecutor() {
+        if (systemExecutor == null) {
+            systemExecutor = options.runtime().newSerialExecutor();
+        }
+        return systemExecutor;
+    }
+
+    /** Lets the broker's own principal do everything, and no one else anything. */
+    private static final class SystemRealm implements SecurityRealm {
+        static final BrokerPrincipal PRINCIPAL = new BrokerPrincipal("ferrymq-broker", Set.of());
+
+        @Override
+        public BrokerPrincipal authenticate(String username, String password, ClientInfo client) {
+            throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED, "the broker's own session takes no logins");
+        }
+
+        @Override
+        public boolean isAllowed(BrokerPrincipal who, Permission what, String vhost, String resource) {
+            return who == PRINCIPAL;
+        }
+
+        @Override
+        public boolean mayAccess(BrokerPrincipal who, String vhost) {
+            return who == PRINCIPAL;
+        }
+    }
+
+    /** The system sessions consume nothing: they only send and administer. */
+    private record SystemSink(Executor executor) implements DeliverySink {
+        @Override
+        public void deliver(io.ferrymq.core.queue.Delivery delivery) {
+            LOG.warn("The broker's own session received a delivery from queue '{}'; it consumes nothing",
+                    delivery.queueName());
+        }
+    }
+
     public Collection<VirtualHost> vhosts() {
         return List.copyOf(vhosts.values());
     }
@@ -321,6 +397,9 @@ public final class Broker implements AutoCloseable {
         expiryTimer.cancel();
         List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
         for (Session s : List.copyOf(sessions)) {
+            closing.add(s.closeAsync());
+        }
+        for (Session s : List.copyOf(systemSessions.values())) {
             closing.add(s.closeAsync());
         }
         try {

@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.Timers;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +47,7 @@ final class ClientSession {
     final Map<Long, Integer> unacknowledged = new LinkedHashMap<>();
 
     MqttConnection connection;
-    Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
+    Timers.Timer expiryTimer = Timers.Timer.NONE;
 
     ClientSession(String vhost, String clientId, long expirySeconds) {
         this.vhost = vhost;

@@ -4,7 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.SendResult;
-import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.state.StateStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -29,13 +29,9 @@ final class InboundFlow {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
 
-    // PUBACK / PUBREC reason codes (MQTT 5)
+    // PUBACK / PUBREC / PUBCOMP reason codes the adapter decides itself (MQTT 5); the core's are MqttErrors'
     private static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
-    private static final byte UNSPECIFIED = (byte) 0x80;
-    private static final byte IMPLEMENTATION_SPECIFIC = (byte) 0x83;
-    private static final byte NOT_AUTHORIZED = (byte) 0x87;
     private static final byte PACKET_ID_NOT_FOUND = (byte) 0x92;
-    private static final byte QUOTA_EXCEEDED = (byte) 0x97;
     private static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
 
     /** One publish between its arrival and its acknowledgement. */
@@ -120,7 +116,7 @@ final class InboundFlow {
             complete(entry, null, BrokerException.unauthorized("$SYS topics are published by the broker only"));
             return;
         }
-        List<StorageRecord> state = List.of();
+        List<StateStore.Staged> state = List.of();
         if (qos == 2 && conn.session.persistent()) {
             // The packet id goes to storage in the same batch as the message: a crash leaves both or neither,
             // so a resend after a restart is never routed a second time.
@@ -195,10 +191,10 @@ final class InboundFlow {
                 }
                 reason = e.result.queues() == 0 ? NO_MATCHING_SUBSCRIBERS : 0;
             } else {
-                reason = e.refusal != 0 ? e.refusal : reasonFor(e.failure);
+                reason = e.refusal != 0 ? e.refusal : MqttErrors.publishRefused(e.failure.code());
                 why = e.failure.getMessage();
                 LOG.info("MQTT client '{}': publish to '{}' refused: {}", conn.session.clientId, e.topic, why);
-                if (!conn.v5() && reason != NOT_AUTHORIZED) {
+                if (!conn.v5() && !MqttErrors.v3KeepsConnectionAfterRefusedPublish(e.failure.code())) {
                     // MQTT 3 has no way to refuse a publish: closing makes the client send it again later.
                     conn.close("a publish to '" + e.topic + "' could not be stored: " + why);
                     return;
@@ -224,15 +220,6 @@ final class InboundFlow {
         if (wrote) {
             conn.ctx.flush();
         }
-    }
-
-    private static byte reasonFor(BrokerException e) {
-        return switch (e.code()) {
-            case UNAUTHORIZED -> NOT_AUTHORIZED;
-            case RESOURCE_LIMIT_EXCEEDED, DISK_FULL -> QUOTA_EXCEEDED;
-            case INVALID_ARGUMENT -> IMPLEMENTATION_SPECIFIC;
-            default -> UNSPECIFIED;
-        };
     }
 
     void onPubRel(int packetId) {

@@ -75,7 +75,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
     static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
     static final byte PACKET_TOO_LARGE = (byte) 0x95;
-    static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
     private static final byte DISCONNECT_WITH_WILL = 0x04;
 
     private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
@@ -330,46 +329,86 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
 
     // ------------------------------------------------------------------ CONNECT
 
+    /** What CONNECT and the broker's limits settled on, for the CONNACK. */
+    private record Terms(boolean idAssigned, long expiry, boolean announceExpiry, int keepAlive,
+                         boolean announceKeepAlive) { }
+
+    /** Who the client says it is: "vhost:user" picks the virtual host (RabbitMQ's convention). */
+    private record Login(String vhost, String username, String password) { }
+
+    /**
+     * CONNECT, in steps: what the packet asks for is checked and settled first (any step may refuse and close),
+     * then the core authenticates off the event loop, and {@link #opened} claims the client's session.
+     */
     private void onConnect(MqttConnectMessage m) {
         MqttConnectVariableHeader h = m.variableHeader();
         MqttConnectPayload p = m.payload();
         version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
         MqttProperties props = h.properties();
-        MqttSettings settings = hub.settings();
         if (v5() && props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
             refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "enhanced authentication is not supported; authenticate with user name and password");
             return;
         }
-        String id = p.clientIdentifier();
-        boolean assigned = false;
-        if (id == null || id.isEmpty()) {
-            if (!v5() && !h.isCleanSession()) {
-                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
-                        "an empty client id is only allowed with a clean session");
-                return;
-            }
-            id = "ferrymq-" + UUID.randomUUID();
-            assigned = true;
+        Boolean idAssigned = takeClientId(h, p);
+        if (idAssigned == null || v5() && !readClientLimits(props)) {
+            return;
         }
-        clientId = id;
+        Terms terms = negotiate(h, props, idAssigned);
+        Login login = login(h, p);
+        if (h.isWillFlag() && !takeWill(h, p, login.username())) {
+            return;
+        }
+        state = State.CONNECTING;
+        updateAutoRead();
+        ClientInfo client = new ClientInfo(connectionId, "mqtt-" + versionText(), ctx.channel().remoteAddress(),
+                context.listener(), clientId);
+        boolean cleanStart = h.isCleanSession();
+        hub.broker.open(login.vhost(), client, login.username(), login.password(), this)
+                .whenComplete((s, t) -> opened(s, t, cleanStart, terms));
+    }
+
+    /** The client id, or one the broker assigns. @return whether it was assigned; null after a refusal */
+    private Boolean takeClientId(MqttConnectVariableHeader h, MqttConnectPayload p) {
+        String id = p.clientIdentifier();
+        if (id != null && !id.isEmpty()) {
+            clientId = id;
+            return false;
+        }
+        if (!v5() && !h.isCleanSession()) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                    "an empty client id is only allowed with a clean session");
+            return null;
+        }
+        clientId = "ferrymq-" + UUID.randomUUID();
+        return true;
+    }
+
+    /** What an MQTT 5 client says it can take (3.1.2.11). @return false after a refusal */
+    private boolean readClientLimits(MqttProperties props) {
+        Integer receiveMax = MessageMapping.intProperty(props, MqttProperties.RECEIVE_MAXIMUM);
+        Integer maxPacket = MessageMapping.intProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE);
+        if (receiveMax != null && receiveMax == 0 || maxPacket != null && maxPacket == 0) {
+            refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
+                    "receive maximum and maximum packet size must not be 0");
+            return false;
+        }
+        clientReceiveMaximum = receiveMax == null ? 65_535 : receiveMax;
+        outbound.clientMaxPacketBytes = maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket);
+        Integer aliasMax = MessageMapping.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+        outbound.clientTopicAliasMaximum = aliasMax == null ? 0 : aliasMax;
+        problemInformation = !Integer.valueOf(0).equals(
+                MessageMapping.intProperty(props, MqttProperties.REQUEST_PROBLEM_INFORMATION));
+        return true;
+    }
+
+    /** Session expiry and keep-alive: what the client asked for, within the broker's maximums. */
+    private Terms negotiate(MqttConnectVariableHeader h, MqttProperties props, boolean idAssigned) {
+        MqttSettings settings = hub.settings();
         long requestedExpiry;
         if (v5()) {
             Integer e = MessageMapping.intProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
             requestedExpiry = e == null ? 0 : Integer.toUnsignedLong(e);
-            Integer receiveMax = MessageMapping.intProperty(props, MqttProperties.RECEIVE_MAXIMUM);
-            Integer maxPacket = MessageMapping.intProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE);
-            if (receiveMax != null && receiveMax == 0 || maxPacket != null && maxPacket == 0) {
-                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
-                        "receive maximum and maximum packet size must not be 0");
-                return;
-            }
-            clientReceiveMaximum = receiveMax == null ? 65_535 : receiveMax;
-            outbound.clientMaxPacketBytes = maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket);
-            Integer aliasMax = MessageMapping.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
-            outbound.clientTopicAliasMaximum = aliasMax == null ? 0 : aliasMax;
-            problemInformation = !Integer.valueOf(0).equals(
-                    MessageMapping.intProperty(props, MqttProperties.REQUEST_PROBLEM_INFORMATION));
         } else {
             requestedExpiry = h.isCleanSession() ? 0 : MqttSettings.EXPIRY_NEVER;
         }
@@ -380,71 +419,66 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             keepAlive = settings.maxKeepAliveSeconds();
             keepAliveChanged = true;
         }
+        return new Terms(idAssigned, expiry, v5() && expiry != requestedExpiry, keepAlive, keepAliveChanged);
+    }
+
+    private Login login(MqttConnectVariableHeader h, MqttConnectPayload p) {
         String username = h.hasUserName() ? p.userName() : null;
         String password = h.hasPassword() && p.passwordInBytes() != null
                 ? new String(p.passwordInBytes(), StandardCharsets.UTF_8) : null;
-        String vhost = Broker.DEFAULT_VHOST;
         if (username != null) {
-            // RabbitMQ's convention: "vhost:user" picks the virtual host.
             int colon = username.indexOf(':');
-            if (colon > 0 && hub.broker.vhost(username.substring(0, colon)) != null) {
-                vhost = username.substring(0, colon);
-                username = username.substring(colon + 1);
+            if (colon > 0 && hub.broker.vhostNames().contains(username.substring(0, colon))) {
+                return new Login(username.substring(0, colon), username.substring(colon + 1), password);
             }
         }
-        if (h.isWillFlag()) {
-            String invalid = TopicMapping.invalidTopicName(p.willTopic());
-            if (invalid != null) {
-                refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + invalid);
-                return;
-            }
-            MqttProperties wp = v5() ? p.willProperties() : null;
-            Integer delay = wp == null ? null : MessageMapping.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL);
-            Message message = MessageMapping.fromPublish(p.willTopic(), p.willMessageInBytes(), h.willQos(),
-                    h.isWillRetain(), wp, System.currentTimeMillis(), username);
-            will = new WillMessage(p.willTopic(), message, h.isWillRetain(),
-                    delay == null ? 0 : Integer.toUnsignedLong(delay));
+        return new Login(Broker.DEFAULT_VHOST, username, password);
+    }
+
+    /** The will, kept until the connection ends. @return false after a refusal */
+    private boolean takeWill(MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
+        String invalid = TopicMapping.invalidTopicName(p.willTopic());
+        if (invalid != null) {
+            refuse(null, MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + invalid);
+            return false;
         }
-        state = State.CONNECTING;
-        updateAutoRead();
-        ClientInfo client = new ClientInfo(connectionId, "mqtt-" + versionText(), ctx.channel().remoteAddress(),
-                context.listener(), clientId);
-        boolean cleanStart = h.isCleanSession();
-        boolean idAssigned = assigned;
-        int grantedKeepAlive = keepAlive;
-        boolean announceKeepAlive = keepAliveChanged;
-        boolean announceExpiry = v5() && expiry != requestedExpiry;
-        String user = username;
-        hub.broker.open(vhost, client, username, password, this).whenComplete((s, t) -> {
-            if (state == State.CLOSED) {
-                if (s != null) {
-                    s.close();
-                }
+        MqttProperties wp = v5() ? p.willProperties() : null;
+        Integer delay = wp == null ? null : MessageMapping.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL);
+        Message message = MessageMapping.fromPublish(p.willTopic(), p.willMessageInBytes(), h.willQos(),
+                h.isWillRetain(), wp, System.currentTimeMillis(), username);
+        will = new WillMessage(p.willTopic(), message, h.isWillRetain(),
+                delay == null ? 0 : Integer.toUnsignedLong(delay));
+        return true;
+    }
+
+    /** The core authenticated the client (or not): the will's permission, then the client's session. */
+    private void opened(Session s, Throwable t, boolean cleanStart, Terms terms) {
+        if (state == State.CLOSED) {
+            if (s != null) {
+                s.close();
+            }
+            return;
+        }
+        if (t != null) {
+            authenticationFailed(BrokerException.from(t));
+            return;
+        }
+        core = s;
+        if (will != null) {
+            try {
+                core.checkTopicPermission(Permission.SEND, hub.settings().exchange(), TopicMapping.toKey(will.topic()));
+            } catch (BrokerException e) {
+                refuse(MqttErrors.connectRefused(e.code(), false), MqttErrors.connectRefused(e.code(), true),
+                        "may not publish the will to '" + will.topic() + "': " + e.getMessage());
                 return;
             }
-            if (t != null) {
-                authenticationFailed(BrokerException.from(t), user);
-                return;
-            }
-            core = s;
-            if (will != null) {
-                try {
-                    core.checkTopicPermission(Permission.SEND, settings.exchange(), TopicMapping.toKey(will.topic()));
-                } catch (BrokerException e) {
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                            MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
-                            "may not publish the will to '" + will.topic() + "': " + e.getMessage());
-                    return;
-                }
-            }
-            MqttHub.Claim claim = hub.claim(core.vhostName(), clientId, this, cleanStart, expiry);
-            session = claim.session();
-            if (claim.previous() != null) {
-                previousReleased = claim.previous().takeOver(claim.present());
-            }
-            previousReleased.whenComplete((v, ignored) -> inLoop(() -> accept(claim.present(), idAssigned,
-                    grantedKeepAlive, announceKeepAlive, announceExpiry)));
-        });
+        }
+        MqttHub.Claim claim = hub.claim(core.vhostName(), clientId, this, cleanStart, terms.expiry());
+        session = claim.session();
+        if (claim.previous() != null) {
+            previousReleased = claim.previous().takeOver(claim.present());
+        }
+        previousReleased.whenComplete((v, ignored) -> inLoop(() -> accept(claim.present(), terms)));
     }
 
     private String versionText() {
@@ -455,20 +489,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         };
     }
 
-    private void authenticationFailed(BrokerException e, String username) {
-        String why = e.getMessage();
-        switch (e.code()) {
-            case AUTHENTICATION_FAILED -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD, why);
-            case UNAVAILABLE -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, why);
-            default -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, why);
-        }
+    private void authenticationFailed(BrokerException e) {
+        refuse(MqttErrors.connectRefused(e.code(), false), MqttErrors.connectRefused(e.code(), true), e.getMessage());
     }
 
-    private void accept(boolean present, boolean idAssigned, int keepAlive, boolean announceKeepAlive,
-                        boolean announceExpiry) {
+    private void accept(boolean present, Terms terms) {
         if (state == State.CLOSED) {
             return;
         }
@@ -482,13 +507,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, settings.receiveMaximum()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketBytes()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum()));
-            if (idAssigned) {
+            if (terms.idAssigned()) {
                 props.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
             }
-            if (announceKeepAlive) {
-                props.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, keepAlive));
+            if (terms.announceKeepAlive()) {
+                props.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, terms.keepAlive()));
             }
-            if (announceExpiry) {
+            if (terms.announceExpiry()) {
                 props.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
                         (int) session.expirySeconds));
             }
@@ -496,10 +521,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         ctx.writeAndFlush(new MqttConnAckMessage(
                 new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, present, props)));
-        if (keepAlive > 0) {
+        if (terms.keepAlive() > 0) {
             // MQTT 3.1.2.10: silence for one and a half keep-alive periods means the client is gone.
             ctx.pipeline().addBefore("mqtt-decoder", "mqtt-keep-alive",
-                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+                    new IdleStateHandler(terms.keepAlive() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         LOG.debug("MQTT {} connection {} from {}: client '{}' as '{}' in vhost '{}', session {}", versionText(),
                 connectionId, ctx.channel().remoteAddress(), clientId, core.principal().name(), core.vhostName(),
@@ -508,8 +533,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             outbound.resume();
             subscriptions.resume().exceptionally(t -> {
                 BrokerException e = BrokerException.from(t);
-                inLoop(() -> disconnect(UNSPECIFIED, "the session's subscriptions could not be resumed: "
-                        + e.getMessage()));
+                inLoop(() -> disconnect(MqttErrors.disconnect(e.code()),
+                        "the session's subscriptions could not be resumed: " + e.getMessage()));
                 return null;
             });
         }
@@ -667,7 +692,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void subscriptionClosed(Subscription subscription, BrokerException reason) {
         if (isOpen()) {
-            disconnect(ADMINISTRATIVE_ACTION, "the queue '" + subscription.queueName() + "' behind the session was"
+            disconnect(reason == null ? MqttErrors.ADMINISTRATIVE_ACTION : MqttErrors.disconnect(reason.code()),
+                    "the queue '" + subscription.queueName() + "' behind the session was"
                     + " removed: " + (reason == null ? "" : reason.getMessage()));
         }
     }

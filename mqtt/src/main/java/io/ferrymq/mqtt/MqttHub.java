@@ -2,14 +2,14 @@ package io.ferrymq.mqtt;
 
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.Timers;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.state.StateStore;
-import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.session.Admin;
+import io.ferrymq.core.session.Route;
+import io.ferrymq.core.session.Session;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
-import io.ferrymq.core.vhost.PreparedPublish;
-import io.ferrymq.core.vhost.VirtualHost;
 import io.ferrymq.transport.BrokerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +36,9 @@ final class MqttHub implements AutoCloseable {
     final RetainedMessages retained;
     private final StateStore sessionStore;
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Scheduler.Cancellable> pendingWills = new ConcurrentHashMap<>();
+    private final Map<String, Timers.Timer> pendingWills = new ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
-    private volatile Scheduler.Cancellable sysTimer = Scheduler.Cancellable.NONE;
+    private volatile Timers.Timer sysTimer = Timers.Timer.NONE;
     private volatile boolean closed;
 
     final AtomicInteger connected = new AtomicInteger();
@@ -50,10 +50,11 @@ final class MqttHub implements AutoCloseable {
         this.settings = settings;
         this.retained = new RetainedMessages(broker.stateStore("mqtt.retained"));
         this.sessionStore = broker.stateStore("mqtt.session");
-        for (VirtualHost v : broker.vhosts()) {
-            if (v.exchange(settings.exchange()) == null) {
-                v.declareExchange(new ExchangeDeclaration(settings.exchange(), ExchangeType.TOPIC, true, false, false,
-                        Map.of(), false));
+        for (String vhost : broker.vhostNames()) {
+            Admin admin = broker.systemSession(vhost).admin();
+            if (!admin.exchangeExists(settings.exchange())) {
+                admin.declareExchange(new ExchangeDeclaration(settings.exchange(), ExchangeType.TOPIC, true, false,
+                        false, Map.of(), false));
             }
         }
         for (Map.Entry<String, byte[]> e : sessionStore.all().entrySet()) {
@@ -72,8 +73,8 @@ final class MqttHub implements AutoCloseable {
         return settings;
     }
 
-    Scheduler scheduler() {
-        return broker.options().runtime().scheduler();
+    Timers timers() {
+        return broker.timers();
     }
 
     // ------------------------------------------------------------------ sessions
@@ -90,7 +91,7 @@ final class MqttHub implements AutoCloseable {
         String key = ClientSession.key(vhost, clientId);
         ClientSession existing = sessions.get(key);
         MqttConnection previous = existing == null ? null : existing.connection;
-        Scheduler.Cancellable will = pendingWills.remove(key);
+        Timers.Timer will = pendingWills.remove(key);
         if (will != null) {
             // The client came back within its will delay: the will is not sent (MQTT 5, 3.1.3.2.2).
             will.cancel();
@@ -136,7 +137,7 @@ final class MqttHub implements AutoCloseable {
         if (!s.persistent() || s.expirySeconds >= MqttSettings.EXPIRY_NEVER) {
             return;
         }
-        s.expiryTimer = scheduler().schedule(() -> {
+        s.expiryTimer = timers().schedule(() -> {
             synchronized (this) {
                 if (s.connection == null && sessions.get(s.key()) == s) {
                     LOG.debug("MQTT session of '{}' expired", s.clientId);
@@ -154,17 +155,11 @@ final class MqttHub implements AutoCloseable {
     }
 
     private void discard(ClientSession s) {
-        VirtualHost v = broker.vhost(s.vhost);
-        if (v == null) {
+        Session system = systemSession(s.vhost);
+        if (system == null) {
             return;
         }
-        if (v.queue(s.queueName()) != null) {
-            try {
-                v.deleteQueue(s.queueName(), false, false, 0);
-            } catch (BrokerException e) {
-                LOG.debug("Session queue {} already gone: {}", s.queueName(), e.getMessage());
-            }
-        }
+        deleteManagedQueue(system, s.queueName());
         for (SubscriptionEntry e : s.subscriptions.values()) {
             if (e.shareGroup() != null) {
                 dropSharedQueueIfUnused(s.vhost, e, s);
@@ -182,7 +177,7 @@ final class MqttHub implements AutoCloseable {
      * The record of a persistent session's state as it is now, to be stored in one batch with a message
      * ({@code Session.sendStoredWith}); none for a session that ends with its connection.
      */
-    List<StorageRecord> stateStoredWith(ClientSession s) {
+    List<StateStore.Staged> stateStoredWith(ClientSession s) {
         return s.persistent() ? List.of(sessionStore.stage(s.key(), s.encode())) : List.of();
     }
 
@@ -197,13 +192,32 @@ final class MqttHub implements AutoCloseable {
                 return;
             }
         }
-        VirtualHost v = broker.vhost(vhost);
-        if (v != null && v.queue(sharedQueueName(entry)) != null) {
-            try {
-                v.deleteQueue(sharedQueueName(entry), false, false, 0);
-            } catch (BrokerException e) {
-                LOG.debug("Shared queue already gone: {}", e.getMessage());
-            }
+        Session system = systemSession(vhost);
+        if (system != null) {
+            deleteManagedQueue(system, sharedQueueName(entry));
+        }
+    }
+
+    /**
+     * Deletes a queue the adapter kept for its clients. The queue of a session that ended with its connection
+     * is exclusive to that connection and goes with it: the broker's session may not delete it (locked).
+     */
+    private static void deleteManagedQueue(Session system, String queue) {
+        if (system.admin().queueExists(queue)) {
+            system.admin().deleteManagedQueue(queue).exceptionally(t -> {
+                LOG.debug("Queue {} not deleted: {}", queue, BrokerException.from(t).getMessage());
+                return null;
+            });
+        }
+    }
+
+    /** The broker's own session in a vhost; null once the vhost is gone or the broker is stopping. */
+    private Session systemSession(String vhost) {
+        try {
+            return broker.systemSession(vhost);
+        } catch (BrokerException e) {
+            LOG.debug("No broker session in vhost '{}': {}", vhost, e.getMessage());
+            return null;
         }
     }
 
@@ -223,21 +237,22 @@ final class MqttHub implements AutoCloseable {
     // ------------------------------------------------------------------ publishing on the broker's behalf
 
     /**
-     * Publishes without a client session (wills, $SYS, retained copies): the permission to send was
-     * checked when the client gave it, or the broker itself is the sender.
+     * Publishes through the broker's own session (wills, $SYS, retained copies): the permission to send was
+     * checked when the client gave it, or the broker itself is the sender. An empty exchange routes to the
+     * queue named by {@code key}.
      */
     CompletableFuture<Void> publish(String vhost, Message m, String exchange, String key) {
-        VirtualHost v = broker.vhost(vhost);
-        if (v == null || closed) {
+        Session system = closed ? null : systemSession(vhost);
+        if (system == null) {
             return CompletableFuture.completedFuture(null);
         }
-        try {
-            PreparedPublish p = v.prepare(m.assign(v.nextMessageId(), 0, exchange, key), exchange, key);
-            return v.commit(List.of(p), List.of(), false);
-        } catch (BrokerException e) {
-            LOG.debug("MQTT internal publish to {} '{}' refused: {}", exchange, key, e.getMessage());
-            return CompletableFuture.failedFuture(e);
-        }
+        Route route = exchange.isEmpty() ? Route.queue(key) : Route.exchange(exchange, key);
+        return system.send(route, m, null).<Void>thenApply(r -> null).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.debug("MQTT internal publish to {} '{}' refused: {}", exchange, key,
+                        BrokerException.from(t).getMessage());
+            }
+        });
     }
 
     /** Publishes a will now, or after its delay unless the client reconnects first. */
@@ -260,7 +275,7 @@ final class MqttHub implements AutoCloseable {
             send.run();
             return;
         }
-        pendingWills.put(ClientSession.key(vhost, clientId), scheduler().schedule(send, will.delaySeconds() * 1000));
+        pendingWills.put(ClientSession.key(vhost, clientId), timers().schedule(send, will.delaySeconds() * 1000));
     }
 
     // ------------------------------------------------------------------ $SYS
@@ -269,7 +284,7 @@ final class MqttHub implements AutoCloseable {
         if (settings.sysIntervalSeconds() <= 0 || closed) {
             return;
         }
-        sysTimer = scheduler().schedule(() -> {
+        sysTimer = timers().schedule(() -> {
             try {
                 publishSys();
             } catch (RuntimeException e) {
@@ -290,12 +305,12 @@ final class MqttHub implements AutoCloseable {
                 "$SYS/broker/messages/sent", Long.toString(sent.get()),
                 "$SYS/broker/subscriptions/count", Integer.toString(subscriptionCount()),
                 "$SYS/broker/retained messages/count", Integer.toString(retained.count()));
-        for (var vhost : broker.vhosts()) {
+        for (String vhost : broker.vhostNames()) {
             for (Map.Entry<String, String> e : values.entrySet()) {
                 Message m = MessageMapping.fromPublish(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0,
                         true, null, System.currentTimeMillis(), null);
-                retained.set(vhost.name(), e.getKey(), m);
-                publish(vhost.name(), m, settings.exchange(), TopicMapping.toKey(e.getKey()));
+                retained.set(vhost, e.getKey(), m);
+                publish(vhost, m, settings.exchange(), TopicMapping.toKey(e.getKey()));
             }
         }
     }
@@ -308,7 +323,7 @@ final class MqttHub implements AutoCloseable {
     public void close() {
         closed = true;
         sysTimer.cancel();
-        pendingWills.values().forEach(Scheduler.Cancellable::cancel);
+        pendingWills.values().forEach(Timers.Timer::cancel);
         sessions.values().forEach(s -> s.expiryTimer.cancel());
     }
 }

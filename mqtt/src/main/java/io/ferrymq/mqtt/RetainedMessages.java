@@ -1,8 +1,8 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.journal.MessageCodec;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.NamePattern;
+import io.ferrymq.core.state.MessageFormat;
 import io.ferrymq.core.state.StateStore;
 
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ final class RetainedMessages {
         if (m.body().length == 0) {
             store.remove(key);
         } else {
-            store.put(key, MessageCodec.encode(m.toBuilder().id(0).build()));
+            store.put(key, MessageFormat.encode(m.toBuilder().id(0).build()));
         }
     }
 
@@ -45,8 +45,7 @@ final class RetainedMessages {
                 continue;
             }
             if (pattern.matches(TopicMapping.toKey(topic))) {
-                byte[] bytes = e.getValue();
-                out.add(MessageCodec.decode(bytes, 0, bytes.length));
+                out.add(MessageFormat.decode(e.getValue()));
             }
         }
         return out;

@@ -7,9 +7,8 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.Permission;
-import io.ferrymq.core.vhost.BindingDeclaration;
+import io.ferrymq.core.session.Admin;
 import io.ferrymq.core.vhost.QueueDeclaration;
-import io.ferrymq.core.vhost.VirtualHost;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
@@ -33,11 +32,9 @@ final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
-    // SUBACK reason codes (MQTT 5; 0x80 is also 3.1.1's failure code)
+    // SUBACK reason codes the adapter decides itself (MQTT 5; 0x80 is also 3.1.1's failure code)
     private static final int UNSPECIFIED = 0x80;
-    private static final int NOT_AUTHORIZED = 0x87;
     private static final int FILTER_INVALID = 0x8F;
-    private static final int QUOTA_EXCEEDED = 0x97;
 
     private final MqttConnection conn;
     private Subscription sessionConsumer;
@@ -48,8 +45,8 @@ final class Subscriptions {
         this.conn = conn;
     }
 
-    private VirtualHost vhost() {
-        return conn.core.vhost();
+    private Admin admin() {
+        return conn.core.admin();
     }
 
     private String exchange() {
@@ -72,11 +69,11 @@ final class Subscriptions {
         for (SubscriptionEntry e : conn.session.subscriptions.values()) {
             if (e.shareGroup() == null) {
                 ordinary = true;
-            } else if (vhost().queue(MqttHub.sharedQueueName(e)) != null) {
+            } else if (admin().queueExists(MqttHub.sharedQueueName(e))) {
                 steps.add(consumeShared(e));
             }
         }
-        if (ordinary && vhost().queue(conn.session.queueName()) != null) {
+        if (ordinary && admin().queueExists(conn.session.queueName())) {
             steps.add(ensureSessionConsumer());
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
@@ -129,7 +126,7 @@ final class Subscriptions {
             conn.core.checkTopicPermission(Permission.CONSUME, exchange(), entry.pattern());
         } catch (BrokerException e) {
             LOG.info("MQTT client '{}' may not subscribe to '{}': {}", conn.session.clientId, name, e.getMessage());
-            return CompletableFuture.completedFuture(conn.v5() ? NOT_AUTHORIZED : UNSPECIFIED);
+            return CompletableFuture.completedFuture(MqttErrors.subscribeRefused(e.code(), conn.v5()));
         }
         boolean isNew = !conn.session.subscriptions.containsKey(entry.name());
         conn.session.subscriptions.put(entry.name(), entry);
@@ -149,27 +146,18 @@ final class Subscriptions {
                 patterns.remove(entry.name());
                 conn.hub.persist(conn.session);
             });
-            if (!conn.v5()) {
-                return UNSPECIFIED;
-            }
-            return switch (e.code()) {
-                case UNAUTHORIZED -> NOT_AUTHORIZED;
-                case RESOURCE_LIMIT_EXCEEDED -> QUOTA_EXCEEDED;
-                default -> UNSPECIFIED;
-            };
+            return MqttErrors.subscribeRefused(e.code(), conn.v5());
         });
     }
 
+    /** The session's queue is the adapter's, for the client: the permission checked is on the filter bound. */
     private CompletableFuture<Void> bindToSessionQueue(SubscriptionEntry e) {
         String queue = conn.session.queueName();
-        if (vhost().queue(queue) == null) {
-            QueueDeclaration decl = conn.session.persistent()
-                    ? new QueueDeclaration(queue, true, false, false, Map.of("x-max-length",
-                    conn.hub.settings().maxQueuedMessages(), "x-overflow", "drop-head"), false)
-                    : new QueueDeclaration(queue, false, true, false, Map.of(), false);
-            vhost().declareQueue(decl, conn.core.connectionId());
-        }
-        return vhost().bind(BindingDeclaration.queue(exchange(), queue, e.pattern()))
+        QueueDeclaration decl = conn.session.persistent()
+                ? new QueueDeclaration(queue, true, false, false, Map.of("x-max-length",
+                conn.hub.settings().maxQueuedMessages(), "x-overflow", "drop-head"), false)
+                : new QueueDeclaration(queue, false, true, false, Map.of(), false);
+        return admin().bindManagedQueue(decl, exchange(), e.pattern())
                 .thenCompose(v -> ensureSessionConsumer());
     }
 
@@ -200,11 +188,7 @@ final class Subscriptions {
     }
 
     private CompletableFuture<Void> bindShared(SubscriptionEntry e) {
-        String queue = MqttHub.sharedQueueName(e);
-        if (vhost().queue(queue) == null) {
-            vhost().declareQueue(QueueDeclaration.durable(queue), 0);
-        }
-        return vhost().bind(BindingDeclaration.queue(exchange(), queue, e.pattern()))
+        return admin().bindManagedQueue(QueueDeclaration.durable(MqttHub.sharedQueueName(e)), exchange(), e.pattern())
                 .thenCompose(v -> consumeShared(e));
     }
 
@@ -255,9 +239,9 @@ final class Subscriptions {
             }
             codes.add((short) 0);
             if (e.shareGroup() == null) {
-                if (vhost().queue(conn.session.queueName()) != null && !samePatternStillUsed(e)) {
-                    steps.add(vhost().unbind(BindingDeclaration.queue(exchange(), conn.session.queueName(),
-                            e.pattern())).exceptionally(t -> null));
+                if (admin().queueExists(conn.session.queueName()) && !samePatternStillUsed(e)) {
+                    steps.add(admin().unbindManagedQueue(conn.session.queueName(), exchange(), e.pattern())
+                            .exceptionally(t -> null));
                 }
             } else {
                 Subscription s = sharedConsumers.remove(e.name());

@@ -115,6 +115,75 @@ public final class Admin {
         }
     }
 
+    /** Whether the queue exists (what a passive declare tells, without a failure to handle). */
+    public boolean queueExists(String name) {
+        return vhost().queue(name) != null;
+    }
+
+    /** Whether the exchange exists. */
+    public boolean exchangeExists(String name) {
+        return vhost().exchange(name) != null;
+    }
+
+    // ------------------------------------------------------------------ adapter-managed queues
+
+    /*
+     * An adapter-managed queue is one an adapter keeps for its client under a name of the adapter's own
+     * choosing (MQTT's session queue mqtt-subscription-<client id>, a shared subscription's queue): the client
+     * never names it, so its name is in no permission rule. What the client chooses is what gets bound to it,
+     * and that is what is checked: consume on the exchange and pattern, as for a topic subscription.
+     */
+
+    /**
+     * Binds an adapter-managed queue to an exchange, declaring the queue first if it is missing (an existing
+     * one is used as it is). Checked: consume on the binding ({@code exchange}, {@code pattern}: the topic on
+     * {@code amq.topic}); not create on the queue's name.
+     */
+    public CompletableFuture<Void> bindManagedQueue(QueueDeclaration queue, String exchange, String pattern) {
+        try {
+            session.ensureOpen();
+            session.require(Permission.CONSUME, Session.topicResource(exchange, pattern));
+            Session.refuseReservedQueueName(queue.name());
+            CompletableFuture<Void> declared = CompletableFuture.completedFuture(null);
+            if (vhost().queue(queue.name()) == null) {
+                declared = vhost().declareQueue(queue, session.connectionId()).stored();
+            }
+            CompletableFuture<Void> bound = vhost().bind(BindingDeclaration.queue(exchange, queue.name(), pattern));
+            return session.onSink(CompletableFuture.allOf(declared, bound));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Removes a binding of an adapter-managed queue. Needs no permission: it only takes access away, and a
+     * client whose permission was revoked must still be able to unsubscribe.
+     */
+    public CompletableFuture<Void> unbindManagedQueue(String queue, String exchange, String pattern) {
+        try {
+            session.ensureOpen();
+            return session.onSink(vhost().unbind(BindingDeclaration.queue(exchange, queue, pattern)));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Deletes an adapter-managed queue once the adapter's client state that used it ended (an expired MQTT
+     * session, the last member of a shared subscription left). Needs no permission: the client never asked
+     * for the queue by name; a queue exclusive to another connection is still refused (RESOURCE_LOCKED).
+     *
+     * @return how many messages the queue held; fails NOT_FOUND when there is no such queue
+     */
+    public CompletableFuture<Long> deleteManagedQueue(String name) {
+        try {
+            session.ensureOpen();
+            return session.onSink(vhost().deleteQueue(name, false, false, session.connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private void checkBinding(BindingDeclaration d) {
         session.ensureOpen();
         session.require(Permission.CONSUME, Session.topicResource(d.exchange(), d.key()));

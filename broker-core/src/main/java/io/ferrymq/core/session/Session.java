@@ -14,6 +14,7 @@ import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.SecurityRealm;
+import io.ferrymq.core.state.StateStore;
 import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.PreparedPublish;
@@ -116,13 +117,14 @@ public final class Session implements DeliveryPath, AutoCloseable {
      *
      * @return as {@link #send(Route, Message, Tx)}
      */
-    public CompletableFuture<SendResult> sendStoredWith(Route route, Message message, List<StorageRecord> storedWith) {
+    public CompletableFuture<SendResult> sendStoredWith(Route route, Message message, List<StateStore.Staged> storedWith) {
         try {
             ensureOpen();
             checkSend(route);
             PreparedPublish p = prepare(route, message);
             SendResult result = new SendResult(p.message().id(), p.queueCount());
-            return onSink(vhost.commit(List.of(p), storedWith, false).thenApply(v -> result));
+            List<StorageRecord> records = storedWith.stream().map(StateStore.Staged::record).toList();
+            return onSink(vhost.commit(List.of(p), records, false).thenApply(v -> result));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -59,9 +59,23 @@ public final class StateStore {
      * {@link io.ferrymq.core.session.Session#sendStoredWith}). The caller owns the writes to this key and
      * stores the record before the next one, so that the last record for the key stays the last value.
      */
-    public StorageRecord stage(String key, byte[] value) {
+    public Staged stage(String key, byte[] value) {
         values.put(key, value);
-        return new StorageRecord.PutState(namespace, key, value);
+        return new Staged(new StorageRecord.PutState(namespace, key, value));
+    }
+
+    /** A value set in memory whose record is still to be stored, in one batch with a message. */
+    public static final class Staged {
+        private final StorageRecord record;
+
+        private Staged(StorageRecord record) {
+            this.record = record;
+        }
+
+        /** The record that stores the value: for the session, which stores it with the message. */
+        public StorageRecord record() {
+            return record;
+        }
     }
 
     /** Removes a value. @return completes when the removal is durable */

@@ -46,13 +46,13 @@ class SendStoredWithTest {
         s.send(Route.queue("inbox"), TestBroker.text("declares the queue"), null).join();
         s.pull("inbox", new PullOptions(1, 0, -1, true)).join();
         StateStore store = tb.broker().stateStore("test.session");
-        StorageRecord state = store.stage("client-1", "awaiting release: 7".getBytes(StandardCharsets.UTF_8));
+        StateStore.Staged state = store.stage("client-1", "awaiting release: 7".getBytes(StandardCharsets.UTF_8));
         storage.batches.clear();
 
         s.sendStoredWith(Route.queue("inbox"), TestBroker.text("qos 2"), List.of(state)).join();
 
         assertThat(storage.batches).singleElement().satisfies(batch -> {
-            assertThat(batch).contains(state);
+            assertThat(batch).contains(state.record());
             assertThat(batch).anyMatch(r -> r instanceof StorageRecord.AddMessage);
         });
         TestBroker restarted = tb.restart(TestBroker.builder());
@@ -67,7 +67,7 @@ class SendStoredWithTest {
         BatchLog storage = new BatchLog();
         try (TestBroker tb = TestBroker.builder().storage(storage).build()) {
             Session s = tb.session(new RecordingSink());
-            StorageRecord state = tb.broker().stateStore("test.session").stage("client-1", new byte[] {1});
+            StateStore.Staged state = tb.broker().stateStore("test.session").stage("client-1", new byte[] {1});
             storage.batches.clear();
 
             failsWith(s.sendStoredWith(Route.exchange("no-such-exchange", "k"), TestBroker.text("x"),
