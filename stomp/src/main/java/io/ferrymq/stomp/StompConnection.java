@@ -14,7 +14,6 @@ import io.ferrymq.core.session.DeliverySink;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.Session;
 import io.ferrymq.core.session.Tx;
-import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompFrameDecoder;
 import io.ferrymq.stomp.codec.StompFrameEncoder;
@@ -368,7 +367,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         return switch (d.kind()) {
             case QUEUE -> Route.queue(d.name());
             case AMQ_QUEUE, REPLY_QUEUE -> {
-                if (session.vhost().queue(d.name()) == null) {
+                if (!session.admin().queueExists(d.name())) {
                     throw BrokerException.notFound("no queue '" + d.name() + "' in vhost '" + session.vhostName()
                             + "'");
                 }
@@ -383,8 +382,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     private String tempQueue(String name) {
         String real = tempQueues.get(name);
         if (real == null) {
-            real = "amq.gen-stomp-" + connectionId + "-" + name;
-            session.vhost().declareQueue(new QueueDeclaration(real, false, true, false, Map.of(), false), connectionId);
+            real = session.admin().declareTemporaryQueue("stomp-" + connectionId + "-" + name, false);
             tempQueues.put(name, real);
         }
         return real;
@@ -520,7 +518,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         StompSubscription s = id == null ? null : subscriptions.remove(id);
         if (s == null) {
             String queue = removeDurable && id != null ? durableQueueName(f, id) : null;
-            if (queue != null && session.vhost().queue(queue) != null) {
+            if (queue != null && session.admin().queueExists(queue)) {
                 // ActiveMQ removes a durable subscription that is not active by unsubscribing its name.
                 track(session.admin().deleteQueue(queue, false, false)).whenComplete((n, t) -> done(f, t));
                 return;
