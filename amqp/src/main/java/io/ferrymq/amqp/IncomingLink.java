@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A link on which the broker receives: a producer. Its target is an address (a queue or a topic), a
@@ -289,16 +290,17 @@ final class IncomingLink implements LinkHandler {
         if (room <= 0 || (room < window / 2 && credit > 0)) {
             return;
         }
-        var memory = connection.broker().memory();
-        if (memory.exhausted()) {
-            if (!waitingForMemory) {
-                waitingForMemory = true;
-                memory.whenAvailable().thenRun(() -> connection.executor().execute(() -> {
-                    waitingForMemory = false;
-                    topUpCredit();
-                    connection.pump();
-                }));
-            }
+        if (waitingForMemory) {
+            return;
+        }
+        CompletableFuture<Void> memory = session().memoryAvailable();
+        if (!memory.isDone()) {
+            waitingForMemory = true;
+            memory.thenRun(() -> {
+                waitingForMemory = false;
+                topUpCredit();
+                connection.pump();
+            });
             return;
         }
         receiver.flow(room);

@@ -174,6 +174,15 @@ public final class Session implements DeliveryPath, AutoCloseable {
         }
     }
 
+    /**
+     * Completes once the broker holds less message memory than its limit (at once when it does), on the sink's
+     * executor. An adapter whose protocol paces producers by credit (AMQP link credit) grants none until then,
+     * so a full broker holds producers back before they send rather than leaving their sends unconfirmed.
+     */
+    public CompletableFuture<Void> memoryAvailable() {
+        return onSink(vhost.memory().whenAvailable());
+    }
+
     // ------------------------------------------------------------------ consuming
 
     /** Attaches a consumer to an existing queue. */
