@@ -132,7 +132,7 @@ record AmqpAddress(Kind kind, String exchange, String name) {
         return switch (kind) {
             case QUEUE -> Route.queue(name);
             case EXISTING_QUEUE -> {
-                if (session.vhost().queue(name) == null) {
+                if (!session.admin().queueExists(name)) {
                     throw BrokerException.notFound("no queue '" + name + "' in vhost '" + session.vhostName() + "'");
                 }
                 yield Route.exchange("", name);

@@ -88,10 +88,6 @@ final class AmqpConnection implements DeliverySink {
         return settings;
     }
 
-    Broker broker() {
-        return broker;
-    }
-
     Transactions transactions() {
         return transactions;
     }

@@ -7,8 +7,6 @@ import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.session.Route;
 import io.ferrymq.core.session.Session;
 import io.ferrymq.core.session.Tx;
-import io.ferrymq.core.vhost.QueueDeclaration;
-import io.ferrymq.core.vhost.VirtualHost;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -25,8 +23,8 @@ import org.apache.qpid.proton.engine.Receiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A link on which the broker receives: a producer. Its target is an address (a queue or a topic), a
@@ -118,9 +116,7 @@ final class IncomingLink implements LinkHandler {
             address = AmqpAddress.parse("temp-topic." + UUID.randomUUID(), true);
             return address.name();
         }
-        String name = "amq.gen-" + UUID.randomUUID();
-        Session s = session();
-        s.vhost().declareQueue(new QueueDeclaration(name, false, true, false, Map.of(), false), s.connectionId());
+        String name = session().admin().declareTemporaryQueue("", false);
         connection.addDynamicQueue(name);
         dynamicQueue = name;
         address = new AmqpAddress(AmqpAddress.Kind.EXISTING_QUEUE, "", name);
@@ -294,16 +290,17 @@ final class IncomingLink implements LinkHandler {
         if (room <= 0 || (room < window / 2 && credit > 0)) {
             return;
         }
-        var memory = connection.broker().memory();
-        if (memory.exhausted()) {
-            if (!waitingForMemory) {
-                waitingForMemory = true;
-                memory.whenAvailable().thenRun(() -> connection.executor().execute(() -> {
-                    waitingForMemory = false;
-                    topUpCredit();
-                    connection.pump();
-                }));
-            }
+        if (waitingForMemory) {
+            return;
+        }
+        CompletableFuture<Void> memory = session().memoryAvailable();
+        if (!memory.isDone()) {
+            waitingForMemory = true;
+            memory.thenRun(() -> {
+                waitingForMemory = false;
+                topUpCredit();
+                connection.pump();
+            });
             return;
         }
         receiver.flow(room);
@@ -345,14 +342,11 @@ final class IncomingLink implements LinkHandler {
         String name = dynamicQueue;
         dynamicQueue = null;
         connection.removeDynamicQueue(name);
-        VirtualHost v = session().vhost();
-        if (v.queue(name) != null) {
-            try {
-                v.deleteQueue(name, false, false, session().connectionId());
-            } catch (BrokerException e) {
-                LOG.debug("{}: temporary queue '{}' already gone: {}", connection.describe(), name, e.getMessage());
-            }
-        }
+        session().admin().deleteTemporaryQueue(name).exceptionally(t -> {
+            LOG.debug("{}: temporary queue '{}' already gone: {}", connection.describe(), name,
+                    BrokerException.from(t).getMessage());
+            return null;
+        });
     }
 
     @Override

@@ -9,10 +9,11 @@ import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.session.Admin;
 import io.ferrymq.core.session.Session;
 import io.ferrymq.core.session.Tx;
+import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
-import io.ferrymq.core.vhost.VirtualHost;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Modified;
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -162,9 +162,7 @@ final class OutgoingLink implements LinkHandler {
     /** A dynamic source (a reply queue for request/reply): a private queue that lives as long as the link. */
     private CompletableFuture<Subscription> dynamic(Source local, ConsumeOptions options) {
         Session session = session();
-        queueName = "amq.gen-" + UUID.randomUUID();
-        session.vhost().declareQueue(new QueueDeclaration(queueName, false, true, true, Map.of(), false),
-                session.connectionId());
+        queueName = session.admin().declareTemporaryQueue("", true);
         connection.addDynamicQueue(queueName);
         kind = Kind.DYNAMIC;
         local.setAddress(queueName);
@@ -179,9 +177,8 @@ final class OutgoingLink implements LinkHandler {
         String name = TopicSubscriptions.subscriptionName(sender.getName());
         boolean global = AmqpAddress.hasCapability(sender.getRemoteDesiredCapabilities(), GLOBAL);
         String queue = TopicSubscriptions.durableQueue(connection.containerId(), name, global);
-        VirtualHost vhost = session().vhost();
-        io.ferrymq.core.queue.Queue q = vhost.queue(queue);
-        if (q == null || !q.durable()) {
+        Admin admin = session().admin();
+        if (!admin.describeQueue(queue).map(QueueDeclaration::durable).orElse(false)) {
             refuse(AmqpErrors.of(AmqpErrors.NOT_FOUND, "no durable subscription '" + name + "'"
                     + (global ? "" : " for client id '" + connection.containerId() + "'")));
             return;
@@ -190,11 +187,11 @@ final class OutgoingLink implements LinkHandler {
         source.setDurable(TerminusDurability.UNSETTLED_STATE);
         source.setExpiryPolicy(TerminusExpiryPolicy.NEVER);
         source.setDistributionMode(COPY);
-        for (var b : vhost.bindingsTo(q)) {
+        for (BindingDeclaration b : admin.bindingsOf(queue)) {
             source.setAddress(b.key());
             source.setCapabilities(AmqpAddress.TOPIC_CAPABILITY);
-            if (b.filterSpec() != null) {
-                source.setFilter(Map.of(Symbol.valueOf("jms-selector"), selectorFilter(b.filterSpec().expression())));
+            if (b.filter() != null) {
+                source.setFilter(Map.of(Symbol.valueOf("jms-selector"), selectorFilter(b.filter().expression())));
             }
         }
         kind = Kind.LOOKUP;
@@ -485,15 +482,13 @@ final class OutgoingLink implements LinkHandler {
     }
 
     private void deleteDynamicQueue() {
-        connection.removeDynamicQueue(queueName);
-        Session s = session();
-        if (s.vhost().queue(queueName) != null) {
-            try {
-                s.vhost().deleteQueue(queueName, false, false, s.connectionId());
-            } catch (BrokerException e) {
-                LOG.debug("{}: dynamic queue '{}' already gone: {}", connection.describe(), queueName, e.getMessage());
-            }
-        }
+        String name = queueName;
+        connection.removeDynamicQueue(name);
+        session().admin().deleteTemporaryQueue(name).exceptionally(t -> {
+            LOG.debug("{}: dynamic queue '{}' already gone: {}", connection.describe(), name,
+                    BrokerException.from(t).getMessage());
+            return null;
+        });
     }
 
     /** The broker ended the subscription (its queue was deleted, the broker is stopping). */

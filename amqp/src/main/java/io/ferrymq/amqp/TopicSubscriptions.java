@@ -3,15 +3,10 @@ package io.ferrymq.amqp;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
-import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.FilterSpec;
-import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.session.Session;
-import io.ferrymq.core.vhost.BindingDeclaration;
-import io.ferrymq.core.vhost.QueueDeclaration;
 
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,22 +50,12 @@ final class TopicSubscriptions {
      */
     static CompletableFuture<Subscription> sharedVolatile(Session session, String exchange, String pattern,
                                                           String queueName, FilterSpec filter, ConsumeOptions options) {
-        try {
-            session.checkTopicPermission(Permission.CONSUME, exchange, pattern);
-            Queue q = session.vhost().declareQueue(new QueueDeclaration(queueName, false, false, true, Map.of(), false),
-                    session.connectionId()).value();
-            boolean bound = session.vhost().bindingsTo(q).stream().anyMatch(b -> b.exchange().equals(exchange)
-                    && b.key().equals(pattern) && java.util.Objects.equals(b.filterSpec(), filter));
-            if (!bound) {
-                session.vhost().bind(BindingDeclaration.queue(exchange, queueName, pattern).withFilter(filter));
-            }
-            return session.consumeManaged(queueName, options);
-        } catch (BrokerException e) {
-            if (e.code() == ErrorCode.PRECONDITION_FAILED) {
-                return CompletableFuture.failedFuture(BrokerException.preconditionFailed("a subscription queue '"
-                        + queueName + "' exists with other properties: " + e.getMessage()));
-            }
-            return CompletableFuture.failedFuture(e);
-        }
+        return session.subscribe(Session.TopicSubscription.shared(exchange, pattern, queueName, filter), options)
+                .exceptionallyCompose(t -> {
+                    BrokerException e = BrokerException.from(t);
+                    return CompletableFuture.failedFuture(e.code() != ErrorCode.PRECONDITION_FAILED ? e
+                            : BrokerException.preconditionFailed("a subscription queue '" + queueName
+                                    + "' exists with other properties: " + e.getMessage()));
+                });
     }
 }

@@ -2,6 +2,7 @@ package io.ferrymq.core.session;
 
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.Exchange;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.vhost.BindingDeclaration;
@@ -10,6 +11,10 @@ import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.core.vhost.QueueInfo;
 import io.ferrymq.core.vhost.VirtualHost;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,6 +47,83 @@ public final class Admin {
             Queue q = declared.value();
             return session.onSink(declared.stored().thenApply(v ->
                     new QueueInfo(q.name(), q.stats().total() - q.stats().inFlight(), q.consumerCount())));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether the virtual host has a queue of that name. Like a passive declare it needs no permission: what
+     * the client then does with the queue (send, consume, delete) is checked when it does it.
+     */
+    public boolean queueExists(String name) {
+        return vhost().queue(name) != null;
+    }
+
+    /**
+     * A queue's properties, as the declaration that would match it (never passive); empty when there is no
+     * such queue. Needs no permission, like {@link #queueExists}.
+     */
+    public Optional<QueueDeclaration> describeQueue(String name) {
+        session.ensureOpen();
+        Queue q = vhost().queue(name);
+        return q == null ? Optional.empty()
+                : Optional.of(new QueueDeclaration(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments(),
+                        false));
+    }
+
+    /**
+     * The bindings that route to a queue (exchange, key, arguments and filter), oldest first. Needs no
+     * permission, like {@link #queueExists}.
+     *
+     * @throws BrokerException NOT_FOUND when there is no such queue
+     */
+    public List<BindingDeclaration> bindingsOf(String queueName) {
+        session.ensureOpen();
+        Queue q = session.requireQueue(queueName);
+        return vhost().bindingsTo(q).stream()
+                .map(b -> new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(), b.key(),
+                        b.arguments(), b.filterSpec()))
+                .toList();
+    }
+
+    /**
+     * Creates a temporary queue of this session's connection: exclusive to it and deleted with it (a STOMP
+     * {@code /temp-queue/}, an AMQP dynamic node, a JMS TemporaryQueue). The broker names it in its reserved
+     * {@code amq.gen-} namespace, so it needs no create permission: no client can name, and so no permission
+     * rule can mean, a queue there. Sending to it and consuming from it are checked as for any queue.
+     * It is not durable, so nothing is stored: it exists when this returns.
+     *
+     * @param label      ends the name ({@code amq.gen-LABEL}), so the adapter can tell its queues apart in
+     *                   logs; empty for a random one
+     * @param autoDelete whether it also goes when its last consumer leaves
+     * @return the queue's name
+     * @throws BrokerException INVALID_ARGUMENT for a label that makes no valid name; RESOURCE_LOCKED or
+     *                         PRECONDITION_FAILED when a queue of that name exists and is not such a queue of
+     *                         this connection
+     */
+    public String declareTemporaryQueue(String label, boolean autoDelete) {
+        session.ensureOpen();
+        String name = "amq.gen-" + (label == null || label.isEmpty() ? UUID.randomUUID().toString() : label);
+        return vhost().declareQueue(new QueueDeclaration(name, false, true, autoDelete, Map.of(), false),
+                session.connectionId()).value().name();
+    }
+
+    /**
+     * Deletes a temporary queue of this session's connection ({@link #declareTemporaryQueue}) before the
+     * connection ends. Needs no permission, since it is the connection's own.
+     *
+     * @return how many messages it held; fails NOT_FOUND when it is gone already, RESOURCE_LOCKED when it is
+     *         not a temporary queue of this connection
+     */
+    public CompletableFuture<Long> deleteTemporaryQueue(String name) {
+        try {
+            session.ensureOpen();
+            Queue q = session.requireQueue(name);
+            if (!q.exclusive() || q.exclusiveOwner() != session.connectionId()) {
+                throw BrokerException.locked("queue '" + name + "' is not a temporary queue of this connection");
+            }
+            return session.onSink(vhost().deleteQueue(name, false, false, session.connectionId()));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -113,11 +195,6 @@ public final class Admin {
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** Whether the queue exists (what a passive declare tells, without a failure to handle). */
-    public boolean queueExists(String name) {
-        return vhost().queue(name) != null;
     }
 
     /** Whether the exchange exists. */

@@ -176,6 +176,15 @@ public final class Session implements DeliveryPath, AutoCloseable {
         }
     }
 
+    /**
+     * Completes once the broker holds less message memory than its limit (at once when it does), on the sink's
+     * executor. An adapter whose protocol paces producers by credit (AMQP link credit) grants none until then,
+     * so a full broker holds producers back before they send rather than leaving their sends unconfirmed.
+     */
+    public CompletableFuture<Void> memoryAvailable() {
+        return onSink(vhost.memory().whenAvailable());
+    }
+
     // ------------------------------------------------------------------ consuming
 
     /** Attaches a consumer to an existing queue. */
@@ -191,9 +200,9 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     /**
-     * Subscribes to a topic: a subscription queue (temporary, or durable by name) bound to the exchange
-     * with the pattern, and a consumer on it. A durable subscription re-attached with another pattern is
-     * re-bound to it.
+     * Subscribes to a topic: a subscription queue (temporary, shared by name, or durable by name) bound to the
+     * exchange with the pattern, and a consumer on it. A durable subscription re-attached with another pattern
+     * is re-bound to it; a consumer joining a shared one adds its binding.
      */
     public CompletableFuture<Subscription> subscribe(TopicSubscription spec, ConsumeOptions options) {
         try {
@@ -204,6 +213,11 @@ public final class Session implements DeliveryPath, AutoCloseable {
             if (spec.durableName() != null) {
                 require(Permission.CREATE, resource);
                 decl = QueueDeclaration.durable(spec.durableName()).withArguments(spec.queueArguments());
+            } else if (spec.shared()) {
+                if (spec.queueName().isEmpty()) {
+                    throw BrokerException.invalid("a shared subscription needs the name of its queue");
+                }
+                decl = new QueueDeclaration(spec.queueName(), false, false, true, spec.queueArguments(), false);
             } else {
                 decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
             }
@@ -221,7 +235,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
                 if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
                     // Same binding; a changed filter is replaced by binding it again below.
                     bound = java.util.Objects.equals(b.filterSpec(), spec.bindingFilter());
-                } else {
+                } else if (spec.durableName() != null || !spec.shared()) {
+                    // A joiner of a shared subscription leaves the bindings of those already there alone.
                     stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
                             b.key(), b.arguments(), null)));
                 }
@@ -595,14 +610,30 @@ public final class Session implements DeliveryPath, AutoCloseable {
                 + vhost.name() + "'";
     }
 
-    /** Arguments for {@link #subscribe}: a temporary subscription unless {@code durableName} is set. */
+    /**
+     * Arguments for {@link #subscribe}: a temporary subscription unless {@code durableName} is set or it is
+     * {@code shared}. A temporary subscription's queue is exclusive to the connection; a shared one's (named
+     * by {@code queueName}) may be joined by any connection, and both go when their last consumer leaves.
+     * Both need the consume permission on the topic; a durable one the create permission as well.
+     */
     public record TopicSubscription(String exchange, String pattern, String durableName, String queueName,
                                     io.ferrymq.core.routing.FilterSpec bindingFilter,
-                                    Map<String, Object> queueArguments) {
+                                    Map<String, Object> queueArguments, boolean shared) {
 
         public TopicSubscription {
             queueName = queueName == null ? "" : queueName;
             queueArguments = queueArguments == null ? Map.of() : Map.copyOf(queueArguments);
+        }
+
+        public TopicSubscription(String exchange, String pattern, String durableName, String queueName,
+                                 io.ferrymq.core.routing.FilterSpec bindingFilter, Map<String, Object> queueArguments) {
+            this(exchange, pattern, durableName, queueName, bindingFilter, queueArguments, false);
+        }
+
+        /** A non-durable subscription that consumers on any connection share by the name of its queue. */
+        public static TopicSubscription shared(String exchange, String pattern, String queueName,
+                                               io.ferrymq.core.routing.FilterSpec bindingFilter) {
+            return new TopicSubscription(exchange, pattern, null, queueName, bindingFilter, null, true);
         }
 
         public static TopicSubscription temporary(String exchange, String pattern) {

@@ -95,4 +95,14 @@ class TopicPermissionTest {
                 ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
         assertThat(tb.vhost().queues()).isEmpty();
     }
+
+    @Test
+    void aSharedSubscriptionNeedsOnlyTheConsumePermissionOnItsPattern() {
+        sensor.subscribe(Session.TopicSubscription.shared("amq.topic", "readings.kitchen", "kitchen:volatile", null),
+                ConsumeOptions.credit(1)).join();
+
+        failsWith(sensor.subscribe(Session.TopicSubscription.shared("amq.topic", "sensors.kitchen", "s:volatile",
+                null), ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
+        assertThat(tb.queue("s:volatile")).isNull();
+    }
 }

@@ -112,4 +112,46 @@ class TopicSubscriptionTest {
 
         assertThat(sink.bodies()).containsExactly("b");
     }
+
+    @Test
+    void aSharedSubscriptionSplitsItsMessagesOverConnectionsAndGoesWithItsLastConsumer() {
+        Session.TopicSubscription spec = Session.TopicSubscription.shared("amq.topic", "jobs.#", "app.jobs:volatile",
+                null);
+        RecordingSink first = new RecordingSink();
+        RecordingSink second = new RecordingSink();
+        Subscription a = tb.session(first).subscribe(spec, ConsumeOptions.credit(1)).join();
+        Subscription b = tb.session(second).subscribe(spec, ConsumeOptions.credit(1)).join();
+
+        publish("jobs.1", "one");
+        publish("jobs.2", "two");
+
+        assertThat(first.bodies().size() + second.bodies().size()).isEqualTo(2);
+        assertThat(first.bodies()).hasSize(1);
+        assertThat(tb.queue("app.jobs:volatile").exclusive()).isFalse();
+        assertThat(tb.queue("app.jobs:volatile").durable()).isFalse();
+        assertThat(tb.vhost().bindingsTo(tb.queue("app.jobs:volatile"))).hasSize(1);
+        a.close().join();
+        assertThat(tb.queue("app.jobs:volatile")).isNotNull();
+        b.close().join();
+        assertThat(tb.queue("app.jobs:volatile")).isNull();
+    }
+
+    @Test
+    void joiningASharedSubscriptionWithAnotherPatternKeepsTheBindingsAlreadyThere() {
+        tb.session(new RecordingSink()).subscribe(Session.TopicSubscription.shared("amq.topic", "news.#", "s:volatile",
+                null), ConsumeOptions.credit(10)).join();
+
+        tb.session(new RecordingSink()).subscribe(Session.TopicSubscription.shared("amq.topic", "sport.#",
+                "s:volatile", null), ConsumeOptions.credit(10)).join();
+
+        assertThat(tb.vhost().bindingsTo(tb.queue("s:volatile"))).extracting(b -> b.key())
+                .containsExactly("news.#", "sport.#");
+    }
+
+    @Test
+    void aSharedSubscriptionNeedsTheNameOfItsQueue() {
+        io.ferrymq.core.testing.Futures.failsWith(tb.session(new RecordingSink()).subscribe(
+                Session.TopicSubscription.shared("amq.topic", "news.#", "", null), ConsumeOptions.credit(1)),
+                io.ferrymq.core.ErrorCode.INVALID_ARGUMENT);
+    }
 }

@@ -1,0 +1,67 @@
+package io.ferrymq.stomp;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.session.Route;
+import io.ferrymq.core.session.Tx;
+import io.ferrymq.stomp.codec.StompFrame;
+
+/**
+ * SEND frames into the broker: the destination's route, RabbitMQ's temporary reply queues, and the receipt
+ * once the core has the message safe. Sends still being stored are counted, so the connection stops reading
+ * from a producer that outruns the broker.
+ */
+final class StompSends {
+
+    private final StompConnection conn;
+    private int pending;
+
+    StompSends(StompConnection conn) {
+        this.conn = conn;
+    }
+
+    /** Sends whose receipt is outstanding. */
+    int pending() {
+        return pending;
+    }
+
+    void onSend(StompFrame f) {
+        StompDestination d = StompDestination.parse(f.header("destination"));
+        Route route = routeFor(d);
+        Message m = StompMessages.fromSend(f, System.currentTimeMillis(), conn.session.principal().name());
+        String replyTo = m.replyTo();
+        if (replyTo != null && replyTo.startsWith("/temp-queue/")) {
+            // RabbitMQ's temporary reply queues: the sender is subscribed to a private queue, and the
+            // reply-to it publishes names that queue so that any responder can reach it.
+            String real = conn.subscriptions.replyQueue(replyTo);
+            m = m.toBuilder().replyTo("/reply-queue/" + real).build();
+        }
+        Tx tx = conn.transactions.of(f);
+        pending++;
+        conn.updateAutoRead();
+        conn.track(conn.session.send(route, m, tx)).whenComplete((r, t) -> {
+            pending--;
+            conn.updateAutoRead();
+            if (t != null) {
+                conn.fail(f, BrokerException.from(t));
+            } else {
+                conn.receipt(f);
+            }
+        });
+    }
+
+    private Route routeFor(StompDestination d) {
+        return switch (d.kind()) {
+            case QUEUE -> Route.queue(d.name());
+            case AMQ_QUEUE, REPLY_QUEUE -> {
+                if (!conn.session.admin().queueExists(d.name())) {
+                    throw BrokerException.notFound("no queue '" + d.name() + "' in vhost '" + conn.session.vhostName()
+                            + "'");
+                }
+                yield Route.exchange("", d.name());
+            }
+            case TOPIC, EXCHANGE -> Route.exchange(d.name(), d.key());
+            case TEMP_QUEUE -> Route.exchange("", conn.tempQueues.resolve(d.name()));
+        };
+    }
+}
