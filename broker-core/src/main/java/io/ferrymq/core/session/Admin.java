@@ -57,6 +57,7 @@ public final class Admin {
      * the client then does with the queue (send, consume, delete) is checked when it does it.
      */
     public boolean queueExists(String name) {
+        session.ensureOpen();
         return vhost().queue(name) != null;
     }
 
