@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -224,6 +225,44 @@ public final class Broker implements AutoCloseable {
     /** A fresh id for a client connection (used for exclusivity and no-local). */
     public long newConnectionId() {
         return connectionIds.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ time and background work for adapters
+    // Adapters see these instead of the runtime (BrokerRuntime, Clock, Scheduler), so that tests that run the
+    // broker on a manual clock move the adapters' times and timers along with the core's.
+
+    /** Milliseconds on the broker's clock: what message timestamps, expirations and delays are computed from. */
+    public long currentTimeMillis() {
+        return options.runtime().clock().millis();
+    }
+
+    /**
+     * A future that completes on {@code executor} once {@code delayMillis} have passed on the broker's timer;
+     * cancelling it calls the timer off. For retries and pacing: chain the work on it.
+     */
+    public CompletableFuture<Void> delay(long delayMillis, Executor executor) {
+        CompletableFuture<Void> elapsed = new CompletableFuture<>();
+        Scheduler.Cancellable timer = options.runtime().scheduler()
+                .schedule(() -> executor.execute(() -> elapsed.complete(null)), Math.max(0, delayMillis));
+        elapsed.whenComplete((v, e) -> {
+            if (elapsed.isCancelled()) {
+                timer.cancel();
+            }
+        });
+        return elapsed;
+    }
+
+    /**
+     * An executor that runs its tasks one at a time, in order, on the broker's worker pool: the executor of a
+     * session an adapter opens for its own background work (it has no event loop).
+     */
+    public Executor newSerialExecutor() {
+        return options.runtime().newSerialExecutor();
+    }
+
+    /** The broker's pool for work that blocks (a blocking client library, file IO): never an event loop. */
+    public Executor blockingExecutor() {
+        return options.runtime().blocking();
     }
 
     /**
