@@ -222,34 +222,24 @@ public final class Broker implements AutoCloseable {
         }, options.expiryScanMillis());
     }
 
+    /** One-shot timers on the broker's scheduler and clock, for protocol modules. */
+    public Timers timers() {
+        Scheduler scheduler = options.runtime().scheduler();
+        return (task, delayMillis) -> scheduler.schedule(task, delayMillis)::cancel;
+    }
+
     /** A fresh id for a client connection (used for exclusivity and no-local). */
     public long newConnectionId() {
         return connectionIds.incrementAndGet();
     }
 
     // ------------------------------------------------------------------ time and background work for adapters
-    // Adapters see these instead of the runtime (BrokerRuntime, Clock, Scheduler), so that tests that run the
-    // broker on a manual clock move the adapters' times and timers along with the core's.
+    // Adapters see these (and timers()) instead of the runtime (BrokerRuntime, Clock, SerialExecutor), so that
+    // tests that run the broker on a manual clock move the adapters' times along with the core's.
 
     /** Milliseconds on the broker's clock: what message timestamps, expirations and delays are computed from. */
     public long currentTimeMillis() {
         return options.runtime().clock().millis();
-    }
-
-    /**
-     * A future that completes on {@code executor} once {@code delayMillis} have passed on the broker's timer;
-     * cancelling it calls the timer off. For retries and pacing: chain the work on it.
-     */
-    public CompletableFuture<Void> delay(long delayMillis, Executor executor) {
-        CompletableFuture<Void> elapsed = new CompletableFuture<>();
-        Scheduler.Cancellable timer = options.runtime().scheduler()
-                .schedule(() -> executor.execute(() -> elapsed.complete(null)), Math.max(0, delayMillis));
-        elapsed.whenComplete((v, e) -> {
-            if (elapsed.isCancelled()) {
-                timer.cancel();
-            }
-        });
-        return elapsed;
     }
 
     /**

@@ -7,22 +7,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The broker's clock and timer as adapters see them: a manual clock in a test moves the adapters' times too. */
+/** The broker's clock and executors as adapters see them: a manual clock in a test moves the adapters' times too. */
 class BrokerTimeTest {
 
     private TestBroker tb;
-    private final List<Runnable> hops = new ArrayList<>();
-    /** Counts the tasks handed to it, and runs them at once. */
-    private final Executor adapterExecutor = task -> {
-        hops.add(task);
-        task.run();
-    };
 
     @BeforeEach
     void setUp() {
@@ -41,31 +33,6 @@ class BrokerTimeTest {
         tb.advance(5_000);
 
         assertThat(tb.broker().currentTimeMillis()).isEqualTo(1_005_000);
-    }
-
-    @Test
-    void aDelayCompletesOnTheGivenExecutorOnceItsTimeHasPassed() {
-        AtomicInteger ran = new AtomicInteger();
-        CompletableFuture<Void> delay = tb.broker().delay(2_000, adapterExecutor);
-        delay.thenRun(ran::incrementAndGet);
-
-        tb.advance(1_999);
-        assertThat(delay).isNotDone();
-
-        tb.advance(1);
-        assertThat(delay).isCompleted();
-        assertThat(ran).hasValue(1);
-        assertThat(hops).hasSize(1);
-    }
-
-    @Test
-    void aCancelledDelayCallsItsTimerOff() {
-        CompletableFuture<Void> delay = tb.broker().delay(2_000, adapterExecutor);
-
-        delay.cancel(false);
-        tb.advance(10_000);
-
-        assertThat(hops).isEmpty();
     }
 
     @Test

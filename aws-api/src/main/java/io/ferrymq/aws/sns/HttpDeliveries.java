@@ -112,7 +112,7 @@ final class HttpDeliveries implements AutoCloseable {
             if (current != null && !current.confirmed() && delay >= 0) {
                 LOG.info("SNS subscription confirmation to {} failed ({}); retrying in {} s", s.endpoint(),
                         err != null ? err.toString() : "HTTP " + res.statusCode(), delay);
-                broker.delay(delay * 1000, system.executor()).thenRun(() -> requestConfirmation(s, attempt + 1));
+                broker.timers().schedule(() -> requestConfirmation(s, attempt + 1), delay * 1000);
             }
         });
     }
@@ -144,8 +144,8 @@ final class HttpDeliveries implements AutoCloseable {
                     if (delay >= 0) {
                         LOG.debug("SNS delivery of {} to {} failed ({}); retry {} in {} s", m.messageId(),
                                 s.endpoint(), why, retries + 1, delay);
-                        broker.delay(delay * 1000, system.executor())
-                                .thenRun(() -> deliver(subscriptionArn, session, d, retries + 1));
+                        broker.timers().schedule(() -> system.executor().execute(() ->
+                                deliver(subscriptionArn, session, d, retries + 1)), delay * 1000);
                     } else {
                         deadLetter(s, session, d, why);
                     }

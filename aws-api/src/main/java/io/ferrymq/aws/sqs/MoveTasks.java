@@ -321,7 +321,7 @@ final class MoveTasks {
                         if (pause == 0) {
                             step(t);
                         } else {
-                            broker.delay(pause, system.executor()).thenRun(() -> step(t));
+                            broker.timers().schedule(() -> system.executor().execute(() -> step(t)), pause);
                         }
                     }));
         });

@@ -184,6 +184,11 @@ public final class Admin {
         }
     }
 
+    /** Whether the exchange exists. */
+    public boolean exchangeExists(String name) {
+        return vhost().exchange(name) != null;
+    }
+
     private void checkBinding(BindingDeclaration d) {
         session.ensureOpen();
         session.require(Permission.CONSUME, Session.topicResource(d.exchange(), d.key()));

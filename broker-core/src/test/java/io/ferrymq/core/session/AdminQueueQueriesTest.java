@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.queue.PullOptions;
 import io.ferrymq.core.queue.QueueStats;
+import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.ConfiguredRealm;
 import io.ferrymq.core.security.PasswordHash;
@@ -12,6 +13,7 @@ import io.ferrymq.core.security.PermissionRule;
 import io.ferrymq.core.security.UserAccount;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
+import io.ferrymq.core.vhost.ExchangeDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +111,15 @@ class AdminQueueQueriesTest {
         assertThat(alice.admin().describeQueue("orders.eu")).contains(QueueDeclaration.durable("orders.eu"));
         assertThat(admin.admin().describeQueue("reply")).contains(QueueDeclaration.temporary("reply"));
         assertThat(alice.admin().describeQueue("nothing")).isEmpty();
+    }
+
+    @Test
+    void anExchangeExistenceCheckSeesDeclaredAndBuiltInExchanges() {
+        admin.admin().declareExchange(ExchangeDeclaration.durable("events", ExchangeType.TOPIC)).join();
+
+        assertThat(alice.admin().exchangeExists("events")).isTrue();
+        assertThat(alice.admin().exchangeExists("amq.topic")).isTrue();
+        assertThat(alice.admin().exchangeExists("nothing")).isFalse();
     }
 
     @Test
