@@ -236,6 +236,28 @@ public final class Broker implements AutoCloseable {
         return connectionIds.incrementAndGet();
     }
 
+    // ------------------------------------------------------------------ time and background work for adapters
+    // Adapters see these (and timers()) instead of the runtime (BrokerRuntime, Clock, SerialExecutor), so that
+    // tests that run the broker on a manual clock move the adapters' times along with the core's.
+
+    /** Milliseconds on the broker's clock: what message timestamps, expirations and delays are computed from. */
+    public long currentTimeMillis() {
+        return options.runtime().clock().millis();
+    }
+
+    /**
+     * An executor that runs its tasks one at a time, in order, on the broker's worker pool: the executor of a
+     * session an adapter opens for its own background work (it has no event loop).
+     */
+    public Executor newSerialExecutor() {
+        return options.runtime().newSerialExecutor();
+    }
+
+    /** The broker's pool for work that blocks (a blocking client library, file IO): never an event loop. */
+    public Executor blockingExecutor() {
+        return options.runtime().blocking();
+    }
+
     /**
      * Authenticates a client and opens a session in a virtual host. Password checks run off the event
      * loop; the future completes on the sink's executor.

@@ -2,7 +2,6 @@ package io.ferrymq.aws.internal;
 
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.session.ClientInfo;
@@ -22,14 +21,14 @@ import java.util.function.Consumer;
 public final class SystemSessions implements AutoCloseable {
 
     private final Broker broker;
-    private final SerialExecutor executor;
+    private final Executor executor;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<io.ferrymq.core.queue.Subscription, Consumer<Delivery>> consumers = new ConcurrentHashMap<>();
     private final long connectionId;
 
     public SystemSessions(Broker broker) {
         this.broker = broker;
-        this.executor = broker.options().runtime().newSerialExecutor();
+        this.executor = broker.newSerialExecutor();
         this.connectionId = broker.newConnectionId();
     }
 

@@ -59,7 +59,7 @@ final class HttpDeliveries implements AutoCloseable {
         this.subscriptions = subscriptions;
         this.topics = topics;
         this.client = HttpClient.newBuilder().connectTimeout(settings.httpDeliveryTimeout())
-                .executor(broker.options().runtime().blocking()).followRedirects(HttpClient.Redirect.NEVER).build();
+                .executor(broker.blockingExecutor()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     void attach(SqsQueues queues) {
@@ -112,8 +112,7 @@ final class HttpDeliveries implements AutoCloseable {
             if (current != null && !current.confirmed() && delay >= 0) {
                 LOG.info("SNS subscription confirmation to {} failed ({}); retrying in {} s", s.endpoint(),
                         err != null ? err.toString() : "HTTP " + res.statusCode(), delay);
-                broker.options().runtime().scheduler().schedule(() -> requestConfirmation(s, attempt + 1),
-                        delay * 1000);
+                broker.timers().schedule(() -> requestConfirmation(s, attempt + 1), delay * 1000);
             }
         });
     }
@@ -145,7 +144,7 @@ final class HttpDeliveries implements AutoCloseable {
                     if (delay >= 0) {
                         LOG.debug("SNS delivery of {} to {} failed ({}); retry {} in {} s", m.messageId(),
                                 s.endpoint(), why, retries + 1, delay);
-                        broker.options().runtime().scheduler().schedule(() -> system.executor().execute(() ->
+                        broker.timers().schedule(() -> system.executor().execute(() ->
                                 deliver(subscriptionArn, session, d, retries + 1)), delay * 1000);
                     } else {
                         deadLetter(s, session, d, why);
@@ -174,7 +173,7 @@ final class HttpDeliveries implements AutoCloseable {
                 target = null;
             }
         }
-        SqsQueues.Target dlq = target == null || sqs == null ? null : sqs.byArn(null, target);
+        SqsQueues.Target dlq = target == null || sqs == null ? null : sqs.byArn(vhost -> system.session(vhost, s.user()), target);
         if (dlq == null) {
             LOG.warn("SNS message {} could not be delivered to {} ({}) and the subscription has no dead-letter queue:"
                     + " dropped", d.message().messageId(), s.endpoint(), why);

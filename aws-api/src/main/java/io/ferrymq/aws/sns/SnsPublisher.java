@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.internal.SystemSessions;
-import io.ferrymq.aws.auth.SigV4;
+import io.ferrymq.aws.fifo.DeduplicationWindow;
+import io.ferrymq.aws.fifo.FifoRules;
+import io.ferrymq.aws.fifo.SequenceNumbers;
 import io.ferrymq.aws.sqs.AttributeValue;
 import io.ferrymq.aws.sqs.MessageProperties;
 import io.ferrymq.aws.wire.AwsError;
@@ -26,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publish and PublishBatch: checks the message as SNS does, builds one core message (attributes as
@@ -40,18 +40,41 @@ final class SnsPublisher {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_BYTES = 256 * 1024;
-    private static final long DEDUP_WINDOW_MILLIS = 300_000;
+
+    /** SNS's wording of the FIFO refusals. */
+    private static final FifoRules.Refusals REFUSALS = new FifoRules.Refusals() {
+        @Override
+        public RuntimeException malformed(String parameter, String value) {
+            return SnsErrors.invalidParameter(parameter + " Reason: can only include alphanumeric and punctuation"
+                    + " characters. 1 to 128 in length.");
+        }
+
+        @Override
+        public RuntimeException groupIdMissing() {
+            return SnsErrors.invalidParameter("The MessageGroupId parameter is required for FIFO topics");
+        }
+
+        @Override
+        public RuntimeException deduplicationIdMissing() {
+            return SnsErrors.invalidParameter("The topic should either have ContentBasedDeduplication enabled"
+                    + " or MessageDeduplicationId provided explicitly");
+        }
+
+        @Override
+        public RuntimeException deduplicationIdNotAllowed(String value) {
+            return SnsErrors.invalidParameter("MessageDeduplicationId Reason: The request includes"
+                    + " MessageDeduplicationId parameter that is not valid for this topic type");
+        }
+    };
 
     private final SnsTopics topics;
     private final SnsRegistry registry;
     private final SnsSubscriptions subscriptions;
     private final SystemSessions system;
-    private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, Dedup> recent = new ConcurrentHashMap<>();
+    private final SequenceNumbers sequence = new SequenceNumbers();
+    private final DeduplicationWindow recent;
     /** FIFO publishes still inside their deduplication window, kept through a restart. */
     private final StateStore recentStore;
-
-    private record Dedup(CompletableFuture<ObjectNode> result, long expiresAt) { }
 
     SnsPublisher(SnsTopics topics, SnsRegistry registry, SnsSubscriptions subscriptions, SystemSessions system,
                  StateStore recentStore) {
@@ -60,29 +83,28 @@ final class SnsPublisher {
         this.subscriptions = subscriptions;
         this.system = system;
         this.recentStore = recentStore;
+        this.recent = new DeduplicationWindow(recentStore::remove);
         long now = System.currentTimeMillis();
         for (Map.Entry<String, byte[]> e : recentStore.all().entrySet()) {
-            Dedup d = recovered(e.getValue(), now);
-            if (d != null) {
-                recent.put(e.getKey(), d);
-            } else {
+            if (!recover(e.getKey(), e.getValue(), now)) {
                 recentStore.remove(e.getKey());
             }
         }
     }
 
-    /** A stored FIFO publish, or null when it has left its window (or cannot be read). */
-    private static Dedup recovered(byte[] stored, long now) {
+    /** Takes back a stored FIFO publish; false when it has left its window (or cannot be read). */
+    private boolean recover(String key, byte[] stored, long now) {
         try {
             JsonNode n = JSON.readTree(stored);
             long expiresAt = n.path("expiresAt").asLong();
             if (expiresAt > now && n.get("result") instanceof ObjectNode result) {
-                return new Dedup(CompletableFuture.completedFuture(result), expiresAt);
+                recent.restore(key, result, expiresAt);
+                return true;
             }
         } catch (java.io.IOException e) {
             // unreadable: forgotten
         }
-        return null;
+        return false;
     }
 
     /** Stores a FIFO publish's answer for its window, so that a resend after a restart gets the same answer. */
@@ -90,14 +112,6 @@ final class SnsPublisher {
         ObjectNode stored = JsonNodeFactory.instance.objectNode().put("expiresAt", expiresAt);
         stored.set("result", result);
         return recentStore.put(key, stored.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void forgetExpired(long now) {
-        for (Map.Entry<String, Dedup> e : recent.entrySet()) {
-            if (e.getValue().expiresAt() <= now && recent.remove(e.getKey(), e.getValue())) {
-                recentStore.remove(e.getKey());
-            }
-        }
     }
 
     CompletableFuture<JsonNode> publish(JsonNode in, RequestContext ctx) {
@@ -218,31 +232,10 @@ final class SnsPublisher {
         if (size > MAX_BYTES) {
             throw SnsErrors.invalidParameter("Message too long");
         }
-        String group = Inputs.string(in, "MessageGroupId");
-        String dedup = Inputs.string(in, "MessageDeduplicationId");
-        if (topic.fifo()) {
-            if (group == null) {
-                throw SnsErrors.invalidParameter("The MessageGroupId parameter is required for FIFO topics");
-            }
-            if (dedup == null) {
-                if (!"true".equalsIgnoreCase(topic.attribute("ContentBasedDeduplication"))) {
-                    throw SnsErrors.invalidParameter("The topic should either have ContentBasedDeduplication enabled"
-                            + " or MessageDeduplicationId provided explicitly");
-                }
-                dedup = SigV4.sha256Hex(message);
-            }
-            if (!group.matches("[\\p{Alnum}\\p{Punct}]{1,128}")) {
-                throw SnsErrors.invalidParameter("MessageGroupId Reason: can only include alphanumeric and"
-                        + " punctuation characters. 1 to 128 in length.");
-            }
-            if (!dedup.matches("[\\p{Alnum}\\p{Punct}]{1,128}")) {
-                throw SnsErrors.invalidParameter("MessageDeduplicationId Reason: can only include alphanumeric and"
-                        + " punctuation characters. 1 to 128 in length.");
-            }
-        } else if (dedup != null) {
-            throw SnsErrors.invalidParameter("MessageDeduplicationId Reason: The request includes"
-                    + " MessageDeduplicationId parameter that is not valid for this topic type");
-        }
+        FifoRules.Ids ids = FifoRules.apply(topic.fifo(), "true".equalsIgnoreCase(topic.attribute("ContentBasedDeduplication")),
+                Inputs.string(in, "MessageGroupId"), Inputs.string(in, "MessageDeduplicationId"), message, REFUSALS);
+        String group = ids.groupId();
+        String dedup = ids.deduplicationId();
         long now = System.currentTimeMillis();
         String messageId = UUID.randomUUID().toString();
         Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
@@ -263,31 +256,13 @@ final class SnsPublisher {
         if (!topic.fifo()) {
             return route(ctx, topic, b.build()).thenApply(v -> result);
         }
-        String seq = String.format("%020d", sequence.updateAndGet(p -> Math.max(p + 1, now * 1_000_000L)));
+        String seq = sequence.next(now);
         b.groupId(group).deduplicationId(dedup).property(SnsEnvelope.SEQUENCE, seq).property("aws.sqs.dedup-id", dedup);
         result.put("SequenceNumber", seq);
+        Message m = b.build();
         String key = topic.arn() + "\n" + dedup;
-        CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
-        Dedup fresh = new Dedup(mine, now + DEDUP_WINDOW_MILLIS);
-        Dedup prior = recent.compute(key, (k, old) -> old != null && old.expiresAt() > now
-                && !old.result().isCompletedExceptionally() ? old : fresh);
-        if (prior != fresh) {
-            return prior.result().thenApply(ObjectNode::deepCopy);
-        }
-        if (recent.size() > 10_000) {
-            forgetExpired(now);
-        }
-        CompletableFuture<Void> routedAndKept = route(ctx, topic, b.build())
-                .thenCompose(v -> remember(key, result, fresh.expiresAt()));
-        routedAndKept.whenComplete((v, err) -> {
-            if (err != null) {
-                recent.remove(key, fresh);
-                mine.completeExceptionally(err);
-            } else {
-                mine.complete(result);
-            }
-        });
-        return mine.thenApply(ObjectNode::deepCopy);
+        return recent.once(key, now, expiresAt -> route(ctx, topic, m)
+                .thenCompose(v -> remember(key, result, expiresAt)).thenApply(v -> result));
     }
 
     /** Publishes to the topic's exchange, and republishes to exchange endpoints whose filters match. */

@@ -157,8 +157,7 @@ final class SnsSubscriptions {
             }
             default -> {
                 NativeTarget t = nativeTarget(endpoint);
-                VirtualHost v = ctx.session().vhost();
-                if (t.exchange() != null && v.exchange(t.exchange()) == null) {
+                if (t.exchange() != null && !ctx.session().admin().exchangeExists(t.exchange())) {
                     throw SnsErrors.invalidParameter("Endpoint Reason: no exchange '" + t.exchange() + "'");
                 }
             }
@@ -203,7 +202,7 @@ final class SnsSubscriptions {
         CompletableFuture<?> exists = CompletableFuture.completedFuture(null);
         if (s.http()) {
             exists = session.admin().declareQueue(deliveryQueue(s));
-        } else if (session.vhost().queue(queue) == null) {
+        } else if (session.admin().describeQueue(queue).isEmpty()) {
             exists = session.admin().declareQueue(QueueDeclaration.durable(queue));
         }
         return exists.thenCompose(v -> session.admin().bind(binding(s, queue)));

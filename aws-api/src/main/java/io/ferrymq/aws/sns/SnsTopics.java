@@ -129,7 +129,7 @@ final class SnsTopics {
             return CompletableFuture.completedFuture(null);
         }
         onDelete.accept(t);
-        CompletableFuture<Void> dropped = ctx.session().vhost().exchange(t.name()) == null
+        CompletableFuture<Void> dropped = !ctx.session().admin().exchangeExists(t.name())
                 ? CompletableFuture.completedFuture(null)
                 : ctx.session().admin().deleteExchange(t.name(), false);
         return dropped.thenCompose(v -> registry.remove(t)).thenApply(v -> null);

@@ -155,6 +155,14 @@ final class MoveTasks {
         if (rate != null && (rate < 1 || rate > 500)) {
             throw SqsErrors.invalidValue(rate, "MaxNumberOfMessagesPerSecond", "Must be between 1 and 500.");
         }
+        // The count to move is the source's backlog when the task starts (SQS's ApproximateNumberOfMessagesToMove).
+        return ctx.session(source.vhost()).admin().queueStats(source.name())
+                .thenCompose(stats -> register(ctx, source, sourceArn, destinationArn, rate,
+                        stats.ready() + stats.paged() + stats.scheduled()));
+    }
+
+    private CompletableFuture<JsonNode> register(RequestContext ctx, SqsQueues.Target source, String sourceArn,
+                                                 String destinationArn, Integer rate, long toMove) {
         synchronized (this) {
             for (Task t : tasks.values()) {
                 if (t.sourceArn.equals(sourceArn) && (t.status.equals("RUNNING") || t.status.equals("CANCELLING"))) {
@@ -171,8 +179,7 @@ final class MoveTasks {
             t.rate = rate;
             t.status = "RUNNING";
             t.started = System.currentTimeMillis();
-            var q = broker.vhost(source.vhost()).queue(source.name());
-            t.toMove = q == null ? 0 : q.stats().ready() + q.stats().paged() + q.stats().scheduled();
+            t.toMove = toMove;
             tasks.put(t.id, t);
             return save(t).thenApply(v -> {
                 system.executor().execute(() -> step(t));
@@ -277,7 +284,7 @@ final class MoveTasks {
             finish(t, "CANCELLED", null);
             return;
         }
-        SqsQueues.Target source = queues.byArn(null, t.sourceArn);
+        SqsQueues.Target source = queues.byArn(vhost -> system.session(vhost, t.user), t.sourceArn);
         if (source == null) {
             finish(t, "FAILED", "AWS.SimpleQueueService.NonExistentQueue");
             return;
@@ -314,8 +321,7 @@ final class MoveTasks {
                         if (pause == 0) {
                             step(t);
                         } else {
-                            broker.options().runtime().scheduler().schedule(() -> system.executor().execute(() -> step(t)),
-                                    pause);
+                            broker.timers().schedule(() -> system.executor().execute(() -> step(t)), pause);
                         }
                     }));
         });
@@ -324,14 +330,14 @@ final class MoveTasks {
     private CompletableFuture<Void> move(Task t, Session session, SqsQueues.Target source, Delivery d) {
         Message m = d.message();
         String destArn = t.destinationArn != null ? t.destinationArn : (String) m.property(SqsMessages.DLQ_SOURCE);
-        SqsQueues.Target dest = destArn == null ? null : queues.byArn(null, destArn);
+        SqsQueues.Target dest = destArn == null ? null : queues.byArn(vhost -> system.session(vhost, t.user), destArn);
         if (dest == null) {
             session.changeLease(source.name(), d.deliveryId(), 0);
             return CompletableFuture.failedFuture(new IllegalStateException("no destination for message "
                     + m.messageId()));
         }
         Message copy = SqsMessages.deadLetterCopy(m.toBuilder().removeProperty(SqsMessages.DLQ_SOURCE).build(), null,
-                dest.meta(), broker.options().runtime().clock().millis());
+                dest.meta(), broker.currentTimeMillis());
         Session destSession = system.session(dest.vhost(), t.user);
         return destSession.send(Route.queue(dest.name()), copy, null)
                 .thenCompose(r -> session.settle(source.name(), d.deliveryId(), Outcome.ACCEPT))

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.core.Broker;
-import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.session.Session;
 import io.ferrymq.core.state.StateStore;
-import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.vhost.QueueDeclaration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ public final class QueueRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SQS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\\.fifo");
 
-    private final Broker broker;
     private final StateStore store;
     private final Map<String, QueueMeta> metas = new ConcurrentHashMap<>();
 
@@ -39,7 +38,6 @@ public final class QueueRegistry {
     public record Entry(String vhost, String name) { }
 
     public QueueRegistry(Broker broker) {
-        this.broker = broker;
         this.store = broker.stateStore(NAMESPACE);
         for (Map.Entry<String, byte[]> e : store.all().entrySet()) {
             try {
@@ -61,12 +59,12 @@ public final class QueueRegistry {
     }
 
     /**
-     * The metadata of an existing queue: stored, or defaults for a core queue SQS did not create; null
-     * when the core has no such queue (usable) in that vhost.
+     * The metadata of an existing queue in the session's vhost: stored, or defaults for a core queue SQS did
+     * not create; null when the core has no such queue (usable) there.
      */
-    public QueueMeta find(String vhost, String name) {
-        VirtualHost v = broker.vhost(vhost);
-        Queue q = v == null ? null : v.queue(name);
+    public QueueMeta find(Session session, String name) {
+        String vhost = session.vhostName();
+        QueueDeclaration q = session.admin().describeQueue(name).orElse(null);
         String k = key(vhost, name);
         QueueMeta m = metas.get(k);
         if (q == null || q.exclusive()) {
@@ -99,19 +97,17 @@ public final class QueueRegistry {
         return store.remove(k);
     }
 
-    /** Queues SQS lists in a vhost: every durable, non-exclusive core queue with an SQS-valid name. */
-    public List<String> names(String vhost) {
-        VirtualHost v = broker.vhost(vhost);
+    /**
+     * Queues SQS lists in the session's vhost: every durable, non-exclusive core queue with an SQS-valid name
+     * that the session's user holds some permission on.
+     */
+    public List<String> names(Session session) {
         List<String> out = new ArrayList<>();
-        if (v == null) {
-            return out;
-        }
-        for (Queue q : v.queues()) {
+        for (QueueDeclaration q : session.admin().describeQueues()) {
             if (!q.exclusive() && !q.autoDelete() && validName(q.name())) {
                 out.add(q.name());
             }
         }
-        out.sort(String::compareTo);
         return out;
     }
 

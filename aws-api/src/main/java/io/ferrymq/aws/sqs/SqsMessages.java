@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.AwsApiSettings;
-import io.ferrymq.aws.auth.SigV4;
+import io.ferrymq.aws.fifo.DeduplicationWindow;
+import io.ferrymq.aws.fifo.FifoRules;
+import io.ferrymq.aws.fifo.SequenceNumbers;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
-import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
@@ -29,8 +30,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /** The message-level actions: send, receive, delete and change visibility, single and batched. */
@@ -44,24 +45,20 @@ final class SqsMessages {
     static final String TRACE = "aws.sqs.trace-header";
     static final String DLQ_SOURCE = "aws.sqs.dlq-source";
 
-    private static final Pattern FIFO_ID = Pattern.compile("[\\p{Alnum}\\p{Punct}]{1,128}");
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9_-]{1,80}");
-    private static final long DEDUP_WINDOW_MILLIS = 300_000;
     private static final List<String> SYSTEM_ATTRIBUTES = List.of("SenderId", "SentTimestamp",
             "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
             "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
 
-    private final Clock clock;
+    private final LongSupplier clock;
     private final AwsApiSettings settings;
     private final SqsQueues queues;
     private final ReceiptHandles handles;
     private final MessageRenderer renderer;
-    private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, Dedup> sent = new ConcurrentHashMap<>();
+    private final SequenceNumbers sequence = new SequenceNumbers();
+    private final DeduplicationWindow sent = new DeduplicationWindow();
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final BoundedSet deleted = new BoundedSet(100_000);
-
-    private record Dedup(CompletableFuture<ObjectNode> result, long expiresAt) { }
 
     private record Attempt(ObjectNode result, long expiresAt) { }
 
@@ -69,7 +66,7 @@ final class SqsMessages {
      * @param clock the broker's clock, which also decides when a message's retention (its core expiration) is up
      */
     SqsMessages(AwsApiSettings settings, SqsQueues queues, ReceiptHandles handles, MessageRenderer renderer,
-                Clock clock) {
+                LongSupplier clock) {
         this.clock = clock;
         this.settings = settings;
         this.queues = queues;
@@ -110,106 +107,19 @@ final class SqsMessages {
     }
 
     private CompletableFuture<ObjectNode> send(RequestContext ctx, SqsQueues.Target t, JsonNode in) {
-        String body = Inputs.string(in, "MessageBody");
-        if (body == null || body.isEmpty()) {
-            throw SqsErrors.missing("MessageBody");
-        }
-        String bad = invalidCharacter(body);
-        if (bad != null) {
-            throw SqsErrors.invalidMessageContents("Invalid binary character '" + bad + "' was found in the message"
-                    + " body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD |"
-                    + " #x10000 to #x10FFFF");
-        }
         QueueMeta meta = t.meta();
-        boolean fifo = meta.fifo();
-        Integer delay = Inputs.integer(in, "DelaySeconds");
-        if (delay != null && fifo) {
-            throw SqsErrors.invalidValue(delay, "DelaySeconds", "The request include parameter that is not valid for"
-                    + " this queue type.");
-        }
-        if (delay != null && (delay < 0 || delay > 900)) {
-            throw SqsErrors.invalidValue(delay, "DelaySeconds", "DelaySeconds must be >= 0 and <= 900.");
-        }
-        Map<String, AttributeValue> attrs = MessageProperties.parseMap(in.get("MessageAttributes"));
-        MessageProperties.validate(attrs);
-        Map<String, AttributeValue> system = MessageProperties.parseMap(in.get("MessageSystemAttributes"));
-        for (Map.Entry<String, AttributeValue> s : system.entrySet()) {
-            if (!s.getKey().equals("AWSTraceHeader")) {
-                throw SqsErrors.invalidParameterValue("Message system attribute name '" + s.getKey() + "' is invalid.");
-            }
-            if (!s.getValue().dataType().equals("String") || s.getValue().stringValue() == null
-                    || s.getValue().stringValue().isEmpty()) {
-                throw SqsErrors.invalidParameterValue("Message system attribute 'AWSTraceHeader' must be of type"
-                        + " String and not empty.");
-            }
-        }
-        long size = Md5.utf8Length(body);
-        for (Map.Entry<String, AttributeValue> a : attrs.entrySet()) {
-            size += a.getValue().size(a.getKey());
-        }
-        long max = QueueAttributes.intAttr(meta, "MaximumMessageSize", (int) settings.maxMessageBytes());
-        if (size > max) {
-            throw MessageProperties.tooLarge(max);
-        }
-        String group = Inputs.string(in, "MessageGroupId");
-        String dedup = Inputs.string(in, "MessageDeduplicationId");
-        if (group != null && !FIFO_ID.matcher(group).matches()) {
-            throw SqsErrors.invalidValue(group, "MessageGroupId", "MessageGroupId can only include alphanumeric and"
-                    + " punctuation characters. 1 to 128 in length.");
-        }
-        if (dedup != null && !FIFO_ID.matcher(dedup).matches()) {
-            throw SqsErrors.invalidValue(dedup, "MessageDeduplicationId", "MessageDeduplicationId can only include"
-                    + " alphanumeric and punctuation characters. 1 to 128 in length.");
-        }
-        if (fifo) {
-            if (group == null) {
-                throw SqsErrors.missing("MessageGroupId");
-            }
-            if (dedup == null) {
-                if (!"true".equalsIgnoreCase(meta.attribute("ContentBasedDeduplication"))) {
-                    throw SqsErrors.invalidParameterValue("The queue should either have ContentBasedDeduplication"
-                            + " enabled or MessageDeduplicationId provided explicitly");
-                }
-                dedup = SigV4.sha256Hex(body);
-            }
-        } else if (dedup != null) {
-            throw SqsErrors.invalidValue(dedup, "MessageDeduplicationId", "The request includes a parameter that is"
-                    + " not valid for this queue type.");
-        }
-        long now = clock.millis();
-        String md5Body = Md5.ofBody(body);
-        String md5Attrs = Md5.ofAttributes(attrs);
-        String md5System = Md5.ofAttributes(system);
+        SendRequest request = SendRequest.parse(in, meta, settings.maxMessageBytes());
+        long now = clock.getAsLong();
         String messageId = UUID.randomUUID().toString();
-        String seq = fifo ? nextSequence(now) : null;
-        int queueDelay = QueueAttributes.intAttr(meta, "DelaySeconds", 0);
-        int effectiveDelay = delay != null ? delay : queueDelay;
-        int retention = QueueAttributes.intAttr(meta, "MessageRetentionPeriod", 345_600);
-        Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
-                .body(body.getBytes(StandardCharsets.UTF_8)).contentType(MessageProperties.contentType(attrs))
-                .userId(ctx.caller().principal().name())
-                .expiration(now + retention * 1000L)
-                .deliveryTime(effectiveDelay > 0 ? now + effectiveDelay * 1000L : 0);
-        MessageProperties.write(b, attrs);
-        b.property(SENDER, ctx.caller().accessKeyId() != null ? ctx.caller().accessKeyId() : ctx.caller().principal().name());
-        if (group != null) {
-            b.property(GROUP, group);
-        }
-        if (system.containsKey("AWSTraceHeader")) {
-            b.property(TRACE, system.get("AWSTraceHeader").stringValue());
-        }
-        String dedupKey = null;
-        if (fifo) {
-            boolean perGroup = "messageGroup".equals(meta.attribute("DeduplicationScope"));
-            dedupKey = perGroup ? group + "\u0000" + dedup : dedup;
-            b.groupId(group).deduplicationId(dedupKey).property(DEDUP, dedup).property(SEQUENCE, seq);
-        }
-        Message message = b.build();
+        String seq = meta.fifo() ? sequence.next(now) : null;
+        Message message = message(ctx, meta, request, messageId, seq, now);
         ObjectNode result = JsonNodeFactory.instance.objectNode().put("MessageId", messageId)
-                .put("MD5OfMessageBody", md5Body);
+                .put("MD5OfMessageBody", Md5.ofBody(request.body()));
+        String md5Attrs = Md5.ofAttributes(request.attributes());
         if (md5Attrs != null) {
             result.put("MD5OfMessageAttributes", md5Attrs);
         }
+        String md5System = Md5.ofAttributes(request.systemAttributes());
         if (md5System != null) {
             result.put("MD5OfMessageSystemAttributes", md5System);
         }
@@ -217,36 +127,43 @@ final class SqsMessages {
             result.put("SequenceNumber", seq);
         }
         Session session = ctx.session(t.vhost());
-        if (dedupKey == null) {
+        if (message.deduplicationId() == null) {
             return session.send(Route.queue(t.name()), message, null).thenApply(r -> result);
         }
         // FIFO: a duplicate within five minutes is accepted and answered like the original.
-        String key = QueueRegistry.key(t.vhost(), t.name()) + "\n" + dedupKey;
-        CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
-        Dedup fresh = new Dedup(mine, now + DEDUP_WINDOW_MILLIS);
-        Dedup prior = sent.compute(key, (k, old) -> old != null && old.expiresAt() > now
-                && !old.result().isCompletedExceptionally() ? old : fresh);
-        if (prior != fresh) {
-            return prior.result().thenApply(r -> r.deepCopy());
-        }
-        if (sent.size() > 10_000) {
-            sent.values().removeIf(d -> d.expiresAt() <= now);
-        }
-        session.send(Route.queue(t.name()), message, null).whenComplete((r, err) -> {
-            if (err != null) {
-                sent.remove(key, fresh);
-                mine.completeExceptionally(err);
-            } else {
-                mine.complete(result);
-            }
-        });
-        return mine.thenApply(r -> r.deepCopy());
+        String key = QueueRegistry.key(t.vhost(), t.name()) + "\n" + message.deduplicationId();
+        return sent.once(key, now, expiresAt -> session.send(Route.queue(t.name()), message, null)
+                .thenApply(r -> result));
     }
 
-    private String nextSequence(long now) {
-        long base = now * 1_000_000L;
-        long s = sequence.updateAndGet(prev -> Math.max(prev + 1, base));
-        return String.format("%020d", s);
+    /** The core message: SQS's details (sender, group, deduplication id, sequence) in hidden properties. */
+    private static Message message(RequestContext ctx, QueueMeta meta, SendRequest request, String messageId,
+                                   String seq, long now) {
+        int delay = request.delaySeconds() != null ? request.delaySeconds()
+                : QueueAttributes.intAttr(meta, "DelaySeconds", 0);
+        int retention = QueueAttributes.intAttr(meta, "MessageRetentionPeriod", 345_600);
+        Message.Builder b = Message.builder().durable(true).timestamp(now).messageId(messageId)
+                .body(request.body().getBytes(StandardCharsets.UTF_8))
+                .contentType(MessageProperties.contentType(request.attributes()))
+                .userId(ctx.caller().principal().name())
+                .expiration(now + retention * 1000L)
+                .deliveryTime(delay > 0 ? now + delay * 1000L : 0);
+        MessageProperties.write(b, request.attributes());
+        b.property(SENDER, ctx.caller().accessKeyId() != null ? ctx.caller().accessKeyId() : ctx.caller().principal().name());
+        FifoRules.Ids ids = request.ids();
+        if (ids.groupId() != null) {
+            b.property(GROUP, ids.groupId());
+        }
+        AttributeValue trace = request.systemAttributes().get("AWSTraceHeader");
+        if (trace != null) {
+            b.property(TRACE, trace.stringValue());
+        }
+        if (meta.fifo()) {
+            boolean perGroup = "messageGroup".equals(meta.attribute("DeduplicationScope"));
+            b.groupId(ids.groupId()).deduplicationId(ids.deduplicationKey(perGroup))
+                    .property(DEDUP, ids.deduplicationId()).property(SEQUENCE, seq);
+        }
+        return b.build();
     }
 
     // ------------------------------------------------------------------ receive
@@ -267,7 +184,7 @@ final class SqsMessages {
             throw SqsErrors.invalidValue(wait, "WaitTimeSeconds", "Must be >= 0 and <= 20, if provided.");
         }
         String attemptId = Inputs.string(in, "ReceiveRequestAttemptId");
-        if (attemptId != null && !FIFO_ID.matcher(attemptId).matches()) {
+        if (attemptId != null && !FifoRules.validId(attemptId)) {
             throw SqsErrors.invalidValue(attemptId, "ReceiveRequestAttemptId", "ReceiveRequestAttemptId can only"
                     + " include alphanumeric and punctuation characters. 1 to 128 in length.");
         }
@@ -276,7 +193,7 @@ final class SqsMessages {
         List<String> attributeNames = Inputs.strings(in, "MessageAttributeNames");
         int vis = visibility != null ? visibility : QueueAttributes.intAttr(meta, "VisibilityTimeout", 30);
         int waitSeconds = wait != null ? wait : QueueAttributes.intAttr(meta, "ReceiveMessageWaitTimeSeconds", 0);
-        long now = clock.millis();
+        long now = clock.getAsLong();
         String attemptKey = null;
         if (attemptId != null && meta.fifo()) {
             attemptKey = QueueRegistry.key(t.vhost(), t.name()) + "\n" + attemptId;
@@ -294,7 +211,7 @@ final class SqsMessages {
         return session.pull(t.name(), options).thenApply(deliveries -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             ArrayNode messages = JsonNodeFactory.instance.arrayNode();
-            long receivedAt = clock.millis();
+            long receivedAt = clock.getAsLong();
             for (Delivery d : deliveries) {
                 if (redrive != null && d.deliveryCount() > redrive.maxReceiveCount()
                         && moveToDeadLetterQueue(ctx, t, d, redrive, arn)) {
@@ -306,7 +223,7 @@ final class SqsMessages {
                 out.set("Messages", messages);
             }
             if (key != null) {
-                attempts.put(key, new Attempt(out.deepCopy(), receivedAt + DEDUP_WINDOW_MILLIS));
+                attempts.put(key, new Attempt(out.deepCopy(), receivedAt + FifoRules.DEDUPLICATION_WINDOW_MILLIS));
             }
             return out;
         });
@@ -319,7 +236,7 @@ final class SqsMessages {
         if (dlq == null) {
             return false;
         }
-        Message copy = deadLetterCopy(d.message(), sourceArn, dlq.meta(), clock.millis());
+        Message copy = deadLetterCopy(d.message(), sourceArn, dlq.meta(), clock.getAsLong());
         Session session = ctx.session(source.vhost());
         ctx.session(dlq.vhost()).send(Route.queue(dlq.name()), copy, null)
                 .thenCompose(r -> session.settle(source.name(), d.deliveryId(), Outcome.ACCEPT))
@@ -458,7 +375,7 @@ final class SqsMessages {
             }
             BrokerException be = BrokerException.from(err);
             if (be.code() == ErrorCode.NOT_FOUND) {
-                if (ctx.session(t.vhost()).vhost().queue(t.name()) == null) {
+                if (ctx.session(t.vhost()).admin().describeQueue(t.name()).isEmpty()) {
                     throw SqsErrors.queueDoesNotExist(ctx.protocol());
                 }
                 throw SqsErrors.receiptHandleExpired(handle);
@@ -501,7 +418,7 @@ final class SqsMessages {
             }
             BrokerException be = BrokerException.from(err);
             if (be.code() == ErrorCode.NOT_FOUND) {
-                if (ctx.session(t.vhost()).vhost().queue(t.name()) == null) {
+                if (ctx.session(t.vhost()).admin().describeQueue(t.name()).isEmpty()) {
                     throw SqsErrors.queueDoesNotExist(ctx.protocol());
                 }
                 throw SqsErrors.notInFlight(handle);

@@ -12,8 +12,6 @@ import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.ErrorCode;
-import io.ferrymq.core.queue.Queue;
-import io.ferrymq.core.queue.QueueStats;
 import io.ferrymq.core.session.Session;
 import io.ferrymq.core.vhost.QueueDeclaration;
 
@@ -83,7 +81,7 @@ final class SqsQueueActions {
         QueueAttributes.validate(attrs, fifoRequested, true, settings.maxMessageBytes(),
                 arn -> target(ctx, arn), selfArn);
         validateTags(tags, name, 0);
-        QueueMeta existing = registry().find(vhost, name);
+        QueueMeta existing = registry().find(ctx.session(vhost), name);
         if (existing != null) {
             Map<String, String> current = QueueAttributes.effective(existing, settings.maxMessageBytes());
             for (Map.Entry<String, String> e : attrs.entrySet()) {
@@ -116,7 +114,7 @@ final class SqsQueueActions {
         return s.admin().declareQueue(new QueueDeclaration(name, true, false, false, args, false))
                 .exceptionally(t -> {
                     BrokerException e = BrokerException.from(t);
-                    if (e.code() == ErrorCode.PRECONDITION_FAILED && s.vhost().queue(name) != null) {
+                    if (e.code() == ErrorCode.PRECONDITION_FAILED && s.admin().describeQueue(name).isPresent()) {
                         return null;
                     }
                     throw e;
@@ -168,7 +166,7 @@ final class SqsQueueActions {
         }
         String after = token(Inputs.string(in, "NextToken"));
         List<String> names = new ArrayList<>();
-        for (String n : registry().names(ctx.caller().vhost())) {
+        for (String n : registry().names(ctx.session(ctx.caller().vhost()))) {
             if ((prefix == null || n.startsWith(prefix)) && (after == null || n.compareTo(after) > 0)
                     && SqsAccess.listed(ctx, n)) {
                 names.add(n);
@@ -220,7 +218,7 @@ final class SqsQueueActions {
         List<QueueRegistry.Entry> out = new ArrayList<>();
         for (QueueMeta m : registry().all()) {
             QueueAttributes.Redrive r = QueueAttributes.redrive(m);
-            if (r != null && r.deadLetterTargetArn().equals(dlqArn) && registry().find(m.vhost(), m.name()) != null) {
+            if (r != null && r.deadLetterTargetArn().equals(dlqArn) && queues.findOrNull(ctx::session, m.vhost(), m.name()) != null) {
                 out.add(new QueueRegistry.Entry(m.vhost(), m.name()));
             }
         }
@@ -259,24 +257,24 @@ final class SqsQueueActions {
             return done(out);
         }
         Map<String, String> values = new LinkedHashMap<>(QueueAttributes.effective(t.meta(), settings.maxMessageBytes()));
-        Queue q = ctx.session(t.vhost()).vhost().queue(t.name());
-        QueueStats s = q == null ? null : q.stats();
-        values.put("QueueArn", queues.arn(ctx, t));
-        values.put("ApproximateNumberOfMessages", Long.toString(s == null ? 0 : s.ready() + s.paged()));
-        values.put("ApproximateNumberOfMessagesNotVisible", Long.toString(s == null ? 0 : s.inFlight()));
-        values.put("ApproximateNumberOfMessagesDelayed", Long.toString(s == null ? 0 : s.scheduled()));
-        values.put("CreatedTimestamp", Long.toString(t.meta().created() / 1000));
-        values.put("LastModifiedTimestamp", Long.toString(t.meta().lastModified() / 1000));
-        ObjectNode attrs = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            if (all || names.contains(e.getKey())) {
-                attrs.put(e.getKey(), e.getValue());
+        return ctx.session(t.vhost()).admin().queueStats(t.name()).thenApply(s -> {
+            values.put("QueueArn", queues.arn(ctx, t));
+            values.put("ApproximateNumberOfMessages", Long.toString(s.ready() + s.paged()));
+            values.put("ApproximateNumberOfMessagesNotVisible", Long.toString(s.inFlight()));
+            values.put("ApproximateNumberOfMessagesDelayed", Long.toString(s.scheduled()));
+            values.put("CreatedTimestamp", Long.toString(t.meta().created() / 1000));
+            values.put("LastModifiedTimestamp", Long.toString(t.meta().lastModified() / 1000));
+            ObjectNode attrs = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (all || names.contains(e.getKey())) {
+                    attrs.put(e.getKey(), e.getValue());
+                }
             }
-        }
-        if (!attrs.isEmpty()) {
-            out.set("Attributes", attrs);
-        }
-        return done(out);
+            if (!attrs.isEmpty()) {
+                out.set("Attributes", attrs);
+            }
+            return out;
+        });
     }
 
     CompletableFuture<JsonNode> setQueueAttributes(JsonNode in, RequestContext ctx) {
@@ -304,12 +302,8 @@ final class SqsQueueActions {
             throw SqsErrors.purgeInProgress(t.name());
         }
         lastPurge.put(key, now);
-        Session s = ctx.session(t.vhost());
-        return s.admin().purgeQueue(t.name()).thenCompose(n -> {
-            // SQS purges messages in flight too: their receipt handles stop working.
-            Queue q = s.vhost().queue(t.name());
-            return q == null ? CompletableFuture.completedFuture(0L) : q.purge(true);
-        }).thenApply(n -> null);
+        // SQS purges messages in flight too: their receipt handles stop working.
+        return ctx.session(t.vhost()).admin().purgeQueue(t.name(), true).thenApply(n -> null);
     }
 
     // ------------------------------------------------------------------ tags

@@ -4,10 +4,13 @@ import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.session.Session;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -90,6 +93,11 @@ public final class SqsQueues {
 
     /** The queue an ARN names, or null. */
     public Target byArn(RequestContext ctx, String arnText) {
+        return byArn(ctx::session, arnText);
+    }
+
+    /** The queue an ARN names, or null, looked up through the session {@code sessionIn} gives for its vhost. */
+    public Target byArn(Function<String, Session> sessionIn, String arnText) {
         Arn arn = Arn.parse(arnText);
         if (arn == null || !"sqs".equals(arn.service())) {
             return null;
@@ -98,7 +106,7 @@ public final class SqsQueues {
         if (vhost == null) {
             return null;
         }
-        QueueMeta m = registry.find(vhost, arn.resource());
+        QueueMeta m = findOrNull(sessionIn, vhost, arn.resource());
         return m == null ? null : new Target(vhost, arn.account(), arn.resource(), m);
     }
 
@@ -108,7 +116,7 @@ public final class SqsQueues {
 
     private Target find(RequestContext ctx, String account, String region, String name) {
         String vhost = settings.vhostOf(account, region);
-        QueueMeta m = vhost == null ? null : registry.find(vhost, name);
+        QueueMeta m = vhost == null ? null : registry.find(ctx.session(vhost), name);
         if (m == null) {
             throw SqsErrors.queueDoesNotExist(ctx.protocol());
         }
@@ -117,10 +125,22 @@ public final class SqsQueues {
 
     /** @throws AwsError QueueDoesNotExist when the queue went away meanwhile */
     public Target refresh(RequestContext ctx, Target t) {
-        QueueMeta m = registry.find(t.vhost(), t.name());
+        QueueMeta m = registry.find(ctx.session(t.vhost()), t.name());
         if (m == null) {
             throw SqsErrors.queueDoesNotExist(ctx.protocol());
         }
         return new Target(t.vhost(), t.account(), t.name(), m);
+    }
+
+    /**
+     * The queue's metadata, or null when there is no such queue or the caller cannot open that vhost (an ARN
+     * only says where a queue would be).
+     */
+    public QueueMeta findOrNull(Function<String, Session> sessionIn, String vhost, String name) {
+        try {
+            return registry.find(sessionIn.apply(vhost), name);
+        } catch (BrokerException e) {
+            return null;
+        }
     }
 }

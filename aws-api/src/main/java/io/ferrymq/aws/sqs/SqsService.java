@@ -36,7 +36,7 @@ public final class SqsService implements AwsService {
         this.queues = new SqsQueues(settings, new QueueRegistry(broker));
         this.queueActions = new SqsQueueActions(settings, queues);
         this.messages = new SqsMessages(settings, queues, new ReceiptHandles(), renderer,
-                broker.options().runtime().clock());
+                broker::currentTimeMillis);
         this.moveTasks = new MoveTasks(broker, queues, queueActions, system);
         this.access = new SqsAccess(queues, queueActions, MoveTasks::sourceOf);
     }

@@ -2,6 +2,7 @@ package io.ferrymq.core.session;
 
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueStats;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.Exchange;
 import io.ferrymq.core.security.Permission;
@@ -11,6 +12,8 @@ import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.core.vhost.QueueInfo;
 import io.ferrymq.core.vhost.VirtualHost;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,18 +62,6 @@ public final class Admin {
     public boolean queueExists(String name) {
         session.ensureOpen();
         return vhost().queue(name) != null;
-    }
-
-    /**
-     * A queue's properties, as the declaration that would match it (never passive); empty when there is no
-     * such queue. Needs no permission, like {@link #queueExists}.
-     */
-    public Optional<QueueDeclaration> describeQueue(String name) {
-        session.ensureOpen();
-        Queue q = vhost().queue(name);
-        return q == null ? Optional.empty()
-                : Optional.of(new QueueDeclaration(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments(),
-                        false));
     }
 
     /**
@@ -141,8 +132,18 @@ public final class Admin {
         }
     }
 
-    /** Removes the queue's ready messages. @return how many */
+    /** Removes the queue's ready messages (and scheduled and paged ones). @return how many */
     public CompletableFuture<Long> purgeQueue(String name) {
+        return purgeQueue(name, false);
+    }
+
+    /**
+     * Removes the queue's ready, scheduled and paged messages and, with {@code includeInFlight}, the ones
+     * delivered but not yet settled too (SQS PurgeQueue: their receipt handles stop working).
+     *
+     * @return how many
+     */
+    public CompletableFuture<Long> purgeQueue(String name, boolean includeInFlight) {
         try {
             session.ensureOpen();
             session.require(Permission.DELETE, name);
@@ -150,10 +151,64 @@ public final class Admin {
             if (q.exclusive() && q.exclusiveOwner() != session.connectionId()) {
                 throw BrokerException.locked("queue '" + name + "' is exclusive to another connection");
             }
-            return session.onSink(q.purge(false));
+            return session.onSink(q.purge(includeInFlight));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The queue's counters (approximate under load, like SQS's Approximate* attributes). Reading a queue's
+     * state needs consume or manage permission on it.
+     */
+    public CompletableFuture<QueueStats> queueStats(String name) {
+        try {
+            session.ensureOpen();
+            if (!session.isAllowed(Permission.CONSUME, name)) {
+                session.require(Permission.MANAGE, name);
+            }
+            Queue q = session.requireQueue(name);
+            return session.onSink(CompletableFuture.completedFuture(q.stats()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * A queue's properties, as the declaration that would match it (never passive); empty when there is no
+     * such queue. Like a passive declaration this needs no permission (an API that hides names from callers
+     * checks its own visibility rule); it answers now, from any thread.
+     */
+    public Optional<QueueDeclaration> describeQueue(String name) {
+        session.ensureOpen();
+        Queue q = vhost().queue(name);
+        return q == null ? Optional.empty() : Optional.of(describe(q));
+    }
+
+    /** The queues the principal holds some permission on, as {@link #describeQueue}, by name; answers now. */
+    public List<QueueDeclaration> describeQueues() {
+        session.ensureOpen();
+        List<QueueDeclaration> out = new ArrayList<>();
+        for (Queue q : vhost().queues()) {
+            if (visible(q.name())) {
+                out.add(describe(q));
+            }
+        }
+        out.sort(Comparator.comparing(QueueDeclaration::name));
+        return out;
+    }
+
+    private boolean visible(String name) {
+        for (Permission p : Permission.values()) {
+            if (session.isAllowed(p, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static QueueDeclaration describe(Queue q) {
+        return new QueueDeclaration(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), false);
     }
 
     public CompletableFuture<Void> declareExchange(ExchangeDeclaration d) {
