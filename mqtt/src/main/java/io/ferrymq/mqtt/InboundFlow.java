@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.ferrymq.mqtt.ReasonCodes.*;
+
 /**
  * Publishes from one client into the broker: topic aliases, the broker's receive maximum, QoS 2
  * de-duplication, retained updates and the acknowledgements, which go out in the order the publishes
@@ -30,9 +32,6 @@ final class InboundFlow {
     private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
 
     // PUBACK / PUBREC / PUBCOMP reason codes the adapter decides itself (MQTT 5); the core's are MqttErrors'
-    private static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
-    private static final byte PACKET_ID_NOT_FOUND = (byte) 0x92;
-    private static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
 
     /** One publish between its arrival and its acknowledgement. */
     private static final class Pending {
@@ -81,7 +80,7 @@ final class InboundFlow {
         }
         String invalid = TopicMapping.invalidTopicName(topic);
         if (invalid != null) {
-            conn.disconnect(MqttConnection.TOPIC_NAME_INVALID, invalid);
+            conn.disconnect(ReasonCodes.TOPIC_NAME_INVALID, invalid);
             return;
         }
         if (qos == 2 && conn.session.inboundAwaitingRelease.contains(packetId)) {
@@ -93,7 +92,7 @@ final class InboundFlow {
             return;
         }
         if (qos > 0 && ++quotaUsed > conn.hub.settings().receiveMaximum()) {
-            conn.disconnect(MqttConnection.RECEIVE_MAXIMUM_EXCEEDED, "more than " + conn.hub.settings().receiveMaximum()
+            conn.disconnect(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "more than " + conn.hub.settings().receiveMaximum()
                     + " unacknowledged QoS 1 and 2 publishes; the broker's receive maximum is "
                     + conn.hub.settings().receiveMaximum());
             return;
@@ -133,21 +132,21 @@ final class InboundFlow {
         Integer alias = conn.v5() ? MessageMapping.intProperty(props, MqttProperties.TOPIC_ALIAS) : null;
         if (alias == null) {
             if (name.isEmpty()) {
-                conn.disconnect(MqttConnection.PROTOCOL_ERROR, "a PUBLISH needs a topic name or a topic alias");
+                conn.disconnect(ReasonCodes.PROTOCOL_ERROR, "a PUBLISH needs a topic name or a topic alias");
                 return null;
             }
             return name;
         }
         int max = conn.hub.settings().topicAliasMaximum();
         if (alias < 1 || alias > max) {
-            conn.disconnect(MqttConnection.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.." + max
+            conn.disconnect(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.." + max
                     + ", the broker's topic alias maximum");
             return null;
         }
         if (name.isEmpty()) {
             String known = aliases.get(alias);
             if (known == null) {
-                conn.disconnect(MqttConnection.PROTOCOL_ERROR, "topic alias " + alias + " was never given a topic");
+                conn.disconnect(ReasonCodes.PROTOCOL_ERROR, "topic alias " + alias + " was never given a topic");
             }
             return known;
         }

@@ -52,6 +52,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrymq.mqtt.ReasonCodes.*;
+
 /**
  * One MQTT connection: a state machine from CONNECT to close. It authenticates through the core, claims
  * the client's session from the hub (taking it over from an older connection of the same client),
@@ -63,19 +65,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** Where Netty's codec keeps the protocol version it decoded from CONNECT. */
     private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
-
-    // DISCONNECT reason codes (MQTT 5, 2.4)
-    static final byte MALFORMED_PACKET = (byte) 0x81;
-    static final byte PROTOCOL_ERROR = (byte) 0x82;
-    static final byte UNSPECIFIED = (byte) 0x80;
-    static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
-    static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;
-    static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
-    static final byte TOPIC_NAME_INVALID = (byte) 0x90;
-    static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
-    static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
-    static final byte PACKET_TOO_LARGE = (byte) 0x95;
-    private static final byte DISCONNECT_WITH_WILL = 0x04;
 
     private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
 
@@ -692,7 +681,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void subscriptionClosed(Subscription subscription, BrokerException reason) {
         if (isOpen()) {
-            disconnect(reason == null ? MqttErrors.ADMINISTRATIVE_ACTION : MqttErrors.disconnect(reason.code()),
+            disconnect(reason == null ? ReasonCodes.ADMINISTRATIVE_ACTION : MqttErrors.disconnect(reason.code()),
                     "the queue '" + subscription.queueName() + "' behind the session was"
                     + " removed: " + (reason == null ? "" : reason.getMessage()));
         }

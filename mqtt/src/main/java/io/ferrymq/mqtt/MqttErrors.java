@@ -3,6 +3,8 @@ package io.ferrymq.mqtt;
 import io.ferrymq.core.ErrorCode;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 
+import static io.ferrymq.mqtt.ReasonCodes.*;
+
 /**
  * The one mapping from the core's errors to MQTT's answers, per packet that can carry a refusal: PUBACK and
  * PUBREC, SUBACK, CONNACK (3.1.1 return codes and 5.0 reason codes) and a server's DISCONNECT. Each switch
@@ -10,15 +12,6 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
  * MQTT answer. Reason codes are the MQTT 5 ones (2.4, and the table of each packet).
  */
 final class MqttErrors {
-
-    static final byte UNSPECIFIED = (byte) 0x80;
-    static final byte IMPLEMENTATION_SPECIFIC = (byte) 0x83;
-    static final byte NOT_AUTHORIZED = (byte) 0x87;
-    static final byte SERVER_BUSY = (byte) 0x89;
-    static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
-    static final byte TOPIC_FILTER_INVALID = (byte) 0x8F;
-    static final byte QUOTA_EXCEEDED = (byte) 0x97;
-    static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
 
     private MqttErrors() {
     }

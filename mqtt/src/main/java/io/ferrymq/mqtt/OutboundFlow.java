@@ -19,14 +19,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.ferrymq.mqtt.ReasonCodes.*;
+
 /**
  * Publishes from the broker to one client and their acknowledgements: packet ids, the QoS 1 and QoS 2
  * handshakes, the client's receive maximum (as core credit), its maximum packet size and topic aliases.
  * Runs on the connection's event loop.
  */
 final class OutboundFlow {
-
-    private static final byte PUBREL_ID_NOT_FOUND = (byte) 0x92;
 
     private final MqttConnection conn;
     /** QoS 1 awaiting PUBACK, QoS 2 awaiting PUBREC. */
@@ -189,7 +189,7 @@ final class OutboundFlow {
         Delivery d = awaitingAck.remove(packetId);
         if (d == null) {
             boolean known = conn.session.outboundAwaitingComplete.contains(packetId);
-            conn.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, known ? 0 : PUBREL_ID_NOT_FOUND,
+            conn.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, known ? 0 : PACKET_ID_NOT_FOUND,
                     conn.v5(), known ? null : conn.why("no publish with packet id " + packetId + " is awaiting PUBREC")));
             return;
         }

@@ -33,8 +33,8 @@ final class Subscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
     // SUBACK reason codes the adapter decides itself (MQTT 5; 0x80 is also 3.1.1's failure code)
-    private static final int UNSPECIFIED = 0x80;
-    private static final int FILTER_INVALID = 0x8F;
+    private static final int UNSPECIFIED = ReasonCodes.UNSPECIFIED & 0xFF;
+    private static final int FILTER_INVALID = ReasonCodes.TOPIC_FILTER_INVALID & 0xFF;
 
     private final MqttConnection conn;
     private Subscription sessionConsumer;
