@@ -1,10 +1,9 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.security.Permission;
-import io.ferrymq.core.session.Route;
-import io.ferrymq.core.session.Session;
-import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import org.apache.qpid.proton.amqp.Symbol;
 
 import java.net.URLDecoder;
@@ -98,7 +97,7 @@ record AmqpAddress(Kind kind, String exchange, String name) {
     }
 
     private static AmqpAddress topic(String key, String address) {
-        return new AmqpAddress(Kind.EXCHANGE, VirtualHost.AMQ_TOPIC, nonEmpty(key, address));
+        return new AmqpAddress(Kind.EXCHANGE, Route.TOPIC_EXCHANGE, nonEmpty(key, address));
     }
 
     private static AmqpAddress exchange(String rest, String address, boolean encoded) {
@@ -154,7 +153,7 @@ record AmqpAddress(Kind kind, String exchange, String name) {
     public String toString() {
         return switch (kind) {
             case QUEUE, EXISTING_QUEUE -> "queue '" + name + "'";
-            case EXCHANGE -> VirtualHost.AMQ_TOPIC.equals(exchange) ? "topic '" + name + "'"
+            case EXCHANGE -> Route.TOPIC_EXCHANGE.equals(exchange) ? "topic '" + name + "'"
                     : "exchange '" + exchange + "' with key '" + name + "'";
         };
     }

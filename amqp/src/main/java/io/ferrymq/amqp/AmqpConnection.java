@@ -1,13 +1,13 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.BrokerPrincipal;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.DeliverySink;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -143,7 +143,7 @@ final class AmqpConnection implements DeliverySink {
         if (hostname.startsWith("vhost:")) {
             return hostname.substring(6);
         }
-        return broker.vhost(hostname) != null ? hostname : Broker.DEFAULT_VHOST;
+        return broker.hasVirtualHost(hostname) ? hostname : Broker.DEFAULT_VHOST;
     }
 
     void authenticated(BrokerPrincipal who) {
@@ -208,7 +208,7 @@ final class AmqpConnection implements DeliverySink {
         containerId = endpoint.getRemoteContainer();
         String hostname = endpoint.getRemoteHostname();
         String vhost = vhostFor(hostname);
-        if (broker.vhost(vhost) == null) {
+        if (!broker.hasVirtualHost(vhost)) {
             refuseOpen(AmqpErrors.of(AmqpErrors.NOT_FOUND, "no virtual host '" + vhost + "' (asked for by hostname '"
                     + hostname + "')"));
             return;

@@ -1,11 +1,11 @@
 package io.ferrymq.amqp;
 
 import io.ferrymq.amqp.message.HumanText;
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ShutdownNotice;
 import io.netty.buffer.ByteBuf;
@@ -429,7 +429,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         state = State.AUTHENTICATING;
         ctx.channel().config().setAutoRead(false);
         String vhost = connection.vhostFor(hostname);
-        if (broker.vhost(vhost) == null) {
+        if (!broker.hasVirtualHost(vhost)) {
             vhost = Broker.DEFAULT_VHOST;
         }
         broker.open(vhost, client, username, password, connection).whenComplete((s, t) -> authenticated(s, t, mechanism));

@@ -1,6 +1,6 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;

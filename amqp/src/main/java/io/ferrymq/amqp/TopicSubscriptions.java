@@ -1,11 +1,11 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.routing.FilterSpec;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.filter.FilterSpec;
+import io.ferrymq.core.api.Session;
 
 import java.util.concurrent.CompletableFuture;
 

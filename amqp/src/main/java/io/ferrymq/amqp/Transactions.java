@@ -1,6 +1,6 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.session.Tx;
+import io.ferrymq.core.api.Tx;
 import org.apache.qpid.proton.amqp.Binary;
 
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.BrokerOptions;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.ConfiguredRealm;

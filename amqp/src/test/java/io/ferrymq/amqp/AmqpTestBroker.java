@@ -1,6 +1,6 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import org.apache.qpid.jms.JmsConnectionFactory;
 

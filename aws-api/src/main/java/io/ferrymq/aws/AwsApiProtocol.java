@@ -6,7 +6,7 @@ import io.ferrymq.aws.internal.SystemSessions;
 import io.ferrymq.aws.sns.SnsService;
 import io.ferrymq.aws.sqs.SqsService;
 import io.ferrymq.aws.wire.AwsService;
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ProtocolModule;
 import io.netty.buffer.ByteBuf;
@@ -42,7 +42,7 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
     public AwsApiProtocol(Broker broker, AwsApiSettings settings) {
         this.broker = broker;
         this.settings = settings;
-        this.authenticator = new Authenticator(settings, broker.options().realm(), Instant::now);
+        this.authenticator = new Authenticator(settings, broker::principalOf, Instant::now);
         this.system = new SystemSessions(broker);
         this.sns = new SnsService(broker, settings, system);
         this.sqs = new SqsService(broker, settings, system, sns.renderer());

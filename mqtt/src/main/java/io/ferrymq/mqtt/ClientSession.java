@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.Timers;
+import io.ferrymq.core.api.Timers;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.ErrorCode;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 
 import static io.ferrymq.mqtt.ReasonCodes.*;

@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ProtocolModule;
 import io.netty.buffer.ByteBuf;

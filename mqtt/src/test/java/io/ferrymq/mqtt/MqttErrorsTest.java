@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.ErrorCode;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

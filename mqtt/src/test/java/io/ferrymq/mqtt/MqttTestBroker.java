@@ -1,6 +1,6 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.transport.testing.EmbeddedBroker;

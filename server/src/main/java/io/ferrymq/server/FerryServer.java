@@ -1,9 +1,9 @@
 package io.ferrymq.server;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.BrokerOptions;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.api.BrokerOptions;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.server.config.ByteSize;

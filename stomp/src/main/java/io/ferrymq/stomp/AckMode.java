@@ -1,6 +1,6 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 
 /** How a STOMP subscription acknowledges messages. */
 enum AckMode {

@@ -1,12 +1,12 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.DeliverySink;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompFrameDecoder;
 import io.ferrymq.stomp.codec.StompFrameEncoder;
@@ -245,7 +245,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         String host = f.header("host");
         // The host header names a virtual host when one has that name (RabbitMQ); clients usually send
         // their server's host name, which means the default virtual host.
-        String vhost = host != null && broker.vhost(host) != null ? host : Broker.DEFAULT_VHOST;
+        String vhost = host != null && broker.hasVirtualHost(host) ? host : Broker.DEFAULT_VHOST;
         state = State.AUTHENTICATING;
         updateAutoRead();
         ClientInfo client = new ClientInfo(connectionId, "stomp-" + v.text(), ctx.channel().remoteAddress(),

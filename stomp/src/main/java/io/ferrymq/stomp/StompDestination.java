@@ -1,7 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.errors.BrokerException;
 
 /**
  * A STOMP destination, in every spelling clients use, mapped onto core names (the DESIGN's bridge table):
@@ -27,7 +27,7 @@ record StompDestination(Kind kind, String name, String key) {
             return new StompDestination(Kind.QUEUE, nonEmpty(text, text.substring(7)), null);
         }
         if (text.startsWith("/topic/")) {
-            return new StompDestination(Kind.TOPIC, VirtualHost.AMQ_TOPIC, topicKey(nonEmpty(text, text.substring(7))));
+            return new StompDestination(Kind.TOPIC, Route.TOPIC_EXCHANGE, topicKey(nonEmpty(text, text.substring(7))));
         }
         if (text.startsWith("/amq/queue/")) {
             return new StompDestination(Kind.AMQ_QUEUE, nonEmpty(text, text.substring(11)), null);
@@ -49,7 +49,7 @@ record StompDestination(Kind kind, String name, String key) {
             return new StompDestination(Kind.QUEUE, nonEmpty(text, text.substring(8)), null);
         }
         if (text.startsWith("topic://")) {
-            return new StompDestination(Kind.TOPIC, VirtualHost.AMQ_TOPIC, topicKey(nonEmpty(text, text.substring(8))));
+            return new StompDestination(Kind.TOPIC, Route.TOPIC_EXCHANGE, topicKey(nonEmpty(text, text.substring(8))));
         }
         if (text.startsWith("/")) {
             throw BrokerException.invalid("unknown destination '" + text + "': use /queue/NAME, /topic/NAME,"
@@ -85,7 +85,7 @@ record StompDestination(Kind kind, String name, String key) {
         if (exchange.isEmpty()) {
             return "/queue/" + routingKey;
         }
-        if (exchange.equals(VirtualHost.AMQ_TOPIC)) {
+        if (exchange.equals(Route.TOPIC_EXCHANGE)) {
             return "/topic/" + routingKey;
         }
         return routingKey.isEmpty() ? "/exchange/" + exchange : "/exchange/" + exchange + "/" + routingKey;

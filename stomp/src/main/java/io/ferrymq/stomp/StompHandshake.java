@@ -1,6 +1,6 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.stomp.codec.StompVersion;
 
 /** What a CONNECT frame asks for: the protocol version and the heart-beat intervals. */

@@ -1,6 +1,6 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.message.PropertyValues;
 import io.ferrymq.core.queue.Delivery;

@@ -1,6 +1,6 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.stomp.codec.StompFrameDecoder;
 import io.ferrymq.stomp.codec.StompFrameEncoder;
 import io.ferrymq.transport.ConnectionContext;

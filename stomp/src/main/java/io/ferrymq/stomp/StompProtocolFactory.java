@@ -1,6 +1,6 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.stomp.codec.StompLimits;
 import io.ferrymq.transport.ProtocolFactory;
 import io.ferrymq.transport.ProtocolModule;

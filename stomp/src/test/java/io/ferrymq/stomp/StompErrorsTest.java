@@ -1,7 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompVersion;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.ferrymq.transport;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.config.ConfiguredUsers;
 import io.ferrymq.transport.config.ProtocolSection;
 import io.ferrymq.transport.config.SettingException;

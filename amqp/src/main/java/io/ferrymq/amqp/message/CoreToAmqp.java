@@ -1,9 +1,8 @@
 package io.ferrymq.amqp.message;
 
+import io.ferrymq.core.api.Route;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.message.NativeForm;
-import io.ferrymq.core.routing.DefaultExchange;
-import io.ferrymq.core.vhost.VirtualHost;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedByte;
@@ -139,12 +138,12 @@ public final class CoreToAmqp {
     /** {@code to} and {@code x-opt-jms-dest} from where the message was published. */
     private static void destination(Message m, Properties p, Map<Symbol, Object> annotations) {
         String exchange = m.address();
-        if (exchange == null || exchange.equals(DefaultExchange.NAME)) {
+        if (exchange == null || exchange.equals(Route.DEFAULT_EXCHANGE)) {
             if (m.routingKey() != null && !m.routingKey().isEmpty()) {
                 p.setTo(m.routingKey());
             }
             annotations.put(JmsMapping.JMS_DEST, JmsMapping.QUEUE);
-        } else if (exchange.equals(VirtualHost.AMQ_TOPIC)) {
+        } else if (exchange.equals(Route.TOPIC_EXCHANGE)) {
             p.setTo(m.routingKey());
             annotations.put(JmsMapping.JMS_DEST, JmsMapping.TOPIC);
         } else {

@@ -4,7 +4,6 @@ import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsRequest;
 import io.ferrymq.core.security.BrokerPrincipal;
-import io.ferrymq.core.security.SecurityRealm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +14,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +31,13 @@ public final class Authenticator {
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final AwsApiSettings settings;
-    private final SecurityRealm realm;
+    private final Function<String, Optional<BrokerPrincipal>> principals;
     private final Supplier<Instant> clock;
 
-    public Authenticator(AwsApiSettings settings, SecurityRealm realm, Supplier<Instant> clock) {
+    public Authenticator(AwsApiSettings settings, Function<String, Optional<BrokerPrincipal>> principals,
+                         Supplier<Instant> clock) {
         this.settings = settings;
-        this.realm = realm;
+        this.principals = principals;
         this.clock = clock;
     }
 
@@ -141,7 +143,7 @@ public final class Authenticator {
             throw AwsError.sender("InvalidClientTokenId", 403, "The security token included in the request is invalid:"
                     + " account " + account + " maps to no virtual host of this broker");
         }
-        BrokerPrincipal principal = realm.principalOf(user).orElseThrow(() -> AwsError.sender("InvalidClientTokenId",
+        BrokerPrincipal principal = principals.apply(user).orElseThrow(() -> AwsError.sender("InvalidClientTokenId",
                 403, "The security token included in the request is invalid: its broker user '" + user
                         + "' is not configured"));
         return new Caller(sig == null ? null : sig.accessKeyId(), account, region, vhost, principal);

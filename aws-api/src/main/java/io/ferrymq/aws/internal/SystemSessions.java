@@ -1,12 +1,12 @@
 package io.ferrymq.aws.internal;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.security.BrokerPrincipal;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.DeliverySink;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +42,7 @@ public final class SystemSessions implements AutoCloseable {
             if (s != null && !s.isClosed()) {
                 return s;
             }
-            BrokerPrincipal p = broker.options().realm().principalOf(user)
+            BrokerPrincipal p = broker.principalOf(user)
                     .orElseThrow(() -> BrokerException.unauthorized("user '" + user + "' is not configured"));
             return broker.openAuthenticated(vhost, p, new ClientInfo(connectionId, "aws-internal", null, "aws", null),
                     new Sink());

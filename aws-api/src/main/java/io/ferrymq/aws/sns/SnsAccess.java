@@ -56,7 +56,7 @@ final class SnsAccess {
      * Refuses the action unless the caller may do it. Topics and subscriptions this cannot find are left for
      * the action itself to report.
      *
-     * @throws io.ferrymq.core.BrokerException UNAUTHORIZED
+     * @throws io.ferrymq.core.errors.BrokerException UNAUTHORIZED
      */
     void check(String action, JsonNode in, RequestContext ctx) {
         if (ctx.caller() == null) {

@@ -1,7 +1,7 @@
 package io.ferrymq.aws.sns;
 
 import io.ferrymq.aws.wire.AwsError;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 
 /** SNS's error codes and wording. */
 final class SnsErrors {

@@ -14,9 +14,9 @@ import io.ferrymq.aws.sqs.MessageProperties;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.session.Route;
+import io.ferrymq.core.api.Route;
 import io.ferrymq.core.state.StateStore;
 
 import java.math.BigDecimal;

@@ -3,7 +3,7 @@ package io.ferrymq.aws.sns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

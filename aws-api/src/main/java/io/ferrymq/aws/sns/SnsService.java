@@ -13,10 +13,10 @@ import io.ferrymq.aws.wire.AwsService;
 import io.ferrymq.aws.wire.QueryInput;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.aws.wire.XmlOutput;
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.api.Admin;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.vhost.VirtualHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +52,8 @@ public final class SnsService implements AwsService, AutoCloseable {
     public SnsService(Broker broker, AwsApiSettings settings, SystemSessions system) {
         this.broker = broker;
         this.system = system;
-        broker.filters().register(FilterPolicy.ATTRIBUTES, text -> FilterPolicy.compile(FilterPolicy.ATTRIBUTES, text));
-        broker.filters().register(FilterPolicy.BODY, text -> FilterPolicy.compile(FilterPolicy.BODY, text));
+        broker.registerFilterLanguage(FilterPolicy.ATTRIBUTES, text -> FilterPolicy.compile(FilterPolicy.ATTRIBUTES, text));
+        broker.registerFilterLanguage(FilterPolicy.BODY, text -> FilterPolicy.compile(FilterPolicy.BODY, text));
         this.registry = new SnsRegistry(broker);
         this.access = new SnsAccess(registry);
         this.signer = new SnsSigner(broker.stateStore("aws.sns"));
@@ -61,9 +61,8 @@ public final class SnsService implements AwsService, AutoCloseable {
         this.http = new HttpDeliveries(broker, settings, system, envelope, registry::subscription, registry::topic);
         SnsSubscriptions[] subs = new SnsSubscriptions[1];
         this.topics = new SnsTopics(registry, t -> {
-            VirtualHost v = broker.vhost(t.vhost());
             for (SubscriptionMeta s : registry.subscriptionsOf(t.arn())) {
-                subs[0].remove(s, v);
+                subs[0].remove(s, this::admin);
             }
         });
         this.subscriptions = new SnsSubscriptions(settings, registry, topics, http);
@@ -80,24 +79,34 @@ public final class SnsService implements AwsService, AutoCloseable {
     /** Re-creates topics' exchanges and subscriptions' bindings, and starts HTTP deliveries. */
     public void start() {
         int n = 0;
+        Set<String> vhosts = broker.vhostNames();
         for (SubscriptionMeta s : registry.subscriptions()) {
             TopicMeta t = registry.topic(s.topicArn());
-            VirtualHost v = broker.vhost(s.vhost());
-            if (t == null || v == null) {
+            if (t == null || !vhosts.contains(s.vhost())) {
                 continue;
             }
-            SnsTopics.restore(v, t);
-            subscriptions.restore(v, s);
+            Admin admin = admin(s.vhost());
+            SnsTopics.restore(admin, t);
+            subscriptions.restore(admin, s);
             n++;
         }
-        for (VirtualHost v : broker.vhosts()) {
-            for (TopicMeta t : registry.topics(v.name())) {
-                SnsTopics.restore(v, t);
+        for (String vhost : vhosts) {
+            for (TopicMeta t : registry.topics(vhost)) {
+                SnsTopics.restore(admin(vhost), t);
             }
         }
         if (n > 0) {
             LOG.info("Restored {} SNS subscription(s)", n);
         }
+    }
+
+    /**
+     * The broker's own administration in a virtual host, for what SNS keeps in step with its registry
+     * (exchanges and bindings restored at start, removed with a subscription), done on no client's behalf;
+     * null when the virtual host is gone.
+     */
+    private Admin admin(String vhost) {
+        return broker.vhostNames().contains(vhost) ? broker.systemSession(vhost).admin() : null;
     }
 
     /** Shows SNS messages in SQS queues: in the JSON envelope, or raw for RawMessageDelivery subscriptions. */
@@ -167,7 +176,7 @@ public final class SnsService implements AwsService, AutoCloseable {
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode in, RequestContext ctx) {
         access.check(action, in, ctx);
-        SnsSubscriptions.VirtualHostLookup vhosts = broker::vhost;
+        SnsSubscriptions.AdminLookup vhosts = this::admin;
         return switch (action) {
             case "CreateTopic" -> topics.create(in, ctx);
             case "DeleteTopic" -> topics.delete(in, ctx);

@@ -5,18 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.core.api.Route;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.sqs.SqsQueues;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.routing.BindingTarget;
-import io.ferrymq.core.routing.FilterSpec;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.filter.FilterSpec;
+import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Admin;
 import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
-import io.ferrymq.core.vhost.VirtualHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -177,7 +179,7 @@ final class SnsSubscriptions {
             }
             case "topic" -> {
                 if (!rest.isEmpty()) {
-                    return new NativeTarget(null, VirtualHost.AMQ_TOPIC, rest);
+                    return new NativeTarget(null, Route.TOPIC_EXCHANGE, rest);
                 }
             }
             case "exchange" -> {
@@ -234,8 +236,8 @@ final class SnsSubscriptions {
         return new BindingDeclaration(s.topicName(), BindingTarget.Kind.QUEUE, queue, "sns:" + s.id(), Map.of(), filter);
     }
 
-    /** Re-creates a subscription's binding and delivery worker when the module starts. */
-    void restore(VirtualHost v, SubscriptionMeta s) {
+    /** Re-creates a subscription's binding and delivery worker when the module starts (the thread may wait). */
+    void restore(Admin admin, SubscriptionMeta s) {
         String queue = boundQueue(s);
         if (queue == null) {
             if (s.http() && !s.confirmed()) {
@@ -244,25 +246,25 @@ final class SnsSubscriptions {
             return;
         }
         try {
-            if (s.http() && v.queue(queue) == null) {
-                v.declareQueue(deliveryQueue(s), 0);
+            if (s.http() && !admin.queueExists(queue)) {
+                admin.declareQueue(deliveryQueue(s)).join();
             }
-            if (v.queue(queue) == null) {
+            if (!admin.queueExists(queue)) {
                 LOG.warn("SNS subscription {}: its queue '{}' no longer exists; nothing is delivered to it", s.arn(), queue);
                 return;
             }
-            v.bind(binding(s, queue));
+            admin.bind(binding(s, queue)).join();
             if (s.http()) {
                 http.start(s);
             }
-        } catch (BrokerException e) {
-            LOG.warn("SNS subscription {} could not be restored: {}", s.arn(), e.getMessage());
+        } catch (BrokerException | CompletionException e) {
+            LOG.warn("SNS subscription {} could not be restored: {}", s.arn(), BrokerException.from(e).getMessage());
         }
     }
 
     // ------------------------------------------------------------------ confirm / unsubscribe
 
-    CompletableFuture<JsonNode> confirm(JsonNode in, RequestContext ctx, VirtualHostLookup vhosts, Sessions sessions) {
+    CompletableFuture<JsonNode> confirm(JsonNode in, RequestContext ctx, AdminLookup vhosts, Sessions sessions) {
         String topicArn = Inputs.string(in, "TopicArn");
         String token = Inputs.string(in, "Token");
         if (topicArn == null) {
@@ -294,11 +296,12 @@ final class SnsSubscriptions {
         Session of(String vhost, String user);
     }
 
-    interface VirtualHostLookup {
-        VirtualHost of(String name);
+    /** The broker's own administration in a virtual host (null when it is gone). */
+    interface AdminLookup {
+        Admin of(String vhost);
     }
 
-    CompletableFuture<JsonNode> unsubscribe(JsonNode in, RequestContext ctx, VirtualHostLookup vhosts) {
+    CompletableFuture<JsonNode> unsubscribe(JsonNode in, RequestContext ctx, AdminLookup vhosts) {
         String arn = Inputs.string(in, "SubscriptionArn");
         if (arn == null || arn.isEmpty()) {
             throw SnsErrors.invalidParameter("SubscriptionArn");
@@ -307,27 +310,32 @@ final class SnsSubscriptions {
         if (s == null) {
             throw SnsErrors.notFound("Subscription does not exist");
         }
-        return remove(s, vhosts.of(s.vhost())).thenApply(v -> null);
+        return remove(s, vhosts).thenApply(v -> null);
     }
 
     /** Removes a subscription: its worker, binding, delivery queue and record. */
-    CompletableFuture<Void> remove(SubscriptionMeta s, VirtualHost v) {
+    CompletableFuture<Void> remove(SubscriptionMeta s, AdminLookup vhosts) {
         compiled.remove(s.arn());
         if (s.http()) {
             http.stop(s.arn());
         }
+        Admin admin = vhosts.of(s.vhost());
+        if (admin == null) {
+            return registry.remove(s);
+        }
         String queue = boundQueue(s);
-        if (v != null && queue != null && v.queue(queue) != null && v.exchange(s.topicName()) != null) {
-            try {
-                v.unbind(binding(s, queue));
-            } catch (BrokerException e) {
-                LOG.debug("SNS subscription {}: binding already gone: {}", s.arn(), e.getMessage());
-            }
+        CompletableFuture<Void> unbound = CompletableFuture.completedFuture(null);
+        if (queue != null && admin.queueExists(queue) && admin.exchangeExists(s.topicName())) {
+            unbound = admin.unbind(binding(s, queue)).exceptionally(e -> {
+                LOG.debug("SNS subscription {}: binding already gone: {}", s.arn(), BrokerException.from(e).getMessage());
+                return null;
+            });
         }
-        if (v != null && s.http() && v.queue(s.deliveryQueue()) != null) {
-            v.deleteQueue(s.deliveryQueue(), false, false, 0);
+        CompletableFuture<Void> dropped = unbound;
+        if (s.http() && admin.queueExists(s.deliveryQueue())) {
+            dropped = unbound.thenCompose(v -> admin.deleteQueue(s.deliveryQueue(), false, false)).thenApply(n -> null);
         }
-        return registry.remove(s);
+        return dropped.thenCompose(v -> registry.remove(s));
     }
 
     // ------------------------------------------------------------------ listing and attributes

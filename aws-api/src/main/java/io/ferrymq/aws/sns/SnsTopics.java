@@ -10,8 +10,8 @@ import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.routing.ExchangeType;
+import io.ferrymq.core.api.Admin;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
-import io.ferrymq.core.vhost.VirtualHost;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -112,10 +112,10 @@ final class SnsTopics {
         return new ExchangeDeclaration(name, ExchangeType.FANOUT, false, false, false, Map.of(), false);
     }
 
-    /** Re-creates a topic's exchange at start. */
-    static void restore(VirtualHost v, TopicMeta t) {
-        if (v.exchange(t.name()) == null) {
-            v.declareExchange(declaration(t.name()));
+    /** Re-creates a topic's exchange at start (on the start-up thread, which may wait). */
+    static void restore(Admin admin, TopicMeta t) {
+        if (!admin.exchangeExists(t.name())) {
+            admin.declareExchange(declaration(t.name())).join();
         }
     }
 

@@ -67,7 +67,7 @@ final class SqsAccess {
      * Refuses the action unless the caller may do it. Parameters this cannot find are left for the action
      * itself to report (missing or unknown queues answer as they always did).
      *
-     * @throws io.ferrymq.core.BrokerException UNAUTHORIZED
+     * @throws io.ferrymq.core.errors.BrokerException UNAUTHORIZED
      */
     void check(String action, JsonNode in, RequestContext ctx) {
         Set<Permission> needs = NEEDS.get(action);

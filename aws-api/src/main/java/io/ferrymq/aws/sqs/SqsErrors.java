@@ -2,7 +2,7 @@ package io.ferrymq.aws.sqs;
 
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.WireProtocol;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 
 /** SQS's errors with the codes and wording AWS uses (Query code, JSON type, HTTP status). */
 final class SqsErrors {

@@ -10,9 +10,9 @@ import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.vhost.QueueDeclaration;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.ferrymq.aws.wire;
 
 import io.ferrymq.aws.auth.Caller;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.api.Session;
 
 import java.util.concurrent.Executor;
 

@@ -1,7 +1,7 @@
 package io.ferrymq.bench.jmh;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.BrokerOptions;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.message.Message;
@@ -16,10 +16,10 @@ import io.ferrymq.core.security.PasswordHash;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.PermissionRule;
 import io.ferrymq.core.security.UserAccount;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.DeliverySink;
-import io.ferrymq.core.session.Route;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.storage.InMemoryStorage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

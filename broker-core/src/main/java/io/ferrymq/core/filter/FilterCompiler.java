@@ -1,7 +1,6 @@
 package io.ferrymq.core.filter;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.errors.BrokerException;
 
 import java.util.HashMap;
 import java.util.Map;

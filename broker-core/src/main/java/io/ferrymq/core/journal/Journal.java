@@ -1,7 +1,7 @@
 package io.ferrymq.core.journal;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.storage.DurableImage;
 import io.ferrymq.core.storage.RecoveryListener;
 import io.ferrymq.core.storage.Storage;

@@ -1,6 +1,5 @@
 package io.ferrymq.core.message;
 
-import io.ferrymq.core.filter.Filterable;
 
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,6 +1,5 @@
 package io.ferrymq.core.policy;
 
-import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.routing.NamePattern;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.ferrymq.core.queue;
 
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.filter.FilterSpec;
 
 import java.util.function.Predicate;
 

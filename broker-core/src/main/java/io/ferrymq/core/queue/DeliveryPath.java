@@ -10,7 +10,7 @@ public interface DeliveryPath {
     void handoff(Delivery delivery);
 
     /** The consumer was closed by the broker (queue deleted, broker stopping). */
-    void closedByBroker(Subscription subscription, io.ferrymq.core.BrokerException reason);
+    void closedByBroker(Subscription subscription, io.ferrymq.core.errors.BrokerException reason);
 
     /** The consumer stopped, whoever closed it: the path may forget it. */
     default void detached(Subscription subscription) {

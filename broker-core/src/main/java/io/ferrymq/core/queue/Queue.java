@@ -1,6 +1,7 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.policy.QueueSettings;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.filter.MessageFilter;

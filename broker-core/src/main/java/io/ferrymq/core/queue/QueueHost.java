@@ -4,7 +4,7 @@ import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.filter.MessageFilter;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.DeadLetterTarget;
-import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.storage.StorageRecord;
 

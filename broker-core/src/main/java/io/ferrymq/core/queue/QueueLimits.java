@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.policy.QueueSettings;
 import io.ferrymq.core.memory.MemoryBudget;
 import io.ferrymq.core.policy.MemoryFullPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;

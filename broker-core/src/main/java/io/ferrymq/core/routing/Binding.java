@@ -1,5 +1,6 @@
 package io.ferrymq.core.routing;
 
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.filter.MessageFilter;
 
 import java.util.Map;

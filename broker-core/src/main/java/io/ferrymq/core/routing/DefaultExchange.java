@@ -1,6 +1,6 @@
 package io.ferrymq.core.routing;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 
 import java.util.List;

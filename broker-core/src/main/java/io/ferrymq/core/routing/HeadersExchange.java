@@ -82,7 +82,7 @@ final class HeadersExchange extends Exchange {
     public synchronized boolean addBinding(Binding binding) {
         Object mode = binding.arguments().get("x-match");
         if (mode != null && !List.of("all", "any", "all-with-x", "any-with-x").contains(mode.toString())) {
-            throw io.ferrymq.core.BrokerException.invalid("x-match must be all, any, all-with-x or any-with-x,"
+            throw io.ferrymq.core.errors.BrokerException.invalid("x-match must be all, any, all-with-x or any-with-x,"
                     + " was '" + mode + "'");
         }
         return Bindings.addOrReplace(all, binding);

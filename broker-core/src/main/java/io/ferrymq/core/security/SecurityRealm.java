@@ -1,7 +1,6 @@
 package io.ferrymq.core.security;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.session.ClientInfo;
+import io.ferrymq.core.errors.BrokerException;
 
 import java.util.Optional;
 

@@ -56,7 +56,7 @@ public final class StateStore {
     /**
      * Sets a value in memory and returns the record that stores it, for the caller to store in one batch with
      * records it must not outlive or be outlived by (a message and the protocol state that says it arrived:
-     * {@link io.ferrymq.core.session.Session#sendStoredWith}). The caller owns the writes to this key and
+     * {@link io.ferrymq.core.api.Session#sendStoredWith}). The caller owns the writes to this key and
      * stores the record before the next one, so that the last record for the key stays the last value.
      */
     public Staged stage(String key, byte[] value) {

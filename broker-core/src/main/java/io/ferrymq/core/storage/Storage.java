@@ -35,7 +35,7 @@ public interface Storage extends AutoCloseable {
      * when it is accepted. Appends are still taken meanwhile (settlements must not be lost): they wait until
      * space is back. Callers refuse producers while this is set.
      */
-    default io.ferrymq.core.BrokerException writeAlarm() {
+    default io.ferrymq.core.errors.BrokerException writeAlarm() {
         return null;
     }
 

@@ -1,6 +1,6 @@
 package io.ferrymq.core.vhost;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.memory.MemoryBudget;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Queue;

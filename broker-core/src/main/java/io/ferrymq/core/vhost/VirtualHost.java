@@ -1,6 +1,6 @@
 package io.ferrymq.core.vhost;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.filter.FilterCompiler;
 import io.ferrymq.core.filter.MessageFilter;
@@ -12,13 +12,14 @@ import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueHost;
-import io.ferrymq.core.queue.QueueSettings;
+import io.ferrymq.core.policy.QueueSettings;
+import io.ferrymq.core.routing.StandardExchanges;
 import io.ferrymq.core.routing.Binding;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.DefaultExchange;
 import io.ferrymq.core.routing.Exchange;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.routing.FilterSpec;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.routing.RoutingContext;
 import io.ferrymq.core.storage.BindingDefinition;
 import io.ferrymq.core.storage.ExchangeDefinition;
@@ -54,11 +55,11 @@ public final class VirtualHost implements QueueHost {
     private static final int MAX_NAME_LENGTH = 255;
 
     /** The exchanges every virtual host has, as in RabbitMQ. */
-    public static final String AMQ_DIRECT = "amq.direct";
-    public static final String AMQ_FANOUT = "amq.fanout";
-    public static final String AMQ_TOPIC = "amq.topic";
-    public static final String AMQ_HEADERS = "amq.headers";
-    public static final String AMQ_MATCH = "amq.match";
+    public static final String AMQ_DIRECT = StandardExchanges.AMQ_DIRECT;
+    public static final String AMQ_FANOUT = StandardExchanges.AMQ_FANOUT;
+    public static final String AMQ_TOPIC = StandardExchanges.AMQ_TOPIC;
+    public static final String AMQ_HEADERS = StandardExchanges.AMQ_HEADERS;
+    public static final String AMQ_MATCH = StandardExchanges.AMQ_MATCH;
 
     private final String name;
     private final BrokerRuntime runtime;

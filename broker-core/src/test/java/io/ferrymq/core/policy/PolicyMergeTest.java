@@ -1,6 +1,5 @@
 package io.ferrymq.core.policy;
 
-import io.ferrymq.core.queue.QueueSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.ErrorCode;
-import io.ferrymq.core.routing.FilterSpec;
-import io.ferrymq.core.session.Route;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.filter.FilterSpec;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

@@ -1,8 +1,8 @@
 package io.ferrymq.core.queue;
 
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.session.Route;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.QueueDeclaration;
@@ -51,7 +51,7 @@ class DeduplicationWindowTest {
         }
     }
 
-    private record SendResultHolder(io.ferrymq.core.session.SendResult result) {
+    private record SendResultHolder(io.ferrymq.core.api.SendResult result) {
         int queues() {
             return result.queues();
         }

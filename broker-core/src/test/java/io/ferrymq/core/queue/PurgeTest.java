@@ -1,7 +1,7 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.session.Route;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,8 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.policy.QueueSettings;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.OverflowPolicy;
 import org.junit.jupiter.api.Test;

@@ -39,7 +39,7 @@ class PrincipalLookupTest {
     void realmsThatCannotTellAnswerEmptyByDefault() {
         SecurityRealm minimal = new SecurityRealm() {
             @Override
-            public BrokerPrincipal authenticate(String username, String password, io.ferrymq.core.session.ClientInfo c) {
+            public BrokerPrincipal authenticate(String username, String password, io.ferrymq.core.security.ClientInfo c) {
                 throw new UnsupportedOperationException();
             }
 

@@ -1,9 +1,8 @@
 package io.ferrymq.core.security;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.routing.NamePattern;
-import io.ferrymq.core.session.ClientInfo;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.ferrymq.core.testing;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,7 +1,7 @@
 package io.ferrymq.core.testing;
 
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerOptions;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.BrokerOptions;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.AddressPolicy;
@@ -15,9 +15,9 @@ import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.PermissionRule;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.security.UserAccount;
-import io.ferrymq.core.session.ClientInfo;
-import io.ferrymq.core.session.DeliverySink;
-import io.ferrymq.core.session.Session;
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.vhost.VirtualHost;

@@ -1,6 +1,6 @@
 package io.ferrymq.server.config;
 
-import io.ferrymq.core.Broker;
+import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.ProtocolFactory;
 import io.ferrymq.transport.ProtocolModule;
 import io.ferrymq.transport.config.ConfiguredUsers;

@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /** {@code left op right} for {@code + - * /}; see {@link ArithmeticOperator}. */
 record Arithmetic(ArithmeticOperator operator, Expression left, Expression right) implements Expression {

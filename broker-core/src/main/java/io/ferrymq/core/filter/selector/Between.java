@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /**
  * {@code x [NOT] BETWEEN low AND high}, evaluated exactly as the equivalences the JMS specification

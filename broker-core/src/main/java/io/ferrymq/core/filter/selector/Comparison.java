@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /** {@code left op right} for one of the six comparison operators; see {@link ComparisonOperator}. */
 record Comparison(ComparisonOperator operator, Expression left, Expression right) implements Expression {

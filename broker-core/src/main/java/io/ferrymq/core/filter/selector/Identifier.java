@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /**
  * A header or property reference; a missing one is NULL. A Character value is seen as a one-letter

@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /** {@code x IS [NOT] NULL}: the only test that is never UNKNOWN. */
 record IsNull(Expression operand, boolean negated) implements Expression {

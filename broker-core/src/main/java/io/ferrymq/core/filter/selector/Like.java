@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /**
  * {@code x [NOT] LIKE 'pattern' [ESCAPE 'c']} with the pattern compiled once, when the selector is

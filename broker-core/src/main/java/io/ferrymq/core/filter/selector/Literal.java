@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /** A constant; also what constant arithmetic such as {@code 10 * 60} is folded into at parse time. */
 record Literal(Object value) implements Expression {

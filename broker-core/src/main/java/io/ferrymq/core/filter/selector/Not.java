@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /** SQL NOT: swaps TRUE and FALSE and leaves UNKNOWN (and any non-boolean value) UNKNOWN. */
 record Not(Expression operand) implements Expression {

@@ -1,6 +1,6 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.filter.Filterable;
+import io.ferrymq.core.message.Filterable;
 
 /**
  * Unary plus or minus on a value only known when the message is seen. Unary plus is kept as a node

@@ -1,0 +1,522 @@
+package io.ferrymq.core.api;
+
+import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.ConsumeOptions;
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.DeliveryPath;
+import io.ferrymq.core.queue.Outcome;
+import io.ferrymq.core.queue.PullOptions;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.Subscription;
+import io.ferrymq.core.routing.BindingTarget;
+import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.SecurityRealm;
+import io.ferrymq.core.state.StateStore;
+import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.core.vhost.BindingDeclaration;
+import io.ferrymq.core.vhost.PreparedPublish;
+import io.ferrymq.core.vhost.QueueDeclaration;
+import io.ferrymq.core.vhost.VirtualHost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What an adapter holds per client connection: an authenticated principal in one virtual host, its
+ * subscriptions and transactions. Every operation is checked against the security realm.
+ *
+ * <p>Futures returned here complete on the sink's executor (the connection's event loop), so adapters
+ * can touch their connection state in callbacks without locks. Deliveries arrive there too, batched,
+ * with a {@link DeliverySink#flush()} after each batch.
+ */
+public final class Session implements DeliveryPath, AutoCloseable {
+
+    private final VirtualHost vhost;
+    private final BrokerPrincipal principal;
+    private final ClientInfo client;
+    private final SecurityRealm realm;
+    private final DeliverySink sink;
+    private final Runnable onClose;
+    private final Admin admin;
+
+    private final DeliveryRelay relay;
+    private final Transactions transactions;
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
+    private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public Session(VirtualHost vhost, BrokerPrincipal principal, ClientInfo client, SecurityRealm realm,
+                   DeliverySink sink, Runnable onClose) {
+        this.vhost = vhost;
+        this.principal = principal;
+        this.client = client;
+        this.realm = realm;
+        this.sink = sink;
+        this.onClose = onClose;
+        this.admin = new Admin(this);
+        this.relay = new DeliveryRelay(sink);
+        this.transactions = new Transactions(vhost, client.connectionId(), this::prepare);
+    }
+
+    public BrokerPrincipal principal() { return principal; }
+    public ClientInfo client() { return client; }
+    public VirtualHost vhost() { return vhost; }
+    /** The name of the session's virtual host (for messages and logs; adapters do not need the vhost itself). */
+    public String vhostName() { return vhost.name(); }
+    public Admin admin() { return admin; }
+    public boolean isClosed() { return closed; }
+
+    @Override
+    public long connectionId() {
+        return client.connectionId();
+    }
+
+    // ------------------------------------------------------------------ producing
+
+    /**
+     * Publishes a message; in a transaction it is held until commit.
+     *
+     * @return completes when the message is safe (stored if durable) and the broker can take more; fails
+     *         with NOT_FOUND (unknown exchange or queue), UNAUTHORIZED, RESOURCE_LIMIT_EXCEEDED
+     */
+    public CompletableFuture<SendResult> send(Route route, Message message, Tx tx) {
+        if (tx == null) {
+            return sendStoredWith(route, message, List.of());
+        }
+        try {
+            ensureOpen();
+            checkSend(route);
+            transactions.addSend(tx, route, message);
+            return CompletableFuture.completedFuture(new SendResult(0, 0));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Publishes a message outside any transaction, storing {@code storedWith} in the same atomic batch as the
+     * message: protocol state that records the message's arrival, such as MQTT's QoS 2 packet id, so that after
+     * a crash either both are there or neither.
+     *
+     * @return as {@link #send(Route, Message, Tx)}
+     */
+    public CompletableFuture<SendResult> sendStoredWith(Route route, Message message, List<StateStore.Staged> storedWith) {
+        try {
+            ensureOpen();
+            checkSend(route);
+            PreparedPublish p = prepare(route, message);
+            SendResult result = new SendResult(p.message().id(), p.queueCount());
+            List<StorageRecord> records = storedWith.stream().map(StateStore.Staged::record).toList();
+            return onSink(vhost.commit(List.of(p), records, false).thenApply(v -> result));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private PreparedPublish prepare(Route route, Message message) {
+        if (message.durable()) {
+            // Refused before anything is reserved or enqueued: a message the disk cannot keep is not accepted.
+            BrokerException diskFull = vhost.storage().writeAlarm();
+            if (diskFull != null) {
+                throw diskFull;
+            }
+        }
+        if (route.toQueue()) {
+            ensureQueue(route.routingKey());
+        }
+        Message stamped = message.assign(vhost.nextMessageId(), connectionId(), route.exchange(), route.routingKey());
+        PreparedPublish p = vhost.prepare(stamped, route.exchange(), route.routingKey());
+        if (route.toQueue() && p.queueCount() == 0 && p.duplicates() == 0) {
+            throw BrokerException.notFound("no queue '" + route.routingKey() + "' in vhost '" + vhost.name() + "'");
+        }
+        return p;
+    }
+
+    /**
+     * Returns the named queue, creating it (durable) when it is missing and the policy for its name
+     * allows auto-creation (RabbitMQ's STOMP {@code /queue/Q}, Artemis' auto-create).
+     *
+     * @throws BrokerException NOT_FOUND when it is missing and may not be created, UNAUTHORIZED without
+     *                         create permission on the name
+     */
+    public void ensureQueue(String name) {
+        if (vhost.queue(name) != null) {
+            return;
+        }
+        if (!vhost.policies().autoCreateQueues(name)) {
+            throw BrokerException.notFound("no queue '" + name + "' in vhost '" + vhost.name()
+                    + "', and the policy for that name does not allow creating it automatically");
+        }
+        refuseReservedQueueName(name);
+        require(Permission.CREATE, name);
+        try {
+            vhost.declareQueue(QueueDeclaration.durable(name), connectionId());
+        } catch (BrokerException e) {
+            // Declared meanwhile with other properties by someone else: that one is used.
+            if (vhost.queue(name) == null || e.code() != ErrorCode.PRECONDITION_FAILED) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Completes once the broker holds less message memory than its limit (at once when it does), on the sink's
+     * executor. An adapter whose protocol paces producers by credit (AMQP link credit) grants none until then,
+     * so a full broker holds producers back before they send rather than leaving their sends unconfirmed.
+     */
+    public CompletableFuture<Void> memoryAvailable() {
+        return onSink(vhost.memory().whenAvailable());
+    }
+
+    // ------------------------------------------------------------------ consuming
+
+    /** Attaches a consumer to an existing queue. */
+    public CompletableFuture<Subscription> consume(String queueName, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            Queue q = requireQueue(queueName);
+            return attach(q, options);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Subscribes to a topic: a subscription queue (temporary, shared by name, or durable by name) bound to the
+     * exchange with the pattern, and a consumer on it. A durable subscription re-attached with another pattern
+     * is re-bound to it; a consumer joining a shared one adds its binding.
+     */
+    public CompletableFuture<Subscription> subscribe(TopicSubscription spec, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            String resource = topicResource(spec.exchange(), spec.pattern());
+            require(Permission.CONSUME, resource);
+            QueueDeclaration decl;
+            if (spec.durableName() != null) {
+                require(Permission.CREATE, resource);
+                decl = QueueDeclaration.durable(spec.durableName()).withArguments(spec.queueArguments());
+            } else if (spec.shared()) {
+                if (spec.queueName().isEmpty()) {
+                    throw BrokerException.invalid("a shared subscription needs the name of its queue");
+                }
+                decl = new QueueDeclaration(spec.queueName(), false, false, true, spec.queueArguments(), false);
+            } else {
+                decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
+            }
+            if (!decl.name().isEmpty()) {
+                refuseReservedQueueName(decl.name());
+            }
+            VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
+            Queue q = declared.value();
+            BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
+                    .withFilter(spec.bindingFilter());
+            List<CompletableFuture<Void>> stored = new ArrayList<>();
+            stored.add(declared.stored());
+            boolean bound = false;
+            for (var b : vhost.bindingsTo(q)) {
+                if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
+                    // Same binding; a changed filter is replaced by binding it again below.
+                    bound = java.util.Objects.equals(b.filterSpec(), spec.bindingFilter());
+                } else if (spec.durableName() != null || !spec.shared()) {
+                    // A joiner of a shared subscription leaves the bindings of those already there alone.
+                    stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
+                            b.key(), b.arguments(), null)));
+                }
+            }
+            if (!bound) {
+                stored.add(vhost.bind(binding));
+            }
+            return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> attach(q, options));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
+        CompletableFuture<Subscription> attached = new CompletableFuture<>();
+        // The adapter learns of the subscription through the same hand-off as its deliveries, so it always
+        // knows the subscription before its first message arrives.
+        q.addConsumer(options, this, s -> {
+            subscriptions.add(s);
+            if (closed) {
+                s.close();
+            }
+            relay.inOrder(() -> attached.complete(s));
+        }).whenComplete((s, t) -> {
+            if (t != null) {
+                relay.execute(() -> attached.completeExceptionally(BrokerException.from(t)));
+            }
+        });
+        return attached;
+    }
+
+    /**
+     * Drains a subscription (AMQP drain): the future completes on the sink's executor after every
+     * delivery the drain made, with the credit that was given up.
+     */
+    public CompletableFuture<Integer> drain(Subscription subscription) {
+        // Always hop, even when already complete: the drain's deliveries are queued on the sink's executor
+        // and must reach the adapter first.
+        return relay.relayAlways(subscription.drain());
+    }
+
+    /**
+     * Consumes from a queue the adapter manages on the client's behalf (an MQTT session queue), without a
+     * permission check on its name: the adapter checks permissions on what it binds to the queue.
+     */
+    public CompletableFuture<Subscription> consumeManaged(String queueName, ConsumeOptions options) {
+        try {
+            ensureOpen();
+            return attach(requireQueue(queueName), options);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Throws UNAUTHORIZED unless the principal may do {@code what} to {@code resource} in this vhost. */
+    public void checkPermission(Permission what, String resource) {
+        require(what, resource);
+    }
+
+    /** Whether the principal may do {@code what} to {@code resource} in this vhost (to filter what listings show). */
+    public boolean isAllowed(Permission what, String resource) {
+        return realm.isAllowed(principal, what, vhost.name(), resource);
+    }
+
+    /** {@link #checkPermission} for an exchange and routing key or binding pattern (topics on amq.topic). */
+    public void checkTopicPermission(Permission what, String exchange, String key) {
+        require(what, topicResource(exchange, key));
+    }
+
+    /** Takes messages without a standing consumer (SQS ReceiveMessage, basic.get). */
+    public CompletableFuture<List<Delivery>> pull(String queueName, PullOptions options) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            Queue q = requireQueue(queueName);
+            if (options.leaseMillis() < 0 && !options.autoSettle()) {
+                pulledFrom.add(q);
+            }
+            return onSink(q.pull(options, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Settles a delivery; in a transaction, at commit. */
+    public CompletableFuture<Void> settle(Delivery delivery, Outcome outcome, Tx tx) {
+        if (!delivery.needsSettlement()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (tx != null) {
+            try {
+                return onSink(transactions.addSettlement(tx, delivery, outcome));
+            } catch (BrokerException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return onSink(delivery.queue().settle(delivery.deliveryId(), outcome, connectionId()));
+    }
+
+    /** Settles a pulled delivery by queue and id (SQS DeleteMessage with a receipt handle). */
+    public CompletableFuture<Void> settle(String queueName, long deliveryId, Outcome outcome) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            return onSink(requireQueue(queueName).settle(deliveryId, outcome, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Changes how long a pulled delivery stays invisible (SQS ChangeMessageVisibility). */
+    public CompletableFuture<Void> changeLease(String queueName, long deliveryId, long leaseMillis) {
+        try {
+            ensureOpen();
+            require(Permission.CONSUME, queueName);
+            return onSink(requireQueue(queueName).changeLease(deliveryId, leaseMillis, connectionId()));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    public Tx begin() {
+        ensureOpen();
+        return transactions.begin();
+    }
+
+    /**
+     * Commits: the transaction's messages and acknowledgements are stored as one atomic batch, then its
+     * messages become visible and its settlements apply. On failure (a full queue, a deleted queue) the
+     * transaction is rolled back and the future fails.
+     */
+    public CompletableFuture<Void> commit(Tx tx) {
+        try {
+            return onSink(transactions.commit(tx));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Discards the transaction's messages; deliveries it settled go back to their queues. */
+    public CompletableFuture<Void> rollback(Tx tx) {
+        try {
+            transactions.rollback(tx);
+            return CompletableFuture.completedFuture(null);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Ends the session: subscriptions close (their unsettled deliveries return to their queues), open
+     * transactions roll back, exclusive queues are deleted.
+     */
+    @Override
+    public void close() {
+        closeAsync();
+    }
+
+    /** {@link #close()}, with a future that completes when every queue has taken back what it lent out. */
+    public CompletableFuture<Void> closeAsync() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        closed = true;
+        List<CompletableFuture<?>> steps = new ArrayList<>();
+        transactions.rollbackAll();
+        for (Subscription s : List.copyOf(subscriptions)) {
+            steps.add(s.close());
+        }
+        subscriptions.clear();
+        for (Queue q : pulledFrom) {
+            steps.add(q.releasePulls(connectionId()));
+        }
+        vhost.deleteExclusiveQueues(connectionId());
+        onClose.run();
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    // ------------------------------------------------------------------ DeliveryPath
+
+    @Override
+    public void handoff(Delivery delivery) {
+        relay.deliver(delivery);
+    }
+
+    @Override
+    public void closedByBroker(Subscription subscription, BrokerException reason) {
+        subscriptions.remove(subscription);
+        relay.execute(() -> sink.subscriptionClosed(subscription, reason));
+    }
+
+    @Override
+    public void detached(Subscription subscription) {
+        subscriptions.remove(subscription);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    void ensureOpen() {
+        if (closed) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "the session is closed");
+        }
+    }
+
+    Queue requireQueue(String name) {
+        Queue q = vhost.queue(name);
+        if (q == null) {
+            throw BrokerException.notFound("no queue '" + name + "' in vhost '" + vhost.name() + "'");
+        }
+        return q;
+    }
+
+    void require(Permission p, String resource) {
+        if (!realm.isAllowed(principal, p, vhost.name(), resource)) {
+            throw BrokerException.unauthorized("user '" + principal.name() + "' may not "
+                    + p.name().toLowerCase() + " on '" + resource + "' in vhost '" + vhost.name() + "'");
+        }
+    }
+
+    /** Clients may not create queues in the broker's {@code amq.} namespace (server-named queues live there). */
+    static void refuseReservedQueueName(String queueName) {
+        if (queueName.startsWith("amq.")) {
+            throw BrokerException.unauthorized("queue name '" + queueName
+                    + "' is reserved: names starting with 'amq.' belong to the broker");
+        }
+    }
+
+    private void checkSend(Route route) {
+        require(Permission.SEND, route.toQueue() || route.exchange().isEmpty() ? route.routingKey()
+                : topicResource(route.exchange(), route.routingKey()));
+    }
+
+    /**
+     * The name a permission is checked against for an exchange and key: on the shared topic exchange
+     * {@code amq.topic} it is the topic itself, so rules like {@code sensors.#} govern topics; on other
+     * exchanges it is the exchange's name.
+     */
+    static String topicResource(String exchange, String key) {
+        return VirtualHost.AMQ_TOPIC.equals(exchange) ? key : exchange;
+    }
+
+    <T> CompletableFuture<T> onSink(CompletableFuture<T> f) {
+        return relay.relay(f);
+    }
+
+    @Override
+    public String toString() {
+        return "session of '" + principal.name() + "' on connection " + connectionId() + " in vhost '"
+                + vhost.name() + "'";
+    }
+
+    /**
+     * Arguments for {@link #subscribe}: a temporary subscription unless {@code durableName} is set or it is
+     * {@code shared}. A temporary subscription's queue is exclusive to the connection; a shared one's (named
+     * by {@code queueName}) may be joined by any connection, and both go when their last consumer leaves.
+     * Both need the consume permission on the topic; a durable one the create permission as well.
+     */
+    public record TopicSubscription(String exchange, String pattern, String durableName, String queueName,
+                                    io.ferrymq.core.filter.FilterSpec bindingFilter,
+                                    Map<String, Object> queueArguments, boolean shared) {
+
+        public TopicSubscription {
+            queueName = queueName == null ? "" : queueName;
+            queueArguments = queueArguments == null ? Map.of() : Map.copyOf(queueArguments);
+        }
+
+        public TopicSubscription(String exchange, String pattern, String durableName, String queueName,
+                                 io.ferrymq.core.filter.FilterSpec bindingFilter, Map<String, Object> queueArguments) {
+            this(exchange, pattern, durableName, queueName, bindingFilter, queueArguments, false);
+        }
+
+        /** A non-durable subscription that consumers on any connection share by the name of its queue. */
+        public static TopicSubscription shared(String exchange, String pattern, String queueName,
+                                               io.ferrymq.core.filter.FilterSpec bindingFilter) {
+            return new TopicSubscription(exchange, pattern, null, queueName, bindingFilter, null, true);
+        }
+
+        public static TopicSubscription temporary(String exchange, String pattern) {
+            return new TopicSubscription(exchange, pattern, null, null, null, null);
+        }
+
+        public static TopicSubscription durable(String exchange, String pattern, String queueName) {
+            return new TopicSubscription(exchange, pattern, queueName, queueName, null, null);
+        }
+    }
+}

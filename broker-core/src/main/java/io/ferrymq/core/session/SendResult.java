@@ -1,5 +1,0 @@
-package io.ferrymq.core.session;
-
-/** What became of a publish: its broker id and how many queues took it (0: unroutable). */
-public record SendResult(long messageId, int queues) {
-}
