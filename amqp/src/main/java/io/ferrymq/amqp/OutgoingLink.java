@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.core.api.TopicSubscription;
 import io.ferrymq.amqp.message.AmqpValues;
 import io.ferrymq.amqp.message.CoreToAmqp;
 import io.ferrymq.amqp.message.HumanText;
@@ -134,8 +135,8 @@ final class OutgoingLink implements LinkHandler {
             if (filters.selector() != null) {
                 o = o.withFilter(FilterSpec.sql(filters.selector()));
             }
-            return connection.isDynamicQueue(queueName) ? session.consumeManaged(queueName, o)
-                    : session.consume(queueName, o);
+            return connection.isDynamicQueue(queueName) ? session.consume(io.ferrymq.core.api.Source.managedQueue(queueName), o)
+                    : session.consume(io.ferrymq.core.api.Source.queue(queueName), o);
         }
         FilterSpec filter = filters.selector() == null ? null : FilterSpec.sql(filters.selector());
         boolean durable = source.getDurable() != null && source.getDurable() != TerminusDurability.NONE;
@@ -145,8 +146,8 @@ final class OutgoingLink implements LinkHandler {
         if (durable) {
             kind = shared ? Kind.SHARED_DURABLE : Kind.DURABLE;
             queueName = TopicSubscriptions.durableQueue(connection.containerId(), name, global);
-            return session.subscribe(new Session.TopicSubscription(address.exchange(), address.name(), queueName,
-                    queueName, filter, null), options);
+            return session.consume(io.ferrymq.core.api.Source.topic(new TopicSubscription(address.exchange(), address.name(), queueName,
+                    queueName, filter, null)), options);
         }
         if (shared) {
             kind = Kind.SHARED_VOLATILE;
@@ -155,8 +156,8 @@ final class OutgoingLink implements LinkHandler {
                     options);
         }
         kind = Kind.TEMPORARY_TOPIC;
-        return session.subscribe(new Session.TopicSubscription(address.exchange(), address.name(), null, null, filter,
-                null), options);
+        return session.consume(io.ferrymq.core.api.Source.topic(new TopicSubscription(address.exchange(), address.name(), null, null, filter,
+                null)), options);
     }
 
     /** A dynamic source (a reply queue for request/reply): a private queue that lives as long as the link. */
@@ -166,7 +167,7 @@ final class OutgoingLink implements LinkHandler {
         connection.addDynamicQueue(queueName);
         kind = Kind.DYNAMIC;
         local.setAddress(queueName);
-        return session.consumeManaged(queueName, options);
+        return session.consume(io.ferrymq.core.api.Source.managedQueue(queueName), options);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -50,7 +52,7 @@ final class TopicSubscriptions {
      */
     static CompletableFuture<Subscription> sharedVolatile(Session session, String exchange, String pattern,
                                                           String queueName, FilterSpec filter, ConsumeOptions options) {
-        return session.subscribe(Session.TopicSubscription.shared(exchange, pattern, queueName, filter), options)
+        return session.consume(Source.topic(TopicSubscription.shared(exchange, pattern, queueName, filter)), options)
                 .exceptionallyCompose(t -> {
                     BrokerException e = BrokerException.from(t);
                     return CompletableFuture.failedFuture(e.code() != ErrorCode.PRECONDITION_FAILED ? e

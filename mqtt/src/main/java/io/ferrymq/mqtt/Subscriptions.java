@@ -1,5 +1,6 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -173,7 +174,7 @@ final class Subscriptions {
             }
             // A placeholder stops a second subscribe from attaching a second consumer meanwhile.
             sessionConsumer = PENDING;
-            conn.core.consumeManaged(conn.session.queueName(), consumeOptions())
+            conn.core.consume(Source.managedQueue(conn.session.queueName()), consumeOptions())
                     .whenComplete((s, t) -> {
                         if (t != null) {
                             sessionConsumer = null;
@@ -200,7 +201,7 @@ final class Subscriptions {
                 return;
             }
             sharedConsumers.put(e.name(), PENDING);
-            conn.core.consumeManaged(MqttHub.sharedQueueName(e), consumeOptions())
+            conn.core.consume(Source.managedQueue(MqttHub.sharedQueueName(e)), consumeOptions())
                     .whenComplete((s, t) -> {
                         if (t != null) {
                             sharedConsumers.remove(e.name());

@@ -1,5 +1,7 @@
 package io.ferrymq.stomp;
 
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
@@ -64,18 +66,18 @@ final class StompSubscriptions {
         switch (d.kind()) {
             case QUEUE -> {
                 session.ensureQueue(d.name());
-                subscribed = session.consume(d.name(), withSelector(options, selector));
+                subscribed = session.consume(Source.queue(d.name()), withSelector(options, selector));
             }
-            case AMQ_QUEUE, REPLY_QUEUE -> subscribed = session.consume(d.name(), withSelector(options, selector));
-            case TEMP_QUEUE -> subscribed = session.consume(conn.tempQueues.resolve(d.name()),
+            case AMQ_QUEUE, REPLY_QUEUE -> subscribed = session.consume(Source.queue(d.name()), withSelector(options, selector));
+            case TEMP_QUEUE -> subscribed = session.consume(Source.queue(conn.tempQueues.resolve(d.name())),
                     withSelector(options, selector));
             case TOPIC, EXCHANGE -> {
                 FilterSpec filter = selector == null ? null : FilterSpec.sql(selector);
                 durableQueue = durableQueueName(f, id);
-                Session.TopicSubscription spec = durableQueue == null
-                        ? new Session.TopicSubscription(d.name(), d.key(), null, null, filter, null)
-                        : new Session.TopicSubscription(d.name(), d.key(), durableQueue, durableQueue, filter, null);
-                subscribed = session.subscribe(spec, options);
+                TopicSubscription spec = durableQueue == null
+                        ? new TopicSubscription(d.name(), d.key(), null, null, filter, null)
+                        : new TopicSubscription(d.name(), d.key(), durableQueue, durableQueue, filter, null);
+                subscribed = session.consume(Source.topic(spec), options);
             }
             default -> throw new IllegalStateException(d.kind().name());
         }
@@ -101,7 +103,7 @@ final class StompSubscriptions {
         String real = conn.tempQueues.resolve(name);
         if (!existed && !byId.containsKey(replyTo)) {
             int prefetch = conn.settings.defaultPrefetch();
-            conn.track(conn.session.consume(real, ConsumeOptions.credit(prefetch).withAutoSettle(true)))
+            conn.track(conn.session.consume(Source.queue(real), ConsumeOptions.credit(prefetch).withAutoSettle(true)))
                     .whenComplete((sub, t) -> {
                         if (t != null) {
                             conn.fail(null, BrokerException.from(t));

@@ -1,5 +1,6 @@
 package io.ferrymq.aws.sns;
 
+import io.ferrymq.core.api.Source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferrymq.aws.AwsApiSettings;
@@ -72,7 +73,7 @@ final class HttpDeliveries implements AutoCloseable {
             return;
         }
         Session session = system.session(s.vhost(), s.user());
-        session.consume(s.deliveryQueue(), ConsumeOptions.credit(0)).whenComplete((sub, err) -> {
+        session.consume(Source.queue(s.deliveryQueue()), ConsumeOptions.credit(0)).whenComplete((sub, err) -> {
             if (err != null) {
                 LOG.warn("Cannot start HTTP deliveries of SNS subscription {}: {}", s.arn(), err.toString());
                 return;

@@ -1,5 +1,6 @@
 package io.ferrymq.bench.jmh;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.api.BrokerOptions;
 import io.ferrymq.core.exec.BrokerRuntime;
@@ -94,7 +95,7 @@ public class QueueEnqueueDequeueBenchmark {
                 }).join();
         message = Message.builder().durable(false).body(new byte[1024]).build();
         session.send(Route.queue("bench"), message, null).join();
-        subscription = session.consume("bench", ConsumeOptions.credit(0)).join();
+        subscription = session.consume(Source.queue("bench"), ConsumeOptions.credit(0)).join();
         subscription.credit(1);
         settleAll();
     }

@@ -24,7 +24,6 @@ import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,68 +178,71 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     // ------------------------------------------------------------------ consuming
 
-    /** Attaches a consumer to an existing queue. */
-    public CompletableFuture<Subscription> consume(String queueName, ConsumeOptions options) {
+    /**
+     * Attaches a push consumer: to a queue the client names, to a queue the adapter manages for it, or to a
+     * topic (its subscription queue, temporary, shared or durable by name, bound to the exchange with the
+     * pattern; a durable subscription re-attached with another pattern is re-bound to it, a consumer joining
+     * a shared one adds its binding). Completes with the subscription before its first delivery.
+     *
+     * @return fails with NOT_FOUND (no such queue), UNAUTHORIZED (no consume permission on the queue or the
+     *         topic; a durable topic subscription needs create too), RESOURCE_LOCKED (exclusive elsewhere)
+     */
+    public CompletableFuture<Subscription> consume(Source from, ConsumeOptions options) {
         try {
             ensureOpen();
-            require(Permission.CONSUME, queueName);
-            Queue q = requireQueue(queueName);
-            return attach(q, options);
+            if (from instanceof Source.Queue q) {
+                require(Permission.CONSUME, q.name());
+                return attach(requireQueue(q.name()), options);
+            }
+            if (from instanceof Source.ManagedQueue q) {
+                return attach(requireQueue(q.name()), options);
+            }
+            return subscribe(((Source.Topic) from).subscription(), options);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /**
-     * Subscribes to a topic: a subscription queue (temporary, shared by name, or durable by name) bound to the
-     * exchange with the pattern, and a consumer on it. A durable subscription re-attached with another pattern
-     * is re-bound to it; a consumer joining a shared one adds its binding.
-     */
-    public CompletableFuture<Subscription> subscribe(TopicSubscription spec, ConsumeOptions options) {
-        try {
-            ensureOpen();
-            String resource = topicResource(spec.exchange(), spec.pattern());
-            require(Permission.CONSUME, resource);
-            QueueDeclaration decl;
-            if (spec.durableName() != null) {
-                require(Permission.CREATE, resource);
-                decl = QueueDeclaration.durable(spec.durableName()).withArguments(spec.queueArguments());
-            } else if (spec.shared()) {
-                if (spec.queueName().isEmpty()) {
-                    throw BrokerException.invalid("a shared subscription needs the name of its queue");
-                }
-                decl = new QueueDeclaration(spec.queueName(), false, false, true, spec.queueArguments(), false);
-            } else {
-                decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
+    private CompletableFuture<Subscription> subscribe(TopicSubscription spec, ConsumeOptions options) {
+        String resource = topicResource(spec.exchange(), spec.pattern());
+        require(Permission.CONSUME, resource);
+        QueueDeclaration decl;
+        if (spec.durableName() != null) {
+            require(Permission.CREATE, resource);
+            decl = QueueDeclaration.durable(spec.durableName()).withArguments(spec.queueArguments());
+        } else if (spec.shared()) {
+            if (spec.queueName().isEmpty()) {
+                throw BrokerException.invalid("a shared subscription needs the name of its queue");
             }
-            if (!decl.name().isEmpty()) {
-                refuseReservedQueueName(decl.name());
-            }
-            VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
-            Queue q = declared.value();
-            BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
-                    .withFilter(spec.bindingFilter());
-            List<CompletableFuture<Void>> stored = new ArrayList<>();
-            stored.add(declared.stored());
-            boolean bound = false;
-            for (var b : vhost.bindingsTo(q)) {
-                if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
-                    // Same binding; a changed filter is replaced by binding it again below.
-                    bound = java.util.Objects.equals(b.filterSpec(), spec.bindingFilter());
-                } else if (spec.durableName() != null || !spec.shared()) {
-                    // A joiner of a shared subscription leaves the bindings of those already there alone.
-                    stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
-                            b.key(), b.arguments(), null)));
-                }
-            }
-            if (!bound) {
-                stored.add(vhost.bind(binding));
-            }
-            return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> attach(q, options));
-        } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
+            decl = new QueueDeclaration(spec.queueName(), false, false, true, spec.queueArguments(), false);
+        } else {
+            decl = new QueueDeclaration(spec.queueName(), false, true, true, spec.queueArguments(), false);
         }
+        if (!decl.name().isEmpty()) {
+            refuseReservedQueueName(decl.name());
+        }
+        VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
+        Queue q = declared.value();
+        BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
+                .withFilter(spec.bindingFilter());
+        List<CompletableFuture<Void>> stored = new ArrayList<>();
+        stored.add(declared.stored());
+        boolean bound = false;
+        for (var b : vhost.bindingsTo(q)) {
+            if (b.exchange().equals(spec.exchange()) && b.key().equals(spec.pattern())) {
+                // Same binding; a changed filter is replaced by binding it again below.
+                bound = java.util.Objects.equals(b.filterSpec(), spec.bindingFilter());
+            } else if (spec.durableName() != null || !spec.shared()) {
+                // A joiner of a shared subscription leaves the bindings of those already there alone.
+                stored.add(vhost.unbind(new BindingDeclaration(b.exchange(), BindingTarget.Kind.QUEUE, q.name(),
+                        b.key(), b.arguments(), null)));
+            }
+        }
+        if (!bound) {
+            stored.add(vhost.bind(binding));
+        }
+        return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> attach(q, options));
     }
 
     private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
@@ -269,19 +271,6 @@ public final class Session implements DeliveryPath, AutoCloseable {
         // Always hop, even when already complete: the drain's deliveries are queued on the sink's executor
         // and must reach the adapter first.
         return relay.relayAlways(subscription.drain());
-    }
-
-    /**
-     * Consumes from a queue the adapter manages on the client's behalf (an MQTT session queue), without a
-     * permission check on its name: the adapter checks permissions on what it binds to the queue.
-     */
-    public CompletableFuture<Subscription> consumeManaged(String queueName, ConsumeOptions options) {
-        try {
-            ensureOpen();
-            return attach(requireQueue(queueName), options);
-        } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     /** Throws UNAUTHORIZED unless the principal may do {@code what} to {@code resource} in this vhost. */
@@ -483,40 +472,5 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public String toString() {
         return "session of '" + principal.name() + "' on connection " + connectionId() + " in vhost '"
                 + vhost.name() + "'";
-    }
-
-    /**
-     * Arguments for {@link #subscribe}: a temporary subscription unless {@code durableName} is set or it is
-     * {@code shared}. A temporary subscription's queue is exclusive to the connection; a shared one's (named
-     * by {@code queueName}) may be joined by any connection, and both go when their last consumer leaves.
-     * Both need the consume permission on the topic; a durable one the create permission as well.
-     */
-    public record TopicSubscription(String exchange, String pattern, String durableName, String queueName,
-                                    io.ferrymq.core.filter.FilterSpec bindingFilter,
-                                    Map<String, Object> queueArguments, boolean shared) {
-
-        public TopicSubscription {
-            queueName = queueName == null ? "" : queueName;
-            queueArguments = queueArguments == null ? Map.of() : Map.copyOf(queueArguments);
-        }
-
-        public TopicSubscription(String exchange, String pattern, String durableName, String queueName,
-                                 io.ferrymq.core.filter.FilterSpec bindingFilter, Map<String, Object> queueArguments) {
-            this(exchange, pattern, durableName, queueName, bindingFilter, queueArguments, false);
-        }
-
-        /** A non-durable subscription that consumers on any connection share by the name of its queue. */
-        public static TopicSubscription shared(String exchange, String pattern, String queueName,
-                                               io.ferrymq.core.filter.FilterSpec bindingFilter) {
-            return new TopicSubscription(exchange, pattern, null, queueName, bindingFilter, null, true);
-        }
-
-        public static TopicSubscription temporary(String exchange, String pattern) {
-            return new TopicSubscription(exchange, pattern, null, null, null, null);
-        }
-
-        public static TopicSubscription durable(String exchange, String pattern, String queueName) {
-            return new TopicSubscription(exchange, pattern, queueName, queueName, null, null);
-        }
     }
 }

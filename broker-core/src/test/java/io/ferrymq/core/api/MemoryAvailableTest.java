@@ -61,7 +61,7 @@ class MemoryAvailableTest {
         CompletableFuture<String> thread = available.thenApply(v -> Thread.currentThread().getName());
         assertThat(available).isNotDone();
 
-        Subscription sub = consumer.consume("q", ConsumeOptions.credit(10)).join();
+        Subscription sub = consumer.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         consumer.settle(consumerSink.find("m1"), Outcome.ACCEPT, null).join();
 
         assertThat(thread.get(30, TimeUnit.SECONDS)).isEqualTo("adapter-loop");

@@ -107,7 +107,7 @@ class QueueDeclarationTest {
     void deletingAQueueReportsItsMessagesAndRespectsIfEmptyAndIfUnused() {
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
         failsWith(s.admin().deleteQueue("q", false, true), ErrorCode.PRECONDITION_FAILED);
-        s.consume("q", ConsumeOptions.credit(0)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(0)).join();
         failsWith(s.admin().deleteQueue("q", true, false), ErrorCode.PRECONDITION_FAILED);
 
         assertThat(s.admin().deleteQueue("q", false, false).join()).isEqualTo(1);

@@ -51,7 +51,7 @@ class ReservedNamesTest {
 
     @Test
     void aClientMayNotCreateAnAmqQueueAsADurableSubscription() {
-        failsWith(s.subscribe(Session.TopicSubscription.durable("amq.topic", "a.#", "amq.sub"),
+        failsWith(s.consume(Source.topic(TopicSubscription.durable("amq.topic", "a.#", "amq.sub")),
                 ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
 
         assertThat(tb.queue("amq.sub")).isNull();

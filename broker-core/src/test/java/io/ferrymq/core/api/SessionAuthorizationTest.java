@@ -72,10 +72,10 @@ class SessionAuthorizationTest {
 
     @Test
     void consumeAndPullNeedTheConsumePermission() {
-        alice.consume("orders.eu", ConsumeOptions.credit(1)).join();
+        alice.consume(Source.queue("orders.eu"), ConsumeOptions.credit(1)).join();
 
-        failsWith(alice.consume("payroll", ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
-        failsWith(alice.consume("audit.log", ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
+        failsWith(alice.consume(Source.queue("payroll"), ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
+        failsWith(alice.consume(Source.queue("audit.log"), ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
         failsWith(alice.pull("payroll", new PullOptions(1, 0, 1_000, false)), ErrorCode.UNAUTHORIZED);
         assertThat(tb.stats("payroll").consumers()).isZero();
     }

@@ -36,7 +36,7 @@ class SessionCloseTest {
 
         assertThat(s.isClosed()).isTrue();
         failsWith(s.send(Route.queue("q"), TestBroker.text("m"), null), ErrorCode.ILLEGAL_STATE);
-        failsWith(s.consume("q", ConsumeOptions.credit(1)), ErrorCode.ILLEGAL_STATE);
+        failsWith(s.consume(Source.queue("q"), ConsumeOptions.credit(1)), ErrorCode.ILLEGAL_STATE);
         failsWith(s.pull("q", new PullOptions(1, 0, 1_000, false)), ErrorCode.ILLEGAL_STATE);
         failsWith(s.admin().purgeQueue("q"), ErrorCode.ILLEGAL_STATE);
         assertThat(tb.stats("q").ready()).isEqualTo(1);

@@ -63,7 +63,7 @@ class SubscriptionAnnouncementTest {
             // Consumed from the event loop, as a protocol adapter does; it learns of the subscription through
             // the future, on the same thread that its deliveries arrive on.
             CompletableFuture<Subscription> known = CompletableFuture.supplyAsync(() ->
-                    session.consume(queue, ConsumeOptions.credit(BACKLOG).withAutoSettle(true))
+                    session.consume(Source.queue(queue), ConsumeOptions.credit(BACKLOG).withAutoSettle(true))
                             .thenApply(adapter::register), eventLoop).thenCompose(f -> f);
             Subscription s = known.get(10, TimeUnit.SECONDS);
             adapter.awaitDeliveries(s, BACKLOG);

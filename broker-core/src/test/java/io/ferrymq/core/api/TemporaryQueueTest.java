@@ -82,7 +82,7 @@ class TemporaryQueueTest {
     void anotherConnectionCannotUseOrTakeOverATemporaryQueue() {
         String q = alice.admin().declareTemporaryQueue("x", false);
 
-        failsWith(other.consume(q, ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
+        failsWith(other.consume(Source.queue(q), ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
         assertThatThrownBy(() -> other.admin().declareTemporaryQueue("x", false))
                 .hasFieldOrPropertyWithValue("code", ErrorCode.RESOURCE_LOCKED);
         failsWith(other.admin().deleteTemporaryQueue(q), ErrorCode.RESOURCE_LOCKED);
@@ -95,7 +95,7 @@ class TemporaryQueueTest {
         Session bob = tb.session("alice", "pw", sink);
         String q = bob.admin().declareTemporaryQueue("", false);
         bob.send(Route.queue(q), TestBroker.text("reply"), null).join();
-        Subscription sub = bob.consume(q, ConsumeOptions.credit(1).withAutoSettle(true)).join();
+        Subscription sub = bob.consume(Source.queue(q), ConsumeOptions.credit(1).withAutoSettle(true)).join();
         assertThat(sink.bodies()).containsExactly("reply");
         sub.close().join();
 

@@ -78,31 +78,31 @@ class TopicPermissionTest {
 
     @Test
     void subscribingToATopicIsCheckedAgainstThePattern() {
-        sensor.subscribe(Session.TopicSubscription.temporary("amq.topic", "readings.kitchen"),
+        sensor.consume(Source.topic(TopicSubscription.temporary("amq.topic", "readings.kitchen")),
                 ConsumeOptions.credit(1)).join();
-        sensor.subscribe(Session.TopicSubscription.temporary("amq.topic", "readings.*"),
+        sensor.consume(Source.topic(TopicSubscription.temporary("amq.topic", "readings.*")),
                 ConsumeOptions.credit(1)).join();
 
-        failsWith(sensor.subscribe(Session.TopicSubscription.temporary("amq.topic", "sensors.kitchen"),
+        failsWith(sensor.consume(Source.topic(TopicSubscription.temporary("amq.topic", "sensors.kitchen")),
                 ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
     }
 
     @Test
     void aSubscriptionPatternWiderThanThePermissionIsRefused() {
-        failsWith(sensor.subscribe(Session.TopicSubscription.temporary("amq.topic", "readings.#"),
+        failsWith(sensor.consume(Source.topic(TopicSubscription.temporary("amq.topic", "readings.#")),
                 ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
-        failsWith(sensor.subscribe(Session.TopicSubscription.temporary("amq.topic", "#"),
+        failsWith(sensor.consume(Source.topic(TopicSubscription.temporary("amq.topic", "#")),
                 ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
         assertThat(tb.vhost().queues()).isEmpty();
     }
 
     @Test
     void aSharedSubscriptionNeedsOnlyTheConsumePermissionOnItsPattern() {
-        sensor.subscribe(Session.TopicSubscription.shared("amq.topic", "readings.kitchen", "kitchen:volatile", null),
+        sensor.consume(Source.topic(TopicSubscription.shared("amq.topic", "readings.kitchen", "kitchen:volatile", null)),
                 ConsumeOptions.credit(1)).join();
 
-        failsWith(sensor.subscribe(Session.TopicSubscription.shared("amq.topic", "sensors.kitchen", "s:volatile",
-                null), ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
+        failsWith(sensor.consume(Source.topic(TopicSubscription.shared("amq.topic", "sensors.kitchen", "s:volatile",
+                null)), ConsumeOptions.credit(1)), ErrorCode.UNAUTHORIZED);
         assertThat(tb.queue("s:volatile")).isNull();
     }
 }

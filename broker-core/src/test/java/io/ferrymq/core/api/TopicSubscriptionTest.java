@@ -45,7 +45,7 @@ class TopicSubscriptionTest {
     @Test
     void aTemporarySubscriptionGetsMatchingTopicsAndVanishesWhenClosed() {
         RecordingSink sink = new RecordingSink();
-        Subscription sub = tb.session(sink).subscribe(Session.TopicSubscription.temporary("amq.topic", "news.*"),
+        Subscription sub = tb.session(sink).consume(Source.topic(TopicSubscription.temporary("amq.topic", "news.*")),
                 ConsumeOptions.credit(10)).join();
         String queue = sub.queueName();
         assertThat(tb.queue(queue).exclusive()).isTrue();
@@ -60,12 +60,12 @@ class TopicSubscriptionTest {
 
     @Test
     void aDurableSubscriptionCollectsWhileDetached() {
-        Session.TopicSubscription spec = Session.TopicSubscription.durable("amq.topic", "news.#", "reader");
-        tb.session(new RecordingSink()).subscribe(spec, ConsumeOptions.credit(0)).join().close().join();
+        TopicSubscription spec = TopicSubscription.durable("amq.topic", "news.#", "reader");
+        tb.session(new RecordingSink()).consume(Source.topic(spec), ConsumeOptions.credit(0)).join().close().join();
 
         publish("news.sport", "goal");
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).subscribe(spec, ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.topic(spec), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("goal");
         assertThat(tb.vhost().bindingsTo(tb.queue("reader"))).hasSize(1);
@@ -73,11 +73,11 @@ class TopicSubscriptionTest {
 
     @Test
     void reattachingWithAnotherPatternRebinds() {
-        tb.session(new RecordingSink()).subscribe(Session.TopicSubscription.durable("amq.topic", "news.#", "reader"),
+        tb.session(new RecordingSink()).consume(Source.topic(TopicSubscription.durable("amq.topic", "news.#", "reader")),
                 ConsumeOptions.credit(0)).join().close().join();
 
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).subscribe(Session.TopicSubscription.durable("amq.topic", "sport.#", "reader"),
+        tb.session(sink).consume(Source.topic(TopicSubscription.durable("amq.topic", "sport.#", "reader")),
                 ConsumeOptions.credit(10)).join();
         publish("news.x", "old pattern");
         publish("sport.x", "new pattern");
@@ -90,8 +90,8 @@ class TopicSubscriptionTest {
     @Test
     void aSubscriptionFilterPassesOnlyMatchingMessages() {
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).subscribe(new Session.TopicSubscription("amq.topic", "paint.#", null, null,
-                FilterSpec.sql("color = 'red'"), Map.of()), ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.topic(new TopicSubscription("amq.topic", "paint.#", null, null,
+                FilterSpec.sql("color = 'red'"), Map.of())), ConsumeOptions.credit(10)).join();
 
         publish("paint.wall", "r", "red");
         publish("paint.wall", "b", "blue");
@@ -101,12 +101,12 @@ class TopicSubscriptionTest {
 
     @Test
     void reattachingWithAnotherFilterAppliesTheNewFilter() {
-        tb.session(new RecordingSink()).subscribe(new Session.TopicSubscription("amq.topic", "paint.#", "painter",
-                "painter", FilterSpec.sql("color = 'red'"), Map.of()), ConsumeOptions.credit(0)).join().close().join();
+        tb.session(new RecordingSink()).consume(Source.topic(new TopicSubscription("amq.topic", "paint.#", "painter",
+                "painter", FilterSpec.sql("color = 'red'"), Map.of())), ConsumeOptions.credit(0)).join().close().join();
 
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).subscribe(new Session.TopicSubscription("amq.topic", "paint.#", "painter", "painter",
-                FilterSpec.sql("color = 'blue'"), Map.of()), ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.topic(new TopicSubscription("amq.topic", "paint.#", "painter", "painter",
+                FilterSpec.sql("color = 'blue'"), Map.of())), ConsumeOptions.credit(10)).join();
         publish("paint.wall", "r", "red");
         publish("paint.wall", "b", "blue");
 
@@ -115,12 +115,12 @@ class TopicSubscriptionTest {
 
     @Test
     void aSharedSubscriptionSplitsItsMessagesOverConnectionsAndGoesWithItsLastConsumer() {
-        Session.TopicSubscription spec = Session.TopicSubscription.shared("amq.topic", "jobs.#", "app.jobs:volatile",
+        TopicSubscription spec = TopicSubscription.shared("amq.topic", "jobs.#", "app.jobs:volatile",
                 null);
         RecordingSink first = new RecordingSink();
         RecordingSink second = new RecordingSink();
-        Subscription a = tb.session(first).subscribe(spec, ConsumeOptions.credit(1)).join();
-        Subscription b = tb.session(second).subscribe(spec, ConsumeOptions.credit(1)).join();
+        Subscription a = tb.session(first).consume(Source.topic(spec), ConsumeOptions.credit(1)).join();
+        Subscription b = tb.session(second).consume(Source.topic(spec), ConsumeOptions.credit(1)).join();
 
         publish("jobs.1", "one");
         publish("jobs.2", "two");
@@ -138,11 +138,11 @@ class TopicSubscriptionTest {
 
     @Test
     void joiningASharedSubscriptionWithAnotherPatternKeepsTheBindingsAlreadyThere() {
-        tb.session(new RecordingSink()).subscribe(Session.TopicSubscription.shared("amq.topic", "news.#", "s:volatile",
-                null), ConsumeOptions.credit(10)).join();
+        tb.session(new RecordingSink()).consume(Source.topic(TopicSubscription.shared("amq.topic", "news.#", "s:volatile",
+                null)), ConsumeOptions.credit(10)).join();
 
-        tb.session(new RecordingSink()).subscribe(Session.TopicSubscription.shared("amq.topic", "sport.#",
-                "s:volatile", null), ConsumeOptions.credit(10)).join();
+        tb.session(new RecordingSink()).consume(Source.topic(TopicSubscription.shared("amq.topic", "sport.#",
+                "s:volatile", null)), ConsumeOptions.credit(10)).join();
 
         assertThat(tb.vhost().bindingsTo(tb.queue("s:volatile"))).extracting(b -> b.key())
                 .containsExactly("news.#", "sport.#");
@@ -150,8 +150,7 @@ class TopicSubscriptionTest {
 
     @Test
     void aSharedSubscriptionNeedsTheNameOfItsQueue() {
-        io.ferrymq.core.testing.Futures.failsWith(tb.session(new RecordingSink()).subscribe(
-                Session.TopicSubscription.shared("amq.topic", "news.#", "", null), ConsumeOptions.credit(1)),
+        io.ferrymq.core.testing.Futures.failsWith(tb.session(new RecordingSink()).consume(Source.topic(TopicSubscription.shared("amq.topic", "news.#", "", null)), ConsumeOptions.credit(1)),
                 io.ferrymq.core.errors.ErrorCode.INVALID_ARGUMENT);
     }
 }

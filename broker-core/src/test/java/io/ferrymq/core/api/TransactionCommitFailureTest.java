@@ -58,7 +58,7 @@ class TransactionCommitFailureTest {
     void aFailedCommitPutsItsAcknowledgedMessagesBack() {
         s.send(Route.queue("big"), TestBroker.text("in"), null).join();
         s.send(Route.queue("small"), TestBroker.text("full"), null).join();
-        Subscription sub = s.consume("big", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("big"), ConsumeOptions.credit(1)).join();
         Tx tx = s.begin();
         s.settle(sink.find("in"), Outcome.ACCEPT, tx).join();
         s.send(Route.queue("small"), TestBroker.text("overflow"), tx).join();

@@ -39,7 +39,7 @@ class TransactionalAcknowledgementTest {
 
     @Test
     void anAckInATransactionWaitsForTheCommit() {
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         Tx tx = s.begin();
 
         s.settle(sink.find("1"), Outcome.ACCEPT, tx).join();
@@ -57,7 +57,7 @@ class TransactionalAcknowledgementTest {
 
     @Test
     void rollbackPutsAcknowledgedMessagesBackAsRedeliveries() {
-        Subscription sub = s.consume("q", ConsumeOptions.credit(2)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
         Tx tx = s.begin();
         s.settle(sink.find("1"), Outcome.ACCEPT, tx).join();
         s.settle(sink.find("2"), Outcome.ACCEPT, tx).join();
@@ -75,7 +75,7 @@ class TransactionalAcknowledgementTest {
 
     @Test
     void sendsAndAcksCommitTogether() {
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         Tx tx = s.begin();
         s.settle(sink.find("1"), Outcome.ACCEPT, tx).join();
         s.send(Route.queue("out"), TestBroker.text("result"), tx).join();
@@ -89,7 +89,7 @@ class TransactionalAcknowledgementTest {
 
     @Test
     void aRejectInATransactionAppliesAtCommit() {
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         Tx tx = s.begin();
         s.settle(sink.find("1"), Outcome.reject("bad"), tx).join();
         assertThat(tb.stats("q").dropped()).isZero();
@@ -101,7 +101,7 @@ class TransactionalAcknowledgementTest {
 
     @Test
     void aCommittedAckOfADeliveryWhoseConsumerClosedMeanwhileStillApplies() {
-        Subscription sub = s.consume("q", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         Tx tx = s.begin();
         s.settle(sink.find("1"), Outcome.ACCEPT, tx).join();
         sub.close().join();

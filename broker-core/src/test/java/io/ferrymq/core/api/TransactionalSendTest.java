@@ -25,7 +25,7 @@ class TransactionalSendTest {
         producer = tb.session(new RecordingSink());
         producer.admin().declareQueue(QueueDeclaration.durable("q")).join();
         consumerSink = new RecordingSink();
-        tb.session(consumerSink).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(consumerSink).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
@@ -58,7 +59,7 @@ class DeduplicationRestartTest {
             RecordingSink sink = new RecordingSink();
             Session s = withQueue(tb, sink);
             s.send(Route.queue("fifo"), msg("order", "order-1"), null).join();
-            s.consume("fifo", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("fifo"), ConsumeOptions.credit(10)).join();
             s.settle(sink.find("order"), Outcome.ACCEPT, null).join();
             assertThat(tb.stats("fifo").total()).isZero();
         }

@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -53,7 +54,7 @@ class JournalBackedBrokerRecoveryTest {
                     .body("transient".getBytes(StandardCharsets.UTF_8)).build(), null).join();
             s.send(Route.exchange("events", "order.created"), TestBroker.text("audited"), null).join();
 
-            io.ferrymq.core.queue.Subscription sub = s.consume("work", ConsumeOptions.credit(2)).join();
+            io.ferrymq.core.queue.Subscription sub = s.consume(Source.queue("work"), ConsumeOptions.credit(2)).join();
             assertThat(sink.bodies()).containsExactly("a", "b");
             s.settle(sink.find("a"), Outcome.ACCEPT, null).join();
             // b fails twice: max deliveries 2 sends it to the DLQ
@@ -77,7 +78,7 @@ class JournalBackedBrokerRecoveryTest {
 
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
-            s.consume("work", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("work"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("c", "d");
             assertThat(sink.find("c").redelivered()).as("c was delivered before the restart").isTrue();
             assertThat(sink.find("c").deliveryCount()).isEqualTo(2);
@@ -85,7 +86,7 @@ class JournalBackedBrokerRecoveryTest {
             tb.advance(61_000);
             assertThat(sink.bodies()).containsExactly("c", "d", "later");
 
-            s.consume("DLQ", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("DLQ"), ConsumeOptions.credit(1)).join();
             Delivery dead = sink.find("b");
             assertThat(dead.message().property("x-death-reason")).isEqualTo("delivery_limit");
             assertThat(dead.message().property("x-death-queue")).isEqualTo("work");
@@ -102,13 +103,13 @@ class JournalBackedBrokerRecoveryTest {
             Session s = tb.session(sink);
             s.send(Route.queue("q"), TestBroker.text("in-flight"), null).join();
             s.send(Route.queue("q"), TestBroker.text("waiting"), null).join();
-            s.consume("q", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
             assertThat(sink.bodies()).containsExactly("in-flight");
             JournalRecoveryTest.crashImage(live, dir.resolve("crashed"));
         }
         try (TestBroker tb = broker(dir.resolve("crashed"))) {
             RecordingSink sink = new RecordingSink();
-            tb.session(sink).consume("q", ConsumeOptions.credit(10)).join();
+            tb.session(sink).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("in-flight", "waiting");
             // The crash left no record of which were delivered: the flag errs on the side of "maybe".
             assertThat(sink.deliveries()).allMatch(Delivery::redelivered);

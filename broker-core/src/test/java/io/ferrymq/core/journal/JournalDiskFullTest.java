@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -110,7 +111,7 @@ class JournalDiskFullTest {
                 assertThat(e.code()).isEqualTo(ErrorCode.DISK_FULL);
                 assertThat(e.getMessage()).contains("storage.min-free").contains("0.5 MiB free");
             });
-            s.consume("orders", ConsumeOptions.credit(100)).join();
+            s.consume(Source.queue("orders"), ConsumeOptions.credit(100)).join();
             await().atMost(PATIENCE).until(() -> sink.deliveries().size() == 10);
             for (Delivery d : sink.deliveries()) {
                 s.settle(d, Outcome.ACCEPT, null).join();
@@ -152,7 +153,7 @@ class JournalDiskFullTest {
                     .extracting(e -> ((BrokerException) e).code()).isEqualTo(ErrorCode.DISK_FULL);
 
             // Consumers keep receiving everything that was accepted, and settle it while the disk is full.
-            s.consume("work", ConsumeOptions.credit(10_000)).join();
+            s.consume(Source.queue("work"), ConsumeOptions.credit(10_000)).join();
             await().atMost(PATIENCE).until(() -> sink.deliveries().size() == sent + 1);
             assertThat(sink.bodies()).doesNotContain("refused");
             List<CompletableFuture<Void>> settled = new ArrayList<>();
@@ -171,7 +172,7 @@ class JournalDiskFullTest {
         }
         try (TestBroker tb = TestBroker.builder().storage(journal(dir, disk, 0)).build()) {
             RecordingSink sink = new RecordingSink();
-            tb.session(sink).consume("work", ConsumeOptions.credit(10_000)).join();
+            tb.session(sink).consume(Source.queue("work"), ConsumeOptions.credit(10_000)).join();
             await().atMost(PATIENCE).until(() -> sink.deliveries().size() >= 1);
             assertThat(sink.bodies()).as("settled while the disk was full: none comes back").containsExactly("after");
             assertThat(tb.stats("work").ready()).isZero();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.memory;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.api.Route;
@@ -63,7 +64,7 @@ class MemoryLimitBackPressureTest {
         assertThat(fourth).isNotDone();
         assertThat(tb.stats("q").ready()).as("the messages were taken").isEqualTo(4);
 
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         assertThat(third).as("delivered but not acknowledged: still in memory").isNotDone();
 
         s.settle(sink.find("m1"), Outcome.ACCEPT, null).join();
@@ -85,9 +86,9 @@ class MemoryLimitBackPressureTest {
         s.send(Route.exchange("amq.fanout", ""), TestBroker.text("m0"), null).join();
         assertThat(tb.broker().memory().used()).isEqualTo(SIZE);
 
-        s.consume("a", ConsumeOptions.credit(1).withAutoSettle(true)).join();
+        s.consume(Source.queue("a"), ConsumeOptions.credit(1).withAutoSettle(true)).join();
         assertThat(tb.broker().memory().used()).isEqualTo(SIZE);
-        s.consume("b", ConsumeOptions.credit(1).withAutoSettle(true)).join();
+        s.consume(Source.queue("b"), ConsumeOptions.credit(1).withAutoSettle(true)).join();
         assertThat(tb.broker().memory().used()).isZero();
     }
 

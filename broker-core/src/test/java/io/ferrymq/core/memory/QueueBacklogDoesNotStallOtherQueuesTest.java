@@ -1,5 +1,6 @@
 package io.ferrymq.core.memory;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.message.Message;
@@ -59,7 +60,7 @@ class QueueBacklogDoesNotStallOtherQueuesTest {
             RecordingSink sink = new RecordingSink();
             Session consumer = tb.session(sink);
             producer.admin().declareQueue(QueueDeclaration.durable("live")).join();
-            Subscription sub = consumer.consume("live", ConsumeOptions.credit(10)).join();
+            Subscription sub = consumer.consume(Source.queue("live"), ConsumeOptions.credit(10)).join();
 
             fill(producer, "nocons", 0, 300);
             assertThat(tb.stats("nocons").paged()).as("the backlog went to page files").isPositive();
@@ -92,7 +93,7 @@ class QueueBacklogDoesNotStallOtherQueuesTest {
 
             RecordingSink sink = new RecordingSink();
             Session consumer = tb.session(sink);
-            Subscription sub = consumer.consume("live", ConsumeOptions.credit(20)).join();
+            Subscription sub = consumer.consume(Source.queue("live"), ConsumeOptions.credit(20)).join();
             List<Integer> seen = new ArrayList<>();
             await().atMost(60, TimeUnit.SECONDS).until(() -> {
                 for (Delivery d : sink.take()) {
@@ -114,7 +115,7 @@ class QueueBacklogDoesNotStallOtherQueuesTest {
             RecordingSink stalledSink = new RecordingSink();
             Session stalled = tb.session(stalledSink);
             producer.admin().declareQueue(QueueDeclaration.durable("stalled")).join();
-            stalled.consume("stalled", ConsumeOptions.credit(10_000)).join();
+            stalled.consume(Source.queue("stalled"), ConsumeOptions.credit(10_000)).join();
             // Delivered and never settled: these stay in memory, and push the broker past its reserve.
             fill(producer, "stalled", 0, 200);
             await().atMost(30, TimeUnit.SECONDS).until(() -> tb.broker().memory().used() > LIMIT + LIMIT / 4);
@@ -122,7 +123,7 @@ class QueueBacklogDoesNotStallOtherQueuesTest {
             RecordingSink sink = new RecordingSink();
             Session consumer = tb.session(sink);
             producer.admin().declareQueue(QueueDeclaration.durable("fresh")).join();
-            Subscription sub = consumer.consume("fresh", ConsumeOptions.credit(5)).join();
+            Subscription sub = consumer.consume(Source.queue("fresh"), ConsumeOptions.credit(5)).join();
             for (int i = 0; i < 20; i++) {
                 producer.send(Route.queue("fresh"), message(i), null).join();
                 int expected = i;

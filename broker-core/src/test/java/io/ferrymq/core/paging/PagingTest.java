@@ -1,5 +1,6 @@
 package io.ferrymq.core.paging;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.message.Message;
@@ -57,7 +58,7 @@ class PagingTest {
     }
 
     private static List<Integer> consumeAll(Session s, RecordingSink sink, int expected) {
-        Subscription sub = s.consume("big", ConsumeOptions.credit(50)).join();
+        Subscription sub = s.consume(Source.queue("big"), ConsumeOptions.credit(50)).join();
         List<Integer> seen = new ArrayList<>();
         await().atMost(60, TimeUnit.SECONDS).until(() -> {
             for (Delivery d : sink.take()) {
@@ -127,7 +128,7 @@ class PagingTest {
             for (int i = 0; i < 600; i++) {
                 s.send(Route.queue("big"), message(i, true), null).join();
             }
-            Subscription sub = s.consume("big", ConsumeOptions.credit(300)).join();
+            Subscription sub = s.consume(Source.queue("big"), ConsumeOptions.credit(300)).join();
             await().atMost(30, TimeUnit.SECONDS).until(() -> sink.deliveries().size() == 300);
             for (Delivery d : sink.take()) {
                 s.settle(d, Outcome.ACCEPT, null).join();
@@ -156,7 +157,7 @@ class PagingTest {
                 s.send(Route.queue("big"), message(i, true), null).join();
             }
             assertThat(tb.stats("big").paged()).as("most of them were paged").isGreaterThan(800);
-            Subscription sub = s.consume("big", ConsumeOptions.credit(100).withAutoSettle(true)).join();
+            Subscription sub = s.consume(Source.queue("big"), ConsumeOptions.credit(100).withAutoSettle(true)).join();
             List<Integer> seen = new ArrayList<>();
             await().atMost(60, TimeUnit.SECONDS).until(() -> {
                 List<Delivery> got = sink.take();

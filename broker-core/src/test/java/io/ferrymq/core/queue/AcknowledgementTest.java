@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.api.Route;
@@ -35,7 +36,7 @@ class AcknowledgementTest {
 
     @Test
     void anAcceptedMessageLeavesTheQueueAndIsNotRedelivered() {
-        Subscription sub = s.consume("q", ConsumeOptions.credit(10)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         Delivery d = sink.find("m");
         assertThat(d.needsSettlement()).isTrue();
         assertThat(d.deliveryCount()).isEqualTo(1);
@@ -47,13 +48,13 @@ class AcknowledgementTest {
         assertThat(st.total()).isZero();
         assertThat(st.acknowledged()).isEqualTo(1);
         RecordingSink other = new RecordingSink();
-        tb.session(other).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(other).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         assertThat(other.deliveries()).isEmpty();
     }
 
     @Test
     void anUnsettledMessageStaysInFlight() {
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         QueueStats st = tb.stats("q");
         assertThat(st.inFlight()).isEqualTo(1);
@@ -63,7 +64,7 @@ class AcknowledgementTest {
 
     @Test
     void settlingAnUnknownDeliveryIdFailsNotFound() {
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         BrokerException e = failsWith(s.settle("q", 9_999, Outcome.ACCEPT), ErrorCode.NOT_FOUND);
 
@@ -73,7 +74,7 @@ class AcknowledgementTest {
 
     @Test
     void settlingTwiceFailsNotFoundTheSecondTime() {
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         Delivery d = sink.find("m");
         s.settle(d, Outcome.ACCEPT, null).join();
 
@@ -83,7 +84,7 @@ class AcknowledgementTest {
 
     @Test
     void anotherConnectionCannotSettleAPushDelivery() {
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         Delivery d = sink.find("m");
         Session intruder = tb.session(new RecordingSink());
 

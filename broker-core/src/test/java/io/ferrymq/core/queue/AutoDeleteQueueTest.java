@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -33,8 +34,8 @@ class AutoDeleteQueueTest {
     @Test
     void itIsDeletedWhenTheLastConsumerLeaves() {
         s.admin().bind(BindingDeclaration.queue("amq.topic", "auto", "t")).join();
-        Subscription a = s.consume("auto", ConsumeOptions.credit(1)).join();
-        Subscription b = tb.session(new RecordingSink()).consume("auto", ConsumeOptions.credit(1)).join();
+        Subscription a = s.consume(Source.queue("auto"), ConsumeOptions.credit(1)).join();
+        Subscription b = tb.session(new RecordingSink()).consume(Source.queue("auto"), ConsumeOptions.credit(1)).join();
 
         a.close().join();
         assertThat(tb.queue("auto")).as("one consumer remains").isNotNull();
@@ -56,7 +57,7 @@ class AutoDeleteQueueTest {
     @Test
     void aSessionClosingWithTheLastConsumerDeletesIt() {
         Session c = tb.session(new RecordingSink());
-        c.consume("auto", ConsumeOptions.credit(1)).join();
+        c.consume(Source.queue("auto"), ConsumeOptions.credit(1)).join();
 
         c.close();
 

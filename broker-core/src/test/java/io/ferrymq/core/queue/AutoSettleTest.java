@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -49,7 +50,7 @@ class AutoSettleTest {
 
     @Test
     void anAutoSettledConsumerTakesMessagesForGood() {
-        s.consume("q", ConsumeOptions.credit(5).withAutoSettle(true)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(5).withAutoSettle(true)).join();
 
         assertThat(sink.bodies()).containsExactly("1", "2");
         assertThat(tb.stats("q").total()).isZero();
@@ -58,7 +59,7 @@ class AutoSettleTest {
 
     @Test
     void autoSettledDeliveriesStillUseCredit() {
-        s.consume("q", ConsumeOptions.credit(1).withAutoSettle(true)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1).withAutoSettle(true)).join();
 
         assertThat(sink.bodies()).containsExactly("1");
         assertThat(tb.stats("q").ready()).isEqualTo(1);
@@ -66,7 +67,7 @@ class AutoSettleTest {
 
     @Test
     void aConsumerCanSettleOnHandoutOnlyTheMessagesItsPredicateAccepts() {
-        s.consume("q", ConsumeOptions.credit(5).withAutoSettleWhen(m -> new String(m.body(), StandardCharsets.UTF_8).equals("1"))).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(5).withAutoSettleWhen(m -> new String(m.body(), StandardCharsets.UTF_8).equals("1"))).join();
 
         assertThat(sink.deliveries()).extracting(Delivery::needsSettlement).containsExactly(false, true);
         QueueStats st = tb.stats("q");

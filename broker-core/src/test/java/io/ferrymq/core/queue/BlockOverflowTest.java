@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;
 import io.ferrymq.core.api.Route;
@@ -48,7 +49,7 @@ class BlockOverflowTest {
         assertThat(third).isNotDone();
         assertThat(tb.stats("slow").ready()).as("the message is taken").isEqualTo(3);
 
-        Subscription sub = s.consume("slow", ConsumeOptions.credit(0)).join();
+        Subscription sub = s.consume(Source.queue("slow"), ConsumeOptions.credit(0)).join();
         assertThat(third).isNotDone();
         sub.credit(1);
         assertThat(third).isCompleted();
@@ -63,11 +64,11 @@ class BlockOverflowTest {
         CompletableFuture<SendResult> fourth = tb.session(new RecordingSink())
                 .send(Route.queue("slow"), TestBroker.text("4"), null);
 
-        s.consume("slow", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("slow"), ConsumeOptions.credit(1)).join();
         assertThat(third).isNotDone();
         assertThat(fourth).isNotDone();
 
-        s.consume("slow", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("slow"), ConsumeOptions.credit(1)).join();
         assertThat(third).isCompleted();
         assertThat(fourth).isCompleted();
     }

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -34,7 +35,7 @@ class BrowseTest {
     void aBrowserSeesEveryMessageAndLeavesThemInTheQueue() {
         RecordingSink browser = new RecordingSink();
 
-        tb.session(browser).consume("q", ConsumeOptions.credit(10).withBrowse(true)).join();
+        tb.session(browser).consume(Source.queue("q"), ConsumeOptions.credit(10).withBrowse(true)).join();
 
         assertThat(browser.bodies()).containsExactly("m1", "m2", "m3");
         assertThat(browser.deliveries()).noneMatch(Delivery::needsSettlement);
@@ -45,10 +46,10 @@ class BrowseTest {
 
     @Test
     void browsedMessagesAreStillConsumedAfterwards() {
-        tb.session(new RecordingSink()).consume("q", ConsumeOptions.credit(10).withBrowse(true)).join();
+        tb.session(new RecordingSink()).consume(Source.queue("q"), ConsumeOptions.credit(10).withBrowse(true)).join();
         RecordingSink consumer = new RecordingSink();
 
-        tb.session(consumer).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(consumer).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(consumer.bodies()).containsExactly("m1", "m2", "m3");
     }
@@ -56,7 +57,7 @@ class BrowseTest {
     @Test
     void aBrowserSeesEachMessageOnceAndNewArrivalsLater() {
         RecordingSink browser = new RecordingSink();
-        Subscription sub = tb.session(browser).consume("q", ConsumeOptions.credit(2).withBrowse(true)).join();
+        Subscription sub = tb.session(browser).consume(Source.queue("q"), ConsumeOptions.credit(2).withBrowse(true)).join();
         assertThat(browser.bodies()).containsExactly("m1", "m2");
 
         sub.credit(5);

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.api.Route;
@@ -25,7 +26,7 @@ class ConsumerCloseTest {
             for (int i = 1; i <= 4; i++) {
                 s.send(Route.queue("q"), TestBroker.text("m" + i), null).join();
             }
-            Subscription sub = s.consume("q", ConsumeOptions.credit(3)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(3)).join();
             s.settle(first.find("m2"), Outcome.ACCEPT, null).join();
 
             sub.close().join();
@@ -33,7 +34,7 @@ class ConsumerCloseTest {
             assertThat(tb.stats("q").ready()).isEqualTo(3);
             assertThat(tb.stats("q").inFlight()).isZero();
             RecordingSink second = new RecordingSink();
-            tb.session(second).consume("q", ConsumeOptions.credit(10)).join();
+            tb.session(second).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
             assertThat(second.bodies()).containsExactly("m1", "m3", "m4");
             assertThat(second.find("m1").redelivered()).isTrue();
             assertThat(second.find("m1").deliveryCount()).isEqualTo(2);
@@ -47,7 +48,7 @@ class ConsumerCloseTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-            s.consume("q", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
             s.close();
 
@@ -63,7 +64,7 @@ class ConsumerCloseTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-            Subscription sub = s.consume("q", ConsumeOptions.credit(1).withAutoSettle(true)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1).withAutoSettle(true)).join();
             assertThat(sink.deliveries().get(0).needsSettlement()).isFalse();
 
             sub.close().join();
@@ -79,7 +80,7 @@ class ConsumerCloseTest {
                 .withDeadLetter(DeadLetterTarget.queue("DLQ"))).build()) {
             Session s = tb.session(new RecordingSink());
             s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-            Subscription sub = s.consume("q", ConsumeOptions.credit(1)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
             sub.close().join();
 
@@ -94,7 +95,7 @@ class ConsumerCloseTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.admin().declareQueue(QueueDeclaration.durable("q")).join();
-            Subscription sub = s.consume("q", ConsumeOptions.credit(5)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
 
             sub.close().join();
             sub.credit(5);

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.api.Route;
@@ -37,7 +38,7 @@ class ConsumerSelectorTest {
     void onlyMatchingMessagesAreDelivered() {
         RecordingSink reds = new RecordingSink();
 
-        tb.session(reds).consume("q", ConsumeOptions.credit(10).withFilter(FilterSpec.sql("color = 'red'"))).join();
+        tb.session(reds).consume(Source.queue("q"), ConsumeOptions.credit(10).withFilter(FilterSpec.sql("color = 'red'"))).join();
 
         assertThat(reds.bodies()).containsExactly("red", "red");
         assertThat(tb.stats("q").ready()).isEqualTo(2);
@@ -47,9 +48,9 @@ class ConsumerSelectorTest {
     void nonMatchingMessagesGoToOtherConsumers() {
         RecordingSink reds = new RecordingSink();
         RecordingSink rest = new RecordingSink();
-        tb.session(reds).consume("q", ConsumeOptions.credit(10).withFilter(FilterSpec.sql("color = 'red'"))).join();
+        tb.session(reds).consume(Source.queue("q"), ConsumeOptions.credit(10).withFilter(FilterSpec.sql("color = 'red'"))).join();
 
-        tb.session(rest).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(rest).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(rest.bodies()).containsExactly("blue", "green");
     }
@@ -59,7 +60,7 @@ class ConsumerSelectorTest {
         producer.send(Route.queue("q"), TestBroker.message("urgent").priority(9).build(), null).join();
         RecordingSink urgent = new RecordingSink();
 
-        tb.session(urgent).consume("q", ConsumeOptions.credit(10).withFilter(FilterSpec.sql("JMSPriority > 6")))
+        tb.session(urgent).consume(Source.queue("q"), ConsumeOptions.credit(10).withFilter(FilterSpec.sql("JMSPriority > 6")))
                 .join();
 
         assertThat(urgent.bodies()).containsExactly("urgent");
@@ -67,7 +68,7 @@ class ConsumerSelectorTest {
 
     @Test
     void aMalformedSelectorIsRefused() {
-        failsWith(tb.session(new RecordingSink()).consume("q",
+        failsWith(tb.session(new RecordingSink()).consume(Source.queue("q"),
                 ConsumeOptions.credit(10).withFilter(FilterSpec.sql("color = = 'red'"))), ErrorCode.INVALID_ARGUMENT);
         assertThat(tb.stats("q").consumers()).isZero();
     }

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -39,7 +40,7 @@ class CreditFlowTest {
     void noDeliveryBeyondCredit() {
         send("1", "2", "3", "4", "5");
 
-        s.consume("q", ConsumeOptions.credit(2)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
 
         assertThat(sink.bodies()).containsExactly("1", "2");
         QueueStats st = tb.stats("q");
@@ -50,7 +51,7 @@ class CreditFlowTest {
     @Test
     void moreCreditResumesDeliveryInOrder() {
         send("1", "2", "3", "4", "5");
-        Subscription sub = s.consume("q", ConsumeOptions.credit(2)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
 
         sub.credit(2);
         assertThat(sink.bodies()).containsExactly("1", "2", "3", "4");
@@ -62,7 +63,7 @@ class CreditFlowTest {
     @Test
     void zeroCreditDeliversNothingUntilCreditArrives() {
         send("1");
-        Subscription sub = s.consume("q", ConsumeOptions.credit(0)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(0)).join();
         assertThat(sink.deliveries()).isEmpty();
 
         sub.credit(1);
@@ -73,7 +74,7 @@ class CreditFlowTest {
     @Test
     void settlingDoesNotGrantCredit() {
         send("1", "2");
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         s.settle(sink.find("1"), Outcome.ACCEPT, null).join();
 
@@ -84,7 +85,7 @@ class CreditFlowTest {
     @Test
     void creditGrantedAheadIsUsedByMessagesArrivingLater() {
         s.send(Route.queue("q"), TestBroker.text("0"), null).join();
-        s.consume("q", ConsumeOptions.credit(3)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(3)).join();
 
         send("1", "2", "3");
 
@@ -96,7 +97,7 @@ class CreditFlowTest {
     void eachBatchOfDeliveriesEndsWithAFlush() {
         send("1", "2");
 
-        s.consume("q", ConsumeOptions.credit(5)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
 
         assertThat(sink.flushes()).isPositive();
     }

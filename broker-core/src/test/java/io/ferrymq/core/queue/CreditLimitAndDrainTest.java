@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -19,7 +20,7 @@ class CreditLimitAndDrainTest {
             for (int i = 0; i < 10; i++) {
                 s.send(Route.queue("q"), TestBroker.text("m" + i), null).join();
             }
-            Subscription sub = s.consume("q", ConsumeOptions.credit(3)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(3)).join();
             assertThat(sink.deliveries()).hasSize(3);
             assertThat(sub.delivered()).isEqualTo(3);
             // delivery-count 3 + link-credit 2: two more, not five
@@ -37,7 +38,7 @@ class CreditLimitAndDrainTest {
             Session s = tb.session(sink);
             s.send(Route.queue("q"), TestBroker.text("a"), null).join();
             s.send(Route.queue("q"), TestBroker.text("b"), null).join();
-            Subscription sub = s.consume("q", ConsumeOptions.credit(0)).join();
+            Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(0)).join();
             sub.creditUpTo(10);
             int unused = s.drain(sub).join();
             assertThat(sink.bodies()).containsExactly("a", "b");

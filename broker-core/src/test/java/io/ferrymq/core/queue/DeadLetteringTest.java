@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
@@ -33,7 +34,7 @@ class DeadLetteringTest {
 
     private static List<Delivery> drain(TestBroker tb, String queue) {
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume(queue, ConsumeOptions.credit(100)).join();
+        tb.session(sink).consume(Source.queue(queue), ConsumeOptions.credit(100)).join();
         return sink.deliveries();
     }
 
@@ -43,7 +44,7 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("orders.new"), TestBroker.message("poison").property("k", "v").build(), null).join();
-            s.consume("orders.new", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("orders.new"), ConsumeOptions.credit(10)).join();
 
             for (int attempt = 1; attempt <= 3; attempt++) {
                 List<Delivery> got = sink.take();
@@ -76,7 +77,7 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("orders.new"), TestBroker.text("m"), null).join();
-            s.consume("orders.new", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("orders.new"), ConsumeOptions.credit(10)).join();
 
             for (int i = 0; i < 5; i++) {
                 s.settle(sink.take().get(0), Outcome.RELEASE, null).join();
@@ -93,7 +94,7 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("orders.new"), TestBroker.text("bad"), null).join();
-            s.consume("orders.new", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("orders.new"), ConsumeOptions.credit(10)).join();
 
             s.settle(sink.find("bad"), Outcome.reject("cannot parse"), null).join();
 
@@ -113,7 +114,7 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("plain"), TestBroker.text("bad"), null).join();
-            s.consume("plain", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("plain"), ConsumeOptions.credit(10)).join();
 
             s.settle(sink.find("bad"), Outcome.reject("no"), null).join();
 
@@ -131,7 +132,7 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-            s.consume("q", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
             s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
 
@@ -155,7 +156,7 @@ class DeadLetteringTest {
             s.admin().bind(BindingDeclaration.queue("amq.topic", "orders.eu", "orders.eu")).join();
             RecordingSink sink = new RecordingSink();
             Session c = tb.session(sink);
-            c.consume("orders.eu", ConsumeOptions.credit(10)).join();
+            c.consume(Source.queue("orders.eu"), ConsumeOptions.credit(10)).join();
 
             s.send(Route.exchange("amq.topic", "orders.eu"), TestBroker.text("m"), null).join();
             c.settle(sink.find("m"), Outcome.reject("no"), null).join();
@@ -179,7 +180,7 @@ class DeadLetteringTest {
                     "x-dead-letter-exchange", "dlx", "x-dead-letter-routing-key", "park"))).join();
             RecordingSink sink = new RecordingSink();
             Session c = tb.session(sink);
-            c.consume("work", ConsumeOptions.credit(10)).join();
+            c.consume(Source.queue("work"), ConsumeOptions.credit(10)).join();
             s.send(Route.queue("work"), TestBroker.text("m"), null).join();
 
             c.settle(sink.find("m"), Outcome.reject(null), null).join();
@@ -197,7 +198,7 @@ class DeadLetteringTest {
             Session s = tb.session(sink);
             s.admin().declareExchange(ExchangeDeclaration.durable("void", ExchangeType.DIRECT)).join();
             s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-            s.consume("q", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
             s.settle(sink.find("m"), Outcome.reject("x"), null).join();
 
@@ -214,9 +215,9 @@ class DeadLetteringTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("a"), TestBroker.text("m"), null).join();
-            s.consume("a", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("a"), ConsumeOptions.credit(1)).join();
             s.settle(sink.take().get(0), Outcome.reject("first"), null).join();
-            s.consume("b", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("b"), ConsumeOptions.credit(1)).join();
             s.settle(sink.take().get(0), Outcome.reject("second"), null).join();
 
             Message dead = drain(tb, "c").get(0).message();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
@@ -34,7 +35,7 @@ class DeduplicationWindowTest {
             assertThat(dup.queues()).as("accepted, but routed to no queue").isZero();
             tb.advance(300_001);
             s.send(Route.queue("fifo"), msg("after window", "id-1"), null).join();
-            s.consume("fifo", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("fifo"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("first", "other", "no id", "after window");
         }
     }
@@ -46,7 +47,7 @@ class DeduplicationWindowTest {
             Session s = tb.session(sink);
             s.send(Route.queue("plain"), msg("a", "same"), null).join();
             s.send(Route.queue("plain"), msg("b", "same"), null).join();
-            s.consume("plain", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("plain"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("a", "b");
         }
     }

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -37,7 +38,7 @@ class DelayedDeliveryTest {
     @Test
     void aDelayedMessageIsDeliveredOnlyOnceItsTimeComes() {
         sendDelayed("later", 5_000);
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         assertThat(tb.stats("q").scheduled()).isEqualTo(1);
         assertThat(tb.stats("q").ready()).isZero();
 
@@ -54,7 +55,7 @@ class DelayedDeliveryTest {
         sendDelayed("later", 5_000);
         s.send(Route.queue("q"), TestBroker.text("now"), null).join();
 
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("now");
     }
@@ -64,7 +65,7 @@ class DelayedDeliveryTest {
         sendDelayed("second", 2_000);
         sendDelayed("first", 1_000);
         sendDelayed("third", 3_000);
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         tb.advance(1_000);
         assertThat(sink.bodies()).containsExactly("first");
@@ -80,7 +81,7 @@ class DelayedDeliveryTest {
         s.send(Route.queue("q"), TestBroker.text("after"), null).join();
 
         tb.advance(1_000);
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("before", "delayed", "after");
     }
@@ -92,7 +93,7 @@ class DelayedDeliveryTest {
         tb.advance(1_000);
         assertThat(tb.stats("q").ready()).isEqualTo(1);
 
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         assertThat(sink.bodies()).containsExactly("m");
     }
 
@@ -100,7 +101,7 @@ class DelayedDeliveryTest {
     void aDeliveryTimeInThePastMeansAtOnce() {
         s.send(Route.queue("q"), TestBroker.message("m").deliveryTime(tb.clock().millis() - 1).build(), null).join();
 
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         assertThat(sink.bodies()).containsExactly("m");
     }

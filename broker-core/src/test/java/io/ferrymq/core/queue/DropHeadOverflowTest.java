@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
@@ -26,11 +27,11 @@ class DropHeadOverflowTest {
             }
 
             assertThat(tb.stats("ring").ready()).isEqualTo(2);
-            s.consume("ring", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("ring"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("m3", "m4");
 
             RecordingSink dead = new RecordingSink();
-            tb.session(dead).consume("DLQ", ConsumeOptions.credit(10)).join();
+            tb.session(dead).consume(Source.queue("DLQ"), ConsumeOptions.credit(10)).join();
             assertThat(dead.bodies()).containsExactly("m1", "m2");
             Message m = dead.deliveries().get(0).message();
             assertThat(m.property("x-death-reason")).isEqualTo(Queue.REASON_MAXLEN);
@@ -47,7 +48,7 @@ class DropHeadOverflowTest {
             s.send(Route.queue("ring"), TestBroker.text("old"), null).join();
             s.send(Route.queue("ring"), TestBroker.text("new"), null).join();
 
-            s.consume("ring", ConsumeOptions.credit(10)).join();
+            s.consume(Source.queue("ring"), ConsumeOptions.credit(10)).join();
 
             assertThat(sink.bodies()).containsExactly("new");
             assertThat(tb.stats("ring").dropped()).isEqualTo(1);
@@ -61,7 +62,7 @@ class DropHeadOverflowTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("ring"), TestBroker.text("held"), null).join();
-            s.consume("ring", ConsumeOptions.credit(1)).join();
+            s.consume(Source.queue("ring"), ConsumeOptions.credit(1)).join();
 
             s.send(Route.queue("ring"), TestBroker.text("a"), null).join();
             s.send(Route.queue("ring"), TestBroker.text("b"), null).join();

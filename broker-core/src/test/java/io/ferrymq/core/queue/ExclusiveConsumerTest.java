@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -34,33 +35,33 @@ class ExclusiveConsumerTest {
 
     @Test
     void aSecondConsumerIsRefusedWhileAnExclusiveOneIsAttached() {
-        s1.consume("q", ConsumeOptions.credit(1).withExclusive(true)).join();
+        s1.consume(Source.queue("q"), ConsumeOptions.credit(1).withExclusive(true)).join();
 
-        failsWith(s2.consume("q", ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
-        failsWith(s1.consume("q", ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
+        failsWith(s2.consume(Source.queue("q"), ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
+        failsWith(s1.consume(Source.queue("q"), ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
         assertThat(tb.stats("q").consumers()).isEqualTo(1);
     }
 
     @Test
     void anExclusiveConsumerIsRefusedWhenTheQueueHasConsumers() {
-        s1.consume("q", ConsumeOptions.credit(1)).join();
+        s1.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
-        failsWith(s2.consume("q", ConsumeOptions.credit(1).withExclusive(true)), ErrorCode.RESOURCE_LOCKED);
+        failsWith(s2.consume(Source.queue("q"), ConsumeOptions.credit(1).withExclusive(true)), ErrorCode.RESOURCE_LOCKED);
     }
 
     @Test
     void othersMayConsumeOnceTheExclusiveConsumerLeaves() {
-        Subscription exclusive = s1.consume("q", ConsumeOptions.credit(1).withExclusive(true)).join();
+        Subscription exclusive = s1.consume(Source.queue("q"), ConsumeOptions.credit(1).withExclusive(true)).join();
 
         exclusive.close().join();
 
-        assertThat(s2.consume("q", ConsumeOptions.credit(1)).join()).isNotNull();
+        assertThat(s2.consume(Source.queue("q"), ConsumeOptions.credit(1)).join()).isNotNull();
     }
 
     @Test
     void aBrowserMayLookWhileAnExclusiveConsumerIsAttached() {
-        s1.consume("q", ConsumeOptions.credit(1).withExclusive(true)).join();
+        s1.consume(Source.queue("q"), ConsumeOptions.credit(1).withExclusive(true)).join();
 
-        assertThat(s2.consume("q", ConsumeOptions.credit(1).withBrowse(true)).join()).isNotNull();
+        assertThat(s2.consume(Source.queue("q"), ConsumeOptions.credit(1).withBrowse(true)).join()).isNotNull();
     }
 }

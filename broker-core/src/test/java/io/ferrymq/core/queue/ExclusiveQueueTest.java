@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
@@ -40,14 +41,14 @@ class ExclusiveQueueTest {
         owner.admin().declareQueue(new QueueDeclaration("mine", false, true, false, null, false)).join();
         other.send(Route.queue("mine"), TestBroker.text("m"), null).join();
 
-        owner.consume("mine", ConsumeOptions.credit(1)).join();
+        owner.consume(Source.queue("mine"), ConsumeOptions.credit(1)).join();
 
         assertThat(ownerSink.bodies()).containsExactly("m");
     }
 
     @Test
     void anotherConnectionMayNotConsumeDeclareOrDeleteIt() {
-        failsWith(other.consume("mine", ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
+        failsWith(other.consume(Source.queue("mine"), ConsumeOptions.credit(1)), ErrorCode.RESOURCE_LOCKED);
         failsWith(other.admin().declareQueue(new QueueDeclaration("mine", false, true, false, null, false)),
                 ErrorCode.RESOURCE_LOCKED);
         failsWith(other.admin().declareQueue(QueueDeclaration.passive("mine")), ErrorCode.RESOURCE_LOCKED);
@@ -63,7 +64,7 @@ class ExclusiveQueueTest {
         owner.close();
 
         assertThat(tb.queue("mine")).isNull();
-        failsWith(other.consume("mine", ConsumeOptions.credit(1)), ErrorCode.NOT_FOUND);
+        failsWith(other.consume(Source.queue("mine"), ConsumeOptions.credit(1)), ErrorCode.NOT_FOUND);
     }
 
     @Test
@@ -75,7 +76,7 @@ class ExclusiveQueueTest {
 
     @Test
     void itsConsumersAreToldWhenItIsDeleted() {
-        owner.consume("mine", ConsumeOptions.credit(1)).join();
+        owner.consume(Source.queue("mine"), ConsumeOptions.credit(1)).join();
         owner.admin().deleteQueue("mine", false, false).join();
 
         assertThat(ownerSink.closures()).singleElement().asString().contains("mine");

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
@@ -48,7 +49,7 @@ class MessageExpiryTest {
 
     private Message onlyExpired() {
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("EXP", ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.queue("EXP"), ConsumeOptions.credit(10)).join();
         assertThat(sink.deliveries()).hasSize(1);
         return sink.deliveries().get(0).message();
     }
@@ -61,7 +62,7 @@ class MessageExpiryTest {
         assertThat(tb.stats("q").ready()).as("no scan has run yet").isEqualTo(2);
 
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("fresh");
         assertThat(tb.stats("q").expired()).isEqualTo(1);
@@ -78,7 +79,7 @@ class MessageExpiryTest {
         tb.advance(999);
 
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("m");
     }
@@ -103,7 +104,7 @@ class MessageExpiryTest {
 
         tb.advance(4_999);
         RecordingSink early = new RecordingSink();
-        Subscription sub = tb.session(early).consume("ttl", ConsumeOptions.credit(0)).join();
+        Subscription sub = tb.session(early).consume(Source.queue("ttl"), ConsumeOptions.credit(0)).join();
         tb.advance(SCAN);
 
         assertThat(tb.stats("ttl").total()).isZero();
@@ -118,7 +119,7 @@ class MessageExpiryTest {
 
         tb.advance(2_000);
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("short.q", ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.queue("short.q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.deliveries()).isEmpty();
         assertThat(tb.stats("short.q").expired()).isEqualTo(1);
@@ -131,7 +132,7 @@ class MessageExpiryTest {
 
         tb.advance(500);
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("short.a", ConsumeOptions.credit(10)).join();
+        tb.session(sink).consume(Source.queue("short.a"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.deliveries()).isEmpty();
         assertThat(tb.stats("short.a").expired()).isEqualTo(1);
@@ -143,7 +144,7 @@ class MessageExpiryTest {
 
         tb.advance(1_999);
         RecordingSink sink = new RecordingSink();
-        Subscription sub = tb.session(sink).consume("short.b", ConsumeOptions.credit(0)).join();
+        Subscription sub = tb.session(sink).consume(Source.queue("short.b"), ConsumeOptions.credit(0)).join();
         tb.advance(1);
         sub.credit(1);
 
@@ -171,7 +172,7 @@ class MessageExpiryTest {
         RecordingSink sink = new RecordingSink();
         Session c = tb.session(sink);
         s.send(Route.queue("q"), expiringIn("m", 1_000), null).join();
-        c.consume("q", ConsumeOptions.credit(10)).join();
+        c.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         tb.advance(SCAN);
         c.settle(sink.find("m"), Outcome.ACCEPT, null).join();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -43,8 +44,8 @@ class MessageGroupOrderingTest {
     void aGroupInFlightStaysWithOneConsumerAndInOrder() {
         RecordingSink sink1 = new RecordingSink();
         RecordingSink sink2 = new RecordingSink();
-        tb.session(sink1).consume("q", ConsumeOptions.credit(10)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         for (int i = 1; i <= 3; i++) {
             send("A", "A" + i);
@@ -61,8 +62,8 @@ class MessageGroupOrderingTest {
         RecordingSink sink1 = new RecordingSink();
         RecordingSink sink2 = new RecordingSink();
         Session s1 = tb.session(sink1);
-        s1.consume("q", ConsumeOptions.credit(1)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        s1.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         send("A", "A1");
         send("A", "A2");
@@ -82,8 +83,8 @@ class MessageGroupOrderingTest {
     void ungroupedMessagesFlowAroundABlockedGroup() {
         RecordingSink sink1 = new RecordingSink();
         RecordingSink sink2 = new RecordingSink();
-        tb.session(sink1).consume("q", ConsumeOptions.credit(1)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         send("A", "A1");
         send("A", "A2");
@@ -96,8 +97,8 @@ class MessageGroupOrderingTest {
     void whenTheOwnerClosesItsGroupMovesOnInOrder() {
         RecordingSink sink1 = new RecordingSink();
         RecordingSink sink2 = new RecordingSink();
-        Subscription owner = tb.session(sink1).consume("q", ConsumeOptions.credit(2)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        Subscription owner = tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         send("A", "A1");
         send("A", "A2");
         send("A", "A3");

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -19,7 +20,7 @@ class NoLocalTest {
             Session self = tb.session(mine);
             Session peer = tb.session(new RecordingSink());
             self.admin().declareQueue(QueueDeclaration.durable("q")).join();
-            self.consume("q", ConsumeOptions.credit(10).withNoLocal(true)).join();
+            self.consume(Source.queue("q"), ConsumeOptions.credit(10).withNoLocal(true)).join();
 
             self.send(Route.queue("q"), TestBroker.text("own"), null).join();
             peer.send(Route.queue("q"), TestBroker.text("peer"), null).join();
@@ -28,7 +29,7 @@ class NoLocalTest {
             assertThat(tb.stats("q").ready()).as("its own message waits for other consumers").isEqualTo(1);
             RecordingSink other = new RecordingSink();
             peer.close();
-            tb.session(other).consume("q", ConsumeOptions.credit(10)).join();
+            tb.session(other).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
             assertThat(other.bodies()).containsExactly("own");
         }
     }
@@ -39,7 +40,7 @@ class NoLocalTest {
             RecordingSink mine = new RecordingSink();
             Session self = tb.session(mine);
             self.admin().declareQueue(QueueDeclaration.durable("q")).join();
-            self.consume("q", ConsumeOptions.credit(10)).join();
+            self.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
             self.send(Route.queue("q"), TestBroker.text("own"), null).join();
 

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -43,7 +44,7 @@ class PriorityOrderingTest {
         send("default", 4);
         send("zero", 0);
 
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("high-1", "high-2", "mid", "default", "low-1", "low-2", "zero");
     }
@@ -52,7 +53,7 @@ class PriorityOrderingTest {
     void aHigherPriorityArrivalOvertakesWaitingMessages() {
         send("a", 4);
         send("b", 4);
-        Subscription sub = s.consume("q", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         send("urgent", 8);
         sub.credit(2);
@@ -65,7 +66,7 @@ class PriorityOrderingTest {
         send("p5-first", 5);
         send("p5-second", 5);
         send("p2", 2);
-        Subscription sub = s.consume("q", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         s.settle(sink.take().get(0), Outcome.RELEASE, null).join();
         sub.credit(3);

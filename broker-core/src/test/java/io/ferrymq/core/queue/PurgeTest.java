@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -37,13 +38,13 @@ class PurgeTest {
         assertThat(s.admin().purgeQueue("q").join()).isEqualTo(5);
 
         assertThat(tb.stats("q").total()).isZero();
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
         assertThat(sink.deliveries()).isEmpty();
     }
 
     @Test
     void inFlightMessagesSurviveAPurgeAndCanStillBeSettled() {
-        s.consume("q", ConsumeOptions.credit(2)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
 
         assertThat(s.admin().purgeQueue("q").join()).isEqualTo(3);
 
@@ -60,7 +61,7 @@ class PurgeTest {
         s.admin().purgeQueue("q").join();
 
         s.send(Route.queue("q"), TestBroker.text("new"), null).join();
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("new");
     }

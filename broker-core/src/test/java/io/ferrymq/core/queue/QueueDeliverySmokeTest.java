@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -16,7 +17,7 @@ class QueueDeliverySmokeTest {
             RecordingSink sink = new RecordingSink();
             Session s = tb.session(sink);
             s.send(Route.queue("orders"), TestBroker.text("hello"), null).join();
-            Subscription sub = s.consume("orders", ConsumeOptions.credit(10)).join();
+            Subscription sub = s.consume(Source.queue("orders"), ConsumeOptions.credit(10)).join();
             assertThat(sink.bodies()).containsExactly("hello");
             Delivery d = sink.deliveries().get(0);
             assertThat(d.redelivered()).isFalse();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
@@ -36,7 +37,7 @@ class RedeliveryDelayTest {
     @Test
     void aFailedDeliveryWaitsForTheDelay() {
         s.send(Route.queue("slow.q"), TestBroker.text("m"), null).join();
-        s.consume("slow.q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("slow.q"), ConsumeOptions.credit(10)).join();
 
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
         assertThat(tb.stats("slow.q").scheduled()).isEqualTo(1);
@@ -53,7 +54,7 @@ class RedeliveryDelayTest {
     void otherMessagesAreDeliveredDuringTheDelay() {
         s.send(Route.queue("slow.q"), TestBroker.text("bad"), null).join();
         s.send(Route.queue("slow.q"), TestBroker.text("good"), null).join();
-        Subscription sub = s.consume("slow.q", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("slow.q"), ConsumeOptions.credit(1)).join();
 
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
         sub.credit(5);
@@ -66,7 +67,7 @@ class RedeliveryDelayTest {
     @Test
     void aReleaseIsNotDelayed() {
         s.send(Route.queue("slow.q"), TestBroker.text("m"), null).join();
-        s.consume("slow.q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("slow.q"), ConsumeOptions.credit(10)).join();
 
         s.settle(sink.take().get(0), Outcome.RELEASE, null).join();
 
@@ -78,7 +79,7 @@ class RedeliveryDelayTest {
         s.admin().declareQueue(QueueDeclaration.durable("q").withArguments(Map.of("x-redelivery-delay", 1_000L)))
                 .join();
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
         assertThat(sink.deliveries()).isEmpty();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.routing.ExchangeType;
@@ -74,7 +75,7 @@ class RejectPublishOverflowTest {
     void consumingMakesRoomAgain() {
         s.send(Route.queue("small"), TestBroker.text("1"), null).join();
         s.send(Route.queue("small"), TestBroker.text("2"), null).join();
-        s.consume("small", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("small"), ConsumeOptions.credit(1)).join();
 
         s.send(Route.queue("small"), TestBroker.text("3"), null).join();
 

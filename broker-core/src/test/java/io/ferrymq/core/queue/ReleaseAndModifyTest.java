@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -37,7 +38,7 @@ class ReleaseAndModifyTest {
 
     @Test
     void releaseReturnsTheMessageWithoutCountingTheAttempt() {
-        s.consume("q", ConsumeOptions.credit(2)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
 
         s.settle(sink.take().get(0), Outcome.RELEASE, null).join();
 
@@ -48,7 +49,7 @@ class ReleaseAndModifyTest {
 
     @Test
     void aFailedModifyCountsTheAttemptAndFlagsTheRedelivery() {
-        s.consume("q", ConsumeOptions.credit(3)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(3)).join();
 
         s.settle(sink.take().get(0), new Outcome.Modify(true, false, Map.of()), null).join();
         Delivery second = sink.take().get(0);
@@ -64,7 +65,7 @@ class ReleaseAndModifyTest {
     @Test
     void aReturnedMessageGoesBackAheadOfLaterOnes() {
         s.send(Route.queue("q"), TestBroker.text("later"), null).join();
-        Subscription sub = s.consume("q", ConsumeOptions.credit(1)).join();
+        Subscription sub = s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         s.settle(sink.take().get(0), Outcome.RELEASE, null).join();
         sub.credit(2);
@@ -74,20 +75,20 @@ class ReleaseAndModifyTest {
 
     @Test
     void undeliverableHereKeepsTheMessageFromThatConsumer() {
-        s.consume("q", ConsumeOptions.credit(5)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
 
         s.settle(sink.take().get(0), new Outcome.Modify(true, true, Map.of()), null).join();
 
         assertThat(sink.deliveries()).as("not offered to the consumer that refused it").isEmpty();
         assertThat(tb.stats("q").ready()).isEqualTo(1);
         RecordingSink other = new RecordingSink();
-        tb.session(other).consume("q", ConsumeOptions.credit(5)).join();
+        tb.session(other).consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
         assertThat(other.bodies()).containsExactly("m");
     }
 
     @Test
     void annotationsAreMergedIntoTheRedeliveredMessage() {
-        s.consume("q", ConsumeOptions.credit(5)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
 
         s.settle(sink.take().get(0), new Outcome.Modify(false, false, Map.of("x-note", "tried")), null).join();
 

@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
@@ -39,8 +40,8 @@ class RoundRobinDispatchTest {
 
     @Test
     void consumersAlternate() {
-        tb.session(sink1).consume("q", ConsumeOptions.credit(10)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         send(6);
 
@@ -50,8 +51,8 @@ class RoundRobinDispatchTest {
 
     @Test
     void aConsumerOutOfCreditIsSkipped() {
-        tb.session(sink1).consume("q", ConsumeOptions.credit(1)).join();
-        tb.session(sink2).consume("q", ConsumeOptions.credit(10)).join();
+        tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
+        tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         send(4);
 
@@ -62,8 +63,8 @@ class RoundRobinDispatchTest {
     @Test
     void waitingMessagesAreSharedWhenConsumersAttach() {
         send(4);
-        Subscription a = tb.session(sink1).consume("q", ConsumeOptions.credit(0)).join();
-        Subscription b = tb.session(sink2).consume("q", ConsumeOptions.credit(0)).join();
+        Subscription a = tb.session(sink1).consume(Source.queue("q"), ConsumeOptions.credit(0)).join();
+        Subscription b = tb.session(sink2).consume(Source.queue("q"), ConsumeOptions.credit(0)).join();
 
         a.credit(2);
         b.credit(2);

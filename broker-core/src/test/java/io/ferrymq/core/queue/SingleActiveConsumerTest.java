@@ -1,5 +1,6 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
@@ -29,8 +30,8 @@ class SingleActiveConsumerTest {
                     .withArguments(Map.of("x-single-active-consumer", true))).join();
             RecordingSink active = new RecordingSink();
             RecordingSink standby = new RecordingSink();
-            tb.session(active).consume("q", ConsumeOptions.credit(10)).join();
-            tb.session(standby).consume("q", ConsumeOptions.credit(10)).join();
+            tb.session(active).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
+            tb.session(standby).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
             send(p, "q", 4);
 
@@ -48,8 +49,8 @@ class SingleActiveConsumerTest {
             RecordingSink standby = new RecordingSink();
             Session a = tb.session(active);
             p.admin().declareQueue(QueueDeclaration.durable("sac.q")).join();
-            Subscription first = a.consume("sac.q", ConsumeOptions.credit(2)).join();
-            tb.session(standby).consume("sac.q", ConsumeOptions.credit(10)).join();
+            Subscription first = a.consume(Source.queue("sac.q"), ConsumeOptions.credit(2)).join();
+            tb.session(standby).consume(Source.queue("sac.q"), ConsumeOptions.credit(10)).join();
             send(p, "sac.q", 4);
             a.settle(active.find("m1"), Outcome.ACCEPT, null).join();
             assertThat(standby.deliveries()).as("the active one is out of credit, still the standby waits").isEmpty();
@@ -68,8 +69,8 @@ class SingleActiveConsumerTest {
             p.admin().declareQueue(QueueDeclaration.durable("q")).join();
             RecordingSink one = new RecordingSink();
             RecordingSink two = new RecordingSink();
-            tb.session(one).consume("q", ConsumeOptions.credit(10)).join();
-            tb.session(two).consume("q", ConsumeOptions.credit(10)).join();
+            tb.session(one).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
+            tb.session(two).consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
             send(p, "q", 2);
 

@@ -1,5 +1,6 @@
 package io.ferrymq.core.routing;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
@@ -43,7 +44,7 @@ class DuplicateRouteDeliveryTest {
         s.admin().bind(BindingDeclaration.queue("amq.topic", "q", "#.#")).join();
 
         assertThat(s.send(Route.exchange("amq.topic", "a.b"), TestBroker.text("m"), null).join().queues()).isEqualTo(1);
-        s.consume("q", ConsumeOptions.credit(10)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
 
         assertThat(sink.bodies()).containsExactly("m");
     }

@@ -1,5 +1,6 @@
 package io.ferrymq.core.routing;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.api.Route;
@@ -62,7 +63,7 @@ class FanoutExchangeRoutingTest {
 
         RecordingSink sink = new RecordingSink();
         Session c = tb.session(sink);
-        c.consume("q1", ConsumeOptions.credit(5)).join();
+        c.consume(Source.queue("q1"), ConsumeOptions.credit(5)).join();
         c.settle(sink.find("m"), Outcome.ACCEPT, null).join();
 
         assertThat(tb.stats("q1").total()).isZero();

@@ -1,5 +1,6 @@
 package io.ferrymq.core.storage;
 
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.queue.ConsumeOptions;
@@ -25,7 +26,7 @@ class DurableMessageRecoveryTest {
 
     private static RecordingSink drain(TestBroker tb, String queue) {
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume(queue, ConsumeOptions.credit(100)).join();
+        tb.session(sink).consume(Source.queue(queue), ConsumeOptions.credit(100)).join();
         return sink;
     }
 
@@ -67,7 +68,7 @@ class DurableMessageRecoveryTest {
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("done"), null).join();
         s.send(Route.queue("q"), TestBroker.text("pending"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         s.settle(sink.find("done"), Outcome.ACCEPT, null).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {
@@ -81,7 +82,7 @@ class DurableMessageRecoveryTest {
         RecordingSink sink = new RecordingSink();
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {
@@ -97,7 +98,7 @@ class DurableMessageRecoveryTest {
         TestBroker tb = TestBroker.start();
         Session s = tb.session(new RecordingSink());
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {
             Delivery d = drain(after, "q").deliveries().get(0);
@@ -114,14 +115,14 @@ class DurableMessageRecoveryTest {
         RecordingSink sink = new RecordingSink();
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder().policy(AddressPolicy.matching("q")
                 .withMaxDeliveries(2).withDeadLetter(DeadLetterTarget.queue("DLQ"))))) {
             RecordingSink second = new RecordingSink();
             Session c = after.session(second);
-            c.consume("q", ConsumeOptions.credit(5)).join();
+            c.consume(Source.queue("q"), ConsumeOptions.credit(5)).join();
             c.settle(second.take().get(0), Outcome.REQUEUE, null).join();
 
             assertThat(second.deliveries()).isEmpty();
@@ -154,7 +155,7 @@ class DurableMessageRecoveryTest {
         RecordingSink sink = new RecordingSink();
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         s.settle(sink.take().get(0), Outcome.REQUEUE, null).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder().policy(AddressPolicy.matching("q")
@@ -172,7 +173,7 @@ class DurableMessageRecoveryTest {
         RecordingSink sink = new RecordingSink();
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("bad"), null).join();
-        s.consume("q", ConsumeOptions.credit(1)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(1)).join();
         s.settle(sink.find("bad"), Outcome.reject("broken"), null).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {
@@ -198,7 +199,7 @@ class DurableMessageRecoveryTest {
         assertThat(((InMemoryStorage) tb.storage()).inspect(DurableImage::messageCount)).isEqualTo(1);
 
         RecordingSink sink = new RecordingSink();
-        tb.session(sink).consume("a", ConsumeOptions.credit(1).withAutoSettle(true)).join();
+        tb.session(sink).consume(Source.queue("a"), ConsumeOptions.credit(1).withAutoSettle(true)).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {
             assertThat(after.stats("a").total()).isZero();
@@ -212,7 +213,7 @@ class DurableMessageRecoveryTest {
         RecordingSink sink = new RecordingSink();
         Session s = tb.session(sink);
         s.send(Route.queue("q"), TestBroker.text("m"), null).join();
-        s.consume("q", ConsumeOptions.credit(2)).join();
+        s.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
         s.settle(sink.take().get(0), new Outcome.Modify(true, false, Map.of("note", "retry")), null).join();
 
         s.settle(sink.take().get(0), Outcome.ACCEPT, null).join();

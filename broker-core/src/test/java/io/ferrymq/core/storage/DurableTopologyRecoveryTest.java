@@ -1,5 +1,7 @@
 package io.ferrymq.core.storage;
 
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.ExchangeType;
@@ -67,7 +69,7 @@ class DurableTopologyRecoveryTest {
     void aDurableSubscriptionSurvivesWithItsBinding() {
         TestBroker tb = TestBroker.start();
         Session s = tb.session(new RecordingSink());
-        s.subscribe(Session.TopicSubscription.durable("amq.topic", "news.#", "reader"), ConsumeOptions.credit(1))
+        s.consume(Source.topic(TopicSubscription.durable("amq.topic", "news.#", "reader")), ConsumeOptions.credit(1))
                 .join();
         s.send(Route.exchange("amq.topic", "news.sport"), TestBroker.text("goal"), null).join();
 
@@ -75,7 +77,7 @@ class DurableTopologyRecoveryTest {
             after.session(new RecordingSink()).send(Route.exchange("amq.topic", "news.tech"), TestBroker.text("ai"),
                     null).join();
             RecordingSink sink = new RecordingSink();
-            after.session(sink).subscribe(Session.TopicSubscription.durable("amq.topic", "news.#", "reader"),
+            after.session(sink).consume(Source.topic(TopicSubscription.durable("amq.topic", "news.#", "reader")),
                     ConsumeOptions.credit(10)).join();
 
             assertThat(sink.bodies()).containsExactly("goal", "ai");

@@ -1,5 +1,7 @@
 package io.ferrymq.core.storage;
 
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.routing.ExchangeType;
@@ -69,7 +71,7 @@ class TransientStateRecoveryTest {
     void temporarySubscriptionsAreNotRecovered() {
         TestBroker tb = TestBroker.start();
         Session s = tb.session(new RecordingSink());
-        s.subscribe(Session.TopicSubscription.temporary("amq.topic", "a.#"),
+        s.consume(Source.topic(TopicSubscription.temporary("amq.topic", "a.#")),
                 ConsumeOptions.credit(1)).join();
 
         try (TestBroker after = tb.restart(TestBroker.builder())) {

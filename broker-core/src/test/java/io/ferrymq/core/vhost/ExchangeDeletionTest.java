@@ -1,5 +1,7 @@
 package io.ferrymq.core.vhost;
 
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.routing.BindingTarget;
@@ -52,12 +54,12 @@ class ExchangeDeletionTest {
 
     @Test
     void aDurableSubscriptionReattachesAfterAnExchangeItsQueueWasBoundFromIsDeleted() {
-        s.subscribe(Session.TopicSubscription.durable("amq.topic", "a.#", "sub"), ConsumeOptions.credit(1)).join()
+        s.consume(Source.topic(TopicSubscription.durable("amq.topic", "a.#", "sub")), ConsumeOptions.credit(1)).join()
                 .close().join();
         s.admin().bind(BindingDeclaration.queue("x", "sub", "k")).join();
         s.admin().deleteExchange("x", false).join();
 
-        s.subscribe(Session.TopicSubscription.durable("amq.topic", "a.#", "sub"), ConsumeOptions.credit(1)).join();
+        s.consume(Source.topic(TopicSubscription.durable("amq.topic", "a.#", "sub")), ConsumeOptions.credit(1)).join();
 
         assertThat(tb.vhost().bindingsTo(tb.queue("sub"))).singleElement()
                 .satisfies(b -> assertThat(b.exchange()).isEqualTo("amq.topic"));
