@@ -7,6 +7,10 @@ import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.HandshakeDeadline;
+import io.ferrymq.transport.IoErrors;
+import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +30,6 @@ import org.apache.qpid.proton.engine.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
@@ -80,7 +83,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private FrameScanner scanner;
     private FrameGuard guard;
     private AmqpConnection connection;
-    private ScheduledFuture<?> connectTimer;
+    private HandshakeDeadline connectDeadline;
+    private ReadThrottle throttle;
     private ScheduledFuture<?> tickTimer;
     private long tickDeadline;
     private boolean pumping;
@@ -106,8 +110,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         this.held = ctx.alloc().buffer(64);
         this.client = new ClientInfo(broker.newConnectionId(), "amqp-1.0", ctx.channel().remoteAddress(),
                 context.listener(), null);
-        connectTimer = ctx.executor().schedule(this::connectTimedOut, settings.connectTimeoutMillis(),
-                TimeUnit.MILLISECONDS);
+        this.throttle = new ReadThrottle(ctx.channel());
+        connectDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), this::connectTimedOut);
     }
 
     @Override
@@ -181,9 +185,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("AMQP connection {}: {}", client.connectionId(), cause.toString());
-            ctx.close();
+        if (IoErrors.closeOnIoError(ctx, cause, LOG, "AMQP connection " + client.connectionId())) {
             return;
         }
         LOG.warn("AMQP connection {} from {}: unexpected failure, closing", client.connectionId(), remoteAddress(), cause);
@@ -193,7 +195,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        cancel(connectTimer);
+        connectDeadline.cancel();
         cancel(tickTimer);
         if (connection != null) {
             connection.closed();
@@ -427,24 +429,18 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private void authenticate(String mechanism, String username, String password, String hostname) {
         state = State.AUTHENTICATING;
-        ctx.channel().config().setAutoRead(false);
+        throttle.hold(ReadThrottle.Reason.HANDSHAKE);
         String vhost = connection.vhostFor(hostname);
         if (!broker.hasVirtualHost(vhost)) {
             vhost = Broker.DEFAULT_VHOST;
         }
-        broker.open(vhost, client, username, password, connection).whenComplete((s, t) -> authenticated(s, t, mechanism));
+        SessionOpening.open(broker, vhost, client, username, password, connection,
+                () -> state != State.AUTHENTICATING, (s, e) -> authenticated(s, e, mechanism));
     }
 
-    private void authenticated(Session s, Throwable failure, String mechanism) {
-        if (state != State.AUTHENTICATING) {
-            if (s != null) {
-                s.close();
-            }
-            return;
-        }
-        ctx.channel().config().setAutoRead(true);
-        if (failure != null) {
-            BrokerException e = BrokerException.from(failure);
+    private void authenticated(Session s, BrokerException e, String mechanism) {
+        throttle.release(ReadThrottle.Reason.HANDSHAKE);
+        if (e != null) {
             LOG.info("AMQP connection {} from {}: authentication failed ({}): {}", client.connectionId(),
                     remoteAddress(), mechanism == null ? "no SASL" : mechanism, e.getMessage());
             if (sasl == null) {
@@ -691,9 +687,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (state != State.CLOSED) {
             state = State.CLOSING;
         }
-        cancel(connectTimer);
+        connectDeadline.cancel();
         cancel(tickTimer);
-        ctx.channel().config().setAutoRead(true);
+        throttle.releaseAll();
         if (ctx.channel() instanceof DuplexChannel duplex && !context.websocket()) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
             ctx.executor().schedule(() -> {
@@ -718,7 +714,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void opened() {
-        cancel(connectTimer);
+        connectDeadline.cancel();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ferrymq.amqp;
 import io.ferrymq.amqp.message.AmqpCodec;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.InvalidDestinationException;
@@ -27,8 +28,8 @@ import org.apache.qpid.proton.amqp.transport.Role;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,27 +44,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AmqpBadInputTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start(s -> s, b -> b.policy(AddressPolicy.matching("bounded")
-                .withLimits(2L, null, OverflowPolicy.REJECT_PUBLISH)));
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults())
+            .policy(AddressPolicy.matching("bounded").withLimits(2L, null, OverflowPolicy.REJECT_PUBLISH))
+            .build();
 
     @AfterEach
     void stop() throws Exception {
         // Whatever the test did, the broker still serves a well-behaved client.
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("still.alive")).send(s.createTextMessage("ok"));
         }
-        broker.close();
     }
 
     @Test
     void garbageInsteadOfTheProtocolHeaderGetsTheAmqpHeaderAndAClose() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(raw.readHeader()).isEqualTo(RawAmqpClient.AMQP_HEADER);
             assertThat(raw.closedByBroker()).isTrue();
@@ -72,7 +69,7 @@ class AmqpBadInputTest {
 
     @Test
     void frameLargerThanMaxFrameSizeClosesWithFramingError() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             int max = raw.open("admin", "secret").getMaxFrameSize().intValue();
             ByteBuffer b = ByteBuffer.allocate(64);
             b.putInt(max + 1).put((byte) 2).put((byte) 0).putShort((short) 0);
@@ -86,7 +83,7 @@ class AmqpBadInputTest {
 
     @Test
     void undecodableFrameClosesTheConnectionInWordsNotJavaClassNames() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             // A frame whose performative starts with a constructor AMQP does not define.
             raw.write(new byte[] {0, 0, 0, 12, 2, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
@@ -105,7 +102,7 @@ class AmqpBadInputTest {
 
     @Test
     void undecodableMessageIsRejectedWithDecodeError() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, "raw.queue");
             transfer(raw, 0, new byte[] {(byte) 0xFF, 0x01, 0x02, 0x03});
@@ -121,12 +118,12 @@ class AmqpBadInputTest {
             assertThat(second.getCondition().toString()).isEqualTo("amqp:decode-error");
             assertThat(second.getDescription()).contains("nested");
         }
-        assertThat(broker.messagesIn("raw.queue")).isZero();
+        assertThat(AmqpClients.messagesIn(broker, "raw.queue")).isZero();
     }
 
     @Test
     void anonymousRelayMessageWithoutToIsRejectedWithInvalidField() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, null);
             transfer(raw, 0, AmqpCodec.get().encode(new AmqpValue("where to?")));
@@ -138,7 +135,7 @@ class AmqpBadInputTest {
 
     @Test
     void forbiddenAddressGetsUnauthorizedAccess() throws Exception {
-        try (Connection c = new JmsConnectionFactory("limited", "secret", broker.uri()).createConnection()) {
+        try (Connection c = new JmsConnectionFactory("limited", "secret", AmqpClients.uri(broker)).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("allowed.things")).send(s.createTextMessage("fine"));
@@ -151,7 +148,7 @@ class AmqpBadInputTest {
 
     @Test
     void missingQueueGetsNotFound() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertThatThrownBy(() -> s.createConsumer(s.createQueue("/amq/queue/nowhere")))
                     .isInstanceOf(InvalidDestinationException.class).hasMessageContaining("nowhere");
@@ -160,7 +157,7 @@ class AmqpBadInputTest {
 
     @Test
     void fullQueueRefusesSendsWithResourceLimitExceeded() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("bounded"));
             p.send(s.createTextMessage("1"));
@@ -168,15 +165,15 @@ class AmqpBadInputTest {
             assertThatThrownBy(() -> p.send(s.createTextMessage("3")))
                     .isInstanceOf(ResourceAllocationException.class).hasMessageContaining("bounded");
         }
-        assertThat(broker.messagesIn("bounded")).isEqualTo(2);
+        assertThat(AmqpClients.messagesIn(broker, "bounded")).isEqualTo(2);
     }
 
     @Test
     void duplicateClientIdIsRefusedWithInvalidField() throws Exception {
-        try (Connection first = broker.factory().createConnection()) {
+        try (Connection first = AmqpClients.factory(broker).createConnection()) {
             first.setClientID("only-one");
             first.start();
-            Connection second = broker.factory().createConnection();
+            Connection second = AmqpClients.factory(broker).createConnection();
             try {
                 assertThatThrownBy(() -> {
                     second.setClientID("only-one");

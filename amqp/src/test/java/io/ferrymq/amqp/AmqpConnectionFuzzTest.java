@@ -3,6 +3,7 @@ package io.ferrymq.amqp;
 import io.ferrymq.amqp.message.AmqpCodec;
 import io.ferrymq.core.testing.FuzzInputs;
 import io.ferrymq.core.testing.LogWatch;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -70,12 +71,13 @@ class AmqpConnectionFuzzTest {
     private static final boolean STRICT = Boolean.getBoolean("ferrymq.fuzz.strict");
     private static final Set<String> KNOWN_SEEN = ConcurrentHashMap.newKeySet();
 
-    private static AmqpTestBroker broker;
+    private static EmbeddedBrokerExtension broker;
     private static LogWatch log;
 
     @BeforeContainer
     static void start() {
-        broker = AmqpTestBroker.start();
+        // jqwik runs no JUnit extensions: the broker is started and closed by hand.
+        broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start();
         log = LogWatch.start();
     }
 
@@ -90,7 +92,7 @@ class AmqpConnectionFuzzTest {
 
     @AfterProperty
     void brokerStillServesAJmsClient() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             String queue = "fuzz.alive." + System.nanoTime();
             MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
@@ -209,7 +211,7 @@ class AmqpConnectionFuzzTest {
     private static void exchange(byte[] input, byte[] shownPart) throws Exception {
         String shown = HexFormat.of().formatHex(shownPart);
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", broker.port), 10_000);
+            s.connect(new InetSocketAddress("127.0.0.1", broker.port("amqp")), 10_000);
             s.setSoTimeout(10_000);
             try {
                 s.getOutputStream().write(input);

@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -14,8 +15,9 @@ class AmqpConnectionTest {
 
     @Test
     void silentClientIsClosedAfterTheIdleTimeout() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start(s -> s.withIdleTimeoutMillis(1000), e -> e);
-             RawAmqpClient raw = new RawAmqpClient(b.port)) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults().withIdleTimeoutMillis(1000))
+                .build().start();
+             RawAmqpClient raw = new RawAmqpClient(b.port("amqp"))) {
             // The broker advertises half its timeout, so well-behaved clients heartbeat in time.
             assertThat(raw.open("admin", "secret").getIdleTimeOut().longValue()).isEqualTo(500);
             // This client sends nothing more: the broker closes it, saying why.
@@ -28,8 +30,9 @@ class AmqpConnectionTest {
 
     @Test
     void heartbeatingClientStaysConnectedPastTheIdleTimeout() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start(s -> s.withIdleTimeoutMillis(1000), e -> e);
-             Connection c = b.connect()) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults().withIdleTimeoutMillis(1000))
+                .build().start();
+             Connection c = AmqpClients.connect(b)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             var consumer = s.createConsumer(s.createQueue("patient"));
             // Waiting in receive for longer than the idle timeout: Qpid JMS heartbeats keep the connection.
@@ -41,8 +44,8 @@ class AmqpConnectionTest {
 
     @Test
     void qpidJmsWorksOverWebSocket() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start();
-             Connection c = new JmsConnectionFactory("admin", "secret", "amqpws://127.0.0.1:" + b.wsPort)
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start();
+             Connection c = new JmsConnectionFactory("admin", "secret", "amqpws://127.0.0.1:" + b.port("ws"))
                      .createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

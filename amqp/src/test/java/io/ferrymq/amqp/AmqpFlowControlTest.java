@@ -1,6 +1,7 @@
 package io.ferrymq.amqp;
 
 import io.ferrymq.core.queue.QueueStats;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -36,10 +37,11 @@ class AmqpFlowControlTest {
         long limit = 2L * 1024 * 1024;
         int total = 200;
         int credit = 10;
-        try (AmqpTestBroker b = AmqpTestBroker.start(s -> s.withProducerCredit(credit), e -> e.memoryLimit(limit))) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults().withProducerCredit(credit))
+                .memoryLimit(limit).build().start()) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producer = new Thread(() -> {
-                try (Connection c = b.connect()) {
+                try (Connection c = AmqpClients.connect(b)) {
                     Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageProducer p = s.createProducer(s.createQueue("flood"));
                     p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
@@ -62,7 +64,7 @@ class AmqpFlowControlTest {
             await().during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS).until(() -> depth(b) <= bound);
             assertThat(producer.isAlive()).as("the producer is held back, not done").isTrue();
 
-            try (Connection c = b.connect()) {
+            try (Connection c = AmqpClients.connect(b)) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer consumer = s.createConsumer(s.createQueue("flood"));
                 for (int i = 0; i < total; i++) {
@@ -81,7 +83,8 @@ class AmqpFlowControlTest {
     @Test
     void consumerThatStopsReadingLeavesMessagesInTheQueue() throws Exception {
         int total = 600;
-        try (AmqpTestBroker b = AmqpTestBroker.start(); RawAmqpClient silent = new RawAmqpClient(b.port)) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start();
+             RawAmqpClient silent = new RawAmqpClient(b.port("amqp"))) {
             silent.open("admin", "secret");
             Attach attach = new Attach();
             attach.setName("silent-consumer");
@@ -103,7 +106,7 @@ class AmqpFlowControlTest {
             flow.setLinkCredit(UnsignedInteger.valueOf(100_000));
             silent.frame(RawAmqpClient.AMQP_FRAME, 0, flow, null);
 
-            try (Connection c = b.connect()) {
+            try (Connection c = AmqpClients.connect(b)) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = s.createProducer(s.createQueue("slow"));
                 p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
@@ -122,7 +125,9 @@ class AmqpFlowControlTest {
     @Test
     void aConsumerWindowOfOneStillDeliversEveryMessageInOrder() throws Exception {
         int total = 300;
-        try (AmqpTestBroker b = AmqpTestBroker.start(s -> s.withConsumerWindow(1), e -> e); Connection c = b.connect()) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults().withConsumerWindow(1))
+                .build().start();
+             Connection c = AmqpClients.connect(b)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("narrow"));
             p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
@@ -135,11 +140,11 @@ class AmqpFlowControlTest {
                 assertThat(m).as("message " + i).isNotNull();
                 assertThat(m.getText()).isEqualTo("m" + i);
             }
-            await().atMost(10, TimeUnit.SECONDS).until(() -> b.messagesIn("narrow") == 0);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> AmqpClients.messagesIn(b, "narrow") == 0);
         }
     }
 
-    private static long depth(AmqpTestBroker b) {
+    private static long depth(EmbeddedBrokerExtension b) {
         var q = b.broker().vhost("/").queue("flood");
         if (q == null) {
             return 0;

@@ -25,8 +25,10 @@ import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ferrymq.amqp.message.AmqpCodec;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,14 +47,15 @@ class AmqpFrameValidationTest {
 
     private static final int MAX_MESSAGE_SIZE = 10_000;
 
-    private AmqpTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(
+            AmqpSettings.defaults().withMaxMessageSize(MAX_MESSAGE_SIZE)).build();
     private Connection jms;
     private LogCapture log;
 
     @BeforeEach
     void start() throws Exception {
-        broker = AmqpTestBroker.start(s -> s.withMaxMessageSize(MAX_MESSAGE_SIZE), b -> b);
-        jms = broker.connect();
+        jms = AmqpClients.connect(broker);
         assertJmsRoundTrip("before");
         log = LogCapture.of("io.ferrymq.amqp");
     }
@@ -63,7 +66,7 @@ class AmqpFrameValidationTest {
             // The bad input cost nobody else anything: a client on another connection still sends and receives,
             // and a new connection is accepted.
             assertJmsRoundTrip("after");
-            try (Connection fresh = broker.connect()) {
+            try (Connection fresh = AmqpClients.connect(broker)) {
                 fresh.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
             }
             assertThat(log.lines()).as("a client's mistake is logged without a stack trace")
@@ -71,13 +74,12 @@ class AmqpFrameValidationTest {
         } finally {
             log.close();
             jms.close();
-            broker.close();
         }
     }
 
     @Test
     void attachWithHandleBeyondHandleMaxClosesTheConnectionWithFramingError() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             raw.frame(RawAmqpClient.AMQP_FRAME, 1, begin(), null);
             Begin announced = (Begin) raw.read().body();
@@ -94,7 +96,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void secondAttachOnAHandleInUseEndsTheSessionWithHandleInUse() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, 0, "first", 0, "valid.queue");
             raw.frame(RawAmqpClient.AMQP_FRAME, 0, senderAttach("second", 0, "valid.queue"), null);
@@ -109,13 +111,13 @@ class AmqpFrameValidationTest {
             transfer(raw, 1, 0, 0, false, AmqpCodec.get().encode(new Data(new Binary(new byte[] {'o', 'k'}))));
             assertThat(nextDisposition(raw).getState()).isInstanceOf(Accepted.class);
         }
-        assertThat(broker.messagesIn("valid.queue")).isEqualTo(1);
+        assertThat(AmqpClients.messagesIn(broker, "valid.queue")).isEqualTo(1);
         assertThat(log.containing("handle 0", "'second'", "'first'")).hasSize(1);
     }
 
     @Test
     void framesForAnUnattachedHandleEndTheSessionWithUnattachedHandle() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             transfer(raw, 0, 7, 0, false, AmqpCodec.get().encode(new Data(new Binary(new byte[] {'x'}))));
             ErrorCondition error = sessionError(raw, 0);
@@ -149,7 +151,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void transferOnALinkTheClientReceivesOnEndsTheSessionWithIllegalState() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             Attach attach = new Attach();
             attach.setName("reader");
@@ -167,12 +169,12 @@ class AmqpFrameValidationTest {
             assertThat(error.getCondition().toString()).isEqualTo("amqp:illegal-state");
             assertThat(error.getDescription()).contains("'reader'").contains("receiver");
         }
-        assertThat(broker.messagesIn("valid.queue")).isZero();
+        assertThat(AmqpClients.messagesIn(broker, "valid.queue")).isZero();
     }
 
     @Test
     void firstTransferOfADeliveryWithoutADeliveryIdEndsTheSessionWithInvalidField() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, 0, "sender", 0, "valid.queue");
             Transfer t = new Transfer();
@@ -189,7 +191,7 @@ class AmqpFrameValidationTest {
     @Test
     void framesOnAChannelWithNoSessionCloseTheConnectionWithIllegalState() throws Exception {
         for (Object performative : List.of(senderAttach("nowhere", 0, "valid.queue"), disposition(), new End())) {
-            try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+            try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
                 raw.open("admin", "secret");
                 raw.frame(RawAmqpClient.AMQP_FRAME, 5, performative, null);
                 ErrorCondition error = connectionError(raw);
@@ -202,7 +204,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void beginAnsweringASessionTheBrokerNeverBeganClosesTheConnectionWithInvalidField() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             Begin begin = begin();
             begin.setRemoteChannel(org.apache.qpid.proton.amqp.UnsignedShort.valueOf((short) 7));
@@ -216,7 +218,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void secondBeginOnAChannelInUseClosesTheConnectionWithIllegalState() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             raw.frame(RawAmqpClient.AMQP_FRAME, 0, begin(), null);
             ErrorCondition error = connectionError(raw);
@@ -227,7 +229,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void messageOverTheSizeLimitDetachesOnlyItsLinkOnceAllItsTransfersArrived() throws Exception {
-        try (RawAmqpClient raw = new RawAmqpClient(broker.port)) {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, 0, "too-big", 0, "valid.queue");
             byte[] message = AmqpCodec.get().encode(new Data(new Binary(new byte[3 * MAX_MESSAGE_SIZE])));
@@ -265,7 +267,7 @@ class AmqpFrameValidationTest {
             transfer(raw, 0, 0, 1, false, AmqpCodec.get().encode(new Data(new Binary(new byte[100]))));
             assertThat(nextDisposition(raw).getState()).isInstanceOf(Accepted.class);
         }
-        assertThat(broker.messagesIn("valid.queue")).isEqualTo(1);
+        assertThat(AmqpClients.messagesIn(broker, "valid.queue")).isEqualTo(1);
         assertThat(log.containing("too-big", String.valueOf(MAX_MESSAGE_SIZE))).hasSize(1);
     }
 

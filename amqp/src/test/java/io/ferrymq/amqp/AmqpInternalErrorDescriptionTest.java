@@ -3,14 +3,14 @@ package io.ferrymq.amqp;
 import io.ferrymq.core.storage.RecoveryListener;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,21 +26,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class AmqpInternalErrorDescriptionTest {
 
     private final AtomicBoolean storageFails = new AtomicBoolean();
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start(s -> s, b -> b.storageView(FailingStorage.wrapping(storageFails)));
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults())
+            .storageView(FailingStorage.wrapping(storageFails)).build();
 
     @Test
     void aFailedStoreIsRefusedInWordsNotJavaClassNames() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("internal.failure"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);

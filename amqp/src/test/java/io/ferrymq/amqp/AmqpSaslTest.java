@@ -1,16 +1,12 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.api.Broker;
-import io.ferrymq.core.api.BrokerOptions;
-import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.ConfiguredRealm;
 import io.ferrymq.core.security.PasswordHash;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.PermissionRule;
 import io.ferrymq.core.security.UserAccount;
-import io.ferrymq.transport.ListenerConfig;
-import io.ferrymq.transport.NettyServer;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Session;
@@ -24,7 +20,6 @@ import org.apache.qpid.proton.amqp.security.SaslOutcome;
 import org.apache.qpid.proton.amqp.transport.Open;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +32,8 @@ class AmqpSaslTest {
 
     @Test
     void plainWithTheRightPasswordOpensTheConnection() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start(); RawAmqpClient raw = new RawAmqpClient(b.port)) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start();
+             RawAmqpClient raw = new RawAmqpClient(b.port("amqp"))) {
             Open open = raw.open("admin", "secret");
             assertThat(open.getContainerId()).isEqualTo("FerryMQ");
             assertThat(open.getMaxFrameSize().intValue()).isEqualTo(AmqpSettings.defaults().maxFrameSize());
@@ -46,8 +42,8 @@ class AmqpSaslTest {
 
     @Test
     void wrongPasswordGetsTheAuthOutcomeAndACleanClose() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start()) {
-            try (RawAmqpClient raw = new RawAmqpClient(b.port)) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start()) {
+            try (RawAmqpClient raw = new RawAmqpClient(b.port("amqp"))) {
                 raw.write(RawAmqpClient.SASL_HEADER);
                 assertThat(raw.readHeader()).isEqualTo(RawAmqpClient.SASL_HEADER);
                 SaslMechanisms offered = (SaslMechanisms) raw.read().body();
@@ -60,10 +56,11 @@ class AmqpSaslTest {
                 assertThat(outcome.getCode()).isEqualTo(SaslCode.AUTH);
                 assertThat(raw.closedByBroker()).isTrue();
             }
-            assertThatThrownBy(() -> new JmsConnectionFactory("admin", "wrong", b.uri()).createConnection().start())
+            assertThatThrownBy(() -> new JmsConnectionFactory("admin", "wrong", AmqpClients.uri(b))
+                    .createConnection().start())
                     .isInstanceOf(JMSSecurityException.class);
             // The broker carries on.
-            try (Connection c = b.connect()) {
+            try (Connection c = AmqpClients.connect(b)) {
                 assertThat(c.createSession(false, Session.AUTO_ACKNOWLEDGE)).isNotNull();
             }
         }
@@ -71,8 +68,8 @@ class AmqpSaslTest {
 
     @Test
     void anonymousIsRefusedUnlessConfigured() throws Exception {
-        try (AmqpTestBroker b = AmqpTestBroker.start()) {
-            try (RawAmqpClient raw = new RawAmqpClient(b.port)) {
+        try (EmbeddedBrokerExtension b = AmqpClients.brokerServing(AmqpSettings.defaults()).build().start()) {
+            try (RawAmqpClient raw = new RawAmqpClient(b.port("amqp"))) {
                 raw.write(RawAmqpClient.SASL_HEADER);
                 raw.readHeader();
                 raw.read();
@@ -83,7 +80,7 @@ class AmqpSaslTest {
                 assertThat(raw.closedByBroker()).isTrue();
             }
             // Skipping SASL altogether: the broker answers with the SASL header it requires, and closes.
-            try (RawAmqpClient raw = new RawAmqpClient(b.port)) {
+            try (RawAmqpClient raw = new RawAmqpClient(b.port("amqp"))) {
                 raw.write(RawAmqpClient.AMQP_HEADER);
                 assertThat(raw.readHeader()).isEqualTo(RawAmqpClient.SASL_HEADER);
                 assertThat(raw.closedByBroker()).isTrue();
@@ -97,12 +94,9 @@ class AmqpSaslTest {
                 Set.of("visitors"), false));
         List<PermissionRule> rules = List.of(new PermissionRule("*", NamePattern.of("public.#"),
                 EnumSet.of(Permission.SEND, Permission.CONSUME, Permission.CREATE), Set.of("visitors"), Set.of()));
-        Broker broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2), null,
-                new ConfiguredRealm(users, rules, "visitor"), null, 0, 30_000, List.of("/")));
-        NettyServer server = new NettyServer(2, List.of(new AmqpProtocol(broker,
-                AmqpSettings.defaults().withAllowAnonymous(true))));
-        try {
-            int port = server.bind(ListenerConfig.tcp("amqp", "127.0.0.1", 0, "amqp")).getPort();
+        try (EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults().withAllowAnonymous(true))
+                .realm(new ConfiguredRealm(users, rules, "visitor")).build().start()) {
+            int port = broker.port("amqp");
             try (RawAmqpClient raw = new RawAmqpClient(port)) {
                 raw.write(RawAmqpClient.SASL_HEADER);
                 raw.readHeader();
@@ -119,9 +113,6 @@ class AmqpSaslTest {
                 assertThatThrownBy(() -> s.createProducer(s.createQueue("private.board")))
                         .isInstanceOf(JMSSecurityException.class).hasMessageContaining("private.board");
             }
-        } finally {
-            server.close(Duration.ofSeconds(2));
-            broker.close();
         }
     }
 }

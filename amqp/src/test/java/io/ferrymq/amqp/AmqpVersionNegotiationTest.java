@@ -2,11 +2,10 @@ package io.ferrymq.amqp;
 
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ProtocolModule;
-import io.ferrymq.transport.testing.EmbeddedBroker;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,22 +22,13 @@ class AmqpVersionNegotiationTest {
 
     private static final byte[] AMQP_0_9_1 = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
 
-    private EmbeddedBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedBroker.builder()
-                .protocol(b -> new AmqpProtocol(b, AmqpSettings.defaults()))
-                .protocol(b -> new OtherProtocol())
-                .tcp("amqp-only", AmqpProtocol.NAME)
-                .tcp("unified", AmqpProtocol.NAME, OtherProtocol.NAME)
-                .start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new AmqpProtocol(b, AmqpSettings.defaults()))
+            .protocol(b -> new OtherProtocol())
+            .tcp("amqp-only", AmqpProtocol.NAME)
+            .tcp("unified", AmqpProtocol.NAME, OtherProtocol.NAME)
+            .build();
 
     @ParameterizedTest
     @ValueSource(strings = {"amqp-only", "unified"})

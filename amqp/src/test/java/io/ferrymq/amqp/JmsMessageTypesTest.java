@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MapMessage;
@@ -14,6 +15,7 @@ import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every JMS message type, JMS headers and typed properties survive a trip through the broker. */
 class JmsMessageTypesTest {
 
-    private AmqpTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build();
     private Connection connection;
     private Session session;
     private Queue queue;
@@ -32,8 +35,8 @@ class JmsMessageTypesTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = AmqpTestBroker.start();
-        connection = broker.factory("jms.deserializationPolicy.allowList=java.util,java.lang").createConnection();
+        connection = AmqpClients.factory(broker, "jms.deserializationPolicy.allowList=java.util,java.lang")
+                .createConnection();
         connection.start();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         queue = session.createQueue("types");
@@ -44,7 +47,6 @@ class JmsMessageTypesTest {
     @AfterEach
     void stop() throws Exception {
         connection.close();
-        broker.close();
     }
 
     private Message roundTrip(Message m) throws Exception {

@@ -3,6 +3,7 @@ package io.ferrymq.amqp;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.vhost.QueueDeclaration;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -14,9 +15,8 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,24 +33,16 @@ import static org.awaitility.Awaitility.await;
  */
 class JmsQueueFeaturesTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start(s -> s, b -> b
-                .policy(AddressPolicy.matching("poison").withMaxDeliveries(3)
-                        .withDeadLetter(DeadLetterTarget.queue("poison.dlq")))
-                .policy(AddressPolicy.matching("perishable").withExpiry(DeadLetterTarget.queue("expired"))));
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults())
+            .policy(AddressPolicy.matching("poison").withMaxDeliveries(3)
+                    .withDeadLetter(DeadLetterTarget.queue("poison.dlq")))
+            .policy(AddressPolicy.matching("perishable").withExpiry(DeadLetterTarget.queue("expired")))
+            .build();
 
     /** The broker's x-death properties are not JMS identifiers: Qpid JMS reads them with validation off. */
     private Connection deadLetterReader() throws Exception {
-        Connection c = broker.factory("jms.validatePropertyNames=false").createConnection();
+        Connection c = AmqpClients.factory(broker, "jms.validatePropertyNames=false").createConnection();
         c.start();
         return c;
     }
@@ -62,14 +54,14 @@ class JmsQueueFeaturesTest {
 
     @Test
     void clientAcknowledgeAcknowledgesEverythingReceivedAndUnacknowledgedMessagesComeBack() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("manual"));
             for (int i = 0; i < 4; i++) {
                 p.send(s.createTextMessage("m" + i));
             }
         }
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("manual"));
             assertThat(text(consumer.receive(10_000))).isEqualTo("m0");
@@ -80,8 +72,8 @@ class JmsQueueFeaturesTest {
             assertThat(text(consumer.receive(10_000))).isEqualTo("m2");
             // m2 and m3 (prefetched) stay unacknowledged when the connection goes.
         }
-        await().until(() -> broker.messagesIn("manual") == 2);
-        try (Connection c = broker.connect()) {
+        await().until(() -> AmqpClients.messagesIn(broker, "manual") == 2);
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("manual"));
             Message m2 = consumer.receive(10_000);
@@ -90,13 +82,13 @@ class JmsQueueFeaturesTest {
             assertThat(text(consumer.receive(10_000))).isEqualTo("m3");
             m2.acknowledge();
         }
-        await().until(() -> broker.messagesIn("manual") == 0);
+        await().until(() -> AmqpClients.messagesIn(broker, "manual") == 0);
     }
 
     @Test
     void temporaryQueueCarriesRepliesAndGoesWithItsConnection() throws Exception {
         String replyQueueName;
-        try (Connection server = broker.connect(); Connection client = broker.connect()) {
+        try (Connection server = AmqpClients.connect(broker); Connection client = AmqpClients.connect(broker)) {
             Session ss = server.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer requests = ss.createConsumer(ss.createQueue("rpc"));
             MessageProducer replies = ss.createProducer(null);
@@ -127,7 +119,7 @@ class JmsQueueFeaturesTest {
 
     @Test
     void browserSeesMessagesWithoutTakingThem() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("browsed");
             MessageProducer p = s.createProducer(q);
@@ -141,21 +133,21 @@ class JmsQueueFeaturesTest {
             }
             browser.close();
             assertThat(seen).containsExactly("b0", "b1", "b2");
-            assertThat(broker.messagesIn("browsed")).isEqualTo(3);
+            assertThat(AmqpClients.messagesIn(broker, "browsed")).isEqualTo(3);
             assertThat(text(s.createConsumer(q).receive(10_000))).isEqualTo("b0");
         }
     }
 
     @Test
     void higherPriorityMessagesAreDeliveredFirst() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("prioritised");
             MessageProducer p = s.createProducer(q);
             p.send(s.createTextMessage("low"), DeliveryMode.NON_PERSISTENT, 1, 0);
             p.send(s.createTextMessage("normal"), DeliveryMode.NON_PERSISTENT, 4, 0);
             p.send(s.createTextMessage("urgent"), DeliveryMode.NON_PERSISTENT, 9, 0);
-            await().until(() -> broker.messagesIn("prioritised") == 3);
+            await().until(() -> AmqpClients.messagesIn(broker, "prioritised") == 3);
             MessageConsumer consumer = s.createConsumer(q);
             Message first = consumer.receive(10_000);
             assertThat(text(first)).isEqualTo("urgent");
@@ -168,7 +160,7 @@ class JmsQueueFeaturesTest {
     @Test
     void expiredMessagesAreNotDeliveredAndGoToTheExpiryQueue() throws Exception {
         broker.broker().vhost("/").declareQueue(QueueDeclaration.durable("expired"), 0);
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("perishable");
             MessageProducer p = s.createProducer(q);
@@ -195,7 +187,7 @@ class JmsQueueFeaturesTest {
     @Test
     void messageRolledBackMaxDeliveriesTimesIsDeadLettered() throws Exception {
         broker.broker().vhost("/").declareQueue(QueueDeclaration.durable("poison.dlq"), 0);
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             plain.createProducer(plain.createQueue("poison")).send(plain.createTextMessage("bad"));
 
@@ -216,14 +208,14 @@ class JmsQueueFeaturesTest {
             assertThat(dead.getStringProperty("x-death-reason")).isEqualTo("delivery_limit");
             assertThat(dead.getStringProperty("x-death-queue")).isEqualTo("poison");
         }
-        assertThat(broker.messagesIn("poison")).isZero();
+        assertThat(AmqpClients.messagesIn(broker, "poison")).isZero();
     }
 
     @Test
     void tenMebibyteMessagesTravelInManyFrames() throws Exception {
         byte[] payload = new byte[10 * 1024 * 1024];
         new Random(42).nextBytes(payload);
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("large");
             MessageProducer p = s.createProducer(q);
@@ -248,8 +240,9 @@ class JmsQueueFeaturesTest {
 
     @Test
     void messageOverTheMaximumSizeIsRefusedWithMessageSizeExceeded() throws Exception {
-        try (AmqpTestBroker small = AmqpTestBroker.start(s -> s.withMaxMessageSize(64 * 1024), b -> b);
-             Connection c = small.connect()) {
+        try (EmbeddedBrokerExtension small = AmqpClients.brokerServing(
+                AmqpSettings.defaults().withMaxMessageSize(64 * 1024)).build().start();
+             Connection c = AmqpClients.connect(small)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("limited.size"));
             BytesMessage big = s.createBytesMessage();

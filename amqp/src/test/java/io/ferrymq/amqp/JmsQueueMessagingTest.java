@@ -1,8 +1,8 @@
 package io.ferrymq.amqp;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -18,21 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Qpid JMS producers and consumers on queues: point-to-point delivery, ordering, persistence flags. */
 class JmsQueueMessagingTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build();
 
     @Test
     void textMessagesSentToAQueueArriveInOrder() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("orders");
             MessageProducer p = s.createProducer(q);
@@ -49,18 +40,18 @@ class JmsQueueMessagingTest {
             }
             assertThat(consumer.receiveNoWait()).isNull();
         }
-        org.awaitility.Awaitility.await().until(() -> broker.messagesIn("orders") == 0);
+        org.awaitility.Awaitility.await().until(() -> AmqpClients.messagesIn(broker, "orders") == 0);
     }
 
     @Test
     void persistentMessageIsAcceptedAndKeepsItsDeliveryMode() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("durable.things");
             MessageProducer p = s.createProducer(q);
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             p.send(s.createTextMessage("keep me"));
-            assertThat(broker.messagesIn("durable.things")).isEqualTo(1);
+            assertThat(AmqpClients.messagesIn(broker, "durable.things")).isEqualTo(1);
             Message m = s.createConsumer(q).receive(10_000);
             assertThat(m.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
             assertThat(((TextMessage) m).getText()).isEqualTo("keep me");

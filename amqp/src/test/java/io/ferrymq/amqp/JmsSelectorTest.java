@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -8,9 +9,8 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,17 +18,8 @@ import static org.awaitility.Awaitility.await;
 /** JMS selectors from the apache.org:selector-filter:string source filter, on queues and topics. */
 class JmsSelectorTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build();
 
     private static TextMessage message(Session s, String text, String colour, int size) throws Exception {
         TextMessage m = s.createTextMessage(text);
@@ -39,7 +30,7 @@ class JmsSelectorTest {
 
     @Test
     void queueConsumerWithASelectorTakesOnlyMatchingMessagesAndLeavesTheRest() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("paint");
             MessageProducer p = s.createProducer(q);
@@ -50,7 +41,7 @@ class JmsSelectorTest {
             assertThat(((TextMessage) bigRed.receive(10_000)).getText()).isEqualTo("big red");
             assertThat(bigRed.receive(200)).isNull();
             bigRed.close();
-            await().until(() -> broker.messagesIn("paint") == 2);
+            await().until(() -> AmqpClients.messagesIn(broker, "paint") == 2);
             MessageConsumer rest = s.createConsumer(q);
             assertThat(((TextMessage) rest.receive(10_000)).getText()).isEqualTo("small red");
             assertThat(((TextMessage) rest.receive(10_000)).getText()).isEqualTo("big blue");
@@ -59,7 +50,7 @@ class JmsSelectorTest {
 
     @Test
     void topicSubscriberWithASelectorSeesOnlyMatchingMessages() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Topic t = s.createTopic("paint.events");
             MessageConsumer blue = s.createConsumer(t, "colour = 'blue'");
@@ -76,7 +67,7 @@ class JmsSelectorTest {
 
     @Test
     void durableSubscriptionWithASelectorStoresOnlyMatchingMessages() throws Exception {
-        try (Connection c = broker.factory().createConnection()) {
+        try (Connection c = AmqpClients.factory(broker).createConnection()) {
             c.setClientID("selective");
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Topic t = s.createTopic("sizes");
@@ -84,7 +75,7 @@ class JmsSelectorTest {
             MessageProducer p = s.createProducer(t);
             p.send(message(s, "s", "red", 1));
             p.send(message(s, "l", "red", 10));
-            await().until(() -> broker.messagesIn("selective.large") == 1);
+            await().until(() -> AmqpClients.messagesIn(broker, "selective.large") == 1);
             c.start();
             MessageConsumer sub = s.createDurableSubscriber(t, "large", "size >= 10", false);
             Message m = sub.receive(10_000);
@@ -94,7 +85,7 @@ class JmsSelectorTest {
 
     @Test
     void selectorOnHeadersMatchesJmsFields() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("typed");
             MessageProducer p = s.createProducer(q);

@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
@@ -9,9 +10,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,20 +25,11 @@ import static org.awaitility.Awaitility.await;
 /** Topics through Qpid JMS: fan-out, durable subscriptions that outlive their connection, shared subscriptions. */
 class JmsTopicSubscriptionTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build();
 
     private Connection connect(String clientId) throws JMSException {
-        Connection c = broker.factory().createConnection();
+        Connection c = AmqpClients.factory(broker).createConnection();
         if (clientId != null) {
             c.setClientID(clientId);
         }
@@ -88,14 +79,14 @@ class JmsTopicSubscriptionTest {
             s.createProducer(t).send(s.createTextMessage("p1"));
             assertThat(text(sub.receive(10_000))).isEqualTo("p1");
         }
-        assertThat(broker.messagesIn("client-a.watcher")).isZero();
+        assertThat(AmqpClients.messagesIn(broker, "client-a.watcher")).isZero();
         try (Connection c = connect(null)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createTopic("prices"));
             p.send(s.createTextMessage("p2"));
             p.send(s.createTextMessage("p3"));
         }
-        await().until(() -> broker.messagesIn("client-a.watcher") == 2);
+        await().until(() -> AmqpClients.messagesIn(broker, "client-a.watcher") == 2);
         try (Connection c = connect("client-a")) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer sub = s.createDurableSubscriber(s.createTopic("prices"), "watcher");
@@ -104,7 +95,7 @@ class JmsTopicSubscriptionTest {
             sub.close();
             s.unsubscribe("watcher");
         }
-        assertThat(broker.messagesIn("client-a.watcher")).isEqualTo(-1);
+        assertThat(AmqpClients.messagesIn(broker, "client-a.watcher")).isEqualTo(-1);
     }
 
     @Test
@@ -140,7 +131,7 @@ class JmsTopicSubscriptionTest {
             b.close();
             s1.unsubscribe("workers");
         }
-        assertThat(broker.messagesIn("workers:global")).isEqualTo(-1);
+        assertThat(AmqpClients.messagesIn(broker, "workers:global")).isEqualTo(-1);
     }
 
     @Test
@@ -162,7 +153,7 @@ class JmsTopicSubscriptionTest {
             a.close();
             b.close();
         }
-        await().until(() -> broker.messagesIn("listeners:global-volatile") == -1);
+        await().until(() -> AmqpClients.messagesIn(broker, "listeners:global-volatile") == -1);
     }
 
     @Test

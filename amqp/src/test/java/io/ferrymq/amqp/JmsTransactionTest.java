@@ -1,5 +1,6 @@
 package io.ferrymq.amqp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -7,9 +8,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,21 +17,12 @@ import static org.awaitility.Awaitility.await;
 /** Transacted JMS sessions over the AMQP coordinator link: sends and acknowledgements commit or roll back together. */
 class JmsTransactionTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults()).build();
 
     @Test
     void transactedSendsAreInvisibleUntilCommit() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             Queue q = tx.createQueue("tx.sends");
             MessageProducer p = tx.createProducer(q);
@@ -40,7 +31,7 @@ class JmsTransactionTest {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = plain.createConsumer(q);
             assertThat(consumer.receive(300)).isNull();
-            assertThat(broker.messagesIn("tx.sends")).isZero();
+            assertThat(AmqpClients.messagesIn(broker, "tx.sends")).isZero();
             tx.commit();
             assertThat(((TextMessage) consumer.receive(10_000)).getText()).isEqualTo("one");
             assertThat(((TextMessage) consumer.receive(10_000)).getText()).isEqualTo("two");
@@ -49,7 +40,7 @@ class JmsTransactionTest {
 
     @Test
     void rolledBackSendsAreDiscarded() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             Queue q = tx.createQueue("tx.rollback");
             MessageProducer p = tx.createProducer(q);
@@ -66,7 +57,7 @@ class JmsTransactionTest {
 
     @Test
     void committedAcknowledgementsRemoveMessagesAndRolledBackOnesRedeliverThem() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = plain.createQueue("tx.acks");
             MessageProducer p = plain.createProducer(q);
@@ -88,12 +79,12 @@ class JmsTransactionTest {
             tx.commit();
             consumer.close();
         }
-        await().until(() -> broker.messagesIn("tx.acks") == 0);
+        await().until(() -> AmqpClients.messagesIn(broker, "tx.acks") == 0);
     }
 
     @Test
     void sendsAndAcknowledgementsCommitTogether() throws Exception {
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue in = plain.createQueue("tx.in");
             Queue out = plain.createQueue("tx.out");
@@ -102,9 +93,10 @@ class JmsTransactionTest {
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             Message m = tx.createConsumer(in).receive(10_000);
             tx.createProducer(out).send(tx.createTextMessage("done: " + ((TextMessage) m).getText()));
-            assertThat(broker.messagesIn("tx.out")).isZero();
+            assertThat(AmqpClients.messagesIn(broker, "tx.out")).isZero();
             tx.commit();
-            await().until(() -> broker.messagesIn("tx.in") == 0 && broker.messagesIn("tx.out") == 1);
+            await().until(() -> AmqpClients.messagesIn(broker, "tx.in") == 0
+                    && AmqpClients.messagesIn(broker, "tx.out") == 1);
             MessageConsumer results = plain.createConsumer(out);
             assertThat(((TextMessage) results.receive(10_000)).getText()).isEqualTo("done: work");
         }

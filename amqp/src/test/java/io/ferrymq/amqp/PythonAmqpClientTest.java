@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.vhost.QueueDeclaration;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,22 +19,14 @@ import static org.awaitility.Awaitility.await;
 /** Debian's python3-qpid-proton, a second, non-JMS AMQP 1.0 client: settled and unsettled transfers, outcomes. */
 class PythonAmqpClientTest {
 
-    private AmqpTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = AmqpTestBroker.start(s -> s, b -> b.policy(AddressPolicy.matching("py.rejects")
-                .withDeadLetter(DeadLetterTarget.queue("py.dead"))));
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = AmqpClients.brokerServing(AmqpSettings.defaults())
+            .policy(AddressPolicy.matching("py.rejects").withDeadLetter(DeadLetterTarget.queue("py.dead")))
+            .build();
 
     @Test
     void unsettledSendsAreAcceptedAndUnsettledReceivesKeepBodyAndProperties() throws Exception {
-        JsonNode r = PythonAmqpClient.run("unsettled", broker.port, "py.unsettled", "5");
+        JsonNode r = PythonAmqpClient.run("unsettled", broker.port("amqp"), "py.unsettled", "5");
         for (JsonNode outcome : r.get("outcomes")) {
             assertThat(outcome.asText()).isEqualTo("ACCEPTED");
         }
@@ -50,26 +42,26 @@ class PythonAmqpClientTest {
             assertThat(m.get("durable").asBoolean()).isTrue();
             assertThat(m.get("priority").asInt()).isEqualTo(4);
         }
-        await().until(() -> broker.messagesIn("py.unsettled") == 0);
+        await().until(() -> AmqpClients.messagesIn(broker, "py.unsettled") == 0);
     }
 
     @Test
     void preSettledSendsAndReceivesDeliverAtMostOnce() throws Exception {
-        JsonNode r = PythonAmqpClient.run("presettled", broker.port, "py.settled", "5");
+        JsonNode r = PythonAmqpClient.run("presettled", broker.port("amqp"), "py.settled", "5");
         JsonNode received = r.get("received");
         assertThat(received).hasSize(5);
         for (int i = 0; i < 5; i++) {
             assertThat(received.get(i).get("body").asText()).isEqualTo("python-" + i);
         }
         // Pre-settled deliveries need no acknowledgement: nothing stays in flight.
-        await().until(() -> broker.messagesIn("py.settled") == 0);
+        await().until(() -> AmqpClients.messagesIn(broker, "py.settled") == 0);
     }
 
     @Test
     void pythonAndJmsInteroperate() throws Exception {
-        JsonNode sent = PythonAmqpClient.run("send", broker.port, "py.to.jms", "hello from python");
+        JsonNode sent = PythonAmqpClient.run("send", broker.port("amqp"), "py.to.jms", "hello from python");
         assertThat(sent.get("outcome").asText()).isEqualTo("ACCEPTED");
-        try (Connection c = broker.connect()) {
+        try (Connection c = AmqpClients.connect(broker)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Message m = s.createConsumer(s.createQueue("py.to.jms")).receive(10_000);
             assertThat(((TextMessage) m).getText()).isEqualTo("hello from python");
@@ -82,7 +74,7 @@ class PythonAmqpClientTest {
             out.setJMSCorrelationID("corr-1");
             p.send(out);
         }
-        JsonNode got = PythonAmqpClient.run("receive", broker.port, "jms.to.py", "1").get("received").get(0);
+        JsonNode got = PythonAmqpClient.run("receive", broker.port("amqp"), "jms.to.py", "1").get("received").get(0);
         assertThat(got.get("body").asText()).isEqualTo("hello from jms");
         assertThat(got.get("properties").get("origin").asText()).isEqualTo("jms");
         assertThat(got.get("correlation_id").asText()).isEqualTo("corr-1");
@@ -91,28 +83,28 @@ class PythonAmqpClientTest {
     @Test
     void releasedMessageComesBackAndRejectedOneIsDeadLettered() throws Exception {
         broker.broker().vhost("/").declareQueue(QueueDeclaration.durable("py.dead"), 0);
-        PythonAmqpClient.run("send", broker.port, "py.rejects", "bad apple");
-        JsonNode r = PythonAmqpClient.run("release-then-reject", broker.port, "py.rejects");
+        PythonAmqpClient.run("send", broker.port("amqp"), "py.rejects", "bad apple");
+        JsonNode r = PythonAmqpClient.run("release-then-reject", broker.port("amqp"), "py.rejects");
         assertThat(r.get("first").get("body").asText()).isEqualTo("bad apple");
         assertThat(r.get("second").get("body").asText()).isEqualTo("bad apple");
-        await().until(() -> broker.messagesIn("py.dead") == 1);
-        assertThat(broker.messagesIn("py.rejects")).isZero();
-        JsonNode dead = PythonAmqpClient.run("receive", broker.port, "py.dead", "1").get("received").get(0);
+        await().until(() -> AmqpClients.messagesIn(broker, "py.dead") == 1);
+        assertThat(AmqpClients.messagesIn(broker, "py.rejects")).isZero();
+        JsonNode dead = PythonAmqpClient.run("receive", broker.port("amqp"), "py.dead", "1").get("received").get(0);
         assertThat(dead.get("body").asText()).isEqualTo("bad apple");
         assertThat(dead.get("properties").get("x-death-reason").asText()).isEqualTo("rejected");
     }
 
     @Test
     void anonymousRelayRoutesByEachMessagesTo() throws Exception {
-        JsonNode r = PythonAmqpClient.run("anonymous-relay", broker.port, "py.relayed");
+        JsonNode r = PythonAmqpClient.run("anonymous-relay", broker.port("amqp"), "py.relayed");
         assertThat(r.get("outcome").asText()).isEqualTo("ACCEPTED");
         assertThat(r.get("no_to").asText()).isEqualTo("REJECTED");
-        assertThat(broker.messagesIn("py.relayed")).isEqualTo(1);
+        assertThat(AmqpClients.messagesIn(broker, "py.relayed")).isEqualTo(1);
     }
 
     @Test
     void attachingToAMissingQueueGetsNotFound() throws Exception {
-        JsonNode r = PythonAmqpClient.run("attach-error", broker.port, "/amq/queue/missing", "admin", "secret");
+        JsonNode r = PythonAmqpClient.run("attach-error", broker.port("amqp"), "/amq/queue/missing", "admin", "secret");
         assertThat(r.get("attached").asBoolean()).isFalse();
         assertThat(r.get("condition").asText()).isEqualTo("amqp:not-found");
         assertThat(r.get("description").asText()).contains("missing");
@@ -120,7 +112,7 @@ class PythonAmqpClientTest {
 
     @Test
     void attachingToAForbiddenQueueGetsUnauthorizedAccess() throws Exception {
-        JsonNode r = PythonAmqpClient.run("attach-error", broker.port, "secret.stuff", "limited", "secret");
+        JsonNode r = PythonAmqpClient.run("attach-error", broker.port("amqp"), "secret.stuff", "limited", "secret");
         assertThat(r.get("attached").asBoolean()).isFalse();
         assertThat(r.get("condition").asText()).isEqualTo("amqp:unauthorized-access");
         assertThat(r.get("description").asText()).contains("secret.stuff");
@@ -128,7 +120,7 @@ class PythonAmqpClientTest {
 
     @Test
     void wrongPasswordIsRefused() throws Exception {
-        JsonNode r = PythonAmqpClient.run("wrong-password", broker.port);
+        JsonNode r = PythonAmqpClient.run("wrong-password", broker.port("amqp"));
         assertThat(r.get("connected").asBoolean()).isFalse();
         assertThat(r.get("error").asText()).containsIgnoringCase("auth");
     }

@@ -10,6 +10,10 @@ import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.HandshakeDeadline;
+import io.ferrymq.transport.IoErrors;
+import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,11 +44,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.UUID;
@@ -91,7 +93,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     private boolean counted;
     private boolean takenOver;
     private boolean takeoverKeepsSession;
-    private ScheduledFuture<?> connectTimer;
+    private HandshakeDeadline connectDeadline;
+    private ReadThrottle throttle;
     private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
     /** The last routing key delivered and its topic name (see topicOfKey); event loop only. */
     private String lastKey;
@@ -133,14 +136,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connectionId = hub.broker.newConnectionId();
+        this.throttle = new ReadThrottle(ctx.channel());
         long timeout = hub.settings().connectTimeoutMillis();
-        connectTimer = ctx.executor().schedule(() -> {
+        connectDeadline = HandshakeDeadline.start(ctx, timeout, () -> {
             if (state == State.AWAITING_CONNECT) {
                 LOG.info("MQTT connection {} from {}: no CONNECT within {} ms, closing", connectionId,
                         ctx.channel().remoteAddress(), timeout);
                 ctx.close();
             }
-        }, timeout, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
@@ -254,10 +258,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("MQTT connection {} ('{}'): {}", connectionId, clientId, cause.toString());
-            ctx.close();
-        } else {
+        if (!IoErrors.closeOnIoError(ctx, cause, LOG, "MQTT connection " + connectionId + " ('" + clientId + "')")) {
             LOG.warn("MQTT connection {} ('{}'): unexpected failure, closing", connectionId, clientId, cause);
             disconnect(UNSPECIFIED, "the broker failed to process a packet: " + cause);
         }
@@ -266,7 +267,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        connectTimer.cancel(false);
+        connectDeadline.cancel();
         held.forEach(ReferenceCountUtil::release);
         held.clear();
         if (counted) {
@@ -353,8 +354,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         ClientInfo client = new ClientInfo(connectionId, "mqtt-" + versionText(), ctx.channel().remoteAddress(),
                 context.listener(), clientId);
         boolean cleanStart = h.isCleanSession();
-        hub.broker.open(login.vhost(), client, login.username(), login.password(), this)
-                .whenComplete((s, t) -> opened(s, t, cleanStart, terms));
+        SessionOpening.open(hub.broker, login.vhost(), client, login.username(), login.password(), this,
+                () -> state == State.CLOSED, (s, e) -> opened(s, e, cleanStart, terms));
     }
 
     /** The client id, or one the broker assigns. @return whether it was assigned; null after a refusal */
@@ -441,15 +442,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     }
 
     /** The core authenticated the client (or not): the will's permission, then the client's session. */
-    private void opened(Session s, Throwable t, boolean cleanStart, Terms terms) {
-        if (state == State.CLOSED) {
-            if (s != null) {
-                s.close();
-            }
-            return;
-        }
-        if (t != null) {
-            authenticationFailed(BrokerException.from(t));
+    private void opened(Session s, BrokerException refusal, boolean cleanStart, Terms terms) {
+        if (refusal != null) {
+            authenticationFailed(refusal);
             return;
         }
         core = s;
@@ -487,7 +482,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             return;
         }
         state = State.CONNECTED;
-        connectTimer.cancel(false);
+        connectDeadline.cancel();
         hub.connected.incrementAndGet();
         counted = true;
         MqttSettings settings = hub.settings();
@@ -628,11 +623,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
 
     /** Reads while the connection can take packets and not too many publishes are being stored. */
     void updateAutoRead() {
-        boolean read = (state == State.AWAITING_CONNECT || state == State.CONNECTED) && !closing
-                && inbound.storing() < hub.settings().receiveMaximum();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+        throttle.mark(ReadThrottle.Reason.HANDSHAKE, state == State.CONNECTING)
+                .mark(ReadThrottle.Reason.CLOSING, state == State.CLOSED || closing)
+                .mark(ReadThrottle.Reason.BACKLOG, inbound.storing() >= hub.settings().receiveMaximum())
+                .apply();
     }
 
     // ------------------------------------------------------------------ DeliverySink

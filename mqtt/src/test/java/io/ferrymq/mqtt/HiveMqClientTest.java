@@ -29,10 +29,11 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,15 +61,16 @@ class HiveMqClientTest {
 
     private static final long WAIT = 15;
 
-    private MqttTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
+
     private final List<Mqtt5AsyncClient> v5Clients = new ArrayList<>();
     private final List<Mqtt3AsyncClient> v3Clients = new ArrayList<>();
     private final List<MqttWireTap> taps = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start();
-    }
 
     @AfterEach
     void stop() throws IOException {
@@ -85,13 +87,12 @@ class HiveMqClientTest {
         for (MqttWireTap t : taps) {
             t.close();
         }
-        broker.close();
     }
 
     // ------------------------------------------------------------------ helpers
 
     private Mqtt5AsyncClient v5(String id) {
-        return v5(id, broker.port());
+        return v5(id, broker.port("mqtt"));
     }
 
     private Mqtt5AsyncClient v5(String id, int port) {
@@ -105,7 +106,7 @@ class HiveMqClientTest {
     }
 
     private Mqtt3AsyncClient v3(String id) {
-        return v3(id, broker.port());
+        return v3(id, broker.port("mqtt"));
     }
 
     private Mqtt3AsyncClient v3(String id, int port) {
@@ -115,13 +116,13 @@ class HiveMqClientTest {
     }
 
     private MqttWireTap tap() throws IOException {
-        MqttWireTap t = new MqttWireTap(broker.port());
+        MqttWireTap t = new MqttWireTap(broker.port("mqtt"));
         taps.add(t);
         return t;
     }
 
     private int wsPort() {
-        return URI.create(broker.wsUri()).getPort();
+        return broker.port("ws");
     }
 
     private static Mqtt5ConnectBuilder login(String user, String password) {
@@ -227,7 +228,7 @@ class HiveMqClientTest {
     }
 
     private Queue sessionQueue(String clientId) {
-        return broker.queue("mqtt-subscription-" + clientId);
+        return broker.broker().vhost("/").queue("mqtt-subscription-" + clientId);
     }
 
     // ------------------------------------------------------------------ QoS

@@ -12,10 +12,11 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,7 +55,13 @@ class MosquittoClientsTest {
     @TempDir
     Path dir;
 
-    private MqttTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
+
     private final List<Process> processes = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -73,11 +80,6 @@ class MosquittoClientsTest {
                         + " installs it)").isTrue();
     }
 
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start();
-    }
-
     @AfterEach
     void stop() throws InterruptedException {
         for (Process p : processes) {
@@ -87,7 +89,6 @@ class MosquittoClientsTest {
             p.waitFor(5, TimeUnit.SECONDS);
         }
         cleanups.forEach(Runnable::run);
-        broker.close();
     }
 
     // ------------------------------------------------------------------ processes
@@ -95,7 +96,7 @@ class MosquittoClientsTest {
     /** The connection options every command gets: host, port, protocol version, user. */
     private List<String> command(Path program, String version, String user, String password) {
         return new ArrayList<>(List.of(program.toString(), "-h", "127.0.0.1",
-                "-p", Integer.toString(broker.port()), "-V", version, "-u", user, "-P", password));
+                "-p", Integer.toString(broker.port("mqtt")), "-V", version, "-u", user, "-P", password));
     }
 
     private List<String> pub(String version) {
@@ -154,7 +155,7 @@ class MosquittoClientsTest {
                 fail("mosquitto_sub ended before subscribing: %s %s", Files.readString(sub.out()),
                         Files.readString(sub.err()));
             }
-            Queue q = broker.queue("mqtt-subscription-" + clientId);
+            Queue q = broker.broker().vhost("/").queue("mqtt-subscription-" + clientId);
             return q != null && q.consumerCount() == 1;
         });
         return sub;
@@ -223,7 +224,7 @@ class MosquittoClientsTest {
     @Test
     void mosquittoPubToHiveMqSubscriberWithMqtt5() throws Exception {
         Mqtt5AsyncClient hive = Mqtt5Client.builder().identifier("hive-sub").serverHost("127.0.0.1")
-                .serverPort(broker.port()).buildAsync();
+                .serverPort(broker.port("mqtt")).buildAsync();
         cleanups.add(() -> hive.disconnect().handle((v, t) -> null).orTimeout(5, TimeUnit.SECONDS).join());
         BlockingQueue<Mqtt5Publish> got = new LinkedBlockingQueue<>();
         hive.publishes(MqttGlobalPublishFilter.ALL, got::add);
@@ -260,7 +261,7 @@ class MosquittoClientsTest {
         Running sub = startSubscribed(s, "from-hive-sub");
 
         Mqtt5AsyncClient hive = Mqtt5Client.builder().identifier("hive-pub").serverHost("127.0.0.1")
-                .serverPort(broker.port()).buildAsync();
+                .serverPort(broker.port("mqtt")).buildAsync();
         cleanups.add(() -> hive.disconnect().handle((v, t) -> null).orTimeout(5, TimeUnit.SECONDS).join());
         hive.connect(Mqtt5Connect.builder().simpleAuth().username("guest")
                 .password("guest".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().build()).get(WAIT, TimeUnit.SECONDS);
@@ -275,7 +276,7 @@ class MosquittoClientsTest {
 
     @Test
     void mosquittoAndPahoWithMqtt311BothWays() throws Exception {
-        MqttClient paho = new MqttClient(broker.uri(), "paho-311", new MemoryPersistence());
+        MqttClient paho = new MqttClient("tcp://127.0.0.1:" + broker.port("mqtt"), "paho-311", new MemoryPersistence());
         cleanups.add(() -> {
             try {
                 if (paho.isConnected()) {
@@ -339,6 +340,6 @@ class MosquittoClientsTest {
                         + " TCP (or TLS) only, so the /mqtt WebSocket listener is covered by HiveMqClientTest and the"
                         + " Paho tests instead", text.lines().skip(1).findFirst().orElse("?"))
                 .contains("websocket");
-        fail("mosquitto_sub now lists a WebSocket option; drive it against %s here", broker.wsUri());
+        fail("mosquitto_sub now lists a WebSocket option; drive it against %s here", "ws://127.0.0.1:" + broker.port("ws") + "/mqtt");
     }
 }

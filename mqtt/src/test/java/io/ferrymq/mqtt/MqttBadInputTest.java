@@ -1,5 +1,6 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -11,8 +12,8 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,18 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MqttBadInputTest {
 
-    private MqttTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start(s -> s.withMaxPacketBytes(4096).withReceiveMaximum(2)
-                // Short enough for the test of a CONNECT that never completes, long enough for a busy machine.
-                .withConnectTimeoutMillis(3000));
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults().withMaxPacketBytes(4096).withReceiveMaximum(2)
+                    // Short enough for the test of a CONNECT that never completes, long enough for a busy machine.
+                    .withConnectTimeoutMillis(3000)))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
 
     @AfterEach
     void brokerStillServesOthers() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.connect(MqttVersion.MQTT_5, "healthy", true, null);
             c.subscribe(1, "health", 1);
             c.expect(MqttMessageType.SUBACK);
@@ -48,8 +49,6 @@ class MqttBadInputTest {
             MqttMessage b = c.receive();
             assertThat(java.util.List.of(a.fixedHeader().messageType(), b.fixedHeader().messageType()))
                     .containsExactlyInAnyOrder(MqttMessageType.PUBLISH, MqttMessageType.PUBACK);
-        } finally {
-            broker.close();
         }
     }
 
@@ -73,7 +72,7 @@ class MqttBadInputTest {
 
     @Test
     void bytesThatAreNotMqttAreRefused() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.sendBytes("GARBAGE GARBAGE GARBAGE\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(c.expectClose()).isNull();
         }
@@ -81,7 +80,7 @@ class MqttBadInputTest {
 
     @Test
     void packetBeforeConnectClosesTheConnection() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.sendBytes(new byte[] {(byte) 0xC0, 0x00}); // PINGREQ
             assertThat(c.expectClose()).isNull();
         }
@@ -89,7 +88,7 @@ class MqttBadInputTest {
 
     @Test
     void secondConnectIsAProtocolErrorInMqtt5() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             c.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId("again")
                     .username("guest").password("guest".getBytes(StandardCharsets.UTF_8)).build());
@@ -101,7 +100,7 @@ class MqttBadInputTest {
 
     @Test
     void secondConnectClosesAnMqtt3Connection() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_3_1_1);
             c.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId("again")
                     .username("guest").password("guest".getBytes(StandardCharsets.UTF_8)).build());
@@ -111,7 +110,7 @@ class MqttBadInputTest {
 
     @Test
     void unknownProtocolLevelGetsUnacceptableProtocolVersion() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             byte[] name = "MQTT".getBytes(StandardCharsets.US_ASCII);
             byte[] connect = {0x10, 12, 0, 4, name[0], name[1], name[2], name[3], 9 /* level */, 0x02, 0, 60, 0, 0};
             c.sendBytes(connect);
@@ -123,7 +122,7 @@ class MqttBadInputTest {
 
     @Test
     void emptyClientIdWithoutCleanSessionIsRejectedInMqtt311() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_3_1_1, "", false, null);
             assertThat(RawMqttClient.reasonCode(ack)).isEqualTo(0x02);
             assertThat(c.expectClose()).isNull();
@@ -132,7 +131,7 @@ class MqttBadInputTest {
 
     @Test
     void emptyClientIdGetsAnAssignedOneInMqtt5() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_5, "", true, null);
             assertThat(RawMqttClient.reasonCode(ack)).isZero();
             MqttProperties.MqttProperty<?> id = ack.variableHeader().properties()
@@ -143,18 +142,18 @@ class MqttBadInputTest {
 
     @Test
     void wrongPasswordGetsBadUserNameOrPassword() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_3_1_1, "x", true, null, "guest", "wrong");
             assertThat(RawMqttClient.reasonCode(ack)).isEqualTo(0x04);
             assertThat(c.expectClose()).isNull();
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_5, "x", true, null, "nobody", "secret");
             assertThat(RawMqttClient.reasonCode(ack)).isEqualTo(0x86);
             assertThat((String) ack.variableHeader().properties().getProperty(MqttProperties.REASON_STRING).value())
                     .contains("nobody");
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_5, "x", true, null, null, null);
             assertThat(RawMqttClient.reasonCode(ack)).isEqualTo(0x86);
         }
@@ -162,12 +161,12 @@ class MqttBadInputTest {
 
     @Test
     void unknownVirtualHostIsNotAuthorized() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             // "other" exists: user "other:guest" logs in there
             MqttConnAckMessage ok = c.connect(MqttVersion.MQTT_5, "vh", true, null, "other:guest", "guest");
             assertThat(RawMqttClient.reasonCode(ok)).isZero();
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             // no vhost "missing": the whole name is the user name, which does not exist
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_5, "vh", true, null, "missing:guest", "guest");
             assertThat(RawMqttClient.reasonCode(ack)).isEqualTo(0x86);
@@ -176,14 +175,14 @@ class MqttBadInputTest {
 
     @Test
     void oversizePacketIsRefusedWithPacketTooLarge() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = connect(c, MqttVersion.MQTT_5);
             assertThat((Integer) ack.variableHeader().properties().getProperty(MqttProperties.MAXIMUM_PACKET_SIZE)
                     .value()).isEqualTo(4096);
             c.publish("big", 0, 0, false, "x".repeat(10_000), null);
             assertThat(disconnectReason(c.expectClose())).isEqualTo(0x95);
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_3_1_1);
             c.publish("big", 1, 1, false, "x".repeat(10_000), null);
             assertThat(c.expectClose()).isNull();
@@ -192,7 +191,7 @@ class MqttBadInputTest {
 
     @Test
     void malformedRemainingLengthIsAMalformedPacket() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             c.sendBytes(new byte[] {0x30, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
             assertThat(disconnectReason(c.expectClose())).isEqualTo(0x81);
@@ -201,7 +200,7 @@ class MqttBadInputTest {
 
     @Test
     void subscribeWithWrongFixedHeaderFlagsIsAMalformedPacket() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             // SUBSCRIBE must have flags 0010
             c.sendBytes(new byte[] {(byte) 0x80, 8, 0, 1, 0, 0, 3, 'a', '/', 'b', 0});
@@ -211,7 +210,7 @@ class MqttBadInputTest {
 
     @Test
     void invalidTopicFiltersAreRefusedInTheSuback() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             c.subscribe(1, "a/#/b", 1);
             assertThat(((MqttSubAckMessage) c.expect(MqttMessageType.SUBACK)).payload().reasonCodes()).containsExactly(0x8F);
@@ -222,7 +221,7 @@ class MqttBadInputTest {
             c.subscribe(4, "fine/+", 1);
             assertThat(((MqttSubAckMessage) c.expect(MqttMessageType.SUBACK)).payload().reasonCodes()).containsExactly(1);
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_3_1_1);
             c.subscribe(1, "a/#/b", 1);
             assertThat(((MqttSubAckMessage) c.expect(MqttMessageType.SUBACK)).payload().reasonCodes()).containsExactly(0x80);
@@ -231,7 +230,7 @@ class MqttBadInputTest {
 
     @Test
     void publishToAWildcardTopicIsTopicNameInvalid() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             // PUBLISH QoS 0, topic "a/+", no properties, payload "x" (written by hand: codecs refuse it)
             c.sendBytes(new byte[] {0x30, 7, 0, 3, 'a', '/', '+', 0, 'x'});
@@ -241,14 +240,14 @@ class MqttBadInputTest {
 
     @Test
     void topicAliasesOutsideTheMaximumOrNeverSetAreRefused() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, 1000));
             c.publish("t", 0, 0, false, "x", props);
             assertThat(disconnectReason(c.expectClose())).isEqualTo(0x94);
         }
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, 5));
@@ -261,7 +260,7 @@ class MqttBadInputTest {
 
     @Test
     void exceedingTheBrokersReceiveMaximumIsRefused() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttConnAckMessage ack = connect(c, MqttVersion.MQTT_5);
             assertThat((Integer) ack.variableHeader().properties().getProperty(MqttProperties.RECEIVE_MAXIMUM).value())
                     .isEqualTo(2);
@@ -278,7 +277,7 @@ class MqttBadInputTest {
 
     @Test
     void keepAliveIsEnforcedAtOneAndAHalfTimesTheInterval() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port()).keepAlive(1)) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt")).keepAlive(1)) {
             connect(c, MqttVersion.MQTT_5);
             long start = System.nanoTime();
             MqttMessage d = c.expectClose();
@@ -290,7 +289,7 @@ class MqttBadInputTest {
 
     @Test
     void connectionThatNeverCompletesItsConnectIsClosed() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             // The start of a CONNECT, enough to be recognised as MQTT, and then nothing.
             c.sendBytes(new byte[] {0x10, 40, 0, 4, 'M', 'Q', 'T', 'T', 5});
             assertThat(c.expectClose()).isNull();
@@ -299,7 +298,7 @@ class MqttBadInputTest {
 
     @Test
     void releaseOfAnUnknownPacketIdGetsPacketIdentifierNotFound() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             c.reply(MqttMessageType.PUBREL, 42);
             MqttMessage comp = c.expect(MqttMessageType.PUBCOMP);
@@ -309,7 +308,7 @@ class MqttBadInputTest {
 
     @Test
     void disconnectCannotGiveAnExpiryToASessionThatHadNone() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 60));
@@ -321,7 +320,7 @@ class MqttBadInputTest {
 
     @Test
     void authPacketWithoutEnhancedAuthenticationIsAProtocolError() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             connect(c, MqttVersion.MQTT_5);
             c.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
                     new MqttReasonCodeAndPropertiesVariableHeader((byte) 0x18, MqttProperties.NO_PROPERTIES)));
@@ -331,7 +330,7 @@ class MqttBadInputTest {
 
     @Test
     void enhancedAuthenticationIsRefusedWithBadAuthenticationMethod() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-1"));
             MqttConnAckMessage ack = c.connect(MqttVersion.MQTT_5, "scram", true, props);
@@ -341,7 +340,7 @@ class MqttBadInputTest {
 
     @Test
     void invalidWillTopicIsRefused() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             // Written by hand: codecs refuse to encode a will topic with a wildcard.
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, (byte) 0xC6, 0, 60, 0});
@@ -367,7 +366,7 @@ class MqttBadInputTest {
 
     @Test
     void forbiddenWillTopicIsNotAuthorized() throws IOException {
-        try (RawMqttClient c = new RawMqttClient(broker.port())) {
+        try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId("will")
                     .username("limited").password("secret".getBytes(StandardCharsets.UTF_8))
                     .willFlag(true).willTopic("forbidden/topic").willMessage("bye".getBytes(StandardCharsets.UTF_8))

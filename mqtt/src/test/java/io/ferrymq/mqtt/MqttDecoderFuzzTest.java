@@ -3,6 +3,7 @@ package io.ferrymq.mqtt;
 import io.ferrymq.core.testing.DecoderProbe;
 import io.ferrymq.core.testing.FuzzInputs;
 import io.ferrymq.transport.ProtocolModule;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,12 +72,17 @@ class MqttDecoderFuzzTest {
                     packet(0xE0, bytes(0x04, 0))),
             concat(CONNECT_5_WILL, packet(0xC0)));
 
-    private static MqttTestBroker broker;
+    private static EmbeddedBrokerExtension broker;
     private static MqttProtocol detector;
 
     @BeforeContainer
     static void startBroker() {
-        broker = MqttTestBroker.start();
+        // jqwik runs no JUnit extensions: the broker is started and closed by hand.
+        broker = EmbeddedBrokerExtension.builder()
+                .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+                .tcp("mqtt", MqttProtocol.NAME)
+                .build()
+                .start();
         detector = new MqttProtocol(broker.broker(), MqttSettings.defaults());
     }
 

@@ -4,6 +4,7 @@ import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.storage.RecoveryListener;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.storage.StorageRecord;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -14,10 +15,9 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -34,10 +34,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MqttRestartTest {
 
-    @TempDir
-    Path dir;
+    /** The batches the broker stores, from the journal's side. */
+    private final List<List<StorageRecord>> batches = new CopyOnWriteArrayList<>();
 
-    private MqttTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .durable()
+            .storageView(journal -> recording(journal, batches))
+            .build();
+
     private final List<MqttClient> clients = new ArrayList<>();
 
     @AfterEach
@@ -48,18 +55,29 @@ class MqttRestartTest {
             }
             c.close(true);
         }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     private void restart() {
-        broker.close();
-        broker = MqttTestBroker.durable(dir);
+        broker.restart();
+    }
+
+    /** {@code journal}, noting each batch appended to it. */
+    private static Storage recording(Storage journal, List<List<StorageRecord>> batches) {
+        return new Storage() {
+            @Override public RecoveredIds recover(RecoveryListener listener) { return journal.recover(listener); }
+            @Override public boolean persistent() { return journal.persistent(); }
+            @Override public void close() { journal.close(); }
+
+            @Override
+            public CompletableFuture<Void> append(List<StorageRecord> batch) {
+                batches.add(List.copyOf(batch));
+                return journal.append(batch);
+            }
+        };
     }
 
     private MqttClient client(String id) throws Exception {
-        MqttClient c = new MqttClient(broker.uri(), id, new MemoryPersistence());
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.port("mqtt"), id, new MemoryPersistence());
         clients.add(c);
         return c;
     }
@@ -76,7 +94,6 @@ class MqttRestartTest {
 
     @Test
     void persistentSessionAndItsQueuedMessagesSurviveARestart() throws Exception {
-        broker = MqttTestBroker.durable(dir);
         MqttClient sub = client("durable-sub");
         sub.connect(options(false));
         sub.subscribe("plant/+/alarm", 1);
@@ -122,18 +139,6 @@ class MqttRestartTest {
 
     @Test
     void aQos2PacketIdIsStoredInOneBatchWithItsMessageSoACrashCannotSplitThem() throws Exception {
-        List<List<StorageRecord>> batches = new CopyOnWriteArrayList<>();
-        broker = MqttTestBroker.durable(dir, journal -> new Storage() {
-            @Override public RecoveredIds recover(RecoveryListener listener) { return journal.recover(listener); }
-            @Override public boolean persistent() { return journal.persistent(); }
-            @Override public void close() { journal.close(); }
-
-            @Override
-            public CompletableFuture<Void> append(List<StorageRecord> batch) {
-                batches.add(List.copyOf(batch));
-                return journal.append(batch);
-            }
-        });
         MqttClient sub = client("meter-reader");
         sub.connect(options(false));
         sub.subscribe("meter/+", 2);
@@ -160,7 +165,6 @@ class MqttRestartTest {
 
     @Test
     void retainedMessagesSurviveARestart() throws Exception {
-        broker = MqttTestBroker.durable(dir);
         MqttClient pub = client("retainer");
         pub.connect(options(true));
         pub.publish("devices/a/state", "on".getBytes(StandardCharsets.UTF_8), 1, true);
@@ -181,10 +185,9 @@ class MqttRestartTest {
 
     @Test
     void qos2StateOfBothDirectionsSurvivesARestart() throws Exception {
-        broker = MqttTestBroker.durable(dir);
         int deliveredId;
-        try (RawMqttClient sub = new RawMqttClient(broker.port());
-             RawMqttClient pub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"));
+             RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "q2-sub", false, null);
             sub.subscribe(1, "q2/#", 2);
             sub.expect(MqttMessageType.SUBACK);
@@ -208,7 +211,7 @@ class MqttRestartTest {
         }
         restart();
 
-        try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
             assertThat(pub.connect(MqttVersion.MQTT_3_1_1, "q2-pub", false, null).variableHeader().isSessionPresent())
                     .isTrue();
             pub.publish("q2/second", 2, 12, true, "second", null); // resent: must not be routed twice
@@ -216,7 +219,7 @@ class MqttRestartTest {
             pub.reply(MqttMessageType.PUBREL, 12);
             pub.expect(MqttMessageType.PUBCOMP);
         }
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "q2-sub", false, null);
             List<String> seen = new ArrayList<>();
             boolean releasedAgain = false;

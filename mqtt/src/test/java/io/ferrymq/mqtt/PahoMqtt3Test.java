@@ -1,5 +1,6 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -7,8 +8,8 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,16 +27,17 @@ import static org.awaitility.Awaitility.await;
 /** MQTT 3.1 and 3.1.1 with Eclipse Paho's v3 client, over TCP and WebSocket. */
 class PahoMqtt3Test {
 
-    private MqttTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults().withSysIntervalSeconds(1)))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
+
     private final List<MqttClient> clients = new ArrayList<>();
 
     /** A received message with the topic it came on. */
     record Received(String topic, String payload, int qos, boolean retained, boolean duplicate) { }
-
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start(s -> s.withSysIntervalSeconds(1));
-    }
 
     @AfterEach
     void stop() throws MqttException {
@@ -45,7 +47,6 @@ class PahoMqtt3Test {
             }
             c.close(true);
         }
-        broker.close();
     }
 
     private MqttClient client(String uri, String id) throws MqttException {
@@ -66,7 +67,7 @@ class PahoMqtt3Test {
     }
 
     private MqttClient connected(String id, boolean clean) throws MqttException {
-        MqttClient c = client(broker.uri(), id);
+        MqttClient c = client("tcp://127.0.0.1:" + broker.port("mqtt"), id);
         c.connect(options("guest", "guest", clean, MqttConnectOptions.MQTT_VERSION_3_1_1));
         return c;
     }
@@ -91,10 +92,10 @@ class PahoMqtt3Test {
     @ParameterizedTest(name = "MQTT protocol version {0}")
     @ValueSource(ints = {MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1})
     void publishesAtEveryQosReachSubscribers(int version) throws Exception {
-        MqttClient sub = client(broker.uri(), "sub-" + version);
+        MqttClient sub = client("tcp://127.0.0.1:" + broker.port("mqtt"), "sub-" + version);
         sub.connect(options("guest", "guest", true, version));
         BlockingQueue<Received> got = subscribe(sub, "qos/#", 2);
-        MqttClient pub = client(broker.uri(), "pub-" + version);
+        MqttClient pub = client("tcp://127.0.0.1:" + broker.port("mqtt"), "pub-" + version);
         pub.connect(options("guest", "guest", true, version));
         for (int qos = 0; qos <= 2; qos++) {
             pub.publish("qos/" + qos, ("at qos " + qos).getBytes(StandardCharsets.UTF_8), qos, false);
@@ -186,7 +187,7 @@ class PahoMqtt3Test {
         pub.publish("offline/qos0", "not kept? kept too".getBytes(StandardCharsets.UTF_8), 0, false);
 
         BlockingQueue<Received> got = new LinkedBlockingQueue<>();
-        MqttClient again = client(broker.uri(), "keeper");
+        MqttClient again = client("tcp://127.0.0.1:" + broker.port("mqtt"), "keeper");
         again.setCallback(new Callback(got));
         IMqttToken token = again.connectWithResult(options("guest", "guest", false, MqttConnectOptions.MQTT_VERSION_3_1_1));
         assertThat(token.getSessionPresent()).isTrue();
@@ -204,10 +205,10 @@ class PahoMqtt3Test {
         subscribe(sub, "gone/#", 1);
         sub.disconnect();
         connected("pub", true).publish("gone/1", "x".getBytes(StandardCharsets.UTF_8), 1, false);
-        MqttClient again = client(broker.uri(), "cleaner");
+        MqttClient again = client("tcp://127.0.0.1:" + broker.port("mqtt"), "cleaner");
         IMqttToken token = again.connectWithResult(options("guest", "guest", true, MqttConnectOptions.MQTT_VERSION_3_1_1));
         assertThat(token.getSessionPresent()).isFalse();
-        await().untilAsserted(() -> assertThat(broker.queue("mqtt-subscription-cleaner")).isNull());
+        await().untilAsserted(() -> assertThat(broker.broker().vhost("/").queue("mqtt-subscription-cleaner")).isNull());
     }
 
     @Test
@@ -215,13 +216,13 @@ class PahoMqtt3Test {
         MqttClient watcher = connected("watcher", true);
         BlockingQueue<Received> wills = subscribe(watcher, "wills/#", 1);
 
-        MqttClient polite = client(broker.uri(), "polite");
+        MqttClient polite = client("tcp://127.0.0.1:" + broker.port("mqtt"), "polite");
         MqttConnectOptions o = options("guest", "guest", true, MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setWill("wills/polite", "polite died".getBytes(StandardCharsets.UTF_8), 1, false);
         polite.connect(o);
         polite.disconnect();
 
-        MqttClient rude = client(broker.uri(), "rude");
+        MqttClient rude = client("tcp://127.0.0.1:" + broker.port("mqtt"), "rude");
         MqttConnectOptions r = options("guest", "guest", true, MqttConnectOptions.MQTT_VERSION_3_1_1);
         r.setWill("wills/rude", "rude died".getBytes(StandardCharsets.UTF_8), 1, true);
         rude.connect(r);
@@ -247,7 +248,7 @@ class PahoMqtt3Test {
             }
         });
         subscribe(first, "twin/#", 1);
-        MqttClient second = client(broker.uri(), "twin");
+        MqttClient second = client("tcp://127.0.0.1:" + broker.port("mqtt"), "twin");
         BlockingQueue<Received> got = new LinkedBlockingQueue<>();
         second.setCallback(new Callback(got));
         IMqttToken t = second.connectWithResult(options("guest", "guest", false, MqttConnectOptions.MQTT_VERSION_3_1_1));
@@ -259,7 +260,7 @@ class PahoMqtt3Test {
 
     @Test
     void permissionsApplyPerTopic() throws Exception {
-        MqttClient limited = client(broker.uri(), "limited");
+        MqttClient limited = client("tcp://127.0.0.1:" + broker.port("mqtt"), "limited");
         limited.connect(options("limited", "secret", true, MqttConnectOptions.MQTT_VERSION_3_1_1));
         assertThatThrownBy(() -> limited.subscribe("forbidden/#", 1))
                 .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(128));
@@ -277,7 +278,7 @@ class PahoMqtt3Test {
 
     @Test
     void wrongPasswordIsRefused() throws Exception {
-        MqttClient c = client(broker.uri(), "intruder");
+        MqttClient c = client("tcp://127.0.0.1:" + broker.port("mqtt"), "intruder");
         assertThatThrownBy(() -> c.connect(options("guest", "wrong", true, MqttConnectOptions.MQTT_VERSION_3_1_1)))
                 .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
                         .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
@@ -285,10 +286,10 @@ class PahoMqtt3Test {
 
     @Test
     void worksOverWebSocket() throws Exception {
-        MqttClient sub = client(broker.wsUri(), "ws-sub");
+        MqttClient sub = client("ws://127.0.0.1:" + broker.port("ws") + "/mqtt", "ws-sub");
         sub.connect(options("guest", "guest", true, MqttConnectOptions.MQTT_VERSION_3_1_1));
         BlockingQueue<Received> got = subscribe(sub, "ws/#", 2);
-        MqttClient pub = client(broker.wsUri(), "ws-pub");
+        MqttClient pub = client("ws://127.0.0.1:" + broker.port("ws") + "/mqtt", "ws-pub");
         pub.connect(options("guest", "guest", true, MqttConnectOptions.MQTT_VERSION_3_1_1));
         pub.publish("ws/hello", "over websocket".getBytes(StandardCharsets.UTF_8), 2, false);
         assertThat(next(got)).isEqualTo(new Received("ws/hello", "over websocket", 2, false, false));

@@ -1,5 +1,6 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -12,8 +13,8 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,18 +33,19 @@ class PahoMqtt5Test {
 
     private static final long WAIT = 15_000;
 
-    private MqttTestBroker broker;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults().withMaxKeepAliveSeconds(120)))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
+
     private final List<MqttAsyncClient> clients = new ArrayList<>();
 
     record Received(String topic, MqttMessage message) {
         String payload() {
             return new String(message.getPayload(), StandardCharsets.UTF_8);
         }
-    }
-
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start(s -> s.withMaxKeepAliveSeconds(120));
     }
 
     @AfterEach
@@ -54,12 +56,11 @@ class PahoMqtt5Test {
             }
             c.close(true);
         }
-        broker.close();
     }
 
     /** A client whose messages (for any subscription, old or new) land in {@code into}. */
     private MqttAsyncClient client(String id, BlockingQueue<Received> into) throws MqttException {
-        MqttAsyncClient c = new MqttAsyncClient(broker.uri(), id, new MemoryPersistence());
+        MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + broker.port("mqtt"), id, new MemoryPersistence());
         c.setCallback(new Collector(into));
         clients.add(c);
         return c;
@@ -205,7 +206,7 @@ class PahoMqtt5Test {
         subscribe(c, "short/#", 1);
         c.disconnect().waitForCompletion(WAIT);
         await().atMost(15, TimeUnit.SECONDS)
-                .until(() -> broker.queue("mqtt-subscription-short-session") == null);
+                .until(() -> broker.broker().vhost("/").queue("mqtt-subscription-short-session") == null);
         o.setCleanStart(false);
         assertThat(connect(c, o).getSessionPresent()).isFalse();
         c.disconnect().waitForCompletion(WAIT);
@@ -230,7 +231,7 @@ class PahoMqtt5Test {
         MqttProperties bye = new MqttProperties();
         bye.setSessionExpiryInterval(0L);
         c.disconnect(WAIT, null, null, 0, bye).waitForCompletion(WAIT);
-        await().until(() -> broker.queue("mqtt-subscription-shortened") == null);
+        await().until(() -> broker.broker().vhost("/").queue("mqtt-subscription-shortened") == null);
         o.setCleanStart(false);
         assertThat(connect(c, o).getSessionPresent()).isFalse();
     }
@@ -268,9 +269,9 @@ class PahoMqtt5Test {
 
         // the group's queue goes once the last member leaves
         a.unsubscribe("$share/workers/jobs/#").waitForCompletion(WAIT);
-        assertThat(broker.queue("mqtt-shared-workers-jobs.#")).isNotNull();
+        assertThat(broker.broker().vhost("/").queue("mqtt-shared-workers-jobs.#")).isNotNull();
         b.unsubscribe("$share/workers/jobs/#").waitForCompletion(WAIT);
-        await().until(() -> broker.queue("mqtt-shared-workers-jobs.#") == null);
+        await().until(() -> broker.broker().vhost("/").queue("mqtt-shared-workers-jobs.#") == null);
     }
 
     @Test
@@ -369,10 +370,10 @@ class PahoMqtt5Test {
         MqttConnectionOptions o = willOptions("wills/flaky", 30);
         connect(flaky, o);
         flaky.disconnectForcibly(0, 1000, false);
-        await().until(() -> broker.hub().pendingWillCount() == 1);
+        await().until(() -> broker.module(MqttProtocol.class).hub().pendingWillCount() == 1);
         o.setCleanStart(false);
         connect(flaky, o);
-        assertThat(broker.hub().pendingWillCount()).isZero();
+        assertThat(broker.module(MqttProtocol.class).hub().pendingWillCount()).isZero();
 
         // Gone for good: the will comes after its delay.
         MqttAsyncClient gone = client("gone", new LinkedBlockingQueue<>());
@@ -445,7 +446,7 @@ class PahoMqtt5Test {
         publish(pub, "sizes/big", "x".repeat(4000), 1, null, false);
         publish(pub, "sizes/small", "fits", 1, null, false);
         assertThat(next(got).payload()).isEqualTo("fits");
-        await().untilAsserted(() -> assertThat(broker.queue("mqtt-subscription-small").stats().total()).isZero());
+        await().untilAsserted(() -> assertThat(broker.broker().vhost("/").queue("mqtt-subscription-small").stats().total()).isZero());
     }
 
     @Test

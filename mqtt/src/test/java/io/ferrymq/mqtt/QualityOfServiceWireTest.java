@@ -1,13 +1,13 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,32 +23,27 @@ import static org.awaitility.Awaitility.await;
  */
 class QualityOfServiceWireTest {
 
-    private MqttTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = MqttTestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
+            .tcp("mqtt", MqttProtocol.NAME)
+            .websocket("ws", MqttProtocol.NAME)
+            .build();
 
     @Test
     void qos2PublishResentAfterReconnectIsRoutedOnce() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "qos2-sub", true, null);
             sub.subscribe(1, "exactly/once", 2);
             sub.expect(MqttMessageType.SUBACK);
 
-            try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+            try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
                 pub.connect(MqttVersion.MQTT_3_1_1, "qos2-pub", false, null);
                 pub.publish("exactly/once", 2, 7, false, "m1", null);
                 assertThat(RawMqttClient.packetId(pub.expect(MqttMessageType.PUBREC))).isEqualTo(7);
                 // The connection drops before PUBREL: the client must send the PUBLISH again.
             }
-            try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+            try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
                 assertThat(pub.connect(MqttVersion.MQTT_3_1_1, "qos2-pub", false, null).variableHeader()
                         .isSessionPresent()).isTrue();
                 pub.publish("exactly/once", 2, 7, true, "m1", null);
@@ -88,7 +83,7 @@ class QualityOfServiceWireTest {
     @Test
     void unacknowledgedQos2DeliveryIsResentWithDupAndSamePacketId() throws Exception {
         int firstId;
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "resend-sub", false, null);
             sub.subscribe(1, "resend/#", 2);
             sub.expect(MqttMessageType.SUBACK);
@@ -99,7 +94,7 @@ class QualityOfServiceWireTest {
             p.release();
             // no PUBREC: the connection drops
         }
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             assertThat(sub.connect(MqttVersion.MQTT_3_1_1, "resend-sub", false, null).variableHeader()
                     .isSessionPresent()).isTrue();
             MqttPublishMessage p = (MqttPublishMessage) sub.expect(MqttMessageType.PUBLISH);
@@ -111,12 +106,12 @@ class QualityOfServiceWireTest {
             sub.reply(MqttMessageType.PUBACK, firstId);
             p.release();
         }
-        await().untilAsserted(() -> assertThat(broker.queue("mqtt-subscription-resend-sub").stats().total()).isZero());
+        await().untilAsserted(() -> assertThat(broker.broker().vhost("/").queue("mqtt-subscription-resend-sub").stats().total()).isZero());
     }
 
     @Test
     void pubrelIsResentAfterReconnectUntilPubcomp() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "pubrel-sub", false, null);
             sub.subscribe(1, "pubrel/t", 2);
             sub.expect(MqttMessageType.SUBACK);
@@ -128,14 +123,14 @@ class QualityOfServiceWireTest {
             assertThat(RawMqttClient.packetId(sub.expect(MqttMessageType.PUBREL))).isEqualTo(id);
             // no PUBCOMP: the connection drops
         }
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "pubrel-sub", false, null);
             MqttMessage rel = sub.expect(MqttMessageType.PUBREL);
             sub.reply(MqttMessageType.PUBCOMP, RawMqttClient.packetId(rel));
             sub.ping();
             sub.expect(MqttMessageType.PINGRESP); // the message itself is not sent again
         }
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "pubrel-sub", false, null);
             sub.ping();
             sub.expect(MqttMessageType.PINGRESP); // nor the PUBREL, once completed
@@ -144,7 +139,7 @@ class QualityOfServiceWireTest {
 
     @Test
     void brokerSendsNoMoreThanTheClientsReceiveMaximum() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, 3));
             sub.connect(MqttVersion.MQTT_5, "recv-max", true, props);
@@ -153,7 +148,7 @@ class QualityOfServiceWireTest {
             for (int i = 0; i < 10; i++) {
                 publishQos1("window", "m" + i);
             }
-            await().untilAsserted(() -> assertThat(broker.queue("mqtt-subscription-recv-max").stats().total())
+            await().untilAsserted(() -> assertThat(broker.broker().vhost("/").queue("mqtt-subscription-recv-max").stats().total())
                     .isEqualTo(10));
             List<Integer> ids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -164,8 +159,8 @@ class QualityOfServiceWireTest {
             }
             sub.ping();
             sub.expect(MqttMessageType.PINGRESP);
-            assertThat(broker.queue("mqtt-subscription-recv-max").stats().inFlight()).isEqualTo(3);
-            assertThat(broker.queue("mqtt-subscription-recv-max").stats().ready()).isEqualTo(7);
+            assertThat(broker.broker().vhost("/").queue("mqtt-subscription-recv-max").stats().inFlight()).isEqualTo(3);
+            assertThat(broker.broker().vhost("/").queue("mqtt-subscription-recv-max").stats().ready()).isEqualTo(7);
 
             sub.reply(MqttMessageType.PUBACK, ids.get(0));
             MqttPublishMessage next = (MqttPublishMessage) sub.expect(MqttMessageType.PUBLISH);
@@ -173,13 +168,13 @@ class QualityOfServiceWireTest {
             next.release();
             sub.ping();
             sub.expect(MqttMessageType.PINGRESP);
-            assertThat(broker.queue("mqtt-subscription-recv-max").stats().inFlight()).isEqualTo(3);
+            assertThat(broker.broker().vhost("/").queue("mqtt-subscription-recv-max").stats().inFlight()).isEqualTo(3);
         }
     }
 
     @Test
     void packetIdsInFlightAreNeverReused() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_3_1_1, "ids", true, null);
             sub.subscribe(1, "ids", 1);
             sub.expect(MqttMessageType.SUBACK);
@@ -198,7 +193,7 @@ class QualityOfServiceWireTest {
 
     @Test
     void acknowledgementsFollowThePublishOrderAndSayWhenNobodySubscribed() throws Exception {
-        try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
             pub.connect(MqttVersion.MQTT_5, "ordered-acks", true, null);
             for (int id = 1; id <= 20; id++) {
                 pub.publish("nobody/listens", id % 2 + 1, id, false, "x", null);
@@ -215,7 +210,7 @@ class QualityOfServiceWireTest {
 
     @Test
     void topicAliasesReplaceRepeatedTopicsUpToTheClientsMaximum() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             MqttProperties props = new MqttProperties();
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 1));
             sub.connect(MqttVersion.MQTT_5, "alias-sub", true, props);
@@ -241,11 +236,11 @@ class QualityOfServiceWireTest {
 
     @Test
     void topicAliasesFromTheClientAreResolved() throws Exception {
-        try (RawMqttClient sub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient sub = new RawMqttClient(broker.port("mqtt"))) {
             sub.connect(MqttVersion.MQTT_5, "alias-target", true, null);
             sub.subscribe(1, "in/#", 0);
             sub.expect(MqttMessageType.SUBACK);
-            try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+            try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
                 pub.connect(MqttVersion.MQTT_5, "alias-source", true, null);
                 MqttProperties set = new MqttProperties();
                 set.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, 3));
@@ -268,7 +263,7 @@ class QualityOfServiceWireTest {
     }
 
     private void publishQos1(String topic, String payload) throws Exception {
-        try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
             pub.connect(MqttVersion.MQTT_3_1_1, "", true, null);
             pub.publish(topic, 1, 1, false, payload, null);
             pub.expect(MqttMessageType.PUBACK);
@@ -276,7 +271,7 @@ class QualityOfServiceWireTest {
     }
 
     private void publishQos2(String topic, String payload) throws Exception {
-        try (RawMqttClient pub = new RawMqttClient(broker.port())) {
+        try (RawMqttClient pub = new RawMqttClient(broker.port("mqtt"))) {
             pub.connect(MqttVersion.MQTT_3_1_1, "", true, null);
             pub.publish(topic, 2, 1, false, payload, null);
             pub.expect(MqttMessageType.PUBREC);

@@ -14,6 +14,10 @@ import io.ferrymq.stomp.codec.StompProtocolException;
 import io.ferrymq.stomp.codec.StompVersion;
 import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.HandshakeDeadline;
+import io.ferrymq.transport.IoErrors;
+import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -22,11 +26,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,7 +69,8 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     /** The CONNECT frame's client-id: names durable subscriptions. */
     String clientId;
     Session session;
-    private ScheduledFuture<?> connectTimer;
+    private HandshakeDeadline connectDeadline;
+    private ReadThrottle throttle;
     private final ArrayDeque<StompFrame> heldWhileAuthenticating = new ArrayDeque<>();
     private final List<CompletableFuture<?>> inProgress = new ArrayList<>();
 
@@ -94,13 +97,14 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connectionId = broker.newConnectionId();
-        connectTimer = ctx.executor().schedule(() -> {
+        this.throttle = new ReadThrottle(ctx.channel());
+        connectDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), () -> {
             if (state == State.AWAITING_CONNECT) {
                 LOG.info("STOMP connection {} from {}: no CONNECT within {} ms, closing", connectionId,
                         ctx.channel().remoteAddress(), settings.connectTimeoutMillis());
                 ctx.close();
             }
-        }, settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
@@ -157,10 +161,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
             LOG.info("STOMP connection {} from {}: malformed frame: {}", connectionId, ctx.channel().remoteAddress(),
                     c.getMessage());
             sendErrorAndClose("Malformed frame", c.getMessage(), null);
-        } else if (c instanceof IOException) {
-            LOG.debug("STOMP connection {}: {}", connectionId, c.toString());
-            ctx.close();
-        } else {
+        } else if (!IoErrors.closeOnIoError(ctx, c, LOG, "STOMP connection " + connectionId)) {
             LOG.warn("STOMP connection {}: unexpected failure, closing", connectionId, c);
             sendErrorAndClose("Internal error", "the broker failed to process a frame: " + c, null);
         }
@@ -203,8 +204,8 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        if (connectTimer != null) {
-            connectTimer.cancel(false);
+        if (connectDeadline != null) {
+            connectDeadline.cancel();
         }
         if (session != null) {
             session.close();
@@ -247,31 +248,25 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         // their server's host name, which means the default virtual host.
         String vhost = host != null && broker.hasVirtualHost(host) ? host : Broker.DEFAULT_VHOST;
         state = State.AUTHENTICATING;
-        updateAutoRead();
+        throttle.hold(ReadThrottle.Reason.HANDSHAKE);
         ClientInfo client = new ClientInfo(connectionId, "stomp-" + v.text(), ctx.channel().remoteAddress(),
                 context.listener(), clientId);
-        broker.open(vhost, client, f.header("login"), f.header("passcode"), this).whenComplete((s, t) -> {
-            if (state == State.CLOSED) {
-                if (s != null) {
-                    s.close();
-                }
-                return;
-            }
-            if (t != null) {
-                BrokerException e = BrokerException.from(t);
-                LOG.info("STOMP connection {} from {} refused: {}", connectionId, ctx.channel().remoteAddress(),
-                        e.getMessage());
-                fail(f, e);
-                return;
-            }
-            connected(s, heartBeat);
-        });
+        SessionOpening.open(broker, vhost, client, f.header("login"), f.header("passcode"), this,
+                () -> state == State.CLOSED, (s, e) -> {
+                    if (e != null) {
+                        LOG.info("STOMP connection {} from {} refused: {}", connectionId,
+                                ctx.channel().remoteAddress(), e.getMessage());
+                        fail(f, e);
+                        return;
+                    }
+                    connected(s, heartBeat);
+                });
     }
 
     private void connected(Session s, long[] clientHeartBeat) {
         session = s;
         state = State.CONNECTED;
-        connectTimer.cancel(false);
+        connectDeadline.cancel();
         // Grant exactly what the client asks (never faster than the configured floor).
         long serverSends = clientHeartBeat[1] == 0 ? 0 : Math.max(clientHeartBeat[1], settings.minHeartBeatMillis());
         long serverExpects = clientHeartBeat[0] == 0 ? 0 : Math.max(clientHeartBeat[0], settings.minHeartBeatMillis());
@@ -290,6 +285,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         LOG.debug("STOMP {} connection {} from {} as '{}' in vhost '{}'", version.text(), connectionId,
                 ctx.channel().remoteAddress(), s.principal().name(), s.vhostName());
         updateAutoRead();
+        throttle.release(ReadThrottle.Reason.HANDSHAKE);
         while (state == State.CONNECTED && !heldWhileAuthenticating.isEmpty()) {
             dispatch(heldWhileAuthenticating.poll());
         }
@@ -389,11 +385,8 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Reads only while not authenticating and while the sends being stored stay within the window. */
+    /** Reads only while the sends being stored stay within the window (and not while authenticating). */
     void updateAutoRead() {
-        boolean read = state != State.AUTHENTICATING && sends.pending() < settings.maxPendingSends();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+        throttle.set(ReadThrottle.Reason.BACKLOG, sends.pending() >= settings.maxPendingSends());
     }
 }

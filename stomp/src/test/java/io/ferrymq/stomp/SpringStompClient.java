@@ -1,5 +1,6 @@
 package io.ferrymq.stomp;
 
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.apache.tomcat.websocket.WsWebSocketContainer;
 import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -39,7 +40,7 @@ final class SpringStompClient implements AutoCloseable {
     final StompSession session;
     final List<String> errors = new CopyOnWriteArrayList<>();
 
-    SpringStompClient(Transport transport, EmbeddedStompBroker broker, StompHeaders connectHeaders) throws Exception {
+    SpringStompClient(Transport transport, EmbeddedBrokerExtension broker, StompHeaders connectHeaders) throws Exception {
         scheduler.setPoolSize(1);
         scheduler.setDaemon(true);
         scheduler.initialize();
@@ -56,7 +57,7 @@ final class SpringStompClient implements AutoCloseable {
         };
         CompletableFuture<StompSession> connecting;
         if (transport == Transport.TCP) {
-            tcp = new ReactorNettyTcpStompClient("127.0.0.1", broker.port);
+            tcp = new ReactorNettyTcpStompClient("127.0.0.1", broker.port("stomp"));
             tcp.setMessageConverter(new AnyContentConverter());
             tcp.setTaskScheduler(scheduler);
             ws = null;
@@ -70,7 +71,7 @@ final class SpringStompClient implements AutoCloseable {
             ws.setMessageConverter(new AnyContentConverter());
             ws.setTaskScheduler(scheduler);
             tcp = null;
-            connecting = ws.connectAsync("ws://127.0.0.1:" + broker.wsPort + "/stomp", new WebSocketHttpHeaders(),
+            connecting = ws.connectAsync("ws://127.0.0.1:" + broker.port("ws") + "/stomp", new WebSocketHttpHeaders(),
                     connectHeaders, handler);
         }
         session = connecting.get(20, TimeUnit.SECONDS);

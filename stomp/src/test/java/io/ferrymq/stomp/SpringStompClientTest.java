@@ -2,8 +2,8 @@ package io.ferrymq.stomp;
 
 import io.ferrymq.stomp.SpringStompClient.Received;
 import io.ferrymq.stomp.SpringStompClient.Transport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -19,17 +19,12 @@ import static org.awaitility.Awaitility.await;
 /** Spring's STOMP client over TCP and over WebSocket against a broker started in the test. */
 class SpringStompClientTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     private SpringStompClient client(Transport t) throws Exception {
         return new SpringStompClient(t, broker, login("admin", "secret"));
@@ -96,7 +91,7 @@ class SpringStompClientTest {
             assertThat(inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
         }
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(broker.broker.vhost("/").queue("work").exactStats().join().total()).isZero());
+                assertThat(broker.broker().vhost("/").queue("work").exactStats().join().total()).isZero());
     }
 
     @ParameterizedTest
@@ -118,7 +113,7 @@ class SpringStompClientTest {
             assertThat(next(inbox).body()).isEqualTo("yes-1");
             assertThat(next(inbox).body()).isEqualTo("yes-2");
             assertThat(inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
-            assertThat(broker.broker.vhost("/").queue("filtered").exactStats().join().ready()).isEqualTo(2);
+            assertThat(broker.broker().vhost("/").queue("filtered").exactStats().join().ready()).isEqualTo(2);
         }
     }
 
@@ -140,7 +135,7 @@ class SpringStompClientTest {
             BlockingQueue<Received> inbox = c.subscribe(sub);
             assertThat(next(inbox).body()).isEqualTo("while away");
         }
-        assertThat(broker.broker.vhost("/").queue("app-1.reader")).isNotNull();
+        assertThat(broker.broker().vhost("/").queue("app-1.reader")).isNotNull();
     }
 
     @ParameterizedTest

@@ -1,29 +1,24 @@
 package io.ferrymq.stomp;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CONNECTED tells the client which broker and version it reached, also when the broker runs from classes. */
 class StompConnectedFrameTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.builder().start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     @Test
     void serverHeaderCarriesTheBuildVersion() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port)) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp"))) {
             c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\n\n\0");
             RawStompClient.Frame connected = c.read();
             assertThat(connected.command()).isEqualTo("CONNECTED");

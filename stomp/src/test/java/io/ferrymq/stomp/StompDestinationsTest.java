@@ -2,30 +2,25 @@ package io.ferrymq.stomp;
 
 import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The destination spellings of RabbitMQ and ActiveMQ map onto the same core queues and exchanges. */
 class StompDestinationsTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     @Test
     void queueSpellingsAllReachTheSameQueue() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("SUBSCRIBE\nid:0\ndestination:/queue/same\nreceipt:r\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
             c.send("SEND\ndestination:/queue/same\n\na\0");
@@ -41,7 +36,7 @@ class StompDestinationsTest {
 
     @Test
     void amqQueueMustExist() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("SEND\ndestination:/amq/queue/nowhere\nreceipt:r\n\nx\0");
             RawStompClient.Frame error = c.read();
             assertThat(error.command()).isEqualTo("ERROR");
@@ -51,8 +46,8 @@ class StompDestinationsTest {
 
     @Test
     void exchangeDestinationRoutesThroughTheNamedExchange() throws Exception {
-        try (RawStompClient a = new RawStompClient(broker.port).connect();
-             RawStompClient b = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient a = new RawStompClient(broker.port("stomp")).connect();
+             RawStompClient b = new RawStompClient(broker.port("stomp")).connect()) {
             a.send("SUBSCRIBE\nid:0\ndestination:/exchange/amq.fanout\nreceipt:r\n\n\0");
             assertThat(a.read().command()).isEqualTo("RECEIPT");
             b.send("SUBSCRIBE\nid:0\ndestination:/exchange/amq.direct/green\nreceipt:r\n\n\0");
@@ -69,7 +64,7 @@ class StompDestinationsTest {
 
     @Test
     void topicSubscriptionWithActiveMqWildcardsAndSelectorOnTheBinding() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("SUBSCRIBE\nid:0\ndestination:/topic/sensors.*.temp\nselector:celsius > 30\nreceipt:r\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
             c.send("SEND\ndestination:/topic/sensors.kitchen.temp\ncelsius:20\n\ncool\0");
@@ -88,21 +83,21 @@ class StompDestinationsTest {
 
     @Test
     void rabbitMqStyleDurableSubscriptionIsRemovedByADurableUnsubscribe() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port)) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp"))) {
             c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nclient-id:svc\n\n\0");
             assertThat(c.read().command()).isEqualTo("CONNECTED");
             c.send("SUBSCRIBE\nid:feed\ndestination:/topic/feed\ndurable:true\nauto-delete:false\nreceipt:r\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
-            assertThat(broker.broker.vhost("/").queue("svc.feed")).isNotNull();
+            assertThat(broker.broker().vhost("/").queue("svc.feed")).isNotNull();
             c.send("UNSUBSCRIBE\nid:feed\ndurable:true\nreceipt:u\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
-            assertThat(broker.broker.vhost("/").queue("svc.feed")).isNull();
+            assertThat(broker.broker().vhost("/").queue("svc.feed")).isNull();
         }
     }
 
     @Test
     void unsubscribeStopsDeliveriesAndUnknownIdsAreErrors() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("SUBSCRIBE\nid:s\ndestination:/queue/u\nreceipt:r\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
             c.send("UNSUBSCRIBE\nid:s\nreceipt:u\n\n\0");
@@ -114,13 +109,13 @@ class StompDestinationsTest {
             assertThat(error.command()).isEqualTo("ERROR");
             assertThat(error.header("message")).contains("no subscription with id 's'");
         }
-        assertThat(broker.broker.vhost("/").queue("u").exactStats().join().ready()).isEqualTo(1);
+        assertThat(broker.broker().vhost("/").queue("u").exactStats().join().ready()).isEqualTo(1);
     }
 
     @Test
     void exchangesDeclaredByOtherProtocolsAreReachable() throws Exception {
-        broker.broker.vhost("/").declareExchange(ExchangeDeclaration.durable("logs", ExchangeType.TOPIC));
-        try (RawStompClient c = new RawStompClient(broker.port).connect()) {
+        broker.broker().vhost("/").declareExchange(ExchangeDeclaration.durable("logs", ExchangeType.TOPIC));
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("SUBSCRIBE\nid:0\ndestination:/exchange/logs/app.#\nreceipt:r\n\n\0");
             assertThat(c.read().command()).isEqualTo("RECEIPT");
             c.send("SEND\ndestination:/exchange/logs/app.web.error\n\nboom\0");

@@ -1,6 +1,7 @@
 package io.ferrymq.stomp;
 
 import io.ferrymq.core.queue.QueueStats;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -32,12 +33,12 @@ class StompFlowControlTest {
     void producerIsThrottledAtTheMemoryLimitAndLosesNothing() throws Exception {
         long limit = 2L * 1024 * 1024;
         int total = 300;
-        try (EmbeddedStompBroker b = EmbeddedStompBroker.builder().memoryLimit(limit)
-                .settings(s -> new StompSettings(s.limits(), s.minHeartBeatMillis(), s.connectTimeoutMillis(),
-                        s.defaultPrefetch(), 4))
-                .start()) {
+        StompSettings d = StompSettings.defaults();
+        StompSettings fourPendingSends = new StompSettings(d.limits(), d.minHeartBeatMillis(), d.connectTimeoutMillis(),
+                d.defaultPrefetch(), 4);
+        try (EmbeddedBrokerExtension b = stomp(fourPendingSends).memoryLimit(limit).build().start()) {
             Thread producer = new Thread(() -> {
-                try (RawStompClient c = new RawStompClient(b.port).connect()) {
+                try (RawStompClient c = new RawStompClient(b.port("stomp")).connect()) {
                     for (int i = 0; i < total; i++) {
                         c.send(sendFrame("/queue/flood", i));
                     }
@@ -50,14 +51,14 @@ class StompFlowControlTest {
             producer.setDaemon(true);
             producer.start();
 
-            await().atMost(30, TimeUnit.SECONDS).until(() -> b.broker.memory().used() >= limit);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> b.broker().memory().used() >= limit);
             // Over the limit the broker stops reading the producer: the queue holds the limit plus at most
             // the few sends already read (max-pending-sends) and one read's worth of bytes.
             long bound = limit / BODY + 4 + 8;
             await().during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS).until(() -> depth(b) <= bound);
             assertThat(producer.isAlive()).as("the producer is held back, not done").isTrue();
 
-            try (RawStompClient consumer = new RawStompClient(b.port).connect()) {
+            try (RawStompClient consumer = new RawStompClient(b.port("stomp")).connect()) {
                 consumer.send("SUBSCRIBE\nid:0\ndestination:/queue/flood\nack:client-individual\n\n\0");
                 for (int i = 0; i < total; i++) {
                     RawStompClient.Frame m = consumer.read();
@@ -73,13 +74,13 @@ class StompFlowControlTest {
     @Test
     void autoAckConsumerThatStopsReadingDoesNotDrainTheQueueIntoMemory() throws Exception {
         int total = 1000;
-        try (EmbeddedStompBroker b = EmbeddedStompBroker.start();
-             Socket silent = new Socket("127.0.0.1", b.port)) {
+        try (EmbeddedBrokerExtension b = stomp(StompSettings.defaults()).build().start();
+             Socket silent = new Socket("127.0.0.1", b.port("stomp"))) {
             silent.setReceiveBufferSize(64 * 1024);
             OutputStream out = silent.getOutputStream();
             out.write("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\n\n\0SUBSCRIBE\nid:0\ndestination:/queue/slow\nack:auto\nprefetch-count:10\n\n\0"
                     .getBytes(StandardCharsets.UTF_8));
-            try (RawStompClient producer = new RawStompClient(b.port).connect()) {
+            try (RawStompClient producer = new RawStompClient(b.port("stomp")).connect()) {
                 for (int i = 0; i < total; i++) {
                     producer.send(sendFrame("/queue/slow", i));
                 }
@@ -89,15 +90,21 @@ class StompFlowControlTest {
             // The consumer reads nothing: once socket buffers fill, writes stop completing, so no more credit,
             // and the rest waits in the queue rather than in the connection's outbound buffer.
             await().during(Duration.ofMillis(500)).atMost(30, TimeUnit.SECONDS)
-                    .until(() -> b.broker.vhost("/").queue("slow").exactStats().join().ready() > total / 3);
+                    .until(() -> b.broker().vhost("/").queue("slow").exactStats().join().ready() > total / 3);
         }
     }
 
-    private static long depth(EmbeddedStompBroker b) {
-        if (b.broker.vhost("/").queue("flood") == null) {
+    private static EmbeddedBrokerExtension.Builder stomp(StompSettings settings) {
+        return EmbeddedBrokerExtension.builder()
+                .protocol(b -> new StompProtocol(b, settings))
+                .tcp("stomp", StompProtocol.NAME);
+    }
+
+    private static long depth(EmbeddedBrokerExtension b) {
+        if (b.broker().vhost("/").queue("flood") == null) {
             return 0;
         }
-        QueueStats s = b.broker.vhost("/").queue("flood").exactStats().join();
+        QueueStats s = b.broker().vhost("/").queue("flood").exactStats().join();
         return s.total();
     }
 }

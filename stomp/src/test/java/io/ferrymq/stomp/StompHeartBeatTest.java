@@ -1,8 +1,8 @@
 package io.ferrymq.stomp;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,26 +13,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Heart-beats both ways: the broker sends them as asked and drops a client that falls silent. */
 class StompHeartBeatTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.builder().settings(s -> s.withMinHeartBeatMillis(100)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults().withMinHeartBeatMillis(100)))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     @Test
     void brokerGrantsTheClientsIntervalsAndSendsHeartBeats() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port)) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp"))) {
             c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nheart-beat:0,200\n\n\0");
             RawStompClient.Frame connected = c.read();
             assertThat(connected.header("heart-beat")).isEqualTo("200,0");
         }
-        try (Socket s = new Socket("127.0.0.1", broker.port)) {
+        try (Socket s = new Socket("127.0.0.1", broker.port("stomp"))) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nheart-beat:0,200\n\n\0"
                     .getBytes(StandardCharsets.UTF_8));
@@ -53,7 +48,7 @@ class StompHeartBeatTest {
 
     @Test
     void silentClientIsDisconnectedWithAnError() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port)) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp"))) {
             c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nheart-beat:300,0\n\n\0");
             assertThat(c.read().header("heart-beat")).isEqualTo("0,300");
             // The client promised a heart-beat every 300 ms and sends nothing.
@@ -66,7 +61,7 @@ class StompHeartBeatTest {
 
     @Test
     void clientThatSendsHeartBeatsStaysConnected() throws Exception {
-        try (RawStompClient c = new RawStompClient(broker.port)) {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp"))) {
             c.send("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\nheart-beat:200,0\n\n\0");
             assertThat(c.read().command()).isEqualTo("CONNECTED");
             long end = System.currentTimeMillis() + 1500;

@@ -1,9 +1,9 @@
 package io.ferrymq.stomp;
 
 import io.ferrymq.transport.RawWebSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 
@@ -15,20 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StompOverWebSocketErrorsTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.builder().start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     private RawWebSocket connected() throws Exception {
-        RawWebSocket ws = new RawWebSocket(broker.wsPort, "v12.stomp");
+        RawWebSocket ws = new RawWebSocket(broker.port("ws"), "v12.stomp");
         ws.sendText("CONNECT\naccept-version:1.2\nlogin:admin\npasscode:secret\n\n\0");
         assertThat(ws.read().text()).startsWith("CONNECTED");
         return ws;

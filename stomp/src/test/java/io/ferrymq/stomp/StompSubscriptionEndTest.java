@@ -1,8 +1,8 @@
 package io.ferrymq.stomp;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,36 +16,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StompSubscriptionEndTest {
 
-    private EmbeddedStompBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedStompBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> new StompProtocol(b, StompSettings.defaults()))
+            .tcp("stomp", StompProtocol.NAME)
+            .websocket("ws", StompProtocol.NAME)
+            .build();
 
     @Test
     void autoAckMessagesOnTheirWayAtUnsubscribeReachTheClientOrStayQueued() throws Exception {
         int total = 3_000;
         fill("backlog", total);
-        try (RawStompClient consumer = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient consumer = new RawStompClient(broker.port("stomp")).connect()) {
             consumer.send("SUBSCRIBE\nid:s\ndestination:/queue/backlog\nack:auto\nprefetch-count:1000\n\n\0");
             assertThat(consumer.read().command()).isEqualTo("MESSAGE");
             consumer.send("UNSUBSCRIBE\nid:s\nreceipt:gone\n\n\0");
             int received = 1 + messagesUntilReceipt(consumer, "gone");
 
-            long left = broker.broker.vhost("/").queue("backlog").exactStats().join().ready();
+            long left = broker.broker().vhost("/").queue("backlog").exactStats().join().ready();
             assertThat(received + left).as("received %d, left in the queue %d", received, left).isEqualTo(total);
         }
     }
 
     @Test
     void messagesSentAfterTheDisconnectReceiptGoToTheNextSubscriber() throws Exception {
-        try (RawStompClient first = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient first = new RawStompClient(broker.port("stomp")).connect()) {
             first.send("SUBSCRIBE\nid:s\ndestination:/queue/handover\nack:auto\nreceipt:sub\n\n\0");
             assertThat(first.read().header("receipt-id")).isEqualTo("sub");
             first.send("DISCONNECT\nreceipt:bye\n\n\0");
@@ -53,7 +48,7 @@ class StompSubscriptionEndTest {
         }
         int total = 200;
         fill("handover", total);
-        try (RawStompClient next = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient next = new RawStompClient(broker.port("stomp")).connect()) {
             next.send("SUBSCRIBE\nid:s\ndestination:/queue/handover\nack:auto\n\n\0");
             for (int i = 0; i < total; i++) {
                 RawStompClient.Frame f = next.read();
@@ -68,7 +63,7 @@ class StompSubscriptionEndTest {
         for (int round = 0; round < 200; round++) {
             String queue = "ready-" + round;
             fill(queue, 20);
-            try (RawStompClient consumer = new RawStompClient(broker.port).connect()) {
+            try (RawStompClient consumer = new RawStompClient(broker.port("stomp")).connect()) {
                 consumer.send("SUBSCRIBE\nid:s\ndestination:/queue/" + queue + "\nack:auto\n\n\0");
                 for (int i = 0; i < 20; i++) {
                     assertThat(consumer.read().body()).as("round %d", round).isEqualTo("m" + i);
@@ -79,7 +74,7 @@ class StompSubscriptionEndTest {
 
     /** Sends {@code n} persistent messages m0..m(n-1) and waits for the last one's receipt. */
     private void fill(String queue, int n) throws IOException {
-        try (RawStompClient producer = new RawStompClient(broker.port).connect()) {
+        try (RawStompClient producer = new RawStompClient(broker.port("stomp")).connect()) {
             StringBuilder frames = new StringBuilder();
             for (int i = 0; i < n; i++) {
                 String body = "m" + i;

@@ -36,6 +36,11 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
         events.add(event.toImmutable());
     }
 
+    /** Every event, at any level its logger lets through. */
+    public List<LogEvent> events() {
+        return List.copyOf(events);
+    }
+
     /** Events at INFO or above whose message contains {@code text}. */
     public List<LogEvent> lines(String text) {
         return events.stream().filter(e -> e.getLevel().isMoreSpecificThan(org.apache.logging.log4j.Level.INFO))
