@@ -143,8 +143,13 @@ public final class AwsTestBroker implements AutoCloseable {
 
     /** A Kinesis client that also runs {@code interceptor} (to look at the requests it sends), or none if null. */
     public KinesisClient kinesis(ExecutionInterceptor interceptor) {
+        return kinesis("AKIDEXAMPLE", "dummy", interceptor);
+    }
+
+    /** A Kinesis client signing with an access key (strict signatures map it to a user). */
+    public KinesisClient kinesis(String accessKey, String secret, ExecutionInterceptor interceptor) {
         KinesisClient c = KinesisClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "dummy")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
                 .overrideConfiguration(o -> {
                     if (interceptor != null) {
