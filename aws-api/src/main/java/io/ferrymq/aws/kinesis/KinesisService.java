@@ -28,7 +28,7 @@ public final class KinesisService implements AwsService {
             "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
             "GetRecords", "AddTagsToStream", "RemoveTagsFromStream", "ListTagsForStream", "ListTagsForResource",
             "TagResource", "UntagResource", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod",
-            "SplitShard", "MergeShards", "UpdateStreamMode", "DescribeLimits");
+            "SplitShard", "MergeShards", "UpdateShardCount", "UpdateStreamMode", "DescribeLimits");
 
     private final KinesisStreamActions streamActions;
     private final KinesisRecordActions recordActions;
@@ -106,6 +106,7 @@ public final class KinesisService implements AwsService {
             case "DecreaseStreamRetentionPeriod" -> streamActions.changeRetention(in, ctx, false);
             case "SplitShard" -> streamActions.splitShard(in, ctx);
             case "MergeShards" -> streamActions.mergeShards(in, ctx);
+            case "UpdateShardCount" -> streamActions.updateShardCount(in, ctx);
             case "UpdateStreamMode" -> streamActions.updateStreamMode(in, ctx);
             case "DescribeLimits" -> streamActions.describeLimits(ctx);
             case "PutRecord" -> recordActions.putRecord(in, ctx);

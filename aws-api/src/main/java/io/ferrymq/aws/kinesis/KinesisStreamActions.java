@@ -364,6 +364,40 @@ final class KinesisStreamActions {
         throw e;
     }
 
+    /** UpdateShardCount with UNIFORM_SCALING, within AWS's bounds: at most double, at least half the open shards. */
+    CompletableFuture<JsonNode> updateShardCount(KinesisInput in, RequestContext ctx) {
+        String name = in.streamName();
+        Integer target = in.integer("TargetShardCount");
+        if (target == null) {
+            throw KinesisErrors.missing("targetShardCount");
+        }
+        if (target < 1) {
+            throw KinesisErrors.validation(target.toString(), "targetShardCount",
+                    "must have value greater than or equal to 1");
+        }
+        String scaling = in.required("ScalingType", "scalingType");
+        if (!scaling.equals("UNIFORM_SCALING")) {
+            throw KinesisErrors.validation("'" + scaling + "'", "scalingType",
+                    "must satisfy enum value set: [UNIFORM_SCALING]");
+        }
+        StreamInfo s = info(ctx, name);
+        int current = s.openShards().size();
+        if (target > current * 2 || target * 2 < current) {
+            throw KinesisErrors.invalidArgument("UpdateShardCount cannot scale stream " + name + " from " + current
+                    + " to " + target + " shards: the target must be between half and double the current open shard"
+                    + " count");
+        }
+        int open = openShards(ctx);
+        if (open - current + target > SHARD_LIMIT) {
+            throw KinesisErrors.limitExceeded("This request would exceed the shard limit for the account "
+                    + ctx.caller().accountId() + " in " + ctx.caller().region() + ". Current shard count for the account: "
+                    + open + ". Limit: " + SHARD_LIMIT + ".");
+        }
+        return streams.reshard(ctx.session(), name, target, ctx.executor()).thenApply(i -> (JsonNode) KinesisShapes
+                .object().put("StreamName", name).put("CurrentShardCount", current).put("TargetShardCount", target)
+                .put("StreamARN", KinesisShapes.arn(ctx.caller(), name)));
+    }
+
     CompletableFuture<JsonNode> updateStreamMode(KinesisInput in, RequestContext ctx) {
         in.required("StreamARN", "streamARN");
         String name = in.streamName();

@@ -49,7 +49,7 @@ class KinesisAuthorizationTest {
                 new PermissionRule("*", NamePattern.of("#"), EnumSet.allOf(Permission.class), Set.of("admins"), Set.of()),
                 new PermissionRule("*", NamePattern.of("shared"), EnumSet.of(Permission.CONSUME), Set.of("readers"),
                         Set.of()));
-        AwsApiSettings settings = AwsApiSettings.defaults().withStrictSignatures(Map.of(
+        AwsApiSettings settings = KinesisTestSettings.UNTHROTTLED.withStrictSignatures(Map.of(
                 "AKIDADMIN", new AwsApiSettings.AccessKey("admin-secret", "admin", null),
                 "AKIDREADER", new AwsApiSettings.AccessKey("reader-secret", "reader", null)));
         broker = AwsTestBroker.start(settings, new ConfiguredRealm(users, rules, null));

@@ -45,7 +45,7 @@ class KinesisCliTest {
     @BeforeAll
     static void start() throws IOException {
         assertThat(CLI).as("awscli (Debian package awscli; bin/run-tests installs it)").isExecutable();
-        broker = AwsTestBroker.start();
+        broker = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
         home = Files.createTempDirectory("awscli-home");
     }
 

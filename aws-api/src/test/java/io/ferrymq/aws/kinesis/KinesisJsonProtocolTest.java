@@ -46,7 +46,7 @@ class KinesisJsonProtocolTest {
     static void start() {
         previous = System.getProperty(CBOR_SETTING);
         System.setProperty(CBOR_SETTING, "false");
-        broker = AwsTestBroker.start();
+        broker = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
         kinesis = broker.kinesis(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {

@@ -39,7 +39,7 @@ class KinesisRecordsTest {
 
     @BeforeAll
     static void start() {
-        broker = AwsTestBroker.start();
+        broker = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
         kinesis = broker.kinesis();
     }
 

@@ -35,7 +35,7 @@ class KinesisRestartTest {
     @Test
     void recordsAndStreamDefinitionsSurviveARestart() {
         List<String> sequenceNumbers = new ArrayList<>();
-        try (AwsTestBroker first = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+        try (AwsTestBroker first = AwsTestBroker.durable(KinesisTestSettings.UNTHROTTLED, dir)) {
             KinesisClient kinesis = first.kinesis();
             kinesis.createStream(b -> b.streamName("kept").shardCount(2).tags(Map.of("owner", "ops")));
             kinesis.increaseStreamRetentionPeriod(b -> b.streamName("kept").retentionPeriodHours(72));
@@ -52,7 +52,7 @@ class KinesisRestartTest {
                     .newStartingHashKey(BigInteger.ONE.shiftLeft(127).add(BigInteger.TEN).toString()));
         }
 
-        try (AwsTestBroker second = AwsTestBroker.durable(AwsApiSettings.defaults(), dir)) {
+        try (AwsTestBroker second = AwsTestBroker.durable(KinesisTestSettings.UNTHROTTLED, dir)) {
             KinesisClient kinesis = second.kinesis();
             StreamDescriptionSummary s = kinesis.describeStreamSummary(b -> b.streamName("kept")).streamDescriptionSummary();
             assertThat(s.retentionPeriodHours()).isEqualTo(72);

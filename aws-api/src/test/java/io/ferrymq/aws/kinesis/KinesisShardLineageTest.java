@@ -34,7 +34,7 @@ class KinesisShardLineageTest {
 
     @BeforeAll
     static void start() {
-        broker = AwsTestBroker.start();
+        broker = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
         kinesis = broker.kinesis();
     }
 
@@ -147,5 +147,40 @@ class KinesisShardLineageTest {
                 .containsExactly("b");
         assertThat(readToEnd(name, "shardId-000000000003", new ArrayList<>())).extracting(r -> r.data().asUtf8String())
                 .containsExactly("c");
+    }
+
+    @Test
+    void updateShardCountScalesUpAndDownAndReadersFollowTheLineage() {
+        String name = AwsTestBroker.unique("scaled");
+        kinesis.createStream(b -> b.streamName(name).shardCount(2));
+        put(name, "0", "before");
+        var up = kinesis.updateShardCount(b -> b.streamName(name).targetShardCount(4)
+                .scalingType(software.amazon.awssdk.services.kinesis.model.ScalingType.UNIFORM_SCALING));
+        assertThat(up.currentShardCount()).isEqualTo(2);
+        assertThat(up.targetShardCount()).isEqualTo(4);
+        List<Shard> open = kinesis.listShards(b -> b.streamName(name).shardFilter(f -> f.type(ShardFilterType.AT_LATEST)))
+                .shards();
+        assertThat(open).hasSize(4);
+        // The open shards still cover the whole hash-key space, without gaps.
+        List<Shard> sorted = new ArrayList<>(open);
+        sorted.sort(java.util.Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
+        assertThat(sorted.get(0).hashKeyRange().startingHashKey()).isEqualTo("0");
+        for (int i = 1; i < sorted.size(); i++) {
+            assertThat(new BigInteger(sorted.get(i).hashKeyRange().startingHashKey()))
+                    .isEqualTo(new BigInteger(sorted.get(i - 1).hashKeyRange().endingHashKey()).add(BigInteger.ONE));
+        }
+        put(name, "0", "after");
+        List<ChildShard> children = new ArrayList<>();
+        assertThat(readToEnd(name, "shardId-000000000000", children)).extracting(r -> r.data().asUtf8String())
+                .containsExactly("before");
+        assertThat(children).isNotEmpty();
+
+        kinesis.updateShardCount(b -> b.streamName(name).targetShardCount(2)
+                .scalingType(software.amazon.awssdk.services.kinesis.model.ScalingType.UNIFORM_SCALING));
+        assertThat(kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().openShardCount())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> kinesis.updateShardCount(b -> b.streamName(name).targetShardCount(5)
+                .scalingType(software.amazon.awssdk.services.kinesis.model.ScalingType.UNIFORM_SCALING)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("double");
     }
 }

@@ -41,7 +41,7 @@ class KinesisStreamManagementTest {
 
     @BeforeAll
     static void start() {
-        broker = AwsTestBroker.start();
+        broker = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
         kinesis = broker.kinesis();
     }
 

@@ -187,37 +187,75 @@ final class StreamStore implements AutoCloseable {
     }
 
     CompletableFuture<StreamInfo> split(String vhost, String name, int shard, BigInteger newStart) {
-        return update(vhost, name, s -> {
-            StreamInfo info = s.info;
-            ShardInfo parent = openShard(info, shard);
-            if (newStart.compareTo(parent.hashStart()) <= 0 || newStart.compareTo(parent.hashEnd()) > 0) {
-                throw BrokerException.invalid("the new starting hash key " + newStart + " is not inside shard "
-                        + shard + "'s range (" + parent.hashStart() + " to " + parent.hashEnd() + "), above its start");
-            }
-            int a = info.nextShard();
-            List<ShardInfo> shards = closeAndAdd(s, info, List.of(parent),
-                    new ShardInfo(a, parent.hashStart(), newStart.subtract(BigInteger.ONE), parent.index(), -1, -1),
-                    new ShardInfo(a + 1, newStart, parent.hashEnd(), parent.index(), -1, -1));
-            return info.withShards(shards, a + 2);
-        });
+        return update(vhost, name, s -> split(s, s.info, shard, newStart));
     }
 
     CompletableFuture<StreamInfo> merge(String vhost, String name, int shard, int adjacent) {
+        return update(vhost, name, s -> merge(s, s.info, shard, adjacent));
+    }
+
+    /**
+     * Brings the number of open shards to {@code target} in one change, by splitting the widest open shard in
+     * the middle or merging the narrowest adjacent pair, one step at a time: each step is an ordinary split or
+     * merge, so readers follow the lineage as usual (the shards of intermediate steps close empty).
+     */
+    CompletableFuture<StreamInfo> reshard(String vhost, String name, int target) {
         return update(vhost, name, s -> {
             StreamInfo info = s.info;
-            ShardInfo x = openShard(info, shard);
-            ShardInfo y = openShard(info, adjacent);
-            ShardInfo low = x.hashStart().compareTo(y.hashStart()) < 0 ? x : y;
-            ShardInfo high = low == x ? y : x;
-            if (!low.hashEnd().add(BigInteger.ONE).equals(high.hashStart())) {
-                throw BrokerException.invalid("shards " + shard + " and " + adjacent + " are not adjacent: their"
-                        + " hash-key ranges do not meet");
+            while (info.openShards().size() != target) {
+                List<ShardInfo> open = new ArrayList<>(info.openShards());
+                open.sort(Comparator.comparing(ShardInfo::hashStart));
+                if (open.size() < target) {
+                    ShardInfo widest = open.stream().max(Comparator.comparing(StreamStore::width)).orElseThrow();
+                    if (width(widest).compareTo(BigInteger.TWO) < 0) {
+                        throw BrokerException.invalid("no shard is wide enough to split further");
+                    }
+                    info = split(s, info, widest.index(), widest.hashStart().add(width(widest).shiftRight(1)));
+                } else {
+                    int best = 0;
+                    for (int i = 1; i + 1 < open.size(); i++) {
+                        if (width(open.get(i)).add(width(open.get(i + 1)))
+                                .compareTo(width(open.get(best)).add(width(open.get(best + 1)))) < 0) {
+                            best = i;
+                        }
+                    }
+                    info = merge(s, info, open.get(best).index(), open.get(best + 1).index());
+                }
             }
-            int c = info.nextShard();
-            List<ShardInfo> shards = closeAndAdd(s, info, List.of(x, y),
-                    new ShardInfo(c, low.hashStart(), high.hashEnd(), x.index(), y.index(), -1));
-            return info.withShards(shards, c + 1);
+            return info;
         });
+    }
+
+    private static BigInteger width(ShardInfo s) {
+        return s.hashEnd().subtract(s.hashStart()).add(BigInteger.ONE);
+    }
+
+    private StreamInfo split(Stream s, StreamInfo info, int shard, BigInteger newStart) throws IOException {
+        ShardInfo parent = openShard(info, shard);
+        if (newStart.compareTo(parent.hashStart()) <= 0 || newStart.compareTo(parent.hashEnd()) > 0) {
+            throw BrokerException.invalid("the new starting hash key " + newStart + " is not inside shard "
+                    + shard + "'s range (" + parent.hashStart() + " to " + parent.hashEnd() + "), above its start");
+        }
+        int a = info.nextShard();
+        List<ShardInfo> shards = closeAndAdd(s, info, List.of(parent),
+                new ShardInfo(a, parent.hashStart(), newStart.subtract(BigInteger.ONE), parent.index(), -1, -1),
+                new ShardInfo(a + 1, newStart, parent.hashEnd(), parent.index(), -1, -1));
+        return info.withShards(shards, a + 2);
+    }
+
+    private StreamInfo merge(Stream s, StreamInfo info, int shard, int adjacent) throws IOException {
+        ShardInfo x = openShard(info, shard);
+        ShardInfo y = openShard(info, adjacent);
+        ShardInfo low = x.hashStart().compareTo(y.hashStart()) < 0 ? x : y;
+        ShardInfo high = low == x ? y : x;
+        if (!low.hashEnd().add(BigInteger.ONE).equals(high.hashStart())) {
+            throw BrokerException.invalid("shards " + shard + " and " + adjacent + " are not adjacent: their"
+                    + " hash-key ranges do not meet");
+        }
+        int c = info.nextShard();
+        List<ShardInfo> shards = closeAndAdd(s, info, List.of(x, y),
+                new ShardInfo(c, low.hashStart(), high.hashEnd(), x.index(), y.index(), -1));
+        return info.withShards(shards, c + 1);
     }
 
     private List<ShardInfo> closeAndAdd(Stream s, StreamInfo info, List<ShardInfo> closing, ShardInfo... children)

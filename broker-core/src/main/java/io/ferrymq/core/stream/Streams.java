@@ -118,6 +118,20 @@ public final class Streams implements AutoCloseable {
         });
     }
 
+    /**
+     * Brings the stream to {@code target} open shards in one change, by splits of the widest shard and merges of
+     * the narrowest adjacent pair (intermediate shards close empty); readers follow the lineage as usual.
+     */
+    public CompletableFuture<StreamInfo> reshard(Session who, String name, int target, Executor on) {
+        return call(on, () -> {
+            require(who, Permission.MANAGE, name, "change the shard count of");
+            if (target < 1 || target > 10_000) {
+                throw BrokerException.invalid("a stream has 1 to 10000 shards, not " + target);
+            }
+            return store.reshard(who.vhostName(), name, target);
+        });
+    }
+
     // ------------------------------------------------------------------ records
 
     /**
