@@ -33,7 +33,8 @@ final class StreamStore implements AutoCloseable {
     private static final long MAX_ROLL_MILLIS = 3_600_000;
 
     private final StreamStoreOptions options;
-    private final Path root;
+    /** Null until needed when temporary: most brokers without a data dir never hold a stream. */
+    private volatile Path root;
     private final boolean temporary;
     private final Clock clock;
     private final Scheduler scheduler;
@@ -48,17 +49,34 @@ final class StreamStore implements AutoCloseable {
         this.clock = clock;
         this.scheduler = scheduler;
         this.blocking = blocking;
-        try {
-            this.temporary = options.dir() == null;
-            this.root = temporary ? Files.createTempDirectory("ferrymq-streams") : options.dir();
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the stream directory: " + e.getMessage(), e);
+        this.temporary = options.dir() == null;
+        if (!temporary) {
+            try {
+                this.root = Files.createDirectories(options.dir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the stream directory: " + e.getMessage(), e);
+            }
         }
+    }
+
+    /** The directory of the stream logs, a temporary one made on first use without a data dir. */
+    private synchronized Path root() {
+        if (root == null) {
+            try {
+                root = Files.createTempDirectory("ferrymq-streams");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary stream directory: " + e.getMessage(), e);
+            }
+        }
+        return root;
     }
 
     /** Opens every stream found on disk, cutting torn log tails; then starts the retention scan. */
     void recover() {
+        scheduleRetention();
+        if (root == null) {
+            return;
+        }
         int count = 0;
         try (var vhostDirs = Files.list(root)) {
             for (Path vdir : vhostDirs.filter(Files::isDirectory).toList()) {
@@ -76,7 +94,6 @@ final class StreamStore implements AutoCloseable {
         if (count > 0) {
             LOG.info("Recovered {} stream(s) from {}", count, root);
         }
-        scheduleRetention();
     }
 
     private boolean recoverStream(Path sdir) throws IOException {
@@ -107,7 +124,7 @@ final class StreamStore implements AutoCloseable {
         }
         StreamInfo info = new StreamInfo(vhost, spec.name(), StreamStatus.CREATING, spec.mode(),
                 spec.retentionMillis(), spec.retentionBytes(), clock.millis(), shards, spec.tags(), shards.size());
-        Path dir = root.resolve(encode(vhost)).resolve(encode(spec.name()));
+        Path dir = root().resolve(encode(vhost)).resolve(encode(spec.name()));
         Stream s = new Stream(dir, info);
         if (inVhost.putIfAbsent(spec.name(), s) != null) {
             return CompletableFuture.failedFuture(BrokerException.preconditionFailed("stream '" + spec.name()
@@ -425,6 +442,9 @@ final class StreamStore implements AutoCloseable {
      * and by size), and forgets closed shards that have nothing left to read.
      */
     CompletableFuture<Integer> enforceRetention() {
+        if (streams.values().stream().allMatch(Map::isEmpty)) {
+            return CompletableFuture.completedFuture(0);
+        }
         return writer.run(() -> {
             int deleted = 0;
             long now = clock.millis();
@@ -498,7 +518,7 @@ final class StreamStore implements AutoCloseable {
                 s.logs.values().forEach(SegmentLog::close);
             }
         }
-        if (temporary) {
+        if (temporary && root != null) {
             try {
                 deleteTree(root);
             } catch (IOException e) {

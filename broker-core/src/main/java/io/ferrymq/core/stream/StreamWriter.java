@@ -44,14 +44,9 @@ final class StreamWriter implements AutoCloseable {
     private record Written(CompletableFuture<Object> done, Object result) { }
 
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    /** Started on the first task: a broker that holds no stream runs no writer thread. */
+    private Thread thread;
     private volatile boolean stopped;
-
-    StreamWriter() {
-        this.thread = new Thread(this::run, "ferrymq-stream-writer");
-        thread.setDaemon(true);
-        thread.start();
-    }
 
     /** Runs a write; completes with its result once the logs it wrote are on disk. */
     @SuppressWarnings("unchecked")
@@ -73,6 +68,11 @@ final class StreamWriter implements AutoCloseable {
         if (stopped) {
             done.completeExceptionally(stopping());
             return;
+        }
+        if (thread == null) {
+            thread = new Thread(this::run, "ferrymq-stream-writer");
+            thread.setDaemon(true);
+            thread.start();
         }
         queue.add(t);
     }
@@ -149,15 +149,20 @@ final class StreamWriter implements AutoCloseable {
     /** Finishes what is queued, then stops the thread. */
     @Override
     public void close() {
+        Thread running;
         synchronized (this) {
             if (stopped) {
                 return;
             }
             stopped = true;
             queue.add(new Stop());
+            running = thread;
+        }
+        if (running == null) {
+            return;
         }
         try {
-            thread.join(10_000);
+            running.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
