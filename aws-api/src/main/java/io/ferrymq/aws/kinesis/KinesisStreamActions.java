@@ -350,16 +350,18 @@ final class KinesisStreamActions {
                 .handle((i, t) -> shardChange(t, name, ctx));
     }
 
+    /** A split or merge that failed: an unknown shard is ResourceNotFound, a closed one ResourceInUse. */
     private static JsonNode shardChange(Throwable t, String name, RequestContext ctx) {
         if (t == null) {
             return KinesisShapes.object();
         }
         BrokerException e = BrokerException.from(t);
-        if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.ILLEGAL_STATE) {
-            // AWS answers a closed or unknown shard to split or merge with ResourceNotFoundException... except that
-            // a shard that exists but is closed is "not in ACTIVE state"; both say which shard.
-            throw e.code() == ErrorCode.NOT_FOUND ? KinesisErrors.resourceNotFound(e.getMessage() + " (account "
-                    + ctx.caller().accountId() + ")") : KinesisErrors.resourceInUse(e.getMessage());
+        if (e.code() == ErrorCode.NOT_FOUND) {
+            throw KinesisErrors.resourceNotFound(e.getMessage() + " (stream " + name + " under account "
+                    + ctx.caller().accountId() + ")");
+        }
+        if (e.code() == ErrorCode.ILLEGAL_STATE) {
+            throw KinesisErrors.resourceInUse(e.getMessage());
         }
         throw e;
     }

@@ -18,9 +18,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.ValidationException;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +111,5 @@ class KinesisJsonProtocolTest {
                 Map.of("X-Amz-Target", "Kinesis_20131202.NoSuchAction"));
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("UnknownOperationException");
-        assertThat(List.of(res, bad, unknown)).allSatisfy(r -> assertThat(r.body().getBytes(StandardCharsets.UTF_8)).isNotEmpty());
     }
 }

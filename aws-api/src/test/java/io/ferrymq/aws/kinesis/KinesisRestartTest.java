@@ -1,6 +1,5 @@
 package io.ferrymq.aws.kinesis;
 
-import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.AwsTestBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
