@@ -14,8 +14,6 @@ import io.ferrymq.core.stream.ShardInfo;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamRecord;
 import io.ferrymq.core.stream.Streams;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +23,6 @@ import java.util.function.LongSupplier;
 
 /** Kinesis' record actions: PutRecord(s), GetShardIterator and GetRecords on the core's shard logs. */
 final class KinesisRecordActions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(KinesisRecordActions.class);
 
     static final int MAX_RECORD_BYTES = 1024 * 1024;
     static final int MAX_PUT_RECORDS = 500;
@@ -207,7 +203,6 @@ final class KinesisRecordActions {
         int limit = KinesisStreamActions.limit(in, "Limit", "limit", MAX_GET_RECORDS, MAX_GET_RECORDS);
         ShardIterators.Position p = ShardIterators.decode(text);
         if (p == null) {
-            LOG.info("Refused GetRecords from {}: not a shard iterator of this broker", ctx.request().remote());
             throw KinesisErrors.invalidArgument("Invalid ShardIterator.");
         }
         long now = clock.getAsLong();

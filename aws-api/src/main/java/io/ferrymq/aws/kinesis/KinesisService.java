@@ -10,6 +10,9 @@ import io.ferrymq.aws.wire.XmlOutput;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code X-Amz-Target: Kinesis_20131202.<Action>}.
  */
 public final class KinesisService implements AwsService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisService.class);
 
     /** The largest request body: PutRecords' 5 MiB of records, base64-encoded in JSON, and room to spare. */
     public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -87,7 +92,17 @@ public final class KinesisService implements AwsService {
 
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode json, RequestContext ctx) {
-        KinesisInput in = new KinesisInput(json, ctx);
+        try {
+            return dispatch(action, new KinesisInput(json, ctx), ctx);
+        } catch (AwsError e) {
+            if (e.senderFault()) {
+                LOG.info("Refused Kinesis {} from {}: {}: {}", action, ctx.request().remote(), e.code(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<JsonNode> dispatch(String action, KinesisInput in, RequestContext ctx) {
         return switch (action) {
             case "CreateStream" -> streamActions.createStream(in, ctx);
             case "DeleteStream" -> streamActions.deleteStream(in, ctx);
