@@ -39,9 +39,9 @@ public final class KinesisService implements AwsService {
     private final KinesisRecordActions recordActions;
 
     public KinesisService(Broker broker, AwsApiSettings settings) {
-        this.streamActions = new KinesisStreamActions(broker.streams());
-        this.recordActions = new KinesisRecordActions(broker.streams(), streamActions,
-                new ShardThroughput(settings.kinesisThroughputLimits(), broker::currentTimeMillis),
+        ShardThroughput throughput = new ShardThroughput(settings.kinesisThroughputLimits(), broker::currentTimeMillis);
+        this.streamActions = new KinesisStreamActions(broker.streams(), throughput);
+        this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
     }
 

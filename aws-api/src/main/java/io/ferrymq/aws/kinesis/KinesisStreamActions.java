@@ -38,9 +38,11 @@ final class KinesisStreamActions {
     static final int MAX_TAGS = 50;
 
     private final Streams streams;
+    private final ShardThroughput throughput;
 
-    KinesisStreamActions(Streams streams) {
+    KinesisStreamActions(Streams streams, ShardThroughput throughput) {
         this.streams = streams;
+        this.throughput = throughput;
     }
 
     /** The stream's definition, or Kinesis' ResourceNotFoundException in its own wording. */
@@ -113,7 +115,11 @@ final class KinesisStreamActions {
     CompletableFuture<JsonNode> deleteStream(KinesisInput in, RequestContext ctx) {
         String name = in.streamName();
         info(ctx, name);
-        return streams.delete(ctx.session(), name, ctx.executor()).thenApply(v -> KinesisShapes.object());
+        String vhost = ctx.session().vhostName();
+        return streams.delete(ctx.session(), name, ctx.executor()).thenApply(v -> {
+            throughput.forget(vhost, name);
+            return KinesisShapes.object();
+        });
     }
 
     CompletableFuture<JsonNode> describeStream(KinesisInput in, RequestContext ctx) {
