@@ -3,6 +3,7 @@ package io.ferrymq.aws;
 import io.ferrymq.aws.auth.Authenticator;
 import io.ferrymq.aws.http.AwsHttpHandler;
 import io.ferrymq.aws.internal.SystemSessions;
+import io.ferrymq.aws.kinesis.KinesisService;
 import io.ferrymq.aws.sns.SnsService;
 import io.ferrymq.aws.sqs.SqsService;
 import io.ferrymq.aws.wire.AwsService;
@@ -21,9 +22,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0) and SNS (Query) on one HTTP/1.1
- * port, recognised by an HTTP request line. An SQS queue is a core queue (reached through the default
- * exchange); an SNS topic is a fanout exchange whose subscriptions are bindings.
+ * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0), SNS (Query) and Kinesis Data
+ * Streams (JSON 1.1 and CBOR) on one HTTP/1.1 port, recognised by an HTTP request line. An SQS queue is a core
+ * queue (reached through the default exchange); an SNS topic is a fanout exchange whose subscriptions are
+ * bindings; a Kinesis stream is a core stream.
  */
 public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
 
@@ -37,6 +39,7 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
     private final SystemSessions system;
     private final SqsService sqs;
     private final SnsService sns;
+    private final KinesisService kinesis;
     private final List<AwsService> services;
 
     public AwsApiProtocol(Broker broker, AwsApiSettings settings) {
@@ -47,7 +50,8 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
         this.sns = new SnsService(broker, settings, system);
         this.sqs = new SqsService(broker, settings, system, sns.renderer());
         this.sns.attach(sqs.queues());
-        this.services = List.of(sqs, sns);
+        this.kinesis = new KinesisService(broker, settings);
+        this.services = List.of(sqs, sns, kinesis);
         sqs.start();
         sns.start();
     }
@@ -88,7 +92,9 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
 
     @Override
     public void initChannel(Channel channel, ConnectionContext context) {
-        int maxContent = (int) Math.min(Integer.MAX_VALUE - 1, settings.maxMessageBytes() * 4 + 256 * 1024);
+        // Kinesis PutRecords carries up to 5 MiB of records, base64-encoded in JSON: room for that at least.
+        int maxContent = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(settings.maxMessageBytes() * 4 + 256 * 1024,
+                KinesisService.MAX_REQUEST_BYTES));
         channel.pipeline().addLast("aws-http-codec", new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
         channel.pipeline().addLast("aws-http-continue", new HttpServerExpectContinueHandler());
         channel.pipeline().addLast("aws-http-aggregator", new HttpObjectAggregator(maxContent));

@@ -34,7 +34,8 @@ public final class AwsApiProtocolFactory implements ProtocolFactory<AwsApiSettin
                 .allowRemoteUnsigned(s.bool("allow-remote-unsigned", d.allowRemoteUnsigned()))
                 .maxClockSkew(s.duration("max-clock-skew", d.maxClockSkew()))
                 .publicBaseUrl(s.string("public-base-url", d.publicBaseUrl()))
-                .httpDeliveryTimeout(s.duration("http-delivery-timeout", d.httpDeliveryTimeout()));
+                .httpDeliveryTimeout(s.duration("http-delivery-timeout", d.httpDeliveryTimeout()))
+                .kinesisThroughputLimits(s.bool("kinesis-throughput-limits", d.kinesisThroughputLimits()));
         boolean strict = s.bool("strict-signatures", d.strictSignatures());
         Map<String, AwsApiSettings.AccessKey> keys = accessKeys(s, users);
         s.rejectUnknown();

@@ -26,11 +26,15 @@ import java.util.Objects;
  * @param publicBaseUrl       null to build SNS SigningCertURL/SubscribeURL/UnsubscribeURL from the listener
  *                            address; a fixed base otherwise
  * @param httpDeliveryTimeout how long an SNS HTTP/S endpoint has to answer one delivery
+ * @param kinesisThroughputLimits enforce Kinesis' per-shard limits (writes 1 MiB or 1,000 records a second,
+ *                            reads 2 MiB or 5 calls a second) with ProvisionedThroughputExceededException; off
+ *                            for local development and benchmarks
  */
 public record AwsApiSettings(long maxMessageBytes, String queueUrlBase, String region, String defaultAccountId,
                              Map<String, String> accountVhosts, boolean strictSignatures,
                              Map<String, AccessKey> accessKeys, String defaultUser, boolean allowRemoteUnsigned,
-                             Duration maxClockSkew, String publicBaseUrl, Duration httpDeliveryTimeout) {
+                             Duration maxClockSkew, String publicBaseUrl, Duration httpDeliveryTimeout,
+                             boolean kinesisThroughputLimits) {
 
     public static final long ONE_MIB = 1024 * 1024;
     public static final String DEFAULT_ACCOUNT = "000000000000";
@@ -70,39 +74,49 @@ public record AwsApiSettings(long maxMessageBytes, String queueUrlBase, String r
     /** 1 MiB messages, queue URLs from the Host header, permissive credentials from loopback, us-east-1. */
     public static AwsApiSettings defaults() {
         return new AwsApiSettings(ONE_MIB, null, "us-east-1", DEFAULT_ACCOUNT, Map.of(), false, Map.of(), "guest",
-                false, Duration.ofMinutes(5), null, Duration.ofSeconds(15));
+                false, Duration.ofMinutes(5), null, Duration.ofSeconds(15), true);
     }
 
     public AwsApiSettings withStrictSignatures(Map<String, AccessKey> keys) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts, true, keys,
-                defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout);
+                defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
+                kinesisThroughputLimits);
     }
 
     public AwsApiSettings withAccessKeys(Map<String, AccessKey> keys) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, keys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
-                httpDeliveryTimeout);
+                httpDeliveryTimeout, kinesisThroughputLimits);
     }
 
     public AwsApiSettings withQueueUrlBase(String base) {
         return new AwsApiSettings(maxMessageBytes, base, region, defaultAccountId, accountVhosts, strictSignatures,
-                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout);
+                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
+                kinesisThroughputLimits);
     }
 
     public AwsApiSettings withMaxMessageBytes(long bytes) {
         return new AwsApiSettings(bytes, queueUrlBase, region, defaultAccountId, accountVhosts, strictSignatures,
-                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout);
+                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
+                kinesisThroughputLimits);
     }
 
     public AwsApiSettings withAccountVhosts(Map<String, String> map) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, map, strictSignatures,
-                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout);
+                accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
+                kinesisThroughputLimits);
     }
 
     public AwsApiSettings withMaxClockSkew(Duration skew) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, skew, publicBaseUrl,
-                httpDeliveryTimeout);
+                httpDeliveryTimeout, kinesisThroughputLimits);
+    }
+
+    public AwsApiSettings withKinesisThroughputLimits(boolean enforce) {
+        return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
+                strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
+                httpDeliveryTimeout, enforce);
     }
 
     /** The virtual host of an account in a region: {@code account:region}, then {@code account}, then "/" for the default account. */

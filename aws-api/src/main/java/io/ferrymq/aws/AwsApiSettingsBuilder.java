@@ -21,6 +21,7 @@ public final class AwsApiSettingsBuilder {
     private Duration maxClockSkew;
     private String publicBaseUrl;
     private Duration httpDeliveryTimeout;
+    private boolean kinesisThroughputLimits;
 
     private AwsApiSettingsBuilder(AwsApiSettings from) {
         maxMessageBytes = from.maxMessageBytes();
@@ -35,6 +36,7 @@ public final class AwsApiSettingsBuilder {
         maxClockSkew = from.maxClockSkew();
         publicBaseUrl = from.publicBaseUrl();
         httpDeliveryTimeout = from.httpDeliveryTimeout();
+        kinesisThroughputLimits = from.kinesisThroughputLimits();
     }
 
     public static AwsApiSettingsBuilder from(AwsApiSettings settings) {
@@ -101,10 +103,15 @@ public final class AwsApiSettingsBuilder {
         return this;
     }
 
+    public AwsApiSettingsBuilder kinesisThroughputLimits(boolean v) {
+        kinesisThroughputLimits = v;
+        return this;
+    }
+
     /** @throws IllegalArgumentException for values {@link AwsApiSettings} refuses */
     public AwsApiSettings build() {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
-                httpDeliveryTimeout);
+                httpDeliveryTimeout, kinesisThroughputLimits);
     }
 }

@@ -8,6 +8,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -77,6 +79,11 @@ public final class AwsTestBroker implements AutoCloseable {
         return new AwsTestBroker(settings, dir, Clock.SYSTEM);
     }
 
+    /** A broker with {@code settings} whose clock is {@code clock}. */
+    public static AwsTestBroker withClock(AwsApiSettings settings, Clock clock) {
+        return new AwsTestBroker(settings, null, clock);
+    }
+
     /** A name no other test uses. */
     public static String unique(String prefix) {
         return prefix + "-" + NAMES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
@@ -124,6 +131,33 @@ public final class AwsTestBroker implements AutoCloseable {
         SnsClient c = SnsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+        clients.add(c);
+        return c;
+    }
+
+    /** A Kinesis client: CBOR unless the system property {@code aws.cborEnabled} is false when it is used. */
+    public KinesisClient kinesis() {
+        return kinesis(null);
+    }
+
+    /** A Kinesis client that also runs {@code interceptor} (to look at the requests it sends), or none if null. */
+    public KinesisClient kinesis(ExecutionInterceptor interceptor) {
+        return kinesis("AKIDEXAMPLE", "dummy", interceptor);
+    }
+
+    /** A Kinesis client signing with an access key (strict signatures map it to a user). */
+    public KinesisClient kinesis(String accessKey, String secret, ExecutionInterceptor interceptor) {
+        KinesisClient c = KinesisClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
+                .overrideConfiguration(o -> {
+                    if (interceptor != null) {
+                        o.addExecutionInterceptor(interceptor);
+                    }
+                    // A throttled call must fail in the test, not be retried behind its back.
+                    o.retryStrategy(b -> b.maxAttempts(1));
+                })
                 .build();
         clients.add(c);
         return c;

@@ -71,7 +71,7 @@ public final class FerryServer implements AutoCloseable {
         Broker broker;
         try {
             broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
-                    memory, scan, config.vhosts(), storage.paging()));
+                    memory, scan, config.vhosts(), storage.paging(), storage.streams()));
         } catch (BrokerException e) {
             storage.closeAll();
             if (e.code() == ErrorCode.DISK_FULL) {

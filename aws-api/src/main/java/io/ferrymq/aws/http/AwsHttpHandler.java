@@ -52,7 +52,9 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsHttpHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper CBOR = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
     private static final String JSON_TYPE = "application/x-amz-json-1.0";
+    private static final String CBOR_TYPE = "application/x-amz-cbor-1.1";
 
     private final Broker broker;
     private final Authenticator authenticator;
@@ -135,10 +137,16 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (action == null || action.isEmpty()) {
             if (r.method().equals("GET") && (r.path().equals("/") || r.path().isEmpty()) && r.form().isEmpty()) {
                 return CompletableFuture.completedFuture(AwsResponse.of(200, "text/plain; charset=utf-8",
-                        "FerryMQ AWS endpoint: SQS (Query and JSON 1.0) and SNS (Query)\n"));
+                        "FerryMQ AWS endpoint: SQS (Query and JSON 1.0), SNS (Query) and Kinesis (JSON 1.1 and CBOR)\n"));
             }
             return CompletableFuture.completedFuture(queryError(service, AwsError.badRequest("MissingAction",
                     "Missing Action"), requestId));
+        }
+        if (service.jsonTargetPrefix() != null) {
+            // Kinesis has no Query protocol: its actions come with X-Amz-Target only.
+            return CompletableFuture.completedFuture(queryError(services.get(0), AwsError.badRequest("InvalidAction",
+                    "The action " + action + " is served over JSON with an X-Amz-Target header, not the Query"
+                            + " protocol"), requestId));
         }
         if (!service.hasAction(action)) {
             return CompletableFuture.completedFuture(queryError(service, AwsError.badRequest("InvalidAction",
@@ -170,38 +178,41 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         String action = dot < 0 ? "" : target.substring(dot + 1);
         AwsService service = null;
         for (AwsService s : services) {
-            if (("AmazonSQS".equals(prefix) && s.signingName().equals("sqs"))) {
+            if (("AmazonSQS".equals(prefix) && s.signingName().equals("sqs")) || prefix.equals(s.jsonTargetPrefix())) {
                 service = s;
             }
         }
+        String type = r.header("content-type");
+        boolean cbor = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-amz-cbor");
         if (service == null || !service.hasAction(action)) {
             return CompletableFuture.completedFuture(jsonError(new AwsError("UnknownOperationException",
-                    "com.amazon.coral.service#UnknownOperationException", 400, true, "The operation " + target + " is not known to this endpoint"), requestId));
+                    "com.amazon.coral.service#UnknownOperationException", 400, true, "The operation " + target + " is not known to this endpoint"), requestId, service, cbor));
         }
         AwsService svc = service;
         RequestContext rc;
         JsonNode input;
         try {
             rc = context(ctx, r, service, action, WireProtocol.JSON, requestId);
-            input = r.body().length == 0 ? JsonNodeFactory.instance.objectNode() : JSON.readTree(r.body());
+            input = r.body().length == 0 ? JsonNodeFactory.instance.objectNode() : (cbor ? CBOR : JSON).readTree(r.body());
             if (input == null || !input.isObject()) {
                 throw AwsError.badRequest("SerializationException", "The request body must be a JSON object");
             }
         } catch (AwsError e) {
-            return CompletableFuture.completedFuture(jsonError(e, requestId));
+            return CompletableFuture.completedFuture(jsonError(e, requestId, svc, cbor));
         } catch (java.io.IOException e) {
             return CompletableFuture.completedFuture(jsonError(AwsError.badRequest("SerializationException",
-                    "The request body is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())), requestId));
+                    "The request body is not valid " + (cbor ? "CBOR: " : "JSON: ") + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())), requestId, svc, cbor));
         }
         return run(svc, action, input, rc).handle((result, t) -> {
             if (t != null) {
-                return jsonError(error(svc, t), requestId);
+                return jsonError(error(svc, t), requestId, svc, cbor);
             }
             try {
-                byte[] body = result == null ? "{}".getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(result);
-                return new AwsResponse(200, JSON_TYPE, body, new LinkedHashMap<>());
+                JsonNode out = result == null ? JsonNodeFactory.instance.objectNode() : result;
+                return new AwsResponse(200, cbor ? CBOR_TYPE : svc.jsonContentType(),
+                        (cbor ? CBOR : JSON).writeValueAsBytes(out), new LinkedHashMap<>());
             } catch (java.io.IOException e) {
-                return jsonError(error(svc, e), requestId);
+                return jsonError(error(svc, e), requestId, svc, cbor);
             }
         });
     }
@@ -293,11 +304,27 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static AwsResponse jsonError(AwsError e, String requestId) {
-        String type = e.jsonType().contains("#") ? e.jsonType() : "com.amazonaws.sqs#" + e.jsonType();
+        return jsonError(e, requestId, null, false);
+    }
+
+    /** A JSON (or CBOR) error: SQS's namespaced type with its Query code in a header, or Kinesis' bare type. */
+    private static AwsResponse jsonError(AwsError e, String requestId, AwsService service, boolean cbor) {
+        boolean bare = service != null && service.bareErrorTypes();
+        String type = bare || e.jsonType().contains("#") ? e.jsonType() : "com.amazonaws.sqs#" + e.jsonType();
         var body = JsonNodeFactory.instance.objectNode().put("__type", type).put("message", e.getMessage());
-        AwsResponse res = new AwsResponse(e.status(), JSON_TYPE, body.toString().getBytes(StandardCharsets.UTF_8),
-                new LinkedHashMap<>());
-        res.header("x-amzn-query-error", e.code() + ";" + (e.senderFault() ? "Sender" : "Receiver"));
+        byte[] bytes;
+        try {
+            bytes = cbor ? CBOR.writeValueAsBytes(body) : body.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (java.io.IOException impossible) {
+            throw new java.io.UncheckedIOException(impossible);
+        }
+        AwsResponse res = new AwsResponse(e.status(), cbor ? CBOR_TYPE : service == null ? JSON_TYPE
+                : service.jsonContentType(), bytes, new LinkedHashMap<>());
+        if (bare) {
+            res.header("x-amzn-ErrorType", type);
+        } else {
+            res.header("x-amzn-query-error", e.code() + ";" + (e.senderFault() ? "Sender" : "Receiver"));
+        }
         return res;
     }
 

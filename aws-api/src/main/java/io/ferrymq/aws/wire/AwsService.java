@@ -44,4 +44,25 @@ public interface AwsService {
 
     /** The error for a core exception in this service's terms. */
     AwsError translate(Throwable t);
+
+    /**
+     * The {@code X-Amz-Target} prefix of this service's JSON actions ({@code Kinesis_20131202}), or null for
+     * a service the endpoint recognises otherwise.
+     */
+    default String jsonTargetPrefix() {
+        return null;
+    }
+
+    /** The content type of this service's JSON answers. */
+    default String jsonContentType() {
+        return "application/x-amz-json-1.0";
+    }
+
+    /**
+     * Whether JSON errors carry the bare type name in {@code __type} (and {@code x-amzn-ErrorType}), as
+     * Kinesis sends them, rather than SQS's namespaced type with the {@code x-amzn-query-error} header.
+     */
+    default boolean bareErrorTypes() {
+        return false;
+    }
 }

@@ -59,10 +59,14 @@ public final class Broker implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
     private volatile State state = State.ACTIVE;
+    private final io.ferrymq.core.stream.Streams streams;
 
     private Broker(BrokerOptions options) {
         this.options = options;
         this.memory = new MemoryBudget(options.memoryLimitBytes());
+        this.streams = io.ferrymq.core.stream.Streams.open(options.streams() == null
+                        ? io.ferrymq.core.stream.StreamStoreOptions.temporary() : options.streams(),
+                options.runtime().clock(), options.runtime().scheduler(), options.runtime().blocking());
         filters.register(FilterSpec.SQL, Selector::parse);
         for (String v : options.vhosts()) {
             vhosts.put(v, newVirtualHost(v));
@@ -224,6 +228,11 @@ public final class Broker implements AutoCloseable {
             vhosts.values().forEach(VirtualHost::expireScan);
             scheduleExpiryScan();
         }, options.expiryScanMillis());
+    }
+
+    /** The broker's streams (sharded, replayable logs), checked against each session's permissions. */
+    public io.ferrymq.core.stream.Streams streams() {
+        return streams;
     }
 
     /** One-shot timers on the broker's scheduler and clock, for protocol modules. */
@@ -452,6 +461,7 @@ public final class Broker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Sessions did not finish closing within 10 s: {}", e.toString());
         }
+        streams.close();
         options.runtime().close();
         if (options.paging() != null) {
             options.paging().close();

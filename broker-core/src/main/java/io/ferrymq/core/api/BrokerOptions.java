@@ -16,14 +16,22 @@ import java.util.Objects;
  * @param expiryScanMillis how often queues look for expired messages (they also check on delivery)
  * @param vhosts           virtual hosts to create; the default {@code /} is always among them
  * @param paging           where queues page when memory is full; null to block producers instead
+ * @param streams          where stream shard logs are kept; null for a temporary directory (not durable)
  */
 public record BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
                             long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
-                            io.ferrymq.core.paging.PagingService paging) {
+                            io.ferrymq.core.paging.PagingService paging,
+                            io.ferrymq.core.stream.StreamStoreOptions streams) {
+
+    public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
+                         long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
+                         io.ferrymq.core.paging.PagingService paging) {
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, paging, null);
+    }
 
     public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
                          long memoryLimitBytes, long expiryScanMillis, List<String> vhosts) {
-        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, null);
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, null, null);
     }
 
     public BrokerOptions {

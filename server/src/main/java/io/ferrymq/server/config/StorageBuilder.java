@@ -5,6 +5,7 @@ import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.stream.StreamStoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,11 @@ import java.util.concurrent.TimeUnit;
 /** Builds the storage (and, with a journal, the page files) from the {@code storage} section. */
 public final class StorageBuilder {
 
-    /** Where durable state goes and where queues page to (null: producers are blocked instead). */
-    public record Built(Storage storage, PagingService paging) {
+    /**
+     * Where durable state goes, where queues page to (null: producers are blocked instead) and where stream
+     * logs are kept (null: a temporary directory).
+     */
+    public record Built(Storage storage, PagingService paging, StreamStoreOptions streams) {
         public void closeAll() {
             if (paging != null) {
                 paging.close();
@@ -35,7 +39,7 @@ public final class StorageBuilder {
             case "memory" -> {
                 LOG.warn("Storage is in memory: durable messages and definitions do not survive a restart, and full"
                         + " queues block their producers (there is nowhere to page to)");
-                return new Built(new InMemoryStorage(), null);
+                return new Built(new InMemoryStorage(), null, null);
             }
             case "journal" -> {
                 if (s.dataDir() == null || s.dataDir().isBlank()) {
@@ -61,7 +65,9 @@ public final class StorageBuilder {
                     LOG.info("Journal in {} (segments of {} MiB, fsync {}, durable messages refused below {} MiB free)",
                             dir, segment / (1024 * 1024), options.fsync() ? "on" : "OFF", minFree / (1024 * 1024));
                     Journal journal = Journal.open(options);
-                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile));
+                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile),
+                            new StreamStoreOptions(data.resolve("streams"), StreamStoreOptions.DEFAULT_SEGMENT_BYTES,
+                                    options.fsync()));
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
                     throw new ConfigException("storage: " + e.getMessage(), e);
                 }

@@ -51,14 +51,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     private EmbeddedBroker(Builder b) {
         Storage storage = new InMemoryStorage();
         PagingService pages = null;
+        io.ferrymq.core.stream.StreamStoreOptions streams = null;
         if (b.dataDir != null) {
+            streams = io.ferrymq.core.stream.StreamStoreOptions.in(b.dataDir.resolve("streams"));
             storage = Journal.open(JournalOptions.defaults(b.dataDir.resolve("journal")).withSegmentSize(4 * 1024 * 1024));
             pages = new PagingService(b.dataDir.resolve("paging"), 4 * 1024 * 1024);
         }
         storage = b.storageView.apply(storage);
         this.paging = pages;
         broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, b.realm, new PolicyTable(b.policies),
-                b.memoryLimit, 30_000, List.of("/", "other"), pages));
+                b.memoryLimit, 30_000, List.of("/", "other"), pages, streams));
         List<ProtocolModule> modules = new ArrayList<>();
         for (Function<Broker, ProtocolModule> f : b.protocols) {
             modules.add(f.apply(broker));

@@ -1,0 +1,146 @@
+package io.ferrymq.aws.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.aws.wire.AwsError;
+import io.ferrymq.aws.wire.AwsService;
+import io.ferrymq.aws.wire.QueryInput;
+import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.aws.wire.XmlOutput;
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Amazon Kinesis Data Streams on the core's streams, over AWS JSON 1.1 and CBOR with
+ * {@code X-Amz-Target: Kinesis_20131202.<Action>}.
+ */
+public final class KinesisService implements AwsService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisService.class);
+
+    /** The largest request body: PutRecords' 5 MiB of records, base64-encoded in JSON, and room to spare. */
+    public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+    /** Every action this service answers. */
+    public static final Set<String> ACTIONS = Set.of("CreateStream", "DeleteStream", "DescribeStream",
+            "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
+            "GetRecords", "AddTagsToStream", "RemoveTagsFromStream", "ListTagsForStream", "ListTagsForResource",
+            "TagResource", "UntagResource", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod",
+            "SplitShard", "MergeShards", "UpdateShardCount", "UpdateStreamMode", "DescribeLimits");
+
+    private final KinesisStreamActions streamActions;
+    private final KinesisRecordActions recordActions;
+
+    public KinesisService(Broker broker, AwsApiSettings settings) {
+        ShardThroughput throughput = new ShardThroughput(settings.kinesisThroughputLimits(), broker::currentTimeMillis);
+        this.streamActions = new KinesisStreamActions(broker.streams(), throughput);
+        this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
+                broker::currentTimeMillis);
+    }
+
+    @Override
+    public String signingName() {
+        return "kinesis";
+    }
+
+    @Override
+    public String apiVersion() {
+        return "2013-12-02";
+    }
+
+    @Override
+    public String xmlNamespace() {
+        return "http://kinesis.amazonaws.com/doc/2013-12-02";
+    }
+
+    @Override
+    public boolean hasAction(String action) {
+        return ACTIONS.contains(action);
+    }
+
+    @Override
+    public Map<String, XmlOutput.Shape> xmlShapes() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, QueryInput.Rule> queryRules() {
+        return Map.of();
+    }
+
+    @Override
+    public String jsonTargetPrefix() {
+        return "Kinesis_20131202";
+    }
+
+    @Override
+    public String jsonContentType() {
+        return "application/x-amz-json-1.1";
+    }
+
+    @Override
+    public boolean bareErrorTypes() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> handle(String action, JsonNode json, RequestContext ctx) {
+        try {
+            return dispatch(action, new KinesisInput(json, ctx), ctx);
+        } catch (AwsError e) {
+            if (e.senderFault()) {
+                LOG.info("Refused Kinesis {} from {}: {}: {}", action, ctx.request().remote(), e.code(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<JsonNode> dispatch(String action, KinesisInput in, RequestContext ctx) {
+        return switch (action) {
+            case "CreateStream" -> streamActions.createStream(in, ctx);
+            case "DeleteStream" -> streamActions.deleteStream(in, ctx);
+            case "DescribeStream" -> streamActions.describeStream(in, ctx);
+            case "DescribeStreamSummary" -> streamActions.describeStreamSummary(in, ctx);
+            case "ListStreams" -> streamActions.listStreams(in, ctx);
+            case "ListShards" -> streamActions.listShards(in, ctx);
+            case "AddTagsToStream" -> streamActions.addTags(in.streamName(), in.stringMap("Tags"), ctx);
+            case "RemoveTagsFromStream" -> streamActions.removeTags(in.streamName(), in.strings("TagKeys"), ctx);
+            case "ListTagsForStream" -> streamActions.listTagsForStream(in, ctx);
+            case "TagResource" -> streamActions.addTags(streamActions.streamOfResource(in), in.stringMap("Tags"), ctx);
+            case "UntagResource" -> streamActions.removeTags(streamActions.streamOfResource(in), in.strings("TagKeys"),
+                    ctx);
+            case "ListTagsForResource" -> streamActions.listTagsForResource(in, ctx);
+            case "IncreaseStreamRetentionPeriod" -> streamActions.changeRetention(in, ctx, true);
+            case "DecreaseStreamRetentionPeriod" -> streamActions.changeRetention(in, ctx, false);
+            case "SplitShard" -> streamActions.splitShard(in, ctx);
+            case "MergeShards" -> streamActions.mergeShards(in, ctx);
+            case "UpdateShardCount" -> streamActions.updateShardCount(in, ctx);
+            case "UpdateStreamMode" -> streamActions.updateStreamMode(in, ctx);
+            case "DescribeLimits" -> streamActions.describeLimits(ctx);
+            case "PutRecord" -> recordActions.putRecord(in, ctx);
+            case "PutRecords" -> recordActions.putRecords(in, ctx);
+            case "GetShardIterator" -> recordActions.getShardIterator(in, ctx);
+            case "GetRecords" -> recordActions.getRecords(in, ctx);
+            default -> throw new AwsError("UnknownOperationException", "UnknownOperationException", 400, true,
+                    "The operation " + action + " is not known to this endpoint");
+        };
+    }
+
+    @Override
+    public AwsError translate(Throwable t) {
+        if (t instanceof AwsError e) {
+            return e;
+        }
+        if (t instanceof BrokerException be) {
+            return KinesisErrors.from(be);
+        }
+        return new AwsError("InternalFailure", "InternalFailure", 500, false, "internal error: " + t);
+    }
+}
