@@ -125,7 +125,12 @@ class AdapterBoundaryTest {
             "io.ferrymq.core.filter.FilterSpec", "io.ferrymq.core.filter.MessageFilter",
             "io.ferrymq.core.security.BrokerPrincipal", "io.ferrymq.core.security.ClientInfo",
             "io.ferrymq.core.security.Permission",
-            "io.ferrymq.core.state.StateStore", "io.ferrymq.core.state.MessageFormat");
+            "io.ferrymq.core.state.StateStore", "io.ferrymq.core.state.MessageFormat",
+            "io.ferrymq.core.stream.StreamSpec", "io.ferrymq.core.stream.StreamInfo", "io.ferrymq.core.stream.ShardInfo",
+            "io.ferrymq.core.stream.StreamMode", "io.ferrymq.core.stream.StreamStatus",
+            "io.ferrymq.core.stream.AppendRequest", "io.ferrymq.core.stream.AppendResult",
+            "io.ferrymq.core.stream.ShardAdmission", "io.ferrymq.core.stream.ReadResult",
+            "io.ferrymq.core.stream.StreamRecord", "io.ferrymq.core.stream.HashKeys");
 
     private static final Set<String> API_PACKAGES = Set.of("io.ferrymq.core.api", "io.ferrymq.core.message",
             "io.ferrymq.core.errors");

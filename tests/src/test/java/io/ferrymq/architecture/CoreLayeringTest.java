@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The core's packages in layers, each seeing only those below it, so that a change to the queue cannot
  * ripple into the message model and the API ({@code core.api}) is the one place that sees everything:
  * errors &lt; message &lt; filter &lt; routing &lt; (policy, security, storage) &lt; journal &lt; (state, paging) &lt; queue
- * &lt; vhost &lt; api, with the executors ({@code exec}) and the memory budget beside the bottom.
+ * &lt; vhost &lt; api, with the executors ({@code exec}) and the memory budget beside the bottom; the stream store
+ * ({@code stream}) sits on the executors alone, beside the queues.
  */
 class CoreLayeringTest {
 
@@ -67,6 +68,7 @@ class CoreLayeringTest {
                 .layer("paging").definedBy("io.ferrymq.core.paging..")
                 .layer("queue").definedBy("io.ferrymq.core.queue..")
                 .layer("vhost").definedBy("io.ferrymq.core.vhost..")
+                .layer("stream").definedBy("io.ferrymq.core.stream..")
                 .layer("api").definedBy("io.ferrymq.core.api..")
                 .whereLayer("errors").mayNotAccessAnyLayer()
                 .whereLayer("exec").mayOnlyAccessLayers("errors")
@@ -84,8 +86,9 @@ class CoreLayeringTest {
                         "policy", "storage", "paging")
                 .whereLayer("vhost").mayOnlyAccessLayers("errors", "exec", "memory", "message", "filter", "routing",
                         "policy", "storage", "journal", "paging", "queue")
+                .whereLayer("stream").mayOnlyAccessLayers("errors", "exec")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .as("core layers: errors < message < filter < routing < policy, security, storage < journal"
-                        + " < state, paging < queue < vhost < api");
+                        + " < state, paging < queue < vhost < api; stream beside them");
     }
 }

@@ -1,7 +1,7 @@
 package io.ferrymq.aws.kinesis;
 
 import io.ferrymq.aws.wire.AwsError;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 
 /** Kinesis' errors: AWS's exception names as {@code __type}, HTTP 400 for the caller's mistakes. */
 final class KinesisErrors {

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.stream.AppendRequest;
 import io.ferrymq.core.stream.AppendResult;
 import io.ferrymq.core.stream.HashKeys;
 import io.ferrymq.core.stream.ShardInfo;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamRecord;
-import io.ferrymq.core.stream.Streams;
+import io.ferrymq.core.api.Streams;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,8 +7,8 @@ import io.ferrymq.aws.wire.AwsService;
 import io.ferrymq.aws.wire.QueryInput;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.aws.wire.XmlOutput;
-import io.ferrymq.core.Broker;
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.errors.BrokerException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -59,12 +59,12 @@ public final class Broker implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
     private volatile State state = State.ACTIVE;
-    private final io.ferrymq.core.stream.Streams streams;
+    private final Streams streams;
 
     private Broker(BrokerOptions options) {
         this.options = options;
         this.memory = new MemoryBudget(options.memoryLimitBytes());
-        this.streams = io.ferrymq.core.stream.Streams.open(options.streams() == null
+        this.streams = io.ferrymq.core.api.Streams.open(options.streams() == null
                         ? io.ferrymq.core.stream.StreamStoreOptions.temporary() : options.streams(),
                 options.runtime().clock(), options.runtime().scheduler(), options.runtime().blocking());
         filters.register(FilterSpec.SQL, Selector::parse);
@@ -231,7 +231,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** The broker's streams (sharded, replayable logs), checked against each session's permissions. */
-    public io.ferrymq.core.stream.Streams streams() {
+    public Streams streams() {
         return streams;
     }
 

@@ -37,16 +37,16 @@ public record StreamInfo(String vhost, String name, StreamStatus status, StreamM
                 tags, next);
     }
 
-    StreamInfo withRetention(long millis) {
+    public StreamInfo withRetention(long millis) {
         return new StreamInfo(vhost, name, status, mode, millis, retentionBytes, createdMillis, shards, tags, nextShard);
     }
 
-    StreamInfo withTags(Map<String, String> newTags) {
+    public StreamInfo withTags(Map<String, String> newTags) {
         return new StreamInfo(vhost, name, status, mode, retentionMillis, retentionBytes, createdMillis, shards,
                 newTags, nextShard);
     }
 
-    StreamInfo withMode(StreamMode newMode) {
+    public StreamInfo withMode(StreamMode newMode) {
         return new StreamInfo(vhost, name, status, newMode, retentionMillis, retentionBytes, createdMillis, shards,
                 tags, nextShard);
     }

@@ -1,6 +1,6 @@
 package io.ferrymq.core.stream;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.exec.Scheduler;
 import org.slf4j.Logger;
@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * directory per shard. Every change goes through the {@link StreamWriter}; reads run on the blocking pool.
  * No permission checks here: {@link Streams} does them.
  */
-final class StreamStore implements AutoCloseable {
+public final class StreamStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamStore.class);
     static final long RETENTION_SCAN_MILLIS = 60_000;
@@ -44,7 +44,7 @@ final class StreamStore implements AutoCloseable {
     private volatile Scheduler.Cancellable retentionTimer = Scheduler.Cancellable.NONE;
     private volatile boolean closed;
 
-    StreamStore(StreamStoreOptions options, Clock clock, Scheduler scheduler, Executor blocking) {
+    public StreamStore(StreamStoreOptions options, Clock clock, Scheduler scheduler, Executor blocking) {
         this.options = options;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -72,7 +72,7 @@ final class StreamStore implements AutoCloseable {
     }
 
     /** Opens every stream found on disk, cutting torn log tails; then starts the retention scan. */
-    void recover() {
+    public void recover() {
         scheduleRetention();
         if (root == null) {
             return;
@@ -114,7 +114,7 @@ final class StreamStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ definitions
 
-    CompletableFuture<StreamInfo> create(String vhost, StreamSpec spec) {
+    public CompletableFuture<StreamInfo> create(String vhost, StreamSpec spec) {
         validate(spec);
         Map<String, Stream> inVhost = streams.computeIfAbsent(vhost, v -> new ConcurrentHashMap<>());
         List<ShardInfo> shards = new ArrayList<>();
@@ -167,7 +167,7 @@ final class StreamStore implements AutoCloseable {
                 i.createdMillis(), i.shards(), i.tags(), i.nextShard());
     }
 
-    CompletableFuture<Void> delete(String vhost, String name) {
+    public CompletableFuture<Void> delete(String vhost, String name) {
         Stream s = stream(vhost, name);
         streams.get(vhost).remove(name, s);
         s.info = withStatus(s.info, StreamStatus.DELETING);
@@ -182,6 +182,11 @@ final class StreamStore implements AutoCloseable {
     }
 
     /** Changes a definition on the writer thread and stores it. */
+    /** Changes a stream's definition (retention, tags, mode); completes when the new one is on disk. */
+    public CompletableFuture<StreamInfo> change(String vhost, String name, java.util.function.UnaryOperator<StreamInfo> change) {
+        return update(vhost, name, s -> change.apply(s.info));
+    }
+
     CompletableFuture<StreamInfo> update(String vhost, String name, DefinitionChange change) {
         Stream s = stream(vhost, name);
         return writer.run(() -> {
@@ -203,11 +208,11 @@ final class StreamStore implements AutoCloseable {
         StreamInfo apply(Stream s) throws IOException;
     }
 
-    CompletableFuture<StreamInfo> split(String vhost, String name, int shard, BigInteger newStart) {
+    public CompletableFuture<StreamInfo> split(String vhost, String name, int shard, BigInteger newStart) {
         return update(vhost, name, s -> split(s, s.info, shard, newStart));
     }
 
-    CompletableFuture<StreamInfo> merge(String vhost, String name, int shard, int adjacent) {
+    public CompletableFuture<StreamInfo> merge(String vhost, String name, int shard, int adjacent) {
         return update(vhost, name, s -> merge(s, s.info, shard, adjacent));
     }
 
@@ -216,7 +221,7 @@ final class StreamStore implements AutoCloseable {
      * the middle or merging the narrowest adjacent pair, one step at a time: each step is an ordinary split or
      * merge, so readers follow the lineage as usual (the shards of intermediate steps close empty).
      */
-    CompletableFuture<StreamInfo> reshard(String vhost, String name, int target) {
+    public CompletableFuture<StreamInfo> reshard(String vhost, String name, int target) {
         return update(vhost, name, s -> {
             StreamInfo info = s.info;
             while (info.openShards().size() != target) {
@@ -303,7 +308,7 @@ final class StreamStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ records
 
-    CompletableFuture<List<AppendResult>> append(String vhost, String name, List<AppendRequest> records,
+    public CompletableFuture<List<AppendResult>> append(String vhost, String name, List<AppendRequest> records,
                                                  ShardAdmission admission) {
         Stream s = stream(vhost, name);
         return writer.append(touched -> {
@@ -351,7 +356,7 @@ final class StreamStore implements AutoCloseable {
         });
     }
 
-    CompletableFuture<ReadResult> read(String vhost, String name, int shard, long from, int max, long maxBytes) {
+    public CompletableFuture<ReadResult> read(String vhost, String name, int shard, long from, int max, long maxBytes) {
         Stream s = stream(vhost, name);
         ShardInfo sh = shardOf(s, shard);
         SegmentLog log = s.logs.get(shard);
@@ -371,21 +376,21 @@ final class StreamStore implements AutoCloseable {
     }
 
     /** The first offset a reader from the start of the shard gets (trim horizon, retention applied). */
-    long firstOffset(String vhost, String name, int shard) {
+    public long firstOffset(String vhost, String name, int shard) {
         Stream s = stream(vhost, name);
         shardOf(s, shard);
         return s.logs.get(shard).effectiveStart(0, clock.millis() - s.info.retentionMillis());
     }
 
     /** The offset after the last durable record (where a reader of new records starts). */
-    long endOffset(String vhost, String name, int shard) {
+    public long endOffset(String vhost, String name, int shard) {
         Stream s = stream(vhost, name);
         ShardInfo sh = shardOf(s, shard);
         return sh.open() ? s.logs.get(shard).endOffset() : sh.endOffset();
     }
 
     /** The first offset whose record arrived at or after {@code millis}, not before the first readable one. */
-    long offsetAt(String vhost, String name, int shard, long millis) {
+    public long offsetAt(String vhost, String name, int shard, long millis) {
         Stream s = stream(vhost, name);
         shardOf(s, shard);
         SegmentLog log = s.logs.get(shard);
@@ -402,11 +407,11 @@ final class StreamStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ lookups
 
-    StreamInfo info(String vhost, String name) {
+    public StreamInfo info(String vhost, String name) {
         return stream(vhost, name).info;
     }
 
-    List<StreamInfo> list(String vhost) {
+    public List<StreamInfo> list(String vhost) {
         Map<String, Stream> m = streams.get(vhost);
         if (m == null) {
             return List.of();
@@ -441,7 +446,7 @@ final class StreamStore implements AutoCloseable {
      * Deletes the segments whose records are all past their stream's retention (by age on the broker's clock,
      * and by size), and forgets closed shards that have nothing left to read.
      */
-    CompletableFuture<Integer> enforceRetention() {
+    public CompletableFuture<Integer> enforceRetention() {
         if (streams.values().stream().allMatch(Map::isEmpty)) {
             return CompletableFuture.completedFuture(0);
         }

@@ -1,7 +1,7 @@
 package io.ferrymq.core.stream;
 
-import io.ferrymq.core.BrokerException;
-import io.ferrymq.core.ErrorCode;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,19 @@
-package io.ferrymq.core.stream;
+package io.ferrymq.core.api;
 
-import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.stream.AppendRequest;
+import io.ferrymq.core.stream.AppendResult;
+import io.ferrymq.core.stream.HashKeys;
+import io.ferrymq.core.stream.ReadResult;
+import io.ferrymq.core.stream.ShardAdmission;
+import io.ferrymq.core.stream.StreamInfo;
+import io.ferrymq.core.stream.StreamMode;
+import io.ferrymq.core.stream.StreamSpec;
+import io.ferrymq.core.stream.StreamStore;
+import io.ferrymq.core.stream.StreamStoreOptions;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.exec.Scheduler;
 import io.ferrymq.core.security.Permission;
-import io.ferrymq.core.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +82,7 @@ public final class Streams implements AutoCloseable {
             if (retentionMillis <= 0) {
                 throw BrokerException.invalid("retention must be positive");
             }
-            return store.update(who.vhostName(), name, s -> s.info.withRetention(retentionMillis));
+            return store.change(who.vhostName(), name, info -> info.withRetention(retentionMillis));
         });
     }
 
@@ -82,11 +91,11 @@ public final class Streams implements AutoCloseable {
                                                Executor on) {
         return call(on, () -> {
             require(who, Permission.MANAGE, name, "tag");
-            return store.update(who.vhostName(), name, s -> {
-                Map<String, String> tags = new HashMap<>(s.info.tags());
+            return store.change(who.vhostName(), name, info -> {
+                Map<String, String> tags = new HashMap<>(info.tags());
                 remove.forEach(tags::remove);
                 tags.putAll(put);
-                return s.info.withTags(tags);
+                return info.withTags(tags);
             });
         });
     }
@@ -94,7 +103,7 @@ public final class Streams implements AutoCloseable {
     public CompletableFuture<StreamInfo> setMode(Session who, String name, StreamMode mode, Executor on) {
         return call(on, () -> {
             require(who, Permission.MANAGE, name, "change the capacity mode of");
-            return store.update(who.vhostName(), name, s -> s.info.withMode(mode));
+            return store.change(who.vhostName(), name, info -> info.withMode(mode));
         });
     }
 
