@@ -198,6 +198,47 @@ class Amqp091ConnectionTest {
     }
 
     @Test
+    void reusingAConsumerTagOnAChannelIsNotAllowed() throws Exception {
+        try (Socket s = handshake(10)) {
+            OutputStream out = s.getOutputStream();
+            out.write(methodFrame(1, 20, 10, new byte[] {0}));
+            assertThat(readMethod(s.getInputStream()).methodId()).isEqualTo(11);
+            ByteArrayOutputStream declare = new ByteArrayOutputStream();
+            declare.writeBytes(new byte[] {0, 0});
+            shortStr(declare, "raw-consumed");
+            declare.write(0x10 | 0x08); // auto-delete, no-wait
+            declare.writeBytes(new byte[] {0, 0, 0, 0});
+            out.write(methodFrame(1, 50, 10, declare.toByteArray()));
+            ByteArrayOutputStream consume = new ByteArrayOutputStream();
+            consume.writeBytes(new byte[] {0, 0});
+            shortStr(consume, "raw-consumed");
+            shortStr(consume, "same");
+            consume.write(0x02 | 0x08); // no-ack, no-wait
+            consume.writeBytes(new byte[] {0, 0, 0, 0});
+            out.write(methodFrame(1, 60, 20, consume.toByteArray()));
+            out.write(methodFrame(1, 60, 20, consume.toByteArray()));
+            Reply close = readMethod(s.getInputStream());
+            assertThat(close.classId()).isEqualTo(10);
+            assertThat(close.code()).isEqualTo(530);
+            assertThat(close.text()).isEqualTo("NOT_ALLOWED - attempt to reuse consumer tag 'same'");
+        }
+    }
+
+    @Test
+    void channelFlowOffIsNotImplementedAndFlowOnIsConfirmed() throws Exception {
+        try (Socket s = handshake(10)) {
+            OutputStream out = s.getOutputStream();
+            out.write(methodFrame(1, 20, 10, new byte[] {0}));
+            assertThat(readMethod(s.getInputStream()).methodId()).isEqualTo(11);
+            out.write(methodFrame(1, 20, 20, new byte[] {1}));
+            assertThat(readMethod(s.getInputStream()).methodId()).isEqualTo(21);
+            out.write(methodFrame(1, 20, 20, new byte[] {0}));
+            Reply close = readMethod(s.getInputStream());
+            assertThat(close.code()).isEqualTo(540);
+        }
+    }
+
+    @Test
     void anotherProtocolVersionGetsThe091HeaderBackAndIsClosed() throws Exception {
         try (Socket s = new Socket("127.0.0.1", broker.port)) {
             s.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 1, 1, 0, 10});
