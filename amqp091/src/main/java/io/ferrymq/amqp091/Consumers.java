@@ -29,6 +29,11 @@ final class Consumers {
 
     private final Amqp091Channel ch;
     private final Map<String, Consumer> byTag = new LinkedHashMap<>();
+    /**
+     * Cancelled consumers that still have unacknowledged deliveries: as in RabbitMQ those stay with the
+     * channel until settled, so the subscription is closed (which would return them) only after the last.
+     */
+    private final List<Consumer> draining = new ArrayList<>();
     /** Unsettled deliveries by delivery tag, in tag order. */
     private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
     private long lastDeliveryTag;
@@ -44,6 +49,7 @@ final class Consumers {
         final int prefetch;
         Subscription subscription;
         int owed;
+        int unacked;
         boolean cancelled;
 
         Consumer(String tag, boolean noAck, int prefetch) {
@@ -116,6 +122,7 @@ final class Consumers {
         if (c == null || c.subscription == null) {
             if (c != null) {
                 c.cancelled = true;
+                byTag.remove(tag, c);
             }
             if (!noWait) {
                 ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
@@ -123,14 +130,23 @@ final class Consumers {
             return;
         }
         c.cancelled = true;
-        // cancel-ok once the queue stopped handing out: deliveries already on their way are written first.
-        c.subscription.close().whenComplete((v, t) -> ch.conn.executor().execute(() -> {
-            byTag.remove(tag, c);
-            ch.conn.unregistered(c.subscription);
-            if (!noWait && ch.isOpen()) {
-                ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
-            }
-        }));
+        byTag.remove(tag, c);
+        if (c.noAck || c.unacked == 0) {
+            // cancel-ok once the queue stopped handing out: auto-acked deliveries on their way are written first.
+            draining.add(c);
+            c.subscription.close().whenComplete((v, t) -> ch.conn.executor().execute(() -> {
+                draining.remove(c);
+                ch.conn.unregistered(c.subscription);
+                if (!noWait && ch.isOpen()) {
+                    ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
+                }
+            }));
+            return;
+        }
+        draining.add(c);
+        if (!noWait) {
+            ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
+        }
     }
 
     /** The queue was deleted (or the broker stops): the client hears basic.cancel if it understands it. */
@@ -149,6 +165,7 @@ final class Consumers {
 
     // ------------------------------------------------------------------ deliveries
 
+    /** Writes a delivery; false when its consumer is cancelled (the message then goes back to its queue). */
     boolean deliver(Delivery d) {
         Consumer c = null;
         for (Consumer x : byTag.values()) {
@@ -158,11 +175,21 @@ final class Consumers {
             }
         }
         if (c == null) {
+            // A cancelled no-ack consumer still gets what the queue already handed out (and settled) for it.
+            for (Consumer x : draining) {
+                if (x.noAck && x.subscription == d.subscription()) {
+                    c = x;
+                    break;
+                }
+            }
+        }
+        if (c == null) {
             return false;
         }
         long tag = ++lastDeliveryTag;
         if (d.needsSettlement()) {
             unacked.put(tag, new Unacked(d, c));
+            c.unacked++;
         }
         if (!c.limited()) {
             c.owed++;
@@ -275,8 +302,17 @@ final class Consumers {
         // A failure here means the queue is gone or the delivery already returned: nothing left to settle.
         session().settle(u.delivery(), outcome, ch.publisher.tx()).exceptionally(t -> null);
         Consumer c = u.consumer();
-        if (c != null && c.limited() && !c.cancelled && c.subscription != null) {
-            c.subscription.credit(1);
+        if (c == null) {
+            return;
+        }
+        c.unacked--;
+        if (!c.cancelled) {
+            if (c.limited() && c.subscription != null) {
+                c.subscription.credit(1);
+            }
+        } else if (c.unacked == 0 && draining.remove(c)) {
+            ch.conn.unregistered(c.subscription);
+            c.subscription.close();
         }
     }
 
@@ -286,7 +322,9 @@ final class Consumers {
             session().settle(u.delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
         }
         unacked.clear();
-        for (Consumer c : byTag.values()) {
+        List<Consumer> all = new ArrayList<>(byTag.values());
+        all.addAll(draining);
+        for (Consumer c : all) {
             c.cancelled = true;
             if (c.subscription != null) {
                 ch.conn.unregistered(c.subscription);
@@ -294,5 +332,6 @@ final class Consumers {
             }
         }
         byTag.clear();
+        draining.clear();
     }
 }

@@ -195,6 +195,25 @@ class Amqp091BasicTest {
     }
 
     @Test
+    void cancellingAConsumerLeavesItsUnackedMessagesWithTheChannel() throws Exception {
+        String q = ch.queueDeclare("", false, true, false, null).getQueue(); // not auto-delete: it outlives the consumer
+        ch.basicPublish("", q, null, utf8("kept"));
+        ch.basicPublish("", q, null, utf8("next"));
+        ch.basicQos(1);
+        BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+        String tag = consume(q, false, got);
+        Delivery d = take(got);
+        ch.basicCancel(tag);
+        // As in RabbitMQ the delivery stays unacknowledged with the channel: acking it after the cancel works.
+        ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+        GetResponse next = await().atMost(Duration.ofSeconds(10)).until(() -> ch.basicGet(q, true), x -> x != null);
+        assertThat(new String(next.getBody(), StandardCharsets.UTF_8)).isEqualTo("next");
+        assertThat(next.getEnvelope().isRedeliver()).isFalse();
+        assertThat(ch.basicGet(q, true)).isNull();
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
     void deletingAQueueCancelsItsConsumersWithABasicCancel() throws Exception {
         String q = "cancel-me-" + System.nanoTime();
         ch.queueDeclare(q, false, false, false, null);
