@@ -312,7 +312,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
 
     private void refused(BrokerException e, String vhost, Method open) {
         state = State.TUNED;
-        LOG.info("AMQP 0-9-1 connection {} from {} refused: {}", connectionId, remote(), e.getMessage());
+        LOG.debug("AMQP 0-9-1 connection {} from {} refused: {}", connectionId, remote(), e.getMessage());
         if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
             connectionError(ReplyCodes.ACCESS_REFUSED, "Login was refused using authentication mechanism "
                     + mechanism + ". For details see the broker logfile.", open);

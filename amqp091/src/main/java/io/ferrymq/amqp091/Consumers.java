@@ -5,6 +5,7 @@ import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
 import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.ErrorCode;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
@@ -99,7 +100,14 @@ final class Consumers {
         session().consume(queue, options).whenComplete((s, t) -> {
             if (t != null) {
                 byTag.remove(tag, c);
-                ch.error(BrokerException.from(t), m);
+                BrokerException e = BrokerException.from(t);
+                if (e.code() == ErrorCode.RESOURCE_LOCKED && session().admin().describeQueue(queue)
+                        .map(d -> !d.exclusive()).orElse(false)) {
+                    // An exclusive consumer holds a shared queue: RabbitMQ refuses that as access.
+                    ch.error(ReplyCodes.ACCESS_REFUSED, e.getMessage(), m);
+                    return;
+                }
+                ch.error(e, m);
                 return;
             }
             if (!ch.isOpen() || c.cancelled) {

@@ -141,6 +141,22 @@ class Amqp091ConnectionTest {
     }
 
     @Test
+    void aClientThatMissesItsHeartbeatsIsDisconnected() throws Exception {
+        try (Socket s = handshake(10, 1)) {
+            // Silent from now on: after two missed one-second intervals the broker closes the socket.
+            InputStream in = s.getInputStream();
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                int b = in.read();
+                if (b == -1) {
+                    return true;
+                }
+                in.skip(in.available());
+                return false;
+            });
+        }
+    }
+
+    @Test
     void aChannelAboveChannelMaxClosesTheConnectionWithNotAllowed() throws Exception {
         try (Socket s = handshake(3)) {
             OutputStream out = s.getOutputStream();
@@ -293,6 +309,10 @@ class Amqp091ConnectionTest {
 
     /** A raw connection through start, tune (with this channel-max) and open of vhost "/". */
     private static Socket handshake(int channelMax) throws Exception {
+        return handshake(channelMax, 0);
+    }
+
+    private static Socket handshake(int channelMax, int heartbeat) throws Exception {
         Socket s = new Socket("127.0.0.1", broker.port);
         s.setSoTimeout(10_000);
         OutputStream out = s.getOutputStream();
@@ -308,7 +328,7 @@ class Amqp091ConnectionTest {
         shortStr(startOk, "en_US");
         out.write(methodFrame(0, 10, 11, startOk.toByteArray()));
         assertThat(readMethod(in).methodId()).isEqualTo(30); // tune
-        out.write(methodFrame(0, 10, 31, new byte[] {0, (byte) channelMax, 0, 0, 0x10, 0, 0, 0}));
+        out.write(methodFrame(0, 10, 31, new byte[] {0, (byte) channelMax, 0, 0, 0x10, 0, 0, (byte) heartbeat}));
         ByteArrayOutputStream open = new ByteArrayOutputStream();
         shortStr(open, "/");
         shortStr(open, "");
