@@ -52,10 +52,6 @@ final class Declarations {
             throw new AmqpFrameException(ReplyCodes.COMMAND_INVALID, "invalid exchange type '" + typeName
                     + "': this broker has direct, fanout, topic and headers exchanges");
         }
-        if (args.containsKey("alternate-exchange")) {
-            throw BrokerException.preconditionFailed("alternate-exchange is not supported by this broker: route"
-                    + " unroutable messages with mandatory publishes and basic.return instead");
-        }
         ExchangeDeclaration d = new ExchangeDeclaration(name, type, m.bit(4), m.bit(5), m.bit(6), args, false);
         ch.reply(admin().declareExchange(d), m, noWait, v -> new Method(MethodSpec.EXCHANGE_DECLARE_OK));
     }

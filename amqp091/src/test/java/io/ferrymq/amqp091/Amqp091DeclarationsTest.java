@@ -247,6 +247,25 @@ class Amqp091DeclarationsTest {
     }
 
     @Test
+    void anAlternateExchangeTakesWhatItsExchangeCannotRoute() throws Exception {
+        String ae = name("ae");
+        String main = name("main");
+        ch.exchangeDeclare(ae, "fanout");
+        ch.exchangeDeclare(main, "direct", false, false, Map.of("alternate-exchange", ae));
+        String routed = ch.queueDeclare().getQueue();
+        String unrouted = ch.queueDeclare().getQueue();
+        ch.queueBind(routed, main, "k");
+        ch.queueBind(unrouted, ae, "");
+        java.util.List<String> returns = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ch.addReturnListener(r -> returns.add(r.getRoutingKey()));
+        ch.basicPublish(main, "k", true, null, utf8("routed"));
+        ch.basicPublish(main, "other", true, null, utf8("to the alternate"));
+        assertThat(getText(routed)).isEqualTo("routed");
+        assertThat(getText(unrouted)).isEqualTo("to the alternate");
+        assertThat(returns).isEmpty();
+    }
+
+    @Test
     void publishingToAnInternalExchangeIsAccessRefused() throws Exception {
         String x = name("internal");
         ch.exchangeDeclare(x, "fanout", false, false, true, null);
