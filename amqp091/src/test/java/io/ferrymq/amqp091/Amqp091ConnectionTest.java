@@ -182,6 +182,35 @@ class Amqp091ConnectionTest {
     }
 
     @Test
+    void aFrameLargerThanTheNegotiatedFrameMaxIsAFrameError() throws Exception {
+        try (Socket s = handshake(10)) {
+            // frame-max was tuned to 4096: a 5000-byte body frame on channel 1 is too large
+            s.getOutputStream().write(frame(3, 1, new byte[5000]));
+            Reply close = readMethod(s.getInputStream());
+            assertThat(close.code()).isEqualTo(501);
+            assertThat(close.text()).contains("larger than the negotiated frame-max of 4096");
+        }
+    }
+
+    @Test
+    void openBeforeTuneOkIsOutOfOrder() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", broker.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
+            assertThat(readMethod(s.getInputStream()).methodId()).isEqualTo(10);
+            ByteArrayOutputStream open = new ByteArrayOutputStream();
+            shortStr(open, "/");
+            shortStr(open, "");
+            open.write(0);
+            out.write(methodFrame(0, 10, 40, open.toByteArray()));
+            Reply close = readMethod(s.getInputStream());
+            assertThat(close.code()).isEqualTo(503);
+            assertThat(close.text()).contains("out of order");
+        }
+    }
+
+    @Test
     void anUnknownMethodClosesTheConnectionWithCommandInvalid() throws Exception {
         try (Socket s = handshake(10)) {
             s.getOutputStream().write(methodFrame(1, 77, 1, new byte[0]));
