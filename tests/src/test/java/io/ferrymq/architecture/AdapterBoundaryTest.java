@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdapterBoundaryTest {
 
-    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "aws"};
+    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "amqp091", "aws"};
 
     private static JavaClasses mainClasses;
 
@@ -38,7 +38,8 @@ class AdapterBoundaryTest {
         // class path for the package would read every library jar too.
         Set<Location> modules = Stream.of(io.ferrymq.core.api.Broker.class, io.ferrymq.transport.NettyServer.class,
                         io.ferrymq.stomp.StompProtocol.class, io.ferrymq.mqtt.MqttProtocol.class,
-                        io.ferrymq.amqp.AmqpProtocol.class, io.ferrymq.aws.AwsApiProtocol.class,
+                        io.ferrymq.amqp.AmqpProtocol.class, io.ferrymq.amqp091.Amqp091Protocol.class,
+                        io.ferrymq.aws.AwsApiProtocol.class,
                         io.ferrymq.server.Main.class)
                 .map(c -> Location.of(URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString())))
                 .collect(Collectors.toSet());
@@ -46,7 +47,7 @@ class AdapterBoundaryTest {
     }
 
     @ParameterizedTest(name = "{0} depends on no other protocol module")
-    @ValueSource(strings = {"stomp", "mqtt", "amqp", "aws"})
+    @ValueSource(strings = {"stomp", "mqtt", "amqp", "amqp091", "aws"})
     void aProtocolModuleNeverDependsOnAnother(String protocol) {
         String[] others = Arrays.stream(PROTOCOLS).filter(p -> !p.equals(protocol))
                 .map(p -> "io.ferrymq." + p + "..").toArray(String[]::new);

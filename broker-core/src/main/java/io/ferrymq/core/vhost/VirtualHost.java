@@ -142,9 +142,24 @@ public final class VirtualHost implements QueueHost {
     private PreparedPublish prepare(Message message, Exchange exchange, String routingKey, Queue excluded) {
         RoutingContext ctx = new RoutingContext();
         exchange.route(message, routingKey, ctx);
+        // What an exchange cannot route goes to its alternate exchange (AMQP 0-9-1's alternate-exchange
+        // argument), and on down that chain; a cycle ends where it started.
+        Exchange tried = exchange;
+        for (int hops = 0; ctx.isEmpty() && hops < MAX_ALTERNATE_HOPS; hops++) {
+            Object alternate = tried.arguments().get(ALTERNATE_EXCHANGE);
+            tried = alternate == null ? null : exchanges.get(alternate.toString());
+            if (tried == null || tried == exchange) {
+                break;
+            }
+            tried.route(message, routingKey, ctx);
+        }
         Message withId = message.id() == 0 ? message.withId(messageIds.getAsLong()) : message;
         return route(withId, exchange, routingKey, ctx, excluded);
     }
+
+    /** The exchange argument naming where unroutable messages go. */
+    public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
+    private static final int MAX_ALTERNATE_HOPS = 8;
 
     /** A fresh broker message id. */
     @Override

@@ -30,10 +30,11 @@ class ProtocolRegistrationTest {
     @Test
     void theServiceLoaderFindsEveryShippedProtocol() {
         ProtocolCatalog catalog = ProtocolCatalog.discover();
-        assertThat(catalog.names()).containsExactly("amqp", "aws", "mqtt", "stomp");
+        assertThat(catalog.names()).containsExactly("amqp", "amqp091", "aws", "mqtt", "stomp");
         assertThat(catalog.get("stomp")).isInstanceOf(StompProtocolFactory.class);
         assertThat(catalog.get("mqtt")).isInstanceOf(MqttProtocolFactory.class);
         assertThat(catalog.get("amqp")).isInstanceOf(AmqpProtocolFactory.class);
+        assertThat(catalog.get("amqp091")).isInstanceOf(io.ferrymq.amqp091.Amqp091ProtocolFactory.class);
         assertThat(catalog.get("aws")).isInstanceOf(AwsApiProtocolFactory.class);
     }
 
@@ -50,7 +51,7 @@ class ProtocolRegistrationTest {
                     port: 0
                 """);
         assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
-                .hasMessage("listeners.birds: unknown protocol 'carrier-pigeon'; available: amqp, aws, mqtt, stomp");
+                .hasMessage("listeners.birds: unknown protocol 'carrier-pigeon'; available: amqp, amqp091, aws, mqtt, stomp");
     }
 
     @Test
@@ -130,7 +131,7 @@ class ProtocolRegistrationTest {
     void aSectionForAProtocolThatIsNotInstalledIsAnUnknownSetting(@TempDir Path dir) {
         assertThatThrownBy(() -> load(dir, "carrier-pigeon:\n  wings: 2\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown setting 'carrier-pigeon'")
-                .hasMessageContaining("protocol sections [amqp, aws, mqtt, stomp]");
+                .hasMessageContaining("protocol sections [amqp, amqp091, aws, mqtt, stomp]");
         assertThatThrownBy(() -> load(dir, "stomp: 5\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("stomp must be a mapping of settings");
     }
