@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdapterBoundaryTest {
 
-    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "aws"};
+    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "aws", "openwire"};
 
     private static JavaClasses mainClasses;
 
@@ -41,6 +41,7 @@ class AdapterBoundaryTest {
         Set<Location> modules = Stream.of(io.ferrymq.core.Broker.class, io.ferrymq.transport.NettyServer.class,
                         io.ferrymq.stomp.StompProtocol.class, io.ferrymq.mqtt.MqttProtocol.class,
                         io.ferrymq.amqp.AmqpProtocol.class, io.ferrymq.aws.AwsApiProtocol.class,
+                        io.ferrymq.openwire.OpenwireProtocol.class,
                         io.ferrymq.server.Main.class)
                 .map(c -> Location.of(URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString())))
                 .collect(Collectors.toSet());
@@ -48,7 +49,7 @@ class AdapterBoundaryTest {
     }
 
     @ParameterizedTest(name = "{0} depends on no other protocol module")
-    @ValueSource(strings = {"stomp", "mqtt", "amqp", "aws"})
+    @ValueSource(strings = {"stomp", "mqtt", "amqp", "aws", "openwire"})
     void aProtocolModuleNeverDependsOnAnother(String protocol) {
         String[] others = Arrays.stream(PROTOCOLS).filter(p -> !p.equals(protocol))
                 .map(p -> "io.ferrymq." + p + "..").toArray(String[]::new);
