@@ -6,9 +6,9 @@ import org.apache.activemq.command.ConsumerInfo;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One JMS consumer: its core subscriptions (one per part of a composite destination, none for an advisory topic)
@@ -19,17 +19,19 @@ final class OpenwireConsumer {
 
     /** A delivery awaiting its acknowledgement; {@code credited} once a delivered-ack already gave its credit back. */
     static final class Dispatched {
+        final long seq;
         final Delivery delivery;
         boolean credited;
 
-        Dispatched(Delivery delivery) {
+        Dispatched(long seq, Delivery delivery) {
+            this.seq = seq;
             this.delivery = delivery;
         }
     }
 
     final ConsumerInfo info;
     final List<Subscription> subscriptions = new ArrayList<>();
-    final LinkedHashMap<Long, Dispatched> unacked = new LinkedHashMap<>();
+    final TreeMap<Long, Dispatched> unacked = new TreeMap<>();
     boolean closing;
     /** A MessagePull is waiting for a message (prefetch 0). */
     boolean pulling;
@@ -40,6 +42,17 @@ final class OpenwireConsumer {
 
     int prefetch() {
         return info.getPrefetchSize();
+    }
+
+    /**
+     * Puts back a delivery whose acknowledgement was rolled back with its transaction: the client redelivers it
+     * itself and acknowledges it again. Its credit was given back already.
+     */
+    void restore(Dispatched d) {
+        if (!closing) {
+            d.credited = true;
+            unacked.put(d.seq, d);
+        }
     }
 
     /** Takes out the deliveries up to and including {@code last}, oldest first. */

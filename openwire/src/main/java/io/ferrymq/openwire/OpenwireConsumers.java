@@ -8,7 +8,6 @@ import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.FilterSpec;
 import io.ferrymq.core.session.Session;
-import io.ferrymq.core.session.Tx;
 import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
 import org.apache.activemq.command.ActiveMQDestination;
@@ -20,6 +19,7 @@ import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.MessagePull;
 import org.apache.activemq.command.RemoveSubscriptionInfo;
 import org.apache.activemq.command.SessionId;
+import org.apache.activemq.command.TransactionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +194,7 @@ final class OpenwireConsumers {
         int redeliveries = Math.max(d.deliveryCount() - 1, d.redelivered() ? 1 : 0);
         m.setRedeliveryCounter(redeliveries);
         if (d.needsSettlement()) {
-            c.unacked.put(seq, new OpenwireConsumer.Dispatched(d));
+            c.unacked.put(seq, new OpenwireConsumer.Dispatched(seq, d));
         } else if (!c.info.isBrowser()) {
             grant(d.subscription(), 1);
         }
@@ -245,9 +245,11 @@ final class OpenwireConsumers {
             conn.respond(ack);
             return;
         }
-        Tx tx = ack.getTransactionId() == null || ack.getAckType() == MessageAck.DELIVERED_ACK_TYPE
-                || ack.getAckType() == MessageAck.REDELIVERED_ACK_TYPE
-                ? null : conn.transactions.of(ack.getTransactionId());
+        TransactionId tx = ack.getAckType() == MessageAck.DELIVERED_ACK_TYPE
+                || ack.getAckType() == MessageAck.REDELIVERED_ACK_TYPE ? null : ack.getTransactionId();
+        if (tx != null) {
+            conn.transactions.of(tx);
+        }
         long last = ack.getLastMessageId().getBrokerSequenceId();
         long first = ack.getFirstMessageId() == null ? last : ack.getFirstMessageId().getBrokerSequenceId();
         List<CompletableFuture<Void>> settled = new ArrayList<>();
@@ -279,10 +281,18 @@ final class OpenwireConsumers {
         conn.track(ack, CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)));
     }
 
-    private void settle(OpenwireConsumer c, List<OpenwireConsumer.Dispatched> taken, Outcome outcome, Tx tx,
+    /**
+     * Settles now, or, within a transaction, at its commit: a rollback gives the deliveries back to the consumer
+     * (the JMS client redelivers them itself), not to the queue.
+     */
+    private void settle(OpenwireConsumer c, List<OpenwireConsumer.Dispatched> taken, Outcome outcome, TransactionId tx,
                         List<CompletableFuture<Void>> results) {
         for (OpenwireConsumer.Dispatched d : taken) {
-            results.add(conn.session.settle(d.delivery, outcome, tx));
+            if (tx != null) {
+                conn.transactions.holdAck(tx, c, d, outcome);
+            } else {
+                results.add(conn.session.settle(d.delivery, outcome, null));
+            }
             if (!d.credited && c.prefetch() > 0) {
                 grant(d.delivery.subscription(), 1);
             }

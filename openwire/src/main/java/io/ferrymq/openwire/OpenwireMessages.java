@@ -65,10 +65,14 @@ final class OpenwireMessages {
                     }
                     continue;
                 }
-                if (!PropertyValues.isValid(v)) {
+                if (v instanceof Map || v instanceof java.util.List) {
                     throw BrokerException.invalid("property '" + e.getKey() + "' holds a " + (v instanceof Map
                             ? "map" : "list") + ", which JMS does not allow in properties and other protocols"
                             + " cannot carry");
+                }
+                if (!PropertyValues.isValid(v)) {
+                    // OpenWire reads string properties as lazily decoded UTF-8 buffers.
+                    v = v.toString();
                 }
                 b.property(e.getKey(), v);
             }
