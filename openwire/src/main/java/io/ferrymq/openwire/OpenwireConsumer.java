@@ -35,6 +35,10 @@ final class OpenwireConsumer {
     boolean closing;
     /** A MessagePull is waiting for a message (prefetch 0). */
     boolean pulling;
+    /** The advisories of temporary queues and topics this consumer watches (the JMS client's advisory consumer). */
+    boolean watchesTempQueues;
+    boolean watchesTempTopics;
+    TempDestinations.Watcher watcher;
 
     OpenwireConsumer(ConsumerInfo info) {
         this.info = info;

@@ -14,6 +14,10 @@ import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ConsumerId;
 import org.apache.activemq.command.ConsumerInfo;
+import org.apache.activemq.command.DestinationInfo;
+import org.apache.activemq.command.ActiveMQTopic;
+import org.apache.activemq.command.MessageId;
+import org.apache.activemq.command.ProducerId;
 import org.apache.activemq.command.MessageAck;
 import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.MessagePull;
@@ -41,12 +45,17 @@ import java.util.concurrent.TimeUnit;
 final class OpenwireConsumers {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenwireConsumers.class);
+    static final String TEMP_QUEUE_ADVISORY = OpenwireDestinations.ADVISORY_PREFIX + "TempQueue";
+    static final String TEMP_TOPIC_ADVISORY = OpenwireDestinations.ADVISORY_PREFIX + "TempTopic";
+    private static final ProducerId ADVISORY_PRODUCER = new ProducerId("ID:ferrymq-advisories-1:1:1");
 
     private final OpenwireConnection conn;
     private final Map<ConsumerId, OpenwireConsumer> byId = new HashMap<>();
     private final Map<Subscription, OpenwireConsumer> byCore = new IdentityHashMap<>();
     /** Credit withheld while the socket cannot take more. */
     private final Map<Subscription, Integer> owedCredit = new LinkedHashMap<>();
+    /** Consumers being closed: a durable subscription is removed only after they have left it. */
+    private final List<CompletableFuture<Void>> inProgress = new ArrayList<>();
     private long dispatchSequence;
 
     OpenwireConsumers(OpenwireConnection conn) {
@@ -64,6 +73,10 @@ final class OpenwireConsumers {
         for (ActiveMQDestination d : OpenwireDestinations.components(info.getDestination())) {
             if (!OpenwireDestinations.isAdvisory(d)) {
                 attaching.add(attach(info, d));
+            } else if (d.getPhysicalName().equals(TEMP_QUEUE_ADVISORY)) {
+                c.watchesTempQueues = true;
+            } else if (d.getPhysicalName().equals(TEMP_TOPIC_ADVISORY)) {
+                c.watchesTempTopics = true;
             }
         }
         byId.put(info.getConsumerId(), c);
@@ -88,6 +101,10 @@ final class OpenwireConsumers {
             conn.respond(info);
             if (info.isBrowser()) {
                 endBrowse(c);
+            }
+            if (c.watchesTempQueues || c.watchesTempTopics) {
+                c.watcher = change -> conn.executor().execute(() -> advise(c, change));
+                conn.temps.watch(c.watcher).forEach(existing -> advise(c, existing));
             }
         }));
     }
@@ -168,7 +185,10 @@ final class OpenwireConsumers {
             throw BrokerException.notFound("no durable subscription '" + info.getSubscriptionName() + "' of client '"
                     + info.getClientId() + "'");
         }
-        conn.track(info, conn.session.admin().deleteQueue(queue, true, false));
+        // After the consumers being closed have left it: a subscriber closed just before is not in the way.
+        CompletableFuture<Void> closed = CompletableFuture.allOf(inProgress.toArray(CompletableFuture[]::new));
+        conn.track(info, closed.handle((v, t) -> null)
+                .thenCompose(v -> conn.session.admin().deleteQueue(queue, true, false)));
     }
 
     // ------------------------------------------------------------------ dispatch
@@ -205,6 +225,27 @@ final class OpenwireConsumers {
         md.setMessage(m);
         md.setRedeliveryCounter(redeliveries);
         conn.ctx.write(md, conn.ctx.voidPromise());
+    }
+
+    /** A temporary destination's advisory: the DestinationInfo of its creation or deletion, as ActiveMQ sends it. */
+    private void advise(OpenwireConsumer c, DestinationInfo change) {
+        ActiveMQDestination d = change.getDestination();
+        if (byId.get(c.info.getConsumerId()) != c || c.closing || !conn.isConnected()
+                || !(d.isQueue() ? c.watchesTempQueues : c.watchesTempTopics)) {
+            return;
+        }
+        ActiveMQMessage advisory = new ActiveMQMessage();
+        MessageId id = new MessageId(ADVISORY_PRODUCER, ++dispatchSequence);
+        id.setBrokerSequenceId(dispatchSequence);
+        advisory.setMessageId(id);
+        advisory.setType("Advisory");
+        advisory.setDestination(new ActiveMQTopic(d.isQueue() ? TEMP_QUEUE_ADVISORY : TEMP_TOPIC_ADVISORY));
+        advisory.setDataStructure(change);
+        MessageDispatch md = new MessageDispatch();
+        md.setConsumerId(c.info.getConsumerId());
+        md.setDestination(c.info.getDestination());
+        md.setMessage(advisory);
+        conn.ctx.writeAndFlush(md);
     }
 
     /** The empty dispatch: the end of a browse, or a MessagePull that found nothing in its time. */
@@ -383,6 +424,9 @@ final class OpenwireConsumers {
     private CompletableFuture<Void> closeSubscriptions(OpenwireConsumer c) {
         c.closing = true;
         c.unacked.clear();
+        if (c.watcher != null) {
+            conn.temps.unwatch(c.watcher);
+        }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Subscription s : c.subscriptions) {
             closing.add(s.close().whenComplete((v, t) -> conn.executor().execute(() -> {
@@ -390,12 +434,20 @@ final class OpenwireConsumers {
                 owedCredit.remove(s);
             })));
         }
-        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> closed = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+        if (!closed.isDone()) {
+            inProgress.add(closed);
+            closed.whenComplete((v, t) -> conn.executor().execute(() -> inProgress.remove(closed)));
+        }
+        return closed;
     }
 
     void connectionClosed() {
         for (OpenwireConsumer c : byId.values()) {
             c.closing = true;
+            if (c.watcher != null) {
+                conn.temps.unwatch(c.watcher);
+            }
         }
     }
 

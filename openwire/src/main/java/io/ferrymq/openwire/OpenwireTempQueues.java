@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The connection's temporary destinations (DestinationInfo). A temporary queue is a core temporary queue of the
- * connection, gone with it; a temporary topic is a topic key nobody else knows, which needs nothing created.
+ * connection, gone with it; a temporary topic is a topic key nobody else knows, which needs nothing created. Both
+ * are announced on the temporary-destination advisory topics.
  */
 final class OpenwireTempQueues {
 
@@ -23,27 +24,32 @@ final class OpenwireTempQueues {
 
     void onDestinationInfo(DestinationInfo info) {
         ActiveMQDestination d = info.getDestination();
-        if (d == null || !d.isTemporary() || !d.isQueue()) {
-            // Ordinary destinations are created on first use; temporary topics need nothing.
+        if (d == null || !d.isTemporary()) {
+            // Ordinary destinations are created on first use.
             conn.respond(info);
             return;
         }
         String name = d.getPhysicalName();
         if (info.isAddOperation()) {
             if (!own.contains(name)) {
-                String core = conn.session.admin().declareTemporaryQueue("openwire-" + conn.connectionId + "-" + ++next,
-                        false);
+                // A temporary topic is a topic key nobody else knows: nothing to create.
+                String core = d.isQueue() ? conn.session.admin().declareTemporaryQueue("openwire-" + conn.connectionId
+                        + "-" + ++next, false) : null;
                 own.add(name);
-                conn.temps.add(name, core);
+                conn.temps.add(info.getConnectionId(), d, core);
             }
             conn.respond(info);
         } else {
-            String core = conn.temps.coreName(name);
-            if (core == null || !own.remove(name)) {
-                throw BrokerException.notFound("no temporary queue '" + name + "' on this connection");
+            if (!own.remove(name)) {
+                throw BrokerException.notFound("no temporary destination '" + name + "' on this connection");
             }
+            String core = conn.temps.coreName(name);
             conn.temps.remove(name);
-            conn.track(info, conn.session.admin().deleteTemporaryQueue(core));
+            if (core != null) {
+                conn.track(info, conn.session.admin().deleteTemporaryQueue(core));
+            } else {
+                conn.respond(info);
+            }
         }
     }
 
