@@ -350,10 +350,10 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
             respond(remove);
         } else if (id instanceof SessionId sessionId) {
             producers.keySet().removeIf(p -> p.getParentId().equals(sessionId));
-            track(remove, consumers.removeSession(sessionId));
+            track(remove, consumers.removeSession(sessionId, remove.getLastDeliveredSequenceId()));
         } else if (id instanceof ConnectionId) {
             // The client closes: what it had not acknowledged goes back before it hears the response.
-            track(remove, consumers.removeAll());
+            track(remove, consumers.removeAll(remove.getLastDeliveredSequenceId()));
         } else {
             respond(remove);
         }
@@ -421,6 +421,13 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         if (c.isResponseRequired()) {
             ctx.writeAndFlush(exceptionResponse(c, e));
         } else {
+            asyncError(e);
+        }
+    }
+
+    /** An error no command waits for: the JMS client hands it to the connection's exception listener. */
+    void asyncError(JMSException e) {
+        if (ctx.channel().isActive()) {
             ConnectionError error = new ConnectionError();
             error.setConnectionId(openwireConnectionId);
             error.setException(e);

@@ -13,6 +13,7 @@ import io.ferrymq.core.vhost.QueueDeclaration;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ConsumerId;
+import org.apache.activemq.command.ConsumerControl;
 import org.apache.activemq.command.ConsumerInfo;
 import org.apache.activemq.command.DestinationInfo;
 import org.apache.activemq.command.ActiveMQTopic;
@@ -21,6 +22,7 @@ import org.apache.activemq.command.ProducerId;
 import org.apache.activemq.command.MessageAck;
 import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.MessagePull;
+import org.apache.activemq.command.RemoveInfo;
 import org.apache.activemq.command.RemoveSubscriptionInfo;
 import org.apache.activemq.command.SessionId;
 import org.apache.activemq.command.TransactionId;
@@ -391,34 +393,46 @@ final class OpenwireConsumers {
         if (c == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (lastDelivered >= 0) {
-            for (var e : c.unacked.entrySet()) {
-                if (e.getKey() > lastDelivered) {
-                    conn.session.settle(e.getValue().delivery, Outcome.RELEASE, null);
-                }
-            }
-        }
+        releaseUndelivered(c, lastDelivered);
         return closeSubscriptions(c);
     }
 
-    CompletableFuture<Void> removeSession(SessionId session) {
+    /** A session's consumers go; {@code lastDelivered} is the session's, as the client reports it. */
+    CompletableFuture<Void> removeSession(SessionId session, long lastDelivered) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (OpenwireConsumer c : List.copyOf(byId.values())) {
             if (c.info.getConsumerId().getParentId().equals(session)) {
                 byId.remove(c.info.getConsumerId());
+                releaseUndelivered(c, lastDelivered);
                 closing.add(closeSubscriptions(c));
             }
         }
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
 
-    CompletableFuture<Void> removeAll() {
+    /** Every consumer goes (the connection closes); {@code lastDelivered} is the connection's. */
+    CompletableFuture<Void> removeAll(long lastDelivered) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (OpenwireConsumer c : List.copyOf(byId.values())) {
+            releaseUndelivered(c, lastDelivered);
             closing.add(closeSubscriptions(c));
         }
         byId.clear();
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Prefetched deliveries the client never handed to the application go back without counting as an attempt:
+     * those dispatched after {@code lastDelivered} (the broker sequence of the last one it handed over; -1 for
+     * none, -2 when the client does not know, and then every delivery counts).
+     */
+    private void releaseUndelivered(OpenwireConsumer c, long lastDelivered) {
+        if (lastDelivered == RemoveInfo.LAST_DELIVERED_UNKNOWN) {
+            return;
+        }
+        for (var e : c.unacked.tailMap(lastDelivered, false).values()) {
+            conn.session.settle(e.delivery, Outcome.RELEASE, null);
+        }
     }
 
     private CompletableFuture<Void> closeSubscriptions(OpenwireConsumer c) {
@@ -458,9 +472,21 @@ final class OpenwireConsumers {
             return;
         }
         c.subscriptions.remove(s);
+        if (!c.subscriptions.isEmpty()) {
+            // A composite consumer keeps its other parts.
+            return;
+        }
         LOG.info("OpenWire connection {}: consumer {} ended by the broker: {}", conn.connectionId,
                 c.info.getConsumerId(), reason.getMessage());
-        conn.fail(c.info.copy(), OpenwireErrors.of(reason.code(), "consumer " + c.info.getConsumerId() + " on "
-                + c.info.getDestination() + " ended: " + reason.getMessage()));
+        byId.remove(c.info.getConsumerId(), c);
+        c.closing = true;
+        // The client closes its consumer, and the application's exception listener hears why.
+        ConsumerControl close = new ConsumerControl();
+        close.setConsumerId(c.info.getConsumerId());
+        close.setDestination(c.info.getDestination());
+        close.setClose(true);
+        conn.ctx.write(close);
+        conn.asyncError(OpenwireErrors.of(reason.code(), "consumer on " + c.info.getDestination() + " ended: "
+                + reason.getMessage()));
     }
 }

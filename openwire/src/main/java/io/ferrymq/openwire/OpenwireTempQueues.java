@@ -24,8 +24,13 @@ final class OpenwireTempQueues {
 
     void onDestinationInfo(DestinationInfo info) {
         ActiveMQDestination d = info.getDestination();
+        if (d != null && !d.isTemporary() && d.isQueue() && info.isRemoveOperation()) {
+            // ActiveMQConnection.destroyDestination: as in ActiveMQ, refused while the queue has consumers.
+            conn.track(info, conn.session.admin().deleteQueue(d.getPhysicalName(), true, false));
+            return;
+        }
         if (d == null || !d.isTemporary()) {
-            // Ordinary destinations are created on first use.
+            // Ordinary destinations are created on first use; topics need nothing created or deleted.
             conn.respond(info);
             return;
         }

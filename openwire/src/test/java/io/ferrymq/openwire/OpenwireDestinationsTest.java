@@ -262,6 +262,40 @@ class OpenwireDestinationsTest {
     }
 
     @Test
+    void aConsumerWhoseQueueIsDeletedIsClosedAndTheApplicationHearsWhy() throws Exception {
+        try (Connection c = broker.factory().createConnection()) {
+            List<JMSException> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            c.setExceptionListener(heard::add);
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("deleted.q"));
+            org.apache.activemq.ActiveMQConnection amq = (org.apache.activemq.ActiveMQConnection) c;
+            // As in ActiveMQ, a queue with consumers is not destroyed...
+            assertThatThrownBy(() -> amq.destroyDestination(new org.apache.activemq.command.ActiveMQQueue("deleted.q")))
+                    .isInstanceOf(JMSException.class);
+            // ...but the broker may delete it (an operator, a policy), and the consumer ends.
+            broker.broker.vhost("/").deleteQueue("deleted.q", false, false, 0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+            assertThat(heard.get(0)).hasMessageContaining("deleted.q");
+            assertThatThrownBy(() -> consumer.receive(100)).isInstanceOf(jakarta.jms.IllegalStateException.class);
+            Session other = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            other.createProducer(other.createQueue("still.works")).send(other.createTextMessage("yes"));
+        }
+    }
+
+    @Test
+    void aQueueWithoutConsumersCanBeDestroyed() throws Exception {
+        try (Connection c = broker.factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("destroy.q")).send(s.createTextMessage("x"));
+            ((org.apache.activemq.ActiveMQConnection) c).destroyDestination(
+                    new org.apache.activemq.command.ActiveMQQueue("destroy.q"));
+            assertThat(broker.broker.vhost("/").queue("destroy.q")).isNull();
+        }
+    }
+
+    @Test
     void advisoryTopicsCanBeSubscribedAndStayQuiet() throws Exception {
         try (Connection c = broker.factory().createConnection()) {
             c.start();
