@@ -122,11 +122,23 @@ class OpenwireWireFormatTest {
         try (Socket socket = new Socket("127.0.0.1", broker.port)) {
             socket.setSoTimeout(10_000);
             OpenWireFormat format = new OpenWireFormat(OpenwireCodec.MAX_VERSION);
+            ConnectionInfo info = new ConnectionInfo(new ConnectionId("too-early"));
+            info.setCommandId(1);
+            info.setResponseRequired(true);
+            write(socket.getOutputStream(), format, info);
+            assertThat(readUntilClosed(socket.getInputStream())).isTrue();
+        }
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void aFrameThatIsNoOpenwireCommandClosesTheConnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", broker.port)) {
+            socket.setSoTimeout(10_000);
+            OpenWireFormat format = new OpenWireFormat(OpenwireCodec.MAX_VERSION);
             write(socket.getOutputStream(), format, clientInfo(0));
             assertThat(read(socket.getInputStream(), format)).isInstanceOf(WireFormatInfo.class);
-            // The negotiation is over; a second WireFormatInfo before ConnectionInfo is ignored, a ConnectionInfo
-            // without the connection's wire format settled is not what this test is about: send garbage instead.
-            socket.getOutputStream().write(new byte[] {0, 0, 0, 3, 99, 1, 2});
+            socket.getOutputStream().write(new byte[] {0, 0, 0, 3, 99, 1, 2}); // command type 99 does not exist
             socket.getOutputStream().flush();
             assertThat(readUntilClosed(socket.getInputStream())).isTrue();
         }
