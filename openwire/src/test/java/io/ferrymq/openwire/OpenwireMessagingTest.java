@@ -343,6 +343,37 @@ class OpenwireMessagingTest {
     }
 
     @Test
+    void aMessageGroupStaysWithOneConsumer() throws Exception {
+        try (Connection c = broker.factory("?jms.prefetchPolicy.all=1").createConnection()) {
+            Map<String, List<String>> byGroup = new java.util.concurrent.ConcurrentHashMap<>();
+            List<String> all = new CopyOnWriteArrayList<>();
+            for (String consumer : List.of("A", "B")) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createConsumer(s.createQueue("groups.q")).setMessageListener(m -> {
+                    try {
+                        byGroup.computeIfAbsent(m.getStringProperty("JMSXGroupID"), g -> new CopyOnWriteArrayList<>())
+                                .add(consumer);
+                        all.add(((TextMessage) m).getText());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("groups.q"));
+            for (int i = 0; i < 40; i++) {
+                TextMessage m = s.createTextMessage("m" + i);
+                m.setStringProperty("JMSXGroupID", "group-" + (i % 4));
+                p.send(m);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> all.size() == 40);
+            assertThat(byGroup).hasSize(4);
+            byGroup.forEach((group, consumers) -> assertThat(consumers).as(group).hasSize(10).containsOnly(consumers.get(0)));
+        }
+    }
+
+    @Test
     void aScheduledDelayHoldsTheMessageBack() throws Exception {
         try (Connection c = broker.factory().createConnection()) {
             c.start();
