@@ -167,15 +167,31 @@ final class OpenwireConsumers {
         return client + "." + subscriptionName;
     }
 
-    /** A browser has seen everything once the queue handed out what it had: the client waits for an empty dispatch. */
+    /**
+     * A browser has seen everything once the queue handed out what it had: the client waits for an empty
+     * dispatch. Its credit is given a prefetch at a time: a drain that used all of it may have left more behind.
+     */
     private void endBrowse(OpenwireConsumer c) {
+        List<Subscription> parts = List.copyOf(c.subscriptions);
         List<CompletableFuture<Integer>> drains = new ArrayList<>();
-        for (Subscription s : c.subscriptions) {
+        for (Subscription s : parts) {
             drains.add(conn.session.drain(s));
         }
         CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).whenComplete((v, t) ->
                 conn.executor().execute(() -> {
-                    if (byId.get(c.info.getConsumerId()) == c) {
+                    if (byId.get(c.info.getConsumerId()) != c || c.closing) {
+                        return;
+                    }
+                    boolean more = false;
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (!drains.get(i).isCompletedExceptionally() && drains.get(i).join() == 0) {
+                            parts.get(i).credit(Math.max(1, c.prefetch()));
+                            more = true;
+                        }
+                    }
+                    if (more) {
+                        endBrowse(c);
+                    } else {
                         dispatchNothing(c);
                     }
                 }));

@@ -246,6 +246,18 @@ class OpenwireDestinationsTest {
             for (int i = 0; i < 3; i++) {
                 p.send(s.createTextMessage("m" + i));
             }
+            // More than a browser's prefetch (500 by default).
+            QueueBrowser big = s.createBrowser(s.createQueue("browse.big"));
+            MessageProducer bigProducer = s.createProducer(s.createQueue("browse.big"));
+            bigProducer.setDeliveryMode(jakarta.jms.DeliveryMode.NON_PERSISTENT);
+            for (int i = 0; i < 1200; i++) {
+                bigProducer.send(s.createTextMessage("b" + i));
+            }
+            int count = 0;
+            for (var all = big.getEnumeration(); all.hasMoreElements(); all.nextElement()) {
+                count++;
+            }
+            assertThat(count).isEqualTo(1200);
             QueueBrowser browser = s.createBrowser(q);
             List<String> seen = new ArrayList<>();
             var e = browser.getEnumeration();
