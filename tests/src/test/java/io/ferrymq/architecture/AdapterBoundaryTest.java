@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdapterBoundaryTest {
 
-    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "amqp091", "aws"};
+    private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "amqp091", "aws", "openwire"};
 
     private static JavaClasses mainClasses;
 
@@ -39,7 +39,7 @@ class AdapterBoundaryTest {
         Set<Location> modules = Stream.of(io.ferrymq.core.api.Broker.class, io.ferrymq.transport.NettyServer.class,
                         io.ferrymq.stomp.StompProtocol.class, io.ferrymq.mqtt.MqttProtocol.class,
                         io.ferrymq.amqp.AmqpProtocol.class, io.ferrymq.amqp091.Amqp091Protocol.class,
-                        io.ferrymq.aws.AwsApiProtocol.class,
+                        io.ferrymq.aws.AwsApiProtocol.class, io.ferrymq.openwire.OpenwireProtocol.class,
                         io.ferrymq.server.Main.class)
                 .map(c -> Location.of(URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString())))
                 .collect(Collectors.toSet());
@@ -47,7 +47,7 @@ class AdapterBoundaryTest {
     }
 
     @ParameterizedTest(name = "{0} depends on no other protocol module")
-    @ValueSource(strings = {"stomp", "mqtt", "amqp", "amqp091", "aws"})
+    @ValueSource(strings = {"stomp", "mqtt", "amqp", "amqp091", "aws", "openwire"})
     void aProtocolModuleNeverDependsOnAnother(String protocol) {
         String[] others = Arrays.stream(PROTOCOLS).filter(p -> !p.equals(protocol))
                 .map(p -> "io.ferrymq." + p + "..").toArray(String[]::new);

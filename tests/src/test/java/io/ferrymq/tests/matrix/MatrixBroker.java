@@ -4,6 +4,8 @@ import io.ferrymq.amqp.AmqpProtocol;
 import io.ferrymq.amqp.AmqpSettings;
 import io.ferrymq.amqp091.Amqp091Protocol;
 import io.ferrymq.amqp091.Amqp091Settings;
+import io.ferrymq.openwire.OpenwireProtocol;
+import io.ferrymq.openwire.OpenwireSettings;
 import io.ferrymq.aws.AwsApiProtocol;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.core.security.ClientInfo;
@@ -29,7 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A broker with every protocol of the matrix: STOMP, MQTT, AMQP 1.0 and 0-9-1 on one port ("mixed"), SQS and SNS
+ * A broker with every protocol of the matrix: STOMP, MQTT, AMQP 1.0 and 0-9-1 and OpenWire on one port ("mixed"), SQS and SNS
  * on another ("http"). Users as in {@link EmbeddedBroker}. Before a cell, {@link #prepare} creates its queue
  * (through SQS, so SQS knows it) and binds it to {@code amq.topic} with the cell's topic key. Until protocol
  * modules are found through {@code ServiceLoader}, a new adapter's module is also listed here.
@@ -52,8 +54,10 @@ public final class MatrixBroker implements AutoCloseable {
                 .protocol(x -> new MqttProtocol(x, MqttSettings.defaults()))
                 .protocol(x -> new AmqpProtocol(x, AmqpSettings.defaults()))
                 .protocol(x -> new Amqp091Protocol(x, Amqp091Settings.defaults()))
+                .protocol(x -> new OpenwireProtocol(x, OpenwireSettings.defaults()))
                 .tcp("http", AwsApiProtocol.NAME)
-                .tcp("mixed", StompProtocol.NAME, MqttProtocol.NAME, AmqpProtocol.NAME, Amqp091Protocol.NAME);
+                .tcp("mixed", StompProtocol.NAME, MqttProtocol.NAME, AmqpProtocol.NAME, Amqp091Protocol.NAME,
+                        OpenwireProtocol.NAME);
         if (dataDir != null) {
             b.durable(dataDir);
         }
@@ -73,7 +77,7 @@ public final class MatrixBroker implements AutoCloseable {
         return new MatrixBroker(dir);
     }
 
-    /** The port serving STOMP, MQTT, AMQP 1.0 and AMQP 0-9-1. */
+    /** The port serving STOMP, MQTT, AMQP 1.0 and 0-9-1, and OpenWire. */
     public int mixedPort() {
         return broker.port("mixed");
     }

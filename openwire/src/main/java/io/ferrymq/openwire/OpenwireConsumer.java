@@ -1,0 +1,107 @@
+package io.ferrymq.openwire;
+
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.Subscription;
+import org.apache.activemq.command.ConsumerInfo;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One JMS consumer: its core subscriptions (one per part of a composite destination, none for an advisory topic)
+ * and the deliveries it has not acknowledged, in dispatch order, by the sequence number the broker put in each
+ * message id (its {@code brokerSequenceId}, which acknowledgements carry back).
+ */
+final class OpenwireConsumer {
+
+    /** A delivery awaiting its acknowledgement; {@code credited} once a delivered-ack already gave its credit back. */
+    static final class Dispatched {
+        final long seq;
+        final Delivery delivery;
+        boolean credited;
+
+        Dispatched(long seq, Delivery delivery) {
+            this.seq = seq;
+            this.delivery = delivery;
+        }
+    }
+
+    final ConsumerInfo info;
+    final List<Subscription> subscriptions = new ArrayList<>();
+    final TreeMap<Long, Dispatched> unacked = new TreeMap<>();
+    boolean closing;
+    /** A MessagePull is waiting for a message (prefetch 0). */
+    boolean pulling;
+    /** The advisories of temporary queues and topics this consumer watches (the JMS client's advisory consumer). */
+    boolean watchesTempQueues;
+    boolean watchesTempTopics;
+    TempDestinations.Watcher watcher;
+
+    OpenwireConsumer(ConsumerInfo info) {
+        this.info = info;
+    }
+
+    int prefetch() {
+        return info.getPrefetchSize();
+    }
+
+    /**
+     * Puts back a delivery whose acknowledgement was rolled back with its transaction: the client redelivers it
+     * itself and acknowledges it again. Its credit was given back already.
+     */
+    void restore(Dispatched d) {
+        if (!closing) {
+            d.credited = true;
+            unacked.put(d.seq, d);
+        }
+    }
+
+    /** Takes out the deliveries up to and including {@code last}, oldest first. */
+    List<Dispatched> takeThrough(long last) {
+        List<Dispatched> taken = new ArrayList<>();
+        Iterator<Map.Entry<Long, Dispatched>> it = unacked.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Dispatched> e = it.next();
+            if (e.getKey() > last) {
+                break;
+            }
+            taken.add(e.getValue());
+            it.remove();
+        }
+        return taken;
+    }
+
+    /** Takes out the deliveries from {@code first} to {@code last}, both included. */
+    List<Dispatched> takeRange(long first, long last) {
+        List<Dispatched> taken = new ArrayList<>();
+        Iterator<Map.Entry<Long, Dispatched>> it = unacked.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Dispatched> e = it.next();
+            if (e.getKey() > last) {
+                break;
+            }
+            if (e.getKey() >= first) {
+                taken.add(e.getValue());
+                it.remove();
+            }
+        }
+        return taken;
+    }
+
+    /** The deliveries up to and including {@code last} that have not had their credit given back yet. */
+    List<Dispatched> uncreditedThrough(long last) {
+        List<Dispatched> found = new ArrayList<>();
+        for (Map.Entry<Long, Dispatched> e : unacked.entrySet()) {
+            if (e.getKey() > last) {
+                break;
+            }
+            if (!e.getValue().credited) {
+                found.add(e.getValue());
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,199 @@
+package io.ferrymq.openwire;
+
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.message.PropertyValues;
+import jakarta.jms.JMSException;
+import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.command.ActiveMQMapMessage;
+import org.apache.activemq.command.ActiveMQMessage;
+import org.apache.activemq.command.ActiveMQObjectMessage;
+import org.apache.activemq.command.ActiveMQStreamMessage;
+import org.apache.activemq.command.ActiveMQTextMessage;
+import org.apache.activemq.command.MessageId;
+import org.apache.activemq.command.ProducerId;
+import org.apache.activemq.util.ByteSequence;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * JMS messages to core messages and back. Text is UTF-8 with {@code text/plain; charset=utf-8} and bytes are
+ * the body as they are, so every protocol reads them naturally; map, object and stream bodies keep OpenWire's
+ * own encoding under a content type naming it, so they come back whole to OpenWire clients.
+ */
+final class OpenwireMessages {
+
+    static final String TEXT_CONTENT_TYPE = "text/plain; charset=utf-8";
+    static final String MAP_CONTENT_TYPE = "application/x-openwire-map";
+    static final String OBJECT_CONTENT_TYPE = "application/x-openwire-object";
+    static final String STREAM_CONTENT_TYPE = "application/x-openwire-stream";
+    /** A JMS Message with no body at all. */
+    static final String EMPTY_CONTENT_TYPE = "application/x-openwire-message";
+    /** ActiveMQ compresses bodies with zlib when the connection asks for it. */
+    static final String DEFLATE = "deflate";
+    static final String SCHEDULED_DELAY = "AMQ_SCHEDULED_DELAY";
+    static final String GROUP_SEQUENCE = "JMSXGroupSeq";
+
+    /** The producer of ids for messages that came from other protocols: their core id is the sequence. */
+    private static final ProducerId BROKER_PRODUCER = new ProducerId("ID:ferrymq-broker-1:1:1");
+
+    private OpenwireMessages() {
+    }
+
+    static Message toCore(ActiveMQMessage m, String user, long now, TempDestinations temps) {
+        Message.Builder b = Message.builder()
+                .durable(m.isPersistent())
+                .priority(Math.max(0, Math.min(Message.MAX_PRIORITY, m.getPriority())))
+                .timestamp(m.getTimestamp())
+                .expiration(m.getExpiration())
+                .messageId(m.getMessageId() == null ? null : m.getMessageId().toString())
+                .correlationId(m.getCorrelationId())
+                .replyTo(OpenwireDestinations.toReplyTo(m.getReplyTo(), temps))
+                .subject(m.getType())
+                .groupId(m.getGroupID())
+                .userId(user);
+        try {
+            for (Map.Entry<String, Object> e : m.getProperties().entrySet()) {
+                Object v = e.getValue();
+                if (e.getKey().equals(SCHEDULED_DELAY) && v instanceof Number delay) {
+                    if (delay.longValue() > 0) {
+                        b.deliveryTime(now + delay.longValue());
+                    }
+                    continue;
+                }
+                if (v instanceof Map || v instanceof java.util.List) {
+                    throw BrokerException.invalid("property '" + e.getKey() + "' holds a " + (v instanceof Map
+                            ? "map" : "list") + ", which JMS does not allow in properties and other protocols"
+                            + " cannot carry");
+                }
+                if (!PropertyValues.isValid(v)) {
+                    // OpenWire reads string properties as lazily decoded UTF-8 buffers.
+                    v = v.toString();
+                }
+                b.property(e.getKey(), v);
+            }
+            if (m.getGroupSequence() > 0) {
+                b.property(GROUP_SEQUENCE, m.getGroupSequence());
+            }
+            body(m, b);
+        } catch (IOException | JMSException e) {
+            throw BrokerException.invalid("the message could not be read: " + e.getMessage());
+        }
+        return b.build();
+    }
+
+    private static void body(ActiveMQMessage m, Message.Builder b) throws JMSException {
+        if (m instanceof ActiveMQTextMessage t) {
+            String text = t.getText();
+            b.body(text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8)).contentType(TEXT_CONTENT_TYPE);
+        } else if (m instanceof ActiveMQBytesMessage bytes) {
+            bytes.setReadOnlyBody(true);
+            bytes.reset();
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            b.body(body);
+        } else if (m instanceof ActiveMQMapMessage) {
+            encoded(m, b, MAP_CONTENT_TYPE);
+        } else if (m instanceof ActiveMQObjectMessage) {
+            encoded(m, b, OBJECT_CONTENT_TYPE);
+        } else if (m instanceof ActiveMQStreamMessage) {
+            encoded(m, b, STREAM_CONTENT_TYPE);
+        } else {
+            b.contentType(EMPTY_CONTENT_TYPE);
+        }
+    }
+
+    private static void encoded(ActiveMQMessage m, Message.Builder b, String contentType) {
+        ByteSequence content = m.getContent();
+        b.contentType(contentType).body(content == null ? new byte[0] : content.getData().length == content.getLength()
+                && content.getOffset() == 0 ? content.getData() : content.toArray());
+        if (m.isCompressed()) {
+            b.contentEncoding(DEFLATE);
+        }
+    }
+
+    /** The JMS message a consumer receives for a core message. */
+    static ActiveMQMessage toOpenwire(Message m, TempDestinations temps) throws IOException, JMSException {
+        ActiveMQMessage am = body(m);
+        am.setMessageId(messageId(m));
+        am.setPersistent(m.durable());
+        am.setPriority((byte) m.priority());
+        am.setTimestamp(m.timestamp());
+        am.setExpiration(m.expiration());
+        am.setCorrelationId(m.correlationId());
+        am.setType(m.subject());
+        am.setReplyTo(OpenwireDestinations.fromReplyTo(m.replyTo(), temps));
+        am.setGroupID(m.groupId());
+        am.setUserID(m.userId());
+        am.setDestination(OpenwireDestinations.published(m.address(), m.routingKey(), temps));
+        for (Map.Entry<String, Object> e : m.properties().entrySet()) {
+            if (e.getKey().equals(GROUP_SEQUENCE) && e.getValue() instanceof Number n) {
+                am.setGroupSequence(n.intValue());
+            } else if (e.getValue() != null) {
+                am.setProperty(e.getKey(), e.getValue());
+            }
+        }
+        return am;
+    }
+
+    private static ActiveMQMessage body(Message m) throws JMSException {
+        String type = m.contentType() == null ? "" : m.contentType().trim().toLowerCase(Locale.ROOT);
+        ActiveMQMessage am;
+        if (type.startsWith(MAP_CONTENT_TYPE)) {
+            am = new ActiveMQMapMessage();
+        } else if (type.startsWith(OBJECT_CONTENT_TYPE)) {
+            am = new ActiveMQObjectMessage();
+        } else if (type.startsWith(STREAM_CONTENT_TYPE)) {
+            am = new ActiveMQStreamMessage();
+        } else if (type.startsWith(EMPTY_CONTENT_TYPE)) {
+            return new ActiveMQMessage();
+        } else if (type.startsWith("text/")) {
+            ActiveMQTextMessage t = new ActiveMQTextMessage();
+            t.setText(new String(m.body(), charset(type)));
+            return t;
+        } else {
+            am = new ActiveMQBytesMessage();
+        }
+        am.setContent(new ByteSequence(m.body()));
+        am.setCompressed(DEFLATE.equalsIgnoreCase(m.contentEncoding()));
+        return am;
+    }
+
+    private static Charset charset(String contentType) {
+        for (String part : contentType.split(";")) {
+            String p = part.trim();
+            if (p.startsWith("charset=")) {
+                try {
+                    return Charset.forName(p.substring(8).replace("\"", "").trim());
+                } catch (RuntimeException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /**
+     * The JMSMessageID: an OpenWire producer's own id when the message has one; otherwise one the broker makes
+     * from the core id (unique in the broker), showing the producer's id as its text where there is one.
+     */
+    static MessageId messageId(Message m) {
+        String id = m.messageId();
+        if (id != null && id.startsWith("ID:")) {
+            try {
+                return new MessageId(id);
+            } catch (RuntimeException notOpenwire) {
+                // another protocol's id in the ID: style (Qpid JMS): falls through
+            }
+        }
+        MessageId made = new MessageId(BROKER_PRODUCER, m.id());
+        if (id != null) {
+            made.setTextView(id);
+        }
+        return made;
+    }
+}

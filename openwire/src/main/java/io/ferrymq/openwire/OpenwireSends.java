@@ -1,0 +1,88 @@
+package io.ferrymq.openwire;
+
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Tx;
+import org.apache.activemq.command.ActiveMQDestination;
+import org.apache.activemq.command.ActiveMQMessage;
+import org.apache.activemq.command.ProducerAck;
+import org.apache.activemq.command.ProducerInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Messages from producers into the broker: each part of the destination routed as the cross-protocol table
+ * says, the Response (a synchronous send) or ProducerAck (an asynchronous one within a producer window) only
+ * once the core has the message safe. Sends still being stored are counted, so the connection stops reading
+ * from a producer that outruns the broker.
+ */
+final class OpenwireSends {
+
+    private final OpenwireConnection conn;
+    private int pending;
+
+    OpenwireSends(OpenwireConnection conn) {
+        this.conn = conn;
+    }
+
+    int pending() {
+        return pending;
+    }
+
+    void onMessage(ActiveMQMessage m) {
+        List<ActiveMQDestination> parts = OpenwireDestinations.components(m.getDestination());
+        List<Route> routes = new ArrayList<>(parts.size());
+        for (ActiveMQDestination d : parts) {
+            routes.add(routeFor(d));
+        }
+        Message message = OpenwireMessages.toCore(m, conn.session.principal().name(), conn.broker().currentTimeMillis(),
+                conn.temps);
+        Tx tx = m.getTransactionId() == null ? null : conn.transactions.of(m.getTransactionId());
+        List<CompletableFuture<?>> sent = new ArrayList<>(routes.size());
+        for (Route r : routes) {
+            sent.add(conn.session.send(r, message, tx));
+        }
+        pending++;
+        conn.updateAutoRead();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> conn.executor().execute(() -> {
+            pending--;
+            conn.updateAutoRead();
+            if (t != null) {
+                conn.fail(m, OpenwireErrors.of(BrokerException.from(t)));
+                return;
+            }
+            conn.respond(m);
+            ProducerInfo producer = conn.producers.get(m.getProducerId());
+            if (!m.isResponseRequired() && producer != null && producer.getWindowSize() > 0) {
+                // The client's producer window: it sends asynchronously until this many bytes are unconfirmed.
+                conn.ctx.writeAndFlush(new ProducerAck(m.getProducerId(), m.getSize()));
+            }
+        }));
+    }
+
+    private Route routeFor(ActiveMQDestination d) {
+        String name = d.getPhysicalName();
+        if (d.isTemporary() && d.isQueue()) {
+            String core = conn.temps.coreName(name);
+            if (core == null || !conn.session.admin().queueExists(core)) {
+                throw BrokerException.notFound("the temporary queue '" + name + "' no longer exists: the connection"
+                        + " that created it has closed it or ended");
+            }
+            return Route.exchange("", core);
+        }
+        if (d.isTopic()) {
+            if (name.contains("*") || name.contains(">")) {
+                throw BrokerException.invalid("cannot send to the wildcard topic '" + name + "': wildcards are for"
+                        + " consumers");
+            }
+            return Route.exchange(OpenwireDestinations.TOPIC_EXCHANGE, OpenwireDestinations.topicKey(name));
+        }
+        if (name.isEmpty()) {
+            throw BrokerException.invalid("a queue needs a name");
+        }
+        return Route.queue(name);
+    }
+}
