@@ -324,6 +324,15 @@ final class ActiveReplicator implements Replicator {
      * Safe to call from any thread, more than once.
      */
     void fence(String reason) {
+        fence(reason, true);
+    }
+
+    /** The node is stopping: fenced as for {@link #fence(String)}, without the alarm in the log. */
+    void stop() {
+        fence("the node is stopping", false);
+    }
+
+    private void fence(String reason, boolean alarm) {
         List<Waiting> failed;
         Channel ch = null;
         BrokerException e;
@@ -341,7 +350,11 @@ final class ActiveReplicator implements Replicator {
                 standby = null;
             }
         }
-        LOG.error("HA {}: FENCED, no more writes are confirmed here: {}", nodeId, reason);
+        if (alarm) {
+            LOG.error("HA {}: FENCED, no more writes are confirmed here: {}", nodeId, reason);
+        } else {
+            LOG.info("HA {}: no more writes are confirmed here: {}", nodeId, reason);
+        }
         failed.forEach(w -> w.done().completeExceptionally(e));
         if (ch != null) {
             ch.close();

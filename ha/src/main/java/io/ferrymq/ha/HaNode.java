@@ -277,12 +277,15 @@ public final class HaNode implements AutoCloseable {
     /** Leaves the pair: out of the election, broker or standby copy closed, ZooKeeper session ended. */
     @Override
     public void close() {
+        if (control.isShutdown()) {
+            return;
+        }
         try {
             call(() -> {
                 role = Role.STOPPED;
                 ActiveReplicator r = replicator;
                 if (r != null) {
-                    r.fence("the node is stopping");
+                    r.stop();
                 }
                 coordinator.leaveElection();
                 stopActive();
