@@ -41,7 +41,8 @@ public final class HaNode implements AutoCloseable {
     private volatile Role role = Role.STARTING;
     private volatile long epoch;
     private StandbyReplica replica;
-    private ActiveReplicator replicator;
+    /** Set from the start of a promotion until demotion: what ZooKeeper trouble must fence at once. */
+    private volatile ActiveReplicator replicator;
     private RunningBroker broker;
     private ReplicationServer server;
     private volatile long lastPromotionMillis = -1;
@@ -104,8 +105,9 @@ public final class HaNode implements AutoCloseable {
     // ------------------------------------------------------------------ events
 
     private void connectionChanged(ConnectionState state) {
-        if ((state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) && role == Role.ACTIVE) {
-            // First, on this very thread: nothing more is confirmed (the other node may promote after T).
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            // First, on this very thread: nothing more is confirmed (the other node may promote after T). This
+            // also covers a promotion in progress, whose broker must not start serving without the lead.
             ActiveReplicator r = replicator;
             if (r != null) {
                 r.fence("lost its ZooKeeper connection (" + state + ")");
@@ -174,15 +176,18 @@ public final class HaNode implements AutoCloseable {
         }
         epoch = claimed.epoch();
         LOG.warn("HA {}: PROMOTING to active in epoch {} (previous: {})", config.nodeId(), epoch, state);
-        if (replica != null) {
-            replica.close();
-            replica = null;
-        }
         ActiveReplicator r = new ActiveReplicator(config.nodeId(), epoch, config.alonePolicy(),
                 standby -> coordinator.recordStandby(claimed.epoch(), standby),
                 () -> control.execute(() -> guard(() -> demote("fenced"))));
         replicator = r;
+        long applied;
         try {
+            if (replica != null) {
+                // Finishes applying (and writing) everything received before the journal is handed over.
+                replica.close();
+                replica = null;
+            }
+            applied = System.nanoTime();
             broker = launcher.start(r);
             r.attach(broker.journal());
             server = new ReplicationServer(config.replication(), r, failoverMillis, group);
@@ -193,9 +198,14 @@ public final class HaNode implements AutoCloseable {
         }
         role = Role.ACTIVE;
         r.serving();
-        lastPromotionMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        LOG.warn("HA {}: ACTIVE in epoch {}: client listeners open ({} ms after taking the lead)", config.nodeId(),
-                epoch, lastPromotionMillis);
+        long now = System.nanoTime();
+        lastPromotionMillis = TimeUnit.NANOSECONDS.toMillis(now - t0);
+        LOG.warn("HA {}: ACTIVE in epoch {}: client listeners open {} ms after taking the lead (standby copy closed in"
+                + " {} ms, broker started in {} ms)", config.nodeId(), epoch, lastPromotionMillis,
+                TimeUnit.NANOSECONDS.toMillis(applied - t0), TimeUnit.NANOSECONDS.toMillis(now - applied));
+        if (!coordinator.isLeader()) {
+            r.fence("lost the pair's leadership while starting");
+        }
         if (r.isFenced()) {
             demote("fenced while starting");
         }

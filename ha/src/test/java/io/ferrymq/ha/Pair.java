@@ -17,8 +17,8 @@ final class Pair implements AutoCloseable {
     final HaConfig b;
 
     Pair(AlonePolicy policy) throws Exception {
-        // A short tick, so that ZooKeeper grants the 1 s session timeout the failover timeout asks for.
-        zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true);
+        // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
+        zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true);
         int pa = freePort();
         int pb = freePort();
         a = config("node-a", pa, pb, policy);
@@ -28,7 +28,7 @@ final class Pair implements AutoCloseable {
     private HaConfig config(String id, int own, int peer, AlonePolicy policy) {
         return new HaConfig(id, InetSocketAddress.createUnresolved("127.0.0.1", own),
                 InetSocketAddress.createUnresolved("127.0.0.1", peer), zookeeper.getConnectString(), "test",
-                Duration.ofSeconds(1), policy);
+                Duration.ofSeconds(4), policy);
     }
 
     static int freePort() throws IOException {

@@ -61,7 +61,7 @@ class HaFailoverTest {
                   replication: 127.0.0.1:%d
                   peer: 127.0.0.1:%d
                   zookeeper: %s
-                  failover-timeout: 1s
+                  failover-timeout: 4s
                 """.formatted(dir.resolve(me.name()), me.amqp(), me.name(), me.replication(), peer.replication(),
                 zookeeper));
         return new ConfigLoader().load(f);
@@ -85,7 +85,8 @@ class HaFailoverTest {
     void everyConfirmedMessageIsConsumableOnThePromotedStandby() throws Exception {
         Member a = new Member("node-a", freePort(), freePort());
         Member b = new Member("node-b", freePort(), freePort());
-        try (TestingServer zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true)) {
+        // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
+        try (TestingServer zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true)) {
             FerryConfig ca = config(a, b, zk.getConnectString());
             FerryConfig cb = config(b, a, zk.getConnectString());
             HaNode nodeA = new HaNode(Main.haConfig(ca), new HaLauncher(ca));

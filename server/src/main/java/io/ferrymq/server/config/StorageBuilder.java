@@ -35,7 +35,7 @@ public final class StorageBuilder {
     }
 
     /**
-     * @param replicator receives every journal entry (an HA pair's active); null for none
+     * @param replicator receives every journal entry (an HA pair's active; then queues do not page); null for none
      */
     public static Built build(FerryConfig.Storage s, Replicator replicator) {
         String type = s.type() == null ? "journal" : s.type();
@@ -53,6 +53,12 @@ public final class StorageBuilder {
                             options.directory(), options.segmentSize() / (1024 * 1024), options.fsync() ? "on" : "OFF",
                             options.minFree() / (1024 * 1024));
                     Journal journal = Journal.open(options);
+                    if (replicator != null) {
+                        // Only the journal reaches the standby: a message in a page file would be lost on failover.
+                        LOG.info("HA pair member: queues do not page to disk (page files are not replicated); past the"
+                                + " memory limit producers are held back instead");
+                        return new Built(journal, null);
+                    }
                     return new Built(journal, new PagingService(options.directory().getParent().resolve("paging"),
                             pageFile));
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
