@@ -139,6 +139,28 @@ class HaPairTest {
     }
 
     @Test
+    void activeThatLosesZooKeeperStopsConfirmingWrites() throws Exception {
+        try (Pair pair = new Pair(AlonePolicy.SERVE)) {
+            JournalLauncher la = new JournalLauncher(dir.resolve("a"));
+            HaNode a = new HaNode(pair.a, la);
+            try {
+                a.start();
+                await().atMost(WAIT).until(() -> a.role() == HaNode.Role.ACTIVE);
+                Journal journal = la.journal;
+                writeConfirmed(journal, "before-", 10);
+                long stopped = System.nanoTime();
+                pair.zookeeper.stop();
+                await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> put(journal, "after").get(30,
+                        TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class));
+                // Fenced before the session (4 s) could have expired on the server and let another node promote.
+                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(pair.a.failoverTimeout());
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    @Test
     void refusePersistentPolicyRefusesWritesUntilTheStandbyIsInSync() throws Exception {
         try (Pair pair = new Pair(AlonePolicy.REFUSE_PERSISTENT)) {
             JournalLauncher la = new JournalLauncher(dir.resolve("a"));
