@@ -327,6 +327,11 @@ final class ActiveReplicator implements Replicator {
         fence(reason, true);
     }
 
+    /** A planned step-down: fenced as for {@link #fence(String)}, without the alarm in the log. */
+    void handOver(String reason) {
+        fence(reason, false);
+    }
+
     /** The node is stopping: fenced as for {@link #fence(String)}, without the alarm in the log. */
     void stop() {
         fence("the node is stopping", false);

@@ -46,6 +46,10 @@ public final class HaNode implements AutoCloseable {
     private RunningBroker broker;
     private ReplicationServer server;
     private volatile long lastPromotionMillis = -1;
+    /** Control thread only: after stepping down for a switch-over, this node stays out of the election until then. */
+    private long holdOffUntil = System.nanoTime();
+    /** Control thread only: the wait for the old active's channel has been logged. */
+    private boolean waitingForOldActive;
 
     public HaNode(HaConfig config, BrokerLauncher launcher) {
         this.config = config;
@@ -127,6 +131,15 @@ public final class HaNode implements AutoCloseable {
         if (role == Role.ACTIVE) {
             if (state.epoch() != epoch || !state.active().equals(config.nodeId())) {
                 replicator.fence("the pair record is now " + state);
+                return;
+            }
+            String target = coordinator.switchoverTarget();
+            if (target != null && !target.equals(config.nodeId()) && state.syncedStandby().equals(target)) {
+                // Everything confirmed is on the standby: stepping down loses nothing. Staying out of the election
+                // for a while lets the standby take the lead rather than this node again.
+                LOG.warn("HA {}: PLANNED SWITCH-OVER to {}: stepping down", config.nodeId(), target);
+                holdOffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10 * failoverMillis);
+                replicator.handOver("planned switch-over to " + target);
             }
             return;
         }
@@ -136,7 +149,7 @@ public final class HaNode implements AutoCloseable {
         if (state.epoch() > epoch) {
             epoch = state.epoch();
         }
-        if (state.mayPromote(config.nodeId())) {
+        if (state.mayPromote(config.nodeId()) && System.nanoTime() - holdOffUntil >= 0) {
             if (!coordinator.inElection()) {
                 LOG.info("HA {}: holds everything confirmed ({}): eligible to take over", config.nodeId(), state);
                 coordinator.joinElection(() -> control.execute(() -> guard(this::tryPromote)));
@@ -153,11 +166,17 @@ public final class HaNode implements AutoCloseable {
             return;
         }
         if (replica != null && replica.connected()) {
-            // The old active still talks to us: it is fencing itself, and its channel closes when it does.
-            LOG.info("HA {}: holds the pair's leadership; waiting for the old active's channel to close", config.nodeId());
+            // The old active still talks to us: it is fencing itself, and its channel closes when it does (or
+            // falls silent for the failover timeout).
+            if (!waitingForOldActive) {
+                waitingForOldActive = true;
+                LOG.info("HA {}: holds the pair's leadership; waiting for the old active's channel to close",
+                        config.nodeId());
+            }
             control.schedule(() -> guard(this::tryPromote), 50, TimeUnit.MILLISECONDS);
             return;
         }
+        waitingForOldActive = false;
         long t0 = System.nanoTime();
         PairState state = coordinator.read();
         if (!state.mayPromote(config.nodeId())) {
@@ -205,6 +224,9 @@ public final class HaNode implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(applied - t0), TimeUnit.NANOSECONDS.toMillis(now - applied));
         if (!coordinator.isLeader()) {
             r.fence("lost the pair's leadership while starting");
+        } else if (config.nodeId().equals(coordinator.switchoverTarget())) {
+            coordinator.clearSwitchover();
+            LOG.info("HA {}: planned switch-over done", config.nodeId());
         }
         if (r.isFenced()) {
             demote("fenced while starting");

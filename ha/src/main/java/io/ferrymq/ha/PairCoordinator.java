@@ -38,6 +38,7 @@ final class PairCoordinator implements AutoCloseable {
     private final CuratorFramework client;
     private final String statePath;
     private final String latchPath;
+    private final String switchoverPath;
     private final ExecutorService zk;
     private LeaderLatch latch;
 
@@ -47,8 +48,9 @@ final class PairCoordinator implements AutoCloseable {
         this.client = CuratorFrameworkFactory.builder().connectString(config.zookeeper())
                 .sessionTimeoutMs(timeout).connectionTimeoutMs(timeout)
                 .retryPolicy(new ExponentialBackoffRetry(100, 5, 1000)).build();
-        this.statePath = "/ferrymq/" + config.cluster() + "/state";
+        this.statePath = statePath(config.cluster());
         this.latchPath = "/ferrymq/" + config.cluster() + "/active";
+        this.switchoverPath = switchoverPath(config.cluster());
         this.zk = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ferrymq-ha-zookeeper");
             t.setDaemon(true);
@@ -113,6 +115,32 @@ final class PairCoordinator implements AutoCloseable {
             }
             return write(now, new PairState(epoch, config.nodeId(), standby, now.version()));
         });
+    }
+
+    static String statePath(String cluster) {
+        return "/ferrymq/" + cluster + "/state";
+    }
+
+    static String switchoverPath(String cluster) {
+        return "/ferrymq/" + cluster + "/switchover";
+    }
+
+    /** The node a planned switch-over ({@code bin/ferrymq ha failover}) asks to hand over to, or null. */
+    String switchoverTarget() throws Exception {
+        try {
+            return new String(client.getData().forPath(switchoverPath), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    /** The switch-over to this node is done. */
+    void clearSwitchover() throws Exception {
+        try {
+            client.delete().forPath(switchoverPath);
+        } catch (KeeperException.NoNodeException e) {
+            // nothing asked
+        }
     }
 
     /** Joins the election for active (a no-op if already in it); {@code onLeader} runs on Curator's thread. */

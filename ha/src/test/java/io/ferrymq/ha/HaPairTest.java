@@ -106,6 +106,49 @@ class HaPairTest {
     }
 
     @Test
+    void plannedSwitchoverHandsOverEveryConfirmedWriteAndTheOldActiveFollows() throws Exception {
+        try (Pair pair = new Pair(AlonePolicy.SERVE)) {
+            JournalLauncher la = new JournalLauncher(dir.resolve("a"));
+            JournalLauncher lb = new JournalLauncher(dir.resolve("b"));
+            HaNode a = new HaNode(pair.a, la);
+            HaNode b = new HaNode(pair.b, lb);
+            try {
+                a.start();
+                await().atMost(WAIT).until(() -> a.role() == HaNode.Role.ACTIVE);
+                b.start();
+                await().atMost(WAIT).until(() -> String.valueOf(a.status().standby()).contains("in sync"));
+                List<String> confirmed = writeConfirmed(la.journal, "before-", 300);
+
+                assertThat(SwitchoverRequest.run(pair.a, Duration.ofSeconds(60)))
+                        .startsWith("switched over: node-b is active in epoch 2");
+                await().atMost(WAIT).until(() -> b.role() == HaNode.Role.ACTIVE);
+                assertThat(lb.recovered).containsKeys(confirmed.toArray(String[]::new));
+                await().atMost(WAIT).until(() -> String.valueOf(b.status().standby()).contains("node-a in sync"));
+                assertThat(a.role()).isEqualTo(HaNode.Role.STANDBY);
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void switchoverWithoutAStandbyInSyncIsRefused() throws Exception {
+        try (Pair pair = new Pair(AlonePolicy.SERVE)) {
+            HaNode a = new HaNode(pair.a, new JournalLauncher(dir.resolve("a")));
+            try {
+                a.start();
+                await().atMost(WAIT).until(() -> a.role() == HaNode.Role.ACTIVE);
+                assertThatThrownBy(() -> SwitchoverRequest.run(pair.a, Duration.ofSeconds(5)))
+                        .hasMessageContaining("no standby is in sync");
+                assertThat(a.role()).isEqualTo(HaNode.Role.ACTIVE);
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    @Test
     void activeMeetingAHigherEpochStopsConfirmingWrites() throws Exception {
         try (Pair pair = new Pair(AlonePolicy.SERVE)) {
             JournalLauncher la = new JournalLauncher(dir.resolve("a"));

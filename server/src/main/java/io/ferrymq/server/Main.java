@@ -4,6 +4,7 @@ import io.ferrymq.core.security.PasswordHash;
 import io.ferrymq.ha.HaConfig;
 import io.ferrymq.ha.HaNode;
 import io.ferrymq.ha.StatusReport;
+import io.ferrymq.ha.SwitchoverRequest;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.ConfigLoader;
 import io.ferrymq.server.config.FerryConfig;
@@ -148,7 +149,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "ha", mixinStandardHelpOptions = true, description = "HA pair operations.",
-            subcommands = {Ha.Status.class})
+            subcommands = {Ha.Status.class, Ha.Failover.class})
     static final class Ha implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -158,6 +159,40 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
+        }
+
+        @Command(name = "failover", mixinStandardHelpOptions = true,
+                description = "Planned switch-over: the active hands over to its standby once that is in sync (no loss).")
+        static final class Failover implements Callable<Integer> {
+
+            @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+                    description = "broker.yaml of either pair member (its ha section)")
+            Path config;
+
+            @Option(names = "--timeout", defaultValue = "30", description = "seconds to wait (default ${DEFAULT-VALUE})")
+            int timeout;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                try {
+                    FerryConfig c = new ConfigLoader().load(config);
+                    if (c.ha().isEmpty()) {
+                        throw new ConfigException(config + " has no ha section");
+                    }
+                    spec.commandLine().getOut().println(SwitchoverRequest.run(haConfig(c),
+                            java.time.Duration.ofSeconds(timeout)));
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                } catch (Exception e) {
+                    spec.commandLine().getErr().println("ferrymq ha failover: " + e.getMessage());
+                    return 2;
+                } finally {
+                    LogManager.shutdown();
+                }
+            }
         }
 
         @Command(name = "status", mixinStandardHelpOptions = true,

@@ -115,7 +115,7 @@ class HaFailoverTest {
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> accepts(b.amqp()));
                 long failoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
                 LOG.info("Failover: node-b accepted its first connection {} ms after node-a stopped", failoverMillis);
-                assertThat(nodeB.role()).isEqualTo(HaNode.Role.ACTIVE);
+                await().atMost(WAIT).until(() -> nodeB.role() == HaNode.Role.ACTIVE);
 
                 Set<String> received = new HashSet<>();
                 JmsConnectionFactory onB = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + b.amqp());
