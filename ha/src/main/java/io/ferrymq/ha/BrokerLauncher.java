@@ -17,4 +17,11 @@ public interface BrokerLauncher {
      * journal holds, and opens its client listeners.
      */
     RunningBroker start(Replicator replicator);
+
+    /**
+     * Called once, on a thread of its own, while the node is standby: may start and stop a throw-away broker
+     * (no journal, loopback listeners on free ports) so that a promotion does not pay for loading classes.
+     */
+    default void warmUp() {
+    }
 }

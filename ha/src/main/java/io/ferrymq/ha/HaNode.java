@@ -77,6 +77,22 @@ public final class HaNode implements AutoCloseable {
         });
         control.scheduleWithFixedDelay(() -> guard(this::tick), failoverMillis / 2, failoverMillis / 2,
                 TimeUnit.MILLISECONDS);
+        Thread warm = new Thread(() -> {
+            long t0 = System.nanoTime();
+            LOG.info("HA {}: warming up: a throw-away broker (in memory, loopback listeners on free ports) starts and"
+                    + " stops now, so that a promotion finds its code loaded", config.nodeId());
+            try {
+                launcher.warmUp();
+                LOG.info("HA {}: broker code warmed up for a fast promotion ({} ms)", config.nodeId(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                LOG.warn("HA {}: warming up the broker code failed ({}); a promotion will be slower", config.nodeId(),
+                        e.toString());
+            }
+        }, "ferrymq-ha-warm-up");
+        warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
+        warm.start();
     }
 
     public HaStatus status() {

@@ -8,6 +8,8 @@ import io.ferrymq.ha.RunningBroker;
 import io.ferrymq.server.config.FerryConfig;
 import io.ferrymq.server.config.StorageBuilder;
 
+import java.util.List;
+
 /** Starts this process's broker for the HA module when the node becomes active: the server's hook into {@code ha/}. */
 final class HaLauncher implements BrokerLauncher {
 
@@ -42,6 +44,24 @@ final class HaLauncher implements BrokerLauncher {
                 server.close();
             }
         };
+    }
+
+    @Override
+    public void warmUp() {
+        List<FerryConfig.Listener> loopback = config.listeners().stream()
+                .map(l -> new FerryConfig.Listener(l.name(), "127.0.0.1", 0, l.protocols(), l.websocket(),
+                        l.websocketPath(), l.maxFrameSize(), l.handshakeTimeout(), l.idleTimeout(),
+                        l.maxConnectionsPerSource()))
+                .toList();
+        FerryConfig.Storage s = config.storage();
+        FerryConfig.Storage memory = new FerryConfig.Storage("memory", s.dataDir(), s.segmentSize(), s.fsync(),
+                s.commitDelay(), s.compactThreshold(), s.skipCorrupt(), s.pageFileSize(), s.minFree());
+        FerryConfig.Broker b = config.broker();
+        FerryConfig.Broker quick = new FerryConfig.Broker(b.ioThreads(), b.workerThreads(), b.memoryLimit(),
+                b.expiryScanInterval(), "0s");
+        FerryConfig dry = new FerryConfig(quick, memory, loopback, config.security(), config.policies(),
+                config.vhosts(), config.protocols(), java.util.Map.of());
+        FerryServer.start(dry).close();
     }
 
     /** The broker while this node is active, else null. */
