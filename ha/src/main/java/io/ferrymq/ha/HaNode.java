@@ -117,11 +117,6 @@ public final class HaNode implements AutoCloseable {
         return s == null ? null : s.address();
     }
 
-    /** The running broker while active, else null. */
-    public RunningBroker broker() {
-        return broker;
-    }
-
     // ------------------------------------------------------------------ events
 
     private void connectionChanged(ConnectionState state) {

@@ -80,10 +80,6 @@ final class PairCoordinator implements AutoCloseable {
         }
     }
 
-    CompletableFuture<PairState> readAsync() {
-        return call(this::read);
-    }
-
     /**
      * Writes {@code next} if the record is still at {@code expected}'s version.
      *

@@ -15,7 +15,6 @@ final class HaLauncher implements BrokerLauncher {
 
     private final FerryConfig config;
     private final JournalOptions journal;
-    private volatile FerryServer running;
 
     /** @throws io.ferrymq.server.config.ConfigException when the storage is not a journal */
     HaLauncher(FerryConfig config) {
@@ -31,7 +30,6 @@ final class HaLauncher implements BrokerLauncher {
     @Override
     public RunningBroker start(Replicator replicator) {
         FerryServer server = FerryServer.start(config, replicator);
-        running = server;
         return new RunningBroker() {
             @Override
             public Journal journal() {
@@ -40,7 +38,6 @@ final class HaLauncher implements BrokerLauncher {
 
             @Override
             public void close() {
-                running = null;
                 server.close();
             }
         };
@@ -62,10 +59,5 @@ final class HaLauncher implements BrokerLauncher {
         FerryConfig dry = new FerryConfig(quick, memory, loopback, config.security(), config.policies(),
                 config.vhosts(), config.protocols(), java.util.Map.of());
         FerryServer.start(dry).close();
-    }
-
-    /** The broker while this node is active, else null. */
-    FerryServer running() {
-        return running;
     }
 }
