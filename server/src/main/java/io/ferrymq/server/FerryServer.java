@@ -5,7 +5,9 @@ import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.api.BrokerOptions;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.core.storage.Storage;
 import io.ferrymq.server.config.ByteSize;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.DurationText;
@@ -36,14 +38,16 @@ public final class FerryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
 
     private final Broker broker;
+    private final Storage storage;
     private final NettyServer transport;
     private final List<ProtocolModule> protocols;
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     private final long shutdownGraceMillis;
 
-    private FerryServer(Broker broker, NettyServer transport, List<ProtocolModule> protocols,
+    private FerryServer(Broker broker, Storage storage, NettyServer transport, List<ProtocolModule> protocols,
                         long shutdownGraceMillis) {
         this.broker = broker;
+        this.storage = storage;
         this.transport = transport;
         this.protocols = protocols;
         this.shutdownGraceMillis = shutdownGraceMillis;
@@ -55,6 +59,15 @@ public final class FerryServer implements AutoCloseable {
      * @throws ConfigException for settings the broker cannot run with
      */
     public static FerryServer start(FerryConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts as {@link #start(FerryConfig)} does, with a replicator on the journal (an HA pair's active).
+     *
+     * @param replicator receives every journal entry; null for none
+     */
+    public static FerryServer start(FerryConfig config, Replicator replicator) {
         int cores = Runtime.getRuntime().availableProcessors();
         FerryConfig.Broker b = config.broker();
         int workers = positiveOr(b.workerThreads(), cores, "broker.worker-threads");
@@ -67,7 +80,7 @@ public final class FerryServer implements AutoCloseable {
         }
         io.ferrymq.core.security.ConfiguredRealm realm = RealmBuilder.build(config.security());
         PolicyTable policies = new PolicyTable(PolicyBuilder.build(config.policies()));
-        StorageBuilder.Built storage = StorageBuilder.build(config.storage());
+        StorageBuilder.Built storage = StorageBuilder.build(config.storage(), replicator);
         Broker broker;
         try {
             broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
@@ -88,7 +101,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             protocols = ProtocolBuilder.build(broker, config);
             transport = new NettyServer(io, protocols);
-            FerryServer server = new FerryServer(broker, transport, protocols, grace);
+            FerryServer server = new FerryServer(broker, storage.storage(), transport, protocols, grace);
             server.bindAll(config.listeners());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
@@ -164,6 +177,11 @@ public final class FerryServer implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /** Where the broker's durable state goes (the journal, unless storage.type is memory). */
+    public Storage storage() {
+        return storage;
     }
 
     /** Bound addresses by listener name (the real ports when 0 was configured). */

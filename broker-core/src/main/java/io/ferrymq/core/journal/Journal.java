@@ -58,7 +58,21 @@ public final class Journal implements Storage {
 
     /** A batch waiting for the writer. */
     private record Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                           CompletableFuture<Void> done) { }
+                           CompletableFuture<Void> done, CompletableFuture<Snapshot> snapshot) {
+        Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
+                CompletableFuture<Void> done) {
+            this(kind, payload, length, offsets, records, done, null);
+        }
+    }
+
+    /**
+     * The journal's live records at one point of its entry stream, as complete entries (sequence 0) of at
+     * most about 1 MiB each: with every entry after {@code through}, a replica holds the same durable state.
+     */
+    public record Snapshot(long through, List<byte[]> entries) { }
+
+    /** Not an entry: asks the writer for a {@link Snapshot} between two batches. */
+    private static final byte SNAPSHOT_REQUEST = -1;
 
 
     private final JournalOptions options;
@@ -350,6 +364,67 @@ public final class Journal implements Storage {
         return done;
     }
 
+    /**
+     * A copy of the live records, taken by the writer between two entries: every entry up to
+     * {@link Snapshot#through} is in it, every later entry reaches the {@link Replicator} after it. Completes
+     * on the writer thread; the copy is held in memory.
+     */
+    public CompletableFuture<Snapshot> snapshot() {
+        BrokerException failed = failure;
+        if (failed != null) {
+            return CompletableFuture.failedFuture(failed);
+        }
+        CompletableFuture<Snapshot> taken = new CompletableFuture<>();
+        Pending p = new Pending(SNAPSHOT_REQUEST, new byte[0], 0, new int[0], List.of(), new CompletableFuture<>(),
+                taken);
+        // A failure of the writer fails the request through its done future.
+        p.done().whenComplete((v, t) -> {
+            if (t != null) {
+                taken.completeExceptionally(t);
+            }
+        });
+        queue.add(p);
+        BrokerException late = failure;
+        if (late != null && queue.remove(p)) {
+            taken.completeExceptionally(late);
+        }
+        return taken;
+    }
+
+    private void takeSnapshot(Pending request) throws IOException {
+        flushBuffer();
+        List<byte[]> out = new ArrayList<>();
+        BinaryWriter w = new BinaryWriter(64 * 1024);
+        for (JournalIndex.LiveRecord r : index.liveAll()) {
+            if (r instanceof JournalIndex.LiveRecord.Raw raw) {
+                w.putRaw(readRecord(raw.loc()), 0, raw.loc().length());
+            } else {
+                RecordCodec.write(w, ((JournalIndex.LiveRecord.Fresh) r).record());
+            }
+            if (w.position() >= COMPACTION_ENTRY_BYTES) {
+                out.add(Entry.frame(0, Entry.KIND_RECORDS, w.array(), w.position()));
+                w = new BinaryWriter(64 * 1024);
+            }
+        }
+        if (w.position() > 0) {
+            out.add(Entry.frame(0, Entry.KIND_RECORDS, w.array(), w.position()));
+        }
+        request.snapshot().complete(new Snapshot(nextSeq - 1, out));
+    }
+
+    private byte[] readRecord(JournalIndex.Loc loc) throws IOException {
+        Segment segment = segments.stream().filter(s -> s.id == loc.segment()).findFirst()
+                .orElseThrow(() -> new IOException("no segment " + loc.segment() + " for a live record"));
+        ByteBuffer b = ByteBuffer.allocate(loc.length());
+        long p = loc.position();
+        while (b.hasRemaining()) {
+            if (segment.channel.read(b, p + b.position()) < 0) {
+                throw new IOException("segment " + segment.path + " ends before a live record at " + loc);
+            }
+        }
+        return b.array();
+    }
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         try {
@@ -413,6 +488,10 @@ public final class Journal implements Storage {
             Pending p = batch.get(i);
             if (p == closeMark) {
                 closing = true;
+                continue;
+            }
+            if (p.kind() == SNAPSHOT_REQUEST) {
+                takeSnapshot(p);
                 continue;
             }
             long position;

@@ -221,6 +221,31 @@ final class JournalIndex {
         return out;
     }
 
+    /**
+     * Every live record of every segment, definitions first, then state, messages and references: what a
+     * replica needs to hold the same durable state. Unlike {@link #liveIn} it changes nothing.
+     */
+    List<LiveRecord> liveAll() {
+        List<LiveRecord> out = new ArrayList<>();
+        exchanges.values().forEach(e -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateExchange(e.value()))));
+        queues.values().forEach(q -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateQueue(q.value()))));
+        bindings.values().forEach(b -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateBinding(b.value()))));
+        states.values().forEach(loc -> out.add(new LiveRecord.Raw(loc, moved -> { })));
+        messages.forEach((id, loc) -> {
+            if (refCounts.containsKey(id)) {
+                out.add(new LiveRecord.Raw(loc, moved -> { }));
+            }
+        });
+        refs.forEach((queueId, q) -> q.forEach((messageId, ref) -> {
+            out.add(new LiveRecord.Fresh(new StorageRecord.AddReference(queueId, messageId, ref.deliverAt)));
+            if (ref.deliveryCount > 0) {
+                out.add(new LiveRecord.Fresh(new StorageRecord.UpdateDeliveryCount(queueId, messageId,
+                        ref.deliveryCount)));
+            }
+        }));
+        return out;
+    }
+
     int liveMessages() {
         return messages.size();
     }

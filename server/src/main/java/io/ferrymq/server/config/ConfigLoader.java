@@ -95,7 +95,16 @@ public final class ConfigLoader {
 
     private FerryConfig bind(JsonNode tree, String source) {
         Map<String, Map<String, Object>> sections = new TreeMap<>();
+        Map<String, Object> ha = Map.of();
         if (tree instanceof ObjectNode root) {
+            JsonNode haSection = root.remove("ha");
+            if (haSection != null && !haSection.isNull()) {
+                if (!haSection.isObject()) {
+                    throw new ConfigException(source + ": ha must be a mapping of settings");
+                }
+                // Read and checked by the HA module, like a protocol section by its module.
+                ha = yaml.convertValue(haSection, new TypeReference<Map<String, Object>>() { });
+            }
             for (String name : protocols) {
                 JsonNode section = root.remove(name);
                 if (section == null || section.isNull()) {
@@ -108,12 +117,12 @@ public final class ConfigLoader {
             }
         }
         try {
-            return yaml.treeToValue(tree, FerryConfig.class).withProtocols(sections);
+            return yaml.treeToValue(tree, FerryConfig.class).withProtocols(sections).withHa(ha);
         } catch (PropertyBindingException e) {
             boolean root = e.getPath().size() == 1;
             throw new ConfigException(source + ": unknown setting '" + e.getPropertyName() + "' at "
                     + e.getPathReference().replace("io.ferrymq.server.config.", "") + "; known settings there: "
-                    + knownIds(e) + (root ? ", and the protocol sections " + protocols : ""), e);
+                    + knownIds(e) + (root ? ", ha, and the protocol sections " + protocols : ""), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage() + " at "
                     + (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
@@ -128,6 +137,7 @@ public final class ConfigLoader {
         }
         // Bound apart from the file: never a setting a user writes.
         known.remove("protocols");
+        known.remove("ha");
         return known;
     }
 }

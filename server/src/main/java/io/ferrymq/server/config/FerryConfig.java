@@ -11,19 +11,26 @@ import java.util.Map;
  */
 public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
                           List<Policy> policies, List<String> vhosts,
-                          @JsonIgnore Map<String, Map<String, Object>> protocols) {
+                          @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha) {
 
     /**
      * @param protocols each protocol's section by protocol name, as plain values: the protocol module reads
      *                  and checks it (see {@code ProtocolBuilder}), so the server knows no protocol setting
+     * @param ha        the {@code ha} section as plain values (empty: a single broker); the HA module reads it
      */
     public FerryConfig {
         protocols = protocols == null ? Map.of() : Map.copyOf(protocols);
+        ha = ha == null ? Map.of() : Map.copyOf(ha);
     }
 
     /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
     public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
-        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, sections);
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, sections, ha);
+    }
+
+    /** The same configuration with this {@code ha} section. */
+    public FerryConfig withHa(Map<String, Object> section) {
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, protocols, section);
     }
 
     /** Process-wide settings. */

@@ -2,6 +2,7 @@ package io.ferrymq.server.config;
 
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
+import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
@@ -34,6 +35,13 @@ public final class StorageBuilder {
     }
 
     public static Built build(FerryConfig.Storage s) {
+        return build(s, null);
+    }
+
+    /**
+     * @param replicator receives every journal entry (an HA pair's active; then queues do not page); null for none
+     */
+    public static Built build(FerryConfig.Storage s, Replicator replicator) {
         String type = s.type() == null ? "journal" : s.type();
         switch (type) {
             case "memory" -> {
@@ -42,37 +50,58 @@ public final class StorageBuilder {
                 return new Built(new InMemoryStorage(), null, null);
             }
             case "journal" -> {
-                if (s.dataDir() == null || s.dataDir().isBlank()) {
-                    throw new ConfigException("storage.data-dir is empty");
-                }
-                long segment = ByteSize.parse(s.segmentSize(), "storage.segment-size");
-                long delayMillis = DurationText.millis(s.commitDelay(), "storage.commit-delay");
-                int threshold = s.compactThreshold() == null ? 30 : s.compactThreshold();
-                if (threshold < 0 || threshold > 100) {
-                    throw new ConfigException("storage.compact-threshold is a percentage: 0 to 100");
-                }
-                Path data = Path.of(s.dataDir()).toAbsolutePath().normalize();
-                Path dir = data.resolve("journal");
+                JournalOptions options = journalOptions(s).withReplicator(replicator);
                 long pageFile = ByteSize.parse(s.pageFileSize(), "storage.page-file-size");
-                if (s.minFree() != null && s.minFree().trim().endsWith("%")) {
-                    throw new ConfigException("storage.min-free is a size on disk, like 64MiB, not a percentage");
-                }
-                long minFree = s.minFree() == null ? 0 : ByteSize.parse(s.minFree(), "storage.min-free");
                 try {
-                    JournalOptions options = new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
-                            TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
-                            Boolean.TRUE.equals(s.skipCorrupt()), null, minFree);
                     LOG.info("Journal in {} (segments of {} MiB, fsync {}, durable messages refused below {} MiB free)",
-                            dir, segment / (1024 * 1024), options.fsync() ? "on" : "OFF", minFree / (1024 * 1024));
+                            options.directory(), options.segmentSize() / (1024 * 1024), options.fsync() ? "on" : "OFF",
+                            options.minFree() / (1024 * 1024));
                     Journal journal = Journal.open(options);
-                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile),
-                            new StreamStoreOptions(data.resolve("streams"), StreamStoreOptions.DEFAULT_SEGMENT_BYTES,
-                                    options.fsync()));
+                    Path data = options.directory().getParent();
+                    StreamStoreOptions streams = new StreamStoreOptions(data.resolve("streams"),
+                            StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync());
+                    if (replicator != null) {
+                        // Only the journal reaches the standby: a message in a page file would be lost on failover.
+                        LOG.info("HA pair member: queues do not page to disk (page files are not replicated); past the"
+                                + " memory limit producers are held back instead. Streams are not replicated either");
+                        return new Built(journal, null, streams);
+                    }
+                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile), streams);
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
                     throw new ConfigException("storage: " + e.getMessage(), e);
                 }
             }
             default -> throw new ConfigException("storage.type must be journal or memory, was '" + type + "'");
+        }
+    }
+
+    /** The journal's settings (in {@code data-dir/journal}), without opening it. */
+    public static JournalOptions journalOptions(FerryConfig.Storage s) {
+        String type = s.type() == null ? "journal" : s.type();
+        if (!type.equals("journal")) {
+            throw new ConfigException("storage.type must be journal here, was '" + type + "'");
+        }
+        if (s.dataDir() == null || s.dataDir().isBlank()) {
+            throw new ConfigException("storage.data-dir is empty");
+        }
+        long segment = ByteSize.parse(s.segmentSize(), "storage.segment-size");
+        long delayMillis = DurationText.millis(s.commitDelay(), "storage.commit-delay");
+        int threshold = s.compactThreshold() == null ? 30 : s.compactThreshold();
+        if (threshold < 0 || threshold > 100) {
+            throw new ConfigException("storage.compact-threshold is a percentage: 0 to 100");
+        }
+        Path data = Path.of(s.dataDir()).toAbsolutePath().normalize();
+        Path dir = data.resolve("journal");
+        if (s.minFree() != null && s.minFree().trim().endsWith("%")) {
+            throw new ConfigException("storage.min-free is a size on disk, like 64MiB, not a percentage");
+        }
+        long minFree = s.minFree() == null ? 0 : ByteSize.parse(s.minFree(), "storage.min-free");
+        try {
+            return new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
+                    TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
+                    Boolean.TRUE.equals(s.skipCorrupt()), null, minFree);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("storage: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,34 @@
+package io.ferrymq.ha;
+
+/**
+ * What the two nodes of a pair say to each other on the replication channel. Every message carries the
+ * sender's epoch: a node that sees a higher epoch than its own learns that the pair has moved on without it.
+ */
+sealed interface ReplicationMessage {
+
+    long epoch();
+
+    /** Standby to active, first: who it is and the newest epoch it knows. */
+    record Hello(long epoch, String nodeId) implements ReplicationMessage { }
+
+    /** Active to standby: the standby's journal is replaced by the snapshot that follows. */
+    record SnapshotBegin(long epoch, long through) implements ReplicationMessage { }
+
+    /** One entry of the snapshot. */
+    record SnapshotChunk(long epoch, byte[] entry) implements ReplicationMessage { }
+
+    /** The snapshot is complete: it holds every entry up to {@code through}. */
+    record SnapshotEnd(long epoch, long through) implements ReplicationMessage { }
+
+    /** One journal entry exactly as the active wrote it. */
+    record Append(long epoch, long sequence, byte[] entry) implements ReplicationMessage { }
+
+    /** Standby to active: everything up to {@code sequence} is on the standby's disk. */
+    record Ack(long epoch, long sequence) implements ReplicationMessage { }
+
+    /** Both ways, while nothing else is said. */
+    record Heartbeat(long epoch) implements ReplicationMessage { }
+
+    /** Active to standby, before closing: why it will not replicate to it. */
+    record Refused(long epoch, String reason) implements ReplicationMessage { }
+}

@@ -1,0 +1,285 @@
+package io.ferrymq.ha;
+
+import io.ferrymq.core.journal.EntryDecoder;
+import io.ferrymq.core.journal.Journal;
+import io.ferrymq.core.journal.JournalOptions;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The standby's side: follows the active over the replication channel and keeps a copy of its journal in
+ * this node's own journal directory, so that on promotion the broker recovers from it as after any
+ * restart. Each entry is appended (with fsync, group-committed by the journal) and acknowledged by its
+ * sequence number once on disk. A snapshot from the active replaces whatever the directory held.
+ *
+ * <p>Messages are applied in order on one thread of their own: opening and clearing the journal touch
+ * the disk, which the event loop must never wait for.
+ */
+final class StandbyReplica implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyReplica.class);
+    private static final long RECONNECT_MILLIS = 200;
+
+    /** What the node learns from its replica. */
+    interface Events {
+        /** The connection to the active opened or closed. */
+        void connection(boolean up);
+
+        /** A message from a later epoch than the node knew. */
+        void epochSeen(long epoch);
+    }
+
+    private final String nodeId;
+    private final InetSocketAddress peer;
+    private final JournalOptions options;
+    private final long failoverMillis;
+    private final EventLoopGroup group;
+    private final Events events;
+    private final ExecutorService apply;
+    private volatile long knownEpoch;
+    private volatile boolean running;
+    private volatile Channel channel;
+    private volatile long appliedThrough = -1;
+    private Journal journal;
+    /** Set by a snapshot: appends before one (in one connection) are a protocol error. */
+    private Channel snapshotFrom;
+    private CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
+
+    StandbyReplica(String nodeId, InetSocketAddress peer, JournalOptions options, long failoverMillis,
+                   EventLoopGroup group, long knownEpoch, Events events) {
+        this.nodeId = nodeId;
+        this.peer = peer;
+        this.options = options.withReplicator(null);
+        this.failoverMillis = failoverMillis;
+        this.group = group;
+        this.knownEpoch = knownEpoch;
+        this.events = events;
+        this.apply = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ferrymq-ha-standby-apply");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the journal copy and starts following the active (retrying until one answers). */
+    void start() {
+        running = true;
+        apply.execute(this::openJournal);
+        connect();
+    }
+
+    boolean connected() {
+        Channel c = channel;
+        return c != null && c.isActive();
+    }
+
+    long appliedThrough() {
+        return appliedThrough;
+    }
+
+    long knownEpoch() {
+        return knownEpoch;
+    }
+
+    private void openJournal() {
+        journal = Journal.open(options);
+        journal.recover(new NoRecovery());
+    }
+
+    private void connect() {
+        if (!running) {
+            return;
+        }
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) failoverMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Channels.pipeline(ch, failoverMillis);
+                        ch.pipeline().addLast(new Handler());
+                    }
+                });
+        ChannelFuture f = b.connect(new InetSocketAddress(peer.getHostString(), peer.getPort()));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                LOG.debug("HA {}: no active at {} yet: {}", nodeId, HaConfig.text(peer), done.cause().toString());
+                retry();
+                return;
+            }
+            Channel ch = f.channel();
+            if (!running) {
+                ch.close();
+                return;
+            }
+            channel = ch;
+            LOG.info("HA {}: connected to the active at {} as its standby (epoch {})", nodeId, HaConfig.text(peer), knownEpoch);
+            ch.writeAndFlush(new ReplicationMessage.Hello(knownEpoch, nodeId));
+            events.connection(true);
+            ch.closeFuture().addListener(c -> {
+                events.connection(false);
+                retry();
+            });
+        });
+    }
+
+    private void retry() {
+        if (running) {
+            group.schedule(this::connect, RECONNECT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ applying (apply thread)
+
+    private void applyMessage(Channel from, ReplicationMessage msg) {
+        if (journal == null || from != channel) {
+            return;
+        }
+        try {
+            if (msg instanceof ReplicationMessage.SnapshotBegin m) {
+                LOG.info("HA {}: resync: replacing this node's journal with the active's snapshot through sequence {}",
+                        nodeId, m.through());
+                resetJournal();
+                snapshotFrom = from;
+                appliedThrough = -1;
+            } else if (snapshotFrom != from) {
+                LOG.warn("HA {}: {} before a snapshot on the replication channel; reconnecting", nodeId,
+                        msg.getClass().getSimpleName());
+                from.close();
+            } else if (msg instanceof ReplicationMessage.SnapshotChunk m) {
+                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+            } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
+                acknowledge(from, lastAppend, m.through());
+            } else if (msg instanceof ReplicationMessage.Append m) {
+                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+                acknowledge(from, lastAppend, m.sequence());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("HA {}: cannot apply {} from the active: {}; reconnecting to resync", nodeId,
+                    msg.getClass().getSimpleName(), e.toString());
+            from.close();
+        }
+    }
+
+    private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence) {
+        written.whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.error("HA {}: the journal copy failed at sequence {}: {}", nodeId, sequence, t.toString());
+                from.close();
+                return;
+            }
+            appliedThrough = sequence;
+            from.writeAndFlush(new ReplicationMessage.Ack(knownEpoch, sequence), from.voidPromise());
+        });
+    }
+
+    /** Empties the journal directory: the snapshot that follows is the whole durable state. */
+    private void resetJournal() {
+        journal.close();
+        journal = null;
+        Path dir = options.directory();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.delete(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir + " for the resync", e);
+        }
+        openJournal();
+    }
+
+    /** Stops following and closes the journal copy, after applying every message already received. */
+    @Override
+    public void close() {
+        running = false;
+        Channel c = channel;
+        if (c != null) {
+            c.close().awaitUninterruptibly();
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        apply.execute(() -> {
+            try {
+                if (journal != null) {
+                    journal.close();
+                    journal = null;
+                }
+                closed.complete(null);
+            } catch (RuntimeException e) {
+                closed.completeExceptionally(e);
+            }
+        });
+        try {
+            closed.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HA {}: closing the journal copy: {}", nodeId, e.toString());
+        }
+        apply.shutdown();
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<ReplicationMessage> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ReplicationMessage msg) {
+            if (msg.epoch() < knownEpoch) {
+                LOG.warn("HA {}: the node at {} replicates epoch {}, older than {}: it is no longer active; closing",
+                        nodeId, ctx.channel().remoteAddress(), msg.epoch(), knownEpoch);
+                ctx.close();
+                return;
+            }
+            if (msg.epoch() > knownEpoch) {
+                knownEpoch = msg.epoch();
+                events.epochSeen(msg.epoch());
+            }
+            if (msg instanceof ReplicationMessage.Refused r) {
+                LOG.warn("HA {}: the node at {} refused to replicate to this node: {}", nodeId, HaConfig.text(peer), r.reason());
+                return;
+            }
+            if (msg instanceof ReplicationMessage.Heartbeat) {
+                return;
+            }
+            Channel ch = ctx.channel();
+            apply.execute(() -> applyMessage(ch, msg));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+                LOG.warn("HA {}: the active at {} has been silent for {} ms", nodeId, HaConfig.text(peer), failoverMillis);
+                ctx.close();
+            } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new ReplicationMessage.Heartbeat(knownEpoch), ctx.voidPromise());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("HA {}: replication connection to {} failed: {}", nodeId, HaConfig.text(peer), cause.toString());
+            ctx.close();
+        }
+    }
+}
