@@ -1,9 +1,9 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.security.Permission;
 import org.apache.qpid.proton.amqp.Symbol;
 
 import java.net.URLDecoder;

@@ -2,10 +2,10 @@ package io.ferrymq.amqp;
 
 import io.ferrymq.amqp.message.HumanText;
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.security.ClientInfo;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;

@@ -2,11 +2,11 @@ package io.ferrymq.amqp;
 
 import io.ferrymq.amqp.message.AmqpDecodeException;
 import io.ferrymq.amqp.message.AmqpToCore;
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Tx;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;

@@ -1,18 +1,18 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.api.TopicSubscription;
 import io.ferrymq.amqp.message.AmqpValues;
 import io.ferrymq.amqp.message.CoreToAmqp;
 import io.ferrymq.amqp.message.HumanText;
+import io.ferrymq.core.api.Admin;
+import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.filter.FilterSpec;
-import io.ferrymq.core.api.Admin;
-import io.ferrymq.core.api.Session;
-import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
 import org.apache.qpid.proton.amqp.Symbol;

@@ -1,13 +1,13 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
+import io.ferrymq.core.api.TopicSubscription;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.filter.FilterSpec;
-import io.ferrymq.core.api.Session;
 
 import java.util.concurrent.CompletableFuture;
 

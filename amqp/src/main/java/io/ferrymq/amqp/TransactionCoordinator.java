@@ -2,8 +2,8 @@ package io.ferrymq.amqp;
 
 import io.ferrymq.amqp.message.AmqpDecodeException;
 import io.ferrymq.amqp.message.AmqpSections;
-import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.api.Tx;
+import io.ferrymq.core.errors.BrokerException;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;

@@ -5,10 +5,10 @@ import io.ferrymq.amqp091.codec.Frame;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,11 @@
 package io.ferrymq.amqp091;
 
-import io.ferrymq.core.api.Source;
 import io.ferrymq.amqp091.codec.AmqpFrameException;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
+import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.message.Message;
@@ -13,7 +14,6 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.PullOptions;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.api.Session;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -6,11 +6,11 @@ import io.ferrymq.amqp091.codec.Frame;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.message.Message;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.message.Message;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.SendResult;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.message.Message;
 import io.ferrymq.core.state.StateStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttMessageType;

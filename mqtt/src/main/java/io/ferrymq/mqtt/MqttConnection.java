@@ -1,14 +1,14 @@
 package io.ferrymq.mqtt;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.ClientInfo;
-import io.ferrymq.core.api.DeliverySink;
-import io.ferrymq.core.api.Session;
+import io.ferrymq.core.security.Permission;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;

@@ -1,14 +1,14 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.core.api.Admin;
 import io.ferrymq.core.api.Broker;
-import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Timers;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.state.StateStore;
-import io.ferrymq.core.api.Admin;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
 import io.ferrymq.transport.BrokerVersion;
 import org.slf4j.Logger;

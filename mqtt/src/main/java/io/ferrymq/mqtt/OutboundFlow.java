@@ -1,9 +1,9 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.core.api.OwedCredit;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
-import io.ferrymq.core.api.OwedCredit;
 import io.ferrymq.core.queue.Subscription;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;

@@ -1,5 +1,6 @@
 package io.ferrymq.mqtt;
 
+import io.ferrymq.core.api.Admin;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
@@ -8,7 +9,6 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.NamePattern;
 import io.ferrymq.core.security.Permission;
-import io.ferrymq.core.api.Admin;
 import io.ferrymq.core.vhost.QueueDeclaration;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;

@@ -1,12 +1,12 @@
 package io.ferrymq.openwire;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.ClientInfo;
-import io.ferrymq.core.api.DeliverySink;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ShutdownNotice;

@@ -1,9 +1,9 @@
 package io.ferrymq.openwire;
 
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.message.Message;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Tx;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.message.Message;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ProducerAck;

@@ -1,8 +1,8 @@
 package io.ferrymq.openwire;
 
+import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Outcome;
-import io.ferrymq.core.api.Tx;
 import jakarta.jms.JMSException;
 import org.apache.activemq.command.TransactionId;
 import org.apache.activemq.command.TransactionInfo;

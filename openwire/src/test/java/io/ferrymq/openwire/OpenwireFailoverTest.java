@@ -1,7 +1,7 @@
 package io.ferrymq.openwire;
 
-import io.ferrymq.transport.testing.EmbeddedBroker;
 import io.ferrymq.transport.ListenerConfig;
+import io.ferrymq.transport.testing.EmbeddedBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageConsumer;

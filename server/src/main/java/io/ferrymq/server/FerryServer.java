@@ -1,8 +1,8 @@
 package io.ferrymq.server;
 
 import io.ferrymq.core.api.Broker;
-import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.api.BrokerOptions;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.journal.Replicator;

@@ -1,9 +1,9 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.message.Message;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Tx;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.message.Message;
 import io.ferrymq.stomp.codec.StompFrame;
 
 /**

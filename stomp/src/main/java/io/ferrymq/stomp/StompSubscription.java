@@ -1,7 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.api.OwedCredit;
+import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
+import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.filter.FilterSpec;
-import io.ferrymq.core.api.Session;
-import io.ferrymq.core.api.Tx;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompVersion;
 

@@ -1,7 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.api.Tx;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.stomp.codec.StompFrame;
 
 import java.util.HashMap;

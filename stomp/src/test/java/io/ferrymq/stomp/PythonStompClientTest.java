@@ -1,7 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,8 +1,8 @@
 package io.ferrymq.aws.auth;
 
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.security.Permission;
-import io.ferrymq.core.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

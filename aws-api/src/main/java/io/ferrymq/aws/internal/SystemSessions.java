@@ -1,12 +1,12 @@
 package io.ferrymq.aws.internal;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.DeliverySink;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.ClientInfo;
-import io.ferrymq.core.api.DeliverySink;
-import io.ferrymq.core.api.Session;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.stream.AppendRequest;
@@ -13,7 +14,6 @@ import io.ferrymq.core.stream.HashKeys;
 import io.ferrymq.core.stream.ShardInfo;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamRecord;
-import io.ferrymq.core.api.Streams;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.stream.HashKeys;
@@ -12,7 +13,6 @@ import io.ferrymq.core.stream.ShardInfo;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamMode;
 import io.ferrymq.core.stream.StreamSpec;
-import io.ferrymq.core.api.Streams;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,19 +1,19 @@
 package io.ferrymq.aws.sns;
 
-import io.ferrymq.core.api.Source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.internal.SystemSessions;
 import io.ferrymq.aws.sqs.SqsQueues;
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

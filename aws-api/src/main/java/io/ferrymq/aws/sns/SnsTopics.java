@@ -9,8 +9,8 @@ import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.api.Admin;
+import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.vhost.ExchangeDeclaration;
 
 import java.nio.charset.StandardCharsets;

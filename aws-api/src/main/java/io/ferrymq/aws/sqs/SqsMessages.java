@@ -11,14 +11,14 @@ import io.ferrymq.aws.fifo.SequenceNumbers;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.PullOptions;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.aws.PolicyStatements;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.Inputs;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.vhost.QueueDeclaration;
 
 import java.nio.charset.StandardCharsets;

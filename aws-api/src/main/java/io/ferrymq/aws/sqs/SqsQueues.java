@@ -4,8 +4,8 @@ import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.errors.BrokerException;
 
 import java.net.URI;
 import java.net.URLDecoder;

@@ -1,6 +1,5 @@
 package io.ferrymq.core.api;
 
-import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.message.Message;
@@ -13,6 +12,7 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.state.StateStore;

@@ -1,5 +1,9 @@
 package io.ferrymq.core.api;
 
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.exec.Clock;
+import io.ferrymq.core.exec.Scheduler;
+import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.stream.AppendRequest;
 import io.ferrymq.core.stream.AppendResult;
 import io.ferrymq.core.stream.HashKeys;
@@ -10,10 +14,6 @@ import io.ferrymq.core.stream.StreamMode;
 import io.ferrymq.core.stream.StreamSpec;
 import io.ferrymq.core.stream.StreamStore;
 import io.ferrymq.core.stream.StreamStoreOptions;
-import io.ferrymq.core.errors.BrokerException;
-import io.ferrymq.core.exec.Clock;
-import io.ferrymq.core.exec.Scheduler;
-import io.ferrymq.core.security.Permission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.storage.BindingDefinition;
 import io.ferrymq.core.storage.ExchangeDefinition;
 import io.ferrymq.core.storage.QueueDefinition;

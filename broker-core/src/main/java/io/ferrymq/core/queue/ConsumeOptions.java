@@ -1,7 +1,7 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.message.Message;
 import io.ferrymq.core.filter.FilterSpec;
+import io.ferrymq.core.message.Message;
 
 import java.util.function.Predicate;
 

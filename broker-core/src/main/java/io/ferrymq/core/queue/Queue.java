@@ -1,6 +1,5 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.policy.QueueSettings;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.exec.Clock;
 import io.ferrymq.core.exec.SerialExecutor;
@@ -8,6 +7,7 @@ import io.ferrymq.core.filter.MessageFilter;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.paging.PagePosition;
 import io.ferrymq.core.paging.PageStore;
+import io.ferrymq.core.policy.QueueSettings;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.storage.StorageRecord;

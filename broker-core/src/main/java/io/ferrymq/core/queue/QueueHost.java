@@ -1,10 +1,10 @@
 package io.ferrymq.core.queue;
 
 import io.ferrymq.core.exec.BrokerRuntime;
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.filter.MessageFilter;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.policy.DeadLetterTarget;
-import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.storage.Storage;
 import io.ferrymq.core.storage.StorageRecord;
 

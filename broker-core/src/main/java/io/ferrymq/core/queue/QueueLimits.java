@@ -1,9 +1,9 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.policy.QueueSettings;
 import io.ferrymq.core.memory.MemoryBudget;
 import io.ferrymq.core.policy.MemoryFullPolicy;
 import io.ferrymq.core.policy.OverflowPolicy;
+import io.ferrymq.core.policy.QueueSettings;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,7 +1,7 @@
 package io.ferrymq.core.vhost;
 
-import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.filter.FilterSpec;
+import io.ferrymq.core.routing.BindingTarget;
 
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.ferrymq.core.api;
 
-import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.PullOptions;
 import io.ferrymq.core.routing.NamePattern;
+import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.security.ConfiguredRealm;
 import io.ferrymq.core.security.PasswordHash;
 import io.ferrymq.core.security.Permission;

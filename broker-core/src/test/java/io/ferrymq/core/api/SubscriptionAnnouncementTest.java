@@ -1,12 +1,12 @@
 package io.ferrymq.core.api;
 
-import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package io.ferrymq.core.api;
 
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

@@ -1,13 +1,13 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.SendResult;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Queue;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.SendResult;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.QueueDeclaration;

@@ -1,5 +1,7 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.policy.AddressPolicy;
 import io.ferrymq.core.policy.DeadLetterTarget;
@@ -8,8 +10,6 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.QueueStats;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.BindingDeclaration;

@@ -1,13 +1,13 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.storage.StorageRecord;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;

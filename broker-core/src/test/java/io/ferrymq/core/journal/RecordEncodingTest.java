@@ -1,10 +1,10 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.message.NativeForm;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.filter.FilterSpec;
 import io.ferrymq.core.storage.BindingDefinition;
 import io.ferrymq.core.storage.ExchangeDefinition;
 import io.ferrymq.core.storage.QueueDefinition;

@@ -1,11 +1,11 @@
 package io.ferrymq.core.memory;
 
-import io.ferrymq.core.api.Source;
-import io.ferrymq.core.queue.ConsumeOptions;
-import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.SendResult;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Source;
+import io.ferrymq.core.queue.ConsumeOptions;
+import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.BindingDeclaration;

@@ -1,5 +1,7 @@
 package io.ferrymq.core.memory;
 
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
@@ -9,8 +11,6 @@ import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.QueueDeclaration;

@@ -1,9 +1,9 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.api.Source;
-import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Source;
+import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.QueueDeclaration;

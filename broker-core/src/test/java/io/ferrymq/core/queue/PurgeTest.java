@@ -1,8 +1,8 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.api.Source;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package io.ferrymq.core.queue;
 
-import io.ferrymq.core.policy.QueueSettings;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.OverflowPolicy;
+import io.ferrymq.core.policy.QueueSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.BindingDeclaration;

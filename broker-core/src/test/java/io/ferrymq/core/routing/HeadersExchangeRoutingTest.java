@@ -1,8 +1,8 @@
 package io.ferrymq.core.routing;
 
-import io.ferrymq.core.message.Message;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.message.Message;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.core.vhost.BindingDeclaration;

@@ -1,9 +1,9 @@
 package io.ferrymq.core.testing;
 
+import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
-import io.ferrymq.core.api.DeliverySink;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.ferrymq.core.vhost;
 
-import io.ferrymq.core.message.Message;
-import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.SendResult;
 import io.ferrymq.core.api.Session;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.routing.ExchangeType;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

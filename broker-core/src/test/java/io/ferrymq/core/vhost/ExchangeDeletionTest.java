@@ -1,13 +1,13 @@
 package io.ferrymq.core.vhost;
 
-import io.ferrymq.core.api.TopicSubscription;
+import io.ferrymq.core.api.Route;
+import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
+import io.ferrymq.core.api.TopicSubscription;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.routing.ExchangeType;
-import io.ferrymq.core.api.Route;
-import io.ferrymq.core.api.Session;
 import io.ferrymq.core.testing.RecordingSink;
 import io.ferrymq.core.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package io.ferrymq.core.filter.selector;
 
-import io.ferrymq.core.message.Filterable;
 import io.ferrymq.core.filter.MessageFilter;
+import io.ferrymq.core.message.Filterable;
 import io.ferrymq.core.message.Message;
 
 /**
