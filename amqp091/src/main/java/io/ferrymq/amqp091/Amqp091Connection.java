@@ -18,6 +18,9 @@ import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.HandshakeDeadline;
+import io.ferrymq.transport.IoErrors;
+import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -27,11 +30,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -72,7 +73,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     private String password;
     private String mechanism;
     private ClientCapabilities capabilities = ClientCapabilities.NONE;
-    private ScheduledFuture<?> handshakeTimer;
+    private HandshakeDeadline handshakeDeadline;
     private int pendingPublishes;
     private boolean blocked;
 
@@ -91,14 +92,14 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connectionId = broker.newConnectionId();
-        handshakeTimer = ctx.executor().schedule(() -> {
+        handshakeDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), () -> {
             if (state.compareTo(State.OPEN) < 0) {
                 LOG.info("AMQP 0-9-1 connection {} from {}: handshake not finished within {} ms, closing",
                         connectionId, remote(), settings.connectTimeoutMillis());
                 state = State.CLOSED;
                 ctx.close();
             }
-        }, settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
@@ -169,10 +170,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof AmqpFrameException e) {
             connectionError(e.replyCode(), e.getMessage(), (Method) null);
-        } else if (c instanceof IOException) {
-            LOG.debug("AMQP 0-9-1 connection {}: {}", connectionId, c.toString());
-            ctx.close();
-        } else {
+        } else if (!IoErrors.closeOnIoError(ctx, c, LOG, "AMQP 0-9-1 connection " + connectionId)) {
             LOG.warn("AMQP 0-9-1 connection {}: unexpected failure, closing", connectionId, c);
             connectionError(ReplyCodes.INTERNAL_ERROR, "the broker failed to process a frame", (Method) null);
         }
@@ -214,7 +212,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        handshakeTimer.cancel(false);
+        handshakeDeadline.cancel();
         for (Amqp091Channel ch : List.copyOf(channels.values())) {
             ch.release();
         }
@@ -294,20 +292,14 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         updateAutoRead();
         ClientInfo client = new ClientInfo(connectionId, "amqp-0-9-1", ctx.channel().remoteAddress(),
                 context.listener(), capabilities.connectionName());
-        broker.open(vhost, client, username, password, this).whenComplete((s, t) -> {
-            password = null;
-            if (state == State.CLOSED) {
-                if (s != null) {
-                    s.close();
-                }
-                return;
+        SessionOpening.open(broker, vhost, client, username, password, this, () -> state == State.CLOSED, (s, e) -> {
+            if (e != null) {
+                refused(e, vhost, m);
+            } else {
+                opened(s);
             }
-            if (t != null) {
-                refused(BrokerException.from(t), vhost, m);
-                return;
-            }
-            opened(s);
         });
+        password = null;
     }
 
     private void refused(BrokerException e, String vhost, Method open) {
@@ -328,7 +320,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     private void opened(Session s) {
         session = s;
         state = State.OPEN;
-        handshakeTimer.cancel(false);
+        handshakeDeadline.cancel();
         send(0, new Method(MethodSpec.CONNECTION_OPEN_OK, ""));
         LOG.debug("AMQP 0-9-1 connection {} from {} as '{}' in vhost '{}'", connectionId, remote(),
                 s.principal().name(), s.vhostName());

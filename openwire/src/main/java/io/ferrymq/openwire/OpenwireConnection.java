@@ -9,6 +9,9 @@ import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.HandshakeDeadline;
+import io.ferrymq.transport.IoErrors;
+import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +21,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import jakarta.jms.JMSException;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.BrokerId;
@@ -87,7 +89,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     String clientId;
     private ConnectionId openwireConnectionId;
     Session session;
-    private ScheduledFuture<?> connectTimer;
+    private HandshakeDeadline connectDeadline;
     private final ArrayDeque<Command> heldWhileAuthenticating = new ArrayDeque<>();
 
     OpenwireConnection(Broker broker, OpenwireSettings settings, ConnectionContext context, OpenwireCodec codec,
@@ -115,13 +117,13 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         this.connectionId = broker.newConnectionId();
         // The broker speaks first as well: the client waits for this before it sends anything but its own.
         ctx.writeAndFlush(codec.offered());
-        connectTimer = ctx.executor().schedule(() -> {
+        connectDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), () -> {
             if (state == State.NEGOTIATING || state == State.AWAITING_CONNECTION_INFO) {
                 LOG.info("OpenWire connection {} from {}: no WireFormatInfo and ConnectionInfo within {} ms, closing",
                         connectionId, ctx.channel().remoteAddress(), settings.connectTimeoutMillis());
                 ctx.close();
             }
-        }, settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
@@ -201,10 +203,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof OpenwireProtocolException) {
             protocolError(c.getMessage());
-        } else if (c instanceof IOException) {
-            LOG.debug("OpenWire connection {}: {}", connectionId, c.toString());
-            ctx.close();
-        } else {
+        } else if (!IoErrors.closeOnIoError(ctx, c, LOG, "OpenWire connection " + connectionId)) {
             LOG.warn("OpenWire connection {}: unexpected failure, closing", connectionId, c);
             ctx.close();
         }
@@ -249,8 +248,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        if (connectTimer != null) {
-            connectTimer.cancel(false);
+        if (connectDeadline != null) {
+            connectDeadline.cancel();
         }
         consumers.connectionClosed();
         tempQueues.connectionClosed();
@@ -303,29 +302,24 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         updateAutoRead();
         ClientInfo client = new ClientInfo(connectionId, "openwire-" + codec.version(), ctx.channel().remoteAddress(),
                 context.listener(), clientId);
-        broker.open(Broker.DEFAULT_VHOST, client, info.getUserName(), info.getPassword(), this).whenComplete((s, t) -> {
-            if (state == State.CLOSED) {
-                if (s != null) {
-                    s.close();
-                }
-                return;
-            }
-            if (t != null) {
-                BrokerException e = BrokerException.from(t);
-                LOG.info("OpenWire connection {} from {} refused: {}", connectionId, ctx.channel().remoteAddress(),
-                        e.getMessage());
-                state = State.CLOSED;
-                ctx.writeAndFlush(exceptionResponse(info, OpenwireErrors.of(e))).addListener(ChannelFutureListener.CLOSE);
-                return;
-            }
-            connected(s, info);
-        });
+        SessionOpening.open(broker, Broker.DEFAULT_VHOST, client, info.getUserName(), info.getPassword(), this,
+                () -> state == State.CLOSED, (s, e) -> {
+                    if (e != null) {
+                        LOG.info("OpenWire connection {} from {} refused: {}", connectionId, ctx.channel().remoteAddress(),
+                                e.getMessage());
+                        state = State.CLOSED;
+                        ctx.writeAndFlush(exceptionResponse(info, OpenwireErrors.of(e)))
+                                .addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    connected(s, info);
+                });
     }
 
     private void connected(Session s, ConnectionInfo info) {
         session = s;
         state = State.CONNECTED;
-        connectTimer.cancel(false);
+        connectDeadline.cancel();
         respond(info);
         BrokerInfo brokerInfo = new BrokerInfo();
         brokerInfo.setBrokerId(BROKER_ID);
