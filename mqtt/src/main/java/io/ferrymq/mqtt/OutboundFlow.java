@@ -64,23 +64,39 @@ final class OutboundFlow {
         }
         int granted = 0;
         boolean retainAsPublished = false;
-        List<Integer> subscriptionIds = new ArrayList<>(1);
+        List<Integer> subscriptionIds = List.of();
         for (SubscriptionEntry e : matches) {
             granted = Math.max(granted, e.qos());
             retainAsPublished |= e.retainAsPublished();
             if (e.subscriptionId() > 0) {
+                if (subscriptionIds.isEmpty()) {
+                    subscriptionIds = new ArrayList<>(2);
+                }
                 subscriptionIds.add(e.subscriptionId());
             }
         }
         int qos = Math.min(MessageMapping.publishedQos(m), granted);
         boolean retain = Boolean.TRUE.equals(m.property(MessageMapping.RETAINED_COPY))
                 || retainAsPublished && Boolean.TRUE.equals(m.property(MessageMapping.RETAIN));
-        MqttProperties props = conn.v5()
-                ? MessageMapping.properties(m, System.currentTimeMillis(), subscriptionIds) : MqttProperties.NO_PROPERTIES;
-        if (conn.v5() && estimatedSize(topic, m, props) > clientMaxPacketBytes) {
-            // MQTT 5, 3.1.2.11.4: a message too large for the client is dropped as if delivered.
-            settle(d, true);
-            return;
+        boolean aliasing = conn.v5() && clientTopicAliasMaximum > 0;
+        boolean resend = qos > 0 && conn.session.unacknowledged.containsKey(m.id());
+        SharedPublish shared = null;
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (!resend && SharedPublish.applies(m, conn.v5(), aliasing)) {
+            shared = SharedPublish.of(m, new SharedPublish.Shape(conn.v5(), qos, retain, topic,
+                    conn.v5() ? subscriptionIds : List.of()));
+            if (conn.v5() && shared.length() > clientMaxPacketBytes) {
+                // MQTT 5, 3.1.2.11.4: a message too large for the client is dropped as if delivered.
+                settle(d, true);
+                return;
+            }
+        } else {
+            props = conn.v5()
+                    ? MessageMapping.properties(m, System.currentTimeMillis(), subscriptionIds) : MqttProperties.NO_PROPERTIES;
+            if (conn.v5() && estimatedSize(topic, m, props) > clientMaxPacketBytes) {
+                settle(d, true);
+                return;
+            }
         }
         int packetId = 0;
         boolean dup = false;
@@ -96,22 +112,27 @@ final class OutboundFlow {
                 conn.session.unacknowledged.remove(m.id());
             }
         }
-        String wireTopic = topic;
-        if (conn.v5() && clientTopicAliasMaximum > 0) {
-            Integer alias = aliases.get(topic);
-            if (alias != null) {
-                wireTopic = "";
-            } else if (aliases.size() < clientTopicAliasMaximum) {
-                alias = aliases.size() + 1;
-                aliases.put(topic, alias);
+        Object publish;
+        if (shared != null) {
+            publish = shared.packetFor(conn.ctx.alloc(), packetId);
+        } else {
+            String wireTopic = topic;
+            if (aliasing) {
+                Integer alias = aliases.get(topic);
+                if (alias != null) {
+                    wireTopic = "";
+                } else if (aliases.size() < clientTopicAliasMaximum) {
+                    alias = aliases.size() + 1;
+                    aliases.put(topic, alias);
+                }
+                if (alias != null) {
+                    props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
+                }
             }
-            if (alias != null) {
-                props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
-            }
+            publish = new MqttPublishMessage(
+                    new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
+                    new MqttPublishVariableHeader(wireTopic, packetId, props), Unpooled.wrappedBuffer(m.body()));
         }
-        MqttPublishMessage publish = new MqttPublishMessage(
-                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
-                new MqttPublishVariableHeader(wireTopic, packetId, props), Unpooled.wrappedBuffer(m.body()));
         conn.hub.sent.incrementAndGet();
         if (qos == 0) {
             // Settled and credited once the frame is on the socket: a slow reader holds back deliveries.

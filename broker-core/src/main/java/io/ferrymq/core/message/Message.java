@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A message as the core sees it, whatever protocol brought it. Immutable: changes produce copies
@@ -43,6 +44,8 @@ public final class Message implements Filterable {
     private final byte[] body;
     private final NativeForm nativeForm;
     private final long originConnection;
+    /** Not part of the message's value: a cache that every copy starts without (see {@link #encodedFor}). */
+    private volatile EncodingMemo encodings;
 
     private Message(Builder b) {
         this.id = b.id;
@@ -117,6 +120,22 @@ public final class Message implements Filterable {
     public NativeForm nativeForm() { return nativeForm; }
     /** The connection that published the message (for no-local subscriptions); 0 if none. Not persisted. */
     public long originConnection() { return originConnection; }
+
+    /**
+     * This message as an adapter encodes it for delivery in {@code shape}, made by {@code encoder} the first
+     * time and kept with the message, so that a fan-out encodes once per shape rather than once per
+     * subscriber. The encoding must depend on nothing but this message and the shape (a per-delivery field
+     * such as a packet id is patched into a copy), and must not be modified by whoever reads it.
+     */
+    public <S, E> E encodedFor(S shape, Function<? super S, ? extends E> encoder) {
+        EncodingMemo memo = encodings;
+        if (memo == null) {
+            // Two threads may each make one; the loser's entries are lost, which costs an encoding, nothing more.
+            memo = new EncodingMemo();
+            encodings = memo;
+        }
+        return memo.get(shape, encoder);
+    }
 
     public boolean isExpired(long nowMillis) {
         return expiration > 0 && expiration <= nowMillis;

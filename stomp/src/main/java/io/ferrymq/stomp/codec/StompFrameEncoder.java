@@ -72,7 +72,8 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
         HeaderEscaping escaping = HeaderEscaping.forFrame(version, command);
         long size = ByteBufUtil.utf8Bytes(command) + 1L;
         List<Map.Entry<String, String>> headers = frame.headers();
-        for (Map.Entry<String, String> h : headers) {
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Map.Entry<String, String> h = headers.get(i);
             if (h.getKey().isEmpty()) {
                 throw new IllegalArgumentException("a header name cannot be empty");
             }
@@ -107,7 +108,9 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
         HeaderEscaping escaping = pendingEscaping;
         ByteBufUtil.writeUtf8(out, frame.command());
         out.writeByte(LF);
-        for (Map.Entry<String, String> h : frame.headers()) {
+        List<Map.Entry<String, String>> headers = frame.headers();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Map.Entry<String, String> h = headers.get(i);
             escaping.write(out, h.getKey());
             out.writeByte(':');
             escaping.write(out, h.getValue());
