@@ -29,6 +29,8 @@
 #              Caveat, measured: the plugin declares that queue non-durable (Qpid JMS asks for no terminus
 #              durability on a queue consumer), and RabbitMQ keeps even durable messages of a non-durable queue
 #              in memory only, so its "persistent" runs write nothing to disk while FerryMQ's and Artemis' do.
+# Environment: BENCH_RUN_OPTS (extra options for every 'ferrymq-bench run', e.g. "--rate 20000" for an open-loop
+# latency run at a fixed total rate); BROKER_CPU (the core brokers are pinned to; default 0).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -132,7 +134,8 @@ run_one() {
   mkdir -p "$OUT/$scenario" "$OUT/logs/$scenario"
   start_broker "$b"
   log "$scenario round $round: $b (pid $BROKER_PID)"
-  bench run --protocol amqp -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
+  pin_broker "$BROKER_PID"
+  bench run --protocol amqp -P "${PORT[$b]}" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
     --label "$b" --json "$file" -q >> "$OUT/runs.log" 2>&1 || status=$?
   stop_broker "$b"
   cp "$WORK/$b/console.log" "$OUT/logs/$scenario/$b-$round.log" 2>/dev/null || true

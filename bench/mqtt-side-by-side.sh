@@ -22,6 +22,8 @@
 #   HiveMQ CE  bench/peers/hivemq-ce/HiveMqCe.java: the embedded broker with a 127.0.0.1 listener on 31883 and
 #              anonymous usage statistics off; default file persistence (no fsync per message), no
 #              authentication extension (so credentials are accepted as given), the JVM's default heap.
+# Environment: BENCH_RUN_OPTS (extra options for every 'ferrymq-bench run', e.g. "--rate 20000" for an open-loop
+# latency run at a fixed total rate); BROKER_CPU (the core brokers are pinned to; default 0).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -134,7 +136,8 @@ run_one() {
   mkdir -p "$OUT/$scenario" "$OUT/logs/$scenario"
   start_broker "$b"
   log "$scenario round $round: $b (pid $BROKER_PID)"
-  bench run -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$b" \
+  pin_broker "$BROKER_PID"
+  bench run -P "${PORT[$b]}" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$b" \
     --json "$file" -q >> "$OUT/runs.log" 2>&1 || status=$?
   stop_broker "$b"
   cp "$WORK/$b/console.log" "$OUT/logs/$scenario/$b-$round.log" 2>/dev/null || true

@@ -22,8 +22,9 @@
 #   --dist DIR         use the jars in DIR (ferrymq-server.jar, lib/, ferrymq-bench.jar) instead of building,
 #                      e.g. to benchmark an earlier build
 #
-# Environment: FERRYMQ_OPTS (extra JVM options for FerryMQ, e.g. a JFR recording), BENCH_JAVA_OPTS (for the
-# load generator), FERRYMQ_BENCH_CACHE (downloads; default ~/.cache/ferrymq-bench).
+# Environment: BROKER_CPU (the core brokers are pinned to; default 0), BENCH_RUN_OPTS (extra options for every
+# 'ferrymq-bench run', e.g. "--rate 20000" for an open-loop latency run at a fixed total rate), FERRYMQ_OPTS (extra
+# JVM options for FerryMQ, e.g. a JFR recording), BENCH_JAVA_OPTS (for the load generator), FERRYMQ_BENCH_CACHE (downloads; default ~/.cache/ferrymq-bench).
 #
 # Every broker runs alone: it is started with an empty data directory before each run and stopped after it, so
 # no run inherits another's journal, heap or page cache of queues, and no idle broker competes for the cores.
@@ -223,13 +224,14 @@ run_one() {
   mkdir -p "$OUT/$scenario"
   start_broker "$b"
   log "$scenario round $round: $b (pid $BROKER_PID)"
+  pin_broker "$BROKER_PID"
   local status=0
   if [ "$scenario" = stomp-connections-10k ]; then
     bench connections -P "${PORT[$b]}" -n "$CONNECTIONS" --broker-pid "$BROKER_PID" --label "$b" --json "$file" -q \
       >> "$OUT/runs.log" 2>&1 || status=$?
   else
     # shellcheck disable=SC2086
-    bench run -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$b" \
+    bench run -P "${PORT[$b]}" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$b" \
       --json "$file" -q ${CLIENT_OPTS[$b]} >> "$OUT/runs.log" 2>&1 || status=$?
   fi
   stop_broker "$b"

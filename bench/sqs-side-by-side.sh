@@ -175,6 +175,7 @@ run_one() {
   local b=$1 round=$2 file="$OUT/$1-$2.json" status=0
   start_broker "$b"
   log "round $round: $b (pid $BROKER_PID)"
+  pin_broker "$BROKER_PID"
   # --broker-pid: the broker's CPU time in the window, per message (a steadier measure than msg/s on a shared machine)
   # shellcheck disable=SC2086
   bench sqs -P "${PORT[$b]}" -n "$CLIENTS" -s "$SIZE" $FIFO --duration "$DURATION" --warmup "$WARMUP" \

@@ -4,6 +4,26 @@
 
 ARTEMIS_VERSION=2.56.0
 
+# Every broker under test runs on core $BROKER_CPU (environment; default 0) and the load generator on the other
+# cores, the same for FerryMQ and every peer: on a small machine the two otherwise fight for the same cores, and a
+# 1x1 figure measures the client as much as the broker.
+BROKER_CPU="${BROKER_CPU:-0}"
+
+# The cores the load generator may use: all but $BROKER_CPU.
+client_cpus() {
+  seq 0 $(( $(nproc) - 1 )) | grep -vx "$BROKER_CPU" | paste -sd, -
+}
+
+# Pins every thread of process $1 (a broker that has just started listening) to core $BROKER_CPU; threads it
+# starts later inherit that.
+pin_broker() {
+  if [ "$(nproc)" -lt 2 ]; then
+    log "WARNING: one core only: broker and load generator are not pinned apart"
+    return 0
+  fi
+  taskset -a -p -c "$BROKER_CPU" "$1" > /dev/null
+}
+
 # Builds FerryMQ and the load generator (when BUILD=1) and copies the jars and conf/log4j2.xml into $1: runs use
 # the copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
 prepare_dist() {
@@ -101,6 +121,7 @@ install_missing_packages() {
   command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || need+=(maven)
   command -v ss >/dev/null || need+=(iproute2)
+  command -v taskset >/dev/null || need+=(util-linux)
   [ ${#need[@]} -gt 0 ] || return 0
   [ "$INSTALL" = 1 ] || { echo "$script: missing ${need[*]} (run without --no-install)" >&2; exit 1; }
   [ "$(id -u)" = 0 ] || { echo "$script: installing ${need[*]} needs root" >&2; exit 1; }
@@ -135,10 +156,13 @@ common_option() {
   esac
 }
 
-# The load generator from the private dist in $WORK/dist. BENCH_JAVA_OPTS reaches its JVM.
+# The load generator from the private dist in $WORK/dist, on the cores the broker does not use. BENCH_JAVA_OPTS
+# reaches its JVM.
 bench() {
+  local cpus
+  cpus=$(client_cpus)
   # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
+  taskset -c "${cpus:-0}" java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
 }
 
 # Stops broker $1 of $BROKERS: the process listening on its port ${PORT[$1]}.

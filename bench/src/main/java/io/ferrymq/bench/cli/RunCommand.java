@@ -1,10 +1,12 @@
 package io.ferrymq.bench.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.bench.driver.AckMode;
 import io.ferrymq.bench.driver.DestinationKind;
 import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
+import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProgressListener;
@@ -14,6 +16,7 @@ import io.ferrymq.bench.report.ProgressPrinter;
 import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
+import io.ferrymq.bench.stats.ProcessCpu;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code ferrymq-bench run}: one load, from a named scenario and/or explicit options. */
@@ -89,22 +93,35 @@ final class RunCommand implements Callable<Integer> {
             description = "Time to wait for confirmations and messages in flight after the run (default 10s).")
     Duration drainTimeout;
 
+    @Option(names = "--broker-pid", description = "The broker's process id (on this machine), to report its CPU time "
+            + "per received message over the measured window.")
+    Long brokerPid;
+
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
+        ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
+        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
         RunResult result;
         try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
-            result = new LoadRunner(driver, errors, spec, 1000).run(output.quiet ? ProgressListener.NONE : progress);
+            result = new LoadRunner(driver, errors, spec, 1000).run(cpu == null ? shown : cpu);
         } finally {
             if (!output.quiet) {
                 progress.finish();
             }
         }
         String name = scenario != null ? scenario : "custom";
-        output.emit(System.out, ReportTable.render(result, output.label),
-                JsonReports.load(result, new JsonReports.Context(output.label, name, Instant.now())));
+        String table = ReportTable.render(result, output.label);
+        ObjectNode json = JsonReports.load(result, new JsonReports.Context(output.label, name, Instant.now()));
+        if (cpu != null && cpu.result().isPresent()) {
+            BrokerCpuProbe.BrokerCpu c = cpu.result().get();
+            table += String.format(Locale.ROOT, "broker CPU  %.2f µs per received message (%.2f s for %d messages, pid %d)%n",
+                    c.microsPerMessage(), c.cpuSeconds(), c.messages(), brokerPid);
+            JsonReports.brokerCpu(json, brokerPid, c);
+        }
+        output.emit(System.out, table, json);
         return 0;
     }
 

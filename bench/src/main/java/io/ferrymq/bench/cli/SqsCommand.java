@@ -1,6 +1,6 @@
 package io.ferrymq.bench.cli;
 
-import io.ferrymq.bench.sqs.ProcessCpu;
+import io.ferrymq.bench.stats.ProcessCpu;
 import io.ferrymq.bench.sqs.SqsBench;
 import io.ferrymq.bench.sqs.SqsClients;
 import io.ferrymq.bench.sqs.SqsReport;

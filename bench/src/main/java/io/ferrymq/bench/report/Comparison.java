@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Medians per scenario and broker over repeated runs, and the ratio lines of the side-by-side comparison
  * ({@code stomp queue 10x10 persistent: ferrymq/artemis = 1.7}). Throughput ratios are the baseline's
- * received msg/s over the peer's, so above 1 means the baseline is faster; for connection scale the
- * ratios are connections per second and memory per connection.
+ * received msg/s over the peer's, so above 1 means the baseline is faster; CPU per message ratios, where both
+ * runs measured it, below 1 mean the baseline spends less; for connection scale the ratios are connections per
+ * second and memory per connection.
  */
 public final class Comparison {
 
@@ -25,7 +26,7 @@ public final class Comparison {
      */
     public record Cell(String scenario, String description, String type, String label, int runs,
                        double rate, double rateMin, double rateMax, double p99Millis, long lost, long duplicated,
-                       double bytesPerConnection) {
+                       double bytesPerConnection, double cpuMicrosPerMessage) {
     }
 
     private Comparison() {
@@ -54,6 +55,7 @@ public final class Comparison {
             List<Double> rates = new ArrayList<>();
             List<Double> p99s = new ArrayList<>();
             List<Double> perConnection = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             long lost = 0;
             long duplicated = 0;
             for (JsonNode r : runs) {
@@ -62,6 +64,9 @@ public final class Comparison {
                     p99s.add(r.path("latencyMicros").path("p99").asDouble() / 1000.0);
                     lost += r.path("integrity").path("lost").asLong();
                     duplicated += r.path("integrity").path("duplicated").asLong();
+                    if (r.path("brokerCpu").has("microsPerMessage")) {
+                        cpu.add(r.path("brokerCpu").path("microsPerMessage").asDouble());
+                    }
                 } else {
                     rates.add(r.path("connectsPerSec").asDouble());
                     perConnection.add(r.path("bytesPerConnection").asDouble());
@@ -72,7 +77,7 @@ public final class Comparison {
                     median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     load ? median(p99s) : Double.NaN, lost, duplicated,
-                    load ? Double.NaN : median(perConnection)));
+                    load ? Double.NaN : median(perConnection), median(cpu)));
         }));
         return cells;
     }
@@ -91,13 +96,15 @@ public final class Comparison {
     public static String render(List<Cell> cells, String baseline, int cores) {
         StringBuilder b = new StringBuilder();
         b.append("machine: ").append(cores).append(" cores\n");
-        b.append("rate/s: received msg/s (connection scale: connections/s), median over runs; p99: end-to-end latency\n\n");
-        b.append(String.format(Locale.ROOT, "%-30s %-10s %4s %10s %17s %10s %8s %8s %10s%n", "scenario", "broker", "runs",
-                "rate/s", "(min-max)", "p99 ms", "lost", "dup", "B/conn"));
+        b.append("rate/s: received msg/s (connection scale: connections/s), median over runs; p99: end-to-end latency;"
+                + " CPU us/msg: the broker's CPU time per received message\n\n");
+        b.append(String.format(Locale.ROOT, "%-30s %-10s %4s %10s %17s %10s %11s %8s %8s %10s%n", "scenario", "broker",
+                "runs", "rate/s", "(min-max)", "p99 ms", "CPU us/msg", "lost", "dup", "B/conn"));
         for (Cell c : cells) {
-            b.append(String.format(Locale.ROOT, "%-30s %-10s %4d %10.0f %17s %10s %8d %8d %10s%n", c.scenario(), c.label(),
-                    c.runs(), c.rate(), String.format(Locale.ROOT, "(%.0f-%.0f)", c.rateMin(), c.rateMax()),
+            b.append(String.format(Locale.ROOT, "%-30s %-10s %4d %10.0f %17s %10s %11s %8d %8d %10s%n", c.scenario(),
+                    c.label(), c.runs(), c.rate(), String.format(Locale.ROOT, "(%.0f-%.0f)", c.rateMin(), c.rateMax()),
                     Double.isNaN(c.p99Millis()) ? "-" : String.format(Locale.ROOT, "%.2f", c.p99Millis()),
+                    Double.isNaN(c.cpuMicrosPerMessage()) ? "-" : String.format(Locale.ROOT, "%.2f", c.cpuMicrosPerMessage()),
                     c.lost(), c.duplicated(),
                     Double.isNaN(c.bytesPerConnection()) ? "-" : String.format(Locale.ROOT, "%.0f", c.bytesPerConnection())));
         }
@@ -121,6 +128,10 @@ public final class Comparison {
                 }
                 String line = String.format(Locale.ROOT, "%s: %s/%s = %s", base.description(), baseline, peer.label(),
                         ratio(base.rate(), peer.rate()));
+                if (!Double.isNaN(base.cpuMicrosPerMessage()) && !Double.isNaN(peer.cpuMicrosPerMessage())) {
+                    line += String.format(Locale.ROOT, "; broker CPU per message %s/%s = %s", baseline, peer.label(),
+                            ratio(base.cpuMicrosPerMessage(), peer.cpuMicrosPerMessage()));
+                }
                 if (base.type().equals("connections")) {
                     line += String.format(Locale.ROOT, " (connections/s); memory per connection %s/%s = %s", baseline,
                             peer.label(), ratio(base.bytesPerConnection(), peer.bytesPerConnection()));

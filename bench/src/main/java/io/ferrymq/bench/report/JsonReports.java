@@ -2,6 +2,7 @@ package io.ferrymq.bench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.scenario.ConnectionScaleResult;
@@ -57,6 +58,15 @@ public final class JsonReports {
         integrity(root.putObject("integrity"), r.integrity());
         errors(root.putObject("errors"), r.errorCount(), r.errors());
         return root;
+    }
+
+    /** Adds the broker's CPU time per received message to a load report. */
+    public static void brokerCpu(ObjectNode report, long pid, BrokerCpuProbe.BrokerCpu c) {
+        ObjectNode cpu = report.putObject("brokerCpu");
+        cpu.put("pid", pid);
+        cpu.put("cpuSeconds", c.cpuSeconds());
+        cpu.put("messages", c.messages());
+        cpu.put("microsPerMessage", c.microsPerMessage());
     }
 
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {

@@ -59,7 +59,7 @@ public final class SqsBench {
     /**
      * @param clients        makes one client per producer and consumer (and one for creating the queue)
      * @param progress       where the once-a-{@code progressMillis} progress line goes; null for none
-     * @param brokerCpuNanos the broker's CPU time so far (see {@link ProcessCpu}), read at the start and the end of
+     * @param brokerCpuNanos the broker's CPU time so far (see {@link io.ferrymq.bench.stats.ProcessCpu}), read at the start and the end of
      *                       the window; null when the broker runs elsewhere
      */
     public SqsBench(SqsSpec spec, Supplier<SqsClient> clients, PrintStream progress, long progressMillis,

@@ -1,6 +1,7 @@
 package io.ferrymq.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.scenario.ConnectionScaleResult;
@@ -47,6 +48,31 @@ class ComparisonTest {
         assertThat(cells.get(0).rateMax()).isEqualTo(3400.0);
         assertThat(Comparison.ratioLines(cells, "ferrymq"))
                 .containsExactly("stomp queue 10x10 persistent: ferrymq/artemis = 1.70");
+    }
+
+    @Test
+    void brokerCpuPerMessageIsComparedWhereBothBrokersMeasuredIt() {
+        List<JsonNode> results = new ArrayList<>();
+        for (double[] round : new double[][] {{10, 30}, {12, 40}, {30, 20}}) {
+            JsonNode ferry = run("ferrymq", 2000, 0);
+            JsonReports.brokerCpu((com.fasterxml.jackson.databind.node.ObjectNode) ferry, 1,
+                    new BrokerCpuProbe.BrokerCpu(round[0] / 1e6 * 1000, 1000));
+            JsonNode peer = run("activemq", 1000, 0);
+            JsonReports.brokerCpu((com.fasterxml.jackson.databind.node.ObjectNode) peer, 2,
+                    new BrokerCpuProbe.BrokerCpu(round[1] / 1e6 * 1000, 1000));
+            results.add(ferry);
+            results.add(peer);
+        }
+        results.add(run("rabbitmq", 500, 0)); // ran without --broker-pid
+
+        List<Comparison.Cell> cells = Comparison.cells(results);
+        assertThat(cells.get(0).cpuMicrosPerMessage()).isCloseTo(12.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(cells.get(1).cpuMicrosPerMessage()).isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(cells.get(2).cpuMicrosPerMessage()).isNaN();
+        assertThat(Comparison.ratioLines(cells, "ferrymq")).containsExactly(
+                "stomp queue 10x10 persistent: ferrymq/activemq = 2.00; broker CPU per message ferrymq/activemq = 0.40",
+                "stomp queue 10x10 persistent: ferrymq/rabbitmq = 4.00");
+        assertThat(Comparison.render(cells, "ferrymq", 2)).contains("CPU us/msg").contains("12.00").contains("30.00");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ferrymq.bench.sqs;
 
 import io.ferrymq.aws.AwsApiProtocol;
 import io.ferrymq.aws.AwsApiSettings;
+import io.ferrymq.bench.stats.ProcessCpu;
 import io.ferrymq.transport.testing.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.ferrymq.bench.sqs;
+package io.ferrymq.bench.stats;
 
 import org.junit.jupiter.api.Test;
 

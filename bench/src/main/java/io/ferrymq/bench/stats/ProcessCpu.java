@@ -1,4 +1,4 @@
-package io.ferrymq.bench.sqs;
+package io.ferrymq.bench.stats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
