@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# MQTT side by side: the MQTT scenarios run alternately against FerryMQ, Mosquitto (Debian package) and
-# HiveMQ Community Edition (its embedded jar from Maven Central), then the median per scenario and broker and
-# ratio lines such as "mqtt topic 10x10 on 10 persistent: ferrymq/mosquitto = 0.9".
+# MQTT side by side: the MQTT scenarios run alternately against FerryMQ, Mosquitto (Debian package),
+# HiveMQ Community Edition (its embedded jar from Maven Central) and ActiveMQ 5.17 (Debian package), then the
+# median per scenario and broker and ratio lines such as "mqtt topic 10x10 on 10 persistent: ferrymq/mosquitto = 0.9".
 #
 #   bench/mqtt-side-by-side.sh                                   # 3 rounds of 30 s per scenario and broker
 #   bench/mqtt-side-by-side.sh --rounds 3 --duration 10s --warmup 3s --peers mosquitto
 #
 # Options:
-#   --peers LIST       comma-separated, from: mosquitto, hivemq                 (default: both)
+#   --peers LIST       comma-separated, from: mosquitto, hivemq, activemq       (default: all three)
 #   --scenarios LIST   MQTT scenario names from 'ferrymq-bench scenarios'       (default: all three mqtt-*)
 #   --rounds N, --duration D, --warmup D, --out DIR, --no-install, --no-build, --dist DIR: as in side-by-side.sh
 #
 # Peer settings. Each runs its packaged defaults plus only what the comparison needs:
-#   all        listen on 127.0.0.1 only: FerryMQ 11883, Mosquitto 21883, HiveMQ CE 31883; MQTT 3.1.1 clients
+#   all        listen on 127.0.0.1 only: FerryMQ 11883, Mosquitto 21883, HiveMQ CE 31883, ActiveMQ 51883;
+#              pinned to one core, the load generator to the others (see side-by-side.sh); MQTT 3.1.1 clients
 #              (the HiveMQ client library), clean sessions, guest/guest credentials.
 #   FerryMQ    the MQTT listener alone, heap -Xms512m -Xmx2g, default durability: a QoS 1 message is
 #              fsynced to the journal before its PUBACK.
@@ -22,6 +23,9 @@
 #   HiveMQ CE  bench/peers/hivemq-ce/HiveMqCe.java: the embedded broker with a 127.0.0.1 listener on 31883 and
 #              anonymous usage statistics off; default file persistence (no fsync per message), no
 #              authentication extension (so credentials are accepted as given), the JVM's default heap.
+#   ActiveMQ   Debian's packaged instance and JVM options, as in side-by-side.sh, with its one connector replaced
+#              by mqtt+nio://127.0.0.1:51883; no authentication plugin (credentials accepted as given); QoS 1
+#              messages are persistent in KahaDB, which syncs its journal by default.
 # Environment: BENCH_RUN_OPTS (extra options for every 'ferrymq-bench run', e.g. "--rate 20000" for an open-loop
 # latency run at a fixed total rate); BROKER_CPU (the core brokers are pinned to; default 0).
 set -euo pipefail
@@ -31,7 +35,7 @@ REPO="$(dirname "$BENCH_DIR")"
 CACHE="${FERRYMQ_BENCH_CACHE:-$HOME/.cache/ferrymq-bench}"
 WORK="$BENCH_DIR/target/mqtt-side-by-side"
 
-PEERS="mosquitto,hivemq"
+PEERS="mosquitto,hivemq,activemq"
 SCENARIOS="mqtt-qos0-10x10 mqtt-qos1-10x10 mqtt-qos0-1x100"
 ROUNDS=3
 DURATION=30s
@@ -56,18 +60,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-declare -A PORT=([ferrymq]=11883 [mosquitto]=21883 [hivemq]=31883)
+declare -A PORT=([ferrymq]=11883 [mosquitto]=21883 [hivemq]=31883 [activemq]=51883)
 BROKERS="ferrymq ${PEERS//,/ }"
 for b in $BROKERS; do
-  [ -n "${PORT[$b]:-}" ] || { echo "mqtt-side-by-side: unknown peer '$b' (mosquitto, hivemq)" >&2; exit 2; }
+  [ -n "${PORT[$b]:-}" ] || { echo "mqtt-side-by-side: unknown peer '$b' (mosquitto, hivemq, activemq)" >&2; exit 2; }
 done
 
 
 install_peers() {
   local need=()
   case " $BROKERS " in *" mosquitto "*) command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto) ;; esac
+  case " $BROKERS " in *" activemq "*) dpkg -s activemq >/dev/null 2>&1 || need+=(activemq) ;; esac
   install_missing_packages mqtt-side-by-side "${need[@]}"
-  warn_running_services mosquitto
+  warn_running_services mosquitto activemq
   case " $BROKERS " in *" hivemq "*)
     HIVEMQ_LIB="$CACHE/hivemq-ce/lib"
     if [ ! -d "$HIVEMQ_LIB" ] || [ -z "$(ls "$HIVEMQ_LIB"/hivemq-community-edition-embedded-*.jar 2>/dev/null)" ]; then
@@ -96,6 +101,9 @@ CONF
 listener ${PORT[mosquitto]} 127.0.0.1
 allow_anonymous true
 CONF
+  case " $BROKERS " in *" activemq "*)
+    prepare_activemq "$WORK/activemq" mqtt "mqtt+nio://127.0.0.1:${PORT[activemq]}"
+  ;; esac
 }
 
 start_broker() {
@@ -111,6 +119,9 @@ start_broker() {
       rm -rf "$dir/home"
       (exec java -cp "$HIVEMQ_LIB/*" "$BENCH_DIR/peers/hivemq-ce/HiveMqCe.java" "$dir/home" "${PORT[hivemq]}") \
         > "$dir/console.log" 2>&1 &
+      ;;
+    activemq)
+      start_activemq "$dir"
       ;;
   esac
   local port=${PORT[$b]}

@@ -141,11 +141,7 @@ EOF
     grep -q 'anycastPrefix=/queue/' "$dir/etc/broker.xml" || { echo "side-by-side: could not set Artemis' STOMP prefixes" >&2; exit 1; }
   ;; esac
   case " $BROKERS " in *" activemq "*)
-    dir="$WORK/activemq" && mkdir -p "$dir"
-    sed 's#<transportConnector name="openwire" uri="tcp://127.0.0.1:61616"/>#<transportConnector name="stomp" uri="stomp+nio://127.0.0.1:'"${PORT[activemq]}"'"/>#' \
-      /etc/activemq/instances-available/main/activemq.xml > "$dir/activemq.xml"
-    grep -q "stomp+nio" "$dir/activemq.xml" || { echo "side-by-side: could not add ActiveMQ's STOMP connector" >&2; exit 1; }
-    cp /etc/activemq/instances-available/main/log4j2.properties "$dir/"
+    prepare_activemq "$WORK/activemq" stomp "stomp+nio://127.0.0.1:${PORT[activemq]}"
   ;; esac
   case " $BROKERS " in *" rabbitmq "*)
     dir="$WORK/rabbitmq" && mkdir -p "$dir"
@@ -168,17 +164,7 @@ start_broker() {
       start_artemis "$dir"
       ;;
     activemq)
-      rm -rf "$dir/data" "$dir/tmp" && mkdir -p "$dir/data" "$dir/tmp"
-      # The JVM options of Debian's /usr/share/activemq/activemq-options and /usr/bin/activemq.
-      java -Xms512M -Xmx512M -Dorg.apache.activemq.UseDedicatedTaskRunner=true \
-        --add-reads=java.xml=java.logging --add-opens java.base/java.security=ALL-UNNAMED \
-        --add-opens java.base/java.net=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
-        --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.naming/javax.naming.spi=ALL-UNNAMED \
-        --add-opens java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \
-        --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED \
-        -Dactivemq.classpath="$dir" -Dactivemq.home=/usr/share/activemq -Dactivemq.base="$dir" \
-        -Dactivemq.conf="$dir" -Dactivemq.data="$dir/data" -Djava.io.tmpdir="$dir/tmp" \
-        -jar /usr/share/activemq/bin/activemq.jar start "xbean:file:$dir/activemq.xml" > "$dir/console.log" 2>&1 &
+      start_activemq "$dir"
       ;;
     rabbitmq)
       start_rabbitmq "$dir"

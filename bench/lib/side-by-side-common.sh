@@ -102,6 +102,33 @@ start_artemis() {
   "$dir/bin/artemis" run > "$dir/console.log" 2>&1 &
 }
 
+# Makes an instance of Debian's packaged ActiveMQ 5.17 in $1 (its main instance's activemq.xml: KahaDB, no JMX)
+# whose one OpenWire connector is replaced by connector $2 with URI $3, e.g. stomp stomp+nio://127.0.0.1:63613.
+prepare_activemq() {
+  local dir=$1 name=$2 uri=$3
+  mkdir -p "$dir"
+  sed 's#<transportConnector name="openwire" uri="tcp://127.0.0.1:61616"/>#<transportConnector name="'"$name"'" uri="'"$uri"'"/>#' \
+    /etc/activemq/instances-available/main/activemq.xml > "$dir/activemq.xml"
+  grep -q "$uri" "$dir/activemq.xml" || { echo "side-by-side: could not add ActiveMQ's $name connector" >&2; exit 1; }
+  cp /etc/activemq/instances-available/main/log4j2.properties "$dir/"
+}
+
+# Starts the ActiveMQ instance made by prepare_activemq in $1, with an empty data directory, in the background.
+start_activemq() {
+  local dir=$1
+  rm -rf "$dir/data" "$dir/tmp" && mkdir -p "$dir/data" "$dir/tmp"
+  # The JVM options of Debian's /usr/share/activemq/activemq-options and /usr/bin/activemq.
+  java -Xms512M -Xmx512M -Dorg.apache.activemq.UseDedicatedTaskRunner=true \
+    --add-reads=java.xml=java.logging --add-opens java.base/java.security=ALL-UNNAMED \
+    --add-opens java.base/java.net=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
+    --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.naming/javax.naming.spi=ALL-UNNAMED \
+    --add-opens java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \
+    --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+    -Dactivemq.classpath="$dir" -Dactivemq.home=/usr/share/activemq -Dactivemq.base="$dir" \
+    -Dactivemq.conf="$dir" -Dactivemq.data="$dir/data" -Djava.io.tmpdir="$dir/tmp" \
+    -jar /usr/share/activemq/bin/activemq.jar start "xbean:file:$dir/activemq.xml" > "$dir/console.log" 2>&1 &
+}
+
 # Starts Debian's RabbitMQ server as its own node (ferrybench@localhost, distribution port 45673) with the
 # rabbitmq.conf and enabled_plugins files of directory $1 and an empty database, in the background.
 start_rabbitmq() {
