@@ -293,6 +293,7 @@ public final class VirtualHost implements QueueHost {
         if (existing != null) {
             checkOwner(existing, owner);
             checkEquivalent(existing, d);
+            existing.redeclared();
             return new Declared<>(existing, false, CompletableFuture.completedFuture(null));
         }
         if (d.exclusive() && owner == 0) {
@@ -406,6 +407,18 @@ public final class VirtualHost implements QueueHost {
         }
         LOG.debug("Vhost '{}': auto-deleted queue '{}' after its last consumer left", name, q.name());
         q.delete("queue '" + q.name() + "' was auto-deleted");
+    }
+
+    @Override
+    public void expired(Queue q) {
+        synchronized (this) {
+            if (queues.get(q.name()) != q) {
+                return;
+            }
+            removeQueue(q);
+        }
+        LOG.info("Vhost '{}': deleted queue '{}': unused for its x-expires time", name, q.name());
+        q.delete("queue '" + q.name() + "' expired");
     }
 
     /** Deletes the exclusive queues of a connection that closed. */
