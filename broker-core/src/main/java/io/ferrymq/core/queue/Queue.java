@@ -340,7 +340,7 @@ public final class Queue implements BindingTarget {
         });
     }
 
-    /** The queue was redeclared: its {@code x-expires} lease starts again. */
+    /** The queue was declared again (passively too): its {@code x-expires} lease starts again. */
     public void redeclared() {
         executor.execute(expiry::used);
     }

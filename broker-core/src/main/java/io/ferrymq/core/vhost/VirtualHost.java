@@ -288,6 +288,8 @@ public final class VirtualHost implements QueueHost {
                 throw BrokerException.notFound("no queue '" + qname + "' in vhost '" + name + "'");
             }
             checkOwner(existing, owner);
+            // RabbitMQ renews a queue's x-expires lease on any declare, passive ones included.
+            existing.redeclared();
             return new Declared<>(existing, false, CompletableFuture.completedFuture(null));
         }
         if (existing != null) {

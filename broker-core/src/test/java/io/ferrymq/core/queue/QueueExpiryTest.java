@@ -68,13 +68,15 @@ class QueueExpiryTest {
     }
 
     @Test
-    void aPullOrARedeclareStartsTheLeaseAgain() {
+    void aPullOrADeclareStartsTheLeaseAgain() {
         s.admin().declareQueue(EXPIRING).join();
         tb.advance(800);
         s.pull("q", new PullOptions(1, 0, -1, true)).join();
         tb.advance(800);
         assertThat(tb.queue("q")).isNotNull();
         s.admin().declareQueue(EXPIRING).join();
+        tb.advance(800);
+        s.admin().declareQueue(QueueDeclaration.passive("q")).join();
         tb.advance(800);
         assertThat(tb.queue("q")).isNotNull();
         tb.advance(200);
