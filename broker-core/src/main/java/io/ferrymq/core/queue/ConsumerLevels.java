@@ -100,7 +100,7 @@ final class ConsumerLevels {
             return active != null && active.hasCredit();
         }
         for (ConsumerRing ring : levels.values()) {
-            if (ring.anyCredit(false)) {
+            if (ring.anyCredit()) {
                 return true;
             }
         }
@@ -118,7 +118,7 @@ final class ConsumerLevels {
                     ? c : null;
         }
         for (ConsumerRing ring : levels.values()) {
-            Consumer c = ring.pick(ref, false, requiredOwner);
+            Consumer c = ring.pick(ref, requiredOwner);
             if (c != null) {
                 return c;
             }
