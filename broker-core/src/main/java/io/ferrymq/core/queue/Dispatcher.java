@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Hands ready messages out: to browsers (copies), then to waiting pulls and push consumers with credit,
- * keeping message groups with their owner and, for single-active-consumer queues, to the oldest consumer
- * only. Runs on the queue's executor after anything that could let a message move.
+ * keeping message groups with their owner, the consumer chosen by {@link ConsumerLevels} (priority, then
+ * round-robin; or the one active consumer). Runs on the queue's executor after anything that could let a message move.
  */
 final class Dispatcher {
 

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>The work is done by parts that share one {@link QueueState} and all run on that executor:
  * {@link Publishing} and {@link Paging} (admission), {@link Dispatcher} and {@link ConsumerAttachments}
- * (hand-out), {@link Settlement} and {@link Departures} (what becomes of delivered messages), {@link Pulls}
- * and {@link Administration}. This class makes the hop onto the executor and calls them.
+ * (hand-out), {@link Settlement} and {@link Departures} (what becomes of delivered messages), {@link Pulls},
+ * {@link Administration} and {@link QueueExpiry}. This class makes the hop onto the executor and calls them.
  */
 public final class Queue implements BindingTarget {
 
