@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Hands ready messages out: to browsers (copies), then to waiting pulls and push consumers with credit,
  * keeping message groups with their owner, the consumer chosen by {@link ConsumerLevels} (priority, then
- * round-robin; or the one active consumer). Runs on the queue's executor after anything that could let a message move.
+ * round-robin; or the one active consumer). Runs on the queue's executor after anything that could let a
+ * message move.
  */
 final class Dispatcher {
 
