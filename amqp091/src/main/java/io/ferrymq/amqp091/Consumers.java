@@ -93,11 +93,19 @@ final class Consumers {
         if (byTag.containsKey(tag)) {
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
         }
+        Object priority = m.table(7) == null ? null : m.table(7).get("x-priority");
+        if (priority != null && !(priority instanceof Byte || priority instanceof Short || priority instanceof Integer
+                || priority instanceof Long && (long) priority == (int) (long) priority)) {
+            ch.error(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer on queue '" + queue
+                    + "': " + priority + " (it must be a whole number)", m);
+            return;
+        }
         Consumer c = new Consumer(tag, noAck, prefetch);
         byTag.put(tag, c);
         int credit = c.limited() ? prefetch : ch.conn.settings.consumerWindow();
         // no-local is ignored, as RabbitMQ does.
-        ConsumeOptions options = ConsumeOptions.credit(credit).withAutoSettle(noAck).withExclusive(exclusive);
+        ConsumeOptions options = ConsumeOptions.credit(credit).withAutoSettle(noAck).withExclusive(exclusive)
+                .withPriority(priority == null ? 0 : ((Number) priority).intValue());
         session().consume(Source.queue(queue), options).whenComplete((s, t) -> {
             if (t != null) {
                 byTag.remove(tag, c);

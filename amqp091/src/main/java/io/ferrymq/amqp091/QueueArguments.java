@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * queue.declare's {@code x-} arguments: those the core applies (TTL, length limits, overflow,
+ * queue.declare's {@code x-} arguments: those the core applies (TTL, expiry, length limits, overflow,
  * dead-lettering, delivery limit, single active consumer) pass through unchanged; those whose behaviour
  * the core does not have are refused with 406 rather than silently ignored, so an application never
  * relies on a limit that is not there.
  */
 final class QueueArguments {
 
-    private static final Set<String> UNSUPPORTED = Set.of("x-expires", "x-queue-master-locator",
+    private static final Set<String> UNSUPPORTED = Set.of("x-queue-master-locator",
             "x-max-age", "x-stream-max-segment-size-bytes", "x-initial-cluster-size");
 
     private QueueArguments() {
@@ -27,7 +27,7 @@ final class QueueArguments {
         for (String name : args.keySet()) {
             if (UNSUPPORTED.contains(name)) {
                 throw BrokerException.preconditionFailed("queue argument '" + name + "' is not supported by this"
-                        + " broker; supported: x-message-ttl, x-max-length, x-max-length-bytes, x-overflow,"
+                        + " broker; supported: x-message-ttl, x-expires, x-max-length, x-max-length-bytes, x-overflow,"
                         + " x-dead-letter-exchange, x-dead-letter-routing-key, x-max-priority, x-delivery-limit,"
                         + " x-single-active-consumer, x-queue-type (classic, quorum)");
             }
@@ -39,6 +39,15 @@ final class QueueArguments {
             if (p < 1 || p > 255) {
                 throw BrokerException.preconditionFailed("invalid arg 'x-max-priority': " + priority
                         + " (it must be a number from 1 to 255)");
+            }
+        }
+        Object expires = args.get("x-expires");
+        if (expires != null) {
+            boolean integral = expires instanceof Byte || expires instanceof Short || expires instanceof Integer
+                    || expires instanceof Long;
+            if (!integral || ((Number) expires).longValue() <= 0) {
+                throw BrokerException.preconditionFailed("invalid arg 'x-expires': " + expires
+                        + " (it must be a whole number of milliseconds above 0)");
             }
         }
         Object type = args.get("x-queue-type");

@@ -213,9 +213,10 @@ class Amqp091DeclarationsTest {
 
     @Test
     void queueArgumentsTheCoreLacksAreRefusedClearly() {
-        assertThatThrownBy(() -> ch.queueDeclare(name("expiring"), false, false, false, Map.of("x-expires", 1000)))
+        assertThatThrownBy(() -> ch.queueDeclare(name("located"), false, false, false,
+                Map.of("x-queue-master-locator", "min-masters")))
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406")
-                        .contains("queue argument 'x-expires' is not supported"));
+                        .contains("queue argument 'x-queue-master-locator' is not supported"));
     }
 
     @Test

@@ -132,7 +132,10 @@ final class OpenwireConsumers {
                         durable, durable, filter, null);
                 return session.consume(Source.topic(spec), options);
             }
-            ConsumeOptions queueOptions = filter == null ? options : options.withFilter(filter);
+            // ActiveMQ's consumer.priority and consumer.exclusive destination options (the client puts them on
+            // the ConsumerInfo), and its message groups, which stay with their consumer while it lives.
+            ConsumeOptions queueOptions = (filter == null ? options : options.withFilter(filter))
+                    .withPriority(info.getPriority()).withExclusiveActive(info.isExclusive()).withStickyGroups(true);
             if (d.isTemporary()) {
                 String core = conn.temps.coreName(name);
                 if (core == null) {
@@ -233,6 +236,9 @@ final class OpenwireConsumers {
         m.getMessageId().setBrokerSequenceId(seq);
         int redeliveries = Math.max(d.deliveryCount() - 1, d.redelivered() ? 1 : 0);
         m.setRedeliveryCounter(redeliveries);
+        if (d.firstOfGroup()) {
+            m.setJMSXGroupFirstForConsumer(true);
+        }
         if (d.needsSettlement()) {
             c.unacked.put(seq, new OpenwireConsumer.Dispatched(seq, d));
         } else if (!c.info.isBrowser()) {

@@ -59,7 +59,8 @@ final class StompSubscriptions {
         AckMode ack = AckMode.parse(f.header("ack"));
         int prefetch = prefetch(f);
         String selector = f.header("selector");
-        ConsumeOptions options = ConsumeOptions.credit(prefetch).withAutoSettle(ack == AckMode.AUTO);
+        ConsumeOptions options = StompDispatchHeaders.apply(f,
+                ConsumeOptions.credit(prefetch).withAutoSettle(ack == AckMode.AUTO));
         String subscriptionId = id;
         CompletableFuture<Subscription> subscribed;
         String durableQueue = null;

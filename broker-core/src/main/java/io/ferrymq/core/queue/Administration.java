@@ -95,7 +95,7 @@ final class Administration {
             c.closed = true;
             c.path.closedByBroker(c, why);
         }
-        state.consumers.all().clear();
+        state.consumers.clear();
         state.browsers.clear();
         state.counters.consumers = 0;
         for (PullRequest p : state.pulls) {

@@ -16,14 +16,24 @@ import java.util.function.Predicate;
  * @param noLocal        skips messages published by this consumer's own connection
  * @param autoSettleWhen settles on hand-out only the messages it accepts (MQTT: QoS 0 messages in a queue that
  *                       also holds QoS 1 and 2 ones), sparing them a settlement round trip; null for none
+ * @param dispatch       priority, ActiveMQ-style exclusivity and group stickiness; never null
  */
 public record ConsumeOptions(int initialCredit, FilterSpec filter, boolean autoSettle, boolean exclusive,
-                             boolean browse, boolean noLocal, Predicate<Message> autoSettleWhen) {
+                             boolean browse, boolean noLocal, Predicate<Message> autoSettleWhen,
+                             ConsumerDispatch dispatch) {
 
     public ConsumeOptions {
         if (initialCredit < 0) {
             throw new IllegalArgumentException("credit must not be negative");
         }
+        if (dispatch == null) {
+            dispatch = ConsumerDispatch.DEFAULT;
+        }
+    }
+
+    public ConsumeOptions(int initialCredit, FilterSpec filter, boolean autoSettle, boolean exclusive,
+                          boolean browse, boolean noLocal, Predicate<Message> autoSettleWhen) {
+        this(initialCredit, filter, autoSettle, exclusive, browse, noLocal, autoSettleWhen, ConsumerDispatch.DEFAULT);
     }
 
     public static ConsumeOptions credit(int n) {
@@ -36,26 +46,45 @@ public record ConsumeOptions(int initialCredit, FilterSpec filter, boolean autoS
     }
 
     public ConsumeOptions withFilter(FilterSpec f) {
-        return new ConsumeOptions(initialCredit, f, autoSettle, exclusive, browse, noLocal, autoSettleWhen);
+        return new ConsumeOptions(initialCredit, f, autoSettle, exclusive, browse, noLocal, autoSettleWhen, dispatch);
     }
 
     public ConsumeOptions withAutoSettle(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, v, exclusive, browse, noLocal, autoSettleWhen);
+        return new ConsumeOptions(initialCredit, filter, v, exclusive, browse, noLocal, autoSettleWhen, dispatch);
     }
 
     public ConsumeOptions withAutoSettleWhen(Predicate<Message> p) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, noLocal, p);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, noLocal, p, dispatch);
     }
 
     public ConsumeOptions withExclusive(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, v, browse, noLocal, autoSettleWhen);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, v, browse, noLocal, autoSettleWhen, dispatch);
     }
 
     public ConsumeOptions withBrowse(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, v, noLocal, autoSettleWhen);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, v, noLocal, autoSettleWhen, dispatch);
     }
 
     public ConsumeOptions withNoLocal(boolean v) {
-        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, v, autoSettleWhen);
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, v, autoSettleWhen, dispatch);
+    }
+
+    public ConsumeOptions withDispatch(ConsumerDispatch d) {
+        return new ConsumeOptions(initialCredit, filter, autoSettle, exclusive, browse, noLocal, autoSettleWhen, d);
+    }
+
+    /** See {@link ConsumerDispatch#priority()}. */
+    public ConsumeOptions withPriority(int priority) {
+        return withDispatch(new ConsumerDispatch(priority, dispatch.exclusiveActive(), dispatch.stickyGroups()));
+    }
+
+    /** See {@link ConsumerDispatch#exclusiveActive()}. */
+    public ConsumeOptions withExclusiveActive(boolean v) {
+        return withDispatch(new ConsumerDispatch(dispatch.priority(), v, dispatch.stickyGroups()));
+    }
+
+    /** See {@link ConsumerDispatch#stickyGroups()}. */
+    public ConsumeOptions withStickyGroups(boolean v) {
+        return withDispatch(new ConsumerDispatch(dispatch.priority(), dispatch.exclusiveActive(), v));
     }
 }

@@ -17,17 +17,19 @@ final class ConsumerAttachments {
     private final Settlement settlement;
     private final SerialExecutor executor;
     private final Runnable dispatch;
+    private final QueueExpiry expiry;
     private long nextConsumerId;
     private boolean hadConsumer;
 
     ConsumerAttachments(Queue queue, QueueHost host, QueueState state, Settlement settlement, SerialExecutor executor,
-                        Runnable dispatch) {
+                        Runnable dispatch, QueueExpiry expiry) {
         this.queue = queue;
         this.host = host;
         this.state = state;
         this.settlement = settlement;
         this.executor = executor;
         this.dispatch = dispatch;
+        this.expiry = expiry;
     }
 
     /** See {@link Queue#addConsumer}; {@code filter} is already compiled. */
@@ -40,7 +42,7 @@ final class ConsumerAttachments {
         if (exclusiveOwner != 0 && exclusiveOwner != path.connectionId()) {
             throw BrokerException.locked("queue '" + queue.name() + "' is exclusive to another connection");
         }
-        ConsumerRing consumers = state.consumers;
+        ConsumerLevels consumers = state.consumers;
         if (!options.browse()) {
             if (consumers.anyExclusive()) {
                 throw BrokerException.locked("queue '" + queue.name() + "' has an exclusive consumer");
@@ -107,6 +109,10 @@ final class ConsumerAttachments {
             state.inFlight.leave(r);
             // A consumer that goes away mid-delivery may have crashed on the message: count the attempt.
             settlement.returnToQueue(r, true);
+        }
+        state.groups.release(c);
+        if (state.consumers.isEmpty() && state.browsers.isEmpty()) {
+            expiry.used();
         }
         if (queue.autoDelete() && hadConsumer && state.consumers.isEmpty() && state.browsers.isEmpty()
                 && !state.deleted) {

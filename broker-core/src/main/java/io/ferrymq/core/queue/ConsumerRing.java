@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The queue's push consumers in attach order, chosen round-robin, or (single active consumer) always
- * the oldest, the others waiting as standbys.
+ * The push consumers of one priority in attach order, chosen round-robin; {@link ConsumerLevels} holds one
+ * per priority and decides when only one consumer may receive.
  */
 final class ConsumerRing {
 
@@ -53,13 +53,10 @@ final class ConsumerRing {
     }
 
     /** Whether any non-browsing consumer could take something now. */
-    boolean anyCredit(boolean singleActive) {
+    boolean anyCredit() {
         for (Consumer c : consumers) {
             if (c.options.browse()) {
                 continue;
-            }
-            if (singleActive) {
-                return c.hasCredit();
             }
             if (c.hasCredit()) {
                 return true;
@@ -72,17 +69,13 @@ final class ConsumerRing {
      * The next consumer, in turn, that has credit and accepts {@code ref}; null if none. Advances the
      * turn past the chosen one.
      */
-    Consumer pick(MessageReference ref, boolean singleActive, Object requiredOwner) {
+    Consumer pick(MessageReference ref, Object requiredOwner) {
         int n = consumers.size();
         for (int k = 0; k < n; k++) {
-            int i = singleActive ? k : (next + k) % n;
+            int i = (next + k) % n;
             Consumer c = consumers.get(i);
             if (c.options.browse()) {
                 continue;
-            }
-            if (singleActive) {
-                // Only the oldest real consumer is active; the rest wait their turn.
-                return c.hasCredit() && c.accepts(ref) && (requiredOwner == null || requiredOwner == c) ? c : null;
             }
             if (c.hasCredit() && (requiredOwner == null || requiredOwner == c) && c.accepts(ref)) {
                 next = (i + 1) % n;

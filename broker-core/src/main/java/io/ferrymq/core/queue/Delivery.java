@@ -11,9 +11,16 @@ import io.ferrymq.core.message.Message;
  * @param subscription  the push subscription it came through; null for pulls
  * @param firstDeliveredAt when this queue first handed the message out (clock millis), this delivery if it is the
  *                      first; kept in memory only, so after a restart it is the first delivery since then
+ * @param firstOfGroup  the message has a group and its consumer has just become that group's owner (JMS
+ *                      {@code JMSXGroupFirstForConsumer})
  */
 public record Delivery(Queue queue, long deliveryId, Message message, int deliveryCount, boolean redelivered,
-                       Subscription subscription, long firstDeliveredAt) {
+                       Subscription subscription, long firstDeliveredAt, boolean firstOfGroup) {
+
+    public Delivery(Queue queue, long deliveryId, Message message, int deliveryCount, boolean redelivered,
+                    Subscription subscription, long firstDeliveredAt) {
+        this(queue, deliveryId, message, deliveryCount, redelivered, subscription, firstDeliveredAt, false);
+    }
 
     public String queueName() {
         return queue.name();

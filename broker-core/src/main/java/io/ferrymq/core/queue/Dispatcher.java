@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Hands ready messages out: to browsers (copies), then to waiting pulls and push consumers with credit,
- * keeping message groups with their owner and, for single-active-consumer queues, to the oldest consumer
- * only. Runs on the queue's executor after anything that could let a message move.
+ * keeping message groups with their owner, the consumer chosen by {@link ConsumerLevels} (priority, then
+ * round-robin; or the one active consumer). Runs on the queue's executor after anything that could let a
+ * message move.
  */
 final class Dispatcher {
 
@@ -121,16 +122,22 @@ final class Dispatcher {
             c.credit--;
             c.delivered++;
             if (c.options.settlesOnHandout(message)) {
+                boolean firstOfGroup = false;
+                if (c.options.dispatch().stickyGroups()) {
+                    // Nothing stays in flight, but the group still belongs to this consumer from now on.
+                    firstOfGroup = state.groups.delivered(ref.group, c, true);
+                    state.groups.settled(ref.group);
+                }
                 settleOnHandout(ref);
                 c.path.handoff(new Delivery(queue, 0, message, ref.deliveryCount, redelivered, c,
-                        ref.firstDeliveredAt));
+                        ref.firstDeliveredAt, firstOfGroup));
                 return;
             }
             state.inFlight.put(ref, c);
             c.inFlight++;
-            state.groups.delivered(ref.group, c);
+            boolean firstOfGroup = state.groups.delivered(ref.group, c, c.options.dispatch().stickyGroups());
             c.path.handoff(new Delivery(queue, ref.deliveryId, message, ref.deliveryCount, redelivered, c,
-                    ref.firstDeliveredAt));
+                    ref.firstDeliveredAt, firstOfGroup));
             return;
         }
         PullRequest p = (PullRequest) receiver;

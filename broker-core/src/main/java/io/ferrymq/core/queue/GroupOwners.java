@@ -1,18 +1,21 @@
 package io.ferrymq.core.queue;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
  * Per-group ordering: while a message of a group is in flight, further messages of that group go only
  * to the receiver holding it (a consumer, or the same pull). SQS FIFO's "a group's next message is not
- * delivered while one is in flight" and JMS message groups are both this rule.
+ * delivered while one is in flight" and JMS message groups are both this rule. A sticky owner (a JMS
+ * consumer) keeps its groups after their messages settle, until it {@link #release releases} them.
  */
 final class GroupOwners {
 
     private static final class Owner {
         Object receiver;
         int inFlight;
+        boolean sticky;
     }
 
     private final Map<String, Owner> owners = new HashMap<>();
@@ -27,12 +30,39 @@ final class GroupOwners {
     }
 
     void delivered(String group, Object receiver) {
+        delivered(group, receiver, false);
+    }
+
+    /** @return whether {@code receiver} has just become the group's owner (it did not own it before) */
+    boolean delivered(String group, Object receiver, boolean sticky) {
         if (group == null) {
-            return;
+            return false;
         }
         Owner o = owners.computeIfAbsent(group, g -> new Owner());
+        boolean first = o.receiver != receiver;
         o.receiver = receiver;
+        o.sticky = sticky;
         o.inFlight++;
+        return first;
+    }
+
+    /**
+     * A consumer going away gives up its groups: the next message of each goes to whoever takes it. Groups
+     * with messages still in flight (held by a transaction) stay blocked until those settle.
+     */
+    void release(Object receiver) {
+        for (Iterator<Owner> it = owners.values().iterator(); it.hasNext(); ) {
+            Owner o = it.next();
+            if (o.receiver != receiver) {
+                continue;
+            }
+            if (o.inFlight > 0) {
+                o.receiver = new Object();
+                o.sticky = false;
+            } else {
+                it.remove();
+            }
+        }
     }
 
     void settled(String group) {
@@ -41,7 +71,10 @@ final class GroupOwners {
         }
         Owner o = owners.get(group);
         if (o != null && --o.inFlight <= 0) {
-            owners.remove(group);
+            o.inFlight = 0;
+            if (!o.sticky) {
+                owners.remove(group);
+            }
         }
     }
 

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>The work is done by parts that share one {@link QueueState} and all run on that executor:
  * {@link Publishing} and {@link Paging} (admission), {@link Dispatcher} and {@link ConsumerAttachments}
- * (hand-out), {@link Settlement} and {@link Departures} (what becomes of delivered messages), {@link Pulls}
- * and {@link Administration}. This class makes the hop onto the executor and calls them.
+ * (hand-out), {@link Settlement} and {@link Departures} (what becomes of delivered messages), {@link Pulls},
+ * {@link Administration} and {@link QueueExpiry}. This class makes the hop onto the executor and calls them.
  */
 public final class Queue implements BindingTarget {
 
@@ -80,6 +80,7 @@ public final class Queue implements BindingTarget {
     private final ConsumerAttachments attachments;
     private final Pulls pulls;
     private final Administration administration;
+    private final QueueExpiry expiry;
 
     public Queue(long id, String vhost, String name, boolean durable, boolean autoDelete, long exclusiveOwner,
                  Map<String, Object> arguments, QueueSettings settings, QueueHost host) {
@@ -90,6 +91,7 @@ public final class Queue implements BindingTarget {
         this.autoDelete = autoDelete;
         this.exclusiveOwner = exclusiveOwner;
         this.arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        long expiresAfter = QueueExpiry.leaseMillis(name, this.arguments);
         this.settings = settings;
         this.host = host;
         this.executor = host.runtime().newSerialExecutor();
@@ -110,9 +112,11 @@ public final class Queue implements BindingTarget {
         this.paging = new Paging(this, host, state, limits, pager, publishing, storage, executor, this::dispatch);
         this.dispatcher = new Dispatcher(this, state, limits, departures, paging, clock, storage);
         this.settlement = new Settlement(this, state, limits, departures, clock, storage, this::dispatch);
-        this.attachments = new ConsumerAttachments(this, host, state, settlement, executor, this::dispatch);
+        this.expiry = new QueueExpiry(this, host, state, expiresAfter, host.runtime().scheduler(), clock, executor);
+        this.attachments = new ConsumerAttachments(this, host, state, settlement, executor, this::dispatch, expiry);
         this.pulls = new Pulls(this, state, host.runtime().scheduler(), executor, this::dispatch);
         this.administration = new Administration(this, state, limits, pager, departures, paging, clock, storage);
+        executor.execute(expiry::start);
     }
 
     // ------------------------------------------------------------------ identity
@@ -254,7 +258,10 @@ public final class Queue implements BindingTarget {
      * soon as any arrive (SQS long polling). Completes with an empty list on timeout.
      */
     public CompletableFuture<List<Delivery>> pull(PullOptions options, long connectionId) {
-        return call(() -> pulls.pull(options, connectionId));
+        return call(() -> {
+            expiry.used();
+            return pulls.pull(options, connectionId);
+        });
     }
 
     // ------------------------------------------------------------------ settlement
@@ -327,9 +334,15 @@ public final class Queue implements BindingTarget {
      */
     public CompletableFuture<Void> delete(String reason) {
         return call(() -> {
+            expiry.cancel();
             administration.delete(reason);
             return DONE;
         });
+    }
+
+    /** The queue was declared again (passively too): its {@code x-expires} lease starts again. */
+    public void redeclared() {
+        executor.execute(expiry::used);
     }
 
     /** Expires ready messages past their TTL; the virtual host calls it periodically. */

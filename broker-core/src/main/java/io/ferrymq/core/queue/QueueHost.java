@@ -39,6 +39,11 @@ public interface QueueHost {
     /** The queue lost its last consumer and is auto-delete. */
     void autoDelete(Queue queue);
 
+    /** The queue's {@code x-expires} lease ran out unused: it goes, durable or not. */
+    default void expired(Queue queue) {
+        autoDelete(queue);
+    }
+
     /** A queue-level BLOCK limit freed space or memory changed: producers waiting may resume. */
     default void limitsChanged(Queue queue) {
     }

@@ -17,7 +17,7 @@ final class QueueState {
     final GroupOwners groups = new GroupOwners();
     final QueueCounters counters = new QueueCounters();
     final InFlightDeliveries inFlight = new InFlightDeliveries(groups, counters);
-    final ConsumerRing consumers = new ConsumerRing();
+    final ConsumerLevels consumers = new ConsumerLevels();
     final List<Consumer> browsers = new ArrayList<>();
     final ArrayDeque<PullRequest> pulls = new ArrayDeque<>();
     boolean deleted;

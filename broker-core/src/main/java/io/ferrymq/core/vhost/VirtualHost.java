@@ -288,11 +288,14 @@ public final class VirtualHost implements QueueHost {
                 throw BrokerException.notFound("no queue '" + qname + "' in vhost '" + name + "'");
             }
             checkOwner(existing, owner);
+            // RabbitMQ renews a queue's x-expires lease on any declare, passive ones included.
+            existing.redeclared();
             return new Declared<>(existing, false, CompletableFuture.completedFuture(null));
         }
         if (existing != null) {
             checkOwner(existing, owner);
             checkEquivalent(existing, d);
+            existing.redeclared();
             return new Declared<>(existing, false, CompletableFuture.completedFuture(null));
         }
         if (d.exclusive() && owner == 0) {
@@ -406,6 +409,18 @@ public final class VirtualHost implements QueueHost {
         }
         LOG.debug("Vhost '{}': auto-deleted queue '{}' after its last consumer left", name, q.name());
         q.delete("queue '" + q.name() + "' was auto-deleted");
+    }
+
+    @Override
+    public void expired(Queue q) {
+        synchronized (this) {
+            if (queues.get(q.name()) != q) {
+                return;
+            }
+            removeQueue(q);
+        }
+        LOG.info("Vhost '{}': deleted queue '{}': unused for its x-expires time", name, q.name());
+        q.delete("queue '" + q.name() + "' expired");
     }
 
     /** Deletes the exclusive queues of a connection that closed. */

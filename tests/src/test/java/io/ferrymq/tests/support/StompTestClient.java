@@ -58,9 +58,14 @@ public final class StompTestClient implements AutoCloseable {
 
     /** Subscribes and returns once the broker confirmed the subscription with a receipt. */
     public BlockingQueue<Frame> subscribe(String destination) throws Exception {
-        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
         StompHeaders h = new StompHeaders();
         h.setDestination(destination);
+        return subscribe(h);
+    }
+
+    /** Subscribes with these headers (destination included) once the broker confirmed it with a receipt. */
+    public BlockingQueue<Frame> subscribe(StompHeaders h) throws Exception {
+        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
         CompletableFuture<Void> receipt = new CompletableFuture<>();
         StompSession.Subscription s = session.subscribe(h, new StompFrameHandler() {
             @Override
