@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * The effective settings of one queue: its policy combined with the arguments it was declared with (the
- * RabbitMQ {@code x-} arguments, which every AMQP 0-9-1 client knows) the way RabbitMQ combines them: for
- * the limits (message TTL, max length, max length in bytes, delivery limit) the stricter of the two
- * applies; for everything else (dead-lettering, overflow, single active consumer, redelivery delay) the
- * argument wins.
+ * RabbitMQ {@code x-} arguments, which every AMQP 0-9-1 client knows) the way RabbitMQ combines them for its
+ * classic queues: for the limits (message TTL, max length, max length in bytes) the stricter of the two
+ * applies; for everything else (dead-lettering, overflow, single active consumer, redelivery delay, and the
+ * delivery limit, whose explicit 0 is how adapters such as SQS turn a policy's limit off) the argument wins.
  */
 public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry, int maxDeliveries,
                             long messageTtlMillis, long maxLength, long maxBytes, OverflowPolicy overflow,
@@ -61,7 +61,7 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
                 throw BrokerException.invalid("x-overflow: " + e.getMessage());
             }
         }
-        long deliveryLimit = stricter(args, "x-delivery-limit", maxDeliveries);
+        long deliveryLimit = nonNegative(args, "x-delivery-limit", maxDeliveries);
         if (deliveryLimit > Integer.MAX_VALUE) {
             throw BrokerException.invalid("x-delivery-limit must be at most " + Integer.MAX_VALUE + ", was "
                     + deliveryLimit);

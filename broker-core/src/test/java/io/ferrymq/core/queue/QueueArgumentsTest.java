@@ -64,18 +64,16 @@ class QueueArgumentsTest {
                 OverflowPolicy.REJECT_PUBLISH, 0, false, 0, io.ferrymq.core.policy.MemoryFullPolicy.PAGE, 0);
 
         QueueSettings looser = policy.withArguments(Map.of("x-message-ttl", 60_000, "x-max-length", 500,
-                "x-max-length-bytes", 1_000_000, "x-delivery-limit", 20));
+                "x-max-length-bytes", 1_000_000));
         assertThat(looser.messageTtlMillis()).isEqualTo(100);
         assertThat(looser.maxLength()).isEqualTo(50);
         assertThat(looser.maxBytes()).isEqualTo(4096);
-        assertThat(looser.maxDeliveries()).isEqualTo(7);
 
         QueueSettings stricter = policy.withArguments(Map.of("x-message-ttl", 10, "x-max-length", 5,
-                "x-max-length-bytes", 100, "x-delivery-limit", 2));
+                "x-max-length-bytes", 100));
         assertThat(stricter.messageTtlMillis()).isEqualTo(10);
         assertThat(stricter.maxLength()).isEqualTo(5);
         assertThat(stricter.maxBytes()).isEqualTo(100);
-        assertThat(stricter.maxDeliveries()).isEqualTo(2);
 
         // No limit in the policy: the argument's applies.
         assertThat(QueueSettings.DEFAULTS.withArguments(Map.of("x-max-length", 500)).maxLength()).isEqualTo(500);
@@ -86,6 +84,9 @@ class QueueArgumentsTest {
         QueueSettings s = BASE.withArguments(Map.of("x-dead-letter-exchange", "dlx", "x-overflow", "drop-head"));
         assertThat(s.deadLetter()).isEqualTo(new DeadLetterTarget("dlx", null));
         assertThat(s.overflow()).isEqualTo(OverflowPolicy.DROP_HEAD);
+        // The delivery limit too: an explicit 0 turns the policy's limit off (SQS queues rely on it).
+        assertThat(BASE.withArguments(Map.of("x-delivery-limit", 20)).maxDeliveries()).isEqualTo(20);
+        assertThat(BASE.withArguments(Map.of("x-delivery-limit", 0)).maxDeliveries()).isZero();
     }
 
     @Test
