@@ -1,6 +1,7 @@
 # Shared by side-by-side.sh, mqtt-side-by-side.sh, amqp-side-by-side.sh and sqs-side-by-side.sh: sourced, not run.
 # The sourcing script sets REPO, BUILD (1 to build), DIST (a directory of jars, or empty), CACHE (downloads) and
-# INSTALL (1 to allow downloads), and defines log().
+# INSTALL (1 to allow downloads), and defines log(). Optional: BROKER_TASKSET and CLIENT_TASKSET, command prefixes
+# (such as "taskset -c 0") that pin the brokers and the load generator to their own cores.
 
 ARTEMIS_VERSION=2.56.0
 
@@ -48,7 +49,7 @@ start_ferrymq() {
   local dist=$1 dir=$2
   rm -rf "$dir/data" "$dir/logs"
   # shellcheck disable=SC2086
-  (cd "$dir" && exec java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
+  (cd "$dir" && exec ${BROKER_TASKSET:-} java -Xms512m -Xmx2g ${FERRYMQ_OPTS:-} -Dferrymq.home="$dir" \
     -Dlog4j2.configurationFile="$dist/log4j2.xml" -jar "$dist/ferrymq-server.jar" run \
     --config "$dir/broker.yaml") > "$dir/console.log" 2>&1 &
 }
@@ -134,10 +135,11 @@ start_activemq() {
 start_rabbitmq() {
   local dir=$1
   rm -rf "$dir/mnesia" "$dir/log"
+  # shellcheck disable=SC2086
   (export HOME="$dir" RABBITMQ_NODENAME=ferrybench@localhost RABBITMQ_DIST_PORT=45673 ERL_EPMD_ADDRESS=127.0.0.1 \
      RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
      RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
-   exec /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
+   exec ${BROKER_TASKSET:-} /usr/lib/rabbitmq/bin/rabbitmq-server) > "$dir/console.log" 2>&1 &
 }
 
 # Installs, from Debian, the packages named in the arguments after $1 (the script's name, for messages) and

@@ -73,6 +73,36 @@ def select(port):
     return result
 
 
+def direct_reply_to(port):
+    """An RPC round trip: the server on its own connection, the client reading replies from amq.rabbitmq.reply-to."""
+    server = pika.BlockingConnection(params(port))
+    sch = server.channel()
+    requests = sch.queue_declare(queue="", exclusive=True).method.queue
+    client = pika.BlockingConnection(params(port))
+    cch = client.channel()
+    replies = []
+    cch.basic_consume(queue="amq.rabbitmq.reply-to", auto_ack=True,
+                      on_message_callback=lambda c, m, p, b: replies.append(
+                          {"body": b.decode(), "correlation_id": p.correlation_id,
+                           "via": m.routing_key.startswith("amq.rabbitmq.reply-to.")}))
+    seen_reply_to = []
+    for i in range(3):
+        cch.basic_publish(exchange="", routing_key=requests, body=b"ping%d" % i,
+                          properties=pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id=str(i)))
+        method, props, body = next(sch.consume(requests, auto_ack=True, inactivity_timeout=10))
+        seen_reply_to.append(props.reply_to != "amq.rabbitmq.reply-to"
+                             and props.reply_to.startswith("amq.rabbitmq.reply-to."))
+        sch.basic_publish(exchange="", routing_key=props.reply_to, body=body.replace(b"ping", b"pong"),
+                          properties=pika.BasicProperties(correlation_id=props.correlation_id))
+        deadline = 100
+        while len(replies) <= i and deadline > 0:
+            client.process_data_events(time_limit=0.1)
+            deadline -= 1
+    client.close()
+    server.close()
+    return {"replies": replies, "rewritten": seen_reply_to}
+
+
 if __name__ == "__main__":
     scenario, port = sys.argv[1], int(sys.argv[2])
-    print(json.dumps({"blocking": blocking, "select": select}[scenario](port)))
+    print(json.dumps({"blocking": blocking, "select": select, "direct-reply-to": direct_reply_to}[scenario](port)))

@@ -1,6 +1,7 @@
 package io.ferrymq.amqp091;
 
 import io.ferrymq.amqp091.codec.AmqpFrameException;
+import io.ferrymq.amqp091.codec.BasicProperties;
 import io.ferrymq.amqp091.codec.Frame;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
@@ -186,6 +187,13 @@ final class Amqp091Channel {
     void grantOwedCredit() {
         if (!closing && !released) {
             consumers.grantOwedCredit();
+        }
+    }
+
+    /** A direct reply for this channel's reply consumer, on this connection's event loop. */
+    void deliverReply(String address, BasicProperties properties, byte[] body) {
+        if (!closing && !released) {
+            consumers.deliverReply(address, properties, body);
         }
     }
 

@@ -33,6 +33,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -56,6 +57,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
 
     final Broker broker;
     final Amqp091Settings settings;
+    final DirectReplyTo directReplyTo;
     private final ConnectionContext context;
     private final FrameDecoder decoder;
     private final Map<Integer, Amqp091Channel> channels = new HashMap<>();
@@ -77,9 +79,11 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     private int pendingPublishes;
     private boolean blocked;
 
-    Amqp091Connection(Broker broker, Amqp091Settings settings, ConnectionContext context, FrameDecoder decoder) {
+    Amqp091Connection(Broker broker, Amqp091Settings settings, DirectReplyTo directReplyTo, ConnectionContext context,
+                      FrameDecoder decoder) {
         this.broker = broker;
         this.settings = settings;
+        this.directReplyTo = directReplyTo;
         this.context = context;
         this.decoder = decoder;
         this.frameMax = settings.frameMax();
@@ -238,8 +242,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
                         .addListener(ChannelFutureListener.CLOSE);
             }
             case CONNECTION_CLOSE_OK -> ctx.close();
-            case CONNECTION_UPDATE_SECRET -> throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED,
-                    "connection.update-secret is not supported: reconnect with the new credentials");
+            case CONNECTION_UPDATE_SECRET -> onUpdateSecret(m);
             default -> throw new AmqpFrameException(ReplyCodes.COMMAND_INVALID, "'" + m.spec().wireName()
                     + "' is not a connection method the client may send on channel 0");
         }
@@ -300,6 +303,33 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
             }
         });
         password = null;
+    }
+
+    /**
+     * connection.update-secret: the connection's user logs in again with the new secret (a refreshed token or
+     * password); refused, the connection closes with RabbitMQ's 530 NOT_ALLOWED.
+     */
+    private void onUpdateSecret(Method m) {
+        if (state != State.OPEN) {
+            throw new AmqpFrameException(ReplyCodes.COMMAND_INVALID, "'connection.update-secret' before"
+                    + " connection.open completed");
+        }
+        String secret = new String(m.bytes(0), StandardCharsets.UTF_8);
+        String reason = m.str(1);
+        broker.authenticate(username, secret, session.client(), executor()).whenComplete((who, t) -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (t != null || !who.name().equals(session.principal().name())) {
+                LOG.info("AMQP 0-9-1 connection {} from {}: secret update refused for user '{}'", connectionId,
+                        remote(), username);
+                connectionError(ReplyCodes.NOT_ALLOWED, "New secret was refused by one of the backends", m);
+                return;
+            }
+            LOG.info("AMQP 0-9-1 connection {} from {}: user '{}' updated secret, reason: {}", connectionId,
+                    remote(), username, reason);
+            send(0, new Method(MethodSpec.CONNECTION_UPDATE_SECRET_OK));
+        });
     }
 
     private void refused(BrokerException e, String vhost, Method open) {

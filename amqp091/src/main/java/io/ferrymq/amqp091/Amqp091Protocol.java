@@ -20,6 +20,7 @@ public final class Amqp091Protocol implements ProtocolModule {
 
     private final Broker broker;
     private final Amqp091Settings settings;
+    private final DirectReplyTo directReplyTo = new DirectReplyTo();
 
     public Amqp091Protocol(Broker broker, Amqp091Settings settings) {
         this.broker = broker;
@@ -62,6 +63,7 @@ public final class Amqp091Protocol implements ProtocolModule {
     public void initChannel(Channel channel, ConnectionContext context) {
         FrameDecoder decoder = new FrameDecoder(settings.frameMax());
         channel.pipeline().addLast("amqp091-decoder", decoder);
-        channel.pipeline().addLast("amqp091", new Amqp091Connection(broker, settings, context, decoder));
+        channel.pipeline().addLast("amqp091", new Amqp091Connection(broker, settings, directReplyTo, context,
+                decoder));
     }
 }

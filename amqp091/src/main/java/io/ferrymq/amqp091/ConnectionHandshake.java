@@ -30,6 +30,7 @@ final class ConnectionHandshake {
         capabilities.put("connection.blocked", true);
         capabilities.put("per_consumer_qos", true);
         capabilities.put("authentication_failure_close", true);
+        capabilities.put("direct_reply_to", true);
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("capabilities", capabilities);
         props.put("product", "FerryMQ");

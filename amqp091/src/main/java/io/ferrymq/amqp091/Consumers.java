@@ -1,11 +1,13 @@
 package io.ferrymq.amqp091;
 
 import io.ferrymq.amqp091.codec.AmqpFrameException;
+import io.ferrymq.amqp091.codec.BasicProperties;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
+import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.message.Message;
@@ -15,17 +17,25 @@ import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.PullOptions;
 import io.ferrymq.core.queue.Subscription;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The consuming side of a channel: basic.qos, consume, cancel, get, and the delivery tags with their
- * acks, nacks, rejects and recover. A consumer with a prefetch limit gets one credit back per settled
- * delivery; one without (or with no-ack) gets its credit back as its deliveries reach the socket.
+ * acks, nacks, rejects and recover. A consumer with a prefetch limit (its own, global=false, or the
+ * channel's, global=true; RabbitMQ applies both when both are set) gets credit back as its deliveries
+ * are settled; one without (or with no-ack) gets its credit back as its deliveries reach the socket.
+ *
+ * <p>The channel's limit is shared by consumers on queues the adapter cannot see into, so each limited
+ * consumer may hold credit for all of the channel's free room: what arrives beyond the limit waits here
+ * (not yet written, still the queue's unacknowledged message) until acknowledgements make room. That
+ * way a consumer whose queue is empty never sits on credit another consumer needs.
  */
 final class Consumers {
 
@@ -37,9 +47,24 @@ final class Consumers {
      */
     private final List<Consumer> draining = new ArrayList<>();
     /** Unsettled deliveries by delivery tag, in tag order. */
-    private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
+    private LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
+    /**
+     * Acks, nacks and rejects of the open transaction: applied at commit; at rollback their deliveries are
+     * unacknowledged on the channel again (not requeued), as RabbitMQ does.
+     */
+    private final List<TxSettlement> inTx = new ArrayList<>();
+    /** Deliveries the channel's global limit holds back, in arrival order. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long lastDeliveryTag;
+    /** The channel's direct reply-to consumer (its tag and reply address), or null. */
+    private String replyTag;
+    private String replyAddress;
+    /** basic.qos global=false: the limit of consumers started from now on. */
     private int prefetch;
+    /** basic.qos global=true: the limit of the channel, shared by its consumers; 0 for none. */
+    private int globalPrefetch;
+    /** Unsettled deliveries of this channel's consumers (basic.get's do not count), against the global limit. */
+    private int channelUnacked;
 
     Consumers(Amqp091Channel ch) {
         this.ch = ch;
@@ -50,8 +75,12 @@ final class Consumers {
         final boolean noAck;
         final int prefetch;
         Subscription subscription;
+        /** Credit granted to the subscription and not yet used by a delivery. */
+        int credit;
         int owed;
         int unacked;
+        /** Of this consumer's deliveries, those waiting in {@link #held}. */
+        int held;
         boolean cancelled;
 
         Consumer(String tag, boolean noAck, int prefetch) {
@@ -60,13 +89,30 @@ final class Consumers {
             this.prefetch = prefetch;
         }
 
-        /** Whether credit comes back on settlement (a prefetch limit) rather than on writing. */
-        boolean limited() {
-            return !noAck && prefetch > 0;
-        }
     }
 
-    private record Unacked(Delivery delivery, Consumer consumer) { }
+    private record Unacked(long tag, Delivery delivery, Consumer consumer) { }
+
+    private record TxSettlement(Unacked unacked, Outcome outcome) { }
+
+    private record Held(Delivery delivery, Consumer consumer) { }
+
+    /** Whether credit comes back as deliveries are written (no limit applies) rather than as they are settled. */
+    private boolean windowed(Consumer c) {
+        return c.noAck || c.prefetch == 0 && globalPrefetch == 0;
+    }
+
+    /** How much more credit a limited consumer may hold; negative when it holds more than its limits allow. */
+    private int room(Consumer c) {
+        int room = Integer.MAX_VALUE;
+        if (c.prefetch > 0) {
+            room = c.prefetch - c.unacked - c.held - c.credit;
+        }
+        if (globalPrefetch > 0) {
+            room = Math.min(room, globalPrefetch - channelUnacked - held.size() - c.credit);
+        }
+        return room;
+    }
 
     private Session session() {
         return ch.session();
@@ -78,9 +124,39 @@ final class Consumers {
         if (m.longValue(0) != 0) {
             throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED, "prefetch_size!=0 (" + m.longValue(0) + ")");
         }
-        // Per consumer for consumers started after it, as RabbitMQ 3.x does for global=false; a global
-        // (per-channel) limit is applied per consumer too.
-        prefetch = m.integer(1);
+        if (!m.bit(2)) {
+            // Per consumer, for consumers started after it, as RabbitMQ 3.x does for global=false.
+            prefetch = m.integer(1);
+            ch.conn.send(ch.number, new Method(MethodSpec.BASIC_QOS_OK));
+            return;
+        }
+        // The channel's limit applies at once, to the consumers already there too.
+        globalPrefetch = m.integer(1);
+        int window = ch.conn.settings.consumerWindow();
+        for (Consumer c : byTag.values()) {
+            if (c.subscription == null || c.cancelled) {
+                continue;
+            }
+            if (windowed(c)) {
+                int grant = window - c.credit - c.owed;
+                if (grant > 0) {
+                    c.credit += grant;
+                    c.subscription.credit(grant);
+                }
+            } else if (room(c) < 0 && c.credit > 0) {
+                // More credit out than the new limit allows: take it back; what the drain still delivers waits.
+                Consumer drained = c;
+                ch.session().drain(c.subscription).thenAccept(given -> {
+                    drained.credit = Math.max(0, drained.credit - given);
+                    if (ch.isOpen()) {
+                        topUp(drained);
+                    }
+                });
+            }
+        }
+        writeHeld();
+        topUpAll();
+        ch.conn.ctx.flush();
         ch.conn.send(ch.number, new Method(MethodSpec.BASIC_QOS_OK));
     }
 
@@ -90,8 +166,12 @@ final class Consumers {
         boolean noAck = m.bit(4);
         boolean exclusive = m.bit(5);
         boolean noWait = m.bit(6);
-        if (byTag.containsKey(tag)) {
+        if (byTag.containsKey(tag) || tag.equals(replyTag)) {
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        if (queue.equals(DirectReplyTo.PSEUDO_QUEUE)) {
+            consumeReplies(tag, noAck, noWait);
+            return;
         }
         Object priority = m.table(7) == null ? null : m.table(7).get("x-priority");
         if (priority != null && !(priority instanceof Byte || priority instanceof Short || priority instanceof Integer
@@ -101,8 +181,9 @@ final class Consumers {
             return;
         }
         Consumer c = new Consumer(tag, noAck, prefetch);
+        int credit = windowed(c) ? ch.conn.settings.consumerWindow() : Math.max(0, room(c));
+        c.credit = credit;
         byTag.put(tag, c);
-        int credit = c.limited() ? prefetch : ch.conn.settings.consumerWindow();
         // no-local is ignored, as RabbitMQ does.
         ConsumeOptions options = ConsumeOptions.credit(credit).withAutoSettle(noAck).withExclusive(exclusive)
                 .withPriority(priority == null ? 0 : ((Number) priority).intValue());
@@ -129,12 +210,57 @@ final class Consumers {
             if (!noWait) {
                 ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CONSUME_OK, tag));
             }
+            topUp(c);
         });
+    }
+
+    /** basic.consume from amq.rabbitmq.reply-to: the channel's reply address, with RabbitMQ's refusals. */
+    private void consumeReplies(String tag, boolean noAck, boolean noWait) {
+        if (!noAck) {
+            throw BrokerException.preconditionFailed("reply consumer cannot acknowledge");
+        }
+        if (replyTag != null) {
+            throw BrokerException.preconditionFailed("reply consumer already set");
+        }
+        replyTag = tag;
+        replyAddress = ch.conn.directReplyTo.register(ch);
+        if (!noWait) {
+            ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CONSUME_OK, tag));
+        }
+    }
+
+    /** The reply address requests on this channel get, or null without a reply consumer. */
+    String replyAddress() {
+        return replyAddress;
+    }
+
+    void deliverReply(String address, BasicProperties properties, byte[] body) {
+        if (!address.equals(replyAddress)) {
+            return; // the consumer it was for was cancelled meanwhile: dropped, as RabbitMQ does
+        }
+        ch.conn.writeContent(ch.number, new Method(MethodSpec.BASIC_DELIVER, replyTag, ++lastDeliveryTag, false, "",
+                address), properties, body);
+        ch.conn.ctx.flush();
+    }
+
+    private void stopReplies() {
+        if (replyAddress != null) {
+            ch.conn.directReplyTo.unregister(replyAddress);
+        }
+        replyTag = null;
+        replyAddress = null;
     }
 
     void cancel(Method m) {
         String tag = m.str(0);
         boolean noWait = m.bit(1);
+        if (tag.equals(replyTag)) {
+            stopReplies();
+            if (!noWait) {
+                ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
+            }
+            return;
+        }
         Consumer c = byTag.get(tag);
         if (c == null || c.subscription == null) {
             if (c != null) {
@@ -148,6 +274,7 @@ final class Consumers {
         }
         c.cancelled = true;
         byTag.remove(tag, c);
+        releaseHeld(c);
         if (c.noAck || c.unacked == 0) {
             // cancel-ok once the queue stopped handing out: auto-acked deliveries on their way are written first.
             draining.add(c);
@@ -203,26 +330,83 @@ final class Consumers {
         if (c == null) {
             return false;
         }
+        c.credit--;
+        if (d.needsSettlement() && !windowed(c) && globalPrefetch > 0
+                && (!held.isEmpty() || channelUnacked >= globalPrefetch)) {
+            held.add(new Held(d, c));
+            c.held++;
+            return true;
+        }
+        write(d, c);
+        return true;
+    }
+
+    private void write(Delivery d, Consumer c) {
         long tag = ++lastDeliveryTag;
         if (d.needsSettlement()) {
-            unacked.put(tag, new Unacked(d, c));
+            unacked.put(tag, new Unacked(tag, d, c));
             c.unacked++;
+            channelUnacked++;
         }
-        if (!c.limited()) {
+        if (windowed(c)) {
             c.owed++;
         }
         Message msg = d.message();
         ch.conn.writeContent(ch.number, new Method(MethodSpec.BASIC_DELIVER, c.tag, tag, d.redelivered(),
                 msg.address(), msg.routingKey()), Amqp091Messages.toProperties(msg, ch.conn.broker.currentTimeMillis()),
                 msg.body());
-        return true;
+    }
+
+    /** Writes held deliveries while the channel's limit has room; true if it wrote any. */
+    private boolean writeHeld() {
+        boolean wrote = false;
+        while (!held.isEmpty() && (globalPrefetch == 0 || channelUnacked < globalPrefetch)) {
+            Held h = held.poll();
+            h.consumer().held--;
+            write(h.delivery(), h.consumer());
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    /** A cancelled consumer's held deliveries never reached the client: they go back to their queue. */
+    private void releaseHeld(Consumer c) {
+        if (c.held == 0) {
+            return;
+        }
+        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.consumer() == c) {
+                it.remove();
+                session().settle(h.delivery(), Outcome.RELEASE, null).exceptionally(t -> null);
+            }
+        }
+        c.held = 0;
+    }
+
+    private void topUp(Consumer c) {
+        if (c.cancelled || c.subscription == null || windowed(c)) {
+            return;
+        }
+        int n = room(c);
+        if (n > 0) {
+            c.credit += n;
+            c.subscription.credit(n);
+        }
+    }
+
+    private void topUpAll() {
+        for (Consumer c : byTag.values()) {
+            topUp(c);
+        }
     }
 
     /** Gives consumers without a prefetch limit back the credit their written deliveries used. */
     void grantOwedCredit() {
         for (Consumer c : byTag.values()) {
-            if (c.owed > 0 && c.subscription != null && !c.cancelled) {
+            if (c.owed > 0 && c.subscription != null && !c.cancelled && windowed(c)) {
                 c.subscription.credit(c.owed);
+                c.credit += c.owed;
                 c.owed = 0;
             }
         }
@@ -241,7 +425,7 @@ final class Consumers {
                 long left = stats == null ? 0 : stats.ready();
                 long tag = ++lastDeliveryTag;
                 if (d.needsSettlement()) {
-                    unacked.put(tag, new Unacked(d, null));
+                    unacked.put(tag, new Unacked(tag, d, null));
                 }
                 Message msg = d.message();
                 ch.conn.writeContent(ch.number, new Method(MethodSpec.BASIC_GET_OK, tag, d.redelivered(),
@@ -261,17 +445,52 @@ final class Consumers {
     // ------------------------------------------------------------------ settlements
 
     void ack(long tag, boolean multiple) {
-        for (Unacked u : take(tag, multiple)) {
-            settle(u, Outcome.ACCEPT);
-        }
+        settleAll(take(tag, multiple), Outcome.ACCEPT);
     }
 
     void nack(long tag, boolean multiple, boolean requeue, Method m) {
         Outcome outcome = requeue ? Outcome.REQUEUE : Outcome.reject("rejected by the consumer ("
                 + m.spec().wireName() + " with requeue=false)");
-        for (Unacked u : take(tag, multiple)) {
-            settle(u, outcome);
+        settleAll(take(tag, multiple), outcome);
+    }
+
+    private void settleAll(List<Unacked> taken, Outcome outcome) {
+        if (ch.publisher.transactional()) {
+            for (Unacked u : taken) {
+                inTx.add(new TxSettlement(u, outcome));
+            }
+            return;
         }
+        for (Unacked u : taken) {
+            settle(u, outcome, null);
+        }
+        if (writeHeld()) {
+            ch.conn.ctx.flush();
+        }
+    }
+
+    /** tx.commit: the transaction's settlements join it, to be stored with its messages. */
+    void commitSettlements(Tx tx) {
+        for (TxSettlement s : inTx) {
+            settle(s.unacked(), s.outcome(), tx);
+        }
+        inTx.clear();
+        if (writeHeld()) {
+            ch.conn.ctx.flush();
+        }
+    }
+
+    /** tx.rollback: the transaction's settlements are forgotten; their deliveries stay unacknowledged here. */
+    void rollbackSettlements() {
+        if (inTx.isEmpty()) {
+            return;
+        }
+        TreeMap<Long, Unacked> all = new TreeMap<>(unacked);
+        for (TxSettlement s : inTx) {
+            all.put(s.unacked().tag(), s.unacked());
+        }
+        inTx.clear();
+        unacked = new LinkedHashMap<>(all);
     }
 
     void recover(Method m) {
@@ -281,7 +500,10 @@ final class Consumers {
         List<Unacked> all = new ArrayList<>(unacked.values());
         unacked.clear();
         for (Unacked u : all) {
-            settle(u, Outcome.REQUEUE);
+            settle(u, Outcome.REQUEUE, null);
+        }
+        if (writeHeld()) {
+            ch.conn.ctx.flush();
         }
         if (m.spec() == MethodSpec.BASIC_RECOVER) {
             ch.conn.send(ch.number, new Method(MethodSpec.BASIC_RECOVER_OK));
@@ -315,26 +537,43 @@ final class Consumers {
         return BrokerException.preconditionFailed("unknown delivery tag " + tag);
     }
 
-    private void settle(Unacked u, Outcome outcome) {
+    private void settle(Unacked u, Outcome outcome, Tx tx) {
         // A failure here means the queue is gone or the delivery already returned: nothing left to settle.
-        session().settle(u.delivery(), outcome, ch.publisher.tx()).exceptionally(t -> null);
+        session().settle(u.delivery(), outcome, tx).exceptionally(t -> null);
         Consumer c = u.consumer();
         if (c == null) {
             return;
         }
         c.unacked--;
+        channelUnacked--;
         if (!c.cancelled) {
-            if (c.limited() && c.subscription != null) {
-                c.subscription.credit(1);
+            if (globalPrefetch > 0) {
+                topUpAll();
+            } else {
+                topUp(c);
             }
-        } else if (c.unacked == 0 && draining.remove(c)) {
-            ch.conn.unregistered(c.subscription);
-            c.subscription.close();
+        } else {
+            if (globalPrefetch > 0) {
+                topUpAll();
+            }
+            if (c.unacked == 0 && draining.remove(c)) {
+                ch.conn.unregistered(c.subscription);
+                c.subscription.close();
+            }
         }
     }
 
     /** On channel close: unsettled deliveries go back to their queues, consumers end. */
     void release() {
+        stopReplies();
+        for (Held h : held) {
+            session().settle(h.delivery(), Outcome.RELEASE, null).exceptionally(t -> null);
+        }
+        held.clear();
+        for (TxSettlement s : inTx) {
+            session().settle(s.unacked().delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
+        }
+        inTx.clear();
         for (Unacked u : unacked.values()) {
             session().settle(u.delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
         }

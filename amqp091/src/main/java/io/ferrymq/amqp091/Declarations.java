@@ -91,6 +91,11 @@ final class Declarations {
         boolean passive = m.bit(2);
         boolean noWait = m.bit(6);
         QueueDeclaration d;
+        if (passive && (name.equals(DirectReplyTo.PSEUDO_QUEUE) || ch.conn.directReplyTo.exists(name))) {
+            // Direct reply-to's pseudo-queue and live reply addresses exist, empty and without consumers.
+            ok(noWait, new Method(MethodSpec.QUEUE_DECLARE_OK, name, 0L, 0L));
+            return;
+        }
         if (passive) {
             d = QueueDeclaration.passive(ch.queueName(name));
         } else {

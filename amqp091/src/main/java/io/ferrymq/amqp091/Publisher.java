@@ -14,6 +14,9 @@ import io.ferrymq.core.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The publishing side of a channel: basic.publish with its content header and body frames, mandatory
  * returns, publisher confirms (an ack once the send's future completes, so once the message is stored
@@ -33,13 +36,15 @@ final class Publisher {
     private boolean confirming;
     private long publishSeq;
     private Tx tx;
+    /** Direct replies published in the open transaction: sent at commit. */
+    private final List<Runnable> txReplies = new ArrayList<>();
 
     Publisher(Amqp091Channel ch) {
         this.ch = ch;
     }
 
-    Tx tx() {
-        return tx;
+    boolean transactional() {
+        return tx != null;
     }
 
     boolean expectsContent() {
@@ -105,14 +110,27 @@ final class Publisher {
         }
     }
 
-    private void send(Method m, BasicProperties p, byte[] bytes) {
+    private void send(Method m, BasicProperties published, byte[] bytes) {
         String exchange = m.str(1);
         String key = m.str(2);
         boolean mandatory = m.bit(3);
         String user = ch.session().principal().name();
-        if (p.userId() != null && !p.userId().equals(user)) {
-            throw BrokerException.preconditionFailed("user_id property set to '" + p.userId()
+        if (published.userId() != null && !published.userId().equals(user)) {
+            throw BrokerException.preconditionFailed("user_id property set to '" + published.userId()
                     + "' but authenticated user was '" + user + "'");
+        }
+        BasicProperties p = published;
+        if (DirectReplyTo.PSEUDO_QUEUE.equals(p.replyTo())) {
+            String address = ch.consumers.replyAddress();
+            if (address == null) {
+                throw BrokerException.preconditionFailed("fast reply consumer does not exist");
+            }
+            p = p.withReplyTo(address);
+        }
+        BasicProperties props = p;
+        if (exchange.isEmpty() && DirectReplyTo.isReplyAddress(key)) {
+            sendReply(key, p, bytes);
+            return;
         }
         Message message = Amqp091Messages.toMessage(p, bytes, ch.conn.broker.currentTimeMillis());
         long seq = confirming ? ++publishSeq : 0;
@@ -144,13 +162,29 @@ final class Publisher {
             }
             if (mandatory && inTx == null && result.queues() == 0) {
                 ch.conn.writeContent(ch.number, new Method(MethodSpec.BASIC_RETURN, ReplyCodes.NO_ROUTE, "NO_ROUTE",
-                        exchange, key), p, bytes);
+                        exchange, key), props, bytes);
             }
             if (seq > 0) {
                 ch.conn.write(ch.number, new Method(MethodSpec.BASIC_ACK, seq, false));
             }
             ch.conn.ctx.flush();
         });
+    }
+
+    /**
+     * A reply to a direct reply-to address: straight to its consumer, through no queue, so confirmed at once;
+     * in a transaction, at commit. Dropped when its consumer is gone, as in RabbitMQ.
+     */
+    private void sendReply(String address, BasicProperties p, byte[] bytes) {
+        if (tx != null) {
+            txReplies.add(() -> ch.conn.directReplyTo.deliver(address, p, bytes));
+        } else if (!ch.conn.directReplyTo.deliver(address, p, bytes)) {
+            LOG.debug("AMQP 0-9-1 connection {} channel {}: reply to {} dropped, its consumer is gone",
+                    ch.conn.connectionId, ch.number, address);
+        }
+        if (confirming) {
+            ch.conn.send(ch.number, new Method(MethodSpec.BASIC_ACK, ++publishSeq, false));
+        }
     }
 
     // ------------------------------------------------------------------ confirm and tx classes
@@ -177,15 +211,21 @@ final class Publisher {
 
     void txCommit(Method m) {
         Tx committing = requireTx();
+        ch.consumers.commitSettlements(committing);
+        List<Runnable> replies = List.copyOf(txReplies);
+        txReplies.clear();
         // Later publishes and acks belong to the next transaction, whatever the commit's outcome.
         tx = ch.session().begin();
-        ch.reply(ch.session().commit(committing), m, false, v -> new Method(MethodSpec.TX_COMMIT_OK));
+        ch.reply(ch.session().commit(committing).thenRun(() -> replies.forEach(Runnable::run)), m, false,
+                v -> new Method(MethodSpec.TX_COMMIT_OK));
     }
 
     void txRollback() {
         Tx rolling = requireTx();
         tx = ch.session().begin();
         ch.session().rollback(rolling);
+        ch.consumers.rollbackSettlements();
+        txReplies.clear();
         ch.conn.send(ch.number, new Method(MethodSpec.TX_ROLLBACK_OK));
     }
 

@@ -113,6 +113,43 @@ class Amqp091ConfirmsAndTransactionsTest {
     }
 
     @Test
+    void aRolledBackAckLeavesTheMessageUnackedOnTheChannelNotRequeued() throws Exception {
+        // Not auto-delete: the queue outlives the consumer, to show nothing came back to it.
+        String q = ch.queueDeclare("", false, true, false, null).getQueue();
+        ch.basicPublish("", q, null, utf8("acked, then rolled back"));
+        ch.txSelect();
+        List<Long> tags = new CopyOnWriteArrayList<>();
+        ch.basicConsume(q, false, (tag, d) -> tags.add(d.getEnvelope().getDeliveryTag()), tag -> { });
+        await().atMost(Duration.ofSeconds(10)).until(() -> tags.size() == 1);
+        ch.basicAck(tags.get(0), false);
+        ch.txRollback();
+
+        // Not requeued: nothing ready in the queue, nothing redelivered, and the tag is still the channel's to ack.
+        assertThat(ch.queueDeclarePassive(q).getMessageCount()).isZero();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> tags.size() == 1);
+        ch.basicAck(tags.get(0), false);
+        ch.txCommit();
+        assertThat(ch.isOpen()).isTrue();
+        ch.close();
+        Channel c2 = connection.createChannel();
+        assertThat(c2.queueDeclarePassive(q).getMessageCount()).isZero();
+    }
+
+    @Test
+    void aRolledBackAckIsRequeuedWhenTheChannelCloses() throws Exception {
+        String q = ch.queueDeclare().getQueue();
+        ch.basicPublish("", q, null, utf8("back after close"));
+        ch.txSelect();
+        GetResponse r = await().atMost(Duration.ofSeconds(10)).until(() -> ch.basicGet(q, false), x -> x != null);
+        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+        ch.txRollback();
+        ch.close();
+        Channel c2 = connection.createChannel();
+        GetResponse again = await().atMost(Duration.ofSeconds(10)).until(() -> c2.basicGet(q, true), x -> x != null);
+        assertThat(again.getEnvelope().isRedeliver()).isTrue();
+    }
+
+    @Test
     void commitWithoutSelectIsAPreconditionFailure() {
         assertThatThrownBy(() -> ch.txCommit())
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406").contains("channel is not transactional"));

@@ -47,6 +47,15 @@ class PythonPikaTest {
         assertThat(run("select")).isEqualTo("{\"received\": [\"async hello\"]}");
     }
 
+    @Test
+    void anRpcRoundTripUsesDirectReplyTo() throws Exception {
+        assertThat(run("direct-reply-to")).isEqualTo("{\"replies\": ["
+                + "{\"body\": \"pong0\", \"correlation_id\": \"0\", \"via\": true}, "
+                + "{\"body\": \"pong1\", \"correlation_id\": \"1\", \"via\": true}, "
+                + "{\"body\": \"pong2\", \"correlation_id\": \"2\", \"via\": true}], "
+                + "\"rewritten\": [true, true, true]}");
+    }
+
     private static String run(String scenario) throws IOException, InterruptedException, URISyntaxException {
         if (!Files.isExecutable(PYTHON)) {
             throw new AssertionError("/usr/bin/python3 is missing: install Debian's python3 and python3-pika"

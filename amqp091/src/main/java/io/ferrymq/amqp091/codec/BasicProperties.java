@@ -17,6 +17,12 @@ public record BasicProperties(String contentType, String contentEncoding, Map<St
     public static final BasicProperties EMPTY = new BasicProperties(null, null, null, null, null, null, null,
             null, null, null, null, null, null, null);
 
+    /** These properties with another reply-to (direct reply-to's rewritten address). */
+    public BasicProperties withReplyTo(String v) {
+        return new BasicProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId, v,
+                expiration, messageId, timestamp, type, userId, appId, clusterId);
+    }
+
     /** Reads the property flags and list of a content header frame (after class, weight and body size). */
     public static BasicProperties decode(ByteBuf in) {
         try {

@@ -32,7 +32,11 @@ public final class Scenarios {
             amqp("amqp-queue-1x1", 1, false),
             amqp("amqp-queue-1x1-persistent", 1, true),
             amqp("amqp-queue-10x10", 10, false),
-            amqp("amqp-queue-10x10-persistent", 10, true));
+            amqp("amqp-queue-10x10-persistent", 10, true),
+            amqp091("amqp091-queue-1x1", 1, false),
+            amqp091("amqp091-queue-1x1-persistent", 1, true),
+            amqp091("amqp091-queue-10x10", 10, false),
+            amqp091("amqp091-queue-10x10-persistent", 10, true));
 
     private Scenarios() {
     }
@@ -82,6 +86,17 @@ public final class Scenarios {
         LoadSpec spec = spec(Protocol.AMQP, clients, clients, DestinationKind.QUEUE, persistent);
         return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
                 + (persistent ? ", durable messages, client acks every 100" : ", pre-settled consumers"), spec);
+    }
+
+    /**
+     * AMQP 0-9-1 queues through the RabbitMQ Java client, with the same terms: each producer keeps up to 100
+     * publishes awaiting the broker's publisher confirm; persistent runs (delivery mode 2 into a durable queue)
+     * ack cumulatively every 100 messages, the others consume with no-ack; basic.qos prefetch 1000.
+     */
+    private static Scenario amqp091(String name, int clients, boolean persistent) {
+        LoadSpec spec = spec(Protocol.AMQP091, clients, clients, DestinationKind.QUEUE, persistent);
+        return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
+                + (persistent ? ", persistent messages, client acks every 100" : ", no-ack consumers"), spec);
     }
 
     private static LoadSpec spec(int producers, int consumers, DestinationKind kind, boolean persistent) {

@@ -185,6 +185,23 @@ public final class Admin {
         return q == null ? Optional.empty() : Optional.of(describe(q));
     }
 
+    /**
+     * The settings that apply to a queue, its policy from {@code broker.yaml} combined with its declaration
+     * arguments (RabbitMQ's rules: the stricter limit, otherwise the argument), as RabbitMQ's {@code x-}
+     * arguments; empty when there is no such queue. Needs consume or manage permission on it, like its stats.
+     */
+    public Optional<Map<String, Object>> effectiveArguments(String name) {
+        session.ensureOpen();
+        Queue q = vhost().queue(name);
+        if (q == null) {
+            return Optional.empty();
+        }
+        if (!session.isAllowed(Permission.CONSUME, name)) {
+            session.require(Permission.MANAGE, name);
+        }
+        return Optional.of(q.settings().asArguments());
+    }
+
     /** The queues the principal holds some permission on, as {@link #describeQueue}, by name; answers now. */
     public List<QueueDeclaration> describeQueues() {
         session.ensureOpen();

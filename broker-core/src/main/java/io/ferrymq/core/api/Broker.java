@@ -303,6 +303,36 @@ public final class Broker implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Checks a user's credentials again without opening a session: a connection's refreshed password or token
+     * for the user it is logged in as (AMQP 0-9-1's connection.update-secret). Runs off the event loop.
+     *
+     * @return completes on {@code executor} with the principal, or fails with AUTHENTICATION_FAILED
+     */
+    public CompletableFuture<BrokerPrincipal> authenticate(String username, String password, ClientInfo client,
+                                                           Executor executor) {
+        CompletableFuture<BrokerPrincipal> result = new CompletableFuture<>();
+        options.runtime().blocking().execute(() -> {
+            BrokerPrincipal who = null;
+            Throwable failure = null;
+            try {
+                who = options.realm().authenticate(username, password, client);
+            } catch (RuntimeException e) {
+                failure = BrokerException.from(e);
+            }
+            BrokerPrincipal authenticated = who;
+            Throwable failed = failure;
+            executor.execute(() -> {
+                if (failed != null) {
+                    result.completeExceptionally(failed);
+                } else {
+                    result.complete(authenticated);
+                }
+            });
+        });
+        return result;
+    }
+
     /** Opens a session for an already authenticated principal (TLS client certificates, internal bridges). */
     public Session openAuthenticated(String vhost, BrokerPrincipal who, ClientInfo client, DeliverySink sink) {
         VirtualHost v = vhosts.get(vhost);

@@ -5,8 +5,11 @@ import io.ferrymq.core.errors.BrokerException;
 import java.util.Map;
 
 /**
- * The effective settings of one queue: its policy, overridden by the arguments it was declared with
- * (the RabbitMQ {@code x-} arguments, which every AMQP 0-9-1 client knows).
+ * The effective settings of one queue: its policy combined with the arguments it was declared with (the
+ * RabbitMQ {@code x-} arguments, which every AMQP 0-9-1 client knows) the way RabbitMQ combines them for its
+ * classic queues: for the limits (message TTL, max length, max length in bytes) the stricter of the two
+ * applies; for everything else (dead-lettering, overflow, single active consumer, redelivery delay, and the
+ * delivery limit, whose explicit 0 is how adapters such as SQS turn a policy's limit off) the argument wins.
  */
 public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry, int maxDeliveries,
                             long messageTtlMillis, long maxLength, long maxBytes, OverflowPolicy overflow,
@@ -65,14 +68,62 @@ public record QueueSettings(DeadLetterTarget deadLetter, DeadLetterTarget expiry
         }
         return new QueueSettings(dl, exp,
                 (int) deliveryLimit,
-                nonNegative(args, "x-message-ttl", messageTtlMillis),
-                nonNegative(args, "x-max-length", maxLength),
-                nonNegative(args, "x-max-length-bytes", maxBytes),
+                stricter(args, "x-message-ttl", messageTtlMillis),
+                stricter(args, "x-max-length", maxLength),
+                stricter(args, "x-max-length-bytes", maxBytes),
                 ov,
                 nonNegative(args, "x-redelivery-delay", redeliveryDelayMillis),
                 bool(args, "x-single-active-consumer", singleActiveConsumer),
                 maxMemoryBytes, memoryFull,
                 nonNegative(args, "x-deduplication-window", deduplicationWindowMillis));
+    }
+
+    /**
+     * A limit given both by the policy and by an argument: the smaller applies, as RabbitMQ resolves them
+     * ({@code res_min}); 0 is no limit on either side.
+     */
+    private static long stricter(Map<String, Object> args, String name, long policyValue) {
+        long argument = nonNegative(args, name, 0);
+        if (argument == 0) {
+            return policyValue;
+        }
+        return policyValue == 0 ? argument : Math.min(policyValue, argument);
+    }
+
+    /**
+     * The settings as RabbitMQ's queue arguments, for showing what applies to a queue: only those that are set
+     * (a dead-letter queue target shows as the default exchange with the queue as routing key).
+     */
+    public Map<String, Object> asArguments() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (deadLetter != null) {
+            out.put("x-dead-letter-exchange", deadLetter.exchange());
+            if (deadLetter.routingKey() != null) {
+                out.put("x-dead-letter-routing-key", deadLetter.routingKey());
+            }
+        }
+        if (messageTtlMillis > 0) {
+            out.put("x-message-ttl", messageTtlMillis);
+        }
+        if (maxLength > 0) {
+            out.put("x-max-length", maxLength);
+        }
+        if (maxBytes > 0) {
+            out.put("x-max-length-bytes", maxBytes);
+        }
+        if (hasLimits()) {
+            out.put("x-overflow", overflow.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        }
+        if (maxDeliveries > 0) {
+            out.put("x-delivery-limit", (long) maxDeliveries);
+        }
+        if (singleActiveConsumer) {
+            out.put("x-single-active-consumer", true);
+        }
+        if (redeliveryDelayMillis > 0) {
+            out.put("x-redelivery-delay", redeliveryDelayMillis);
+        }
+        return out;
     }
 
     private static long nonNegative(Map<String, Object> args, String name, long fallback) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Declaration arguments ({@code x-...}) override a queue's policy settings; malformed ones are refused by name. */
+/** Declaration arguments ({@code x-...}) combine with a queue's policy settings as in RabbitMQ; malformed ones are refused by name. */
 class QueueArgumentsTest {
 
     private static final QueueSettings BASE = new QueueSettings(DeadLetterTarget.queue("policy-dlq"), null, 7, 100,
@@ -37,7 +37,7 @@ class QueueArgumentsTest {
         Map<String, Object> args = new HashMap<>();
         args.put("x-dead-letter-exchange", "dlx");
         args.put("x-dead-letter-routing-key", "dead");
-        args.put("x-message-ttl", 60_000);
+        args.put("x-message-ttl", 60);
         args.put("x-max-length", 10L);
         args.put("x-max-length-bytes", "4096");
         args.put("x-overflow", "drop-head");
@@ -48,7 +48,7 @@ class QueueArgumentsTest {
         QueueSettings s = BASE.withArguments(args);
 
         assertThat(s.deadLetter()).isEqualTo(new DeadLetterTarget("dlx", "dead"));
-        assertThat(s.messageTtlMillis()).isEqualTo(60_000);
+        assertThat(s.messageTtlMillis()).isEqualTo(60);
         assertThat(s.maxLength()).isEqualTo(10);
         assertThat(s.maxBytes()).isEqualTo(4096);
         assertThat(s.overflow()).isEqualTo(OverflowPolicy.DROP_HEAD);
@@ -56,6 +56,49 @@ class QueueArgumentsTest {
         assertThat(s.redeliveryDelayMillis()).isEqualTo(250);
         assertThat(s.singleActiveConsumer()).isTrue();
         assertThat(s.hasLimits()).isTrue();
+    }
+
+    @Test
+    void forLimitsTheStricterOfPolicyAndArgumentAppliesAsInRabbitMq() {
+        QueueSettings policy = new QueueSettings(DeadLetterTarget.queue("policy-dlq"), null, 7, 100, 50, 4096,
+                OverflowPolicy.REJECT_PUBLISH, 0, false, 0, io.ferrymq.core.policy.MemoryFullPolicy.PAGE, 0);
+
+        QueueSettings looser = policy.withArguments(Map.of("x-message-ttl", 60_000, "x-max-length", 500,
+                "x-max-length-bytes", 1_000_000));
+        assertThat(looser.messageTtlMillis()).isEqualTo(100);
+        assertThat(looser.maxLength()).isEqualTo(50);
+        assertThat(looser.maxBytes()).isEqualTo(4096);
+
+        QueueSettings stricter = policy.withArguments(Map.of("x-message-ttl", 10, "x-max-length", 5,
+                "x-max-length-bytes", 100));
+        assertThat(stricter.messageTtlMillis()).isEqualTo(10);
+        assertThat(stricter.maxLength()).isEqualTo(5);
+        assertThat(stricter.maxBytes()).isEqualTo(100);
+
+        // No limit in the policy: the argument's applies.
+        assertThat(QueueSettings.DEFAULTS.withArguments(Map.of("x-max-length", 500)).maxLength()).isEqualTo(500);
+    }
+
+    @Test
+    void forEverythingElseTheArgumentWinsAsInRabbitMq() {
+        QueueSettings s = BASE.withArguments(Map.of("x-dead-letter-exchange", "dlx", "x-overflow", "drop-head"));
+        assertThat(s.deadLetter()).isEqualTo(new DeadLetterTarget("dlx", null));
+        assertThat(s.overflow()).isEqualTo(OverflowPolicy.DROP_HEAD);
+        // The delivery limit too: an explicit 0 turns the policy's limit off (SQS queues rely on it).
+        assertThat(BASE.withArguments(Map.of("x-delivery-limit", 20)).maxDeliveries()).isEqualTo(20);
+        assertThat(BASE.withArguments(Map.of("x-delivery-limit", 0)).maxDeliveries()).isZero();
+    }
+
+    @Test
+    void theEffectiveSettingsReadAsRabbitMqArguments() {
+        QueueSettings s = BASE.withArguments(Map.of("x-max-length", 5, "x-overflow", "drop-head"));
+        assertThat(s.asArguments()).containsEntry("x-dead-letter-exchange", "")
+                .containsEntry("x-dead-letter-routing-key", "policy-dlq")
+                .containsEntry("x-message-ttl", 100L)
+                .containsEntry("x-max-length", 5L)
+                .containsEntry("x-overflow", "drop-head")
+                .containsEntry("x-delivery-limit", 7L)
+                .doesNotContainKey("x-max-length-bytes");
     }
 
     @Test
