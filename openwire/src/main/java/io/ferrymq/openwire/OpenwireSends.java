@@ -4,6 +4,7 @@ import io.ferrymq.core.api.Route;
 import io.ferrymq.core.api.Tx;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
+import io.ferrymq.core.state.StateStore;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.MessageId;
@@ -36,8 +37,8 @@ final class OpenwireSends {
     void onMessage(ActiveMQMessage m) {
         if (conn.settings.sendFailIfNoSpace() && !conn.session.memoryAvailable().isDone()) {
             // ActiveMQ's sendFailIfNoSpace: the producer hears of the full broker instead of waiting for room.
-            throw BrokerException.resourceLimit("the broker's memory limit is reached and this broker refuses"
-                    + " sends until consumers catch up (openwire.send-fail-if-no-space); try again later");
+            throw BrokerException.resourceLimit("the broker's memory limit is reached: sends are refused until"
+                    + " consumers catch up (openwire.send-fail-if-no-space); try again later");
         }
         MessageId id = m.getMessageId();
         if (!conn.faultTolerant || m.getTransactionId() != null || id == null || id.getProducerId() == null) {
@@ -93,9 +94,7 @@ final class OpenwireSends {
         }
         List<CompletableFuture<?>> sent = new ArrayList<>(routes.size());
         for (Route r : routes) {
-            sent.add(audited != null && message.durable()
-                    ? conn.session.sendStoredWith(r, message, conn.audit.stageWith(audited))
-                    : conn.session.send(r, message, tx));
+            sent.add(send(r, message, tx, audited));
         }
         pending++;
         conn.updateAutoRead();
@@ -115,6 +114,17 @@ final class OpenwireSends {
             }
             confirm(m);
         }));
+    }
+
+    private CompletableFuture<?> send(Route r, Message message, Tx tx, MessageId audited) {
+        if (tx != null) {
+            return conn.session.send(r, message, tx);
+        }
+        List<StateStore.Staged> auditRecord = audited != null && message.durable() ? conn.audit.stageWith(audited)
+                : List.of();
+        // ActiveMQ's sendFailIfNoSpace: refused at the memory limit, and never held back for room once taken.
+        return conn.settings.sendFailIfNoSpace() ? conn.session.sendFailIfNoSpace(r, message, auditRecord)
+                : conn.session.sendStoredWith(r, message, auditRecord);
     }
 
     /** The Response of a synchronous send, or the ProducerAck of an asynchronous one within a producer window. */
