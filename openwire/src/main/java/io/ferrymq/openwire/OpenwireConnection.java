@@ -77,6 +77,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     private final OpenwireCodec codec;
     final TempDestinations temps;
     final ProducerAudit audit;
+    final Advisories advisories;
     final OpenwireSends sends = new OpenwireSends(this);
     final OpenwireConsumers consumers = new OpenwireConsumers(this);
     final OpenwireTransactions transactions = new OpenwireTransactions(this);
@@ -96,9 +97,10 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     private final ArrayDeque<Command> heldWhileAuthenticating = new ArrayDeque<>();
 
     OpenwireConnection(Broker broker, OpenwireSettings settings, ConnectionContext context, OpenwireCodec codec,
-                       TempDestinations temps, ProducerAudit audit) {
+                       TempDestinations temps, ProducerAudit audit, Advisories advisories) {
         this.broker = broker;
         this.audit = audit;
+        this.advisories = advisories;
         this.settings = settings;
         this.context = context;
         this.codec = codec;
@@ -176,6 +178,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
                 consumers.onConsumerInfo(info);
             } else if (c instanceof ProducerInfo info) {
                 producers.put(info.getProducerId(), info);
+                advisories.producerAdded(info);
                 respond(c);
             } else if (c instanceof SessionInfo) {
                 respond(c);
@@ -257,6 +260,10 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         }
         consumers.connectionClosed();
         tempQueues.connectionClosed();
+        producers.keySet().forEach(advisories::producerRemoved);
+        if (openwireConnectionId != null) {
+            advisories.connectionRemoved(openwireConnectionId);
+        }
         if (session != null) {
             session.close();
             LOG.debug("OpenWire connection {} closed", connectionId);
@@ -326,6 +333,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         state = State.CONNECTED;
         connectDeadline.cancel();
         respond(info);
+        advisories.connectionAdded(info);
         BrokerInfo brokerInfo = new BrokerInfo();
         brokerInfo.setBrokerId(BROKER_ID);
         brokerInfo.setBrokerName("FerryMQ " + BrokerVersion.text());
@@ -347,18 +355,23 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         } else if (id instanceof ProducerId producer) {
             producers.remove(producer);
             audit.forget(producer.toString());
+            advisories.producerRemoved(producer);
             respond(remove);
         } else if (id instanceof SessionId sessionId) {
             producers.keySet().removeIf(p -> {
                 boolean ofSession = p.getParentId().equals(sessionId);
                 if (ofSession) {
                     audit.forget(p.toString());
+                    advisories.producerRemoved(p);
                 }
                 return ofSession;
             });
             track(remove, consumers.removeSession(sessionId, remove.getLastDeliveredSequenceId()));
         } else if (id instanceof ConnectionId) {
-            producers.keySet().forEach(p -> audit.forget(p.toString()));
+            producers.keySet().forEach(p -> {
+                audit.forget(p.toString());
+                advisories.producerRemoved(p);
+            });
             producers.clear();
             // The client closes: what it had not acknowledged goes back before it hears the response.
             track(remove, consumers.removeAll(remove.getLastDeliveredSequenceId()));

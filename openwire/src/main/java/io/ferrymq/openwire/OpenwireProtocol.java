@@ -27,6 +27,8 @@ public final class OpenwireProtocol implements ProtocolModule {
     private final TempDestinations tempDestinations = new TempDestinations();
     /** The sends of failover producers already stored, so that their repeats after a reconnect are not. */
     private final ProducerAudit producerAudit;
+    /** The advisory topics of every OpenWire connection's connections, consumers, producers and destinations. */
+    private final Advisories advisories = new Advisories();
 
     public OpenwireProtocol(Broker broker, OpenwireSettings settings) {
         this.broker = broker;
@@ -65,6 +67,6 @@ public final class OpenwireProtocol implements ProtocolModule {
         OpenwireCodec codec = new OpenwireCodec(settings);
         channel.pipeline().addLast("openwire-codec", codec);
         channel.pipeline().addLast("openwire", new OpenwireConnection(broker, settings, context, codec, tempDestinations,
-                producerAudit));
+                producerAudit, advisories));
     }
 }

@@ -139,6 +139,7 @@ final class OpenwireSends {
 
     private Route routeFor(ActiveMQDestination d) {
         String name = d.getPhysicalName();
+        conn.advisories.destinationUsed(d);
         if (d.isTemporary() && d.isQueue()) {
             String core = conn.temps.coreName(name);
             if (core == null || !conn.session.admin().queueExists(core)) {
