@@ -2,6 +2,7 @@ package io.ferrymq.bench.driver;
 
 import io.ferrymq.bench.driver.amqp.QpidJmsDriver;
 import io.ferrymq.bench.driver.mqtt.HiveMqDriver;
+import io.ferrymq.bench.driver.openwire.ActiveMqDriver;
 import io.ferrymq.bench.driver.stomp.SpringStompDriver;
 
 /** Builds the driver for a protocol. */
@@ -15,6 +16,7 @@ public final class Drivers {
             case STOMP -> new SpringStompDriver(endpoint, errors);
             case MQTT -> new HiveMqDriver(endpoint, errors);
             case AMQP -> new QpidJmsDriver(endpoint, errors);
+            case OPENWIRE -> new ActiveMqDriver(endpoint, errors);
         };
     }
 }
