@@ -26,14 +26,21 @@ public final class OpenwireProtocol implements ProtocolModule {
     /** Temporary queues of every OpenWire connection, so that a reply to one reaches it from any connection. */
     private final TempDestinations tempDestinations = new TempDestinations();
     /** The sends of failover producers already stored, so that their repeats after a reconnect are not. */
-    private final ProducerAudit producerAudit;
+    private ProducerAudit producerAudit;
     /** The advisory topics of every OpenWire connection's connections, consumers, producers and destinations. */
     private final Advisories advisories = new Advisories();
 
     public OpenwireProtocol(Broker broker, OpenwireSettings settings) {
         this.broker = broker;
         this.settings = settings;
-        this.producerAudit = new ProducerAudit(broker.stateStore(ProducerAudit.NAMESPACE));
+    }
+
+    /** Read from the broker's state when the first connection needs it. */
+    private synchronized ProducerAudit producerAudit() {
+        if (producerAudit == null) {
+            producerAudit = new ProducerAudit(broker.stateStore(ProducerAudit.NAMESPACE));
+        }
+        return producerAudit;
     }
 
     @Override
@@ -67,6 +74,6 @@ public final class OpenwireProtocol implements ProtocolModule {
         OpenwireCodec codec = new OpenwireCodec(settings);
         channel.pipeline().addLast("openwire-codec", codec);
         channel.pipeline().addLast("openwire", new OpenwireConnection(broker, settings, context, codec, tempDestinations,
-                producerAudit, advisories));
+                producerAudit(), advisories));
     }
 }
