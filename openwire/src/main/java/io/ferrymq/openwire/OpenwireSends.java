@@ -35,8 +35,10 @@ final class OpenwireSends {
     }
 
     void onMessage(ActiveMQMessage m) {
-        if (conn.settings.sendFailIfNoSpace() && !conn.session.memoryAvailable().isDone()) {
-            // ActiveMQ's sendFailIfNoSpace: the producer hears of the full broker instead of waiting for room.
+        if (conn.settings.sendFailIfNoSpace() && m.getTransactionId() != null
+                && !conn.session.memoryAvailable().isDone()) {
+            // ActiveMQ's sendFailIfNoSpace for a transacted send, which the core holds until the commit; the core
+            // refuses the others itself (Session.sendFailIfNoSpace).
             throw BrokerException.resourceLimit("the broker's memory limit is reached: sends are refused until"
                     + " consumers catch up (openwire.send-fail-if-no-space); try again later");
         }
