@@ -76,6 +76,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     private final ConnectionContext context;
     private final OpenwireCodec codec;
     final TempDestinations temps;
+    final ProducerAudit audit;
+    final Advisories advisories;
     final OpenwireSends sends = new OpenwireSends(this);
     final OpenwireConsumers consumers = new OpenwireConsumers(this);
     final OpenwireTransactions transactions = new OpenwireTransactions(this);
@@ -85,6 +87,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     ChannelHandlerContext ctx;
     private State state = State.NEGOTIATING;
     long connectionId;
+    /** A failover client: it repeats unanswered sends after a reconnect, so its sends go through the audit. */
+    boolean faultTolerant;
     /** The JMS client id: names durable subscriptions. */
     String clientId;
     private ConnectionId openwireConnectionId;
@@ -93,8 +97,10 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     private final ArrayDeque<Command> heldWhileAuthenticating = new ArrayDeque<>();
 
     OpenwireConnection(Broker broker, OpenwireSettings settings, ConnectionContext context, OpenwireCodec codec,
-                       TempDestinations temps) {
+                       TempDestinations temps, ProducerAudit audit, Advisories advisories) {
         this.broker = broker;
+        this.audit = audit;
+        this.advisories = advisories;
         this.settings = settings;
         this.context = context;
         this.codec = codec;
@@ -172,6 +178,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
                 consumers.onConsumerInfo(info);
             } else if (c instanceof ProducerInfo info) {
                 producers.put(info.getProducerId(), info);
+                advisories.producerAdded(info);
                 respond(c);
             } else if (c instanceof SessionInfo) {
                 respond(c);
@@ -253,6 +260,10 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         }
         consumers.connectionClosed();
         tempQueues.connectionClosed();
+        producers.keySet().forEach(advisories::producerRemoved);
+        if (openwireConnectionId != null) {
+            advisories.connectionRemoved(openwireConnectionId);
+        }
         if (session != null) {
             session.close();
             LOG.debug("OpenWire connection {} closed", connectionId);
@@ -298,6 +309,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     private void onConnectionInfo(ConnectionInfo info) {
         openwireConnectionId = info.getConnectionId();
         clientId = info.getClientId();
+        faultTolerant = info.isFaultTolerant();
         state = State.AUTHENTICATING;
         updateAutoRead();
         ClientInfo client = new ClientInfo(connectionId, "openwire-" + codec.version(), ctx.channel().remoteAddress(),
@@ -321,6 +333,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
         state = State.CONNECTED;
         connectDeadline.cancel();
         respond(info);
+        advisories.connectionAdded(info);
         BrokerInfo brokerInfo = new BrokerInfo();
         brokerInfo.setBrokerId(BROKER_ID);
         brokerInfo.setBrokerName("FerryMQ " + BrokerVersion.text());
@@ -341,11 +354,25 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
             track(remove, consumers.remove(consumer, remove.getLastDeliveredSequenceId()));
         } else if (id instanceof ProducerId producer) {
             producers.remove(producer);
+            audit.forget(producer.toString());
+            advisories.producerRemoved(producer);
             respond(remove);
         } else if (id instanceof SessionId sessionId) {
-            producers.keySet().removeIf(p -> p.getParentId().equals(sessionId));
+            producers.keySet().removeIf(p -> {
+                boolean ofSession = p.getParentId().equals(sessionId);
+                if (ofSession) {
+                    audit.forget(p.toString());
+                    advisories.producerRemoved(p);
+                }
+                return ofSession;
+            });
             track(remove, consumers.removeSession(sessionId, remove.getLastDeliveredSequenceId()));
         } else if (id instanceof ConnectionId) {
+            producers.keySet().forEach(p -> {
+                audit.forget(p.toString());
+                advisories.producerRemoved(p);
+            });
+            producers.clear();
             // The client closes: what it had not acknowledged goes back before it hears the response.
             track(remove, consumers.removeAll(remove.getLastDeliveredSequenceId()));
         } else {

@@ -2,6 +2,7 @@ package io.ferrymq.openwire;
 
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
+import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ConsumerInfo;
 
 import java.util.ArrayList;
@@ -39,6 +40,11 @@ final class OpenwireConsumer {
     boolean watchesTempQueues;
     boolean watchesTempTopics;
     TempDestinations.Watcher watcher;
+    /** The other advisory topics this consumer watches, and what stops each watch. */
+    final List<ActiveMQDestination> advisoryTopics = new ArrayList<>();
+    final List<Runnable> advisoryWatches = new ArrayList<>();
+    /** The destinations it consumes from, as the consumer advisories name them. */
+    final List<ActiveMQDestination> consumed = new ArrayList<>();
 
     OpenwireConsumer(ConsumerInfo info) {
         this.info = info;

@@ -12,12 +12,14 @@ import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.vhost.BindingDeclaration;
 import io.ferrymq.core.vhost.QueueDeclaration;
+import jakarta.jms.JMSException;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQTopic;
 import org.apache.activemq.command.ConsumerControl;
 import org.apache.activemq.command.ConsumerId;
 import org.apache.activemq.command.ConsumerInfo;
+import org.apache.activemq.command.DataStructure;
 import org.apache.activemq.command.DestinationInfo;
 import org.apache.activemq.command.MessageAck;
 import org.apache.activemq.command.MessageDispatch;
@@ -43,8 +45,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The connection's consumers: ConsumerInfo (queues, topics, durable subscriptions, temporary queues, browsers,
  * selectors, composite destinations, virtual topics), their MessageDispatches paced by the prefetch as core
- * credit, MessageAck of every type, MessagePull for prefetch 0, and their removal. Consumers of advisory topics
- * are accepted and never get a message: the broker publishes no advisories. Runs on the connection's event loop.
+ * credit, MessageAck of every type, MessagePull for prefetch 0, and their removal. Consumers of advisory topics get
+ * the advisories of {@link TempDestinations} and {@link Advisories}. Runs on the connection's event loop.
  */
 final class OpenwireConsumers {
 
@@ -77,10 +79,13 @@ final class OpenwireConsumers {
         for (ActiveMQDestination d : OpenwireDestinations.components(info.getDestination())) {
             if (!OpenwireDestinations.isAdvisory(d)) {
                 attaching.add(attach(info, d));
+                c.consumed.add(d);
             } else if (d.getPhysicalName().equals(TEMP_QUEUE_ADVISORY)) {
                 c.watchesTempQueues = true;
             } else if (d.getPhysicalName().equals(TEMP_TOPIC_ADVISORY)) {
                 c.watchesTempTopics = true;
+            } else {
+                c.advisoryTopics.add(d);
             }
         }
         byId.put(info.getConsumerId(), c);
@@ -109,6 +114,14 @@ final class OpenwireConsumers {
             if (c.watchesTempQueues || c.watchesTempTopics) {
                 c.watcher = change -> conn.executor().execute(() -> advise(c, change));
                 conn.temps.watch(c.watcher).forEach(existing -> advise(c, existing));
+            }
+            conn.advisories.consumerAdded(info, c.consumed);
+            if (!c.advisoryTopics.isEmpty()) {
+                List<String> queues = queuesNow();
+                for (ActiveMQDestination topic : c.advisoryTopics) {
+                    c.advisoryWatches.add(conn.advisories.watch(topic, (advisoryTopic, data, properties) ->
+                            conn.executor().execute(() -> advise(c, advisoryTopic, data, properties)), queues));
+                }
             }
         }));
     }
@@ -267,6 +280,43 @@ final class OpenwireConsumers {
         advisory.setType("Advisory");
         advisory.setDestination(new ActiveMQTopic(d.isQueue() ? TEMP_QUEUE_ADVISORY : TEMP_TOPIC_ADVISORY));
         advisory.setDataStructure(change);
+        MessageDispatch md = new MessageDispatch();
+        md.setConsumerId(c.info.getConsumerId());
+        md.setDestination(c.info.getDestination());
+        md.setMessage(advisory);
+        conn.ctx.writeAndFlush(md);
+    }
+
+    /** The queues of the broker for a destination advisory: the user's, less the broker's own and temporary ones. */
+    private List<String> queuesNow() {
+        List<String> names = new ArrayList<>();
+        for (QueueDeclaration q : conn.session.admin().describeQueues()) {
+            if (!q.name().startsWith("amq.") && conn.temps.clientName(q.name()) == null) {
+                names.add(q.name());
+            }
+        }
+        return names;
+    }
+
+    /** An advisory of {@link Advisories}: its command in the message's data structure, as ActiveMQ sends it. */
+    private void advise(OpenwireConsumer c, ActiveMQTopic topic, DataStructure data, Map<String, Object> properties) {
+        if (byId.get(c.info.getConsumerId()) != c || c.closing || !conn.isConnected()) {
+            return;
+        }
+        ActiveMQMessage advisory = new ActiveMQMessage();
+        MessageId id = new MessageId(ADVISORY_PRODUCER, ++dispatchSequence);
+        id.setBrokerSequenceId(dispatchSequence);
+        advisory.setMessageId(id);
+        advisory.setType("Advisory");
+        advisory.setDestination(topic);
+        advisory.setDataStructure(data);
+        try {
+            for (Map.Entry<String, Object> e : properties.entrySet()) {
+                advisory.setObjectProperty(e.getKey(), e.getValue());
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException("advisory property " + properties, e);
+        }
         MessageDispatch md = new MessageDispatch();
         md.setConsumerId(c.info.getConsumerId());
         md.setDestination(c.info.getDestination());
@@ -462,9 +512,7 @@ final class OpenwireConsumers {
     private CompletableFuture<Void> closeSubscriptions(OpenwireConsumer c) {
         c.closing = true;
         c.unacked.clear();
-        if (c.watcher != null) {
-            conn.temps.unwatch(c.watcher);
-        }
+        stopAdvisories(c);
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Subscription s : c.subscriptions) {
             closing.add(s.close().whenComplete((v, t) -> conn.executor().execute(() -> {
@@ -483,10 +531,18 @@ final class OpenwireConsumers {
     void connectionClosed() {
         for (OpenwireConsumer c : byId.values()) {
             c.closing = true;
-            if (c.watcher != null) {
-                conn.temps.unwatch(c.watcher);
-            }
+            stopAdvisories(c);
         }
+    }
+
+    /** The consumer goes: it watches no advisories any more, and the consumer advisories tell of its leaving. */
+    private void stopAdvisories(OpenwireConsumer c) {
+        if (c.watcher != null) {
+            conn.temps.unwatch(c.watcher);
+        }
+        c.advisoryWatches.forEach(Runnable::run);
+        c.advisoryWatches.clear();
+        conn.advisories.consumerRemoved(c.info.getConsumerId());
     }
 
     /** The broker ended a subscription (its queue was deleted, the broker stops): the client hears it as an error. */
@@ -504,6 +560,7 @@ final class OpenwireConsumers {
                 c.info.getConsumerId(), reason.getMessage());
         byId.remove(c.info.getConsumerId(), c);
         c.closing = true;
+        stopAdvisories(c);
         // The client closes its consumer, and the application's exception listener hears why.
         ConsumerControl close = new ConsumerControl();
         close.setConsumerId(c.info.getConsumerId());

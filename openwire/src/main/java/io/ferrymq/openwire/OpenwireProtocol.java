@@ -25,10 +25,22 @@ public final class OpenwireProtocol implements ProtocolModule {
     private final OpenwireSettings settings;
     /** Temporary queues of every OpenWire connection, so that a reply to one reaches it from any connection. */
     private final TempDestinations tempDestinations = new TempDestinations();
+    /** The sends of failover producers already stored, so that their repeats after a reconnect are not. */
+    private ProducerAudit producerAudit;
+    /** The advisory topics of every OpenWire connection's connections, consumers, producers and destinations. */
+    private final Advisories advisories = new Advisories();
 
     public OpenwireProtocol(Broker broker, OpenwireSettings settings) {
         this.broker = broker;
         this.settings = settings;
+    }
+
+    /** Read from the broker's state when the first connection needs it. */
+    private synchronized ProducerAudit producerAudit() {
+        if (producerAudit == null) {
+            producerAudit = new ProducerAudit(broker.stateStore(ProducerAudit.NAMESPACE));
+        }
+        return producerAudit;
     }
 
     @Override
@@ -61,6 +73,7 @@ public final class OpenwireProtocol implements ProtocolModule {
     public void initChannel(Channel channel, ConnectionContext context) {
         OpenwireCodec codec = new OpenwireCodec(settings);
         channel.pipeline().addLast("openwire-codec", codec);
-        channel.pipeline().addLast("openwire", new OpenwireConnection(broker, settings, context, codec, tempDestinations));
+        channel.pipeline().addLast("openwire", new OpenwireConnection(broker, settings, context, codec, tempDestinations,
+                producerAudit(), advisories));
     }
 }

@@ -23,6 +23,7 @@ public final class OpenwireProtocolFactory implements ProtocolFactory<OpenwireSe
         int pendingSends = s.integer("max-pending-sends", d.maxPendingSends());
         boolean cache = s.bool("cache-enabled", d.cacheEnabled());
         boolean tight = s.bool("tight-encoding-enabled", d.tightEncodingEnabled());
+        boolean failIfNoSpace = s.bool("send-fail-if-no-space", d.sendFailIfNoSpace());
         s.rejectUnknown();
         try {
             return d.withMaxFrameSize(maxFrame)
@@ -30,7 +31,8 @@ public final class OpenwireProtocolFactory implements ProtocolFactory<OpenwireSe
                     .withConnectTimeoutMillis(connectTimeout)
                     .withMaxPendingSends(pendingSends)
                     .withCacheEnabled(cache)
-                    .withTightEncodingEnabled(tight);
+                    .withTightEncodingEnabled(tight)
+                    .withSendFailIfNoSpace(failIfNoSpace);
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
         }

@@ -10,9 +10,12 @@ package io.ferrymq.openwire;
  * @param maxPendingSends         unconfirmed sends per connection before the broker stops reading from it
  * @param cacheEnabled            whether the broker agrees to OpenWire's marshalling cache when the client asks
  * @param tightEncodingEnabled    whether the broker agrees to tight encoding when the client asks
+ * @param sendFailIfNoSpace       ActiveMQ's {@code sendFailIfNoSpace}: at the broker's memory limit a send is refused
+ *                                with ResourceAllocationException; false (ActiveMQ's default) holds the producer back
  */
 public record OpenwireSettings(int maxFrameSize, long maxInactivityMillis, long connectTimeoutMillis,
-                               int maxPendingSends, boolean cacheEnabled, boolean tightEncodingEnabled) {
+                               int maxPendingSends, boolean cacheEnabled, boolean tightEncodingEnabled,
+                               boolean sendFailIfNoSpace) {
 
     public OpenwireSettings {
         if (maxFrameSize < 1024) {
@@ -27,36 +30,41 @@ public record OpenwireSettings(int maxFrameSize, long maxInactivityMillis, long 
     }
 
     public static OpenwireSettings defaults() {
-        return new OpenwireSettings(64 * 1024 * 1024, 30_000, 30_000, 256, true, true);
+        return new OpenwireSettings(64 * 1024 * 1024, 30_000, 30_000, 256, true, true, false);
     }
 
     public OpenwireSettings withMaxFrameSize(int v) {
         return new OpenwireSettings(v, maxInactivityMillis, connectTimeoutMillis, maxPendingSends, cacheEnabled,
-                tightEncodingEnabled);
+                tightEncodingEnabled, sendFailIfNoSpace);
     }
 
     public OpenwireSettings withMaxInactivityMillis(long v) {
         return new OpenwireSettings(maxFrameSize, v, connectTimeoutMillis, maxPendingSends, cacheEnabled,
-                tightEncodingEnabled);
+                tightEncodingEnabled, sendFailIfNoSpace);
     }
 
     public OpenwireSettings withConnectTimeoutMillis(long v) {
         return new OpenwireSettings(maxFrameSize, maxInactivityMillis, v, maxPendingSends, cacheEnabled,
-                tightEncodingEnabled);
+                tightEncodingEnabled, sendFailIfNoSpace);
     }
 
     public OpenwireSettings withMaxPendingSends(int v) {
         return new OpenwireSettings(maxFrameSize, maxInactivityMillis, connectTimeoutMillis, v, cacheEnabled,
-                tightEncodingEnabled);
+                tightEncodingEnabled, sendFailIfNoSpace);
     }
 
     public OpenwireSettings withCacheEnabled(boolean v) {
         return new OpenwireSettings(maxFrameSize, maxInactivityMillis, connectTimeoutMillis, maxPendingSends, v,
-                tightEncodingEnabled);
+                tightEncodingEnabled, sendFailIfNoSpace);
     }
 
     public OpenwireSettings withTightEncodingEnabled(boolean v) {
         return new OpenwireSettings(maxFrameSize, maxInactivityMillis, connectTimeoutMillis, maxPendingSends,
-                cacheEnabled, v);
+                cacheEnabled, v, sendFailIfNoSpace);
+    }
+
+    public OpenwireSettings withSendFailIfNoSpace(boolean v) {
+        return new OpenwireSettings(maxFrameSize, maxInactivityMillis, connectTimeoutMillis, maxPendingSends,
+                cacheEnabled, tightEncodingEnabled, v);
     }
 }

@@ -26,7 +26,8 @@ final class OpenwireTempQueues {
         ActiveMQDestination d = info.getDestination();
         if (d != null && !d.isTemporary() && d.isQueue() && info.isRemoveOperation()) {
             // ActiveMQConnection.destroyDestination: as in ActiveMQ, refused while the queue has consumers.
-            conn.track(info, conn.session.admin().deleteQueue(d.getPhysicalName(), true, false));
+            conn.track(info, conn.session.admin().deleteQueue(d.getPhysicalName(), true, false)
+                    .thenRun(() -> conn.advisories.destinationRemoved(d)));
             return;
         }
         if (d == null || !d.isTemporary()) {

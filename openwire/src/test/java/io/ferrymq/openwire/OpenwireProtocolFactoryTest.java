@@ -27,8 +27,8 @@ class OpenwireProtocolFactoryTest {
     void everySettingIsRead() {
         OpenwireSettings s = read(Map.of("max-frame-size", "1MiB", "max-inactivity-duration", "0s",
                 "connect-timeout", "5s", "max-pending-sends", 10, "cache-enabled", false,
-                "tight-encoding-enabled", false));
-        assertThat(s).isEqualTo(new OpenwireSettings(1024 * 1024, 0, 5000, 10, false, false));
+                "tight-encoding-enabled", false, "send-fail-if-no-space", true));
+        assertThat(s).isEqualTo(new OpenwireSettings(1024 * 1024, 0, 5000, 10, false, false, true));
     }
 
     @Test

@@ -36,7 +36,11 @@ public final class Scenarios {
             amqp091("amqp091-queue-1x1", 1, false),
             amqp091("amqp091-queue-1x1-persistent", 1, true),
             amqp091("amqp091-queue-10x10", 10, false),
-            amqp091("amqp091-queue-10x10-persistent", 10, true));
+            amqp091("amqp091-queue-10x10-persistent", 10, true),
+            openwire("openwire-queue-1x1", 1, false),
+            openwire("openwire-queue-1x1-persistent", 1, true),
+            openwire("openwire-queue-10x10", 10, false),
+            openwire("openwire-queue-10x10-persistent", 10, true));
 
     private Scenarios() {
     }
@@ -97,6 +101,17 @@ public final class Scenarios {
         LoadSpec spec = spec(Protocol.AMQP091, clients, clients, DestinationKind.QUEUE, persistent);
         return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
                 + (persistent ? ", persistent messages, client acks every 100" : ", no-ack consumers"), spec);
+    }
+
+    /**
+     * OpenWire queues through the ActiveMQ JMS client, in the same terms as the AMQP 1.0 ones: up to 100 sends per
+     * producer awaiting their confirmation; persistent runs use CLIENT_ACKNOWLEDGE every 100 messages, the others
+     * AUTO_ACKNOWLEDGE; prefetch 1000.
+     */
+    private static Scenario openwire(String name, int clients, boolean persistent) {
+        LoadSpec spec = spec(Protocol.OPENWIRE, clients, clients, DestinationKind.QUEUE, persistent);
+        return new Scenario(name, clients + " producer(s) -> 1 queue -> " + clients + " consumer(s)"
+                + (persistent ? ", durable messages, client acks every 100" : ", auto-acknowledging consumers"), spec);
     }
 
     private static LoadSpec spec(int producers, int consumers, DestinationKind kind, boolean persistent) {

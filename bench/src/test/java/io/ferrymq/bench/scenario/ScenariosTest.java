@@ -20,7 +20,8 @@ class ScenariosTest {
                 "stomp-queue-1x1-persistent", "stomp-queue-10x10", "stomp-queue-10x10-persistent", "stomp-topic-1x50",
                 "mqtt-qos0-10x10", "mqtt-qos1-10x10", "mqtt-qos0-1x100", "amqp-queue-1x1", "amqp-queue-1x1-persistent",
                 "amqp-queue-10x10", "amqp-queue-10x10-persistent", "amqp091-queue-1x1", "amqp091-queue-1x1-persistent",
-                "amqp091-queue-10x10", "amqp091-queue-10x10-persistent");
+                "amqp091-queue-10x10", "amqp091-queue-10x10-persistent", "openwire-queue-1x1",
+                "openwire-queue-1x1-persistent", "openwire-queue-10x10", "openwire-queue-10x10-persistent");
         Scenario fanOut = Scenarios.named("stomp-topic-1x50").orElseThrow();
         assertThat(fanOut.spec().kind()).isEqualTo(DestinationKind.TOPIC);
         assertThat(fanOut.spec().producers()).isEqualTo(1);
@@ -42,6 +43,8 @@ class ScenariosTest {
                 .isEqualTo(Protocol.AMQP091);
         assertThat(Scenarios.named("amqp091-queue-10x10-persistent").orElseThrow().spec().ackMode())
                 .isEqualTo(AckMode.CLIENT);
+        assertThat(Scenarios.named("openwire-queue-10x10-persistent").orElseThrow().spec().protocol())
+                .isEqualTo(Protocol.OPENWIRE);
         assertThat(Scenarios.named("no-such")).isEmpty();
     }
 

@@ -109,13 +109,32 @@ public final class Session implements DeliveryPath, AutoCloseable {
      * @return as {@link #send(Route, Message, Tx)}
      */
     public CompletableFuture<SendResult> sendStoredWith(Route route, Message message, List<StateStore.Staged> storedWith) {
+        return publish(route, message, storedWith, false);
+    }
+
+    /**
+     * As {@link #sendStoredWith}, for a producer that asked to be refused rather than held back at the memory limit
+     * (ActiveMQ's {@code sendFailIfNoSpace}): fails with RESOURCE_LIMIT_EXCEEDED while the broker's memory limit is
+     * reached; otherwise completes once the message is safe, without waiting for room.
+     */
+    public CompletableFuture<SendResult> sendFailIfNoSpace(Route route, Message message,
+                                                           List<StateStore.Staged> storedWith) {
+        return publish(route, message, storedWith, true);
+    }
+
+    private CompletableFuture<SendResult> publish(Route route, Message message, List<StateStore.Staged> storedWith,
+                                                  boolean failIfNoSpace) {
         try {
             ensureOpen();
             checkSend(route);
+            if (failIfNoSpace && vhost.memory().exhausted()) {
+                throw BrokerException.resourceLimit("the broker's memory limit is reached: sends are refused until"
+                        + " consumers catch up; try again later");
+            }
             PreparedPublish p = prepare(route, message);
             SendResult result = new SendResult(p.message().id(), p.queueCount());
             List<StorageRecord> records = storedWith.stream().map(StateStore.Staged::record).toList();
-            return onSink(vhost.commit(List.of(p), records, false).thenApply(v -> result));
+            return onSink(vhost.commit(List.of(p), records, false, !failIfNoSpace).thenApply(v -> result));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }

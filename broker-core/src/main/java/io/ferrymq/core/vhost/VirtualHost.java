@@ -193,6 +193,15 @@ public final class VirtualHost implements QueueHost {
      */
     public CompletableFuture<Void> commit(List<PreparedPublish> publishes, List<StorageRecord> extraRecords,
                                           boolean visibleAfterStore) {
+        return commit(publishes, extraRecords, visibleAfterStore, true);
+    }
+
+    /**
+     * As {@link #commit(List, List, boolean)}; {@code holdForMemory} false completes without waiting for the
+     * broker's memory to have room (a producer that is refused at the limit instead of held back).
+     */
+    public CompletableFuture<Void> commit(List<PreparedPublish> publishes, List<StorageRecord> extraRecords,
+                                          boolean visibleAfterStore, boolean holdForMemory) {
         boolean waitForMemory = false;
         for (PreparedPublish p : publishes) {
             p.decidePaging(!visibleAfterStore);
@@ -217,7 +226,7 @@ public final class VirtualHost implements QueueHost {
                 done = done.thenCombine(unblocked, (a, b) -> null);
             }
         }
-        if (!waitForMemory) {
+        if (!waitForMemory || !holdForMemory) {
             return done;
         }
         CompletableFuture<Void> room = memory.whenAvailable();

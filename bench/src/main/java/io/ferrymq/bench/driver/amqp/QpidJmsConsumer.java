@@ -14,9 +14,10 @@ import jakarta.jms.MessageConsumer;
 
 /**
  * Hands each message's stamp to the listener and acknowledges per the ack mode. Qpid JMS calls the listener
- * sequentially on the session's delivery thread, which is also where JMS allows {@code acknowledge()}.
+ * sequentially on the session's delivery thread, which is also where JMS allows {@code acknowledge()}. Plain JMS:
+ * the OpenWire driver (the ActiveMQ client) uses it too.
  */
-final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageListener {
+public final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageListener {
 
     private final Connection connection;
     private final ConsumerSpec spec;
@@ -32,7 +33,7 @@ final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageListener
         this.errors = errors;
     }
 
-    static QpidJmsConsumer start(Connection connection, MessageConsumer consumer, ConsumerSpec spec,
+    public static QpidJmsConsumer start(Connection connection, MessageConsumer consumer, ConsumerSpec spec,
                                  MessageListener listener, DriverErrors errors) throws JMSException {
         QpidJmsConsumer c = new QpidJmsConsumer(connection, spec, listener, errors);
         consumer.setMessageListener(c);

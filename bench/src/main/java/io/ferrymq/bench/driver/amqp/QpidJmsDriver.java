@@ -128,7 +128,7 @@ public final class QpidJmsDriver implements Driver {
         return kind == DestinationKind.QUEUE ? session.createQueue(address) : session.createTopic(address);
     }
 
-    static void closeQuietly(Connection c) {
+    public static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (JMSException e) {
