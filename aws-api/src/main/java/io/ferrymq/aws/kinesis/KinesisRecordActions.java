@@ -158,22 +158,37 @@ final class KinesisRecordActions {
             throw KinesisErrors.resourceNotFound("Shard " + shardId + " in stream " + name + " under account "
                     + ctx.caller().accountId() + " does not exist");
         }
-        long offset = switch (type) {
+        long offset = startingOffset(in, "StartingSequenceNumber", ctx, name, shard, shardId, type);
+        if (!sh.open()) {
+            offset = Math.min(offset, sh.endOffset());
+        }
+        String iterator = ShardIterators.encode(new ShardIterators.Position(name, info.createdMillis(), shard, offset,
+                clock.getAsLong()));
+        return CompletableFuture.completedFuture(KinesisShapes.object().put("ShardIterator", iterator));
+    }
+
+    /**
+     * Where a reader of {@code shard} starts for a Kinesis starting position ({@code type} with its sequence
+     * number in {@code sequenceField} or its {@code Timestamp}): GetShardIterator's and SubscribeToShard's rules.
+     */
+    long startingOffset(KinesisInput in, String sequenceField, RequestContext ctx, String name, int shard,
+                        String shardId, String type) {
+        return switch (type) {
             case "TRIM_HORIZON" -> streams.firstOffset(ctx.session(), name, shard);
             case "LATEST" -> streams.endOffset(ctx.session(), name, shard);
             case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
-                String seq = in.string("StartingSequenceNumber");
+                String seq = in.string(sequenceField);
                 if (seq == null) {
-                    throw KinesisErrors.invalidArgument("StartingSequenceNumber must be specified for"
+                    throw KinesisErrors.invalidArgument(sequenceField + " must be specified for"
                             + " ShardIteratorType " + type);
                 }
                 long[] parsed = KinesisSequenceNumbers.parse(seq);
                 if (parsed == null) {
-                    throw KinesisErrors.invalidArgument("Invalid StartingSequenceNumber. It is not a sequence number"
+                    throw KinesisErrors.invalidArgument("Invalid " + sequenceField + ". It is not a sequence number"
                             + " of this stream: " + seq);
                 }
                 if (parsed[0] != shard) {
-                    throw KinesisErrors.invalidArgument("Invalid StartingSequenceNumber. It encodes "
+                    throw KinesisErrors.invalidArgument("Invalid " + sequenceField + ". It encodes "
                             + ShardIds.of((int) parsed[0]) + ", while it was used in a call to a shard with " + shardId);
                 }
                 yield Math.max(parsed[1] + (type.equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0),
@@ -190,12 +205,6 @@ final class KinesisRecordActions {
                     "must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST,"
                             + " AT_TIMESTAMP]");
         };
-        if (!sh.open()) {
-            offset = Math.min(offset, sh.endOffset());
-        }
-        String iterator = ShardIterators.encode(new ShardIterators.Position(name, info.createdMillis(), shard, offset,
-                clock.getAsLong()));
-        return CompletableFuture.completedFuture(KinesisShapes.object().put("ShardIterator", iterator));
     }
 
     CompletableFuture<JsonNode> getRecords(KinesisInput in, RequestContext ctx) {
