@@ -52,7 +52,7 @@ final class KinesisRecordActions {
             throw KinesisErrors.invalidArgument("SequenceNumberForOrdering " + sequenceForOrdering
                     + " is not a sequence number of this stream");
         }
-        streamActions.info(ctx, name);
+        String encryption = StreamEncryption.type(streamActions.info(ctx, name));
         String vhost = ctx.session().vhostName();
         return streams.append(ctx.session(), name, List.of(record),
                 (shard, bytes) -> throughput.admitWrite(vhost, name, shard, bytes), ctx.executor()).thenApply(results -> {
@@ -62,7 +62,7 @@ final class KinesisRecordActions {
                     }
                     return (JsonNode) KinesisShapes.object().put("ShardId", ShardIds.of(r.shard()))
                             .put("SequenceNumber", KinesisSequenceNumbers.of(r.shard(), r.offset()))
-                            .put("EncryptionType", "NONE");
+                            .put("EncryptionType", encryption);
                 });
     }
 
@@ -89,7 +89,7 @@ final class KinesisRecordActions {
         if (total > MAX_PUT_RECORDS_BYTES) {
             throw KinesisErrors.invalidArgument("Records size exceeds 5 MB limit");
         }
-        streamActions.info(ctx, name);
+        String encryption = StreamEncryption.type(streamActions.info(ctx, name));
         String vhost = ctx.session().vhostName();
         return streams.append(ctx.session(), name, records,
                 (shard, bytes) -> throughput.admitWrite(vhost, name, shard, bytes), ctx.executor()).thenApply(results -> {
@@ -109,7 +109,7 @@ final class KinesisRecordActions {
                     }
                     out.put("FailedRecordCount", failed);
                     out.set("Records", list);
-                    out.put("EncryptionType", "NONE");
+                    out.put("EncryptionType", encryption);
                     return out;
                 });
     }
@@ -226,6 +226,7 @@ final class KinesisRecordActions {
             throw KinesisErrors.resourceNotFound("Shard " + ShardIds.of(p.shard()) + " in stream " + p.stream()
                     + " under account " + ctx.caller().accountId() + " does not exist");
         }
+        boolean encrypted = StreamEncryption.keyId(info) != null;
         String vhost = ctx.session().vhostName();
         if (!throughput.admitRead(vhost, p.stream(), p.shard())) {
             throw rateExceeded(p.shard(), p.stream(), ctx);
@@ -247,6 +248,9 @@ final class KinesisRecordActions {
                                 .put("SequenceNumber", KinesisSequenceNumbers.of(p.shard(), r.offset()));
                         o.putPOJO("ApproximateArrivalTimestamp", new WireTimestamp(r.arrivalMillis()));
                         o.put("Data", r.data()).put("PartitionKey", r.partitionKey());
+                        if (encrypted) {
+                            o.put("EncryptionType", "KMS");
+                        }
                         bytes += r.data().length;
                     }
                     throughput.countRead(vhost, p.stream(), p.shard(), bytes);

@@ -35,11 +35,12 @@ public final class KinesisService implements AwsService {
             "TagResource", "UntagResource", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod",
             "SplitShard", "MergeShards", "UpdateShardCount", "UpdateStreamMode", "DescribeLimits",
             "RegisterStreamConsumer", "DeregisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers",
-            "SubscribeToShard");
+            "SubscribeToShard", "StartStreamEncryption", "StopStreamEncryption");
 
     private final KinesisStreamActions streamActions;
     private final KinesisRecordActions recordActions;
     private final StreamConsumers consumers;
+    private final StreamEncryption encryption;
     private final ShardSubscriptions subscriptions;
 
     public KinesisService(Broker broker, AwsApiSettings settings) {
@@ -48,6 +49,7 @@ public final class KinesisService implements AwsService {
         this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
         this.consumers = new StreamConsumers(streamActions, broker::currentTimeMillis);
+        this.encryption = new StreamEncryption(broker.streams(), streamActions);
         this.subscriptions = new ShardSubscriptions(broker.streams(), streamActions, recordActions, consumers,
                 broker::currentTimeMillis);
     }
@@ -153,6 +155,8 @@ public final class KinesisService implements AwsService {
             case "DeregisterStreamConsumer" -> consumers.deregister(in, ctx);
             case "DescribeStreamConsumer" -> consumers.describe(in, ctx);
             case "ListStreamConsumers" -> consumers.list(in, ctx);
+            case "StartStreamEncryption" -> encryption.start(in, ctx);
+            case "StopStreamEncryption" -> encryption.stop(in, ctx);
             case "PutRecord" -> recordActions.putRecord(in, ctx);
             case "PutRecords" -> recordActions.putRecords(in, ctx);
             case "GetShardIterator" -> recordActions.getShardIterator(in, ctx);
