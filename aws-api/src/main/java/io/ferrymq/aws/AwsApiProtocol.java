@@ -11,6 +11,7 @@ import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ProtocolModule;
 import io.netty.buffer.ByteBuf;
+import io.ferrymq.aws.http.Http2ConnectionFailures;
 import io.ferrymq.aws.http.HttpVersionSelector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -124,6 +125,7 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
                                     new AwsHttpHandler(broker, authenticator, services, listener));
                         }
                     }));
+            ctx.pipeline().addAfter("aws-h2-streams", "aws-h2-failures", new Http2ConnectionFailures());
         }));
     }
 

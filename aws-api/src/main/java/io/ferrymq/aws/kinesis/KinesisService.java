@@ -49,6 +49,7 @@ public final class KinesisService implements AwsService {
         this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
         this.consumers = new StreamConsumers(streamActions, broker::currentTimeMillis);
+        streamActions.countConsumersWith(consumers::count);
         this.encryption = new StreamEncryption(broker.streams(), streamActions);
         this.subscriptions = new ShardSubscriptions(broker.streams(), streamActions, recordActions, consumers,
                 broker::currentTimeMillis);

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /** Kinesis' stream management actions on the core's streams. */
 final class KinesisStreamActions {
@@ -41,12 +42,18 @@ final class KinesisStreamActions {
 
     private final Streams streams;
     private final ShardThroughput throughput;
+    /** How many enhanced fan-out consumers a stream has (DescribeStreamSummary's ConsumerCount). */
+    private ToIntFunction<StreamInfo> consumerCount = s -> 0;
     /** Streams whose shards or settings are being changed now (vhost, newline, name): they are UPDATING. */
     private final Set<String> updating = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     KinesisStreamActions(Streams streams, ShardThroughput throughput) {
         this.streams = streams;
         this.throughput = throughput;
+    }
+
+    void countConsumersWith(ToIntFunction<StreamInfo> counter) {
+        this.consumerCount = counter;
     }
 
     /** The stream's definition, or Kinesis' ResourceNotFoundException in its own wording. */
@@ -169,7 +176,7 @@ final class KinesisStreamActions {
     CompletableFuture<JsonNode> describeStreamSummary(KinesisInput in, RequestContext ctx) {
         StreamInfo s = info(ctx, in.streamName());
         ObjectNode d = KinesisShapes.description(s, ctx.caller());
-        d.put("OpenShardCount", s.openShards().size()).put("ConsumerCount", 0);
+        d.put("OpenShardCount", s.openShards().size()).put("ConsumerCount", consumerCount.applyAsInt(s));
         ObjectNode out = KinesisShapes.object();
         out.set("StreamDescriptionSummary", d);
         return CompletableFuture.completedFuture(out);

@@ -58,6 +58,11 @@ final class StreamConsumers {
         this.clock = clock;
     }
 
+    /** The consumers of a stream now (DescribeStreamSummary's ConsumerCount). */
+    int count(StreamInfo info) {
+        return of(info.vhost(), info, clock.getAsLong()).size();
+    }
+
     CompletableFuture<JsonNode> register(KinesisInput in, RequestContext ctx) {
         String streamArn = in.required("StreamARN", "streamARN");
         String name = in.required("ConsumerName", "consumerName");

@@ -100,6 +100,8 @@ class KinesisEnhancedFanOutTest {
         assertThat(d.consumerName()).isEqualTo("app-1");
 
         kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("app-2"));
+        assertThat(kinesis.describeStreamSummary(b -> b.streamARN(streamArn)).streamDescriptionSummary()
+                .consumerCount()).isEqualTo(2);
         assertThat(kinesis.listStreamConsumers(b -> b.streamARN(streamArn)).consumers())
                 .extracting(Consumer::consumerName).containsExactly("app-1", "app-2");
         var page = kinesis.listStreamConsumers(b -> b.streamARN(streamArn).maxResults(1));
@@ -215,6 +217,20 @@ class KinesisEnhancedFanOutTest {
                 + " PutRecord round trip alone (us): p50 {} p90 {} max {}", micros.get(15), micros.get(27),
                 micros.get(29), putMicros.get(15), putMicros.get(27), putMicros.get(29));
         s.call().cancel(true);
+    }
+
+    @Test
+    void ordinaryActionsWorkOverHttp2Too() throws Exception {
+        String name = stream(1);
+        String sequence = async.putRecord(b -> b.streamName(name).partitionKey("h2")
+                .data(SdkBytes.fromUtf8String("over h2"))).get(30, TimeUnit.SECONDS).sequenceNumber();
+        String it = async.getShardIterator(b -> b.streamName(name).shardId("shardId-000000000000")
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).get(30, TimeUnit.SECONDS).shardIterator();
+        List<Record> records = async.getRecords(b -> b.shardIterator(it)).get(30, TimeUnit.SECONDS).records();
+        assertThat(records).extracting(Record::sequenceNumber).containsExactly(sequence);
+        assertThat(records.get(0).data().asUtf8String()).isEqualTo("over h2");
+        assertThatThrownBy(() -> async.describeStream(b -> b.streamName(name + "-missing")).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ResourceNotFoundException.class);
     }
 
     @Test
