@@ -15,7 +15,6 @@ import io.ferrymq.aws.http.Http2ConnectionFailures;
 import io.ferrymq.aws.http.HttpVersionSelector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -106,13 +105,15 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
         int maxContent = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(settings.maxMessageBytes() * 4 + 256 * 1024,
                 KinesisService.MAX_REQUEST_BYTES));
         String listener = context.listener();
-        channel.pipeline().addLast("aws-http-select", new HttpVersionSelector(ctx -> {
-            ChannelPipeline p = ctx.pipeline();
-            p.addAfter(ctx.name(), "aws-http-codec", new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
-            p.addAfter("aws-http-codec", "aws-http-continue", new HttpServerExpectContinueHandler());
-            p.addAfter("aws-http-continue", "aws-http-aggregator", new HttpObjectAggregator(maxContent));
-            p.addAfter("aws-http-aggregator", "aws", new AwsHttpHandler(broker, authenticator, services, listener));
-        }, ctx -> {
+        channel.pipeline().addLast("aws-http-codec", new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
+        channel.pipeline().addLast("aws-http-continue", new HttpServerExpectContinueHandler());
+        channel.pipeline().addLast("aws-http-aggregator", new HttpObjectAggregator(maxContent));
+        channel.pipeline().addLast("aws", new AwsHttpHandler(broker, authenticator, services, listener));
+        // The transport's request deadlines (http-deadline-*) wrap the HTTP/1.1 codec; HTTP/2 has no request header
+        // to wait for, and they go with the codec.
+        List<String> http1 = List.of("http-deadline-bytes", "aws-http-codec", "http-deadline-messages",
+                "aws-http-continue", "aws-http-aggregator", "aws");
+        channel.pipeline().addBefore("aws-http-codec", "aws-http-select", new HttpVersionSelector(http1, ctx -> {
             // HTTP/2 (Kinesis SubscribeToShard needs it; the SDK's async clients use it for every call): each
             // stream is one exchange, decoded to the same HTTP objects as on HTTP/1.1.
             ctx.pipeline().addAfter(ctx.name(), "aws-h2", Http2FrameCodecBuilder.forServer().build());
