@@ -11,10 +11,17 @@ import io.ferrymq.core.api.Broker;
 import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.ProtocolModule;
 import io.netty.buffer.ByteBuf;
+import io.ferrymq.aws.http.Http2ConnectionFailures;
+import io.ferrymq.aws.http.HttpVersionSelector;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,14 +30,16 @@ import java.util.Set;
 
 /**
  * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0), SNS (Query) and Kinesis Data
- * Streams (JSON 1.1 and CBOR) on one HTTP/1.1 port, recognised by an HTTP request line. An SQS queue is a core
+ * Streams (JSON 1.1 and CBOR) on one HTTP/1.1 and HTTP/2 (prior knowledge) port, recognised by an HTTP request
+ * line or the HTTP/2 preface. An SQS queue is a core
  * queue (reached through the default exchange); an SNS topic is a fanout exchange whose subscriptions are
  * bindings; a Kinesis stream is a core stream.
  */
 public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
 
     public static final String NAME = "aws";
-    private static final List<byte[]> METHODS = List.of("POST ", "GET ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ")
+    private static final List<byte[]> METHODS = List.of("POST ", "GET ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ",
+                    "PRI * HTTP/2.0")
             .stream().map(s -> s.getBytes(StandardCharsets.US_ASCII)).toList();
 
     private final Broker broker;
@@ -95,10 +104,30 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
         // Kinesis PutRecords carries up to 5 MiB of records, base64-encoded in JSON: room for that at least.
         int maxContent = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(settings.maxMessageBytes() * 4 + 256 * 1024,
                 KinesisService.MAX_REQUEST_BYTES));
+        String listener = context.listener();
         channel.pipeline().addLast("aws-http-codec", new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
         channel.pipeline().addLast("aws-http-continue", new HttpServerExpectContinueHandler());
         channel.pipeline().addLast("aws-http-aggregator", new HttpObjectAggregator(maxContent));
-        channel.pipeline().addLast("aws", new AwsHttpHandler(broker, authenticator, services, context.listener()));
+        channel.pipeline().addLast("aws", new AwsHttpHandler(broker, authenticator, services, listener));
+        // The transport's request deadlines (http-deadline-*) wrap the HTTP/1.1 codec; HTTP/2 has no request header
+        // to wait for, and they go with the codec.
+        List<String> http1 = List.of("http-deadline-bytes", "aws-http-codec", "http-deadline-messages",
+                "aws-http-continue", "aws-http-aggregator", "aws");
+        channel.pipeline().addBefore("aws-http-codec", "aws-http-select", new HttpVersionSelector(http1, ctx -> {
+            // HTTP/2 (Kinesis SubscribeToShard needs it; the SDK's async clients use it for every call): each
+            // stream is one exchange, decoded to the same HTTP objects as on HTTP/1.1.
+            ctx.pipeline().addAfter(ctx.name(), "aws-h2", Http2FrameCodecBuilder.forServer().build());
+            ctx.pipeline().addAfter("aws-h2", "aws-h2-streams", new Http2MultiplexHandler(
+                    new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel stream) {
+                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                    new HttpObjectAggregator(maxContent),
+                                    new AwsHttpHandler(broker, authenticator, services, listener));
+                        }
+                    }));
+            ctx.pipeline().addAfter("aws-h2-streams", "aws-h2-failures", new Http2ConnectionFailures());
+        }));
     }
 
     /** Stops SNS deliveries and background tasks. */

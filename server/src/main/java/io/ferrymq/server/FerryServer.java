@@ -8,6 +8,8 @@ import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.core.storage.Storage;
+import io.ferrymq.server.bridge.StreamBridge;
+import io.ferrymq.server.bridge.StreamBridges;
 import io.ferrymq.server.config.ByteSize;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.DurationText;
@@ -41,6 +43,7 @@ public final class FerryServer implements AutoCloseable {
     private final Storage storage;
     private final NettyServer transport;
     private final List<ProtocolModule> protocols;
+    private List<StreamBridge> bridges = List.of();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     private final long shutdownGraceMillis;
 
@@ -102,6 +105,8 @@ public final class FerryServer implements AutoCloseable {
             protocols = ProtocolBuilder.build(broker, config);
             transport = new NettyServer(io, protocols);
             FerryServer server = new FerryServer(broker, storage.storage(), transport, protocols, grace);
+            // Before the listeners: the first message a client publishes already finds the bridge's binding.
+            server.bridges = StreamBridges.start(broker, config.streamBridges());
             server.bindAll(config.listeners());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
@@ -194,6 +199,7 @@ public final class FerryServer implements AutoCloseable {
     public void close() {
         LOG.info("FerryMQ stopping");
         transport.close(Duration.ofMillis(shutdownGraceMillis));
+        StreamBridges.close(bridges);
         ProtocolBuilder.close(protocols);
         broker.close();
     }

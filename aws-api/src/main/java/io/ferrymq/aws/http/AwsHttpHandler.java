@@ -112,7 +112,9 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             if (t != null) {
                 out = fallbackError(request, t, requestId);
             }
-            write(ctx, out, keepAlive, requestId);
+            if (out != null) {
+                write(ctx, out, keepAlive, requestId);
+            }
         });
     }
 
@@ -203,6 +205,10 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             return CompletableFuture.completedFuture(jsonError(AwsError.badRequest("SerializationException",
                     "The request body is not valid " + (cbor ? "CBOR: " : "JSON: ") + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())), requestId, svc, cbor));
         }
+        AwsService.EventStreamAction streaming = svc.eventStreamAction(action);
+        if (streaming != null) {
+            return stream(ctx, streaming, input, rc, svc, cbor, requestId);
+        }
         return run(svc, action, input, rc).handle((result, t) -> {
             if (t != null) {
                 return jsonError(error(svc, t), requestId, svc, cbor);
@@ -214,6 +220,29 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             } catch (java.io.IOException e) {
                 return jsonError(error(svc, e), requestId, svc, cbor);
             }
+        });
+    }
+
+    /** An event-stream action: its errors before the stream starts are answered as usual; then null (streamed). */
+    private static CompletableFuture<AwsResponse> stream(ChannelHandlerContext ctx, AwsService.EventStreamAction action,
+                                                         JsonNode input, RequestContext rc, AwsService svc,
+                                                         boolean cbor, String requestId) {
+        HttpEventStream sink = new HttpEventStream(ctx, cbor, cbor ? CBOR_TYPE : svc.jsonContentType(), requestId);
+        CompletableFuture<Void> started;
+        try {
+            started = action.start(input, rc, sink);
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        return started.handle((v, t) -> {
+            if (t != null && !sink.started()) {
+                return jsonError(error(svc, t), requestId, svc, cbor);
+            }
+            if (t != null) {
+                LOG.debug("Event stream to {} failed: {}", ctx.channel().remoteAddress(), t.toString());
+                sink.end();
+            }
+            return null;
         });
     }
 

@@ -52,7 +52,7 @@ final class KinesisRecordActions {
             throw KinesisErrors.invalidArgument("SequenceNumberForOrdering " + sequenceForOrdering
                     + " is not a sequence number of this stream");
         }
-        streamActions.info(ctx, name);
+        String encryption = StreamEncryption.type(streamActions.info(ctx, name));
         String vhost = ctx.session().vhostName();
         return streams.append(ctx.session(), name, List.of(record),
                 (shard, bytes) -> throughput.admitWrite(vhost, name, shard, bytes), ctx.executor()).thenApply(results -> {
@@ -62,7 +62,7 @@ final class KinesisRecordActions {
                     }
                     return (JsonNode) KinesisShapes.object().put("ShardId", ShardIds.of(r.shard()))
                             .put("SequenceNumber", KinesisSequenceNumbers.of(r.shard(), r.offset()))
-                            .put("EncryptionType", "NONE");
+                            .put("EncryptionType", encryption);
                 });
     }
 
@@ -89,7 +89,7 @@ final class KinesisRecordActions {
         if (total > MAX_PUT_RECORDS_BYTES) {
             throw KinesisErrors.invalidArgument("Records size exceeds 5 MB limit");
         }
-        streamActions.info(ctx, name);
+        String encryption = StreamEncryption.type(streamActions.info(ctx, name));
         String vhost = ctx.session().vhostName();
         return streams.append(ctx.session(), name, records,
                 (shard, bytes) -> throughput.admitWrite(vhost, name, shard, bytes), ctx.executor()).thenApply(results -> {
@@ -109,7 +109,7 @@ final class KinesisRecordActions {
                     }
                     out.put("FailedRecordCount", failed);
                     out.set("Records", list);
-                    out.put("EncryptionType", "NONE");
+                    out.put("EncryptionType", encryption);
                     return out;
                 });
     }
@@ -158,22 +158,37 @@ final class KinesisRecordActions {
             throw KinesisErrors.resourceNotFound("Shard " + shardId + " in stream " + name + " under account "
                     + ctx.caller().accountId() + " does not exist");
         }
-        long offset = switch (type) {
+        long offset = startingOffset(in, "StartingSequenceNumber", ctx, name, shard, shardId, type);
+        if (!sh.open()) {
+            offset = Math.min(offset, sh.endOffset());
+        }
+        String iterator = ShardIterators.encode(new ShardIterators.Position(name, info.createdMillis(), shard, offset,
+                clock.getAsLong()));
+        return CompletableFuture.completedFuture(KinesisShapes.object().put("ShardIterator", iterator));
+    }
+
+    /**
+     * Where a reader of {@code shard} starts for a Kinesis starting position ({@code type} with its sequence
+     * number in {@code sequenceField} or its {@code Timestamp}): GetShardIterator's and SubscribeToShard's rules.
+     */
+    long startingOffset(KinesisInput in, String sequenceField, RequestContext ctx, String name, int shard,
+                        String shardId, String type) {
+        return switch (type) {
             case "TRIM_HORIZON" -> streams.firstOffset(ctx.session(), name, shard);
             case "LATEST" -> streams.endOffset(ctx.session(), name, shard);
             case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
-                String seq = in.string("StartingSequenceNumber");
+                String seq = in.string(sequenceField);
                 if (seq == null) {
-                    throw KinesisErrors.invalidArgument("StartingSequenceNumber must be specified for"
+                    throw KinesisErrors.invalidArgument(sequenceField + " must be specified for"
                             + " ShardIteratorType " + type);
                 }
                 long[] parsed = KinesisSequenceNumbers.parse(seq);
                 if (parsed == null) {
-                    throw KinesisErrors.invalidArgument("Invalid StartingSequenceNumber. It is not a sequence number"
+                    throw KinesisErrors.invalidArgument("Invalid " + sequenceField + ". It is not a sequence number"
                             + " of this stream: " + seq);
                 }
                 if (parsed[0] != shard) {
-                    throw KinesisErrors.invalidArgument("Invalid StartingSequenceNumber. It encodes "
+                    throw KinesisErrors.invalidArgument("Invalid " + sequenceField + ". It encodes "
                             + ShardIds.of((int) parsed[0]) + ", while it was used in a call to a shard with " + shardId);
                 }
                 yield Math.max(parsed[1] + (type.equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0),
@@ -190,12 +205,6 @@ final class KinesisRecordActions {
                     "must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST,"
                             + " AT_TIMESTAMP]");
         };
-        if (!sh.open()) {
-            offset = Math.min(offset, sh.endOffset());
-        }
-        String iterator = ShardIterators.encode(new ShardIterators.Position(name, info.createdMillis(), shard, offset,
-                clock.getAsLong()));
-        return CompletableFuture.completedFuture(KinesisShapes.object().put("ShardIterator", iterator));
     }
 
     CompletableFuture<JsonNode> getRecords(KinesisInput in, RequestContext ctx) {
@@ -217,6 +226,7 @@ final class KinesisRecordActions {
             throw KinesisErrors.resourceNotFound("Shard " + ShardIds.of(p.shard()) + " in stream " + p.stream()
                     + " under account " + ctx.caller().accountId() + " does not exist");
         }
+        boolean encrypted = StreamEncryption.keyId(info) != null;
         String vhost = ctx.session().vhostName();
         if (!throughput.admitRead(vhost, p.stream(), p.shard())) {
             throw rateExceeded(p.shard(), p.stream(), ctx);
@@ -238,6 +248,9 @@ final class KinesisRecordActions {
                                 .put("SequenceNumber", KinesisSequenceNumbers.of(p.shard(), r.offset()));
                         o.putPOJO("ApproximateArrivalTimestamp", new WireTimestamp(r.arrivalMillis()));
                         o.put("Data", r.data()).put("PartitionKey", r.partitionKey());
+                        if (encrypted) {
+                            o.put("EncryptionType", "KMS");
+                        }
                         bytes += r.data().length;
                     }
                     throughput.countRead(vhost, p.stream(), p.shard(), bytes);

@@ -33,16 +33,44 @@ public final class KinesisService implements AwsService {
             "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
             "GetRecords", "AddTagsToStream", "RemoveTagsFromStream", "ListTagsForStream", "ListTagsForResource",
             "TagResource", "UntagResource", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod",
-            "SplitShard", "MergeShards", "UpdateShardCount", "UpdateStreamMode", "DescribeLimits");
+            "SplitShard", "MergeShards", "UpdateShardCount", "UpdateStreamMode", "DescribeLimits",
+            "RegisterStreamConsumer", "DeregisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers",
+            "SubscribeToShard", "StartStreamEncryption", "StopStreamEncryption");
 
     private final KinesisStreamActions streamActions;
     private final KinesisRecordActions recordActions;
+    private final StreamConsumers consumers;
+    private final StreamEncryption encryption;
+    private final ShardSubscriptions subscriptions;
 
     public KinesisService(Broker broker, AwsApiSettings settings) {
         ShardThroughput throughput = new ShardThroughput(settings.kinesisThroughputLimits(), broker::currentTimeMillis);
         this.streamActions = new KinesisStreamActions(broker.streams(), throughput);
         this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
+        this.consumers = new StreamConsumers(streamActions, broker::currentTimeMillis);
+        streamActions.countConsumersWith(consumers::count);
+        this.encryption = new StreamEncryption(broker.streams(), streamActions);
+        this.subscriptions = new ShardSubscriptions(broker.streams(), streamActions, recordActions, consumers,
+                broker::currentTimeMillis);
+    }
+
+    @Override
+    public EventStreamAction eventStreamAction(String action) {
+        if (!action.equals("SubscribeToShard")) {
+            return null;
+        }
+        return (json, ctx, sink) -> {
+            try {
+                return subscriptions.subscribe(json, ctx, sink);
+            } catch (AwsError e) {
+                if (e.senderFault()) {
+                    LOG.info("Refused Kinesis SubscribeToShard from {}: {}: {}", ctx.request().remote(), e.code(),
+                            e.getMessage());
+                }
+                throw e;
+            }
+        };
     }
 
     @Override
@@ -124,6 +152,12 @@ public final class KinesisService implements AwsService {
             case "UpdateShardCount" -> streamActions.updateShardCount(in, ctx);
             case "UpdateStreamMode" -> streamActions.updateStreamMode(in, ctx);
             case "DescribeLimits" -> streamActions.describeLimits(ctx);
+            case "RegisterStreamConsumer" -> consumers.register(in, ctx);
+            case "DeregisterStreamConsumer" -> consumers.deregister(in, ctx);
+            case "DescribeStreamConsumer" -> consumers.describe(in, ctx);
+            case "ListStreamConsumers" -> consumers.list(in, ctx);
+            case "StartStreamEncryption" -> encryption.start(in, ctx);
+            case "StopStreamEncryption" -> encryption.stop(in, ctx);
             case "PutRecord" -> recordActions.putRecord(in, ctx);
             case "PutRecords" -> recordActions.putRecords(in, ctx);
             case "GetShardIterator" -> recordActions.getShardIterator(in, ctx);

@@ -69,7 +69,7 @@ final class KinesisShapes {
         d.put("RetentionPeriodHours", retentionHours(s));
         d.putPOJO("StreamCreationTimestamp", new WireTimestamp(s.createdMillis()));
         d.putArray("EnhancedMonitoring").addObject().putArray("ShardLevelMetrics");
-        d.put("EncryptionType", "NONE");
+        StreamEncryption.describe(d, s);
         return d;
     }
 

@@ -13,6 +13,7 @@ import io.ferrymq.core.stream.ShardInfo;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamMode;
 import io.ferrymq.core.stream.StreamSpec;
+import io.ferrymq.core.stream.StreamStatus;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /** Kinesis' stream management actions on the core's streams. */
 final class KinesisStreamActions {
@@ -39,22 +42,56 @@ final class KinesisStreamActions {
 
     private final Streams streams;
     private final ShardThroughput throughput;
+    /** How many enhanced fan-out consumers a stream has (DescribeStreamSummary's ConsumerCount). */
+    private ToIntFunction<StreamInfo> consumerCount = s -> 0;
+    /** Streams whose shards or settings are being changed now (vhost, newline, name): they are UPDATING. */
+    private final Set<String> updating = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     KinesisStreamActions(Streams streams, ShardThroughput throughput) {
         this.streams = streams;
         this.throughput = throughput;
     }
 
+    void countConsumersWith(ToIntFunction<StreamInfo> counter) {
+        this.consumerCount = counter;
+    }
+
     /** The stream's definition, or Kinesis' ResourceNotFoundException in its own wording. */
     StreamInfo info(RequestContext ctx, String name) {
         try {
-            return streams.describe(ctx.session(), name);
+            StreamInfo s = streams.describe(ctx.session(), name);
+            if (s.status() == StreamStatus.ACTIVE && updating.contains(s.vhost() + "\n" + s.name())) {
+                return new StreamInfo(s.vhost(), s.name(), StreamStatus.UPDATING, s.mode(), s.retentionMillis(),
+                        s.retentionBytes(), s.createdMillis(), s.shards(), s.tags(), s.nextShard());
+            }
+            return s;
         } catch (BrokerException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 throw KinesisErrors.streamNotFound(name, ctx.caller().accountId());
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs a change of the stream's shards or encryption: the stream is UPDATING until it is done, and a second
+     * change meanwhile is refused as AWS refuses it.
+     */
+    <T> CompletableFuture<T> updating(RequestContext ctx, StreamInfo s, Supplier<CompletableFuture<T>> change) {
+        String key = s.vhost() + "\n" + s.name();
+        if (s.status() != StreamStatus.ACTIVE || !updating.add(key)) {
+            throw KinesisErrors.resourceInUse("Stream " + s.name() + " under account " + ctx.caller().accountId()
+                    + " not ACTIVE, instead in state " + (s.status() == StreamStatus.ACTIVE ? StreamStatus.UPDATING
+                    : s.status()));
+        }
+        CompletableFuture<T> f;
+        try {
+            f = change.get();
+        } catch (RuntimeException e) {
+            updating.remove(key);
+            throw e;
+        }
+        return f.whenComplete((v, t) -> updating.remove(key));
     }
 
     CompletableFuture<JsonNode> createStream(KinesisInput in, RequestContext ctx) {
@@ -139,7 +176,7 @@ final class KinesisStreamActions {
     CompletableFuture<JsonNode> describeStreamSummary(KinesisInput in, RequestContext ctx) {
         StreamInfo s = info(ctx, in.streamName());
         ObjectNode d = KinesisShapes.description(s, ctx.caller());
-        d.put("OpenShardCount", s.openShards().size()).put("ConsumerCount", 0);
+        d.put("OpenShardCount", s.openShards().size()).put("ConsumerCount", consumerCount.applyAsInt(s));
         ObjectNode out = KinesisShapes.object();
         out.set("StreamDescriptionSummary", d);
         return CompletableFuture.completedFuture(out);
@@ -182,6 +219,10 @@ final class KinesisStreamActions {
             if (in.has("StreamName") || in.has("StreamARN") || in.has("ExclusiveStartShardId")) {
                 throw KinesisErrors.invalidArgument("NextToken and StreamName cannot be provided together.");
             }
+            if (in.has("StreamCreationTimestamp")) {
+                throw KinesisErrors.invalidArgument("NextToken and StreamCreationTimestamp cannot be provided"
+                        + " together.");
+            }
             String[] parts = decodeToken(token, "NextToken").split("\n", 2);
             if (parts.length != 2) {
                 throw KinesisErrors.invalidArgument("Invalid NextToken.");
@@ -194,6 +235,13 @@ final class KinesisStreamActions {
         }
         int max = limit(in, "MaxResults", "maxResults", 1000, 10_000);
         StreamInfo s = info(ctx, name);
+        Long created = in.timestamp("StreamCreationTimestamp");
+        // The timestamp tells a stream from an earlier one of the same name: the wire carries milliseconds or
+        // seconds, so it matches to the second.
+        if (created != null && created / 1000 != s.createdMillis() / 1000) {
+            throw KinesisErrors.resourceNotFound("Stream " + name + " under account " + ctx.caller().accountId()
+                    + " created at " + java.time.Instant.ofEpochMilli(created) + " not found.");
+        }
         List<ShardInfo> shards = filter(in, ctx, s).stream().filter(sh -> sh.index() > after).toList();
         List<ShardInfo> page = shards.subList(0, Math.min(max, shards.size()));
         ObjectNode out = KinesisShapes.object();
@@ -272,8 +320,9 @@ final class KinesisStreamActions {
         if (tags.isEmpty()) {
             throw KinesisErrors.invalidArgument("Tags must not be empty");
         }
-        long added = tags.keySet().stream().filter(k -> !s.tags().containsKey(k)).count();
-        checkTags(tags, (int) (s.tags().size() + added - tags.size()));
+        Map<String, String> existing = StreamEncryption.userTags(s);
+        long added = tags.keySet().stream().filter(k -> !existing.containsKey(k)).count();
+        checkTags(tags, (int) (existing.size() + added - tags.size()));
         return streams.retag(ctx.session(), name, tags, Set.of(), ctx.executor()).thenApply(i -> KinesisShapes.object());
     }
 
@@ -282,7 +331,10 @@ final class KinesisStreamActions {
         if (keys.isEmpty()) {
             throw KinesisErrors.invalidArgument("TagKeys must not be empty");
         }
-        return streams.retag(ctx.session(), name, Map.of(), Set.copyOf(keys), ctx.executor())
+        Set<String> remove = new java.util.HashSet<>(keys);
+        // The reserved keys hold the stream's own settings (encryption): not the user's to remove.
+        remove.removeIf(k -> k.startsWith(StreamEncryption.RESERVED_PREFIX));
+        return streams.retag(ctx.session(), name, Map.of(), remove, ctx.executor())
                 .thenApply(i -> KinesisShapes.object());
     }
 
@@ -290,7 +342,7 @@ final class KinesisStreamActions {
         StreamInfo s = info(ctx, in.streamName());
         int limit = limit(in, "Limit", "limit", 50, 50);
         String after = in.string("ExclusiveStartTagKey");
-        List<Map.Entry<String, String>> tags = new ArrayList<>(new TreeMap<>(s.tags()).entrySet());
+        List<Map.Entry<String, String>> tags = new ArrayList<>(new TreeMap<>(StreamEncryption.userTags(s)).entrySet());
         tags.removeIf(e -> after != null && e.getKey().compareTo(after) <= 0);
         ObjectNode out = KinesisShapes.object();
         ArrayNode list = out.putArray("Tags");
@@ -304,7 +356,7 @@ final class KinesisStreamActions {
         StreamInfo s = info(ctx, streamOfResource(in));
         ObjectNode out = KinesisShapes.object();
         ArrayNode list = out.putArray("Tags");
-        new TreeMap<>(s.tags()).forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
+        new TreeMap<>(StreamEncryption.userTags(s)).forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
         return CompletableFuture.completedFuture(out);
     }
 
@@ -328,6 +380,10 @@ final class KinesisStreamActions {
             if (e.getKey().isEmpty() || e.getKey().length() > 128) {
                 throw KinesisErrors.invalidArgument("Tag keys have 1 to 128 characters: '" + e.getKey() + "'");
             }
+            if (e.getKey().toLowerCase(java.util.Locale.ROOT).startsWith(StreamEncryption.RESERVED_PREFIX)) {
+                throw KinesisErrors.invalidArgument("Tag key '" + e.getKey() + "' starts with the reserved prefix"
+                        + " 'aws:'");
+            }
             if (e.getValue().length() > 256) {
                 throw KinesisErrors.invalidArgument("Tag values have at most 256 characters (key '" + e.getKey() + "')");
             }
@@ -342,8 +398,8 @@ final class KinesisStreamActions {
             throw KinesisErrors.invalidArgument("NewStartingHashKey " + key + " is not a decimal number from 0 to"
                     + " 2^128 - 1");
         }
-        info(ctx, name);
-        return streams.split(ctx.session(), name, shard, new BigInteger(key), ctx.executor())
+        StreamInfo s = info(ctx, name);
+        return updating(ctx, s, () -> streams.split(ctx.session(), name, shard, new BigInteger(key), ctx.executor()))
                 .handle((i, t) -> shardChange(t, name, ctx));
     }
 
@@ -351,8 +407,8 @@ final class KinesisStreamActions {
         String name = in.streamName();
         int shard = shardArgument(in, "ShardToMerge", "shardToMerge");
         int adjacent = shardArgument(in, "AdjacentShardToMerge", "adjacentShardToMerge");
-        info(ctx, name);
-        return streams.merge(ctx.session(), name, shard, adjacent, ctx.executor())
+        StreamInfo s = info(ctx, name);
+        return updating(ctx, s, () -> streams.merge(ctx.session(), name, shard, adjacent, ctx.executor()))
                 .handle((i, t) -> shardChange(t, name, ctx));
     }
 
@@ -401,7 +457,8 @@ final class KinesisStreamActions {
                     + ctx.caller().accountId() + " in " + ctx.caller().region() + ". Current shard count for the account: "
                     + open + ". Limit: " + SHARD_LIMIT + ".");
         }
-        return streams.reshard(ctx.session(), name, target, ctx.executor()).thenApply(i -> (JsonNode) KinesisShapes
+        return updating(ctx, s, () -> streams.reshard(ctx.session(), name, target, ctx.executor()))
+                .thenApply(i -> (JsonNode) KinesisShapes
                 .object().put("StreamName", name).put("CurrentShardCount", current).put("TargetShardCount", target)
                 .put("StreamARN", KinesisShapes.arn(ctx.caller(), name)));
     }

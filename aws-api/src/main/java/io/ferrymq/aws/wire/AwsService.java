@@ -65,4 +65,18 @@ public interface AwsService {
     default boolean bareErrorTypes() {
         return false;
     }
+
+    /**
+     * The action if it answers with an event stream rather than one document (Kinesis SubscribeToShard), or
+     * null. Its future fails with an {@link AwsError} (answered as usual) before anything is streamed; once it
+     * has sent to the sink it answers there only.
+     */
+    default EventStreamAction eventStreamAction(String action) {
+        return null;
+    }
+
+    /** An action whose answer is an event stream. */
+    interface EventStreamAction {
+        CompletableFuture<Void> start(JsonNode input, RequestContext ctx, EventStreamSink sink);
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * over the built-in defaults ({@code defaults.yaml} in this package) before it is bound here.
  */
 public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
-                          List<Policy> policies, List<String> vhosts,
+                          List<Policy> policies, List<String> vhosts, List<StreamBridge> streamBridges,
                           @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha) {
 
     /**
@@ -21,16 +21,25 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public FerryConfig {
         protocols = protocols == null ? Map.of() : Map.copyOf(protocols);
         ha = ha == null ? Map.of() : Map.copyOf(ha);
+        streamBridges = streamBridges == null ? List.of() : List.copyOf(streamBridges);
+    }
+
+    /** A configuration without stream bridges. */
+    public FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
+                       List<Policy> policies, List<String> vhosts, Map<String, Map<String, Object>> protocols,
+                       Map<String, Object> ha) {
+        this(broker, storage, listeners, security, policies, vhosts, null, protocols, ha);
     }
 
     /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
     public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
-        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, sections, ha);
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, sections, ha);
     }
 
     /** The same configuration with this {@code ha} section. */
     public FerryConfig withHa(Map<String, Object> section) {
-        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, protocols, section);
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, protocols,
+                section);
     }
 
     /** Process-wide settings. */
@@ -62,4 +71,13 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
                          String messageTtl, Long maxLength, String maxBytes, String overflow, String redeliveryDelay,
                          Boolean autoCreateQueues, Boolean singleActiveConsumer, String maxMemory,
                          String memoryFull) { }
+
+    /**
+     * Messages routed to an exchange with a binding pattern, appended to a stream (created if missing): for
+     * example MQTT telemetry into a Kinesis stream. {@code mqtt-topic-filter} is the MQTT way to give the
+     * pattern on {@code amq.topic}; {@code partition-key} is {@code topic} (the MQTT topic: the routing key with
+     * MQTT's {@code /}), {@code routing-key}, or {@code property:NAME}.
+     */
+    public record StreamBridge(String name, String vhost, String exchange, String pattern, String mqttTopicFilter,
+                               String stream, Integer shards, String partitionKey) { }
 }

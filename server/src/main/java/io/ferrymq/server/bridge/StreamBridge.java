@@ -1,0 +1,190 @@
+package io.ferrymq.server.bridge;
+
+import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.Session;
+import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.message.Message;
+import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.core.queue.Outcome;
+import io.ferrymq.core.queue.PullOptions;
+import io.ferrymq.core.stream.AppendRequest;
+import io.ferrymq.core.stream.StreamMode;
+import io.ferrymq.core.stream.StreamSpec;
+import io.ferrymq.core.vhost.QueueDeclaration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One binding from an exchange into a stream. The broker's own session keeps a durable queue
+ * ({@code stream-bridge-NAME}) bound to the exchange with the pattern, takes its messages in batches, appends
+ * them to the stream in queue order and accepts them once the append is on disk: at least once, and in order
+ * per partition key (one batch at a time). Messages that cannot be appended go back to the queue and the
+ * bridge tries again a second later.
+ */
+public final class StreamBridge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
+    static final int BATCH = 500;
+    static final long POLL_MILLIS = 1_000;
+    static final long LEASE_MILLIS = 60_000;
+    static final long RETRY_MILLIS = 1_000;
+    static final long RETENTION_MILLIS = TimeUnit.HOURS.toMillis(24);
+
+    /** How a record's partition key comes from its message. */
+    public sealed interface PartitionKey {
+        String of(Message m);
+
+        /** The MQTT topic: the routing key with its levels swapped back ({@code .} <-> {@code /}). */
+        record Topic() implements PartitionKey {
+            @Override
+            public String of(Message m) {
+                return swapLevels(m.routingKey());
+            }
+        }
+
+        record RoutingKey() implements PartitionKey {
+            @Override
+            public String of(Message m) {
+                return m.routingKey();
+            }
+        }
+
+        record Property(String name) implements PartitionKey {
+            @Override
+            public String of(Message m) {
+                Object v = m.property(name);
+                return v == null ? m.routingKey() : v.toString();
+            }
+        }
+    }
+
+    /** A bridge's settings, checked. */
+    public record Definition(String name, String vhost, String exchange, String pattern, String stream, int shards,
+                             PartitionKey partitionKey) {
+        String queue() {
+            return "stream-bridge-" + name;
+        }
+    }
+
+    private final Broker broker;
+    private final Definition def;
+    private final Executor executor;
+    private volatile boolean closed;
+    private Session session;
+
+    public StreamBridge(Broker broker, Definition def) {
+        this.broker = broker;
+        this.def = def;
+        this.executor = broker.newSerialExecutor();
+    }
+
+    /** Creates the stream if missing and binds the queue; completes when the bridge runs. */
+    public CompletableFuture<Void> start() {
+        session = broker.systemSession(def.vhost());
+        CompletableFuture<?> stream;
+        try {
+            broker.streams().describe(session, def.stream());
+            stream = CompletableFuture.completedFuture(null);
+        } catch (BrokerException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            stream = broker.streams().create(session, new StreamSpec(def.stream(), def.shards(),
+                    StreamMode.PROVISIONED, RETENTION_MILLIS, 0, Map.of()), executor).exceptionally(t -> {
+                        // Another bridge into the same stream created it first.
+                        if (BrokerException.from(t).code() == ErrorCode.PRECONDITION_FAILED) {
+                            return null;
+                        }
+                        throw BrokerException.from(t);
+                    });
+        }
+        return stream.thenCompose(v -> session.admin().bindManagedQueue(QueueDeclaration.durable(def.queue()),
+                def.exchange(), def.pattern())).thenRun(() -> {
+                    LOG.info("Stream bridge '{}': {} '{}' in vhost '{}' into stream '{}'", def.name(), def.exchange(),
+                            def.pattern(), def.vhost(), def.stream());
+                    executor.execute(this::pull);
+                });
+    }
+
+    private void pull() {
+        if (closed) {
+            return;
+        }
+        session.pull(def.queue(), new PullOptions(BATCH, POLL_MILLIS, LEASE_MILLIS, false))
+                .whenCompleteAsync((deliveries, t) -> {
+                    if (t != null) {
+                        retry("taking messages from queue '" + def.queue() + "'", t);
+                    } else if (deliveries.isEmpty()) {
+                        pull();
+                    } else {
+                        append(deliveries);
+                    }
+                }, executor);
+    }
+
+    private void append(List<Delivery> deliveries) {
+        List<AppendRequest> records = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            String key = def.partitionKey().of(d.message());
+            records.add(new AppendRequest(key == null || key.isEmpty() ? def.name() : key, null, d.message().body()));
+        }
+        broker.streams().append(session, def.stream(), records, (shard, bytes) -> true, executor)
+                .whenComplete((results, t) -> {
+                    if (t != null) {
+                        deliveries.forEach(d -> session.settle(d, Outcome.RELEASE, null));
+                        retry("appending to stream '" + def.stream() + "'", t);
+                        return;
+                    }
+                    List<CompletableFuture<Void>> settled = new ArrayList<>(deliveries.size());
+                    deliveries.forEach(d -> settled.add(session.settle(d, Outcome.ACCEPT, null)));
+                    CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
+                            .whenCompleteAsync((v, t2) -> {
+                                if (t2 != null) {
+                                    retry("accepting bridged messages", t2);
+                                } else {
+                                    pull();
+                                }
+                            }, executor);
+                });
+    }
+
+    private void retry(String what, Throwable t) {
+        if (closed || !broker.isActive()) {
+            return;
+        }
+        LOG.warn("Stream bridge '{}': {} failed ({}); trying again in {} ms", def.name(), what,
+                BrokerException.from(t).getMessage(), RETRY_MILLIS);
+        CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS, executor).execute(this::pull);
+    }
+
+    /** The MQTT topic of a routing key, or the routing key of an MQTT topic: {@code /} and {@code .} swapped. */
+    static String swapLevels(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c == '/' ? '.' : c == '.' ? '/' : c);
+        }
+        return b.toString();
+    }
+
+    /** The pattern on {@code amq.topic} of an MQTT topic filter: levels swapped, {@code +} -> {@code *}. */
+    static String patternOfMqttFilter(String filter) {
+        return swapLevels(filter).replace('+', '*');
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
