@@ -225,7 +225,9 @@ final class StandbyReplica implements AutoCloseable {
         apply.execute(() -> {
             try {
                 if (journal != null) {
-                    journal.close();
+                    // Unmarked: the broker that recovers from this copy on promotion must flag every message
+                    // redelivered, for the old active may have delivered any of them unacknowledged.
+                    journal.closeWithoutCleanMark();
                     journal = null;
                 }
                 closed.complete(null);

@@ -1,30 +1,28 @@
 package io.ferrymq.server;
 
 import io.ferrymq.ha.HaNode;
-import io.ferrymq.server.config.ConfigLoader;
-import io.ferrymq.server.config.FerryConfig;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
+import static io.ferrymq.server.InProcessPair.WAIT;
+import static io.ferrymq.server.InProcessPair.accepts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,100 +34,82 @@ import static org.awaitility.Awaitility.await;
 class HaFailoverTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(HaFailoverTest.class);
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
 
-    private record Member(String name, int amqp, int replication) { }
-
-    private FerryConfig config(Member me, Member peer, String zookeeper) throws Exception {
-        Path f = dir.resolve(me.name() + ".yaml");
-        Files.writeString(f, """
-                security:
-                  password-iterations: 1000
-                storage:
-                  data-dir: %s
-                  segment-size: 1MiB
-                listeners:
-                  - name: amqp
-                    protocols: [amqp]
-                    host: 127.0.0.1
-                    port: %d
-                ha:
-                  node-id: %s
-                  replication: 127.0.0.1:%d
-                  peer: 127.0.0.1:%d
-                  zookeeper: %s
-                  failover-timeout: 4s
-                """.formatted(dir.resolve(me.name()), me.amqp(), me.name(), me.replication(), peer.replication(),
-                zookeeper));
-        return new ConfigLoader().load(f);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
+    private static void send(int amqpPort, String queueName, int count) {
+        JmsConnectionFactory factory = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + amqpPort);
+        try (JMSContext jms = factory.createContext()) {
+            Queue queue = jms.createQueue(queueName);
+            for (int i = 0; i < count; i++) {
+                // Persistent by default: send() returns once the broker settled the transfer (confirmed).
+                jms.createProducer().send(queue, "order-" + i);
+            }
         }
     }
 
     @Test
     void everyConfirmedMessageIsConsumableOnThePromotedStandby() throws Exception {
-        Member a = new Member("node-a", freePort(), freePort());
-        Member b = new Member("node-b", freePort(), freePort());
-        // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
-        try (TestingServer zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true)) {
-            FerryConfig ca = config(a, b, zk.getConnectString());
-            FerryConfig cb = config(b, a, zk.getConnectString());
-            HaNode nodeA = new HaNode(Main.haConfig(ca), new HaLauncher(ca));
-            HaNode nodeB = new HaNode(Main.haConfig(cb), new HaLauncher(cb));
-            try {
-                nodeA.start();
-                await().atMost(WAIT).until(() -> nodeA.role() == HaNode.Role.ACTIVE);
-                nodeB.start();
-                await().atMost(WAIT).until(() -> String.valueOf(nodeA.status().standby()).contains("in sync"));
-                assertThat(nodeB.role()).isEqualTo(HaNode.Role.STANDBY);
-                assertThatThrownBy(() -> new Socket("127.0.0.1", b.amqp()).close())
-                        .as("a standby's client listeners are closed").isInstanceOf(ConnectException.class);
+        try (InProcessPair pair = new InProcessPair(dir).startInSync()) {
+            assertThat(pair.nodeB.role()).isEqualTo(HaNode.Role.STANDBY);
+            assertThatThrownBy(() -> new Socket("127.0.0.1", pair.b.port("amqp")).close())
+                    .as("a standby's client listeners are closed").isInstanceOf(ConnectException.class);
 
-                int sent = 300;
-                JmsConnectionFactory onA = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + a.amqp());
-                try (JMSContext jms = onA.createContext()) {
-                    Queue queue = jms.createQueue("orders");
-                    for (int i = 0; i < sent; i++) {
-                        // Persistent by default: send() returns once the broker settled the transfer (confirmed).
-                        jms.createProducer().send(queue, "order-" + i);
-                    }
+            int sent = 300;
+            send(pair.a.port("amqp"), "orders", sent);
+
+            long stoppedAt = System.nanoTime();
+            pair.nodeA.close();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> accepts(pair.b.port("amqp")));
+            long failoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
+            LOG.info("Failover: node-b accepted its first connection {} ms after node-a stopped", failoverMillis);
+            await().atMost(WAIT).until(() -> pair.nodeB.role() == HaNode.Role.ACTIVE);
+
+            Set<String> received = new HashSet<>();
+            JmsConnectionFactory onB = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + pair.b.port("amqp"));
+            try (JMSContext jms = onB.createContext(); JMSConsumer consumer = jms.createConsumer(jms.createQueue("orders"))) {
+                TextMessage m;
+                while ((m = (TextMessage) consumer.receive(5_000)) != null) {
+                    received.add(m.getText());
                 }
-
-                long stoppedAt = System.nanoTime();
-                nodeA.close();
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> accepts(b.amqp()));
-                long failoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
-                LOG.info("Failover: node-b accepted its first connection {} ms after node-a stopped", failoverMillis);
-                await().atMost(WAIT).until(() -> nodeB.role() == HaNode.Role.ACTIVE);
-
-                Set<String> received = new HashSet<>();
-                JmsConnectionFactory onB = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + b.amqp());
-                try (JMSContext jms = onB.createContext(); JMSConsumer consumer = jms.createConsumer(jms.createQueue("orders"))) {
-                    TextMessage m;
-                    while ((m = (TextMessage) consumer.receive(5_000)) != null) {
-                        received.add(m.getText());
-                    }
-                }
-                assertThat(received).hasSize(sent);
-            } finally {
-                nodeB.close();
-                nodeA.close();
             }
+            assertThat(received).hasSize(sent);
+        }
+    }
+
+    @Test
+    void messagesDeliveredButUnacknowledgedOnTheOldActiveAreFlaggedRedeliveredOnTheNewOne() throws Exception {
+        try (InProcessPair pair = new InProcessPair(dir).startInSync()) {
+            send(pair.a.port("amqp"), "jobs", 20);
+            Set<String> delivered = new HashSet<>();
+            JmsConnectionFactory onA = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + pair.a.port("amqp"));
+            JMSContext held = onA.createContext(JMSContext.CLIENT_ACKNOWLEDGE);
+            try {
+                JMSConsumer consumer = held.createConsumer(held.createQueue("jobs"));
+                for (int i = 0; i < 5; i++) {
+                    TextMessage m = (TextMessage) consumer.receive(WAIT.toMillis());
+                    assertThat(m.getJMSRedelivered()).isFalse();
+                    delivered.add(m.getText());
+                }
+                // Never acknowledged: the old active goes away while its consumer holds these five.
+                pair.nodeA.close();
+            } finally {
+                held.close();
+            }
+            await().atMost(WAIT).until(() -> pair.nodeB.role() == HaNode.Role.ACTIVE);
+
+            Map<String, Boolean> redelivered = new HashMap<>();
+            JmsConnectionFactory onB = new JmsConnectionFactory("guest", "guest", "amqp://127.0.0.1:" + pair.b.port("amqp"));
+            try (JMSContext jms = onB.createContext(); JMSConsumer consumer = jms.createConsumer(jms.createQueue("jobs"))) {
+                Message m;
+                while ((m = consumer.receive(5_000)) != null) {
+                    redelivered.put(((TextMessage) m).getText(), m.getJMSRedelivered()
+                            && m.getIntProperty("JMSXDeliveryCount") >= 2);
+                }
+            }
+            assertThat(redelivered).hasSize(20);
+            assertThat(delivered).allSatisfy(body -> assertThat(redelivered.get(body)).as(body + " redelivered").isTrue());
         }
     }
 }

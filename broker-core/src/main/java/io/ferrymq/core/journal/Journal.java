@@ -95,6 +95,8 @@ public final class Journal implements Storage {
     private long nextSpareAttempt = System.nanoTime();
     private volatile BrokerException writeAlarm;
     private volatile boolean closeRequested;
+    /** Cleared by {@link #closeWithoutCleanMark}: the writer then stops without marking a clean stop. */
+    private volatile boolean markClean = true;
     private CompletableFuture<Segment> spare;
     private Segment current;
     private long nextSegmentId = 1;
@@ -461,7 +463,9 @@ public final class Journal implements Storage {
                 batch.clear();
                 updateAlarm(held.isEmpty() && writeAlarm != null);
                 if (closing) {
-                    writeCleanShutdown();
+                    if (markClean) {
+                        writeCleanShutdown();
+                    }
                     closeMark.done().complete(null);
                     return;
                 }
@@ -895,6 +899,16 @@ public final class Journal implements Storage {
     @Override
     public boolean persistent() {
         return true;
+    }
+
+    /**
+     * Stops as {@link #close} does but leaves the journal as after a crash, so that the next recovery flags
+     * every message as possibly delivered. An HA standby closes its copy of the active's journal this way: the
+     * active's consumers may hold any of those messages unacknowledged when the standby takes over.
+     */
+    public void closeWithoutCleanMark() {
+        markClean = false;
+        close();
     }
 
     /** Stops accepting, writes what is queued and a clean-shutdown mark, then releases the directory. */

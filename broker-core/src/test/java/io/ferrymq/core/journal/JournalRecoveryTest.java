@@ -101,6 +101,23 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void closingWithoutTheCleanMarkRecoversEverythingAndSaysItWasUnclean(@TempDir Path dir) {
+        Journal j = journal(dir, 64 * 1024);
+        RecoveredState.of(j);
+        j.append(queue(1, "q")).join();
+        for (int i = 1; i <= 5; i++) {
+            j.append(publish(1, i, "m" + i)).join();
+        }
+        j.closeWithoutCleanMark();
+
+        Journal again = journal(dir, 64 * 1024);
+        RecoveredState s = RecoveredState.of(again);
+        again.close();
+        assertThat(s.clean).isFalse();
+        assertThat(s.messageIdsIn(1)).hasSize(5);
+    }
+
+    @Test
     void batchesAreAtomicAndSegmentsRollOver(@TempDir Path dir) {
         Journal j = journal(dir, 8 * 1024);
         RecoveredState.of(j);

@@ -1,0 +1,283 @@
+package io.ferrymq.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferrymq.ha.HaNode;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.ferrymq.server.InProcessPair.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The failover settings the README shows for each client, across a failover of an in-process pair: the
+ * client lists both nodes, keeps sending while the active goes away, reconnects to the new active, and
+ * every message the broker confirmed to it is consumed afterwards.
+ */
+class HaClientFailoverTest {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path dir;
+
+    /** Stops the active (no handover) and waits for the standby to serve. */
+    private static void failOver(InProcessPair pair) {
+        pair.nodeA.close();
+        await().atMost(WAIT).until(() -> pair.nodeB.role() == HaNode.Role.ACTIVE);
+    }
+
+    private static MqttConnectOptions pahoFailoverOptions(InProcessPair pair, boolean cleanSession) {
+        MqttConnectOptions o = new MqttConnectOptions();
+        // The failover settings: both nodes (tried in order), and reconnecting by itself, at most a second apart.
+        o.setServerURIs(new String[] {"tcp://127.0.0.1:" + pair.a.port("mqtt"), "tcp://127.0.0.1:" + pair.b.port("mqtt")});
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(1000);
+        o.setCleanSession(cleanSession);
+        o.setUserName("guest");
+        o.setPassword("guest".toCharArray());
+        o.setConnectionTimeout(10);
+        return o;
+    }
+
+    @Test
+    void pahoWithBothServerUrisAndAutomaticReconnectLosesNoConfirmedMessage() throws Exception {
+        try (InProcessPair pair = new InProcessPair(dir).startInSync()) {
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            AtomicInteger reconnects = new AtomicInteger();
+            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + pair.a.port("mqtt"), "ha-subscriber",
+                    new MemoryPersistence());
+            MqttClient publisher = new MqttClient("tcp://127.0.0.1:" + pair.a.port("mqtt"), "ha-publisher",
+                    new MemoryPersistence());
+            try {
+                subscriber.setCallback(new MqttCallbackExtended() {
+                    @Override
+                    public void connectComplete(boolean reconnect, String serverUri) {
+                        if (reconnect) {
+                            reconnects.incrementAndGet();
+                        }
+                    }
+
+                    @Override
+                    public void connectionLost(Throwable cause) {
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message) {
+                        received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void deliveryComplete(IMqttDeliveryToken token) {
+                    }
+                });
+                // A persistent session: its subscription and queued messages live in the journal, so on the standby too.
+                subscriber.connect(pahoFailoverOptions(pair, false));
+                subscriber.subscribe("ha/readings", 1);
+                publisher.setTimeToWait(10_000);
+                publisher.connect(pahoFailoverOptions(pair, true));
+
+                Set<String> confirmed = ConcurrentHashMap.newKeySet();
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread sending = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String body = "reading-" + i;
+                        try {
+                            // QoS 1: returns once the broker sent PUBACK, that is once the pair has it on both disks.
+                            publisher.publish("ha/readings", body.getBytes(StandardCharsets.UTF_8), 1, false);
+                            confirmed.add(body);
+                        } catch (MqttException e) {
+                            // Not confirmed (disconnected meanwhile): the next one goes out after the reconnect.
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                        }
+                    }
+                }, "paho-publisher");
+                sending.start();
+                await().atMost(WAIT).until(() -> confirmed.size() >= 50);
+                failOver(pair);
+                int before = confirmed.size();
+                await().atMost(WAIT).until(() -> confirmed.size() >= before + 50);
+                stop.set(true);
+                sending.join(WAIT.toMillis());
+
+                await().atMost(WAIT).untilAsserted(() -> assertThat(received).containsAll(confirmed));
+                assertThat(publisher.getCurrentServerURI()).endsWith(":" + pair.b.port("mqtt"));
+                assertThat(reconnects.get()).isPositive();
+            } finally {
+                disconnect(publisher);
+                disconnect(subscriber);
+            }
+        }
+    }
+
+    private static void disconnect(MqttClient client) throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect();
+        }
+        client.close();
+    }
+
+    @Test
+    void stompPyWithBothNodesInItsHostListLosesNoConfirmedMessage() throws Exception {
+        assertThat(PYTHON).as("Debian's python3 with python3-stomp (bin/run-tests installs them)").isExecutable();
+        try (InProcessPair pair = new InProcessPair(dir).startInSync()) {
+            Path script = Path.of(HaClientFailoverTest.class.getResource("/python/ha_stomp_failover.py").toURI());
+            Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), String.valueOf(pair.a.port("stomp")),
+                    String.valueOf(pair.b.port("stomp")), "ha-stomp")
+                    .redirectError(dir.resolve("stomp-py.err").toFile()).start();
+            AtomicInteger confirmed = new AtomicInteger();
+            Set<Integer> connectedTo = ConcurrentHashMap.newKeySet();
+            AtomicReference<String> result = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith("confirmed ")) {
+                            confirmed.set(Integer.parseInt(line.substring(10)));
+                        } else if (line.startsWith("connected ")) {
+                            connectedTo.add(Integer.parseInt(line.substring(10)));
+                        } else if (line.startsWith("{")) {
+                            result.set(line);
+                        }
+                    }
+                } catch (Exception e) {
+                    result.compareAndSet(null, "{\"error\": \"" + e + "\"}");
+                }
+            }, "stomp-py-output");
+            reader.start();
+            try {
+                await().atMost(WAIT).until(() -> confirmed.get() >= 50);
+                failOver(pair);
+                int before = confirmed.get();
+                await().atMost(WAIT).until(() -> confirmed.get() >= before + 50);
+                assertThat(connectedTo).contains(pair.a.port("stomp"), pair.b.port("stomp"));
+                try (Writer w = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+                    w.write("stop\n");
+                }
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("stomp.py finished").isTrue();
+                reader.join(WAIT.toMillis());
+            } finally {
+                p.destroyForcibly();
+            }
+            assertThat(result.get()).as("stomp.py's result; its errors: %s",
+                    Files.readString(dir.resolve("stomp-py.err"))).isNotNull();
+            JsonNode json = new ObjectMapper().readTree(result.get());
+            Set<String> sent = new HashSet<>();
+            json.get("confirmed").forEach(n -> sent.add(n.asText()));
+            Set<String> got = new HashSet<>();
+            json.get("received").forEach(n -> got.add(n.asText()));
+            assertThat(sent).hasSizeGreaterThanOrEqualTo(100);
+            assertThat(got).containsAll(sent);
+        }
+    }
+
+    /**
+     * The AWS SDK v2 takes one endpoint per client: a client per node, and a send that moves on to the other
+     * node when one refuses the connection or answers 503 (a standby, or an active that is being fenced).
+     */
+    private static final class FailoverSqs implements AutoCloseable {
+        private final List<SqsClient> clients = new ArrayList<>();
+        private int current;
+
+        FailoverSqs(int... ports) {
+            for (int port : ports) {
+                clients.add(SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
+                        .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+                        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
+                        .build());
+            }
+        }
+
+        /** Sends until a node confirms it (200), trying the nodes in turn for up to {@code within}. */
+        void send(String queue, String body, Duration within) {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (true) {
+                SqsClient c = clients.get(current);
+                try {
+                    // The queue URL names the node that answered: ask the node being tried, not a cached URL.
+                    String url = c.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+                    c.sendMessage(b -> b.queueUrl(url).messageBody(body));
+                    return;
+                } catch (SdkException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    current = (current + 1) % clients.size();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+        }
+
+        SqsClient current() {
+            return clients.get(current);
+        }
+
+        @Override
+        public void close() {
+            clients.forEach(SqsClient::close);
+        }
+    }
+
+    @Test
+    void sqsClientMovesToTheOtherEndpointAfterTheFailover() throws Exception {
+        try (InProcessPair pair = new InProcessPair(dir).startInSync();
+             FailoverSqs sqs = new FailoverSqs(pair.a.port("aws"), pair.b.port("aws"))) {
+            sqs.current().createQueue(b -> b.queueName("ha-sqs"));
+            List<String> confirmed = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sqs.send("ha-sqs", "before-" + i, WAIT);
+                confirmed.add("before-" + i);
+            }
+            failOver(pair);
+            for (int i = 0; i < 20; i++) {
+                sqs.send("ha-sqs", "after-" + i, WAIT);
+                confirmed.add("after-" + i);
+            }
+            Set<String> received = new HashSet<>();
+            SqsClient onB = sqs.current();
+            String url = onB.getQueueUrl(b -> b.queueName("ha-sqs")).queueUrl();
+            await().atMost(WAIT).untilAsserted(() -> {
+                for (Message m : onB.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages()) {
+                    received.add(m.body());
+                    onB.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+                assertThat(received).containsAll(confirmed);
+            });
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.ferrymq.server;
+
+import io.ferrymq.ha.HaNode;
+import io.ferrymq.server.config.ConfigLoader;
+import io.ferrymq.server.config.FerryConfig;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two pair members in one JVM with a test ZooKeeper, each with a STOMP, MQTT, AMQP and SQS listener on free
+ * ports: node-a starts first and is active, node-b follows it as standby.
+ */
+final class InProcessPair implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String[] LISTENERS = {"stomp", "mqtt", "amqp", "aws"};
+
+    /** A member's ports: one per listener of {@link #LISTENERS}, and its replication port. */
+    record Member(String name, Map<String, Integer> ports, int replication) {
+        int port(String listener) {
+            return ports.get(listener);
+        }
+    }
+
+    final Member a;
+    final Member b;
+    final TestingServer zookeeper;
+    final HaNode nodeA;
+    final HaNode nodeB;
+
+    InProcessPair(Path dir) throws Exception {
+        a = member("node-a");
+        b = member("node-b");
+        // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
+        zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true);
+        FerryConfig ca = config(dir, a, b);
+        FerryConfig cb = config(dir, b, a);
+        nodeA = new HaNode(Main.haConfig(ca), new HaLauncher(ca));
+        nodeB = new HaNode(Main.haConfig(cb), new HaLauncher(cb));
+    }
+
+    /** Starts node-a, then node-b, and returns once node-b is node-a's standby in sync. */
+    InProcessPair startInSync() throws Exception {
+        nodeA.start();
+        await().atMost(WAIT).until(() -> nodeA.role() == HaNode.Role.ACTIVE);
+        nodeB.start();
+        await().atMost(WAIT).until(() -> String.valueOf(nodeA.status().standby()).contains("node-b in sync"));
+        return this;
+    }
+
+    private static Member member(String name) throws IOException {
+        return new Member(name, Map.of("stomp", freePort(), "mqtt", freePort(), "amqp", freePort(), "aws", freePort()),
+                freePort());
+    }
+
+    private FerryConfig config(Path dir, Member me, Member peer) throws Exception {
+        Path f = dir.resolve(me.name() + ".yaml");
+        StringBuilder listeners = new StringBuilder();
+        for (String l : LISTENERS) {
+            listeners.append("""
+                      - name: %s
+                        protocols: [%s]
+                        host: 127.0.0.1
+                        port: %d
+                    """.formatted(l, l, me.port(l)));
+        }
+        Files.writeString(f, """
+                security:
+                  password-iterations: 1000
+                storage:
+                  data-dir: %s
+                  segment-size: 1MiB
+                listeners:
+                %sha:
+                  node-id: %s
+                  replication: 127.0.0.1:%d
+                  peer: 127.0.0.1:%d
+                  zookeeper: %s
+                  failover-timeout: 4s
+                """.formatted(dir.resolve(me.name()), listeners, me.name(), me.replication(), peer.replication(),
+                zookeeper.getConnectString()));
+        return new ConfigLoader().load(f);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        nodeB.close();
+        nodeA.close();
+        zookeeper.close();
+    }
+}
