@@ -4,8 +4,13 @@ import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.transport.tls.TlsIdentity;
+import io.netty.channel.Channel;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,7 +39,60 @@ public final class SessionOpening {
      */
     public static void open(Broker broker, String vhost, ClientInfo client, String username, String password,
                             DeliverySink sink, BooleanSupplier abandoned, Answer then) {
-        broker.open(vhost, client, username, password, sink).whenComplete((s, t) -> {
+        answer(broker.open(vhost, client, username, password, sink), abandoned, then);
+    }
+
+    /**
+     * Opens the client's session as the broker user its verified TLS client certificate maps to
+     * ({@link TlsIdentity}): SASL EXTERNAL, or a protocol's login without a password. Refused as a wrong password
+     * would be when the connection has no such certificate or its user is not configured.
+     */
+    public static void openByCertificate(Broker broker, Channel channel, String vhost, ClientInfo client,
+                                         DeliverySink sink, BooleanSupplier abandoned, Answer then) {
+        String user = TlsIdentity.certificateUser(channel).orElse(null);
+        CompletableFuture<Session> opened = new CompletableFuture<>();
+        broker.blockingExecutor().execute(() -> {
+            Session s = null;
+            Throwable failure = null;
+            try {
+                if (user == null) {
+                    throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED,
+                            "no verified client certificate that maps to a broker user");
+                }
+                BrokerPrincipal who = broker.principalOf(user).orElseThrow(() -> new BrokerException(
+                        ErrorCode.AUTHENTICATION_FAILED, "the client certificate maps to user '" + user
+                        + "', who is not configured"));
+                s = broker.openAuthenticated(vhost, who, client, sink);
+            } catch (RuntimeException e) {
+                failure = BrokerException.from(e);
+            }
+            Session session = s;
+            Throwable failed = failure;
+            sink.executor().execute(() -> {
+                if (failed != null) {
+                    opened.completeExceptionally(failed);
+                } else {
+                    opened.complete(session);
+                }
+            });
+        });
+        answer(opened, abandoned, then);
+    }
+
+    /**
+     * Whether a login with these credentials is one by client certificate: the connection has a certificate that
+     * maps to a user, no password was sent, and the user name is absent or that user's.
+     */
+    public static boolean byCertificate(Channel channel, String username, String password) {
+        if (password != null && !password.isEmpty()) {
+            return false;
+        }
+        return TlsIdentity.certificateUser(channel)
+                .filter(u -> username == null || username.isEmpty() || username.equals(u)).isPresent();
+    }
+
+    private static void answer(CompletableFuture<Session> opening, BooleanSupplier abandoned, Answer then) {
+        opening.whenComplete((s, t) -> {
             if (abandoned.getAsBoolean()) {
                 if (s != null) {
                     s.close();
