@@ -11,13 +11,15 @@ import io.ferrymq.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * A connection's login: {@link Broker#open} checks the credentials off the event loop and completes on the
  * sink's executor, where the connection may meanwhile have closed or given up on the handshake (an error sent,
  * a shutdown notice). A session that arrives for an abandoned handshake is closed at once, so it holds no
- * broker resources and the connection hears nothing more.
+ * broker resources and the connection hears nothing more. Logins from an address with repeated failures wait
+ * first ({@link LoginBackoff}), so that password guessing is slow on every protocol.
  */
 public final class SessionOpening {
 
@@ -39,7 +41,19 @@ public final class SessionOpening {
      */
     public static void open(Broker broker, String vhost, ClientInfo client, String username, String password,
                             DeliverySink sink, BooleanSupplier abandoned, Answer then) {
-        answer(broker.open(vhost, client, username, password, sink), abandoned, then);
+        LoginBackoff backoff = LoginBackoff.of(broker);
+        long delay = backoff.delayMillis(client.remote());
+        CompletableFuture<Session> opening = delay == 0 ? broker.open(vhost, client, username, password, sink)
+                : CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, broker.blockingExecutor()))
+                .thenCompose(x -> broker.open(vhost, client, username, password, sink));
+        answer(opening.whenComplete((s, t) -> {
+            if (s != null) {
+                backoff.succeeded(client.remote());
+            } else if (BrokerException.from(t).code() == ErrorCode.AUTHENTICATION_FAILED) {
+                backoff.failed(client.remote());
+            }
+        }), abandoned, then);
     }
 
     /**

@@ -107,6 +107,20 @@ class TlsListenerSecurityTest {
     }
 
     @Test
+    void silentConnectionIsClosedAtTheTlsHandshakeTimeout() throws Exception {
+        TestTls tls = TestTls.create(dir);
+        int port = bind(ListenerConfig.tcp("slow", "127.0.0.1", 0, "alpha").withSsl(ReloadingSslContext.open(
+                tls.settings().withHandshakeTimeout(Duration.ofMillis(500)))));
+        try (CapturedLog log = CapturedLog.capture(); Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(refusals(log)).hasSize(1));
+            assertThat(refusals(log).get(0).getMessage().getFormattedMessage())
+                    .contains("the TLS handshake did not finish in time");
+        }
+    }
+
+    @Test
     void clientRefusesAnExpiredOrWrongHostCertificate() throws Exception {
         TestTls tls = TestTls.create(dir);
         ReloadingSslContext ssl = ReloadingSslContext.open(tls.settings().withReloadCheck(Duration.ZERO));

@@ -78,6 +78,7 @@ class PermissionModelTest {
                   access-keys:
                     - {id: AKIAORDERS, secret: orders-secret, user: orders, account: "000000000000"}
                 security:
+                  password-iterations: 1000
                   users:
                     - {name: admin, password: admin-secret, roles: [administrator]}
                     - {name: orders, password: orders-secret, roles: [orders]}
