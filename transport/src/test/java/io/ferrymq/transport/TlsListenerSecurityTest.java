@@ -82,6 +82,21 @@ class TlsListenerSecurityTest {
     }
 
     @Test
+    void weakCiphersAreNotOffered() throws Exception {
+        TestTls tls = TestTls.create(dir);
+        int port = bind(ListenerConfig.tcp("tls", "127.0.0.1", 0, "alpha")
+                .withSsl(ReloadingSslContext.open(tls.settings())));
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
+                "-cipher", "RC4:3DES:DES:NULL:EXPORT:aNULL:eNULL:MD5:CBC@SECLEVEL=0", "-CAfile", tls.caPem().toString())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isNotZero();
+        assertThat(out).containsIgnoringCase("handshake failure");
+    }
+
+    @Test
     void olderTlsVersionsCannotBeConfigured() {
         assertThatThrownBy(() -> TlsSettings.pem(Path.of("a"), Path.of("b")).withProtocols(List.of("TLSv1.1")))
                 .isInstanceOf(IllegalArgumentException.class)
