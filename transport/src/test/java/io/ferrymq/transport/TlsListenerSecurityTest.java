@@ -67,6 +67,29 @@ class TlsListenerSecurityTest {
     }
 
     @Test
+    void pkcs12KeystoreServesTls() throws Exception {
+        TestTls tls = TestTls.create(dir);
+        io.ferrymq.transport.tls.CertificateAuthority.Issued server = tls.ca().issueServer("localhost",
+                List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", server.key(), "secret".toCharArray(),
+                new java.security.cert.Certificate[] {server.certificate(), tls.ca().certificate()});
+        Path p12 = dir.resolve("server.p12");
+        try (var out = Files.newOutputStream(p12)) {
+            ks.store(out, "secret".toCharArray());
+        }
+        TlsSettings settings = new TlsSettings(null, null, null, p12, "secret", null, null, null, null, null, null,
+                null);
+        int port = bind(ListenerConfig.tcp("p12", "127.0.0.1", 0, "alpha").withSsl(ReloadingSslContext.open(settings)));
+        try (SSLSocket s = connect(tls.clientContext(), port, null)) {
+            assertThat(roundTrip(s, "ALPHA p12")).isEqualTo("alpha[tls]:ALPHA p12");
+            assertThat(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber())
+                    .isEqualTo(server.certificate().getSerialNumber());
+        }
+    }
+
+    @Test
     void tls11IsRefused() throws Exception {
         TestTls tls = TestTls.create(dir);
         int port = bind(ListenerConfig.tcp("tls", "127.0.0.1", 0, "alpha")
