@@ -12,6 +12,7 @@ import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
 import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
+import io.ferrymq.transport.tls.TlsIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -386,7 +387,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         collector = Proton.collector();
         endpoint.collect(collector);
         if (withSasl) {
-            sasl = new SaslServer(transport, settings.allowAnonymous());
+            sasl = new SaslServer(transport, settings.allowAnonymous(),
+                    TlsIdentity.certificateUser(ctx.channel()).isPresent());
         }
         transport.bind(endpoint);
         guard = new FrameGuard();
@@ -434,8 +436,13 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (!broker.hasVirtualHost(vhost)) {
             vhost = Broker.DEFAULT_VHOST;
         }
-        SessionOpening.open(broker, vhost, client, username, password, connection,
-                () -> state != State.AUTHENTICATING, (s, e) -> authenticated(s, e, mechanism));
+        if (SaslServer.EXTERNAL.equals(mechanism)) {
+            SessionOpening.openByCertificate(broker, ctx.channel(), vhost, client, connection,
+                    () -> state != State.AUTHENTICATING, (s, e) -> authenticated(s, e, mechanism));
+        } else {
+            SessionOpening.open(broker, vhost, client, username, password, connection,
+                    () -> state != State.AUTHENTICATING, (s, e) -> authenticated(s, e, mechanism));
+        }
     }
 
     private void authenticated(Session s, BrokerException e, String mechanism) {

@@ -14,6 +14,8 @@ final class SaslServer {
 
     static final String PLAIN = "PLAIN";
     static final String ANONYMOUS = "ANONYMOUS";
+    /** RFC 4422 appendix A: the identity the TLS client certificate established. */
+    static final String EXTERNAL = "EXTERNAL";
 
     /** What the client presented; null user name and password for ANONYMOUS. */
     record Credentials(String mechanism, String username, String password) {
@@ -28,17 +30,24 @@ final class SaslServer {
 
     private final Sasl sasl;
     private final boolean allowAnonymous;
+    private final boolean external;
 
-    SaslServer(Transport transport, boolean allowAnonymous) {
+    /** @param external whether the connection has a TLS client certificate that maps to a user (EXTERNAL offered) */
+    SaslServer(Transport transport, boolean allowAnonymous, boolean external) {
         this.sasl = transport.sasl();
         this.allowAnonymous = allowAnonymous;
+        this.external = external;
         sasl.server();
         sasl.allowSkip(false);
-        if (allowAnonymous) {
-            sasl.setMechanisms(PLAIN, ANONYMOUS);
-        } else {
-            sasl.setMechanisms(PLAIN);
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        if (external) {
+            offered.add(EXTERNAL);
         }
+        offered.add(PLAIN);
+        if (allowAnonymous) {
+            offered.add(ANONYMOUS);
+        }
+        sasl.setMechanisms(offered.toArray(String[]::new));
     }
 
     /** Whether the client's sasl-init has arrived. */
@@ -63,8 +72,12 @@ final class SaslServer {
         if (ANONYMOUS.equals(mechanism) && allowAnonymous) {
             return new Credentials(ANONYMOUS, null, null);
         }
+        if (EXTERNAL.equals(mechanism) && external) {
+            return new Credentials(EXTERNAL, null, null);
+        }
         throw new SaslRefused("SASL mechanism '" + mechanism + "' is not offered; use "
-                + (allowAnonymous ? "PLAIN or ANONYMOUS" : "PLAIN"));
+                + (external ? "EXTERNAL, " : "") + (allowAnonymous ? "PLAIN or ANONYMOUS" : "PLAIN")
+                + (EXTERNAL.equals(mechanism) ? " (EXTERNAL needs a TLS client certificate that maps to a user)" : ""));
     }
 
     /** RFC 4616: [authzid] NUL authcid NUL passwd. */

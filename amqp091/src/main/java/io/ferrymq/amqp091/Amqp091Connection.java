@@ -23,6 +23,7 @@ import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
+import io.ferrymq.transport.tls.TlsIdentity;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -110,7 +111,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg == FrameDecoder.ProtocolHeaderReceived.INSTANCE) {
             state = State.STARTED;
-            send(0, ConnectionHandshake.start());
+            send(0, ConnectionHandshake.start(TlsIdentity.certificateUser(ctx.channel()).isPresent()));
             return;
         }
         if (!(msg instanceof Frame frame) || frame instanceof Frame.Heartbeat) {
@@ -252,7 +253,8 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         expect(State.STARTED, m);
         capabilities = ClientCapabilities.of(m.table(0));
         mechanism = m.str(1);
-        String[] credentials = ConnectionHandshake.credentials(mechanism, m.bytes(2));
+        String[] credentials = ConnectionHandshake.credentials(mechanism, m.bytes(2),
+                TlsIdentity.certificateUser(ctx.channel()).isPresent());
         username = credentials[0];
         password = credentials[1];
         state = State.TUNING;
@@ -295,13 +297,19 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         updateAutoRead();
         ClientInfo client = new ClientInfo(connectionId, "amqp-0-9-1", ctx.channel().remoteAddress(),
                 context.listener(), capabilities.connectionName());
-        SessionOpening.open(broker, vhost, client, username, password, this, () -> state == State.CLOSED, (s, e) -> {
+        SessionOpening.Answer answer = (s, e) -> {
             if (e != null) {
                 refused(e, vhost, m);
             } else {
                 opened(s);
             }
-        });
+        };
+        if (ConnectionHandshake.EXTERNAL.equals(mechanism)) {
+            SessionOpening.openByCertificate(broker, ctx.channel(), vhost, client, this, () -> state == State.CLOSED,
+                    answer);
+        } else {
+            SessionOpening.open(broker, vhost, client, username, password, this, () -> state == State.CLOSED, answer);
+        }
         password = null;
     }
 

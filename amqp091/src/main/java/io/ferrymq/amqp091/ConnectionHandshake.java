@@ -16,12 +16,19 @@ import java.util.Map;
 final class ConnectionHandshake {
 
     static final String MECHANISMS = "PLAIN AMQPLAIN";
+    /** RFC 4422 appendix A: the identity a TLS client certificate established; offered only with one. */
+    static final String EXTERNAL = "EXTERNAL";
 
     private ConnectionHandshake() {
     }
 
     /** connection.start, with the capabilities RabbitMQ clients look for before they use an extension. */
     static Method start() {
+        return start(false);
+    }
+
+    /** connection.start, offering EXTERNAL first when the connection has a TLS client certificate for a user. */
+    static Method start(boolean external) {
         Map<String, Object> capabilities = new LinkedHashMap<>();
         capabilities.put("publisher_confirms", true);
         capabilities.put("exchange_exchange_bindings", true);
@@ -39,7 +46,7 @@ final class ConnectionHandshake {
         props.put("cluster_name", "ferrymq");
         props.put("information", "AMQP 0-9-1 adapter of FerryMQ");
         return new Method(MethodSpec.CONNECTION_START, 0, 9, props,
-                MECHANISMS.getBytes(StandardCharsets.UTF_8), "en_US".getBytes(StandardCharsets.UTF_8));
+                mechanisms(external).getBytes(StandardCharsets.UTF_8), "en_US".getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -48,12 +55,28 @@ final class ConnectionHandshake {
      * @throws AmqpFrameException 403 ACCESS_REFUSED for a malformed response, 503 for an unknown mechanism
      */
     static String[] credentials(String mechanism, byte[] response) {
+        return credentials(mechanism, response, false);
+    }
+
+    /** As {@link #credentials(String, byte[])}, where EXTERNAL (no user name, no password) was offered or not. */
+    static String[] credentials(String mechanism, byte[] response, boolean external) {
         return switch (mechanism) {
             case "PLAIN" -> plain(response);
             case "AMQPLAIN" -> amqplain(response);
+            case EXTERNAL -> {
+                if (!external) {
+                    throw new AmqpFrameException(ReplyCodes.ACCESS_REFUSED, "EXTERNAL needs a TLS client "
+                            + "certificate that maps to a broker user; this connection has none");
+                }
+                yield new String[] {null, null};
+            }
             default -> throw new AmqpFrameException(ReplyCodes.COMMAND_INVALID, "unknown authentication mechanism '"
-                    + mechanism + "'; this broker offers " + MECHANISMS);
+                    + mechanism + "'; this broker offers " + mechanisms(external));
         };
+    }
+
+    private static String mechanisms(boolean external) {
+        return external ? EXTERNAL + " " + MECHANISMS : MECHANISMS;
     }
 
     /** RFC 4616: [authzid] NUL authcid NUL passwd. */

@@ -354,8 +354,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         ClientInfo client = new ClientInfo(connectionId, "mqtt-" + versionText(), ctx.channel().remoteAddress(),
                 context.listener(), clientId);
         boolean cleanStart = h.isCleanSession();
-        SessionOpening.open(hub.broker, login.vhost(), client, login.username(), login.password(), this,
-                () -> state == State.CLOSED, (s, e) -> opened(s, e, cleanStart, terms));
+        // Mutual TLS: a CONNECT without password logs in as the user the client certificate maps to.
+        if (SessionOpening.byCertificate(ctx.channel(), login.username(), login.password())) {
+            SessionOpening.openByCertificate(hub.broker, ctx.channel(), login.vhost(), client, this,
+                    () -> state == State.CLOSED, (s, e) -> opened(s, e, cleanStart, terms));
+        } else {
+            SessionOpening.open(hub.broker, login.vhost(), client, login.username(), login.password(), this,
+                    () -> state == State.CLOSED, (s, e) -> opened(s, e, cleanStart, terms));
+        }
     }
 
     /** The client id, or one the broker assigns. @return whether it was assigned; null after a refusal */

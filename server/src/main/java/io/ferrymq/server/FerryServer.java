@@ -18,11 +18,13 @@ import io.ferrymq.server.config.PolicyBuilder;
 import io.ferrymq.server.config.ProtocolBuilder;
 import io.ferrymq.server.config.RealmBuilder;
 import io.ferrymq.server.config.StorageBuilder;
+import io.ferrymq.server.config.TlsBuilder;
 import io.ferrymq.transport.BrokerVersion;
 import io.ferrymq.transport.ListenerConfig;
 import io.ferrymq.transport.ListenerLimits;
 import io.ferrymq.transport.NettyServer;
 import io.ferrymq.transport.ProtocolModule;
+import io.ferrymq.transport.tls.ReloadingSslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +109,7 @@ public final class FerryServer implements AutoCloseable {
             FerryServer server = new FerryServer(broker, storage.storage(), transport, protocols, grace);
             // Before the listeners: the first message a client publishes already finds the bridge's binding.
             server.bridges = StreamBridges.start(broker, config.streamBridges());
-            server.bindAll(config.listeners());
+            server.bindAll(config.listeners(), config.tls());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
             return server;
@@ -121,7 +123,8 @@ public final class FerryServer implements AutoCloseable {
         }
     }
 
-    private void bindAll(List<FerryConfig.Listener> configured) {
+    private void bindAll(List<FerryConfig.Listener> configured, FerryConfig.Tls tls) {
+        ReloadingSslContext ssl = null;
         if (configured == null || configured.isEmpty()) {
             throw new ConfigException("listeners: at least one listener is needed");
         }
@@ -136,20 +139,39 @@ public final class FerryServer implements AutoCloseable {
             if (l.protocols() == null || l.protocols().isEmpty()) {
                 throw new ConfigException("listeners." + l.name() + ".protocols is empty");
             }
+            TlsBuilder.Mode mode = TlsBuilder.Mode.of(l.tls(), l.name());
+            if (mode == TlsBuilder.Mode.AUTO && (tls == null || !tls.configured())) {
+                LOG.debug("Listener '{}' is not opened: it serves TLS and no certificate is configured", l.name());
+                continue;
+            }
+            if (mode != TlsBuilder.Mode.OFF && ssl == null) {
+                try {
+                    ssl = ReloadingSslContext.open(TlsBuilder.settings(tls));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("tls: " + e.getMessage(), e);
+                }
+                LOG.info("TLS certificate loaded ({} engine)", ssl.provider());
+            }
             ListenerConfig lc;
             try {
                 lc = new ListenerConfig(l.name(), l.host(), l.port(), l.protocols(), Boolean.TRUE.equals(l.websocket()),
                         l.websocketPath(), null, l.maxFrameSize() == null ? 0
                         : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(l.maxFrameSize(),
                         "listeners." + l.name() + ".max-frame-size")), limits(l));
+                if (mode == TlsBuilder.Mode.OPTIONAL) {
+                    lc = lc.withOptionalSsl(ssl);
+                } else if (mode != TlsBuilder.Mode.OFF) {
+                    lc = lc.withSsl(ssl);
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("listeners." + l.name() + ": " + e.getMessage());
             }
             try {
                 InetSocketAddress bound = transport.bind(lc);
                 listeners.put(l.name(), bound);
-                LOG.info("Listener '{}': {} on {}:{}{}", l.name(), String.join(", ", l.protocols()),
-                        bound.getHostString(), bound.getPort(), lc.websocket() ? " (WebSocket)" : "");
+                LOG.info("Listener '{}': {} on {}:{}{}{}", l.name(), String.join(", ", l.protocols()),
+                        bound.getHostString(), bound.getPort(), lc.websocket() ? " (WebSocket)" : "",
+                        lc.ssl() == null ? "" : lc.tlsOptional() ? " (TLS or plaintext)" : " (TLS)");
             } catch (IllegalStateException | IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage(), e);
             }

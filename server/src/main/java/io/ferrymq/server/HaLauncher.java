@@ -46,9 +46,7 @@ final class HaLauncher implements BrokerLauncher {
     @Override
     public void warmUp() {
         List<FerryConfig.Listener> loopback = config.listeners().stream()
-                .map(l -> new FerryConfig.Listener(l.name(), "127.0.0.1", 0, l.protocols(), l.websocket(),
-                        l.websocketPath(), l.maxFrameSize(), l.handshakeTimeout(), l.idleTimeout(),
-                        l.maxConnectionsPerSource()))
+                .map(l -> l.at("127.0.0.1", 0))
                 .toList();
         FerryConfig.Storage s = config.storage();
         FerryConfig.Storage memory = new FerryConfig.Storage("memory", s.dataDir(), s.segmentSize(), s.fsync(),
@@ -57,7 +55,7 @@ final class HaLauncher implements BrokerLauncher {
         FerryConfig.Broker quick = new FerryConfig.Broker(b.ioThreads(), b.workerThreads(), b.memoryLimit(),
                 b.expiryScanInterval(), "0s");
         FerryConfig dry = new FerryConfig(quick, memory, loopback, config.security(), config.policies(),
-                config.vhosts(), config.protocols(), java.util.Map.of());
+                config.vhosts(), java.util.List.of(), config.protocols(), java.util.Map.of(), config.tls());
         FerryServer.start(dry).close();
     }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
 /** The {@code ferrymq} command. */
 @Command(name = "ferrymq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "FerryMQ: one broker for STOMP, MQTT, AMQP, OpenWire and AWS-style HTTP APIs.",
-        subcommands = {Main.Run.class, Main.HashPassword.class, Main.Coordinator.class, Main.Ha.class})
+        subcommands = {Main.Run.class, Main.HashPassword.class, Main.Coordinator.class, Main.Ha.class,
+                TlsCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -251,16 +251,23 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         throttle.hold(ReadThrottle.Reason.HANDSHAKE);
         ClientInfo client = new ClientInfo(connectionId, "stomp-" + v.text(), ctx.channel().remoteAddress(),
                 context.listener(), clientId);
-        SessionOpening.open(broker, vhost, client, f.header("login"), f.header("passcode"), this,
-                () -> state == State.CLOSED, (s, e) -> {
-                    if (e != null) {
-                        LOG.info("STOMP connection {} from {} refused: {}", connectionId,
-                                ctx.channel().remoteAddress(), e.getMessage());
-                        fail(f, e);
-                        return;
-                    }
-                    connected(s, heartBeat);
-                });
+        SessionOpening.Answer answer = (s, e) -> {
+            if (e != null) {
+                LOG.info("STOMP connection {} from {} refused: {}", connectionId,
+                        ctx.channel().remoteAddress(), e.getMessage());
+                fail(f, e);
+                return;
+            }
+            connected(s, heartBeat);
+        };
+        // Mutual TLS: a CONNECT without passcode logs in as the user the client certificate maps to.
+        if (SessionOpening.byCertificate(ctx.channel(), f.header("login"), f.header("passcode"))) {
+            SessionOpening.openByCertificate(broker, ctx.channel(), vhost, client, this, () -> state == State.CLOSED,
+                    answer);
+        } else {
+            SessionOpening.open(broker, vhost, client, f.header("login"), f.header("passcode"), this,
+                    () -> state == State.CLOSED, answer);
+        }
     }
 
     private void connected(Session s, long[] clientHeartBeat) {

@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param ssl           TLS for this listener; null for plain
  * @param maxFrameBytes the largest WebSocket message accepted
  * @param limits        timeouts and the per-source connection limit; null for the defaults
+ * @param tlsOptional   with {@code ssl} on a listener of several TCP protocols: a connection that opens with a TLS
+ *                      ClientHello gets TLS (and is sniffed again inside it), any other is served in plaintext
  */
 public record ListenerConfig(String name, String host, int port, List<String> protocols, boolean websocket,
-                             String websocketPath, SslContext ssl, int maxFrameBytes, ListenerLimits limits) {
+                             String websocketPath, SslContext ssl, int maxFrameBytes, ListenerLimits limits,
+                             boolean tlsOptional) {
+
+    public ListenerConfig(String name, String host, int port, List<String> protocols, boolean websocket,
+                          String websocketPath, SslContext ssl, int maxFrameBytes, ListenerLimits limits) {
+        this(name, host, port, protocols, websocket, websocketPath, ssl, maxFrameBytes, limits, false);
+    }
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -32,6 +40,10 @@ public record ListenerConfig(String name, String host, int port, List<String> pr
         websocketPath = websocketPath == null ? "/" : websocketPath;
         maxFrameBytes = maxFrameBytes <= 0 ? 16 * 1024 * 1024 : maxFrameBytes;
         limits = limits == null ? ListenerLimits.DEFAULTS : limits;
+        if (tlsOptional && (ssl == null || websocket || protocols.size() < 2)) {
+            throw new IllegalArgumentException("listener '" + name + "': optional TLS needs a certificate and a "
+                    + "listener of several TCP protocols (it is told apart from them by its first bytes)");
+        }
     }
 
     public static ListenerConfig tcp(String name, String host, int port, String... protocols) {
@@ -43,11 +55,19 @@ public record ListenerConfig(String name, String host, int port, List<String> pr
     }
 
     public ListenerConfig withSsl(SslContext context) {
-        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, context, maxFrameBytes, limits);
+        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, context, maxFrameBytes, limits,
+                tlsOptional && context != null);
+    }
+
+    /** This listener with TLS (see {@link #tlsOptional()}) that plaintext clients may also skip. */
+    public ListenerConfig withOptionalSsl(SslContext context) {
+        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, context, maxFrameBytes, limits,
+                true);
     }
 
     public ListenerConfig withLimits(ListenerLimits l) {
-        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, ssl, maxFrameBytes, l);
+        return new ListenerConfig(name, host, port, protocols, websocket, websocketPath, ssl, maxFrameBytes, l,
+                tlsOptional);
     }
 
     public ConnectionContext.Kind kind() {

@@ -1,5 +1,6 @@
 package io.ferrymq.transport;
 
+import io.ferrymq.transport.tls.TlsHandshakeWatch;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.buffer.Unpooled;
@@ -118,8 +119,9 @@ public final class NettyServer implements AutoCloseable {
 
     private void setUp(Channel ch, ListenerConfig config, List<ProtocolModule> served, ConnectionContext context) {
         ChannelPipeline p = ch.pipeline();
-        if (config.ssl() != null) {
+        if (config.ssl() != null && !config.tlsOptional()) {
             p.addLast("tls", config.ssl().newHandler(ch.alloc()));
+            p.addLast("tls-watch", new TlsHandshakeWatch(config.name(), TlsSniffer.rules(config.ssl())));
         }
         // Receipts, acks and deliveries finish in many small tasks, each ending in a flush: coalesced into
         // one write to the socket (and one TLS record) per batch instead of one system call per frame.
@@ -144,6 +146,10 @@ public final class NettyServer implements AutoCloseable {
         } else if (served.size() == 1) {
             served.get(0).initChannel(ch, context);
             HttpDeadlines.attach(p, context, config.limits());
+        } else if (config.tlsOptional()) {
+            p.addLast(new TlsSniffer(config.ssl(), served,
+                    new ConnectionContext(config.name(), ConnectionContext.Kind.TCP, label(ConnectionContext.Kind.TCP)),
+                    context, config.limits().handshakeTimeout()));
         } else {
             p.addLast(new ProtocolSniffer(served, context));
         }
@@ -151,8 +157,9 @@ public final class NettyServer implements AutoCloseable {
 
     /** Turns away a connection over its source's limit: no protocol is set up for it. */
     private static void refuse(Channel ch, ListenerConfig config, boolean http) {
-        if (config.ssl() != null) {
+        if (config.ssl() != null && !config.tlsOptional()) {
             ch.pipeline().addLast("tls", config.ssl().newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls-watch", new TlsHandshakeWatch(config.name(), List.of()));
         }
         Duration linger = config.limits().handshakeTimeout().compareTo(REFUSAL_LINGER) < 0
                 ? config.limits().handshakeTimeout() : REFUSAL_LINGER;

@@ -1,5 +1,6 @@
 package io.ferrymq.transport;
 
+import io.ferrymq.transport.tls.TlsIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -52,6 +53,10 @@ final class LineProtocol implements ProtocolModule {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                 String text = line.toString(StandardCharsets.UTF_8);
+                if (text.equals("WHO")) {
+                    // Who the client certificate says the client is (mutual TLS tests).
+                    text = "user=" + TlsIdentity.certificateUser(ctx.channel()).orElse("-");
+                }
                 ctx.writeAndFlush(Unpooled.copiedBuffer(name + "[" + context.protocolLabel() + "]:" + text + "\n",
                         StandardCharsets.UTF_8));
             }

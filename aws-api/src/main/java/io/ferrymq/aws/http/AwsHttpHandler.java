@@ -403,7 +403,7 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         boolean loopback = !(ctx.channel().remoteAddress() instanceof InetSocketAddress inet)
                 || (inet.getAddress() != null && inet.getAddress().isLoopbackAddress());
         return new AwsRequest(msg.method().name(), path, rawQuery, headers, body, form, ctx.channel().remoteAddress(),
-                loopback);
+                loopback, ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
     }
 
     /** @throws MalformedEncoding when a {@code %} is not followed by two hex digits */

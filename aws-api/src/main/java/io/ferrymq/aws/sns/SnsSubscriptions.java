@@ -70,7 +70,7 @@ final class SnsSubscriptions {
     }
 
     static String baseUrl(AwsApiSettings settings, RequestContext ctx) {
-        return settings.publicBaseUrl() != null ? settings.publicBaseUrl() : "http://" + ctx.request().host();
+        return settings.publicBaseUrl() != null ? settings.publicBaseUrl() : ctx.request().baseUrl();
     }
 
     // ------------------------------------------------------------------ subscribe

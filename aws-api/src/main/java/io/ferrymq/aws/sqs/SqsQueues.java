@@ -44,7 +44,7 @@ public final class SqsQueues {
     public String url(RequestContext ctx, String account, String name) {
         String base = settings.queueUrlBase();
         if (base == null) {
-            base = "http://" + (ctx == null ? "localhost:9324" : ctx.request().host());
+            base = ctx == null ? "http://localhost:9324" : ctx.request().baseUrl();
         }
         return base + "/" + account + "/" + name;
     }

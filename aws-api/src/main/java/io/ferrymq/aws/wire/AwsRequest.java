@@ -13,9 +13,20 @@ import java.util.Map;
  * @param rawQuery    the raw query string, null if none
  * @param headers     header names lower-cased, values in order
  * @param form        decoded form parameters: the URL query merged with a form-encoded body
+ * @param secure      whether it came over TLS (HTTPS): URLs the broker hands out then say https
  */
 public record AwsRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
-                         Map<String, String> form, SocketAddress remote, boolean fromLoopback) {
+                         Map<String, String> form, SocketAddress remote, boolean fromLoopback, boolean secure) {
+
+    public AwsRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+                      Map<String, String> form, SocketAddress remote, boolean fromLoopback) {
+        this(method, path, rawQuery, headers, body, form, remote, fromLoopback, false);
+    }
+
+    /** The scheme and host the client addressed: {@code https://host:port} over TLS. */
+    public String baseUrl() {
+        return (secure ? "https://" : "http://") + host();
+    }
 
     public String header(String name) {
         List<String> v = headers.get(name.toLowerCase(Locale.ROOT));

@@ -11,7 +11,8 @@ import java.util.Map;
  */
 public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
                           List<Policy> policies, List<String> vhosts, List<StreamBridge> streamBridges,
-                          @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha) {
+                          @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha,
+                          Tls tls) {
 
     /**
      * @param protocols each protocol's section by protocol name, as plain values: the protocol module reads
@@ -24,22 +25,16 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
         streamBridges = streamBridges == null ? List.of() : List.copyOf(streamBridges);
     }
 
-    /** A configuration without stream bridges. */
-    public FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
-                       List<Policy> policies, List<String> vhosts, Map<String, Map<String, Object>> protocols,
-                       Map<String, Object> ha) {
-        this(broker, storage, listeners, security, policies, vhosts, null, protocols, ha);
-    }
-
     /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
     public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
-        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, sections, ha);
+        return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, sections, ha,
+                tls);
     }
 
     /** The same configuration with this {@code ha} section. */
     public FerryConfig withHa(Map<String, Object> section) {
         return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, protocols,
-                section);
+                section, tls);
     }
 
     /** Process-wide settings. */
@@ -53,10 +48,38 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     /**
      * A listening socket; several protocols on one TCP port are told apart by their first bytes. The timeouts
      * apply where the listener speaks HTTP (AWS APIs, WebSocket); unset values take the transport's defaults.
+     * {@code tls}: {@code true} (or {@code required}) for TLS with the {@code tls} section's certificate,
+     * {@code optional} on a listener of several TCP protocols for TLS or plaintext told apart by the first bytes,
+     * {@code auto} for TLS when a certificate is configured and no listener at all otherwise, {@code false} or
+     * unset for plaintext.
      */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
                            String websocketPath, String maxFrameSize, String handshakeTimeout, String idleTimeout,
-                           Integer maxConnectionsPerSource) { }
+                           Integer maxConnectionsPerSource, String tls) {
+
+        /** The same listener elsewhere (an HA node's dry run binds every listener to a free loopback port). */
+        public Listener at(String newHost, int newPort) {
+            return new Listener(name, newHost, newPort, protocols, websocket, websocketPath, maxFrameSize,
+                    handshakeTimeout, idleTimeout, maxConnectionsPerSource, tls);
+        }
+    }
+
+    /**
+     * The broker's certificate for TLS listeners, and what it asks of clients. Paths are relative to the directory
+     * the broker is started from; passwords may be written as {@code env:NAME} or {@code file:path} to keep them
+     * out of this file.
+     */
+    public record Tls(String certificate, String key, String keyPassword, String keystore, String keystorePassword,
+                      String clientCa, String clientAuth, List<String> protocols, List<String> ciphers,
+                      String reloadCheck, String handshakeTimeout, List<ClientUser> clientUsers) {
+
+        public boolean configured() {
+            return certificate != null || key != null || keystore != null;
+        }
+    }
+
+    /** Maps a client certificate to a broker user: a regex over the subject DN or over a SAN, and the user. */
+    public record ClientUser(String subject, String san, String user) { }
 
     public record Security(Integer passwordIterations, String anonymousUser, List<User> users,
                            List<Permission> permissions) { }

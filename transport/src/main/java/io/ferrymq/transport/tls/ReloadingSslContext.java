@@ -1,0 +1,197 @@
+package io.ferrymq.transport.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolNegotiator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSessionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A server TLS context built from {@link TlsSettings} that rebuilds itself when its files change: a new
+ * connection at most every {@link TlsSettings#reloadCheck()} looks at the files' times and sizes, and a change
+ * gives later connections the new certificate while open ones keep theirs. A change that does not load (a key
+ * written before its certificate) keeps the old context and is tried again at the next look.
+ */
+public final class ReloadingSslContext extends SslContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadingSslContext.class);
+
+    private final TlsSettings settings;
+    private final SslProvider provider;
+    private volatile SslContext current;
+    private volatile List<String> stamp;
+    private volatile long nextCheckNanos;
+
+    private ReloadingSslContext(TlsSettings settings, SslProvider provider, SslContext first, List<String> stamp) {
+        this.settings = settings;
+        this.provider = provider;
+        this.current = first;
+        this.stamp = stamp;
+        this.nextCheckNanos = System.nanoTime() + settings.reloadCheck().toNanos();
+    }
+
+    /**
+     * Loads the certificate and key, with the OpenSSL engine where its native library loads.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static ReloadingSslContext open(TlsSettings settings) {
+        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        List<String> stamp = stamp(settings);
+        SslContext first = build(settings, provider);
+        LOG.debug("TLS context from {} with the {} engine", settings.files(), provider);
+        return new ReloadingSslContext(settings, provider, first, stamp);
+    }
+
+    public TlsSettings settings() {
+        return settings;
+    }
+
+    /** Which engine serves the handshakes: OPENSSL (BoringSSL) or JDK. */
+    public SslProvider provider() {
+        return provider;
+    }
+
+    private SslContext context() {
+        long now = System.nanoTime();
+        if (now - nextCheckNanos >= 0) {
+            nextCheckNanos = now + settings.reloadCheck().toNanos();
+            reloadIfChanged();
+        }
+        return current;
+    }
+
+    private synchronized void reloadIfChanged() {
+        List<String> seen;
+        try {
+            seen = stamp(settings);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("TLS files cannot be read ({}); connections keep the certificate loaded before", e.getMessage());
+            return;
+        }
+        if (seen.equals(stamp)) {
+            return;
+        }
+        try {
+            current = build(settings, provider);
+            stamp = seen;
+            LOG.info("TLS certificate reloaded from {}: new connections use it", settings.files());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("TLS files changed but do not load ({}); connections keep the certificate loaded before",
+                    e.getMessage());
+        }
+    }
+
+    private static List<String> stamp(TlsSettings settings) {
+        List<String> out = new ArrayList<>();
+        for (Path f : settings.files()) {
+            try {
+                out.add(f + "@" + Files.getLastModifiedTime(f).toMillis() + "/" + Files.size(f));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + f + ": " + e, e);
+            }
+        }
+        return out;
+    }
+
+    private static SslContext build(TlsSettings s, SslProvider provider) {
+        SslContextBuilder b;
+        try {
+            if (s.keystore() != null) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                char[] pass = s.keystorePassword() == null ? new char[0] : s.keystorePassword().toCharArray();
+                try (InputStream in = Files.newInputStream(s.keystore())) {
+                    ks.load(in, pass);
+                }
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, pass);
+                b = SslContextBuilder.forServer(kmf);
+            } else {
+                b = SslContextBuilder.forServer(s.certificate().toFile(), s.key().toFile(), s.keyPassword());
+            }
+            b.sslProvider(provider)
+                    .protocols(s.protocols())
+                    .ciphers(s.ciphers().isEmpty() ? null : s.ciphers(), SupportedCipherSuiteFilter.INSTANCE);
+            if (s.clientAuth() != TlsSettings.ClientAuth.NONE) {
+                b.trustManager(s.clientCa().toFile())
+                        .clientAuth(s.clientAuth() == TlsSettings.ClientAuth.REQUIRED
+                                ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TLS certificate " + describe(s) + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("TLS certificate " + describe(s) + " does not load: "
+                    + Objects.toString(root.getMessage(), root.getClass().getSimpleName()), e);
+        }
+    }
+
+    private static String describe(TlsSettings s) {
+        return s.keystore() != null ? s.keystore().toString() : s.certificate() + " with key " + s.key();
+    }
+
+    @Override
+    protected SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
+        SslHandler h = new SslHandler(newEngine(alloc), startTls);
+        h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        return h;
+    }
+
+    @Override
+    protected SslHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean startTls) {
+        SslHandler h = new SslHandler(newEngine(alloc, peerHost, peerPort), startTls);
+        h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        return h;
+    }
+
+    @Override
+    public boolean isClient() {
+        return false;
+    }
+
+    @Override
+    public List<String> cipherSuites() {
+        return current.cipherSuites();
+    }
+
+    @Override
+    public ApplicationProtocolNegotiator applicationProtocolNegotiator() {
+        return current.applicationProtocolNegotiator();
+    }
+
+    @Override
+    public SSLEngine newEngine(ByteBufAllocator alloc) {
+        return context().newEngine(alloc);
+    }
+
+    @Override
+    public SSLEngine newEngine(ByteBufAllocator alloc, String peerHost, int peerPort) {
+        return context().newEngine(alloc, peerHost, peerPort);
+    }
+
+    @Override
+    public SSLSessionContext sessionContext() {
+        return current.sessionContext();
+    }
+}
