@@ -140,6 +140,7 @@ class AdapterBoundaryTest {
             "io.ferrymq.core.security.BrokerPrincipal", "io.ferrymq.core.security.ClientInfo",
             "io.ferrymq.core.security.Permission",
             "io.ferrymq.core.state.StateStore", "io.ferrymq.core.state.MessageFormat",
+            "io.ferrymq.core.storage.SyncTimings",
             "io.ferrymq.core.stream.StreamSpec", "io.ferrymq.core.stream.StreamInfo", "io.ferrymq.core.stream.ShardInfo",
             "io.ferrymq.core.stream.StreamMode", "io.ferrymq.core.stream.StreamStatus",
             "io.ferrymq.core.stream.AppendRequest", "io.ferrymq.core.stream.AppendResult",

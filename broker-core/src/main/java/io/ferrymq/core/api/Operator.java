@@ -78,6 +78,14 @@ public final class Operator {
 
     public record MemoryView(long used, long limit) { }
 
+    /**
+     * Reports each group commit of the broker's storage (fsync time, appends covered) to {@code listener}, on the
+     * storage's writer thread: it must only record. Storage that keeps nothing on disk reports nothing.
+     */
+    public void onStorageCommit(io.ferrymq.core.storage.SyncTimings listener) {
+        broker.options().storage().syncTimings(listener);
+    }
+
     /** When the broker started, in milliseconds since the epoch. */
     public long startedAt() {
         return startedAt;

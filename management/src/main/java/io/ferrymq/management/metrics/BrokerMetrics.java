@@ -2,10 +2,12 @@ package io.ferrymq.management.metrics;
 
 import io.ferrymq.core.api.Operator;
 import io.ferrymq.management.http.Reply;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,16 +19,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The broker's Prometheus metrics (Micrometer, text format 0.0.4): per-queue depth and counters, connections per
- * protocol, memory and disk, and the JVM. Queues and protocols come and go, so their meters are brought up to date
+ * protocol, journal fsync latency and group-commit sizes, memory and disk, and the JVM. Queues and protocols come and go, so their meters are brought up to date
  * at each scrape from one snapshot of the broker: a deleted queue's series disappear.
  */
 public final class BrokerMetrics implements AutoCloseable {
@@ -57,6 +61,16 @@ public final class BrokerMetrics implements AutoCloseable {
                 .description("Free space on the disk the broker runs from").register(registry);
         Gauge.builder("ferrymq_queues", this, m -> m.queues.size()).description("Queues in all virtual hosts")
                 .register(registry);
+        Timer fsync = Timer.builder("ferrymq_journal_fsync").description("Journal group commits: write and fsync time")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        DistributionSummary batches = DistributionSummary.builder("ferrymq_journal_commit_batches")
+                .description("Appends (from any connections) that one journal fsync covered")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
+        operator.onStorageCommit((nanos, n) -> {
+            fsync.record(nanos, TimeUnit.NANOSECONDS);
+            batches.record(n);
+        });
     }
 
     /** Brings the meters up to date and renders them. */
@@ -96,10 +110,16 @@ public final class BrokerMetrics implements AutoCloseable {
         }
     }
 
-    /** {@code stomp-1.2} and {@code stomp-1.1} are both STOMP: one series per protocol, not per version. */
+    /**
+     * One series per protocol module, not per version: {@code stomp-1.2} and {@code stomp-1.1} are {@code stomp};
+     * {@code amqp-0-9-1} is {@code amqp091} and {@code amqp-1.0} is {@code amqp}, the modules' names.
+     */
     static String family(String protocol) {
         if (protocol == null) {
             return "unknown";
+        }
+        if (protocol.startsWith("amqp-0-9")) {
+            return "amqp091";
         }
         int dash = protocol.indexOf('-');
         return dash > 0 ? protocol.substring(0, dash) : protocol;
@@ -147,6 +167,7 @@ public final class BrokerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        operator.onStorageCommit(null);
         gc.close();
         registry.close();
     }
