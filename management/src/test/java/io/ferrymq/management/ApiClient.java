@@ -14,43 +14,43 @@ import java.time.Duration;
 import java.util.Base64;
 
 /** The management API over java.net.http, as a script or monitoring tool would call it. */
-final class ApiClient {
+public final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Answer(int status, JsonNode json, String text, HttpResponse<String> raw) { }
+    public record Answer(int status, JsonNode json, String text, HttpResponse<String> raw) { }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final int port;
     private final String auth;
 
-    ApiClient(int port, String user, String password) {
+    public ApiClient(int port, String user, String password) {
         this.port = port;
         this.auth = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    ApiClient as(String user, String password) {
+    public ApiClient as(String user, String password) {
         return new ApiClient(port, user, password);
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send("GET", path, null);
     }
 
-    Answer put(String path, Object body) {
+    public Answer put(String path, Object body) {
         return send("PUT", path, body);
     }
 
-    Answer post(String path, Object body) {
+    public Answer post(String path, Object body) {
         return send("POST", path, body);
     }
 
-    Answer delete(String path) {
+    public Answer delete(String path) {
         return send("DELETE", path, null);
     }
 
-    Answer send(String method, String path, Object body) {
+    public Answer send(String method, String path, Object body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(30));

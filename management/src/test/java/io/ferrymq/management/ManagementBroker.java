@@ -22,9 +22,9 @@ import java.util.Set;
  * management role: {@code admin} (administrator), {@code monitor} (monitoring), {@code manager} (management),
  * {@code app} (no role: a client only). Every password is {@code secret}. Queues dead-letter to {@code DLQ}.
  */
-final class ManagementBroker {
+public final class ManagementBroker {
 
-    static final String PASSWORD = "secret";
+    public static final String PASSWORD = "secret";
 
     private ManagementBroker() {
     }
@@ -51,7 +51,7 @@ final class ManagementBroker {
                 .start();
     }
 
-    static EmbeddedBrokerExtension start() {
+    public static EmbeddedBrokerExtension start() {
         return builder().build();
     }
 
