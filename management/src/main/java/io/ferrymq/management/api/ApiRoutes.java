@@ -159,6 +159,10 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
 
     private CompletableFuture<Reply> page(ApiRequest request, String file) {
         requireGet(request);
+        if (file.equals("favicon.ico")) {
+            // Browsers ask for it on their own: no icon, and no log line for it.
+            return CompletableFuture.completedFuture(Reply.noContent());
+        }
         if (!settings.console()) {
             throw ApiException.notFound("the web console is switched off (management.console: false)");
         }
