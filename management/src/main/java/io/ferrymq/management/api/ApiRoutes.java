@@ -94,6 +94,11 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 Route.of("POST", "api/definitions", definitions::importDefinitions));
     }
 
+    /** Every API route as {@code METHOD /path}, for the test that holds the OpenAPI document to them. */
+    List<String> routes() {
+        return table.stream().map(r -> r.method() + " /" + String.join("/", r.pattern())).toList();
+    }
+
     /** The transport's connections, for closing one and listing the listeners. */
     public void connections(ConnectionDirectory directory) {
         connections.attach(directory);
