@@ -184,7 +184,7 @@ class FerryServerTest {
         FerryConfig c = config(dir, "security:\n  password-iterations: 1000\nlisteners:\n  - name: x\n"
                 + "    protocols: [carrier-pigeon]\n    port: 0\n");
         assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("carrier-pigeon").hasMessageContaining("available: amqp, amqp091, aws, mqtt, openwire, stomp");
+                .hasMessageContaining("carrier-pigeon").hasMessageContaining("available: amqp, amqp091, aws, management, mqtt, openwire, stomp");
     }
 
     @Test

@@ -29,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdapterBoundaryTest {
 
     private static final String[] PROTOCOLS = {"stomp", "mqtt", "amqp", "amqp091", "aws", "openwire"};
+    /** Modules that reach the core only through its API like an adapter, but are no protocol: the management API. */
+    private static final String[] OPERATOR_MODULES = {"management"};
 
     private static JavaClasses mainClasses;
 
@@ -40,6 +42,7 @@ class AdapterBoundaryTest {
                         io.ferrymq.stomp.StompProtocol.class, io.ferrymq.mqtt.MqttProtocol.class,
                         io.ferrymq.amqp.AmqpProtocol.class, io.ferrymq.amqp091.Amqp091Protocol.class,
                         io.ferrymq.aws.AwsApiProtocol.class, io.ferrymq.openwire.OpenwireProtocol.class,
+                        io.ferrymq.management.ManagementProtocol.class,
                         io.ferrymq.server.Main.class)
                 .map(c -> Location.of(URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString())))
                 .collect(Collectors.toSet());
@@ -108,7 +111,17 @@ class AdapterBoundaryTest {
     }
 
     private static String[] adapterPackages() {
-        return Arrays.stream(PROTOCOLS).map(p -> "io.ferrymq." + p + "..").toArray(String[]::new);
+        return Stream.concat(Arrays.stream(PROTOCOLS), Arrays.stream(OPERATOR_MODULES))
+                .map(p -> "io.ferrymq." + p + "..").toArray(String[]::new);
+    }
+
+    @Test
+    void theManagementModuleDependsOnNoProtocolModule() {
+        assertThat(mainClasses.containPackage("io.ferrymq.management")).isTrue();
+        noClasses().that().resideInAPackage("io.ferrymq.management..")
+                .should().dependOnClassesThat().resideInAnyPackage(Arrays.stream(PROTOCOLS)
+                        .map(p -> "io.ferrymq." + p + "..").toArray(String[]::new))
+                .check(mainClasses);
     }
 
     /**
@@ -127,6 +140,7 @@ class AdapterBoundaryTest {
             "io.ferrymq.core.security.BrokerPrincipal", "io.ferrymq.core.security.ClientInfo",
             "io.ferrymq.core.security.Permission",
             "io.ferrymq.core.state.StateStore", "io.ferrymq.core.state.MessageFormat",
+            "io.ferrymq.core.storage.SyncTimings",
             "io.ferrymq.core.stream.StreamSpec", "io.ferrymq.core.stream.StreamInfo", "io.ferrymq.core.stream.ShardInfo",
             "io.ferrymq.core.stream.StreamMode", "io.ferrymq.core.stream.StreamStatus",
             "io.ferrymq.core.stream.AppendRequest", "io.ferrymq.core.stream.AppendResult",

@@ -61,6 +61,12 @@ public final class NettyServer implements AutoCloseable {
                 LinkedHashMap::new));
         this.boss = EventLoops.group(1, "ferrymq-accept");
         this.workers = EventLoops.group(ioThreads, "ferrymq-io", balancer);
+        ConnectionDirectory directory = new ConnectionDirectory(connections, this::boundListeners);
+        for (ProtocolModule p : protocols) {
+            if (p instanceof ConnectionDirectory.User u) {
+                u.connections(directory);
+            }
+        }
         LOG.debug("Transport uses {} I/O threads ({})", ioThreads, EventLoops.nativeAvailable() ? "epoll" : "nio");
     }
 

@@ -60,6 +60,7 @@ public final class Broker implements AutoCloseable {
     private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
     private volatile State state = State.ACTIVE;
     private final Streams streams;
+    private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
         this.options = options;
@@ -458,6 +459,16 @@ public final class Broker implements AutoCloseable {
     public BrokerOptions options() {
         return options;
     }
+
+    /**
+     * The broker as its operator sees it (connections, queues, exchanges, bindings, users): for the management
+     * API, which checks its callers' roles itself.
+     */
+    public Operator operator() {
+        return operator;
+    }
+
+    private final Operator operator = new Operator(this, () -> List.copyOf(sessions), startedAt);
 
     public int sessionCount() {
         return sessions.size();

@@ -73,6 +73,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public String vhostName() { return vhost.name(); }
     public Admin admin() { return admin; }
     public boolean isClosed() { return closed; }
+    /** The session's open consumers, for the operator's view ({@link Operator#consumers()}). */
+    java.util.Collection<Subscription> subscriptions() { return List.copyOf(subscriptions); }
 
     @Override
     public long connectionId() {

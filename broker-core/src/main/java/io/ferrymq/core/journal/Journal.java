@@ -106,6 +106,12 @@ public final class Journal implements Storage {
     private volatile BrokerException failure;
 
     private final AtomicLong fsyncs = new AtomicLong();
+    private volatile io.ferrymq.core.storage.SyncTimings syncTimings = io.ferrymq.core.storage.SyncTimings.NONE;
+
+    @Override
+    public void syncTimings(io.ferrymq.core.storage.SyncTimings listener) {
+        syncTimings = listener == null ? io.ferrymq.core.storage.SyncTimings.NONE : listener;
+    }
     private final AtomicLong entries = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
@@ -513,7 +519,9 @@ public final class Journal implements Storage {
             indexRecords(p, position);
             written.add(p);
         }
+        long started = System.nanoTime();
         flushAndSync();
+        syncTimings.committed(System.nanoTime() - started, written.size());
         completeAll(written, replicas);
         return closing;
     }

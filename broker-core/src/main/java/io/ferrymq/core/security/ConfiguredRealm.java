@@ -28,7 +28,8 @@ public final class ConfiguredRealm implements SecurityRealm {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredRealm.class);
 
     private final Map<String, UserAccount> users;
-    private final List<PermissionRule> rules;
+    /** Copy-on-write: read on every permission check, changed only by an operator. */
+    private volatile List<PermissionRule> rules;
     private final String anonymousUser;
     private final byte[] pepper = new byte[32];
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
@@ -38,7 +39,8 @@ public final class ConfiguredRealm implements SecurityRealm {
      * @param anonymousUser the user that clients presenting no credentials act as; null to refuse them
      */
     public ConfiguredRealm(List<UserAccount> users, List<PermissionRule> rules, String anonymousUser) {
-        this.users = users.stream().collect(Collectors.toUnmodifiableMap(UserAccount::name, Function.identity()));
+        // Concurrent: an operator may add, change and delete users while clients log in.
+        this.users = new ConcurrentHashMap<>(users.stream().collect(Collectors.toMap(UserAccount::name, Function.identity())));
         this.rules = List.copyOf(rules);
         this.anonymousUser = anonymousUser;
         if (anonymousUser != null && !this.users.containsKey(anonymousUser)) {
@@ -47,6 +49,59 @@ public final class ConfiguredRealm implements SecurityRealm {
         new SecureRandom().nextBytes(pepper);
         int iterations = users.isEmpty() ? 1 : users.get(0).password().iterations();
         this.decoy = PasswordHash.create(Long.toHexString(new SecureRandom().nextLong()), iterations);
+        this.iterations = iterations;
+    }
+
+    private final int iterations;
+
+    /** The hashing effort of the configured passwords: what a password set at run time gets too. */
+    public int passwordIterations() {
+        return iterations;
+    }
+
+    /** The users, by name. */
+    public List<UserAccount> users() {
+        return users.values().stream().sorted(java.util.Comparator.comparing(UserAccount::name)).toList();
+    }
+
+    /** Adds a user or replaces one (a new password, new roles); clients log in with it from now on. */
+    public void putUser(UserAccount account) {
+        users.put(account.name(), account);
+        verified.remove(account.name());
+    }
+
+    /**
+     * Removes a user: it can no longer log in (its open connections stay until they close).
+     *
+     * @return whether there was such a user
+     * @throws IllegalArgumentException for the anonymous user, which clients without credentials act as
+     */
+    public boolean removeUser(String name) {
+        if (name.equals(anonymousUser)) {
+            throw new IllegalArgumentException("user '" + name + "' is the anonymous user and cannot be deleted");
+        }
+        verified.remove(name);
+        return users.remove(name) != null;
+    }
+
+    /** The permission rules, in the order they are checked. */
+    public List<PermissionRule> rules() {
+        return rules;
+    }
+
+    /**
+     * Replaces the rules that name only this user in this virtual host (an operator's per-user permissions)
+     * with the given ones; rules for roles, or for several users, stay as configured.
+     */
+    public synchronized void replaceUserRules(String user, String vhost, List<PermissionRule> replacement) {
+        List<PermissionRule> next = new java.util.ArrayList<>();
+        for (PermissionRule r : rules) {
+            if (!(r.vhost().equals(vhost) && r.roles().isEmpty() && r.users().equals(java.util.Set.of(user)))) {
+                next.add(r);
+            }
+        }
+        next.addAll(replacement);
+        rules = List.copyOf(next);
     }
 
     @Override

@@ -42,6 +42,10 @@ public interface Storage extends AutoCloseable {
     /** Whether appended records survive a restart of the process. */
     boolean persistent();
 
+    /** Reports each group commit to {@code listener} from now on (a persistent storage does; others ignore it). */
+    default void syncTimings(SyncTimings listener) {
+    }
+
     @Override
     void close();
 

@@ -30,7 +30,7 @@ class ProtocolRegistrationTest {
     @Test
     void theServiceLoaderFindsEveryShippedProtocol() {
         ProtocolCatalog catalog = ProtocolCatalog.discover();
-        assertThat(catalog.names()).containsExactly("amqp", "amqp091", "aws", "mqtt", "openwire", "stomp");
+        assertThat(catalog.names()).containsExactly("amqp", "amqp091", "aws", "management", "mqtt", "openwire", "stomp");
         assertThat(catalog.get("stomp")).isInstanceOf(StompProtocolFactory.class);
         assertThat(catalog.get("mqtt")).isInstanceOf(MqttProtocolFactory.class);
         assertThat(catalog.get("amqp")).isInstanceOf(AmqpProtocolFactory.class);
@@ -51,7 +51,7 @@ class ProtocolRegistrationTest {
                     port: 0
                 """);
         assertThatThrownBy(() -> FerryServer.start(c)).isInstanceOf(ConfigException.class)
-                .hasMessage("listeners.birds: unknown protocol 'carrier-pigeon'; available: amqp, amqp091, aws, mqtt, openwire, stomp");
+                .hasMessage("listeners.birds: unknown protocol 'carrier-pigeon'; available: amqp, amqp091, aws, management, mqtt, openwire, stomp");
     }
 
     @Test
@@ -131,7 +131,7 @@ class ProtocolRegistrationTest {
     void aSectionForAProtocolThatIsNotInstalledIsAnUnknownSetting(@TempDir Path dir) {
         assertThatThrownBy(() -> load(dir, "carrier-pigeon:\n  wings: 2\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown setting 'carrier-pigeon'")
-                .hasMessageContaining("protocol sections [amqp, amqp091, aws, mqtt, openwire, stomp]");
+                .hasMessageContaining("protocol sections [amqp, amqp091, aws, management, mqtt, openwire, stomp]");
         assertThatThrownBy(() -> load(dir, "stomp: 5\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("stomp must be a mapping of settings");
     }

@@ -1,0 +1,80 @@
+package io.ferrymq.management.api;
+
+import io.ferrymq.core.api.Operator;
+import io.ferrymq.management.http.ApiException;
+import io.ferrymq.management.http.Caller;
+import io.ferrymq.management.http.Reply;
+import io.ferrymq.transport.ConnectionDirectory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code /api/connections} and {@code /api/consumers}. A connection's name is its broker connection id. Monitoring
+ * and administrator users see every connection; management users their own.
+ */
+final class ConnectionResource {
+
+    private final Operator operator;
+    private volatile ConnectionDirectory directory;
+
+    ConnectionResource(Operator operator) {
+        this.operator = operator;
+    }
+
+    void attach(ConnectionDirectory directory) {
+        this.directory = directory;
+    }
+
+    private List<Operator.ConnectionView> visible(Caller caller) {
+        return operator.connections().stream()
+                .filter(c -> !CallerSessions.PROTOCOL.equals(c.protocol()))
+                .filter(c -> caller.monitors() || c.user().equals(caller.name()))
+                .toList();
+    }
+
+    CompletableFuture<Reply> list(Call c) {
+        String vhost = c.params().get("vhost");
+        return done(Reply.ok(Shapes.all(visible(c.caller()).stream()
+                .filter(v -> vhost == null || v.vhost().equals(vhost)).toList(), Shapes::connection)));
+    }
+
+    CompletableFuture<Reply> get(Call c) {
+        return done(Reply.ok(Shapes.connection(find(c))));
+    }
+
+    /**
+     * Closes the connection: the protocol says goodbye in its own terms (as when the broker stops) and the socket
+     * closes; an in-process session has no socket, so only its session ends.
+     */
+    CompletableFuture<Reply> close(Call c) {
+        Operator.ConnectionView conn = find(c);
+        if (!c.caller().administrator() && !conn.user().equals(c.caller().name())) {
+            throw ApiException.forbidden("user '" + c.caller().name() + "' may close only its own connections");
+        }
+        ConnectionDirectory d = directory;
+        boolean socket = d != null && conn.peer() != null && d.close(conn.peer());
+        if (!socket) {
+            operator.closeSessions(conn.id());
+        }
+        return done(Reply.noContent());
+    }
+
+    private Operator.ConnectionView find(Call c) {
+        String name = c.param("name");
+        return visible(c.caller()).stream().filter(v -> Long.toString(v.id()).equals(name)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no connection '" + name + "'"));
+    }
+
+    CompletableFuture<Reply> consumers(Call c) {
+        String vhost = c.params().get("vhost");
+        List<Long> mine = visible(c.caller()).stream().map(Operator.ConnectionView::id).toList();
+        return done(Reply.ok(Shapes.all(operator.consumers().stream()
+                .filter(v -> mine.contains(v.connectionId()))
+                .filter(v -> vhost == null || v.vhost().equals(vhost)).toList(), Shapes::consumer)));
+    }
+
+    private static CompletableFuture<Reply> done(Reply r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}
