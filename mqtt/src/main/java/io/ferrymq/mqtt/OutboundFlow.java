@@ -80,11 +80,11 @@ final class OutboundFlow {
                 || retainAsPublished && Boolean.TRUE.equals(m.property(MessageMapping.RETAIN));
         boolean aliasing = conn.v5() && clientTopicAliasMaximum > 0;
         boolean resend = qos > 0 && conn.session.unacknowledged.containsKey(m.id());
-        SharedPublish shared = null;
+        SharedPublish shared = resend || !SharedPublish.applies(m, conn.v5(), aliasing) ? null
+                : SharedPublish.forDelivery(m, new SharedPublish.Shape(conn.v5(), qos, retain, topic,
+                        conn.v5() ? subscriptionIds : List.of()));
         MqttProperties props = MqttProperties.NO_PROPERTIES;
-        if (!resend && SharedPublish.applies(m, conn.v5(), aliasing)) {
-            shared = SharedPublish.of(m, new SharedPublish.Shape(conn.v5(), qos, retain, topic,
-                    conn.v5() ? subscriptionIds : List.of()));
+        if (shared != null) {
             if (conn.v5() && shared.length() > clientMaxPacketBytes) {
                 // MQTT 5, 3.1.2.11.4: a message too large for the client is dropped as if delivered.
                 settle(d, true);

@@ -29,7 +29,7 @@ class SharedPublishTest {
 
     @Test
     void anMqtt5PacketCarriesTheMessagePropertiesAndEachDeliverysOwnPacketId() {
-        SharedPublish shared = SharedPublish.of(message, new SharedPublish.Shape(true, 1, false, "plant/1/temp", List.of(4)));
+        SharedPublish shared = SharedPublish.encode(message, new SharedPublish.Shape(true, 1, false, "plant/1/temp", List.of(4)));
 
         MqttPublishMessage first = decode(MqttVersion.MQTT_5, shared.packetFor(ByteBufAllocator.DEFAULT, 7));
         MqttPublishMessage second = decode(MqttVersion.MQTT_5, shared.packetFor(ByteBufAllocator.DEFAULT, 65_535));
@@ -51,7 +51,7 @@ class SharedPublishTest {
 
     @Test
     void anMqtt311PacketAtQos0HasNoPacketIdAndTheRetainFlagOfItsShape() {
-        SharedPublish shared = SharedPublish.of(message, new SharedPublish.Shape(false, 0, true, "plant/1/temp", List.of()));
+        SharedPublish shared = SharedPublish.encode(message, new SharedPublish.Shape(false, 0, true, "plant/1/temp", List.of()));
 
         MqttPublishMessage publish = decode(MqttVersion.MQTT_3_1_1, shared.packetFor(ByteBufAllocator.DEFAULT, 0));
         try {
@@ -65,11 +65,15 @@ class SharedPublishTest {
     }
 
     @Test
-    void theSameShapeIsEncodedOnceAndOtherShapesApart() {
+    void aShapesFirstDeliveryIsEncodedAsUsualAndLaterOnesShareOneEncoding() {
         SharedPublish.Shape v5 = new SharedPublish.Shape(true, 1, false, "t", List.of());
-        assertThat(SharedPublish.of(message, v5)).isSameAs(SharedPublish.of(message, v5));
-        assertThat(SharedPublish.of(message, new SharedPublish.Shape(false, 1, false, "t", List.of())))
-                .isNotSameAs(SharedPublish.of(message, v5));
+        SharedPublish.Shape v3 = new SharedPublish.Shape(false, 1, false, "t", List.of());
+        assertThat(SharedPublish.forDelivery(message, v5)).as("first delivery in this shape").isNull();
+        SharedPublish second = SharedPublish.forDelivery(message, v5);
+        assertThat(second).isNotNull();
+        assertThat(SharedPublish.forDelivery(message, v5)).isSameAs(second);
+        assertThat(SharedPublish.forDelivery(message, v3)).as("first delivery in another shape").isNull();
+        assertThat(SharedPublish.forDelivery(message, v3)).isNotNull().isNotSameAs(second);
     }
 
     @Test

@@ -73,9 +73,7 @@ public final class SessionOpening {
                     throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED,
                             "no verified client certificate that maps to a broker user");
                 }
-                BrokerPrincipal who = broker.principalOf(user).orElseThrow(() -> new BrokerException(
-                        ErrorCode.AUTHENTICATION_FAILED, "the client certificate maps to user '" + user
-                        + "', who is not configured"));
+                BrokerPrincipal who = broker.vouchedFor(user, client);
                 s = broker.openAuthenticated(vhost, who, client, sink);
             } catch (RuntimeException e) {
                 failure = BrokerException.from(e);

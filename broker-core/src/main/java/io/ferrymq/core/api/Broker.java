@@ -365,6 +365,17 @@ public final class Broker implements AutoCloseable {
         return options.realm().principalOf(username);
     }
 
+    /**
+     * The principal of a user that {@code client} proved to be by its own means (a verified client
+     * certificate mapped to the user), with the login rules other than the password applied: a loopback-only
+     * user is refused from elsewhere.
+     *
+     * @throws BrokerException {@code AUTHENTICATION_FAILED}
+     */
+    public BrokerPrincipal vouchedFor(String username, ClientInfo client) {
+        return options.realm().vouchedFor(username, client);
+    }
+
     /** Whether a virtual host of that name exists (a client naming one it may not log into falls back). */
     public boolean hasVirtualHost(String name) {
         return name != null && vhosts.containsKey(name);

@@ -126,11 +126,7 @@ public final class ConfiguredRealm implements SecurityRealm {
                         "authentication failed for user '" + username + "': wrong user name or password");
             }
         }
-        if (account.loopbackOnly() && !client.fromLoopback()) {
-            LOG.info("User '{}' refused from {}: it may only connect from loopback", account.name(), client.remote());
-            throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED, "user '" + account.name()
-                    + "' may only connect from localhost; create another user for remote access");
-        }
+        refuseRemoteIfLoopbackOnly(account, client);
         return new BrokerPrincipal(account.name(), account.roles());
     }
 
@@ -175,6 +171,24 @@ public final class ConfiguredRealm implements SecurityRealm {
         UserAccount account = username == null ? null : users.get(username);
         return account == null ? Optional.empty()
                 : Optional.of(new BrokerPrincipal(account.name(), account.roles()));
+    }
+
+    @Override
+    public BrokerPrincipal vouchedFor(String username, ClientInfo client) {
+        UserAccount account = username == null ? null : users.get(username);
+        if (account == null) {
+            throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED, "user '" + username + "' is not configured");
+        }
+        refuseRemoteIfLoopbackOnly(account, client);
+        return new BrokerPrincipal(account.name(), account.roles());
+    }
+
+    private static void refuseRemoteIfLoopbackOnly(UserAccount account, ClientInfo client) {
+        if (account.loopbackOnly() && !client.fromLoopback()) {
+            LOG.info("User '{}' refused from {}: it may only connect from loopback", account.name(), client.remote());
+            throw new BrokerException(ErrorCode.AUTHENTICATION_FAILED, "user '" + account.name()
+                    + "' may only connect from localhost; create another user for remote access");
+        }
     }
 
     @Override

@@ -32,4 +32,18 @@ public interface SecurityRealm {
     default Optional<BrokerPrincipal> principalOf(String username) {
         return Optional.empty();
     }
+
+    /**
+     * The principal of a configured user that {@code client} proved to be by other means than a password (a
+     * verified client certificate), with every rule of a login applied except the password: a user that may
+     * only connect from loopback is refused from anywhere else.
+     *
+     * @throws BrokerException {@code AUTHENTICATION_FAILED} when the user is not configured or may not connect
+     *                         from where the client is
+     */
+    default BrokerPrincipal vouchedFor(String username, ClientInfo client) {
+        return principalOf(username).orElseThrow(() -> new BrokerException(
+                io.ferrymq.core.errors.ErrorCode.AUTHENTICATION_FAILED,
+                "user '" + username + "' is not configured"));
+    }
 }
