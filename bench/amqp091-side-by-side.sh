@@ -176,7 +176,7 @@ run_one() {
         --uri "amqp://guest:guest@127.0.0.1:${PORT[$b]}" $args > "$OUT/$scenario/$b-$round.txt" 2>&1 || status=$?
       ;;
     *)
-      bench run --protocol amqp091 -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
+      bench run --protocol amqp091 -P "${PORT[$b]}" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
         --label "$b" --json "$OUT/$scenario/$b-$round.json" -q >> "$OUT/runs.log" 2>&1 || status=$?
       ;;
   esac

@@ -105,28 +105,8 @@ CONF
       || { echo "openwire-side-by-side: Artemis' acceptor is not on port ${PORT[artemis]}" >&2; exit 1; }
   ;; esac
   case " $BROKERS " in *" activemq "*)
-    mkdir -p "$WORK/activemq"
-    sed 's#uri="tcp://127.0.0.1:61616#uri="tcp://127.0.0.1:'"${PORT[activemq]}"'#' \
-      /etc/activemq/instances-available/main/activemq.xml > "$WORK/activemq/activemq.xml"
-    grep -q "tcp://127.0.0.1:${PORT[activemq]}" "$WORK/activemq/activemq.xml" \
-      || { echo "openwire-side-by-side: could not move ActiveMQ's OpenWire connector" >&2; exit 1; }
-    cp /etc/activemq/instances-available/main/log4j2.properties "$WORK/activemq/"
+    prepare_activemq "$WORK/activemq" openwire "tcp://127.0.0.1:${PORT[activemq]}"
   ;; esac
-}
-
-start_activemq() {
-  local dir=$1
-  rm -rf "$dir/data" "$dir/tmp" && mkdir -p "$dir/data" "$dir/tmp"
-  # The JVM options of Debian's /usr/share/activemq/activemq-options and /usr/bin/activemq.
-  java -Xms512M -Xmx512M -Dorg.apache.activemq.UseDedicatedTaskRunner=true \
-    --add-reads=java.xml=java.logging --add-opens java.base/java.security=ALL-UNNAMED \
-    --add-opens java.base/java.net=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
-    --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.naming/javax.naming.spi=ALL-UNNAMED \
-    --add-opens java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \
-    --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED \
-    -Dactivemq.classpath="$dir" -Dactivemq.home=/usr/share/activemq -Dactivemq.base="$dir" \
-    -Dactivemq.conf="$dir" -Dactivemq.data="$dir/data" -Djava.io.tmpdir="$dir/tmp" \
-    -jar /usr/share/activemq/bin/activemq.jar start "xbean:file:$dir/activemq.xml" > "$dir/console.log" 2>&1 &
 }
 
 start_broker() {
@@ -171,7 +151,7 @@ run_one() {
   mkdir -p "$OUT/$scenario" "$OUT/logs/$scenario"
   start_broker "$b"
   log "$scenario round $round: $b (pid $BROKER_PID, cores $(taskset -cp "$BROKER_PID" | awk '{print $NF}'))"
-  bench run --protocol openwire -P "${PORT[$b]}" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
+  bench run --protocol openwire -P "${PORT[$b]}" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" \
     --label "$b" --json "$file" -q >> "$OUT/runs.log" 2>&1 || status=$?
   stop_broker "$b"
   cp "$WORK/$b/console.log" "$OUT/logs/$scenario/$b-$round.log" 2>/dev/null || true
