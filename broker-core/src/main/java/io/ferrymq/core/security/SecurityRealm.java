@@ -1,6 +1,7 @@
 package io.ferrymq.core.security;
 
 import io.ferrymq.core.errors.BrokerException;
+import io.ferrymq.core.errors.ErrorCode;
 
 import java.util.Optional;
 
@@ -42,8 +43,7 @@ public interface SecurityRealm {
      *                         from where the client is
      */
     default BrokerPrincipal vouchedFor(String username, ClientInfo client) {
-        return principalOf(username).orElseThrow(() -> new BrokerException(
-                io.ferrymq.core.errors.ErrorCode.AUTHENTICATION_FAILED,
+        return principalOf(username).orElseThrow(() -> new BrokerException(ErrorCode.AUTHENTICATION_FAILED,
                 "user '" + username + "' is not configured"));
     }
 }
