@@ -17,8 +17,8 @@
 #   --broker-cpu N     the core the broker is pinned to (default: 0); the load generator gets the others
 #
 # Both builds are driven by the working tree's load generator, so only the broker differs. For each run the
-# summary gives received msg/s and the broker's CPU time per received message (utime + stime from
-# /proc/PID/stat, sampled when the warm-up ends and when the run ends), then per scenario the medians and the
+# summary gives received msg/s and the broker's CPU time per received message over the measured window (the
+# load generator's --broker-pid: utime + stime from /proc/PID/stat), then per scenario the medians and the
 # new/base ratios. The load generator's integrity counters (lost, duplicated, out of order) are reported too.
 set -euo pipefail
 
@@ -87,8 +87,6 @@ build() {
   if [ "$which" = base ]; then git -C "$REPO" worktree remove --force "$src" >/dev/null; fi
 }
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
 listener_pid() {
   { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
 }
@@ -135,24 +133,20 @@ run_one() {
   mkdir -p "$OUT/$scenario"
   case "$scenario" in mqtt-*) port=$MQTT_PORT ;; *) port=$STOMP_PORT ;; esac
   start_broker "$build"
-  local tick_file="$OUT/$scenario/$build-$round.ticks"
-  ( sleep "$(seconds "$WARMUP")"; ticks "$BROKER_PID" > "$tick_file.start" ) &
-  local sampler=$!
   local status=0
   taskset -c "$CLIENT_CPUS" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/new/ferrymq-bench.jar" run -P "$port" \
-    --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$build" --json "$file" -q \
+    --broker-pid "$BROKER_PID" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$build" \
+    --json "$file" -q \
     >> "$OUT/runs.log" 2>&1 || status=$?
-  ticks "$BROKER_PID" > "$tick_file.end"
-  wait "$sampler" 2>/dev/null || true
   stop_broker
   [ "$status" = 0 ] || log "WARNING: $scenario on $build (round $round) exited with $status; see $OUT/runs.log"
   log "$scenario round $round: $build done"
 }
 
 summarise() {
-  python3 - "$OUT" "$(getconf CLK_TCK)" <<'PY'
+  python3 - "$OUT" <<'PY'
 import json, os, statistics, sys
-out, hz = sys.argv[1], int(sys.argv[2])
+out = sys.argv[1]
 lines = []
 for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d))):
     per = {}
@@ -161,13 +155,7 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
             continue
         build, _ = f[:-5].split('-', 1)
         r = json.load(open(os.path.join(out, scenario, f)))
-        base = os.path.join(out, scenario, f[:-5] + '.ticks')
-        try:
-            t = int(open(base + '.end').read()) - int(open(base + '.start').read())
-        except (OSError, ValueError):
-            t = None
-        received = r['received']['messages']
-        cpu_us = t / hz * 1e6 / received if t is not None and received else float('nan')
+        cpu_us = (r.get('brokerCpu') or {}).get('microsPerMessage', float('nan'))
         integ = r.get('integrity') or {}
         per.setdefault(build, []).append((r['received']['msgsPerSec'], cpu_us,
                                           integ.get('lost', 0), integ.get('duplicated', 0), integ.get('outOfOrder', 0)))
