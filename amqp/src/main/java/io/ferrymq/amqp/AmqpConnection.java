@@ -8,6 +8,7 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.transport.BrokerVersion;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -234,10 +235,7 @@ final class AmqpConnection implements DeliverySink {
         endpoint.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY, SHARED_SUBS, DELAYED_DELIVERY, SOLE_CONNECTION});
         Map<Symbol, Object> properties = new HashMap<>();
         properties.put(Symbol.valueOf("product"), "FerryMQ");
-        String version = AmqpConnection.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            properties.put(Symbol.valueOf("version"), version);
-        }
+        properties.put(Symbol.valueOf("version"), BrokerVersion.text());
         endpoint.setProperties(properties);
         endpoint.open();
         io.opened();
