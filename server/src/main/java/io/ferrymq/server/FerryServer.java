@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class FerryServer implements AutoCloseable {
     private final List<ProtocolModule> protocols;
     private List<StreamBridge> bridges = List.of();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+    private final List<StartupSummary.Bound> bound = new ArrayList<>();
     private final long shutdownGraceMillis;
 
     private FerryServer(Broker broker, Storage storage, NettyServer transport, List<ProtocolModule> protocols,
@@ -112,6 +114,7 @@ public final class FerryServer implements AutoCloseable {
             server.bindAll(config.listeners(), config.tls());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
+            LOG.info("{}", StartupSummary.text(config, server.bound));
             return server;
         } catch (RuntimeException e) {
             if (transport != null) {
@@ -169,6 +172,8 @@ public final class FerryServer implements AutoCloseable {
             try {
                 InetSocketAddress bound = transport.bind(lc);
                 listeners.put(l.name(), bound);
+                this.bound.add(new StartupSummary.Bound(l.name(), l.protocols(), bound, lc.websocket(),
+                        lc.ssl() == null ? "" : lc.tlsOptional() ? "TLS or plaintext" : "TLS"));
                 LOG.info("Listener '{}': {} on {}:{}{}{}", l.name(), String.join(", ", l.protocols()),
                         bound.getHostString(), bound.getPort(), lc.websocket() ? " (WebSocket)" : "",
                         lc.ssl() == null ? "" : lc.tlsOptional() ? " (TLS or plaintext)" : " (TLS)");

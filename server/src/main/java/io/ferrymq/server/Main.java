@@ -30,7 +30,8 @@ import java.util.concurrent.CountDownLatch;
                 io.ferrymq.management.cli.StatusCommand.class, io.ferrymq.management.cli.QueueCommand.class,
                 io.ferrymq.management.cli.ExchangeCommand.class, io.ferrymq.management.cli.ExchangeCommand.Bindings.class,
                 io.ferrymq.management.cli.ConnectionCommand.class, io.ferrymq.management.cli.MessageCommand.class,
-                io.ferrymq.management.cli.UserCommand.class, io.ferrymq.management.cli.DefinitionsCommand.class})
+                io.ferrymq.management.cli.UserCommand.class, io.ferrymq.management.cli.DefinitionsCommand.class},
+        footer = {"", "Load generator (like artemis perf), from a source tree: bin/ferrymq perf --help"})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
