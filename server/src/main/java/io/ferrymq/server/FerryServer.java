@@ -75,6 +75,14 @@ public final class FerryServer implements AutoCloseable {
      * @param replicator receives every journal entry; null for none
      */
     public static FerryServer start(FerryConfig config, Replicator replicator) {
+        return start(config, replicator, true);
+    }
+
+    /**
+     * As above; {@code announce} false leaves out the block that tells users where to connect (an HA standby's
+     * warm-up run on throwaway ports is not a broker anyone should connect to).
+     */
+    static FerryServer start(FerryConfig config, Replicator replicator, boolean announce) {
         int cores = Runtime.getRuntime().availableProcessors();
         FerryConfig.Broker b = config.broker();
         int workers = positiveOr(b.workerThreads(), cores, "broker.worker-threads");
@@ -114,7 +122,9 @@ public final class FerryServer implements AutoCloseable {
             server.bindAll(config.listeners(), config.tls());
             LOG.info("FerryMQ {} started: {} listener(s), {} vhost(s), memory limit {} MiB", version(),
                     server.listeners.size(), broker.vhosts().size(), memory / (1024 * 1024));
-            LOG.info("{}", StartupSummary.text(config, server.bound));
+            if (announce) {
+                LOG.info("{}", StartupSummary.text(config, server.bound));
+            }
             return server;
         } catch (RuntimeException e) {
             if (transport != null) {

@@ -56,6 +56,6 @@ final class HaLauncher implements BrokerLauncher {
                 b.expiryScanInterval(), "0s");
         FerryConfig dry = new FerryConfig(quick, memory, loopback, config.security(), config.policies(),
                 config.vhosts(), java.util.List.of(), config.protocols(), java.util.Map.of(), config.tls());
-        FerryServer.start(dry).close();
+        FerryServer.start(dry, null, false).close();
     }
 }

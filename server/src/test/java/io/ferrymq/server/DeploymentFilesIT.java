@@ -72,6 +72,7 @@ class DeploymentFilesIT {
         Map<String, String> args = new LinkedHashMap<>();
         // Where image paths come from: the image path prefix -> a local directory or file.
         Map<String, Path> image = new LinkedHashMap<>();
+        Map<String, String> links = new LinkedHashMap<>();
         List<String> cmd = null;
         List<String> health = null;
         String user = null;
@@ -104,7 +105,7 @@ class DeploymentFilesIT {
                 case "RUN" -> {
                     Matcher ln = Pattern.compile("ln -s (\\S+) (\\S+)").matcher(value);
                     if (ln.find()) {
-                        image.put(ln.group(2), image.get(ln.group(1)));
+                        links.put(ln.group(2), ln.group(1));
                     }
                 }
                 case "USER" -> user = value;
@@ -122,13 +123,13 @@ class DeploymentFilesIT {
         }
         assertThat(args).containsEntry("FERRYMQ_VERSION", dist.version());
         assertThat(user).isNotNull().isNotIn("root", "0");
-        assertThat(resolve(image, workdir)).isEqualTo(dist.home());
+        assertThat(resolve(image, links, workdir)).isEqualTo(dist.home());
         assertThat(cmd).isNotNull().startsWith("/opt/ferrymq/bin/ferrymq", "run", "--config");
-        assertThat(resolve(image, cmd.get(0))).isExecutable();
-        Path config = resolve(image, cmd.get(cmd.indexOf("--config") + 1));
+        assertThat(resolve(image, links, cmd.get(0))).isExecutable();
+        Path config = resolve(image, links, cmd.get(cmd.indexOf("--config") + 1));
         assertThat(config).as("the CMD's --config in the image").isRegularFile();
         assertThat(health).isNotNull();
-        assertThat(resolve(image, health.get(0))).isExecutable();
+        assertThat(resolve(image, links, health.get(0))).isExecutable();
 
         // The container's configuration is valid, keeps its data on the volume and listens on what is exposed.
         FerryConfig c = new ConfigLoader().load(config);
@@ -141,8 +142,13 @@ class DeploymentFilesIT {
         assertThat(health).contains("status").contains("http://127.0.0.1:" + management.port());
     }
 
-    /** The local file an absolute image path stands for, through the longest matching image prefix. */
-    private static Path resolve(Map<String, Path> image, String imagePath) {
+    /** The local file an absolute image path stands for: symbolic links followed, then the longest image prefix. */
+    private static Path resolve(Map<String, Path> image, Map<String, String> links, String imagePath) {
+        for (Map.Entry<String, String> link : links.entrySet()) {
+            if (imagePath.equals(link.getKey()) || imagePath.startsWith(link.getKey() + "/")) {
+                imagePath = link.getValue() + imagePath.substring(link.getKey().length());
+            }
+        }
         String best = null;
         for (String prefix : image.keySet()) {
             if ((imagePath.equals(prefix) || imagePath.startsWith(prefix + "/"))
