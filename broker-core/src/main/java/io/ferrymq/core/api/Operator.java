@@ -79,6 +79,12 @@ public final class Operator {
     public record MemoryView(long used, long limit) { }
 
     /**
+     * A configured policy: its name pattern and what it sets, keyed as in {@code broker.yaml}'s {@code policies[]}
+     * (durations in milliseconds, sizes in bytes); settings it leaves to less specific policies are absent.
+     */
+    public record PolicyView(String pattern, Map<String, Object> definition) { }
+
+    /**
      * Reports each group commit of the broker's storage (fsync time, appends covered) to {@code listener}, on the
      * storage's writer thread: it must only record. Storage that keeps nothing on disk reports nothing.
      */
@@ -93,6 +99,49 @@ public final class Operator {
 
     public MemoryView memory() {
         return new MemoryView(broker.memory().used(), broker.memory().limit());
+    }
+
+    /** The policies as configured, most general first; they apply in every virtual host. */
+    public List<PolicyView> policies() {
+        List<PolicyView> out = new ArrayList<>();
+        for (io.ferrymq.core.policy.AddressPolicy p : broker.options().policies().policies()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (p.deadLetter() != null) {
+                putTarget(d, "dead-letter", p.deadLetter());
+            }
+            if (p.expiry() != null) {
+                putTarget(d, "expiry", p.expiry());
+            }
+            putIfSet(d, "max-deliveries", p.maxDeliveries());
+            putIfSet(d, "message-ttl", p.messageTtlMillis());
+            putIfSet(d, "max-length", p.maxLength());
+            putIfSet(d, "max-bytes", p.maxBytes());
+            putIfSet(d, "overflow", p.overflow() == null ? null
+                    : p.overflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            putIfSet(d, "redelivery-delay", p.redeliveryDelayMillis());
+            putIfSet(d, "auto-create-queues", p.autoCreateQueues());
+            putIfSet(d, "single-active-consumer", p.singleActiveConsumer());
+            putIfSet(d, "max-memory", p.maxMemoryBytes());
+            putIfSet(d, "memory-full", p.memoryFull() == null ? null
+                    : p.memoryFull().name().toLowerCase(java.util.Locale.ROOT));
+            out.add(new PolicyView(p.match().text(), d));
+        }
+        return out;
+    }
+
+    private static void putTarget(Map<String, Object> d, String kind, io.ferrymq.core.policy.DeadLetterTarget t) {
+        if (t.isQueue()) {
+            d.put(kind + "-queue", t.routingKey());
+        } else {
+            d.put(kind + "-exchange", t.exchange());
+            putIfSet(d, kind + "-routing-key", t.routingKey());
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> d, String key, Object value) {
+        if (value != null) {
+            d.put(key, value);
+        }
     }
 
     public List<String> vhosts() {

@@ -51,6 +51,7 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         ExchangeResource exchanges = new ExchangeResource(operator, sessions, broker::currentTimeMillis);
         UserResource users = new UserResource(operator, blocking, store);
         DefinitionsResource definitions = new DefinitionsResource(operator, sessions, blocking, store);
+        PolicyResource policies = new PolicyResource(operator);
         this.table = List.of(
                 Route.of("GET", "api/overview", overview::overview),
                 Route.of("GET", "api/whoami", users::whoami),
@@ -90,6 +91,8 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 Route.of("GET", "api/permissions/{vhost}/{user}", users::permissions),
                 Route.of("PUT", "api/permissions/{vhost}/{user}", users::putPermission),
                 Route.of("DELETE", "api/permissions/{vhost}/{user}", users::deletePermission),
+                Route.of("GET", "api/policies", policies::list),
+                Route.of("GET", "api/policies/{vhost}", policies::list),
                 Route.of("GET", "api/definitions", definitions::export),
                 Route.of("POST", "api/definitions", definitions::importDefinitions));
     }
