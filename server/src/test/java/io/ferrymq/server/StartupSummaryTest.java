@@ -90,6 +90,7 @@ class StartupSummaryTest {
 
             int started = indexOf(seen, l -> l.contains(" started: "));
             assertThat(started).as(all).isNotNegative();
+            assertThat(seen).as("a block after the started line:\n" + all).hasSizeGreaterThan(started + 1);
             assertThat(seen.get(started + 1)).as(all).matches(LOG_PREFIX.pattern() + "INFO\\s.*Ready for clients:$");
             List<String> block = new ArrayList<>();
             for (int i = started + 2; i < seen.size() && !LOG_PREFIX.matcher(seen.get(i)).find(); i++) {
