@@ -9,7 +9,8 @@
 #
 # Options:
 #   --base REV         the git revision to compare against (required)
-#   --scenarios LIST   names from 'ferrymq-bench scenarios' (STOMP and MQTT ones; default: the five below)
+#   --scenarios LIST   names from 'ferrymq-bench scenarios': STOMP, MQTT, AMQP 1.0 (amqp-*), AMQP 0-9-1
+#                      (amqp091-*) and OpenWire (openwire-*) ones (default: the five STOMP and MQTT below)
 #   --rounds N         runs of each scenario on each build (default: 3)
 #   --duration D       measured time per run (default: 10s)
 #   --warmup D         unmeasured time before it (default: 4s)
@@ -33,6 +34,9 @@ OUT=""
 BROKER_CPU=0
 STOMP_PORT=61813
 MQTT_PORT=61883
+AMQP_PORT=61873
+AMQP091_PORT=61874
+OPENWIRE_PORT=61816
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -104,6 +108,18 @@ listeners:
     protocols: [mqtt]
     host: 127.0.0.1
     port: $MQTT_PORT
+  - name: amqp
+    protocols: [amqp]
+    host: 127.0.0.1
+    port: $AMQP_PORT
+  - name: amqp091
+    protocols: [amqp091]
+    host: 127.0.0.1
+    port: $AMQP091_PORT
+  - name: openwire
+    protocols: [openwire]
+    host: 127.0.0.1
+    port: $OPENWIRE_PORT
 EOF
   (cd "$dir" && exec taskset -c "$BROKER_CPU" java -Xms512m -Xmx2g -Dferrymq.home="$dir" \
     -Dlog4j2.configurationFile="$WORK/$build/log4j2.xml" -jar "$WORK/$build/ferrymq-server.jar" run \
@@ -111,7 +127,9 @@ EOF
   local i
   for i in $(seq 1 120); do
     BROKER_PID=$(listener_pid "$STOMP_PORT")
-    if [ -n "$BROKER_PID" ] && [ -n "$(listener_pid "$MQTT_PORT")" ]; then return 0; fi
+    if [ -n "$BROKER_PID" ] && [ -n "$(listener_pid "$MQTT_PORT")" ] && [ -n "$(listener_pid "$OPENWIRE_PORT")" ]; then
+      return 0
+    fi
     sleep 0.5
   done
   echo "ab: the $build broker did not listen within 60 s; see $dir/console.log" >&2
@@ -129,12 +147,18 @@ stop_broker() {
 trap stop_broker EXIT INT TERM
 
 run_one() {
-  local scenario=$1 build=$2 round=$3 file="$OUT/$1/$2-$3.json" port
+  local scenario=$1 build=$2 round=$3 file="$OUT/$1/$2-$3.json" port protocol
   mkdir -p "$OUT/$scenario"
-  case "$scenario" in mqtt-*) port=$MQTT_PORT ;; *) port=$STOMP_PORT ;; esac
+  case "$scenario" in
+    mqtt-*) port=$MQTT_PORT protocol=mqtt ;;
+    amqp091-*) port=$AMQP091_PORT protocol=amqp091 ;;
+    amqp-*) port=$AMQP_PORT protocol=amqp ;;
+    openwire-*) port=$OPENWIRE_PORT protocol=openwire ;;
+    *) port=$STOMP_PORT protocol=stomp ;;
+  esac
   start_broker "$build"
   local status=0
-  taskset -c "$CLIENT_CPUS" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/new/ferrymq-bench.jar" run -P "$port" \
+  taskset -c "$CLIENT_CPUS" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/new/ferrymq-bench.jar" run --protocol "$protocol" -P "$port" \
     --broker-pid "$BROKER_PID" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$build" \
     --json "$file" -q \
     >> "$OUT/runs.log" 2>&1 || status=$?

@@ -2,6 +2,7 @@ package io.ferrymq.openwire;
 
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
+import io.ferrymq.core.message.NativeForm;
 import io.ferrymq.core.message.PropertyValues;
 import jakarta.jms.JMSException;
 import org.apache.activemq.command.ActiveMQBytesMessage;
@@ -38,10 +39,23 @@ final class OpenwireMessages {
     static final String SCHEDULED_DELAY = "AMQ_SCHEDULED_DELAY";
     static final String GROUP_SEQUENCE = "JMSXGroupSeq";
 
+    /** The {@link NativeForm} format of what a message keeps of the OpenWire command it came in. */
+    static final String NATIVE_FORMAT = "openwire";
+
     /** The producer of ids for messages that came from other protocols: their core id is the sequence. */
     private static final ProducerId BROKER_PRODUCER = new ProducerId("ID:ferrymq-broker-1:1:1");
 
     private OpenwireMessages() {
+    }
+
+    /**
+     * What a core message keeps of the OpenWire message it was made from, so that an OpenWire consumer gets it
+     * back without its MessageId being parsed from text again and its properties being rebuilt and marshalled
+     * again: the two costs ActiveMQ does not pay, since it dispatches the message object it received. The body
+     * is the core message's own array. Held only in memory (a message read back from the journal, or changed on
+     * the way, has none) and only while the core properties are exactly the received ones.
+     */
+    record Received(MessageId messageId, ByteSequence marshalledProperties) {
     }
 
     static Message toCore(ActiveMQMessage m, String user, long now, TempDestinations temps) {
@@ -57,12 +71,14 @@ final class OpenwireMessages {
                 .groupId(m.getGroupID())
                 .userId(user);
         try {
+            boolean propertiesAsReceived = true;
             for (Map.Entry<String, Object> e : m.getProperties().entrySet()) {
                 Object v = e.getValue();
                 if (e.getKey().equals(SCHEDULED_DELAY) && v instanceof Number delay) {
                     if (delay.longValue() > 0) {
                         b.deliveryTime(now + delay.longValue());
                     }
+                    propertiesAsReceived = false;
                     continue;
                 }
                 if (v instanceof Map || v instanceof java.util.List) {
@@ -80,6 +96,9 @@ final class OpenwireMessages {
                 b.property(GROUP_SEQUENCE, m.getGroupSequence());
             }
             body(m, b);
+            if (propertiesAsReceived && m.getMessageId() != null) {
+                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(m.getMessageId(), m.getMarshalledProperties())));
+            }
         } catch (IOException | JMSException e) {
             throw BrokerException.invalid("the message could not be read: " + e.getMessage());
         }
@@ -90,6 +109,11 @@ final class OpenwireMessages {
         if (m instanceof ActiveMQTextMessage t) {
             String text = t.getText();
             b.body(text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8)).contentType(TEXT_CONTENT_TYPE);
+        } else if (m instanceof ActiveMQBytesMessage bytes && !bytes.isCompressed()) {
+            // As received: the unmarshalled content is an array of its own, taken as it is.
+            ByteSequence content = bytes.getContent();
+            b.body(content == null ? new byte[0] : content.getOffset() == 0
+                    && content.getLength() == content.getData().length ? content.getData() : content.toArray());
         } else if (m instanceof ActiveMQBytesMessage bytes) {
             bytes.setReadOnlyBody(true);
             bytes.reset();
@@ -119,7 +143,10 @@ final class OpenwireMessages {
     /** The JMS message a consumer receives for a core message. */
     static ActiveMQMessage toOpenwire(Message m, TempDestinations temps) throws IOException, JMSException {
         ActiveMQMessage am = body(m);
-        am.setMessageId(messageId(m));
+        Received received = m.nativeForm() != null && NATIVE_FORMAT.equals(m.nativeForm().format())
+                && m.nativeForm().value() instanceof Received r ? r : null;
+        // A copy: the consumer's dispatch sets its broker sequence id in it.
+        am.setMessageId(received != null ? received.messageId().copy() : messageId(m));
         am.setPersistent(m.durable());
         am.setPriority((byte) m.priority());
         am.setTimestamp(m.timestamp());
@@ -130,6 +157,14 @@ final class OpenwireMessages {
         am.setGroupID(m.groupId());
         am.setUserID(m.userId());
         am.setDestination(OpenwireDestinations.published(m.address(), m.routingKey(), temps));
+        if (received != null) {
+            // Marshalled as they arrived; shared by every delivery of the message, and only ever read.
+            am.setMarshalledProperties(received.marshalledProperties());
+            if (m.property(GROUP_SEQUENCE) instanceof Number n) {
+                am.setGroupSequence(n.intValue());
+            }
+            return am;
+        }
         for (Map.Entry<String, Object> e : m.properties().entrySet()) {
             if (e.getKey().equals(GROUP_SEQUENCE) && e.getValue() instanceof Number n) {
                 am.setGroupSequence(n.intValue());

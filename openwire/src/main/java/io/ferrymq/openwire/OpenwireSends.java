@@ -94,28 +94,42 @@ final class OpenwireSends {
             }
             throw e;
         }
-        List<CompletableFuture<?>> sent = new ArrayList<>(routes.size());
-        for (Route r : routes) {
-            sent.add(send(r, message, tx, audited));
+        CompletableFuture<?> stored;
+        if (routes.size() == 1) {
+            stored = send(routes.get(0), message, tx, audited);
+        } else {
+            CompletableFuture<?>[] sent = new CompletableFuture<?>[routes.size()];
+            for (int i = 0; i < sent.length; i++) {
+                sent[i] = send(routes.get(i), message, tx, audited);
+            }
+            stored = CompletableFuture.allOf(sent);
         }
         pending++;
         conn.updateAutoRead();
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> conn.executor().execute(() -> {
-            pending--;
-            conn.updateAutoRead();
-            if (audited != null) {
-                if (t == null) {
-                    conn.audit.stored(audited);
-                } else {
-                    conn.audit.failed(audited);
-                }
+        if (stored.isDone()) {
+            // Stored already (a transient message with no one to wait for): answered in this read, without a
+            // task per message; the pipeline's flush consolidation writes the answers of the read at once.
+            stored(m, audited, stored.handle((v, t) -> t).join());
+        } else {
+            stored.whenComplete((v, t) -> conn.executor().execute(() -> stored(m, audited, t)));
+        }
+    }
+
+    private void stored(ActiveMQMessage m, MessageId audited, Throwable t) {
+        pending--;
+        conn.updateAutoRead();
+        if (audited != null) {
+            if (t == null) {
+                conn.audit.stored(audited);
+            } else {
+                conn.audit.failed(audited);
             }
-            if (t != null) {
-                conn.fail(m, OpenwireErrors.of(BrokerException.from(t)));
-                return;
-            }
-            confirm(m);
-        }));
+        }
+        if (t != null) {
+            conn.fail(m, OpenwireErrors.of(BrokerException.from(t)));
+            return;
+        }
+        confirm(m);
     }
 
     private CompletableFuture<?> send(Route r, Message message, Tx tx, MessageId audited) {

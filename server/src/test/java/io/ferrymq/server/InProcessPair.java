@@ -17,13 +17,14 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two pair members in one JVM with a test ZooKeeper, each with a STOMP, MQTT, AMQP and SQS listener on free
+ * Two pair members in one JVM with a test ZooKeeper, each with a STOMP, MQTT, AMQP 1.0, AMQP 0-9-1, OpenWire and
+ * SQS listener on free
  * ports: node-a starts first and is active, node-b follows it as standby.
  */
 final class InProcessPair implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final String[] LISTENERS = {"stomp", "mqtt", "amqp", "aws"};
+    static final String[] LISTENERS = {"stomp", "mqtt", "amqp", "aws", "amqp091", "openwire"};
 
     /** A member's ports: one per listener of {@link #LISTENERS}, and its replication port. */
     record Member(String name, Map<String, Integer> ports, int replication) {
@@ -59,8 +60,11 @@ final class InProcessPair implements AutoCloseable {
     }
 
     private static Member member(String name) throws IOException {
-        return new Member(name, Map.of("stomp", freePort(), "mqtt", freePort(), "amqp", freePort(), "aws", freePort()),
-                freePort());
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        for (String l : LISTENERS) {
+            ports.put(l, freePort());
+        }
+        return new Member(name, Map.copyOf(ports), freePort());
     }
 
     private FerryConfig config(Path dir, Member me, Member peer) throws Exception {
