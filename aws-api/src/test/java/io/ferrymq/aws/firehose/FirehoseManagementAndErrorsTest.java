@@ -217,4 +217,12 @@ class FirehoseManagementAndErrorsTest {
         assertThat(firehose.listDeliveryStreams(b -> b.deliveryStreamType(DeliveryStreamType.KINESIS_STREAM_AS_SOURCE))
                 .deliveryStreamNames()).containsExactly("sourced");
     }
+
+    @Test
+    void aDeliveryStreamsOwnLogIsNotListedAsAKinesisStream() {
+        var kinesis = broker.kinesis();
+        kinesis.createStream(b -> b.streamName("visible").shardCount(1));
+        create("hidden-log");
+        assertThat(kinesis.listStreams(b -> { }).streamNames()).containsExactly("visible");
+    }
 }
