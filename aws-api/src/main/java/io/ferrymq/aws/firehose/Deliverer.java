@@ -14,11 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -47,6 +45,8 @@ final class Deliverer {
     private final Executor executor;
 
     private final Map<Integer, Long> positions = new HashMap<>();
+    /** The checkpoints as last stored, so that a flush stores only those that moved. */
+    private final Map<Integer, Long> saved = new HashMap<>();
     private final List<BufferedRecord> buffer = new ArrayList<>();
     private long bufferedBytes;
     private long oldestArrival = Long.MAX_VALUE;
@@ -132,9 +132,12 @@ final class Deliverer {
     private long position(Session system, int shard) {
         Long p = positions.get(shard);
         if (p == null) {
-            OptionalLong saved = checkpoints.get(vhost, name, shard);
-            p = saved.isPresent() ? saved.getAsLong() : broker.streams().firstOffset(system, sourceStream, shard);
+            OptionalLong stored = checkpoints.get(vhost, name, shard);
+            p = stored.isPresent() ? stored.getAsLong() : broker.streams().firstOffset(system, sourceStream, shard);
             positions.put(shard, p);
+            if (stored.isPresent()) {
+                saved.put(shard, p);
+            }
         }
         return p;
     }
@@ -184,10 +187,13 @@ final class Deliverer {
 
     private CompletableFuture<Void> flush() {
         List<BufferedRecord> batch = List.copyOf(buffer);
-        Set<Integer> shards = new HashSet<>();
-        batch.forEach(r -> shards.add(r.shard()));
+        // Every shard read since the last flush moves on, also one whose read skipped records past retention.
         Map<Integer, Long> upTo = new HashMap<>();
-        shards.forEach(s -> upTo.put(s, positions.get(s)));
+        positions.forEach((s, o) -> {
+            if (!o.equals(saved.get(s))) {
+                upTo.put(s, o);
+            }
+        });
         CompletableFuture<Void> f;
         try {
             f = destination.deliver(batch).thenCompose(v -> {
@@ -206,6 +212,7 @@ final class Deliverer {
                 problem("cannot deliver " + batch.size() + " records: " + (t.getCause() != null ? t.getCause() : t));
                 schedule(RETRY_MILLIS);
             } else {
+                saved.putAll(upTo);
                 lastProblem = null;
                 buffer.subList(0, batch.size()).clear();
                 bufferedBytes = 0;
