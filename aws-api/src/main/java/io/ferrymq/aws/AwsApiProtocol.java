@@ -1,6 +1,7 @@
 package io.ferrymq.aws;
 
 import io.ferrymq.aws.auth.Authenticator;
+import io.ferrymq.aws.firehose.FirehoseService;
 import io.ferrymq.aws.http.AwsHttpHandler;
 import io.ferrymq.aws.internal.SystemSessions;
 import io.ferrymq.aws.kinesis.KinesisService;
@@ -29,9 +30,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0), SNS (Query) and Kinesis Data
- * Streams (JSON 1.1 and CBOR) on one HTTP/1.1 and HTTP/2 (prior knowledge) port, recognised by an HTTP request
- * line or the HTTP/2 preface. An SQS queue is a core
+ * The AWS-style HTTP APIs as a transport protocol: SQS (Query and JSON 1.0), SNS (Query), Kinesis Data
+ * Streams (JSON 1.1 and CBOR) and Firehose (JSON 1.1) on one HTTP/1.1 and HTTP/2 (prior knowledge) port,
+ * recognised by an HTTP request line or the HTTP/2 preface. An SQS queue is a core
  * queue (reached through the default exchange); an SNS topic is a fanout exchange whose subscriptions are
  * bindings; a Kinesis stream is a core stream.
  */
@@ -49,6 +50,7 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
     private final SqsService sqs;
     private final SnsService sns;
     private final KinesisService kinesis;
+    private final FirehoseService firehose;
     private final List<AwsService> services;
 
     public AwsApiProtocol(Broker broker, AwsApiSettings settings) {
@@ -60,9 +62,11 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
         this.sqs = new SqsService(broker, settings, system, sns.renderer());
         this.sns.attach(sqs.queues());
         this.kinesis = new KinesisService(broker, settings);
-        this.services = List.of(sqs, sns, kinesis);
+        this.firehose = new FirehoseService(broker, settings);
+        this.services = List.of(sqs, sns, kinesis, firehose);
         sqs.start();
         sns.start();
+        firehose.start();
     }
 
     public AwsApiSettings settings() {
@@ -130,9 +134,10 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
         }));
     }
 
-    /** Stops SNS deliveries and background tasks. */
+    /** Stops SNS deliveries, Firehose deliveries (delivering what they buffer) and background tasks. */
     @Override
     public void close() {
+        firehose.close();
         sns.close();
         system.close();
     }

@@ -35,7 +35,8 @@ public final class AwsApiProtocolFactory implements ProtocolFactory<AwsApiSettin
                 .maxClockSkew(s.duration("max-clock-skew", d.maxClockSkew()))
                 .publicBaseUrl(s.string("public-base-url", d.publicBaseUrl()))
                 .httpDeliveryTimeout(s.duration("http-delivery-timeout", d.httpDeliveryTimeout()))
-                .kinesisThroughputLimits(s.bool("kinesis-throughput-limits", d.kinesisThroughputLimits()));
+                .kinesisThroughputLimits(s.bool("kinesis-throughput-limits", d.kinesisThroughputLimits()))
+                .firehoseBuckets(s.stringMap("firehose-buckets", d.firehoseBuckets()));
         boolean strict = s.bool("strict-signatures", d.strictSignatures());
         Map<String, AwsApiSettings.AccessKey> keys = accessKeys(s, users);
         s.rejectUnknown();

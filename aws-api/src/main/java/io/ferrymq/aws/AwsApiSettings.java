@@ -29,12 +29,14 @@ import java.util.Objects;
  * @param kinesisThroughputLimits enforce Kinesis' per-shard limits (writes 1 MiB or 1,000 records a second,
  *                            reads 2 MiB or 5 calls a second) with ProvisionedThroughputExceededException; off
  *                            for local development and benchmarks
+ * @param firehoseBuckets     Firehose's S3-style destinations: bucket name to the local directory its objects are
+ *                            written in; {@code *} names a directory holding one subdirectory per bucket
  */
 public record AwsApiSettings(long maxMessageBytes, String queueUrlBase, String region, String defaultAccountId,
                              Map<String, String> accountVhosts, boolean strictSignatures,
                              Map<String, AccessKey> accessKeys, String defaultUser, boolean allowRemoteUnsigned,
                              Duration maxClockSkew, String publicBaseUrl, Duration httpDeliveryTimeout,
-                             boolean kinesisThroughputLimits) {
+                             boolean kinesisThroughputLimits, Map<String, String> firehoseBuckets) {
 
     public static final long ONE_MIB = 1024 * 1024;
     public static final String DEFAULT_ACCOUNT = "000000000000";
@@ -63,6 +65,7 @@ public record AwsApiSettings(long maxMessageBytes, String queueUrlBase, String r
         defaultUser = defaultUser == null || defaultUser.isBlank() ? "guest" : defaultUser;
         maxClockSkew = maxClockSkew == null ? Duration.ofMinutes(5) : maxClockSkew;
         httpDeliveryTimeout = httpDeliveryTimeout == null ? Duration.ofSeconds(15) : httpDeliveryTimeout;
+        firehoseBuckets = firehoseBuckets == null ? Map.of() : Map.copyOf(firehoseBuckets);
         if (queueUrlBase != null && queueUrlBase.endsWith("/")) {
             queueUrlBase = queueUrlBase.substring(0, queueUrlBase.length() - 1);
         }
@@ -74,49 +77,55 @@ public record AwsApiSettings(long maxMessageBytes, String queueUrlBase, String r
     /** 1 MiB messages, queue URLs from the Host header, permissive credentials from loopback, us-east-1. */
     public static AwsApiSettings defaults() {
         return new AwsApiSettings(ONE_MIB, null, "us-east-1", DEFAULT_ACCOUNT, Map.of(), false, Map.of(), "guest",
-                false, Duration.ofMinutes(5), null, Duration.ofSeconds(15), true);
+                false, Duration.ofMinutes(5), null, Duration.ofSeconds(15), true, Map.of());
     }
 
     public AwsApiSettings withStrictSignatures(Map<String, AccessKey> keys) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts, true, keys,
                 defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
-                kinesisThroughputLimits);
+                kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withAccessKeys(Map<String, AccessKey> keys) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, keys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
-                httpDeliveryTimeout, kinesisThroughputLimits);
+                httpDeliveryTimeout, kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withQueueUrlBase(String base) {
         return new AwsApiSettings(maxMessageBytes, base, region, defaultAccountId, accountVhosts, strictSignatures,
                 accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
-                kinesisThroughputLimits);
+                kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withMaxMessageBytes(long bytes) {
         return new AwsApiSettings(bytes, queueUrlBase, region, defaultAccountId, accountVhosts, strictSignatures,
                 accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
-                kinesisThroughputLimits);
+                kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withAccountVhosts(Map<String, String> map) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, map, strictSignatures,
                 accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl, httpDeliveryTimeout,
-                kinesisThroughputLimits);
+                kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withMaxClockSkew(Duration skew) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, skew, publicBaseUrl,
-                httpDeliveryTimeout, kinesisThroughputLimits);
+                httpDeliveryTimeout, kinesisThroughputLimits, firehoseBuckets);
     }
 
     public AwsApiSettings withKinesisThroughputLimits(boolean enforce) {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
-                httpDeliveryTimeout, enforce);
+                httpDeliveryTimeout, enforce, firehoseBuckets);
+    }
+
+    public AwsApiSettings withFirehoseBuckets(Map<String, String> buckets) {
+        return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
+                strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
+                httpDeliveryTimeout, kinesisThroughputLimits, buckets);
     }
 
     /** The virtual host of an account in a region: {@code account:region}, then {@code account}, then "/" for the default account. */

@@ -22,6 +22,7 @@ public final class AwsApiSettingsBuilder {
     private String publicBaseUrl;
     private Duration httpDeliveryTimeout;
     private boolean kinesisThroughputLimits;
+    private Map<String, String> firehoseBuckets;
 
     private AwsApiSettingsBuilder(AwsApiSettings from) {
         maxMessageBytes = from.maxMessageBytes();
@@ -37,6 +38,7 @@ public final class AwsApiSettingsBuilder {
         publicBaseUrl = from.publicBaseUrl();
         httpDeliveryTimeout = from.httpDeliveryTimeout();
         kinesisThroughputLimits = from.kinesisThroughputLimits();
+        firehoseBuckets = from.firehoseBuckets();
     }
 
     public static AwsApiSettingsBuilder from(AwsApiSettings settings) {
@@ -108,10 +110,15 @@ public final class AwsApiSettingsBuilder {
         return this;
     }
 
+    public AwsApiSettingsBuilder firehoseBuckets(Map<String, String> v) {
+        firehoseBuckets = v;
+        return this;
+    }
+
     /** @throws IllegalArgumentException for values {@link AwsApiSettings} refuses */
     public AwsApiSettings build() {
         return new AwsApiSettings(maxMessageBytes, queueUrlBase, region, defaultAccountId, accountVhosts,
                 strictSignatures, accessKeys, defaultUser, allowRemoteUnsigned, maxClockSkew, publicBaseUrl,
-                httpDeliveryTimeout, kinesisThroughputLimits);
+                httpDeliveryTimeout, kinesisThroughputLimits, firehoseBuckets);
     }
 }

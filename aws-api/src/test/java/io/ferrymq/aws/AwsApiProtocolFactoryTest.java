@@ -41,6 +41,16 @@ class AwsApiProtocolFactoryTest {
     }
 
     @Test
+    void firehoseBucketsMapBucketNamesToDirectories() {
+        AwsApiSettings s = read(Map.of("firehose-buckets", Map.of("logs", "/var/lib/ferrymq/logs", "*", "/srv/buckets"),
+                "region", "eu-west-1"));
+        assertThat(s.firehoseBuckets()).containsEntry("logs", "/var/lib/ferrymq/logs").containsEntry("*", "/srv/buckets");
+        // Other settings made from these keep the buckets.
+        assertThat(s.withMaxMessageBytes(2048).firehoseBuckets()).isEqualTo(s.firehoseBuckets());
+        assertThat(read(Map.of()).firehoseBuckets()).isEmpty();
+    }
+
+    @Test
     void accessKeyMistakesAreNamed() {
         assertThatThrownBy(() -> read(Map.of("strict-signatures", true))).isInstanceOf(SettingException.class)
                 .hasMessage("aws.strict-signatures needs at least one entry in aws.access-keys");

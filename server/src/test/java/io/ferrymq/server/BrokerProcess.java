@@ -137,6 +137,17 @@ final class BrokerProcess implements AutoCloseable {
                 ALL_LISTENERS.keySet());
     }
 
+    /** Starts a broker with {@code yaml} as its whole configuration, waiting for {@code listeners} to be bound. */
+    static BrokerProcess startWithConfig(Path workDir, String yaml, Set<String> listeners) throws Exception {
+        Path config = workDir.resolve("broker-custom.yaml");
+        Files.writeString(config, yaml);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), "io.ferrymq.server.Main", "run", "--config", config.toString());
+        return new BrokerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), workDir.resolve("broker.log"),
+                listeners);
+    }
+
     /** The port of a listener by its configured name. */
     int port(String listener) {
         Integer p = ports.get(listener);

@@ -21,6 +21,11 @@ final class KinesisInput {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
 
+    /** Whether Kinesis can address a stream of this name. */
+    static boolean validStreamName(String name) {
+        return STREAM_NAME.matcher(name).matches();
+    }
+
     private final JsonNode in;
     private final boolean cbor;
 

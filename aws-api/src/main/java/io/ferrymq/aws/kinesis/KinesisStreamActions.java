@@ -190,7 +190,8 @@ final class KinesisStreamActions {
             after = decodeToken(token, "NextToken");
         }
         String from = after;
-        List<StreamInfo> all = streams.list(ctx.session()).stream()
+        // Core streams Kinesis cannot name (a Firehose delivery stream's own log, firehose:NAME) are not listed.
+        List<StreamInfo> all = streams.list(ctx.session()).stream().filter(s -> KinesisInput.validStreamName(s.name()))
                 .filter(s -> from == null || s.name().compareTo(from) > 0).toList();
         List<StreamInfo> page = all.subList(0, Math.min(limit, all.size()));
         ObjectNode out = KinesisShapes.object();
