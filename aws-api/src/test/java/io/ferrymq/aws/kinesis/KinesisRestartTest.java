@@ -95,8 +95,10 @@ class KinesisRestartTest {
             assertThat(kinesis.listStreamConsumers(b -> b.streamARN(streamArn)).consumers())
                     .extracting(Consumer::consumerName, Consumer::consumerARN)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("kept-reader", arn));
-            assertThat(kinesis.describeStreamConsumer(b -> b.consumerARN(arn)).consumerDescription().consumerStatus())
-                    .isEqualTo(ConsumerStatus.ACTIVE);
+            // CREATING for half a second after registration, restart or not.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> kinesis
+                    .describeStreamConsumer(b -> b.consumerARN(arn)).consumerDescription().consumerStatus()
+                    == ConsumerStatus.ACTIVE);
             assertThat(kinesis.describeStreamSummary(b -> b.streamName("fanned")).streamDescriptionSummary()
                     .consumerCount()).isEqualTo(1);
             assertThat(kinesis.listTagsForStream(b -> b.streamName("fanned")).tags()).isEmpty();
