@@ -49,10 +49,13 @@ class StreamBridgeOrderTest {
         try {
             Session publisher = broker.systemSession("/");
             AtomicInteger appends = new AtomicInteger();
+            // The device publishes in order: its later messages only once its first five are in the queue.
+            CompletableFuture<Void> firstFive = new CompletableFuture<>();
             StreamBridge.Appender failingOnce = (session, stream, records, on) -> {
                 if (appends.getAndIncrement() == 0) {
                     // While this batch fails, the device goes on publishing.
-                    return publish(publisher, "t1", 5, 10).thenCompose(v -> CompletableFuture.<List<AppendResult>>
+                    return firstFive.thenCompose(v -> publish(publisher, "t1", 5, 10))
+                            .thenCompose(v -> CompletableFuture.<List<AppendResult>>
                             failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
                                     "injected: the stream store is unavailable")));
                 }
@@ -64,6 +67,7 @@ class StreamBridgeOrderTest {
             bridge.start().get(30, TimeUnit.SECONDS);
             try {
                 publish(publisher, "t1", 0, 5).get(30, TimeUnit.SECONDS);
+                firstFive.complete(null);
                 List<String> got = new ArrayList<>();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     got.clear();
