@@ -4,6 +4,9 @@ import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.Replicator;
+import io.ferrymq.core.stream.StreamChange;
+import io.ferrymq.core.stream.StreamReplicator;
+import io.ferrymq.core.stream.StreamSnapshots;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,7 @@ import java.util.function.Function;
  * <p>Called by the journal writer thread (replicate) and the replication channel's event loop (the rest);
  * state changes take this object's lock, which is never held across I/O: channel writes only queue.
  */
-final class ActiveReplicator implements Replicator {
+final class ActiveReplicator implements Replicator, StreamReplicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActiveReplicator.class);
 
@@ -48,6 +51,14 @@ final class ActiveReplicator implements Replicator {
         long readyAt = Long.MAX_VALUE;
         boolean recorded;
         long acked;
+        /** The journal's catch-up is acknowledged: with {@link #streamsInSync} the standby holds everything. */
+        boolean journalInSync;
+        /** Stream changes made after the streams snapshot's point, sent after it; null before the point and after. */
+        List<ReplicationMessage.StreamOp> streamTail;
+        boolean streamsSynchronous;
+        long streamReadyAt = Long.MAX_VALUE;
+        boolean streamsInSync;
+        long streamAcked = -1;
 
         Standby(Channel channel, String nodeId) {
             this.channel = channel;
@@ -72,7 +83,11 @@ final class ActiveReplicator implements Replicator {
     private final StandbyRecord standbyRecord;
     private final Runnable onFenced;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Stream changes waiting for the standby, by their own sequence numbers (streams keep their own logs). */
+    private final ArrayDeque<Waiting> streamWaiting = new ArrayDeque<>();
+    private long streamSequence;
     private volatile Journal journal;
+    private volatile StreamSnapshots streamSnapshots;
     private Standby standby;
     /** ZooKeeper is being told that no standby is in sync: confirmations wait for it. */
     private boolean goingAlone;
@@ -100,6 +115,48 @@ final class ActiveReplicator implements Replicator {
     /** The journal to take snapshots from, once the broker has opened it. */
     void attach(Journal j) {
         this.journal = j;
+    }
+
+    /** The stream store to take snapshots from, once the broker has opened it. */
+    @Override
+    public void attach(StreamSnapshots snapshots) {
+        this.streamSnapshots = snapshots;
+    }
+
+    /** A stream change (stream writer thread): confirmed as journal entries are, against the stream sequence. */
+    @Override
+    public CompletableFuture<Void> replicate(StreamChange change) {
+        // Encoded outside the lock (a PutRecords batch is megabytes), when a standby is likely to need it.
+        byte[] body = hasStandby() ? StreamOps.change(change) : null;
+        synchronized (this) {
+            if (fenced != null) {
+                return CompletableFuture.failedFuture(fenced);
+            }
+            long sequence = ++streamSequence;
+            Standby s = standby;
+            if (s != null && body == null) {
+                body = StreamOps.change(change);
+            }
+            if (s != null && s.streamsSynchronous) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                streamWaiting.add(new Waiting(sequence, done));
+                s.send(new ReplicationMessage.StreamOp(epoch, sequence, body));
+                return done;
+            }
+            if (s != null && s.streamTail != null) {
+                s.streamTail.add(new ReplicationMessage.StreamOp(epoch, sequence, body));
+            }
+            if (goingAlone) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                streamWaiting.add(new Waiting(sequence, done));
+                return done;
+            }
+            return alone(sequence);
+        }
+    }
+
+    private synchronized boolean hasStandby() {
+        return standby != null;
     }
 
     /** The broker is up: from now on the alone policy applies (its own start-up writes always pass). */
@@ -190,6 +247,7 @@ final class ActiveReplicator implements Replicator {
             channel.close();
             return;
         }
+        resyncStreams(s, cleared);
         // A standby that resyncs discards its journal: ZooKeeper must not name it in sync while it does.
         cleared.thenCompose(v -> j.snapshot()).whenCompleteAsync((snapshot, t) -> {
             if (t != null) {
@@ -236,21 +294,107 @@ final class ActiveReplicator implements Replicator {
             while (!waiting.isEmpty() && waiting.peek().sequence() <= ack.sequence() && !goingAlone) {
                 done.add(waiting.poll().done());
             }
-            if (!s.recorded && s.mode == Mode.SYNCHRONOUS && ack.sequence() >= s.readyAt) {
-                s.recorded = true;
-                record = true;
+            if (s.mode == Mode.SYNCHRONOUS && ack.sequence() >= s.readyAt) {
+                s.journalInSync = true;
+            }
+            record = readyToRecord(s);
+        }
+        done.forEach(f -> f.complete(null));
+        if (record) {
+            record(s);
+        }
+    }
+
+    /** Under the lock: whether the standby now holds everything (journal and streams) and is not yet recorded so. */
+    private boolean readyToRecord(Standby s) {
+        if (s.recorded || !s.journalInSync || !s.streamsInSync) {
+            return false;
+        }
+        s.recorded = true;
+        return true;
+    }
+
+    private void record(Standby s) {
+        standbyRecord.apply(s.nodeId).whenComplete((v, t) -> {
+            if (t != null) {
+                fence("cannot record standby " + s.nodeId + " as in sync in ZooKeeper: " + rootCause(t));
+            } else {
+                LOG.info("HA {}: standby {} is in sync: replication is synchronous (epoch {})", nodeId, s.nodeId,
+                        epoch);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** Sends the standby a snapshot of the streams (after ZooKeeper stopped naming it), then the changes since. */
+    private void resyncStreams(Standby s, CompletableFuture<?> cleared) {
+        StreamSnapshots snapshots = streamSnapshots;
+        if (snapshots == null) {
+            synchronized (this) {
+                s.streamsInSync = true;
+            }
+            return;
+        }
+        long[] through = new long[1];
+        cleared.thenCompose(v -> snapshots.take(() -> {
+            synchronized (this) {
+                if (standby == s) {
+                    s.streamTail = new ArrayList<>();
+                    through[0] = streamSequence;
+                }
+            }
+        })).thenCompose(snapshot -> StreamResync.send(s.channel, epoch, snapshot)).whenComplete((count, t) -> {
+            if (t != null) {
+                LOG.warn("HA {}: streams resync of standby {} failed: {}", nodeId, s.nodeId, rootCause(t));
+                s.channel.close();
+                return;
+            }
+            streamsSnapshotSent(s, through[0], count);
+        });
+    }
+
+    /** Sends the end of the snapshot and the changes since, under the lock: their acknowledgements find it done. */
+    private void streamsSnapshotSent(Standby s, long through, long files) {
+        synchronized (this) {
+            if (standby != s || s.streamTail == null) {
+                return;
+            }
+            s.send(new ReplicationMessage.StreamOp(epoch, through, StreamOps.end()));
+            long last = through;
+            for (ReplicationMessage.StreamOp op : s.streamTail) {
+                s.send(op);
+                last = op.sequence();
+            }
+            s.streamTail = null;
+            s.streamReadyAt = last;
+            s.streamsSynchronous = true;
+            LOG.info("HA {}: streams snapshot ({} segment file(s)) through change {} sent to {}; synchronous from"
+                    + " change {}", nodeId, files, through, s.nodeId, last + 1);
+        }
+    }
+
+    void streamAcked(Channel channel, ReplicationMessage.StreamAck ack) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        Standby s;
+        boolean record = false;
+        synchronized (this) {
+            s = standby;
+            if (s == null || s.channel != channel) {
+                return;
+            }
+            s.streamAcked = Math.max(s.streamAcked, ack.sequence());
+            while (!streamWaiting.isEmpty() && streamWaiting.peek().sequence() <= ack.sequence() && !goingAlone) {
+                done.add(streamWaiting.poll().done());
+            }
+            if (s.streamsSynchronous && ack.sequence() >= s.streamReadyAt) {
+                s.streamsInSync = true;
+                record = readyToRecord(s);
             }
         }
         done.forEach(f -> f.complete(null));
         if (record) {
-            standbyRecord.apply(s.nodeId).whenComplete((v, t) -> {
-                if (t != null) {
-                    fence("cannot record standby " + s.nodeId + " as in sync in ZooKeeper: " + rootCause(t));
-                } else {
-                    LOG.info("HA {}: standby {} is in sync: replication is synchronous (epoch {})", nodeId, s.nodeId,
-                            epoch);
-                }
-            });
+            record(s);
         }
     }
 
@@ -274,6 +418,8 @@ final class ActiveReplicator implements Replicator {
             if (!recorded) {
                 orphans = new ArrayList<>(waiting);
                 waiting.clear();
+                orphans.addAll(streamWaiting);
+                streamWaiting.clear();
             } else {
                 goingAlone = true;
                 orphans = List.of();
@@ -296,6 +442,8 @@ final class ActiveReplicator implements Replicator {
                     goingAlone = false;
                     held = new ArrayList<>(waiting);
                     waiting.clear();
+                    held.addAll(streamWaiting);
+                    streamWaiting.clear();
                 }
                 held.forEach(w -> settleAlone(w.done()));
             });
@@ -350,6 +498,8 @@ final class ActiveReplicator implements Replicator {
             fenced = e;
             failed = new ArrayList<>(waiting);
             waiting.clear();
+            failed.addAll(streamWaiting);
+            streamWaiting.clear();
             if (standby != null) {
                 ch = standby.channel;
                 standby = null;

@@ -19,6 +19,14 @@ public interface BrokerLauncher {
     RunningBroker start(Replicator replicator);
 
     /**
+     * Where the broker keeps its streams (their own logs, beside the journal): the standby keeps its copy of the
+     * active's streams there. Null when the broker keeps no streams on disk.
+     */
+    default java.nio.file.Path streamDirectory() {
+        return null;
+    }
+
+    /**
      * Called once, on a thread of its own, while the node is standby: may start and stop a throw-away broker
      * (no journal, loopback listeners on free ports) so that a promotion does not pay for loading classes.
      */

@@ -289,6 +289,7 @@ public final class HaNode implements AutoCloseable {
                 control.execute(() -> epoch = Math.max(epoch, seen));
             }
         });
+        replica.followStreams(launcher.streamDirectory());
         replica.start();
         LOG.info("HA {}: STANDBY: following {} (client listeners closed)", config.nodeId(),
                 HaConfig.text(config.peer()));

@@ -23,6 +23,8 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
     private static final byte ACK = 6;
     private static final byte HEARTBEAT = 7;
     private static final byte REFUSED = 8;
+    private static final byte STREAM_OP = 32;
+    private static final byte STREAM_ACK = 33;
 
     @Override
     protected void encode(ChannelHandlerContext ctx, ReplicationMessage msg, List<Object> out) {
@@ -43,6 +45,10 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             b.writeByte(HEARTBEAT).writeLong(m.epoch());
         } else if (msg instanceof ReplicationMessage.Refused m) {
             string(b.writeByte(REFUSED).writeLong(m.epoch()), m.reason());
+        } else if (msg instanceof ReplicationMessage.StreamOp m) {
+            b.writeByte(STREAM_OP).writeLong(m.epoch()).writeLong(m.sequence()).writeBytes(m.body());
+        } else if (msg instanceof ReplicationMessage.StreamAck m) {
+            b.writeByte(STREAM_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         }
         out.add(b);
     }
@@ -69,6 +75,8 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             case HEARTBEAT -> new ReplicationMessage.Heartbeat(epoch);
             case REFUSED -> new ReplicationMessage.Refused(epoch, in.readCharSequence(in.readableBytes(),
                     StandardCharsets.UTF_8).toString());
+            case STREAM_OP -> new ReplicationMessage.StreamOp(epoch, in.readLong(), rest(in));
+            case STREAM_ACK -> new ReplicationMessage.StreamAck(epoch, in.readLong());
             default -> throw new IllegalArgumentException("unknown replication message type " + type);
         });
     }

@@ -31,4 +31,10 @@ sealed interface ReplicationMessage {
 
     /** Active to standby, before closing: why it will not replicate to it. */
     record Refused(long epoch, String reason) implements ReplicationMessage { }
+
+    /** Active to standby: a change of the streams or a part of their resync ({@link StreamOps}). */
+    record StreamOp(long epoch, long sequence, byte[] body) implements ReplicationMessage { }
+
+    /** Standby to active: every stream change up to {@code sequence} is on the standby's disk. */
+    record StreamAck(long epoch, long sequence) implements ReplicationMessage { }
 }

@@ -67,6 +67,9 @@ final class StandbyReplica implements AutoCloseable {
     /** Set by a snapshot: appends before one (in one connection) are a protocol error. */
     private Channel snapshotFrom;
     private CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
+    /** Where the copy of the active's streams lives; null when the broker keeps none. */
+    private Path streamDir;
+    private StreamCopy streams;
 
     StandbyReplica(String nodeId, InetSocketAddress peer, JournalOptions options, long failoverMillis,
                    EventLoopGroup group, long knownEpoch, Events events) {
@@ -84,10 +87,18 @@ final class StandbyReplica implements AutoCloseable {
         });
     }
 
+    /** Keeps a copy of the active's streams in {@code dir} too (call before {@link #start()}). */
+    void followStreams(Path dir) {
+        this.streamDir = dir;
+    }
+
     /** Opens the journal copy and starts following the active (retrying until one answers). */
     void start() {
         running = true;
         apply.execute(this::openJournal);
+        if (streamDir != null) {
+            apply.execute(() -> streams = new StreamCopy(nodeId, streamDir, options.fsync(), apply));
+        }
         connect();
     }
 
@@ -156,6 +167,16 @@ final class StandbyReplica implements AutoCloseable {
 
     private void applyMessage(Channel from, ReplicationMessage msg) {
         if (journal == null || from != channel) {
+            return;
+        }
+        if (msg instanceof ReplicationMessage.StreamOp m) {
+            // Streams resync and replicate beside the journal, on their own sequence numbers.
+            if (streams == null) {
+                LOG.warn("HA {}: the active replicates streams, which this node keeps no copy of; reconnecting", nodeId);
+                from.close();
+            } else {
+                streams.apply(from, m, knownEpoch);
+            }
             return;
         }
         try {
@@ -229,6 +250,10 @@ final class StandbyReplica implements AutoCloseable {
                     // redelivered, for the old active may have delivered any of them unacknowledged.
                     journal.closeWithoutCleanMark();
                     journal = null;
+                }
+                if (streams != null) {
+                    streams.close();
+                    streams = null;
                 }
                 closed.complete(null);
             } catch (RuntimeException e) {

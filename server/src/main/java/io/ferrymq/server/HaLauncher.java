@@ -27,6 +27,12 @@ final class HaLauncher implements BrokerLauncher {
         return journal;
     }
 
+    /** As {@link StorageBuilder} places them: {@code streams/} beside the journal in the data directory. */
+    @Override
+    public java.nio.file.Path streamDirectory() {
+        return journal.directory().resolveSibling("streams");
+    }
+
     @Override
     public RunningBroker start(Replicator replicator) {
         FerryServer server = FerryServer.start(config, replicator);

@@ -16,6 +16,15 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -80,7 +89,7 @@ class HaProcessFailoverTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
     }
 
-    private Process node(String name, int amqp, int replication, int peer, int zookeeper) throws IOException {
+    private Process node(String name, int amqp, int aws, int replication, int peer, int zookeeper) throws IOException {
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 security:
@@ -93,13 +102,19 @@ class HaProcessFailoverTest {
                     protocols: [amqp]
                     host: 127.0.0.1
                     port: %d
+                  - name: aws
+                    protocols: [aws]
+                    host: 127.0.0.1
+                    port: %d
+                aws:
+                  kinesis-throughput-limits: false
                 ha:
                   node-id: %s
                   replication: 127.0.0.1:%d
                   peer: 127.0.0.1:%d
                   zookeeper: 127.0.0.1:%d
                   failover-timeout: 1s
-                """.formatted(dir.resolve(name), amqp, name, replication, peer, zookeeper));
+                """.formatted(dir.resolve(name), amqp, aws, name, replication, peer, zookeeper));
         return java(name, "run", "--config", config.toString());
     }
 
@@ -129,6 +144,7 @@ class HaProcessFailoverTest {
     private final class ProcessPair implements AutoCloseable {
         final int zk = freePort();
         final Map<String, Integer> amqp = Map.of("node-a", freePort(), "node-b", freePort());
+        final Map<String, Integer> aws = Map.of("node-a", freePort(), "node-b", freePort());
         final Map<String, Integer> replication = Map.of("node-a", freePort(), "node-b", freePort());
         final Map<String, Process> nodes = new HashMap<>();
         final HaConfig view = pairView(zk);
@@ -145,7 +161,8 @@ class HaProcessFailoverTest {
         }
 
         void start(String node) throws IOException {
-            nodes.put(node, node(node, amqp.get(node), replication.get(node), replication.get(PEER_OF.get(node)), zk));
+            nodes.put(node, node(node, amqp.get(node), aws.get(node), replication.get(node),
+                    replication.get(PEER_OF.get(node)), zk));
         }
 
         /** kill -9; @return when the signal went (reaping a big process can take a while on a busy machine) */
@@ -305,6 +322,75 @@ class HaProcessFailoverTest {
                     + " received, {} failed sends", confirmedBefore, active, producer.confirmed.size(), received.size(),
                     producer.failures.get());
             assertThat(missing(producer.confirmed, received.keySet())).as("confirmed but not received").isEmpty();
+        }
+    }
+
+    private static KinesisClient kinesis(int port) {
+        return KinesisClient.builder().endpointOverride(java.net.URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDKILL", "x")))
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+                .build();
+    }
+
+    @Test
+    void killingTheActiveLosesNoAnsweredPutRecord() throws Exception {
+        try (ProcessPair pair = new ProcessPair();
+             KinesisClient onA = kinesis(pair.aws.get("node-a"));
+             KinesisClient onB = kinesis(pair.aws.get("node-b"))) {
+            await().atMost(WAIT).until(() -> accepts(pair.aws.get("node-a")));
+            onA.createStream(b -> b.streamName("trucks").shardCount(2));
+            onA.waiter().waitUntilStreamExists(b -> b.streamName("trucks"));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> inSync(pair.view, "node-a", "node-b"));
+
+            // Payload -> "shardId/sequenceNumber" of every PutRecord the active answered.
+            Map<String, String> answered = new ConcurrentHashMap<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> {
+                KinesisClient current = onA;
+                for (int i = 0; !stop.get(); i++) {
+                    String payload = "truck-" + (i % 10) + "-" + i;
+                    try {
+                        var r = current.putRecord(b -> b.streamName("trucks").partitionKey(payload.substring(0, 7))
+                                .data(SdkBytes.fromUtf8String(payload)));
+                        answered.put(payload, r.shardId() + "/" + r.sequenceNumber());
+                    } catch (RuntimeException e) {
+                        // Not answered: the producer moves to the other endpoint, as a client with two would.
+                        current = current == onA ? onB : onA;
+                    }
+                }
+            }, "kinesis-producer");
+            producer.start();
+            await().atMost(WAIT).until(() -> answered.size() >= 300);
+            long killed = pair.kill("node-a");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> accepts(pair.aws.get("node-b")));
+            LOG.info("kill -9 of node-a: node-b accepted its first AWS connection {} ms after the kill",
+                    (System.nanoTime() - killed) / 1_000_000);
+            int before = answered.size();
+            await().atMost(WAIT).until(() -> answered.size() >= before + 100);
+            stop.set(true);
+            producer.join(60_000);
+
+            Map<String, String> found = new HashMap<>();
+            for (String shard : List.of("shardId-000000000000", "shardId-000000000001")) {
+                String it = onB.getShardIterator(b -> b.streamName("trucks").shardId(shard)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                java.math.BigInteger last = java.math.BigInteger.ONE.negate();
+                while (it != null) {
+                    String current = it;
+                    GetRecordsResponse r = onB.getRecords(b -> b.shardIterator(current));
+                    for (Record rec : r.records()) {
+                        java.math.BigInteger seq = new java.math.BigInteger(rec.sequenceNumber());
+                        assertThat(seq).isGreaterThan(last);
+                        last = seq;
+                        found.put(rec.data().asUtf8String(), shard + "/" + rec.sequenceNumber());
+                    }
+                    it = r.records().isEmpty() ? null : r.nextShardIterator();
+                }
+            }
+            LOG.info("{} PutRecords answered, {} records on node-b", answered.size(), found.size());
+            assertThat(found).containsAllEntriesOf(answered);
         }
     }
 }

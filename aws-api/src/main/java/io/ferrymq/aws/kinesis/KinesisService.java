@@ -48,7 +48,7 @@ public final class KinesisService implements AwsService {
         this.streamActions = new KinesisStreamActions(broker.streams(), throughput);
         this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
-        this.consumers = new StreamConsumers(streamActions, broker::currentTimeMillis);
+        this.consumers = new StreamConsumers(broker.streams(), streamActions, broker::currentTimeMillis);
         streamActions.countConsumersWith(consumers::count);
         this.encryption = new StreamEncryption(broker.streams(), streamActions);
         this.subscriptions = new ShardSubscriptions(broker.streams(), streamActions, recordActions, consumers,

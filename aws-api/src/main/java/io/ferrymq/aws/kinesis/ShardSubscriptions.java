@@ -34,7 +34,8 @@ import java.util.function.LongSupplier;
  * five seconds), each with the records, the ContinuationSequenceNumber to resume after and MillisBehindLatest.
  * A subscription lasts five minutes; a consumer subscribing to the same shard again within five seconds of a
  * subscription gets ResourceInUseException, later the new subscription replaces the old one. The subscription
- * watches the shard's end on its connection's event loop (a cheap in-memory check) and reads when it moves.
+ * waits for the core's "records appended" notification of its shard (no polling) and reads on its connection's
+ * event loop when it comes.
  */
 final class ShardSubscriptions {
 
@@ -45,10 +46,6 @@ final class ShardSubscriptions {
     static final long LIFETIME_MILLIS = 300_000;
     static final long RESUBSCRIBE_MILLIS = 5_000;
     static final long HEARTBEAT_MILLIS = 5_000;
-    /** How often a subscription looks at the shard's end: the bound of its added latency. */
-    static final long WATCH_MILLIS = 2;
-    /** How often an idle subscription checks whether a reshard closed its shard. */
-    static final long CLOSED_CHECK_MILLIS = 200;
     static final int MAX_EVENT_RECORDS = 10_000;
     static final long MAX_EVENT_BYTES = 2L * 1024 * 1024;
 
@@ -129,10 +126,11 @@ final class ShardSubscriptions {
         private final long started;
         private long position;
         private long lastEvent;
-        private long lastClosedCheck;
         private boolean reading;
         private boolean finished;
-        private ScheduledFuture<?> watch;
+        /** The outstanding wait for records, or null. */
+        private CompletableFuture<Void> waiting;
+        private ScheduledFuture<?> heartbeat;
         private ScheduledFuture<?> lifetime;
 
         Subscription(String key, Session session, String stream, int shard, long position, EventStreamSink sink,
@@ -156,8 +154,10 @@ final class ShardSubscriptions {
             sink.send(EventStreamMessages.event("initial-response", sink.payloadContentType(),
                     payload(sink, KinesisShapes.object())));
             lastEvent = clock.getAsLong();
-            watch = loop.scheduleWithFixedDelay(this::look, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+            heartbeat = loop.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
+                    TimeUnit.MILLISECONDS);
             lifetime = loop.schedule(this::finish, LIFETIME_MILLIS, TimeUnit.MILLISECONDS);
+            await();
         }
 
         /** A later subscription of the same consumer and shard took over. */
@@ -166,43 +166,49 @@ final class ShardSubscriptions {
                     + ShardIds.of(shard) + " replaced this one."));
         }
 
-        private void look() {
-            if (finished || reading) {
+        /**
+         * Waits, without polling, until the shard has a record at the position or can get no more (a reshard
+         * closed it, the stream went); then reads. At most one wait is outstanding: a read that finds nothing
+         * new comes back here, a wake-up during a read is
+         * answered by the wait the read sets up when it is done (it completes at once if records came).
+         */
+        private void await() {
+            if (finished || waiting != null) {
                 return;
             }
             if (!sink.open()) {
                 stop();
                 return;
             }
-            long end;
-            try {
-                end = streams.endOffset(session, stream, shard);
-            } catch (BrokerException e) {
-                fail("ResourceNotFoundException", "Stream " + stream + " or its shard " + ShardIds.of(shard)
-                        + " no longer exists: " + e.getMessage());
-                return;
-            }
-            long now = clock.getAsLong();
-            boolean closed = false;
-            if (end == position && now - lastClosedCheck >= CLOSED_CHECK_MILLIS) {
-                lastClosedCheck = now;
-                closed = streamClosed();
-            }
-            if (end > position || closed || now - lastEvent >= HEARTBEAT_MILLIS) {
+            CompletableFuture<Void> w = streams.awaitRecords(session, stream, shard, position, loop);
+            waiting = w;
+            w.whenComplete((v, t) -> {
+                if (waiting == w) {
+                    waiting = null;
+                }
+                if (finished) {
+                    return;
+                }
+                if (t != null) {
+                    fail("ResourceNotFoundException", "Stream " + stream + " or its shard " + ShardIds.of(shard)
+                            + " no longer exists: " + BrokerException.from(t).getMessage());
+                } else if (!reading) {
+                    read();
+                }
+            });
+        }
+
+        /** An event at least every few seconds, records or not, as Kinesis sends them. */
+        private void heartbeat() {
+            if (!finished && !reading && clock.getAsLong() - lastEvent >= HEARTBEAT_MILLIS) {
                 read();
             }
         }
 
-        private boolean streamClosed() {
-            try {
-                ShardInfo sh = streams.describe(session, stream).shard(shard);
-                return sh == null || !sh.open();
-            } catch (BrokerException e) {
-                return false;
-            }
-        }
-
         private void read() {
+            if (finished || reading) {
+                return;
+            }
             reading = true;
             streams.read(session, stream, shard, position, MAX_EVENT_RECORDS, MAX_EVENT_BYTES, loop)
                     .whenComplete((r, t) -> {
@@ -251,6 +257,8 @@ final class ShardSubscriptions {
                             stop();
                         } else if (r.shardEnded()) {
                             finish();
+                        } else {
+                            await();
                         }
                     });
         }
@@ -276,8 +284,13 @@ final class ShardSubscriptions {
 
         private void stop() {
             finished = true;
-            if (watch != null) {
-                watch.cancel(false);
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            CompletableFuture<Void> w = waiting;
+            if (w != null) {
+                // Frees the shard's list of waiting readers from this one.
+                w.cancel(false);
             }
             if (lifetime != null) {
                 lifetime.cancel(false);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.auth.ActionPermissions;
 import io.ferrymq.aws.wire.RequestContext;
+import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.stream.StreamInfo;
 
@@ -21,14 +22,18 @@ import java.util.regex.Pattern;
 /**
  * Enhanced fan-out consumers: Register/Deregister/Describe/ListStreamConsumers. A consumer is CREATING for a
  * moment after registration and DELETING for a moment after deregistration, as on AWS, where clients wait for
- * ACTIVE before they subscribe. Consumers live as long as the broker (they hold no records: a subscription
- * reads the shard log).
+ * ACTIVE before they subscribe. Registered consumers are kept in the stream's durable definition, among its tags
+ * under the reserved {@code aws:} prefix (as the encryption setting is), so they survive a restart, are
+ * replicated to an HA standby with the definition and go away with their stream; they hold no records (a
+ * subscription reads the shard log).
  */
 final class StreamConsumers {
 
     /** How long a consumer is CREATING or DELETING (broker clock). */
     static final long TRANSITION_MILLIS = 500;
     static final int MAX_CONSUMERS = 20;
+    /** The tag of a registered consumer: its name follows; the value is its creation time and ARN. */
+    static final String TAG_PREFIX = StreamEncryption.RESERVED_PREFIX + "kinesis:consumer:";
     private static final Set<Permission> MANAGE = Set.of(Permission.MANAGE);
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
 
@@ -48,12 +53,16 @@ final class StreamConsumers {
         }
     }
 
+    private final Streams streams;
     private final KinesisStreamActions streamActions;
     private final LongSupplier clock;
-    /** By consumer ARN. */
-    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+    /** Deregistered consumers while they are DELETING (in memory only: they are gone after a restart), by ARN. */
+    private final Map<String, Consumer> deleting = new ConcurrentHashMap<>();
+    /** Registrations being stored (vhost, stream, name): a second one of the same name is refused meanwhile. */
+    private final Set<String> registering = ConcurrentHashMap.newKeySet();
 
-    StreamConsumers(KinesisStreamActions streamActions, LongSupplier clock) {
+    StreamConsumers(Streams streams, KinesisStreamActions streamActions, LongSupplier clock) {
+        this.streams = streams;
         this.streamActions = streamActions;
         this.clock = clock;
     }
@@ -61,6 +70,24 @@ final class StreamConsumers {
     /** The consumers of a stream now (DescribeStreamSummary's ConsumerCount). */
     int count(StreamInfo info) {
         return of(info.vhost(), info, clock.getAsLong()).size();
+    }
+
+    /** The consumers registered in a stream's definition. */
+    private static List<Consumer> registered(StreamInfo info) {
+        List<Consumer> out = new ArrayList<>();
+        for (Map.Entry<String, String> t : info.tags().entrySet()) {
+            if (!t.getKey().startsWith(TAG_PREFIX)) {
+                continue;
+            }
+            String v = t.getValue();
+            int space = v.indexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            out.add(new Consumer(info.vhost(), info.name(), info.createdMillis(), t.getKey().substring(TAG_PREFIX.length()),
+                    v.substring(space + 1), Long.parseLong(v.substring(0, space)), 0));
+        }
+        return out;
     }
 
     CompletableFuture<JsonNode> register(KinesisInput in, RequestContext ctx) {
@@ -72,34 +99,37 @@ final class StreamConsumers {
         String vhost = ctx.session().vhostName();
         long now = clock.getAsLong();
         List<Consumer> existing = of(vhost, info, now);
-        if (existing.stream().anyMatch(c -> c.name().equals(name))) {
+        String key = vhost + "\n" + info.name() + "\n" + name;
+        if (existing.stream().anyMatch(c -> c.name().equals(name)) || !registering.add(key)) {
             throw KinesisErrors.resourceInUse("Consumer " + name + " under stream " + info.name() + " already exists"
                     + " for account " + ctx.caller().accountId() + ".");
         }
         if (existing.size() >= MAX_CONSUMERS) {
+            registering.remove(key);
             throw KinesisErrors.limitExceeded("Consumer limit of " + MAX_CONSUMERS + " reached for stream "
                     + info.name() + " under account " + ctx.caller().accountId() + ".");
         }
         String arn = KinesisShapes.arn(ctx.caller(), info.name()) + "/consumer/" + name + ":" + (now / 1000);
         Consumer c = new Consumer(vhost, info.name(), info.createdMillis(), name, arn, now, 0);
-        if (consumers.putIfAbsent(arn, c) != null) {
-            throw KinesisErrors.resourceInUse("Consumer " + name + " under stream " + info.name() + " already exists"
-                    + " for account " + ctx.caller().accountId() + ".");
-        }
-        ObjectNode out = KinesisShapes.object();
-        out.set("Consumer", shape(c, now, false));
-        return CompletableFuture.completedFuture(out);
+        return streams.retag(ctx.session(), info.name(), Map.of(TAG_PREFIX + name, now + " " + arn), Set.of(),
+                ctx.executor()).whenComplete((i, t) -> registering.remove(key)).thenApply(i -> {
+                    ObjectNode out = KinesisShapes.object();
+                    out.set("Consumer", shape(c, now, false));
+                    return out;
+                });
     }
 
     CompletableFuture<JsonNode> deregister(KinesisInput in, RequestContext ctx) {
         Consumer c = find(in, ctx);
         ActionPermissions.require(ctx.session(), "DeregisterStreamConsumer", MANAGE, c.stream());
-        long now = clock.getAsLong();
-        if (c.deregistered() == 0) {
-            consumers.replace(c.arn(), c, new Consumer(c.vhost(), c.stream(), c.streamCreated(), c.name(), c.arn(),
-                    c.created(), now));
+        if (c.deregistered() > 0) {
+            return CompletableFuture.completedFuture(KinesisShapes.object());
         }
-        return CompletableFuture.completedFuture(KinesisShapes.object());
+        long now = clock.getAsLong();
+        deleting.put(c.arn(), new Consumer(c.vhost(), c.stream(), c.streamCreated(), c.name(), c.arn(), c.created(),
+                now));
+        return streams.retag(ctx.session(), c.stream(), Map.of(), Set.of(TAG_PREFIX + c.name()), ctx.executor())
+                .thenApply(i -> KinesisShapes.object());
     }
 
     CompletableFuture<JsonNode> describe(KinesisInput in, RequestContext ctx) {
@@ -144,8 +174,19 @@ final class StreamConsumers {
         String vhost = ctx.session().vhostName();
         long now = clock.getAsLong();
         if (arn != null) {
-            Consumer c = consumers.get(arn);
-            if (c == null || !c.vhost().equals(vhost) || c.gone(now) || !current(c, ctx)) {
+            Consumer c = null;
+            int at = arn.indexOf("/consumer/");
+            Arn parsed = Arn.parse(arn);
+            if (at > 0 && parsed != null && parsed.resource().startsWith("stream/")) {
+                String stream = parsed.resource().substring("stream/".length(), parsed.resource().indexOf("/consumer/"));
+                try {
+                    StreamInfo info = streams.describe(ctx.session(), stream);
+                    c = of(vhost, info, now).stream().filter(x -> x.arn().equals(arn)).findFirst().orElse(null);
+                } catch (io.ferrymq.core.errors.BrokerException e) {
+                    c = null;
+                }
+            }
+            if (c == null) {
                 throw KinesisErrors.resourceNotFound("Consumer " + arn + " under account "
                         + ctx.caller().accountId() + " not found.");
             }
@@ -163,21 +204,17 @@ final class StreamConsumers {
                         + " under account " + ctx.caller().accountId() + " not found."));
     }
 
-    /** Whether the consumer's stream still exists (and is not a later stream of the same name). */
-    private boolean current(Consumer c, RequestContext ctx) {
-        try {
-            return streamActions.info(ctx, c.stream()).createdMillis() == c.streamCreated();
-        } catch (io.ferrymq.aws.wire.AwsError e) {
-            return false;
-        }
-    }
-
-    /** The stream's consumers in registration order; forgets those gone. */
+    /** The stream's consumers (registered, then those being deleted) in registration order; forgets those gone. */
     private List<Consumer> of(String vhost, StreamInfo info, long now) {
-        consumers.values().removeIf(c -> c.gone(now) || (c.vhost().equals(vhost) && c.stream().equals(info.name())
+        deleting.values().removeIf(c -> c.gone(now) || (c.vhost().equals(vhost) && c.stream().equals(info.name())
                 && c.streamCreated() != info.createdMillis()));
         List<Consumer> out = new ArrayList<>();
-        for (Consumer c : consumers.values()) {
+        for (Consumer c : registered(info)) {
+            if (!deleting.containsKey(c.arn())) {
+                out.add(c);
+            }
+        }
+        for (Consumer c : deleting.values()) {
             if (c.vhost().equals(vhost) && c.stream().equals(info.name())) {
                 out.add(c);
             }

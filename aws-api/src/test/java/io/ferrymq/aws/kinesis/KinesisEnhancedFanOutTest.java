@@ -187,6 +187,47 @@ class KinesisEnhancedFanOutTest {
     }
 
     @Test
+    void anIdleSubscriptionWaitsForRecordsWithoutPollingTheShard() throws Exception {
+        // A broker of its own: the subscriptions of the other tests would look at their shards meanwhile.
+        try (AwsTestBroker own = AwsTestBroker.start(KinesisTestSettings.UNTHROTTLED);
+             KinesisAsyncClient ownAsync = KinesisAsyncClient.builder().endpointOverride(own.endpoint())
+                     .region(Region.US_EAST_1)
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")))
+                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2)
+                             .readTimeout(Duration.ofSeconds(60)))
+                     .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+                     .build()) {
+            KinesisClient k = own.kinesis();
+            k.createStream(b -> b.streamName("idle").shardCount(1));
+            k.waiter().waitUntilStreamExists(b -> b.streamName("idle"));
+            String streamArn = k.describeStreamSummary(b -> b.streamName("idle")).streamDescriptionSummary().streamARN();
+            Consumer c = k.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("idle-reader")).consumer();
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.describeStreamConsumer(b -> b.consumerARN(
+                    c.consumerARN())).consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE);
+            ConcurrentLinkedQueue<Record> records = new ConcurrentLinkedQueue<>();
+            CompletableFuture<Void> initial = new CompletableFuture<>();
+            CompletableFuture<Void> call = ownAsync.subscribeToShard(b -> b.consumerARN(c.consumerARN())
+                    .shardId("shardId-000000000000").startingPosition(p -> p.type(ShardIteratorType.LATEST)),
+                    SubscribeToShardResponseHandler.builder().onResponse(r -> initial.complete(null))
+                            .onError(initial::completeExceptionally)
+                            .subscriber(SubscribeToShardResponseHandler.Visitor.builder()
+                                    .onSubscribeToShardEvent(e -> records.addAll(e.records())).build())
+                            .build());
+            initial.get(30, TimeUnit.SECONDS);
+            var streams = own.embedded().broker().streams();
+            long before = streams.shardLookups();
+            // Idle for a second (less than the 5 s heartbeat): a polling subscription looks hundreds of times.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                    .until(() -> streams.shardLookups() - before <= 1);
+
+            k.putRecord(b -> b.streamName("idle").partitionKey("k").data(SdkBytes.fromUtf8String("wake")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> records.size() == 1);
+            assertThat(records.peek().data().asUtf8String()).isEqualTo("wake");
+            call.cancel(true);
+        }
+    }
+
+    @Test
     void subscribeToShardStartsAtTrimHorizonAndMeasuresLatency() throws Exception {
         String name = stream(2);
         kinesis.putRecord(b -> b.streamName(name).partitionKey("k").explicitHashKey("0")

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -69,6 +71,37 @@ class KinesisRestartTest {
             String next = kinesis.putRecord(b -> b.streamName("kept").partitionKey("p").explicitHashKey("7")
                     .data(SdkBytes.fromUtf8String("r5"))).sequenceNumber();
             assertThat(new BigInteger(next)).isGreaterThan(new BigInteger(sequenceNumbers.get(4)));
+        }
+    }
+
+    @Test
+    void enhancedFanOutConsumersSurviveARestartAndStayHiddenFromTags() {
+        String arn;
+        String streamArn;
+        try (AwsTestBroker first = AwsTestBroker.durable(KinesisTestSettings.UNTHROTTLED, dir)) {
+            KinesisClient kinesis = first.kinesis();
+            kinesis.createStream(b -> b.streamName("fanned").shardCount(1));
+            kinesis.waiter().waitUntilStreamExists(b -> b.streamName("fanned"));
+            streamArn = kinesis.describeStreamSummary(b -> b.streamName("fanned")).streamDescriptionSummary().streamARN();
+            arn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("kept-reader")).consumer()
+                    .consumerARN();
+            String gone = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("gone-reader"))
+                    .consumer().consumerARN();
+            kinesis.deregisterStreamConsumer(b -> b.consumerARN(gone));
+        }
+
+        try (AwsTestBroker second = AwsTestBroker.durable(KinesisTestSettings.UNTHROTTLED, dir)) {
+            KinesisClient kinesis = second.kinesis();
+            assertThat(kinesis.listStreamConsumers(b -> b.streamARN(streamArn)).consumers())
+                    .extracting(Consumer::consumerName, Consumer::consumerARN)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("kept-reader", arn));
+            // CREATING for half a second after registration, restart or not.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> kinesis
+                    .describeStreamConsumer(b -> b.consumerARN(arn)).consumerDescription().consumerStatus()
+                    == ConsumerStatus.ACTIVE);
+            assertThat(kinesis.describeStreamSummary(b -> b.streamName("fanned")).streamDescriptionSummary()
+                    .consumerCount()).isEqualTo(1);
+            assertThat(kinesis.listTagsForStream(b -> b.streamName("fanned")).tags()).isEmpty();
         }
     }
 }

@@ -36,6 +36,8 @@ public final class Streams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
 
     private final StreamStore store;
+    /** How often readers consulted a shard (reads, offsets, waits): an idle reader should not add to it. */
+    private final java.util.concurrent.atomic.LongAdder lookups = new java.util.concurrent.atomic.LongAdder();
 
     private Streams(StreamStore store) {
         this.store = store;
@@ -168,6 +170,7 @@ public final class Streams implements AutoCloseable {
                                               long maxBytes, Executor on) {
         return call(on, () -> {
             require(who, Permission.CONSUME, name, "read");
+            lookups.increment();
             return store.read(who.vhostName(), name, shard, fromOffset, Math.max(1, maxRecords), Math.max(1, maxBytes));
         });
     }
@@ -181,7 +184,26 @@ public final class Streams implements AutoCloseable {
     /** Where a reader of only new records starts: after the last durable record (a closed shard's end). */
     public long endOffset(Session who, String name, int shard) {
         require(who, Permission.CONSUME, name, "read");
+        lookups.increment();
         return store.endOffset(who.vhostName(), name, shard);
+    }
+
+    /**
+     * Completes (on {@code on}) once the shard holds a durable record at or after {@code fromOffset}, or once it
+     * can get no more records (closed by a split or merge, deleted): a reader at the end of a shard waits on
+     * this rather than polling. Fails NOT_FOUND when the stream or shard does not exist.
+     */
+    public CompletableFuture<Void> awaitRecords(Session who, String name, int shard, long fromOffset, Executor on) {
+        return call(on, () -> {
+            require(who, Permission.CONSUME, name, "read");
+            lookups.increment();
+            return store.awaitRecords(who.vhostName(), name, shard, fromOffset);
+        });
+    }
+
+    /** How many times readers have read a shard, asked for its end or waited on it (for operators and tests). */
+    public long shardLookups() {
+        return lookups.sum();
     }
 
     /** The first offset whose record arrived at or after {@code millis} (broker clock); the end if none. */

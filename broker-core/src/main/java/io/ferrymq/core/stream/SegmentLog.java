@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
@@ -36,6 +37,12 @@ final class SegmentLog {
     /** Writer thread only. */
     private long writtenEnd;
     private long lastArrival = Long.MIN_VALUE;
+    /** Readers waiting for records past the durable end; guarded by itself. */
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** Guarded by {@code waiters}. */
+    private boolean ended;
+
+    private record Waiter(long offset, CompletableFuture<Void> done) { }
 
     private SegmentLog(Path dir, long segmentBytes, boolean fsync) {
         this.dir = dir;
@@ -80,6 +87,46 @@ final class SegmentLog {
      * @return for each record its offset and arrival time
      */
     long[][] append(List<AppendRequest> records, long now, long rollAfterMillis) throws IOException {
+        long[] arrivals = new long[records.size()];
+        for (int k = 0; k < arrivals.length; k++) {
+            arrivals[k] = Math.max(now, lastArrival);
+            lastArrival = arrivals[k];
+        }
+        return write(records, arrivals, now, rollAfterMillis);
+    }
+
+    /**
+     * Appends records copied from another node's log (an HA standby), keeping their offsets and arrival times;
+     * records this log already holds are skipped. Readable after {@link #force}.
+     *
+     * @throws IllegalStateException when the records do not continue this log (a gap)
+     */
+    void appendCopies(List<StreamRecord> records, long rollAfterMillis) throws IOException {
+        List<AppendRequest> fresh = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        long next = writtenEnd;
+        for (StreamRecord r : records) {
+            if (r.offset() < next) {
+                continue;
+            }
+            if (r.offset() > next) {
+                throw new IllegalStateException("stream log " + dir + " ends at offset " + next + ": cannot copy a"
+                        + " record at offset " + r.offset());
+            }
+            fresh.add(new AppendRequest(r.partitionKey(), r.explicitHashKey(), r.data()));
+            times.add(r.arrivalMillis());
+            next++;
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long[] arrivals = times.stream().mapToLong(Long::longValue).toArray();
+        lastArrival = Math.max(lastArrival, arrivals[arrivals.length - 1]);
+        write(fresh, arrivals, arrivals[arrivals.length - 1], rollAfterMillis);
+    }
+
+    private long[][] write(List<AppendRequest> records, long[] arrivalTimes, long now, long rollAfterMillis)
+            throws IOException {
         long[][] out = new long[records.size()][];
         int i = 0;
         while (i < records.size()) {
@@ -100,8 +147,7 @@ final class SegmentLog {
             long[] times = new long[n];
             for (int k = 0; k < n; k++) {
                 AppendRequest r = records.get(i + k);
-                long arrival = Math.max(now, lastArrival);
-                lastArrival = arrival;
+                long arrival = arrivalTimes[i + k];
                 relative[k] = buf.position();
                 times[k] = arrival;
                 out[i + k] = new long[] {writtenEnd + k, arrival};
@@ -161,6 +207,66 @@ final class SegmentLog {
         }
         unforced.clear();
         durableEnd = writtenEnd;
+        wake(false);
+    }
+
+    /**
+     * Completes once a record at or after {@code offset} is durable, or once nothing more can come (the shard
+     * was closed by a split or merge, or its stream deleted): a reader at the end waits on this rather than
+     * polling the log.
+     */
+    CompletableFuture<Void> awaitBeyond(long offset) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (waiters) {
+            if (offset < durableEnd || ended) {
+                f.complete(null);
+                return f;
+            }
+            // Waits a reader gave up (its subscription ended) go here rather than at the next record.
+            waiters.removeIf(w -> w.done().isDone());
+            waiters.add(new Waiter(offset, f));
+        }
+        return f;
+    }
+
+    /** No more records will come (closed shard, deleted stream): every waiting reader is woken. */
+    void ended() {
+        wake(true);
+    }
+
+    private void wake(boolean end) {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (waiters) {
+            if (end) {
+                ended = true;
+            }
+            if (waiters.isEmpty()) {
+                return;
+            }
+            long durable = durableEnd;
+            waiters.removeIf(w -> {
+                if (ended || w.offset() < durable) {
+                    ready.add(w.done());
+                    return true;
+                }
+                return false;
+            });
+        }
+        ready.forEach(f -> f.complete(null));
+    }
+
+    /** The segment files and their durable lengths (for a snapshot, taken on the writer thread after a force). */
+    List<StreamSnapshot.SegmentFile> files(String vhost, String stream, int shard) {
+        lock.readLock().lock();
+        try {
+            List<StreamSnapshot.SegmentFile> out = new ArrayList<>();
+            for (LogSegment s : segments) {
+                out.add(new StreamSnapshot.SegmentFile(vhost, stream, shard, s.baseOffset(), s.file(), s.size()));
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** The first offset still held (the trim horizon). */
@@ -340,6 +446,7 @@ final class SegmentLog {
     }
 
     void close() {
+        ended();
         lock.writeLock().lock();
         try {
             segments.forEach(LogSegment::close);
@@ -350,6 +457,7 @@ final class SegmentLog {
 
     /** Removes the log and its directory (the shard's stream was deleted). */
     void deleteAll() {
+        ended();
         lock.writeLock().lock();
         try {
             segments.forEach(LogSegment::delete);

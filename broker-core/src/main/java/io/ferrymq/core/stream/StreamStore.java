@@ -43,6 +43,12 @@ public final class StreamStore implements AutoCloseable {
     private final Map<String, Map<String, Stream>> streams = new ConcurrentHashMap<>();
     private volatile Scheduler.Cancellable retentionTimer = Scheduler.Cancellable.NONE;
     private volatile boolean closed;
+    private final StreamReplicator replicator;
+
+    /** A result and the replication of the change that made it: confirmed when both are done. */
+    private record Replicated<T>(T value, CompletableFuture<Void> copied) { }
+
+    private static final CompletableFuture<Void> NOT_REPLICATED = CompletableFuture.completedFuture(null);
 
     public StreamStore(StreamStoreOptions options, Clock clock, Scheduler scheduler, Executor blocking) {
         this.options = options;
@@ -50,6 +56,10 @@ public final class StreamStore implements AutoCloseable {
         this.scheduler = scheduler;
         this.blocking = blocking;
         this.temporary = options.dir() == null;
+        this.replicator = options.replicator();
+        if (replicator != null) {
+            replicator.attach(this::snapshot);
+        }
         if (!temporary) {
             try {
                 this.root = Files.createDirectories(options.dir());
@@ -130,7 +140,7 @@ public final class StreamStore implements AutoCloseable {
             return CompletableFuture.failedFuture(BrokerException.preconditionFailed("stream '" + spec.name()
                     + "' already exists in vhost '" + vhost + "'"));
         }
-        return writer.run(() -> {
+        return confirmed(writer.run(() -> {
             try {
                 deleteTree(dir);
                 Files.createDirectories(dir);
@@ -141,12 +151,21 @@ public final class StreamStore implements AutoCloseable {
                 StreamInfo active = withStatus(info, StreamStatus.ACTIVE);
                 StreamDefinitionFile.write(dir, active, options.fsync());
                 s.info = active;
-                return active;
+                return new Replicated<>(active, replicate(new StreamChange.Defined(active)));
             } catch (IOException | RuntimeException e) {
                 inVhost.remove(spec.name(), s);
                 throw e;
             }
-        });
+        }));
+    }
+
+    private CompletableFuture<Void> replicate(StreamChange change) {
+        return replicator == null ? NOT_REPLICATED : replicator.replicate(change);
+    }
+
+    /** The value, once the change that made it is also on the standby (when there is one). */
+    private static <T> CompletableFuture<T> confirmed(CompletableFuture<Replicated<T>> written) {
+        return written.thenCompose(r -> r.copied().thenApply(v -> r.value()));
     }
 
     private static void validate(StreamSpec spec) {
@@ -171,14 +190,14 @@ public final class StreamStore implements AutoCloseable {
         Stream s = stream(vhost, name);
         streams.get(vhost).remove(name, s);
         s.info = withStatus(s.info, StreamStatus.DELETING);
-        return writer.run(() -> {
+        return confirmed(writer.run(() -> {
             s.deleted = true;
             Path gone = s.dir.resolveSibling(s.dir.getFileName() + ".deleted-" + System.nanoTime());
             s.logs.values().forEach(SegmentLog::close);
             Files.move(s.dir, gone);
             deleteTree(gone);
-            return null;
-        });
+            return new Replicated<Void>(null, replicate(new StreamChange.Deleted(vhost, name)));
+        }));
     }
 
     /** Changes a definition on the writer thread and stores it. */
@@ -189,17 +208,25 @@ public final class StreamStore implements AutoCloseable {
 
     CompletableFuture<StreamInfo> update(String vhost, String name, DefinitionChange change) {
         Stream s = stream(vhost, name);
-        return writer.run(() -> {
+        return confirmed(writer.run(() -> {
             if (s.deleted) {
                 throw notFound(vhost, name);
             }
             StreamInfo next = change.apply(s);
-            if (next != s.info) {
-                StreamDefinitionFile.write(s.dir, next, options.fsync());
-                s.info = next;
+            if (next == s.info) {
+                return new Replicated<>(next, NOT_REPLICATED);
             }
-            return next;
-        });
+            StreamDefinitionFile.write(s.dir, next, options.fsync());
+            s.info = next;
+            for (ShardInfo sh : next.shards()) {
+                SegmentLog log = s.logs.get(sh.index());
+                if (!sh.open() && log != null) {
+                    // Readers waiting at the end of a shard just closed go on to its children.
+                    log.ended();
+                }
+            }
+            return new Replicated<>(next, replicate(new StreamChange.Defined(next)));
+        }));
     }
 
     /** A change of a stream's definition, run on the writer thread (it may open shard logs). */
@@ -311,7 +338,7 @@ public final class StreamStore implements AutoCloseable {
     public CompletableFuture<List<AppendResult>> append(String vhost, String name, List<AppendRequest> records,
                                                  ShardAdmission admission) {
         Stream s = stream(vhost, name);
-        return writer.append(touched -> {
+        return confirmed(writer.append(touched -> {
             if (s.deleted) {
                 throw notFound(vhost, name);
             }
@@ -343,17 +370,29 @@ public final class StreamStore implements AutoCloseable {
             }
             long now = clock.millis();
             long rollAfter = Math.max(1000, Math.min(info.retentionMillis(), MAX_ROLL_MILLIS));
+            List<CompletableFuture<Void>> copies = new ArrayList<>();
             for (Map.Entry<Integer, List<Integer>> e : byShard.entrySet()) {
                 SegmentLog log = s.logs.get(e.getKey());
                 List<AppendRequest> batch = e.getValue().stream().map(records::get).toList();
                 long[][] written = log.append(batch, now, rollAfter);
                 touched.add(log);
+                List<StreamRecord> copied = replicator == null ? null : new ArrayList<>(written.length);
                 for (int k = 0; k < written.length; k++) {
                     results[e.getValue().get(k)] = new AppendResult(e.getKey(), written[k][0], written[k][1]);
+                    if (copied != null) {
+                        AppendRequest r = batch.get(k);
+                        copied.add(new StreamRecord(written[k][0], written[k][1], r.partitionKey(),
+                                r.explicitHashKey(), r.data()));
+                    }
+                }
+                if (copied != null) {
+                    copies.add(replicate(new StreamChange.Appended(vhost, name, e.getKey(), copied)));
                 }
             }
-            return List.of(results);
-        });
+            CompletableFuture<Void> copiedAll = copies.isEmpty() ? NOT_REPLICATED
+                    : CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new));
+            return new Replicated<>(List.of(results), copiedAll);
+        }));
     }
 
     public CompletableFuture<ReadResult> read(String vhost, String name, int shard, long from, int max, long maxBytes) {
@@ -403,6 +442,44 @@ public final class StreamStore implements AutoCloseable {
             throw BrokerException.notFound("stream '" + s.info.name() + "' has no shard " + shard);
         }
         return sh;
+    }
+
+    /**
+     * Completes once shard {@code shard} holds a durable record at or after {@code offset}, or once it can get
+     * no more (closed by a split or merge, its stream deleted, the store closed): readers at the end of a shard
+     * wait on this instead of polling.
+     */
+    public CompletableFuture<Void> awaitRecords(String vhost, String name, int shard, long offset) {
+        Stream s = stream(vhost, name);
+        ShardInfo sh = shardOf(s, shard);
+        if (!sh.open() || s.deleted) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return s.logs.get(shard).awaitBeyond(offset);
+    }
+
+    /** A snapshot of every stream for a standby (see {@link StreamSnapshots}). */
+    CompletableFuture<StreamSnapshot> snapshot(Runnable atPoint) {
+        return writer.run(() -> {
+            atPoint.run();
+            List<StreamInfo> infos = new ArrayList<>();
+            List<StreamSnapshot.SegmentFile> files = new ArrayList<>();
+            for (Map<String, Stream> m : streams.values()) {
+                for (Stream s : m.values()) {
+                    if (s.deleted || s.info.status() != StreamStatus.ACTIVE) {
+                        continue;
+                    }
+                    infos.add(s.info);
+                    for (ShardInfo sh : s.info.shards()) {
+                        SegmentLog log = s.logs.get(sh.index());
+                        if (log != null) {
+                            files.addAll(log.files(s.info.vhost(), s.info.name(), sh.index()));
+                        }
+                    }
+                }
+            }
+            return new StreamSnapshot(infos, files);
+        });
     }
 
     // ------------------------------------------------------------------ lookups
@@ -476,6 +553,8 @@ public final class StreamStore implements AutoCloseable {
                         StreamInfo next = info.withShards(kept, info.nextShard());
                         StreamDefinitionFile.write(s.dir, next, options.fsync());
                         s.info = next;
+                        // Only the standby's disk space depends on this one: nobody waits for it.
+                        replicate(new StreamChange.Defined(next));
                     }
                 }
             }

@@ -9,10 +9,15 @@ import java.nio.file.Path;
  *                     removed when the broker stops (a broker without durable storage)
  * @param segmentBytes a segment file is rolled when it reaches this size; retention deletes whole segments
  * @param fsync        whether appends wait for the disk (group commit); off only for tests and benchmarks
+ * @param replicator   receives every change (an HA pair's active); null for none
  */
-public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync) {
+public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync, StreamReplicator replicator) {
 
     public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+
+    public StreamStoreOptions(Path dir, long segmentBytes, boolean fsync) {
+        this(dir, segmentBytes, fsync, null);
+    }
 
     public StreamStoreOptions {
         if (segmentBytes < 4096) {
@@ -31,6 +36,10 @@ public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync) {
     }
 
     public StreamStoreOptions withSegmentBytes(long bytes) {
-        return new StreamStoreOptions(dir, bytes, fsync);
+        return new StreamStoreOptions(dir, bytes, fsync, replicator);
+    }
+
+    public StreamStoreOptions withReplicator(StreamReplicator r) {
+        return new StreamStoreOptions(dir, segmentBytes, fsync, r);
     }
 }

@@ -9,6 +9,7 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.PullOptions;
 import io.ferrymq.core.stream.AppendRequest;
+import io.ferrymq.core.stream.AppendResult;
 import io.ferrymq.core.stream.StreamMode;
 import io.ferrymq.core.stream.StreamSpec;
 import io.ferrymq.core.vhost.QueueDeclaration;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * One binding from an exchange into a stream. The broker's own session keeps a durable queue
  * ({@code stream-bridge-NAME}) bound to the exchange with the pattern, takes its messages in batches, appends
  * them to the stream in queue order and accepts them once the append is on disk: at least once, and in order
- * per partition key (one batch at a time). Messages that cannot be appended go back to the queue and the
- * bridge tries again a second later.
+ * per partition key (one batch at a time). A batch that cannot be appended is kept (its leases extended) and
+ * appended again a second later, before anything newer is taken from the queue: a failed append never lets a
+ * device's later messages into the stream ahead of its earlier ones.
  */
 public final class StreamBridge implements AutoCloseable {
 
@@ -66,6 +68,13 @@ public final class StreamBridge implements AutoCloseable {
         }
     }
 
+    /** Appends a batch of records to the stream: the broker's streams, or a test's stand-in that fails. */
+    @FunctionalInterface
+    interface Appender {
+        CompletableFuture<List<AppendResult>> append(Session session, String stream, List<AppendRequest> records,
+                                                     Executor on);
+    }
+
     /** A bridge's settings, checked. */
     public record Definition(String name, String vhost, String exchange, String pattern, String stream, int shards,
                              PartitionKey partitionKey) {
@@ -77,13 +86,20 @@ public final class StreamBridge implements AutoCloseable {
     private final Broker broker;
     private final Definition def;
     private final Executor executor;
+    private final Appender appender;
     private volatile boolean closed;
     private Session session;
 
     public StreamBridge(Broker broker, Definition def) {
+        this(broker, def, (session, stream, records, on) -> broker.streams().append(session, stream, records,
+                (shard, bytes) -> true, on));
+    }
+
+    StreamBridge(Broker broker, Definition def, Appender appender) {
         this.broker = broker;
         this.def = def;
         this.executor = broker.newSerialExecutor();
+        this.appender = appender;
     }
 
     /** Creates the stream if missing and binds the queue; completes when the bridge runs. */
@@ -136,11 +152,14 @@ public final class StreamBridge implements AutoCloseable {
             String key = def.partitionKey().of(d.message());
             records.add(new AppendRequest(key == null || key.isEmpty() ? def.name() : key, null, d.message().body()));
         }
-        broker.streams().append(session, def.stream(), records, (shard, bytes) -> true, executor)
+        append(deliveries, records);
+    }
+
+    private void append(List<Delivery> deliveries, List<AppendRequest> records) {
+        appender.append(session, def.stream(), records, executor)
                 .whenComplete((results, t) -> {
                     if (t != null) {
-                        deliveries.forEach(d -> session.settle(d, Outcome.RELEASE, null));
-                        retry("appending to stream '" + def.stream() + "'", t);
+                        appendAgain(deliveries, records, t);
                         return;
                     }
                     List<CompletableFuture<Void>> settled = new ArrayList<>(deliveries.size());
@@ -154,6 +173,24 @@ public final class StreamBridge implements AutoCloseable {
                                 }
                             }, executor);
                 });
+    }
+
+    /**
+     * The same batch again, in the same order, a second later: released to the queue instead, newer messages
+     * taken meanwhile could reach the stream first. Its leases are extended so that it stays this bridge's.
+     */
+    private void appendAgain(List<Delivery> deliveries, List<AppendRequest> records, Throwable t) {
+        if (closed || !broker.isActive()) {
+            deliveries.forEach(d -> session.settle(d, Outcome.RELEASE, null));
+            return;
+        }
+        LOG.warn("Stream bridge '{}': appending {} message(s) to stream '{}' failed ({}); appending them again in {}"
+                + " ms", def.name(), deliveries.size(), def.stream(), BrokerException.from(t).getMessage(), RETRY_MILLIS);
+        for (Delivery d : deliveries) {
+            session.changeLease(def.queue(), d.deliveryId(), LEASE_MILLIS);
+        }
+        CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS, executor)
+                .execute(() -> append(deliveries, records));
     }
 
     private void retry(String what, Throwable t) {

@@ -6,6 +6,7 @@ import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
+import io.ferrymq.core.stream.StreamReplicator;
 import io.ferrymq.core.stream.StreamStoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +59,14 @@ public final class StorageBuilder {
                             options.minFree() / (1024 * 1024));
                     Journal journal = Journal.open(options);
                     Path data = options.directory().getParent();
+                    // An HA pair's replicator ships the stream logs too (they are not in the journal).
                     StreamStoreOptions streams = new StreamStoreOptions(data.resolve("streams"),
-                            StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync());
+                            StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync(),
+                            replicator instanceof StreamReplicator sr ? sr : null);
                     if (replicator != null) {
                         // Only the journal reaches the standby: a message in a page file would be lost on failover.
                         LOG.info("HA pair member: queues do not page to disk (page files are not replicated); past the"
-                                + " memory limit producers are held back instead. Streams are not replicated either");
+                                + " memory limit producers are held back instead");
                         return new Built(journal, null, streams);
                     }
                     return new Built(journal, new PagingService(data.resolve("paging"), pageFile), streams);
