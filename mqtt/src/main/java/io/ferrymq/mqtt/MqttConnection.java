@@ -153,7 +153,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        replies.reading();
         if (!(msg instanceof MqttMessage m)) {
             ReferenceCountUtil.release(msg);
             return;

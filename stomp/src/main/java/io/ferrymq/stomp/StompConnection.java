@@ -112,7 +112,6 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        replies.reading();
         if (!(msg instanceof StompFrame frame)) {
             return; // heart-beats: the idle handler already noted the activity
         }

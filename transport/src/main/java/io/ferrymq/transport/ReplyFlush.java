@@ -4,16 +4,15 @@ import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Flushes a connection's replies (receipts, acknowledgements, dispositions) once per batch instead of once per
- * reply: a reply written while the connection reads goes out with the read batch ({@link #readComplete}), one
- * written by a completion (a send stored, a settlement done) goes out after the event loop's current batch of
- * tasks, so completions that arrive together share one flush. The handler writes without flushing and calls
- * {@link #request()}. Confined to the channel's event loop.
+ * reply. The handler writes a reply without flushing and calls {@link #request()}; the replies then go out at
+ * the end of the read batch they were written in ({@link #readComplete}) or, for replies written by completions
+ * (a send stored, a settlement done), after the event loop's current batch of tasks, so completions that arrive
+ * together share one flush. Confined to the channel's event loop.
  */
 public final class ReplyFlush {
 
     private final ChannelHandlerContext ctx;
     private final Runnable flushTask = this::runScheduled;
-    private boolean reading;
     private boolean pending;
     private boolean scheduled;
 
@@ -21,27 +20,20 @@ public final class ReplyFlush {
         this.ctx = ctx;
     }
 
-    /** From {@code channelRead}: replies from here on wait for {@link #readComplete}. */
-    public void reading() {
-        reading = true;
+    /** A reply was written without a flush: it goes out at the end of this read batch or batch of tasks. */
+    public void request() {
+        pending = true;
+        if (!scheduled) {
+            // Queued behind the tasks already waiting; a reply written while reading is flushed by readComplete
+            // first, and this then finds nothing to do.
+            scheduled = true;
+            ctx.executor().execute(flushTask);
+        }
     }
 
     /** From {@code channelReadComplete}: flushes what the read batch wrote. */
     public void readComplete() {
-        reading = false;
-        if (pending) {
-            pending = false;
-            ctx.flush();
-        }
-    }
-
-    /** A reply was written without a flush: it goes out at the end of this read batch or batch of tasks. */
-    public void request() {
-        pending = true;
-        if (!reading && !scheduled) {
-            scheduled = true;
-            ctx.executor().execute(flushTask);
-        }
+        flushPending();
     }
 
     /** The handler flushed for another reason (a batch of deliveries): the replies went with it. */
@@ -51,7 +43,11 @@ public final class ReplyFlush {
 
     private void runScheduled() {
         scheduled = false;
-        if (pending && !reading) {
+        flushPending();
+    }
+
+    private void flushPending() {
+        if (pending) {
             pending = false;
             ctx.flush();
         }
