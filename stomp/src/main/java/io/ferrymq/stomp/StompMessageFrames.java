@@ -7,7 +7,6 @@ import io.ferrymq.stomp.codec.StompVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +57,7 @@ final class StompMessageFrames {
                           StompVersion version) {
         Message m = d.message();
         FrameWriter w = FrameWriter.of(version);
-        byte[] shared = m.body().length <= MAX_SHARED_BODY ? sharedPart(m, version, w) : null;
+        byte[] shared = m.body().length <= MAX_SHARED_BODY ? sharedPart(alloc, m, version, w) : null;
         byte[] subscriptionLine = s.subscriptionLine(w);
         int head = 32 + subscriptionLine.length + 2 * (ackId.length() + 16);
         ByteBuf out = alloc.ioBuffer(head + (shared != null ? shared.length : StompMessages.estimatedMessagePart(m)));
@@ -83,7 +82,7 @@ final class StompMessageFrames {
     }
 
     /** The shared message part, or null at the message's first delivery in this version. */
-    private static byte[] sharedPart(Message m, StompVersion version, FrameWriter w) {
+    private static byte[] sharedPart(ByteBufAllocator alloc, Message m, StompVersion version, FrameWriter w) {
         Slot slot = m.encodedFor(SHAPES[version.ordinal()], shape -> new Slot());
         if (slot.deliveries.getAndIncrement() == 0) {
             return null;
@@ -91,10 +90,15 @@ final class StompMessageFrames {
         byte[] part = slot.encoded;
         if (part == null) {
             // Racing deliveries on other event loops may each encode once; any of the equal results will do.
-            ByteBuf buf = Unpooled.buffer(StompMessages.estimatedMessagePart(m));
-            StompMessages.writeMessagePart(buf, m, version, w,
-                    w.headerLine("destination", StompDestination.describe(m.address(), m.routingKey())));
-            part = ByteBufUtil.getBytes(buf);
+            // Written into a pooled buffer and copied out at its exact size: the one array kept is the only one made.
+            ByteBuf buf = alloc.heapBuffer(StompMessages.estimatedMessagePart(m));
+            try {
+                StompMessages.writeMessagePart(buf, m, version, w,
+                        w.headerLine("destination", StompDestination.describe(m.address(), m.routingKey())));
+                part = ByteBufUtil.getBytes(buf);
+            } finally {
+                buf.release();
+            }
             slot.encoded = part;
         }
         return part;
