@@ -217,7 +217,7 @@ final class InboundFlow {
             }
         }
         if (wrote) {
-            conn.ctx.flush();
+            conn.replies.request();
         }
     }
 
@@ -227,8 +227,9 @@ final class InboundFlow {
             conn.hub.persist(conn.session);
         }
         quotaUsed = Math.max(0, quotaUsed - 1);
-        conn.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, known ? 0 : PACKET_ID_NOT_FOUND,
+        conn.ctx.write(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, known ? 0 : PACKET_ID_NOT_FOUND,
                 conn.v5(), known ? null : conn.why("no QoS 2 publish with packet id " + packetId + " awaits release")));
+        conn.replies.request();
     }
 
     private static boolean isUtf8(byte[] b) {

@@ -13,6 +13,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.netty.channel.ChannelFutureListener;
@@ -95,6 +96,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     private boolean takeoverKeepsSession;
     private HandshakeDeadline connectDeadline;
     private ReadThrottle throttle;
+    /** PUBACKs, PUBRECs, PUBRELs, PUBCOMPs and PINGRESPs: flushed once per read batch or batch of completions. */
+    ReplyFlush replies;
     private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
     /** The last routing key delivered and its topic name (see topicOfKey); event loop only. */
     private String lastKey;
@@ -137,6 +140,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
         this.ctx = ctx;
         this.connectionId = hub.broker.newConnectionId();
         this.throttle = new ReadThrottle(ctx.channel());
+        this.replies = new ReplyFlush(ctx);
         long timeout = hub.settings().connectTimeoutMillis();
         connectDeadline = HandshakeDeadline.start(ctx, timeout, () -> {
             if (state == State.AWAITING_CONNECT) {
@@ -191,7 +195,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             case PUBCOMP -> outbound.onPubComp(packetId(m));
             case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
-            case PINGREQ -> ctx.writeAndFlush(Packets.PINGRESP);
+            case PINGREQ -> {
+                ctx.write(Packets.PINGRESP);
+                replies.request();
+            }
             case DISCONNECT -> onDisconnect(m);
             case CONNECT -> protocolError("a second CONNECT on a connected session");
             case AUTH -> protocolError("AUTH without an authentication method: enhanced authentication is not in use");
@@ -254,6 +261,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        replies.readComplete();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -675,6 +688,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     @Override
     public void flush() {
         ctx.flush();
+        replies.flushed();
         outbound.grantOwedCredit();
     }
 

@@ -210,8 +210,9 @@ final class OutboundFlow {
         Delivery d = awaitingAck.remove(packetId);
         if (d == null) {
             boolean known = conn.session.outboundAwaitingComplete.contains(packetId);
-            conn.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, known ? 0 : PACKET_ID_NOT_FOUND,
+            conn.ctx.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, known ? 0 : PACKET_ID_NOT_FOUND,
                     conn.v5(), known ? null : conn.why("no publish with packet id " + packetId + " is awaiting PUBREC")));
+            conn.replies.request();
             return;
         }
         conn.core.settle(d, Outcome.ACCEPT, null);
@@ -223,7 +224,8 @@ final class OutboundFlow {
         conn.session.outboundAwaitingComplete.add(packetId);
         conn.hub.persist(conn.session);
         awaitingComplete.put(packetId, d.subscription());
-        conn.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, (byte) 0, conn.v5(), null));
+        conn.ctx.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, (byte) 0, conn.v5(), null));
+        conn.replies.request();
     }
 
     void onPubComp(int packetId) {

@@ -17,6 +17,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
@@ -71,6 +72,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     Session session;
     private HandshakeDeadline connectDeadline;
     private ReadThrottle throttle;
+    private ReplyFlush replies;
     private final ArrayDeque<StompFrame> heldWhileAuthenticating = new ArrayDeque<>();
     private final List<CompletableFuture<?>> inProgress = new ArrayList<>();
 
@@ -98,6 +100,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         this.ctx = ctx;
         this.connectionId = broker.newConnectionId();
         this.throttle = new ReadThrottle(ctx.channel());
+        this.replies = new ReplyFlush(ctx);
         connectDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), () -> {
             if (state == State.AWAITING_CONNECT) {
                 LOG.info("STOMP connection {} from {}: no CONNECT within {} ms, closing", connectionId,
@@ -151,6 +154,12 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         } catch (BrokerException e) {
             fail(f, e);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        replies.readComplete();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -333,6 +342,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     @Override
     public void flush() {
         ctx.flush();
+        replies.flushed();
         subscriptions.flushed();
     }
 
@@ -367,7 +377,10 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
     void receipt(StompFrame f) {
         String receipt = f.header("receipt");
         if (receipt != null && ctx.channel().isActive()) {
-            ctx.writeAndFlush(StompFrame.of("RECEIPT", null, "receipt-id", receipt));
+            // Flushed with the read batch or the batch of completions it came in: a burst of receipted SENDs
+            // gets its RECEIPTs in a few writes, not one flush each.
+            ctx.write(StompFrame.of("RECEIPT", null, "receipt-id", receipt));
+            replies.request();
         }
     }
 

@@ -3,16 +3,18 @@ package io.ferrymq.stomp;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.message.PropertyValues;
-import io.ferrymq.core.queue.Delivery;
+import io.ferrymq.stomp.codec.FrameWriter;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompVersion;
+import io.netty.buffer.ByteBuf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Maps SEND frames to core messages and deliveries to MESSAGE frames. Well-known headers (ActiveMQ's and
- * RabbitMQ's spellings) become message fields; every other header becomes a string property, and
+ * Maps SEND frames to core messages and messages to the headers of MESSAGE frames. Well-known headers
+ * (ActiveMQ's and RabbitMQ's spellings) become message fields; every other header becomes a string property, and
  * properties from other protocols come back as headers.
  */
 final class StompMessages {
@@ -30,6 +32,9 @@ final class StompMessages {
      */
     private static final Set<String> FILLED_FROM_PROPERTIES = Set.of("content-type", "content-encoding",
             "correlation-id", "reply-to", "type");
+
+    private static final byte[] PERSISTENT_TRUE = "persistent:true\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PERSISTENT_FALSE = "persistent:false\n".getBytes(StandardCharsets.US_ASCII);
 
     private StompMessages() {
     }
@@ -96,38 +101,45 @@ final class StompMessages {
         }
     }
 
-    static StompFrame toMessageFrame(Delivery d, String subscriptionId, String ackId, boolean needsAck,
-                                     StompVersion version, String destination) {
-        Message m = d.message();
-        StompFrame.Builder f = StompFrame.builder("MESSAGE")
-                .header("destination", destination)
-                .header("message-id", ackId)
-                .header("subscription", subscriptionId);
-        if (needsAck && version == StompVersion.V1_2) {
-            f.header("ack", ackId);
-        }
-        optional(f, "content-type", fieldOrProperty(m.contentType(), m, "content-type"), version);
-        optional(f, "content-encoding", fieldOrProperty(m.contentEncoding(), m, "content-encoding"), version);
-        f.header("persistent", Boolean.toString(m.durable()));
-        f.header("priority", Integer.toString(m.priority()));
-        f.header("redelivered", Boolean.toString(d.redelivered()));
+    /**
+     * The message's own MESSAGE headers (all but the delivery's: subscription, message-id, ack, redelivered),
+     * the blank line, the body and the NUL: the part of the frame that is the same for every subscriber in one
+     * version. A header the version cannot carry is left out (see {@link #carries}).
+     */
+    static void writeMessagePart(ByteBuf out, Message m, StompVersion version, FrameWriter w, byte[] destinationLine) {
+        out.writeBytes(destinationLine);
+        optional(out, w, "content-type", fieldOrProperty(m.contentType(), m, "content-type"), version);
+        optional(out, w, "content-encoding", fieldOrProperty(m.contentEncoding(), m, "content-encoding"), version);
+        out.writeBytes(m.durable() ? PERSISTENT_TRUE : PERSISTENT_FALSE);
+        w.header(out, "priority", m.priority());
         if (m.expiration() > 0) {
-            f.header("expires", Long.toString(m.expiration()));
+            w.header(out, "expires", m.expiration());
         }
         if (m.timestamp() > 0) {
-            f.header("timestamp", Long.toString(m.timestamp()));
+            w.header(out, "timestamp", m.timestamp());
         }
-        optional(f, "correlation-id", fieldOrProperty(m.correlationId(), m, "correlation-id"), version);
-        optional(f, "reply-to", fieldOrProperty(m.replyTo(), m, "reply-to"), version);
-        optional(f, "type", fieldOrProperty(m.subject(), m, "type"), version);
-        optional(f, "JMSXGroupID", m.groupId(), version);
-        optional(f, "user-id", m.userId(), version);
+        optional(out, w, "correlation-id", fieldOrProperty(m.correlationId(), m, "correlation-id"), version);
+        optional(out, w, "reply-to", fieldOrProperty(m.replyTo(), m, "reply-to"), version);
+        optional(out, w, "type", fieldOrProperty(m.subject(), m, "type"), version);
+        optional(out, w, "JMSXGroupID", m.groupId(), version);
+        optional(out, w, "user-id", m.userId(), version);
         for (Map.Entry<String, Object> p : m.properties().entrySet()) {
             if (!RESERVED.contains(p.getKey())) {
-                optional(f, p.getKey(), PropertyValues.asText(p.getValue()), version);
+                optional(out, w, p.getKey(), PropertyValues.asText(p.getValue()), version);
             }
         }
-        return f.body(m.body()).build();
+        byte[] body = m.body();
+        if (body.length > 0) {
+            w.header(out, "content-length", body.length);
+        }
+        FrameWriter.endHeaders(out);
+        out.writeBytes(body);
+        out.writeByte(0);
+    }
+
+    /** A generous guess at the size of {@link #writeMessagePart}'s output, so that the buffer rarely grows. */
+    static int estimatedMessagePart(Message m) {
+        return 192 + 64 * m.properties().size() + m.body().length;
     }
 
     private static String fieldOrProperty(String field, Message m, String header) {
@@ -138,25 +150,29 @@ final class StompMessages {
         return p == null ? null : PropertyValues.asText(p);
     }
 
+    /** Writes a header unless it is absent or this version cannot carry it (see {@link #carries}). */
+    private static void optional(ByteBuf out, FrameWriter w, String name, String value, StompVersion version) {
+        if (value != null && carries(name, value, version)) {
+            w.header(out, name, value);
+        }
+    }
+
     /**
-     * Adds a header unless this version cannot carry it: STOMP 1.0 has no escaping (no ':' in names, no
-     * line breaks anywhere), 1.1 cannot escape a carriage return.
+     * Whether this version can carry the header: STOMP 1.0 has no escaping (no ':' in names, no line breaks
+     * anywhere), 1.1 cannot escape a carriage return, and none can carry a NUL or an empty name.
      */
-    private static void optional(StompFrame.Builder f, String name, String value, StompVersion version) {
-        if (value == null || name.isEmpty()) {
-            return;
+    private static boolean carries(String name, String value, StompVersion version) {
+        if (name.isEmpty()) {
+            return false;
         }
         if (version == StompVersion.V1_0
                 && (name.indexOf(':') >= 0 || hasLineBreak(name) || hasLineBreak(value))) {
-            return;
+            return false;
         }
         if (version == StompVersion.V1_1 && (name.indexOf('\r') >= 0 || value.indexOf('\r') >= 0)) {
-            return;
+            return false;
         }
-        if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-            return;
-        }
-        f.header(name, value);
+        return name.indexOf('\0') < 0 && value.indexOf('\0') < 0;
     }
 
     private static boolean hasLineBreak(String s) {

@@ -1,8 +1,10 @@
 package io.ferrymq.stomp;
 
 import io.ferrymq.core.api.OwedCredit;
+import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
+import io.ferrymq.stomp.codec.FrameWriter;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,6 +29,12 @@ final class StompSubscription {
      * subscription has closed, settled deliveries still go to the client, since nothing can take them back.
      */
     boolean cancelling;
+    /** This subscription's {@code subscription} header line, escaped once for the connection's version. */
+    private byte[] subscriptionLine;
+    /** The {@code destination} line of the last delivery, and what it was made from: most deliveries repeat it. */
+    private byte[] destinationLine;
+    private String destinationAddress;
+    private String destinationKey;
 
     StompSubscription(String id, AckMode ack, Subscription core, String durableQueue, int window) {
         this.id = id;
@@ -34,6 +42,25 @@ final class StompSubscription {
         this.core = core;
         this.durableQueue = durableQueue;
         this.owedCredit = new OwedCredit(core, window / 2);
+    }
+
+    /** The escaping is the connection's, fixed at CONNECT, so one line serves every frame of the subscription. */
+    byte[] subscriptionLine(FrameWriter w) {
+        byte[] line = subscriptionLine;
+        if (line == null) {
+            line = w.headerLine("subscription", id);
+            subscriptionLine = line;
+        }
+        return line;
+    }
+
+    byte[] destinationLine(Message m, FrameWriter w) {
+        if (destinationLine == null || !m.address().equals(destinationAddress) || !m.routingKey().equals(destinationKey)) {
+            destinationLine = w.headerLine("destination", StompDestination.describe(m.address(), m.routingKey()));
+            destinationAddress = m.address();
+            destinationKey = m.routingKey();
+        }
+        return destinationLine;
     }
 
     void awaitAck(String ackId, Delivery d) {

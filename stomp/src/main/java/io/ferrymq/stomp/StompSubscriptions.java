@@ -12,6 +12,8 @@ import io.ferrymq.core.queue.Outcome;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.EncoderException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -271,8 +273,14 @@ final class StompSubscriptions {
             s.awaitAck(ackId, d);
             pendingAcks.put(ackId, new PendingAck(s));
         }
-        StompFrame frame = StompMessages.toMessageFrame(d, s.id, ackId, needsAck, conn.version,
-                StompDestination.describe(d.message().address(), d.message().routingKey()));
+        ByteBuf frame;
+        try {
+            frame = StompMessageFrames.encode(ctx.alloc(), d, s, ackId, needsAck, conn.version);
+        } catch (IllegalArgumentException e) {
+            // A destination this version cannot carry: the connection ends as for any frame it cannot encode.
+            conn.exceptionCaught(ctx, new EncoderException(e));
+            return;
+        }
         if (needsAck || !live) {
             ctx.write(frame, ctx.voidPromise());
         } else {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The STOMP codec on a Netty pipeline (an embedded channel, so no socket): decoding the SEND frames a
- * producer writes and encoding the MESSAGE frames a consumer reads, STOMP 1.2 with header escaping.
+ * producer writes, encoding the MESSAGE frames a consumer reads and the RECEIPTs a producer reads, STOMP 1.2 with
+ * header escaping.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,7 @@ public class StompCodecBenchmark {
     private EmbeddedChannel encoding;
     private ByteBuf sendFrame;
     private StompFrame messageFrame;
+    private StompFrame receiptFrame;
 
     @Setup
     public void setUp() {
@@ -66,6 +68,7 @@ public class StompCodecBenchmark {
                 .header("destination", "/queue/orders").header("ack", "ID:42-1234567").header("persistent", "true")
                 .header("bench_producer", "3").header("bench_seq", "1234567").header("bench_sent", "987654321012345")
                 .body(body).build();
+        receiptFrame = StompFrame.of("RECEIPT", null, "receipt-id", "s-1234");
     }
 
     @TearDown
@@ -83,6 +86,16 @@ public class StompCodecBenchmark {
     @Benchmark
     public int encodeMessage() {
         encoding.writeOutbound(messageFrame);
+        ByteBuf out = encoding.readOutbound();
+        int n = out.readableBytes();
+        out.release();
+        return n;
+    }
+
+    /** The small frame a producer gets for every receipted SEND. */
+    @Benchmark
+    public int encodeReceipt() {
+        encoding.writeOutbound(receiptFrame);
         ByteBuf out = encoding.readOutbound();
         int n = out.readableBytes();
         out.release();

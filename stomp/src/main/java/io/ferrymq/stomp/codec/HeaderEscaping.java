@@ -81,72 +81,55 @@ enum HeaderEscaping {
         return new StompProtocolException("undefined escape sequence " + shown + " in a header (STOMP " + version + ")");
     }
 
-    /**
-     * The UTF-8 length of {@code s} once escaped, refusing what this encoding cannot carry: writing it
-     * anyway would let a header value inject lines into the frame or be read back differently.
-     */
-    int encodedLength(String s, boolean isName) {
-        int extra = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\0' -> throw unencodable(isName, "a NUL");
-                case '\n', '\\' -> {
-                    if (this == NONE) {
-                        if (c == '\n') {
-                            throw unencodable(isName, "a line feed");
-                        }
-                    } else {
-                        extra++;
-                    }
-                }
-                case '\r' -> {
-                    if (!carriageReturnEscape) {
-                        // Lenient CRLF decoding would read a trailing CR as part of the EOL.
-                        throw unencodable(isName, "a carriage return");
-                    }
-                    extra++;
-                }
-                case ':' -> {
-                    if (this != NONE) {
-                        extra++;
-                    } else if (isName) {
-                        throw unencodable(true, "a colon");
-                    }
-                }
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        i++;
-                    } else if (Character.isSurrogate(c)) {
-                        throw unencodable(isName, "an unpaired surrogate");
-                    }
-                }
-            }
-        }
-        return ByteBufUtil.utf8Bytes(s) + extra;
-    }
-
     private IllegalArgumentException unencodable(boolean isName, String what) {
         String where = this == NONE ? "without header escaping" : this == V1_1 ? "in STOMP 1.1" : "in STOMP 1.2";
         return new IllegalArgumentException("a header " + (isName ? "name" : "value") + " cannot contain "
                 + what + " " + where);
     }
 
-    /** Writes {@code s} escaped; {@link #encodedLength} must have accepted it. */
-    void write(ByteBuf out, String s) {
-        if (this == NONE) {
-            ByteBufUtil.writeUtf8(out, s);
-            return;
-        }
+    /**
+     * Writes {@code s} escaped, checking it as it goes (one pass over the characters). What this encoding cannot
+     * carry is refused, since writing it anyway would let a header inject lines into the frame or be read back
+     * differently; the caller then discards the frame it was writing.
+     */
+    void write(ByteBuf out, String s, boolean isName) {
         int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            String replacement = switch (s.charAt(i)) {
-                case '\\' -> "\\\\";
-                case '\n' -> "\\n";
-                case ':' -> "\\c";
-                case '\r' -> "\\r";
-                default -> null;
-            };
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            String replacement = null;
+            switch (c) {
+                case '\0' -> throw unencodable(isName, "a NUL");
+                case '\n' -> {
+                    if (this == NONE) {
+                        throw unencodable(isName, "a line feed");
+                    }
+                    replacement = "\\n";
+                }
+                case '\\' -> replacement = this == NONE ? null : "\\\\";
+                case '\r' -> {
+                    if (!carriageReturnEscape) {
+                        // Lenient CRLF decoding would read a trailing CR as part of the EOL.
+                        throw unencodable(isName, "a carriage return");
+                    }
+                    replacement = "\\r";
+                }
+                case ':' -> {
+                    if (this != NONE) {
+                        replacement = "\\c";
+                    } else if (isName) {
+                        throw unencodable(true, "a colon");
+                    }
+                }
+                default -> {
+                    if (Character.isSurrogate(c)) {
+                        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            i++;
+                        } else {
+                            throw unencodable(isName, "an unpaired surrogate");
+                        }
+                    }
+                }
+            }
             if (replacement != null) {
                 ByteBufUtil.writeUtf8(out, s, start, i);
                 ByteBufUtil.writeAscii(out, replacement);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes {@link StompFrame}s, and {@link #HEARTBEAT} as a single LF, each into one buffer allocated at
- * its exact size.
+ * Writes {@link StompFrame}s, and {@link #HEARTBEAT} as a single LF, each in one pass into one buffer allocated
+ * at its estimated size.
  *
  * <ul>
  *   <li>Lines end in LF only, which every version accepts.</li>
@@ -33,12 +33,6 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
     private static final byte LF = '\n';
 
     private volatile StompVersion version;
-    /**
-     * The escaping decided while sizing the buffer, reused by {@link #encode} so that a concurrent
-     * {@link #version} call cannot make the two passes disagree. Both run back to back on the event loop.
-     */
-    private HeaderEscaping pendingEscaping;
-    private boolean pendingContentLength;
 
     public StompFrameEncoder() {
         super(Object.class);
@@ -54,50 +48,30 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
         return msg instanceof StompFrame || msg == HEARTBEAT;
     }
 
+    /**
+     * A buffer of the frame's estimated size (its strings' lengths in characters, so exact for ASCII headers;
+     * the buffer grows for the rest): the frame is then checked and written in one pass, without a separate
+     * pass over every character to size it.
+     */
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Object msg, boolean preferDirect) {
-        int size = msg == HEARTBEAT ? 1 : sizeOf((StompFrame) msg);
+        int size = msg == HEARTBEAT ? 1 : estimatedSize((StompFrame) msg);
         return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
     }
 
-    /** Validates the frame for the current version and returns its exact encoded size. */
-    private int sizeOf(StompFrame frame) {
-        String command = frame.command();
-        for (int i = 0; i < command.length(); i++) {
-            char c = command.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\0') {
-                throw new IllegalArgumentException("a command cannot contain a line feed, carriage return or NUL");
-            }
-        }
-        HeaderEscaping escaping = HeaderEscaping.forFrame(version, command);
-        long size = ByteBufUtil.utf8Bytes(command) + 1L;
+    private static int estimatedSize(StompFrame frame) {
+        long size = frame.command().length() + 1L;
         List<Map.Entry<String, String>> headers = frame.headers();
         for (int i = 0, n = headers.size(); i < n; i++) {
             Map.Entry<String, String> h = headers.get(i);
-            if (h.getKey().isEmpty()) {
-                throw new IllegalArgumentException("a header name cannot be empty");
-            }
-            size += escaping.encodedLength(h.getKey(), true) + 1L + escaping.encodedLength(h.getValue(), false) + 1L;
+            size += h.getKey().length() + h.getValue().length() + 2L;
         }
-        int bodyLength = frame.bodyLength();
-        String declared = frame.header(CONTENT_LENGTH);
-        boolean addContentLength = declared == null && bodyLength > 0;
-        if (declared != null && !declared.equals(Integer.toString(bodyLength))) {
-            throw new IllegalArgumentException("the frame declares content-length " + declared
-                    + " but its body has " + bodyLength + " bytes");
-        }
-        if (addContentLength) {
-            size += CONTENT_LENGTH.length() + 1L + Integer.toString(bodyLength).length() + 1L;
-        }
-        size += 1L + bodyLength + 1L;
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("frame too large to encode: " + size + " bytes");
-        }
-        pendingEscaping = escaping;
-        pendingContentLength = addContentLength;
-        return (int) size;
+        // content-length (up to 10 digits), the blank line, the body and the NUL
+        size += CONTENT_LENGTH.length() + 12L + 1L + frame.bodyLength() + 1L;
+        return (int) Math.min(size, Integer.MAX_VALUE);
     }
 
+    /** Validates the frame for the current version while writing it; a frame it refuses is discarded whole. */
     @Override
     protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) {
         if (msg == HEARTBEAT) {
@@ -105,22 +79,37 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
             return;
         }
         StompFrame frame = (StompFrame) msg;
-        HeaderEscaping escaping = pendingEscaping;
-        ByteBufUtil.writeUtf8(out, frame.command());
+        String command = frame.command();
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\0') {
+                throw new IllegalArgumentException("a command cannot contain a line feed, carriage return or NUL");
+            }
+        }
+        byte[] body = frame.bodyArray();
+        String declared = frame.header(CONTENT_LENGTH);
+        if (declared != null && !declared.equals(Integer.toString(body.length))) {
+            throw new IllegalArgumentException("the frame declares content-length " + declared
+                    + " but its body has " + body.length + " bytes");
+        }
+        HeaderEscaping escaping = HeaderEscaping.forFrame(version, command);
+        ByteBufUtil.writeUtf8(out, command);
         out.writeByte(LF);
         List<Map.Entry<String, String>> headers = frame.headers();
         for (int i = 0, n = headers.size(); i < n; i++) {
             Map.Entry<String, String> h = headers.get(i);
-            escaping.write(out, h.getKey());
+            if (h.getKey().isEmpty()) {
+                throw new IllegalArgumentException("a header name cannot be empty");
+            }
+            escaping.write(out, h.getKey(), true);
             out.writeByte(':');
-            escaping.write(out, h.getValue());
+            escaping.write(out, h.getValue(), false);
             out.writeByte(LF);
         }
-        byte[] body = frame.bodyArray();
-        if (pendingContentLength) {
+        if (declared == null && body.length > 0) {
             ByteBufUtil.writeAscii(out, CONTENT_LENGTH);
             out.writeByte(':');
-            ByteBufUtil.writeAscii(out, Integer.toString(body.length));
+            FrameWriter.decimal(out, body.length);
             out.writeByte(LF);
         }
         out.writeByte(LF);

@@ -81,7 +81,7 @@ class StompFrameEncodingTest {
     }
 
     @Test
-    void eachFrameIsOneBufferAllocatedAtItsExactSize() {
+    void eachFrameIsWrittenIntoOneBuffer() {
         StompFrameEncoder encoder = new StompFrameEncoder();
         encoder.version(StompVersion.V1_2);
         EmbeddedChannel ch = new EmbeddedChannel(encoder);
@@ -93,10 +93,9 @@ class StompFrameEncodingTest {
         ByteBuf buf = ch.readOutbound();
         ByteBuf beat = ch.readOutbound();
         try {
-            assertThat(buf.capacity()).isEqualTo(buf.readableBytes());
             assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(
                     "MESSAGE\ndestin\u00e4tion:/q\\c\u2713\\n\nsubscription:s\\\\1\nmessage-id:m\\r1\ncontent-length:5\n\nb\u00f6dy\0");
-            assertThat(beat.capacity()).isEqualTo(1);
+            assertThat(beat.readableBytes()).isEqualTo(1);
             assertThat((Object) ch.readOutbound()).isNull();
         } finally {
             buf.release();

@@ -1,0 +1,146 @@
+package io.ferrymq.stomp;
+
+import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.ProtocolModule;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RECEIPTs are written without a flush each and flushed once per read batch or batch of completions: a burst of
+ * receipted SENDs still gets every RECEIPT, in far fewer flushes. The flushes are counted between the STOMP
+ * connection handler and its encoder, so the count is the handler's, not what the socket coalesced.
+ */
+class StompReceiptFlushTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StompReceiptFlushTest.class);
+    private static final int BURST = 200;
+
+    /** Counts the flushes the connection handler asks for and the read batches it sees. */
+    @ChannelHandler.Sharable
+    static final class FlushCounter extends ChannelDuplexHandler {
+        final AtomicInteger flushes = new AtomicInteger();
+        final AtomicInteger readBatches = new AtomicInteger();
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushes.incrementAndGet();
+            ctx.flush();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            readBatches.incrementAndGet();
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private final FlushCounter counter = new FlushCounter();
+
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> counted(new StompProtocol(b, StompSettings.defaults())))
+            .tcp("stomp", StompProtocol.NAME)
+            .build();
+
+    private ProtocolModule counted(StompProtocol stomp) {
+        return new ProtocolModule() {
+            @Override
+            public String name() {
+                return stomp.name();
+            }
+
+            @Override
+            public Detection detect(ByteBuf firstBytes) {
+                return stomp.detect(firstBytes);
+            }
+
+            @Override
+            public Set<String> websocketSubprotocols() {
+                return stomp.websocketSubprotocols();
+            }
+
+            @Override
+            public void initChannel(Channel channel, ConnectionContext context) {
+                stomp.initChannel(channel, context);
+                channel.pipeline().addBefore("stomp", "flush-counter", counter);
+            }
+        };
+    }
+
+    private static String burst(String destination, String transaction) {
+        StringBuilder frames = new StringBuilder();
+        for (int i = 0; i < BURST; i++) {
+            frames.append("SEND\ndestination:").append(destination).append('\n');
+            if (transaction != null) {
+                frames.append("transaction:").append(transaction).append('\n');
+            }
+            frames.append("receipt:r-").append(i).append("\n\nmessage ").append(i).append('\0');
+        }
+        return frames.toString();
+    }
+
+    private static void expectReceipts(RawStompClient c) throws Exception {
+        Set<String> receipts = new HashSet<>();
+        for (int i = 0; i < BURST; i++) {
+            RawStompClient.Frame f = c.read();
+            assertThat(f.command()).isEqualTo("RECEIPT");
+            receipts.add(f.header("receipt-id"));
+        }
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < BURST; i++) {
+            expected.add("r-" + i);
+        }
+        assertThat(receipts).isEqualTo(expected);
+    }
+
+    @Test
+    void aBurstOfReceiptedSendsGetsEveryReceipt() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
+            int before = counter.flushes.get();
+            c.send(burst("/queue/receipted", null));
+            expectReceipts(c);
+            LOG.info("{} receipted SENDs (stored, each completing on its own): {} flushes by the STOMP handler", BURST,
+                    counter.flushes.get() - before);
+            c.send("DISCONNECT\nreceipt:bye\n\n\0");
+            assertThat(c.read().header("receipt-id")).isEqualTo("bye");
+        }
+        assertThat(broker.broker().vhost("/").queue("receipted").exactStats().join().total()).isEqualTo(BURST);
+    }
+
+    @Test
+    void receiptsWrittenWhileReadingAreFlushedOncePerReadBatch() throws Exception {
+        try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
+            c.send("BEGIN\ntransaction:t1\nreceipt:begun\n\n\0");
+            assertThat(c.read().header("receipt-id")).isEqualTo("begun");
+            int flushesBefore = counter.flushes.get();
+            int readsBefore = counter.readBatches.get();
+
+            // Sends in a transaction are held until COMMIT, so each RECEIPT is written as its SEND is read.
+            c.send(burst("/queue/held", "t1"));
+            expectReceipts(c);
+
+            int flushes = counter.flushes.get() - flushesBefore;
+            int readBatches = counter.readBatches.get() - readsBefore;
+            LOG.info("{} receipted SENDs in a transaction: {} flushes by the STOMP handler over {} read batches", BURST,
+                    flushes, readBatches);
+            assertThat(flushes).as("flushes of %s receipts read in %s batches", BURST, readBatches)
+                    .isLessThanOrEqualTo(readBatches);
+            c.send("COMMIT\ntransaction:t1\nreceipt:committed\n\n\0");
+            assertThat(c.read().header("receipt-id")).isEqualTo("committed");
+        }
+    }
+}
