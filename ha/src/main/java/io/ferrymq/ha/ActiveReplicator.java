@@ -4,14 +4,18 @@ import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.Replicator;
+import io.ferrymq.core.journal.SnapshotStream;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -20,12 +24,18 @@ import java.util.function.Function;
  * is written to the standby's channel as the journal writes it (pipelined: nothing waits per entry) and
  * its future completes when the standby acknowledges that sequence number, so producers are confirmed
  * only after both fsyncs. A standby that connects first gets a snapshot of the journal's live records and
- * the entries written since (catch-up), while the active goes on serving; after that, replication is
- * synchronous. Without a standby in sync the active follows {@link AlonePolicy}, but only once ZooKeeper no
+ * the entries written since (catch-up), while the active goes on serving: the snapshot is read from the
+ * journal's segments and sent a bounded entry at a time by a resync thread of its own, as fast as the
+ * channel drains (the standby stops reading while its disk lags), and the entries written meanwhile are
+ * held, then sent. Until the standby has acknowledged all of that, the active keeps confirming alone
+ * ({@link AlonePolicy}) while it streams each new entry too; only then does it wait for the standby's
+ * acknowledgement (synchronous), and once the standby holds every entry confirmed alone, ZooKeeper names it
+ * in sync. Without a standby in sync the active follows {@link AlonePolicy}, but only once ZooKeeper no
  * longer names a standby in sync, so that a standby which missed entries can never be promoted.
  *
- * <p>Called by the journal writer thread (replicate) and the replication channel's event loop (the rest);
- * state changes take this object's lock, which is never held across I/O: channel writes only queue.
+ * <p>Called by the journal writer thread (replicate), the resync thread and the replication channel's event
+ * loop (the rest); state changes take this object's lock, which is never held across I/O: channel writes
+ * only queue.
  */
 final class ActiveReplicator implements Replicator {
 
@@ -36,7 +46,12 @@ final class ActiveReplicator implements Replicator {
 
     private record Waiting(long sequence, CompletableFuture<Void> done) { }
 
-    private enum Mode { CATCHING_UP, SYNCHRONOUS }
+    /**
+     * CATCHING_UP: the snapshot is being sent, new entries are held; STREAMING: new entries are sent but
+     * confirmed alone until the standby acknowledges the snapshot and the held entries; SYNCHRONOUS: new entries
+     * are confirmed on the standby's acknowledgement.
+     */
+    private enum Mode { CATCHING_UP, STREAMING, SYNCHRONOUS }
 
     /** One connected standby. */
     private final class Standby {
@@ -46,6 +61,8 @@ final class ActiveReplicator implements Replicator {
         Mode mode = Mode.CATCHING_UP;
         List<ReplicationMessage.Append> tail = new ArrayList<>();
         long readyAt = Long.MAX_VALUE;
+        /** The last entry sent: in STREAMING mode, what the standby must hold before it may be named in sync. */
+        long lastSent;
         boolean recorded;
         long acked;
 
@@ -123,9 +140,13 @@ final class ActiveReplicator implements Replicator {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 waiting.add(new Waiting(sequence, done));
                 s.send(new ReplicationMessage.Append(epoch, sequence, entry));
+                s.lastSent = sequence;
                 return done;
             }
-            if (s != null) {
+            if (s != null && s.mode == Mode.STREAMING) {
+                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
+                s.lastSent = sequence;
+            } else if (s != null) {
                 s.tail.add(new ReplicationMessage.Append(epoch, sequence, entry));
             }
             return alone(sequence);
@@ -191,19 +212,53 @@ final class ActiveReplicator implements Replicator {
             return;
         }
         // A standby that resyncs discards its journal: ZooKeeper must not name it in sync while it does.
-        cleared.thenCompose(v -> j.snapshot()).whenCompleteAsync((snapshot, t) -> {
+        cleared.thenCompose(v -> j.streamSnapshot()).whenComplete((snapshot, t) -> {
             if (t != null) {
                 LOG.warn("HA {}: no snapshot for standby {}: {}", nodeId, s.nodeId, t.toString());
                 channel.close();
                 return;
             }
+            Thread resync = new Thread(() -> sendSnapshot(s, snapshot), "ferrymq-ha-resync-" + s.nodeId);
+            resync.setDaemon(true);
+            resync.start();
+        });
+    }
+
+    /**
+     * On the resync thread: streams the snapshot to the standby a bounded entry at a time, waiting while the
+     * channel is not writable (so at most its high-water mark plus one entry is queued), then the entries held
+     * meanwhile; from then on new entries are streamed as they are written.
+     */
+    private void sendSnapshot(Standby s, SnapshotStream snapshot) {
+        long t0 = System.nanoTime();
+        long chunks = 0;
+        long bytes = 0;
+        try (snapshot) {
             synchronized (this) {
                 if (standby != s) {
                     return;
                 }
                 s.send(new ReplicationMessage.SnapshotBegin(epoch, snapshot.through()));
-                for (byte[] e : snapshot.entries()) {
-                    s.send(new ReplicationMessage.SnapshotChunk(epoch, e));
+            }
+            byte[] entry;
+            while ((entry = snapshot.next()) != null) {
+                if (!current(s)) {
+                    return;
+                }
+                ChannelFuture written = s.channel.writeAndFlush(new ReplicationMessage.SnapshotChunk(epoch, entry));
+                chunks++;
+                bytes += entry.length;
+                if (!s.channel.isWritable()) {
+                    // Flow control: the standby reads only as fast as its disk writes.
+                    written.awaitUninterruptibly();
+                    if (!written.isSuccess()) {
+                        return;
+                    }
+                }
+            }
+            synchronized (this) {
+                if (standby != s) {
+                    return;
                 }
                 s.send(new ReplicationMessage.SnapshotEnd(epoch, snapshot.through()));
                 long last = snapshot.through();
@@ -215,12 +270,22 @@ final class ActiveReplicator implements Replicator {
                 }
                 s.tail = null;
                 s.readyAt = last;
-                s.mode = Mode.SYNCHRONOUS;
-                LOG.info("HA {}: snapshot of {} entr{} through sequence {} sent to {}; synchronous from sequence {}",
-                        nodeId, snapshot.entries().size(), snapshot.entries().size() == 1 ? "y" : "ies",
-                        snapshot.through(), s.nodeId, last + 1);
+                s.lastSent = last;
+                s.mode = Mode.STREAMING;
+                LOG.info("HA {}: snapshot of {} record(s) ({} entries, {} bytes) through sequence {} sent to {} in {} ms;"
+                        + " streaming from sequence {}, confirming alone until it has acknowledged sequence {}", nodeId,
+                        snapshot.records(), chunks, bytes, snapshot.through(), s.nodeId,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), last + 1, last);
             }
-        }, channel.eventLoop());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("HA {}: the snapshot for standby {} failed: {}; it reconnects to resync", nodeId, s.nodeId,
+                    e.toString());
+            s.channel.close();
+        }
+    }
+
+    private synchronized boolean current(Standby s) {
+        return standby == s && s.channel.isActive();
     }
 
     void acked(Channel channel, ReplicationMessage.Ack ack) {
@@ -235,6 +300,12 @@ final class ActiveReplicator implements Replicator {
             s.acked = Math.max(s.acked, ack.sequence());
             while (!waiting.isEmpty() && waiting.peek().sequence() <= ack.sequence() && !goingAlone) {
                 done.add(waiting.poll().done());
+            }
+            if (s.mode == Mode.STREAMING && ack.sequence() >= s.readyAt) {
+                // The snapshot and the entries held meanwhile are on the standby's disk: from now on entries wait
+                // for its acknowledgement, and it is in sync once it also holds those confirmed alone until now.
+                s.mode = Mode.SYNCHRONOUS;
+                s.readyAt = s.lastSent;
             }
             if (!s.recorded && s.mode == Mode.SYNCHRONOUS && ack.sequence() >= s.readyAt) {
                 s.recorded = true;

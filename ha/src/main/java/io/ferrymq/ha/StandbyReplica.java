@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -36,12 +37,16 @@ import java.util.stream.Stream;
  * sequence number once on disk. A snapshot from the active replaces whatever the directory held.
  *
  * <p>Messages are applied in order on one thread of their own: opening and clearing the journal touch
- * the disk, which the event loop must never wait for.
+ * the disk, which the event loop must never wait for. While more than {@link #PAUSE_BYTES} received are not
+ * yet on disk, the channel stops reading (flow control: the active, which waits while the channel is not
+ * writable, then sends a snapshot no faster than this disk writes it).
  */
 final class StandbyReplica implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyReplica.class);
     private static final long RECONNECT_MILLIS = 200;
+    /** Received entry bytes not yet on disk above which the channel stops reading. */
+    private static final long PAUSE_BYTES = 16L << 20;
 
     /** What the node learns from its replica. */
     interface Events {
@@ -59,6 +64,8 @@ final class StandbyReplica implements AutoCloseable {
     private final EventLoopGroup group;
     private final Events events;
     private final ExecutorService apply;
+    /** Entry bytes received and not yet on this node's disk. */
+    private final AtomicLong unwritten = new AtomicLong();
     private volatile long knownEpoch;
     private volatile boolean running;
     private volatile Channel channel;
@@ -154,9 +161,10 @@ final class StandbyReplica implements AutoCloseable {
 
     // ------------------------------------------------------------------ applying (apply thread)
 
-    private void applyMessage(Channel from, ReplicationMessage msg) {
+    /** @return whether an entry was handed to the journal (and is counted as written when it is) */
+    private boolean applyMessage(Channel from, ReplicationMessage msg) {
         if (journal == null || from != channel) {
-            return;
+            return false;
         }
         try {
             if (msg instanceof ReplicationMessage.SnapshotBegin m) {
@@ -170,18 +178,46 @@ final class StandbyReplica implements AutoCloseable {
                         msg.getClass().getSimpleName());
                 from.close();
             } else if (msg instanceof ReplicationMessage.SnapshotChunk m) {
-                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
+                return true;
             } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
                 acknowledge(from, lastAppend, m.through());
             } else if (msg instanceof ReplicationMessage.Append m) {
-                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
                 acknowledge(from, lastAppend, m.sequence());
+                return true;
             }
         } catch (RuntimeException e) {
             LOG.error("HA {}: cannot apply {} from the active: {}; reconnecting to resync", nodeId,
                     msg.getClass().getSimpleName(), e.toString());
             from.close();
         }
+        return false;
+    }
+
+    /** Counts {@code bytes} as received until {@code write} completes, pausing the channel's reads meanwhile. */
+    private void received(Channel from, int bytes) {
+        if (unwritten.addAndGet(bytes) > PAUSE_BYTES && from.config().isAutoRead()) {
+            from.config().setAutoRead(false);
+        }
+    }
+
+    /** Counts {@code bytes} as on disk once {@code write} completes, resuming reads once enough are. */
+    private CompletableFuture<Void> written(int bytes, CompletableFuture<Void> write) {
+        return write.whenComplete((v, t) -> {
+            // The current channel: one opened since the pause (the old one closed) must not wait for its own data.
+            Channel c = channel;
+            if (unwritten.addAndGet(-bytes) <= PAUSE_BYTES / 2 && c != null && !c.config().isAutoRead()) {
+                c.config().setAutoRead(true);
+            }
+        });
+    }
+
+    private static int entryBytes(ReplicationMessage msg) {
+        if (msg instanceof ReplicationMessage.SnapshotChunk m) {
+            return m.entry().length;
+        }
+        return msg instanceof ReplicationMessage.Append m ? m.entry().length : 0;
     }
 
     private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence) {
@@ -265,12 +301,19 @@ final class StandbyReplica implements AutoCloseable {
                 return;
             }
             Channel ch = ctx.channel();
-            apply.execute(() -> applyMessage(ch, msg));
+            int bytes = entryBytes(msg);
+            received(ch, bytes);
+            apply.execute(() -> {
+                if (!applyMessage(ch, msg) && bytes > 0) {
+                    // Not appended (dropped or refused): nothing else will count it as written.
+                    written(bytes, CompletableFuture.completedFuture(null));
+                }
+            });
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+            if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE && ctx.channel().config().isAutoRead()) {
                 LOG.warn("HA {}: the active at {} has been silent for {} ms", nodeId, HaConfig.text(peer), failoverMillis);
                 ctx.close();
             } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
