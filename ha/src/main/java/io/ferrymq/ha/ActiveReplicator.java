@@ -5,12 +5,15 @@ import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.journal.SnapshotStream;
+import io.ferrymq.core.paging.PageReplicator;
+import io.ferrymq.core.paging.PagingService;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +36,16 @@ import java.util.function.Function;
  * in sync. Without a standby in sync the active follows {@link AlonePolicy}, but only once ZooKeeper no
  * longer names a standby in sync, so that a standby which missed entries can never be promoted.
  *
- * <p>Called by the journal writer thread (replicate), the resync thread and the replication channel's event
- * loop (the rest); state changes take this object's lock, which is never held across I/O: channel writes
- * only queue.
+ * <p>Page file changes travel the same way ({@link PageReplicator}), numbered in a sequence of their own and
+ * acknowledged by {@link ReplicationMessage.PageAck}; the snapshot carries the page files after the journal's
+ * records. Replaying a page change the snapshot already holds is harmless: each one sets bytes at a place or
+ * deletes a file.
+ *
+ * <p>Called by the journal writer thread (replicate), the paging thread (page changes), the resync thread
+ * and the replication channel's event loop (the rest); state changes take this object's lock, which is never
+ * held across I/O: channel writes only queue.
  */
-final class ActiveReplicator implements Replicator {
+final class ActiveReplicator implements Replicator, PageReplicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActiveReplicator.class);
 
@@ -53,18 +61,24 @@ final class ActiveReplicator implements Replicator {
      */
     private enum Mode { CATCHING_UP, STREAMING, SYNCHRONOUS }
 
+    /** A snapshot's page files go in pieces of at most this many bytes. */
+    private static final int PAGE_PIECE = 1 << 20;
+
     /** One connected standby. */
     private final class Standby {
         final Channel channel;
         final String nodeId;
         final AtomicBoolean flushScheduled = new AtomicBoolean();
         Mode mode = Mode.CATCHING_UP;
-        List<ReplicationMessage.Append> tail = new ArrayList<>();
+        List<ReplicationMessage> tail = new ArrayList<>();
         long readyAt = Long.MAX_VALUE;
         /** The last entry sent: in STREAMING mode, what the standby must hold before it may be named in sync. */
         long lastSent;
+        long pageReadyAt;
+        long pageLastSent;
         boolean recorded;
         long acked;
+        long pageAcked;
 
         Standby(Channel channel, String nodeId) {
             this.channel = channel;
@@ -89,7 +103,11 @@ final class ActiveReplicator implements Replicator {
     private final StandbyRecord standbyRecord;
     private final Runnable onFenced;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Page writes waiting for the standby, by page change number. */
+    private final ArrayDeque<Waiting> pageWaiting = new ArrayDeque<>();
+    private long pageSequence;
     private volatile Journal journal;
+    private volatile PagingService paging;
     private Standby standby;
     /** ZooKeeper is being told that no standby is in sync: confirmations wait for it. */
     private boolean goingAlone;
@@ -117,6 +135,11 @@ final class ActiveReplicator implements Replicator {
     /** The journal to take snapshots from, once the broker has opened it. */
     void attach(Journal j) {
         this.journal = j;
+    }
+
+    @Override
+    public void attached(PagingService service) {
+        this.paging = service;
     }
 
     /** The broker is up: from now on the alone policy applies (its own start-up writes always pass). */
@@ -153,11 +176,60 @@ final class ActiveReplicator implements Replicator {
         }
     }
 
+    @Override
+    public CompletableFuture<Void> written(long queueId, long file, long offset, byte[] bytes) {
+        synchronized (this) {
+            long seq = ++pageSequence;
+            return pageChange(seq, new ReplicationMessage.PageWrite(epoch, seq, queueId, file, offset, bytes), true);
+        }
+    }
+
+    @Override
+    public void deleted(long queueId, long file) {
+        synchronized (this) {
+            long seq = ++pageSequence;
+            pageChange(seq, new ReplicationMessage.PageDelete(epoch, seq, queueId, file), false);
+        }
+    }
+
+    @Override
+    public void cleared(long queueId) {
+        synchronized (this) {
+            long seq = ++pageSequence;
+            pageChange(seq, new ReplicationMessage.PageDelete(epoch, seq, queueId,
+                    ReplicationMessage.PageDelete.ALL_FILES), false);
+        }
+    }
+
+    /** Under the lock: ships a page change as the mode says; for a write, the future that confirms it. */
+    private CompletableFuture<Void> pageChange(long seq, ReplicationMessage change, boolean write) {
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
+        Standby s = standby;
+        if (s != null && s.mode != Mode.CATCHING_UP) {
+            s.send(change);
+            s.pageLastSent = seq;
+            if (s.mode == Mode.SYNCHRONOUS && write) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                pageWaiting.add(new Waiting(seq, done));
+                return done;
+            }
+        } else if (s != null) {
+            s.tail.add(change);
+        }
+        return write ? alone(seq, pageWaiting) : null;
+    }
+
     /** Under the lock: a future for an entry no standby in sync holds. */
     private CompletableFuture<Void> alone(long sequence) {
+        return alone(sequence, waiting);
+    }
+
+    private CompletableFuture<Void> alone(long sequence, ArrayDeque<Waiting> queue) {
         if (goingAlone) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            waiting.add(new Waiting(sequence, done));
+            queue.add(new Waiting(sequence, done));
             return done;
         }
         if (policy == AlonePolicy.REFUSE_PERSISTENT && serving) {
@@ -256,21 +328,37 @@ final class ActiveReplicator implements Replicator {
                     }
                 }
             }
+            PagingService pages = paging;
+            if (pages != null) {
+                long[] sent = sendPageFiles(s, pages.snapshot().join());
+                if (sent == null) {
+                    return;
+                }
+                chunks += sent[0];
+                bytes += sent[1];
+            }
             synchronized (this) {
                 if (standby != s) {
                     return;
                 }
                 s.send(new ReplicationMessage.SnapshotEnd(epoch, snapshot.through()));
                 long last = snapshot.through();
-                for (ReplicationMessage.Append a : s.tail) {
-                    if (a.sequence() > snapshot.through()) {
+                for (ReplicationMessage m : s.tail) {
+                    if (m instanceof ReplicationMessage.Append a && a.sequence() > snapshot.through()) {
                         s.send(a);
                         last = a.sequence();
+                    } else if (m instanceof ReplicationMessage.PageWrite w) {
+                        s.send(w);
+                        s.pageLastSent = w.sequence();
+                    } else if (m instanceof ReplicationMessage.PageDelete d) {
+                        s.send(d);
+                        s.pageLastSent = d.sequence();
                     }
                 }
                 s.tail = null;
                 s.readyAt = last;
                 s.lastSent = last;
+                s.pageReadyAt = s.pageLastSent;
                 s.mode = Mode.STREAMING;
                 LOG.info("HA {}: snapshot of {} record(s) ({} entries, {} bytes) through sequence {} sent to {} in {} ms;"
                         + " streaming from sequence {}, confirming alone until it has acknowledged sequence {}", nodeId,
@@ -282,6 +370,48 @@ final class ActiveReplicator implements Replicator {
                     e.toString());
             s.channel.close();
         }
+    }
+
+    /**
+     * Sends the page files as they were at the page snapshot, a bounded piece at a time as the channel drains.
+     *
+     * @return pieces and bytes sent, or null when the standby went away
+     */
+    private long[] sendPageFiles(Standby s, List<PagingService.FileCopy> files) throws IOException {
+        long pieces = 0;
+        long bytes = 0;
+        try {
+            for (PagingService.FileCopy f : files) {
+                for (long at = 0; at < f.length(); ) {
+                    ByteBuffer b = ByteBuffer.allocate((int) Math.min(PAGE_PIECE, f.length() - at));
+                    while (b.hasRemaining()) {
+                        if (f.channel().read(b, at + b.position()) < 0) {
+                            throw new IOException("page file " + f.file() + " of queue " + f.queueId() + " is shorter"
+                                    + " than at the snapshot");
+                        }
+                    }
+                    if (!current(s)) {
+                        return null;
+                    }
+                    ChannelFuture written = s.channel.writeAndFlush(new ReplicationMessage.PageWrite(epoch, 0,
+                            f.queueId(), f.file(), at, b.array()));
+                    pieces++;
+                    bytes += b.capacity();
+                    at += b.capacity();
+                    if (!s.channel.isWritable()) {
+                        written.awaitUninterruptibly();
+                        if (!written.isSuccess()) {
+                            return null;
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (PagingService.FileCopy f : files) {
+                f.channel().close();
+            }
+        }
+        return new long[] {pieces, bytes};
     }
 
     private synchronized boolean current(Standby s) {
@@ -301,28 +431,60 @@ final class ActiveReplicator implements Replicator {
             while (!waiting.isEmpty() && waiting.peek().sequence() <= ack.sequence() && !goingAlone) {
                 done.add(waiting.poll().done());
             }
-            if (s.mode == Mode.STREAMING && ack.sequence() >= s.readyAt) {
-                // The snapshot and the entries held meanwhile are on the standby's disk: from now on entries wait
-                // for its acknowledgement, and it is in sync once it also holds those confirmed alone until now.
-                s.mode = Mode.SYNCHRONOUS;
-                s.readyAt = s.lastSent;
-            }
-            if (!s.recorded && s.mode == Mode.SYNCHRONOUS && ack.sequence() >= s.readyAt) {
-                s.recorded = true;
-                record = true;
-            }
+            record = advance(s);
         }
         done.forEach(f -> f.complete(null));
         if (record) {
-            standbyRecord.apply(s.nodeId).whenComplete((v, t) -> {
-                if (t != null) {
-                    fence("cannot record standby " + s.nodeId + " as in sync in ZooKeeper: " + rootCause(t));
-                } else {
-                    LOG.info("HA {}: standby {} is in sync: replication is synchronous (epoch {})", nodeId, s.nodeId,
-                            epoch);
-                }
-            });
+            record(s);
         }
+    }
+
+    void pageAcked(Channel channel, ReplicationMessage.PageAck ack) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        Standby s;
+        boolean record;
+        synchronized (this) {
+            s = standby;
+            if (s == null || s.channel != channel) {
+                return;
+            }
+            s.pageAcked = Math.max(s.pageAcked, ack.sequence());
+            while (!pageWaiting.isEmpty() && pageWaiting.peek().sequence() <= ack.sequence() && !goingAlone) {
+                done.add(pageWaiting.poll().done());
+            }
+            record = advance(s);
+        }
+        done.forEach(f -> f.complete(null));
+        if (record) {
+            record(s);
+        }
+    }
+
+    /** Under the lock: moves a catching-up standby on; @return whether it is now to be named in sync */
+    private boolean advance(Standby s) {
+        if (s.mode == Mode.STREAMING && s.acked >= s.readyAt && s.pageAcked >= s.pageReadyAt) {
+            // The snapshot and the changes held meanwhile are on the standby's disk: from now on changes wait for
+            // its acknowledgement, and it is in sync once it also holds those confirmed alone until now.
+            s.mode = Mode.SYNCHRONOUS;
+            s.readyAt = s.lastSent;
+            s.pageReadyAt = s.pageLastSent;
+        }
+        if (!s.recorded && s.mode == Mode.SYNCHRONOUS && s.acked >= s.readyAt && s.pageAcked >= s.pageReadyAt) {
+            s.recorded = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void record(Standby s) {
+        standbyRecord.apply(s.nodeId).whenComplete((v, t) -> {
+            if (t != null) {
+                fence("cannot record standby " + s.nodeId + " as in sync in ZooKeeper: " + rootCause(t));
+            } else {
+                LOG.info("HA {}: standby {} is in sync: replication is synchronous (epoch {})", nodeId, s.nodeId,
+                        epoch);
+            }
+        });
     }
 
     /** The standby's channel closed or fell silent. */
@@ -344,7 +506,9 @@ final class ActiveReplicator implements Replicator {
                     : "refusing persistent messages until a standby is in sync again");
             if (!recorded) {
                 orphans = new ArrayList<>(waiting);
+                orphans.addAll(pageWaiting);
                 waiting.clear();
+                pageWaiting.clear();
             } else {
                 goingAlone = true;
                 orphans = List.of();
@@ -366,7 +530,9 @@ final class ActiveReplicator implements Replicator {
                 synchronized (this) {
                     goingAlone = false;
                     held = new ArrayList<>(waiting);
+                    held.addAll(pageWaiting);
                     waiting.clear();
+                    pageWaiting.clear();
                 }
                 held.forEach(w -> settleAlone(w.done()));
             });
@@ -420,7 +586,9 @@ final class ActiveReplicator implements Replicator {
                     + reason + "); reconnect to the other node");
             fenced = e;
             failed = new ArrayList<>(waiting);
+            failed.addAll(pageWaiting);
             waiting.clear();
+            pageWaiting.clear();
             if (standby != null) {
                 ch = standby.channel;
                 standby = null;

@@ -23,6 +23,9 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
     private static final byte ACK = 6;
     private static final byte HEARTBEAT = 7;
     private static final byte REFUSED = 8;
+    private static final byte PAGE_WRITE = 20;
+    private static final byte PAGE_DELETE = 21;
+    private static final byte PAGE_ACK = 22;
 
     @Override
     protected void encode(ChannelHandlerContext ctx, ReplicationMessage msg, List<Object> out) {
@@ -43,6 +46,14 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             b.writeByte(HEARTBEAT).writeLong(m.epoch());
         } else if (msg instanceof ReplicationMessage.Refused m) {
             string(b.writeByte(REFUSED).writeLong(m.epoch()), m.reason());
+        } else if (msg instanceof ReplicationMessage.PageWrite m) {
+            b.writeByte(PAGE_WRITE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
+                    .writeLong(m.file()).writeLong(m.offset()).writeBytes(m.bytes());
+        } else if (msg instanceof ReplicationMessage.PageDelete m) {
+            b.writeByte(PAGE_DELETE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
+                    .writeLong(m.file());
+        } else if (msg instanceof ReplicationMessage.PageAck m) {
+            b.writeByte(PAGE_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         }
         out.add(b);
     }
@@ -69,6 +80,10 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             case HEARTBEAT -> new ReplicationMessage.Heartbeat(epoch);
             case REFUSED -> new ReplicationMessage.Refused(epoch, in.readCharSequence(in.readableBytes(),
                     StandardCharsets.UTF_8).toString());
+            case PAGE_WRITE -> new ReplicationMessage.PageWrite(epoch, in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), rest(in));
+            case PAGE_DELETE -> new ReplicationMessage.PageDelete(epoch, in.readLong(), in.readLong(), in.readLong());
+            case PAGE_ACK -> new ReplicationMessage.PageAck(epoch, in.readLong());
             default -> throw new IllegalArgumentException("unknown replication message type " + type);
         });
     }

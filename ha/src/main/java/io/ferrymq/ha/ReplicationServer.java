@@ -76,6 +76,8 @@ final class ReplicationServer implements AutoCloseable {
                 replicator.connected(ctx.channel(), h);
             } else if (msg instanceof ReplicationMessage.Ack a && helloSeen) {
                 replicator.acked(ctx.channel(), a);
+            } else if (msg instanceof ReplicationMessage.PageAck a && helloSeen) {
+                replicator.pageAcked(ctx.channel(), a);
             } else if (!(msg instanceof ReplicationMessage.Heartbeat)) {
                 LOG.warn("HA: closing the replication connection from {}: unexpected {}", ctx.channel().remoteAddress(),
                         msg.getClass().getSimpleName());

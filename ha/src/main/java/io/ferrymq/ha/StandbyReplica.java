@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * The standby's side: follows the active over the replication channel and keeps a copy of its journal in
  * this node's own journal directory, so that on promotion the broker recovers from it as after any
  * restart. Each entry is appended (with fsync, group-committed by the journal) and acknowledged by its
- * sequence number once on disk. A snapshot from the active replaces whatever the directory held.
+ * sequence number once on disk. Page file changes are applied to a {@link PageMirror} of the paging directory
+ * and acknowledged together ({@link ReplicationMessage.PageAck}) whenever no more messages wait to be applied,
+ * after one fsync. A snapshot from the active replaces whatever the journal and paging directories held.
  *
  * <p>Messages are applied in order on one thread of their own: opening and clearing the journal touch
  * the disk, which the event loop must never wait for. While more than {@link #PAUSE_BYTES} received are not
@@ -66,6 +68,13 @@ final class StandbyReplica implements AutoCloseable {
     private final ExecutorService apply;
     /** Entry bytes received and not yet on this node's disk. */
     private final AtomicLong unwritten = new AtomicLong();
+    /** Messages handed to the apply thread and not yet applied: page changes are synced when none are left. */
+    private final AtomicLong queued = new AtomicLong();
+    /** Apply thread only: the page files. */
+    private final PageMirror pages;
+    /** Apply thread only: the last page change applied, and the last one acknowledged. */
+    private long pageApplied;
+    private long pageAcked;
     private volatile long knownEpoch;
     private volatile boolean running;
     private volatile Channel channel;
@@ -80,6 +89,8 @@ final class StandbyReplica implements AutoCloseable {
         this.nodeId = nodeId;
         this.peer = peer;
         this.options = options.withReplicator(null);
+        // Where the broker's paging service keeps its files (next to the journal), so a promotion finds them.
+        this.pages = new PageMirror(options.directory().toAbsolutePath().getParent().resolve("paging"));
         this.failoverMillis = failoverMillis;
         this.group = group;
         this.knownEpoch = knownEpoch;
@@ -171,6 +182,9 @@ final class StandbyReplica implements AutoCloseable {
                 LOG.info("HA {}: resync: replacing this node's journal with the active's snapshot through sequence {}",
                         nodeId, m.through());
                 resetJournal();
+                pages.clearAll();
+                pageApplied = 0;
+                pageAcked = 0;
                 snapshotFrom = from;
                 appliedThrough = -1;
             } else if (snapshotFrom != from) {
@@ -181,18 +195,42 @@ final class StandbyReplica implements AutoCloseable {
                 lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
                 return true;
             } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
+                // The snapshot's page files are on disk before its end is acknowledged.
+                pages.sync();
                 acknowledge(from, lastAppend, m.through());
+            } else if (msg instanceof ReplicationMessage.PageWrite m) {
+                pages.write(m.queueId(), m.file(), m.offset(), m.bytes());
+                pageApplied = Math.max(pageApplied, m.sequence());
+            } else if (msg instanceof ReplicationMessage.PageDelete m) {
+                pages.delete(m.queueId(), m.file());
+                pageApplied = Math.max(pageApplied, m.sequence());
             } else if (msg instanceof ReplicationMessage.Append m) {
                 lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
                 acknowledge(from, lastAppend, m.sequence());
                 return true;
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("HA {}: cannot apply {} from the active: {}; reconnecting to resync", nodeId,
                     msg.getClass().getSimpleName(), e.toString());
             from.close();
         }
         return false;
+    }
+
+    /** When nothing more waits to be applied: one fsync for the page changes applied meanwhile, then their ack. */
+    private void syncPages(Channel from) {
+        if (queued.get() > 0 || pageApplied == pageAcked || from != channel) {
+            return;
+        }
+        try {
+            pages.sync();
+        } catch (IOException e) {
+            LOG.error("HA {}: the page file copies cannot be synced: {}; reconnecting to resync", nodeId, e.toString());
+            from.close();
+            return;
+        }
+        pageAcked = pageApplied;
+        from.writeAndFlush(new ReplicationMessage.PageAck(knownEpoch, pageAcked), from.voidPromise());
     }
 
     /** Counts {@code bytes} as received until {@code write} completes, pausing the channel's reads meanwhile. */
@@ -216,6 +254,9 @@ final class StandbyReplica implements AutoCloseable {
     private static int entryBytes(ReplicationMessage msg) {
         if (msg instanceof ReplicationMessage.SnapshotChunk m) {
             return m.entry().length;
+        }
+        if (msg instanceof ReplicationMessage.PageWrite m) {
+            return m.bytes().length;
         }
         return msg instanceof ReplicationMessage.Append m ? m.entry().length : 0;
     }
@@ -266,6 +307,7 @@ final class StandbyReplica implements AutoCloseable {
                     journal.closeWithoutCleanMark();
                     journal = null;
                 }
+                pages.close();
                 closed.complete(null);
             } catch (RuntimeException e) {
                 closed.completeExceptionally(e);
@@ -303,11 +345,15 @@ final class StandbyReplica implements AutoCloseable {
             Channel ch = ctx.channel();
             int bytes = entryBytes(msg);
             received(ch, bytes);
+            queued.incrementAndGet();
             apply.execute(() -> {
-                if (!applyMessage(ch, msg) && bytes > 0) {
-                    // Not appended (dropped or refused): nothing else will count it as written.
+                boolean appended = applyMessage(ch, msg);
+                queued.decrementAndGet();
+                if (!appended && bytes > 0) {
+                    // Not appended to the journal (page bytes, written already; or dropped): counted as written now.
                     written(bytes, CompletableFuture.completedFuture(null));
                 }
+                syncPages(ch);
             });
         }
 
