@@ -4,17 +4,24 @@ import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.Replicator;
+import io.ferrymq.core.journal.SnapshotStream;
+import io.ferrymq.core.paging.PageReplicator;
+import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.stream.StreamChange;
 import io.ferrymq.core.stream.StreamReplicator;
 import io.ferrymq.core.stream.StreamSnapshots;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -23,14 +30,25 @@ import java.util.function.Function;
  * is written to the standby's channel as the journal writes it (pipelined: nothing waits per entry) and
  * its future completes when the standby acknowledges that sequence number, so producers are confirmed
  * only after both fsyncs. A standby that connects first gets a snapshot of the journal's live records and
- * the entries written since (catch-up), while the active goes on serving; after that, replication is
- * synchronous. Without a standby in sync the active follows {@link AlonePolicy}, but only once ZooKeeper no
+ * the entries written since (catch-up), while the active goes on serving: the snapshot is read from the
+ * journal's segments and sent a bounded entry at a time by a resync thread of its own, as fast as the
+ * channel drains (the standby stops reading while its disk lags), and the entries written meanwhile are
+ * held, then sent. Until the standby has acknowledged all of that, the active keeps confirming alone
+ * ({@link AlonePolicy}) while it streams each new entry too; only then does it wait for the standby's
+ * acknowledgement (synchronous), and once the standby holds every entry confirmed alone, ZooKeeper names it
+ * in sync. Without a standby in sync the active follows {@link AlonePolicy}, but only once ZooKeeper no
  * longer names a standby in sync, so that a standby which missed entries can never be promoted.
  *
- * <p>Called by the journal writer thread (replicate) and the replication channel's event loop (the rest);
- * state changes take this object's lock, which is never held across I/O: channel writes only queue.
+ * <p>Page file changes travel the same way ({@link PageReplicator}), numbered in a sequence of their own and
+ * acknowledged by {@link ReplicationMessage.PageAck}; the snapshot carries the page files after the journal's
+ * records. Replaying a page change the snapshot already holds is harmless: each one sets bytes at a place or
+ * deletes a file.
+ *
+ * <p>Called by the journal writer thread (replicate), the paging thread (page changes), the resync thread
+ * and the replication channel's event loop (the rest); state changes take this object's lock, which is never
+ * held across I/O: channel writes only queue.
  */
-final class ActiveReplicator implements Replicator, StreamReplicator {
+final class ActiveReplicator implements Replicator, PageReplicator, StreamReplicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActiveReplicator.class);
 
@@ -39,7 +57,15 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
 
     private record Waiting(long sequence, CompletableFuture<Void> done) { }
 
-    private enum Mode { CATCHING_UP, SYNCHRONOUS }
+    /**
+     * CATCHING_UP: the snapshot is being sent, new entries are held; STREAMING: new entries are sent but
+     * confirmed alone until the standby acknowledges the snapshot and the held entries; SYNCHRONOUS: new entries
+     * are confirmed on the standby's acknowledgement.
+     */
+    private enum Mode { CATCHING_UP, STREAMING, SYNCHRONOUS }
+
+    /** A snapshot's page files go in pieces of at most this many bytes. */
+    private static final int PAGE_PIECE = 1 << 20;
 
     /** One connected standby. */
     private final class Standby {
@@ -47,16 +73,20 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
         final String nodeId;
         final AtomicBoolean flushScheduled = new AtomicBoolean();
         Mode mode = Mode.CATCHING_UP;
-        List<ReplicationMessage.Append> tail = new ArrayList<>();
+        List<ReplicationMessage> tail = new ArrayList<>();
         long readyAt = Long.MAX_VALUE;
+        /** The last entry sent: in STREAMING mode, what the standby must hold before it may be named in sync. */
+        long lastSent;
+        long pageReadyAt;
+        long pageLastSent;
         boolean recorded;
         long acked;
-        /** The journal's catch-up is acknowledged: with {@link #streamsInSync} the standby holds everything. */
-        boolean journalInSync;
+        long pageAcked;
         /** Stream changes made after the streams snapshot's point, sent after it; null before the point and after. */
         List<ReplicationMessage.StreamOp> streamTail;
         boolean streamsSynchronous;
         long streamReadyAt = Long.MAX_VALUE;
+        /** The streams snapshot and the changes held meanwhile are acknowledged (or there are no streams). */
         boolean streamsInSync;
         long streamAcked = -1;
 
@@ -83,10 +113,14 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
     private final StandbyRecord standbyRecord;
     private final Runnable onFenced;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Page writes waiting for the standby, by page change number. */
+    private final ArrayDeque<Waiting> pageWaiting = new ArrayDeque<>();
+    private long pageSequence;
+    private volatile Journal journal;
+    private volatile PagingService paging;
     /** Stream changes waiting for the standby, by their own sequence numbers (streams keep their own logs). */
     private final ArrayDeque<Waiting> streamWaiting = new ArrayDeque<>();
     private long streamSequence;
-    private volatile Journal journal;
     private volatile StreamSnapshots streamSnapshots;
     private Standby standby;
     /** ZooKeeper is being told that no standby is in sync: confirmations wait for it. */
@@ -115,6 +149,45 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
     /** The journal to take snapshots from, once the broker has opened it. */
     void attach(Journal j) {
         this.journal = j;
+    }
+
+    @Override
+    public void attached(PagingService service) {
+        this.paging = service;
+    }
+
+    /** The broker is up: from now on the alone policy applies (its own start-up writes always pass). */
+    synchronized void serving() {
+        serving = true;
+        if (standby == null) {
+            LOG.warn("HA {}: ACTIVE WITHOUT A STANDBY in epoch {}: {}", nodeId, epoch, policy == AlonePolicy.SERVE
+                    ? "persistent messages are confirmed on this node's disk alone until a standby is in sync"
+                    : "persistent messages are refused until a standby is in sync (ha.alone-policy: refuse-persistent)");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+        synchronized (this) {
+            if (fenced != null) {
+                return CompletableFuture.failedFuture(fenced);
+            }
+            Standby s = standby;
+            if (s != null && s.mode == Mode.SYNCHRONOUS) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                waiting.add(new Waiting(sequence, done));
+                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
+                s.lastSent = sequence;
+                return done;
+            }
+            if (s != null && s.mode == Mode.STREAMING) {
+                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
+                s.lastSent = sequence;
+            } else if (s != null) {
+                s.tail.add(new ReplicationMessage.Append(epoch, sequence, entry));
+            }
+            return alone(sequence);
+        }
     }
 
     /** The stream store to take snapshots from, once the broker has opened it. */
@@ -146,12 +219,7 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
             if (s != null && s.streamTail != null) {
                 s.streamTail.add(new ReplicationMessage.StreamOp(epoch, sequence, body));
             }
-            if (goingAlone) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                streamWaiting.add(new Waiting(sequence, done));
-                return done;
-            }
-            return alone(sequence);
+            return alone(sequence, streamWaiting);
         }
     }
 
@@ -159,41 +227,60 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
         return standby != null;
     }
 
-    /** The broker is up: from now on the alone policy applies (its own start-up writes always pass). */
-    synchronized void serving() {
-        serving = true;
-        if (standby == null) {
-            LOG.warn("HA {}: ACTIVE WITHOUT A STANDBY in epoch {}: {}", nodeId, epoch, policy == AlonePolicy.SERVE
-                    ? "persistent messages are confirmed on this node's disk alone until a standby is in sync"
-                    : "persistent messages are refused until a standby is in sync (ha.alone-policy: refuse-persistent)");
+    @Override
+    public CompletableFuture<Void> written(long queueId, long file, long offset, byte[] bytes) {
+        synchronized (this) {
+            long seq = ++pageSequence;
+            return pageChange(seq, new ReplicationMessage.PageWrite(epoch, seq, queueId, file, offset, bytes), true);
         }
     }
 
     @Override
-    public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+    public void deleted(long queueId, long file) {
         synchronized (this) {
-            if (fenced != null) {
-                return CompletableFuture.failedFuture(fenced);
-            }
-            Standby s = standby;
-            if (s != null && s.mode == Mode.SYNCHRONOUS) {
+            long seq = ++pageSequence;
+            pageChange(seq, new ReplicationMessage.PageDelete(epoch, seq, queueId, file), false);
+        }
+    }
+
+    @Override
+    public void cleared(long queueId) {
+        synchronized (this) {
+            long seq = ++pageSequence;
+            pageChange(seq, new ReplicationMessage.PageDelete(epoch, seq, queueId,
+                    ReplicationMessage.PageDelete.ALL_FILES), false);
+        }
+    }
+
+    /** Under the lock: ships a page change as the mode says; for a write, the future that confirms it. */
+    private CompletableFuture<Void> pageChange(long seq, ReplicationMessage change, boolean write) {
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
+        Standby s = standby;
+        if (s != null && s.mode != Mode.CATCHING_UP) {
+            s.send(change);
+            s.pageLastSent = seq;
+            if (s.mode == Mode.SYNCHRONOUS && write) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                waiting.add(new Waiting(sequence, done));
-                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
+                pageWaiting.add(new Waiting(seq, done));
                 return done;
             }
-            if (s != null) {
-                s.tail.add(new ReplicationMessage.Append(epoch, sequence, entry));
-            }
-            return alone(sequence);
+        } else if (s != null) {
+            s.tail.add(change);
         }
+        return write ? alone(seq, pageWaiting) : null;
     }
 
     /** Under the lock: a future for an entry no standby in sync holds. */
     private CompletableFuture<Void> alone(long sequence) {
+        return alone(sequence, waiting);
+    }
+
+    private CompletableFuture<Void> alone(long sequence, ArrayDeque<Waiting> queue) {
         if (goingAlone) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            waiting.add(new Waiting(sequence, done));
+            queue.add(new Waiting(sequence, done));
             return done;
         }
         if (policy == AlonePolicy.REFUSE_PERSISTENT && serving) {
@@ -247,38 +334,140 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
             channel.close();
             return;
         }
-        resyncStreams(s, cleared);
         // A standby that resyncs discards its journal: ZooKeeper must not name it in sync while it does.
-        cleared.thenCompose(v -> j.snapshot()).whenCompleteAsync((snapshot, t) -> {
+        cleared.thenCompose(v -> j.streamSnapshot()).whenComplete((snapshot, t) -> {
             if (t != null) {
                 LOG.warn("HA {}: no snapshot for standby {}: {}", nodeId, s.nodeId, t.toString());
                 channel.close();
                 return;
             }
+            Thread resync = new Thread(() -> sendSnapshot(s, snapshot), "ferrymq-ha-resync-" + s.nodeId);
+            resync.setDaemon(true);
+            resync.start();
+        });
+        resyncStreams(s, cleared);
+    }
+
+    /**
+     * On the resync thread: streams the snapshot to the standby a bounded entry at a time, waiting while the
+     * channel is not writable (so at most its high-water mark plus one entry is queued), then the entries held
+     * meanwhile; from then on new entries are streamed as they are written.
+     */
+    private void sendSnapshot(Standby s, SnapshotStream snapshot) {
+        long t0 = System.nanoTime();
+        long chunks = 0;
+        long bytes = 0;
+        try (snapshot) {
             synchronized (this) {
                 if (standby != s) {
                     return;
                 }
                 s.send(new ReplicationMessage.SnapshotBegin(epoch, snapshot.through()));
-                for (byte[] e : snapshot.entries()) {
-                    s.send(new ReplicationMessage.SnapshotChunk(epoch, e));
+            }
+            byte[] entry;
+            while ((entry = snapshot.next()) != null) {
+                if (!current(s)) {
+                    return;
+                }
+                ChannelFuture written = s.channel.writeAndFlush(new ReplicationMessage.SnapshotChunk(epoch, entry));
+                chunks++;
+                bytes += entry.length;
+                if (!s.channel.isWritable()) {
+                    // Flow control: the standby reads only as fast as its disk writes.
+                    written.awaitUninterruptibly();
+                    if (!written.isSuccess()) {
+                        return;
+                    }
+                }
+            }
+            PagingService pages = paging;
+            if (pages != null) {
+                long[] sent = sendPageFiles(s, pages.snapshot().join());
+                if (sent == null) {
+                    return;
+                }
+                chunks += sent[0];
+                bytes += sent[1];
+            }
+            synchronized (this) {
+                if (standby != s) {
+                    return;
                 }
                 s.send(new ReplicationMessage.SnapshotEnd(epoch, snapshot.through()));
                 long last = snapshot.through();
-                for (ReplicationMessage.Append a : s.tail) {
-                    if (a.sequence() > snapshot.through()) {
+                for (ReplicationMessage m : s.tail) {
+                    if (m instanceof ReplicationMessage.Append a && a.sequence() > snapshot.through()) {
                         s.send(a);
                         last = a.sequence();
+                    } else if (m instanceof ReplicationMessage.PageWrite w) {
+                        s.send(w);
+                        s.pageLastSent = w.sequence();
+                    } else if (m instanceof ReplicationMessage.PageDelete d) {
+                        s.send(d);
+                        s.pageLastSent = d.sequence();
                     }
                 }
                 s.tail = null;
                 s.readyAt = last;
-                s.mode = Mode.SYNCHRONOUS;
-                LOG.info("HA {}: snapshot of {} entr{} through sequence {} sent to {}; synchronous from sequence {}",
-                        nodeId, snapshot.entries().size(), snapshot.entries().size() == 1 ? "y" : "ies",
-                        snapshot.through(), s.nodeId, last + 1);
+                s.lastSent = last;
+                s.pageReadyAt = s.pageLastSent;
+                s.mode = Mode.STREAMING;
+                LOG.info("HA {}: snapshot of {} record(s) ({} entries, {} bytes) through sequence {} sent to {} in {} ms;"
+                        + " streaming from sequence {}, confirming alone until it has acknowledged sequence {}", nodeId,
+                        snapshot.records(), chunks, bytes, snapshot.through(), s.nodeId,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), last + 1, last);
             }
-        }, channel.eventLoop());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("HA {}: the snapshot for standby {} failed: {}; it reconnects to resync", nodeId, s.nodeId,
+                    e.toString());
+            s.channel.close();
+        }
+    }
+
+    /**
+     * Sends the page files as they were at the page snapshot, a bounded piece at a time as the channel drains.
+     *
+     * @return pieces and bytes sent, or null when the standby went away
+     */
+    private long[] sendPageFiles(Standby s, List<PagingService.FileCopy> files) throws IOException {
+        long pieces = 0;
+        long bytes = 0;
+        try {
+            for (PagingService.FileCopy f : files) {
+                for (long at = 0; at < f.length(); ) {
+                    ByteBuffer b = ByteBuffer.allocate((int) Math.min(PAGE_PIECE, f.length() - at));
+                    while (b.hasRemaining()) {
+                        if (f.channel().read(b, at + b.position()) < 0) {
+                            throw new IOException("page file " + f.file() + " of queue " + f.queueId() + " is shorter"
+                                    + " than at the snapshot");
+                        }
+                    }
+                    if (!current(s)) {
+                        return null;
+                    }
+                    ChannelFuture written = s.channel.writeAndFlush(new ReplicationMessage.PageWrite(epoch, 0,
+                            f.queueId(), f.file(), at, b.array()));
+                    pieces++;
+                    bytes += b.capacity();
+                    at += b.capacity();
+                    if (!s.channel.isWritable()) {
+                        written.awaitUninterruptibly();
+                        if (!written.isSuccess()) {
+                            return null;
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (PagingService.FileCopy f : files) {
+                f.channel().close();
+            }
+        }
+        return new long[] {pieces, bytes};
+    }
+
+    private synchronized boolean current(Standby s) {
+        return standby == s && s.channel.isActive();
     }
 
     void acked(Channel channel, ReplicationMessage.Ack ack) {
@@ -294,10 +483,7 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
             while (!waiting.isEmpty() && waiting.peek().sequence() <= ack.sequence() && !goingAlone) {
                 done.add(waiting.poll().done());
             }
-            if (s.mode == Mode.SYNCHRONOUS && ack.sequence() >= s.readyAt) {
-                s.journalInSync = true;
-            }
-            record = readyToRecord(s);
+            record = advance(s);
         }
         done.forEach(f -> f.complete(null));
         if (record) {
@@ -305,13 +491,42 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
         }
     }
 
-    /** Under the lock: whether the standby now holds everything (journal and streams) and is not yet recorded so. */
-    private boolean readyToRecord(Standby s) {
-        if (s.recorded || !s.journalInSync || !s.streamsInSync) {
-            return false;
+    void pageAcked(Channel channel, ReplicationMessage.PageAck ack) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        Standby s;
+        boolean record;
+        synchronized (this) {
+            s = standby;
+            if (s == null || s.channel != channel) {
+                return;
+            }
+            s.pageAcked = Math.max(s.pageAcked, ack.sequence());
+            while (!pageWaiting.isEmpty() && pageWaiting.peek().sequence() <= ack.sequence() && !goingAlone) {
+                done.add(pageWaiting.poll().done());
+            }
+            record = advance(s);
         }
-        s.recorded = true;
-        return true;
+        done.forEach(f -> f.complete(null));
+        if (record) {
+            record(s);
+        }
+    }
+
+    /** Under the lock: moves a catching-up standby on; @return whether it is now to be named in sync */
+    private boolean advance(Standby s) {
+        if (s.mode == Mode.STREAMING && s.acked >= s.readyAt && s.pageAcked >= s.pageReadyAt) {
+            // The snapshot and the changes held meanwhile are on the standby's disk: from now on changes wait for
+            // its acknowledgement, and it is in sync once it also holds those confirmed alone until now.
+            s.mode = Mode.SYNCHRONOUS;
+            s.readyAt = s.lastSent;
+            s.pageReadyAt = s.pageLastSent;
+        }
+        if (!s.recorded && s.mode == Mode.SYNCHRONOUS && s.acked >= s.readyAt && s.pageAcked >= s.pageReadyAt
+                && s.streamsInSync) {
+            s.recorded = true;
+            return true;
+        }
+        return false;
     }
 
     private void record(Standby s) {
@@ -331,8 +546,13 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
     private void resyncStreams(Standby s, CompletableFuture<?> cleared) {
         StreamSnapshots snapshots = streamSnapshots;
         if (snapshots == null) {
+            boolean record;
             synchronized (this) {
                 s.streamsInSync = true;
+                record = standby == s && advance(s);
+            }
+            if (record) {
+                record(s);
             }
             return;
         }
@@ -377,7 +597,7 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
     void streamAcked(Channel channel, ReplicationMessage.StreamAck ack) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         Standby s;
-        boolean record = false;
+        boolean record;
         synchronized (this) {
             s = standby;
             if (s == null || s.channel != channel) {
@@ -389,8 +609,8 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
             }
             if (s.streamsSynchronous && ack.sequence() >= s.streamReadyAt) {
                 s.streamsInSync = true;
-                record = readyToRecord(s);
             }
+            record = advance(s);
         }
         done.forEach(f -> f.complete(null));
         if (record) {
@@ -417,8 +637,10 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
                     : "refusing persistent messages until a standby is in sync again");
             if (!recorded) {
                 orphans = new ArrayList<>(waiting);
-                waiting.clear();
+                orphans.addAll(pageWaiting);
                 orphans.addAll(streamWaiting);
+                waiting.clear();
+                pageWaiting.clear();
                 streamWaiting.clear();
             } else {
                 goingAlone = true;
@@ -441,8 +663,10 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
                 synchronized (this) {
                     goingAlone = false;
                     held = new ArrayList<>(waiting);
-                    waiting.clear();
+                    held.addAll(pageWaiting);
                     held.addAll(streamWaiting);
+                    waiting.clear();
+                    pageWaiting.clear();
                     streamWaiting.clear();
                 }
                 held.forEach(w -> settleAlone(w.done()));
@@ -497,8 +721,10 @@ final class ActiveReplicator implements Replicator, StreamReplicator {
                     + reason + "); reconnect to the other node");
             fenced = e;
             failed = new ArrayList<>(waiting);
-            waiting.clear();
+            failed.addAll(pageWaiting);
             failed.addAll(streamWaiting);
+            waiting.clear();
+            pageWaiting.clear();
             streamWaiting.clear();
             if (standby != null) {
                 ch = standby.channel;

@@ -25,6 +25,9 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
     private static final byte REFUSED = 8;
     private static final byte STREAM_OP = 32;
     private static final byte STREAM_ACK = 33;
+    private static final byte PAGE_WRITE = 20;
+    private static final byte PAGE_DELETE = 21;
+    private static final byte PAGE_ACK = 22;
 
     @Override
     protected void encode(ChannelHandlerContext ctx, ReplicationMessage msg, List<Object> out) {
@@ -49,6 +52,14 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             b.writeByte(STREAM_OP).writeLong(m.epoch()).writeLong(m.sequence()).writeBytes(m.body());
         } else if (msg instanceof ReplicationMessage.StreamAck m) {
             b.writeByte(STREAM_ACK).writeLong(m.epoch()).writeLong(m.sequence());
+        } else if (msg instanceof ReplicationMessage.PageWrite m) {
+            b.writeByte(PAGE_WRITE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
+                    .writeLong(m.file()).writeLong(m.offset()).writeBytes(m.bytes());
+        } else if (msg instanceof ReplicationMessage.PageDelete m) {
+            b.writeByte(PAGE_DELETE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
+                    .writeLong(m.file());
+        } else if (msg instanceof ReplicationMessage.PageAck m) {
+            b.writeByte(PAGE_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         }
         out.add(b);
     }
@@ -77,6 +88,10 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
                     StandardCharsets.UTF_8).toString());
             case STREAM_OP -> new ReplicationMessage.StreamOp(epoch, in.readLong(), rest(in));
             case STREAM_ACK -> new ReplicationMessage.StreamAck(epoch, in.readLong());
+            case PAGE_WRITE -> new ReplicationMessage.PageWrite(epoch, in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), rest(in));
+            case PAGE_DELETE -> new ReplicationMessage.PageDelete(epoch, in.readLong(), in.readLong(), in.readLong());
+            case PAGE_ACK -> new ReplicationMessage.PageAck(epoch, in.readLong());
             default -> throw new IllegalArgumentException("unknown replication message type " + type);
         });
     }

@@ -37,4 +37,18 @@ sealed interface ReplicationMessage {
 
     /** Standby to active: every stream change up to {@code sequence} is on the standby's disk. */
     record StreamAck(long epoch, long sequence) implements ReplicationMessage { }
+    /**
+     * Active to standby: {@code bytes} go at {@code offset} of page file {@code file} of queue {@code queueId}.
+     * {@code sequence} counts page changes (acknowledged by {@link PageAck}); 0 inside a snapshot.
+     */
+    record PageWrite(long epoch, long sequence, long queueId, long file, long offset, byte[] bytes)
+            implements ReplicationMessage { }
+
+    /** Active to standby: page file {@code file} of queue {@code queueId} is gone; {@link #ALL_FILES}: all of them. */
+    record PageDelete(long epoch, long sequence, long queueId, long file) implements ReplicationMessage {
+        static final long ALL_FILES = -1;
+    }
+
+    /** Standby to active: every page change up to {@code sequence} is on the standby's disk. */
+    record PageAck(long epoch, long sequence) implements ReplicationMessage { }
 }

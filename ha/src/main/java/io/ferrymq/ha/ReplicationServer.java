@@ -78,6 +78,8 @@ final class ReplicationServer implements AutoCloseable {
                 replicator.acked(ctx.channel(), a);
             } else if (msg instanceof ReplicationMessage.StreamAck a && helloSeen) {
                 replicator.streamAcked(ctx.channel(), a);
+            } else if (msg instanceof ReplicationMessage.PageAck a && helloSeen) {
+                replicator.pageAcked(ctx.channel(), a);
             } else if (!(msg instanceof ReplicationMessage.Heartbeat)) {
                 LOG.warn("HA: closing the replication connection from {}: unexpected {}", ctx.channel().remoteAddress(),
                         msg.getClass().getSimpleName());

@@ -27,21 +27,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The standby's side: follows the active over the replication channel and keeps a copy of its journal in
  * this node's own journal directory, so that on promotion the broker recovers from it as after any
  * restart. Each entry is appended (with fsync, group-committed by the journal) and acknowledged by its
- * sequence number once on disk. A snapshot from the active replaces whatever the directory held.
+ * sequence number once on disk. Page file changes are applied to a {@link PageMirror} of the paging directory
+ * and acknowledged together ({@link ReplicationMessage.PageAck}) whenever no more messages wait to be applied,
+ * after one fsync. A snapshot from the active replaces whatever the journal and paging directories held.
  *
  * <p>Messages are applied in order on one thread of their own: opening and clearing the journal touch
- * the disk, which the event loop must never wait for.
+ * the disk, which the event loop must never wait for. While more than {@link #PAUSE_BYTES} received are not
+ * yet on disk, the channel stops reading (flow control: the active, which waits while the channel is not
+ * writable, then sends a snapshot no faster than this disk writes it).
  */
 final class StandbyReplica implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyReplica.class);
     private static final long RECONNECT_MILLIS = 200;
+    /** Received entry bytes not yet on disk above which the channel stops reading. */
+    private static final long PAUSE_BYTES = 16L << 20;
 
     /** What the node learns from its replica. */
     interface Events {
@@ -59,6 +66,15 @@ final class StandbyReplica implements AutoCloseable {
     private final EventLoopGroup group;
     private final Events events;
     private final ExecutorService apply;
+    /** Entry bytes received and not yet on this node's disk. */
+    private final AtomicLong unwritten = new AtomicLong();
+    /** Messages handed to the apply thread and not yet applied: page changes are synced when none are left. */
+    private final AtomicLong queued = new AtomicLong();
+    /** Apply thread only: the page files. */
+    private final PageMirror pages;
+    /** Apply thread only: the last page change applied, and the last one acknowledged. */
+    private long pageApplied;
+    private long pageAcked;
     private volatile long knownEpoch;
     private volatile boolean running;
     private volatile Channel channel;
@@ -76,6 +92,8 @@ final class StandbyReplica implements AutoCloseable {
         this.nodeId = nodeId;
         this.peer = peer;
         this.options = options.withReplicator(null);
+        // Where the broker's paging service keeps its files (next to the journal), so a promotion finds them.
+        this.pages = new PageMirror(options.directory().toAbsolutePath().getParent().resolve("paging"));
         this.failoverMillis = failoverMillis;
         this.group = group;
         this.knownEpoch = knownEpoch;
@@ -165,9 +183,10 @@ final class StandbyReplica implements AutoCloseable {
 
     // ------------------------------------------------------------------ applying (apply thread)
 
-    private void applyMessage(Channel from, ReplicationMessage msg) {
+    /** @return whether an entry was handed to the journal (and is counted as written when it is) */
+    private boolean applyMessage(Channel from, ReplicationMessage msg) {
         if (journal == null || from != channel) {
-            return;
+            return false;
         }
         if (msg instanceof ReplicationMessage.StreamOp m) {
             // Streams resync and replicate beside the journal, on their own sequence numbers.
@@ -177,13 +196,16 @@ final class StandbyReplica implements AutoCloseable {
             } else {
                 streams.apply(from, m, knownEpoch);
             }
-            return;
+            return false;
         }
         try {
             if (msg instanceof ReplicationMessage.SnapshotBegin m) {
                 LOG.info("HA {}: resync: replacing this node's journal with the active's snapshot through sequence {}",
                         nodeId, m.through());
                 resetJournal();
+                pages.clearAll();
+                pageApplied = 0;
+                pageAcked = 0;
                 snapshotFrom = from;
                 appliedThrough = -1;
             } else if (snapshotFrom != from) {
@@ -191,18 +213,73 @@ final class StandbyReplica implements AutoCloseable {
                         msg.getClass().getSimpleName());
                 from.close();
             } else if (msg instanceof ReplicationMessage.SnapshotChunk m) {
-                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
+                return true;
             } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
+                // The snapshot's page files are on disk before its end is acknowledged.
+                pages.sync();
                 acknowledge(from, lastAppend, m.through());
+            } else if (msg instanceof ReplicationMessage.PageWrite m) {
+                pages.write(m.queueId(), m.file(), m.offset(), m.bytes());
+                pageApplied = Math.max(pageApplied, m.sequence());
+            } else if (msg instanceof ReplicationMessage.PageDelete m) {
+                pages.delete(m.queueId(), m.file());
+                pageApplied = Math.max(pageApplied, m.sequence());
             } else if (msg instanceof ReplicationMessage.Append m) {
-                lastAppend = journal.append(EntryDecoder.records(m.entry()));
+                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
                 acknowledge(from, lastAppend, m.sequence());
+                return true;
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("HA {}: cannot apply {} from the active: {}; reconnecting to resync", nodeId,
                     msg.getClass().getSimpleName(), e.toString());
             from.close();
         }
+        return false;
+    }
+
+    /** When nothing more waits to be applied: one fsync for the page changes applied meanwhile, then their ack. */
+    private void syncPages(Channel from) {
+        if (queued.get() > 0 || pageApplied == pageAcked || from != channel) {
+            return;
+        }
+        try {
+            pages.sync();
+        } catch (IOException e) {
+            LOG.error("HA {}: the page file copies cannot be synced: {}; reconnecting to resync", nodeId, e.toString());
+            from.close();
+            return;
+        }
+        pageAcked = pageApplied;
+        from.writeAndFlush(new ReplicationMessage.PageAck(knownEpoch, pageAcked), from.voidPromise());
+    }
+
+    /** Counts {@code bytes} as received until {@code write} completes, pausing the channel's reads meanwhile. */
+    private void received(Channel from, int bytes) {
+        if (unwritten.addAndGet(bytes) > PAUSE_BYTES && from.config().isAutoRead()) {
+            from.config().setAutoRead(false);
+        }
+    }
+
+    /** Counts {@code bytes} as on disk once {@code write} completes, resuming reads once enough are. */
+    private CompletableFuture<Void> written(int bytes, CompletableFuture<Void> write) {
+        return write.whenComplete((v, t) -> {
+            // The current channel: one opened since the pause (the old one closed) must not wait for its own data.
+            Channel c = channel;
+            if (unwritten.addAndGet(-bytes) <= PAUSE_BYTES / 2 && c != null && !c.config().isAutoRead()) {
+                c.config().setAutoRead(true);
+            }
+        });
+    }
+
+    private static int entryBytes(ReplicationMessage msg) {
+        if (msg instanceof ReplicationMessage.SnapshotChunk m) {
+            return m.entry().length;
+        }
+        if (msg instanceof ReplicationMessage.PageWrite m) {
+            return m.bytes().length;
+        }
+        return msg instanceof ReplicationMessage.Append m ? m.entry().length : 0;
     }
 
     private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence) {
@@ -255,6 +332,7 @@ final class StandbyReplica implements AutoCloseable {
                     streams.close();
                     streams = null;
                 }
+                pages.close();
                 closed.complete(null);
             } catch (RuntimeException e) {
                 closed.completeExceptionally(e);
@@ -290,12 +368,23 @@ final class StandbyReplica implements AutoCloseable {
                 return;
             }
             Channel ch = ctx.channel();
-            apply.execute(() -> applyMessage(ch, msg));
+            int bytes = entryBytes(msg);
+            received(ch, bytes);
+            queued.incrementAndGet();
+            apply.execute(() -> {
+                boolean appended = applyMessage(ch, msg);
+                queued.decrementAndGet();
+                if (!appended && bytes > 0) {
+                    // Not appended to the journal (page bytes, written already; or dropped): counted as written now.
+                    written(bytes, CompletableFuture.completedFuture(null));
+                }
+                syncPages(ch);
+            });
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+            if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE && ctx.channel().config().isAutoRead()) {
                 LOG.warn("HA {}: the active at {} has been silent for {} ms", nodeId, HaConfig.text(peer), failoverMillis);
                 ctx.close();
             } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {

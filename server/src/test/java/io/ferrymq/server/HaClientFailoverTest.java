@@ -3,6 +3,8 @@ package io.ferrymq.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferrymq.ha.HaNode;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -140,6 +142,75 @@ class HaClientFailoverTest {
             } finally {
                 disconnect(publisher);
                 disconnect(subscriber);
+            }
+        }
+    }
+
+    /**
+     * The HiveMQ client's failover settings, as the README shows them: automatic reconnect, and a disconnected
+     * listener that points the next attempt at the other node.
+     */
+    private static Mqtt3AsyncClient hiveMqClient(InProcessPair pair, String id) {
+        int a = pair.a.port("mqtt");
+        int b = pair.b.port("mqtt");
+        return com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3().identifier(id)
+                .serverHost("127.0.0.1").serverPort(a)
+                .simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .automaticReconnect().initialDelay(200, TimeUnit.MILLISECONDS).maxDelay(1, TimeUnit.SECONDS)
+                .applyAutomaticReconnect()
+                .addDisconnectedListener(ctx -> {
+                    int port = ctx.getReconnector().getTransportConfig().getServerAddress().getPort();
+                    ctx.getReconnector().transportConfig().serverHost("127.0.0.1").serverPort(port == a ? b : a)
+                            .applyTransportConfig();
+                })
+                .buildAsync();
+    }
+
+    @Test
+    void hiveMqClientWithAutomaticReconnectToTheOtherNodeLosesNoConfirmedMessage() throws Exception {
+        try (InProcessPair pair = new InProcessPair(dir).startInSync()) {
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            Mqtt3AsyncClient subscriber = hiveMqClient(pair, "ha-hivemq-subscriber");
+            Mqtt3AsyncClient publisher = hiveMqClient(pair, "ha-hivemq-publisher");
+            try {
+                // A persistent session: its subscription and queued messages live in the journal, so on the standby too.
+                subscriber.connectWith().cleanSession(false).send().get(30, TimeUnit.SECONDS);
+                subscriber.subscribeWith().topicFilter("ha/hivemq").qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                        .send().get(30, TimeUnit.SECONDS);
+                publisher.connectWith().cleanSession(true).send().get(30, TimeUnit.SECONDS);
+
+                Set<String> confirmed = ConcurrentHashMap.newKeySet();
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread sending = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String body = "hivemq-" + i;
+                        try {
+                            // QoS 1: completes on PUBACK, that is once the pair has it on both disks.
+                            publisher.publishWith().topic("ha/hivemq").qos(MqttQos.AT_LEAST_ONCE)
+                                    .payload(body.getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
+                            confirmed.add(body);
+                        } catch (Exception e) {
+                            // Not confirmed (disconnected meanwhile): the next one goes out after the reconnect.
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                        }
+                    }
+                }, "hivemq-publisher");
+                sending.start();
+                await().atMost(WAIT).until(() -> confirmed.size() >= 50);
+                failOver(pair);
+                int before = confirmed.size();
+                await().atMost(WAIT).until(() -> confirmed.size() >= before + 50);
+                stop.set(true);
+                sending.join(WAIT.toMillis());
+
+                await().atMost(WAIT).untilAsserted(() -> assertThat(received).containsAll(confirmed));
+                // The connection's transport, not the client's configured first address.
+                assertThat(publisher.getConfig().getConnectionConfig().orElseThrow().getTransportConfig().getServerAddress()
+                        .getPort()).isEqualTo(pair.b.port("mqtt"));
+            } finally {
+                publisher.disconnect();
+                subscriber.disconnect();
             }
         }
     }

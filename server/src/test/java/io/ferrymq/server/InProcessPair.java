@@ -40,12 +40,17 @@ final class InProcessPair implements AutoCloseable {
     final HaNode nodeB;
 
     InProcessPair(Path dir) throws Exception {
+        this(dir, null);
+    }
+
+    /** @param memoryLimit each broker's {@code broker.memory-limit} (queues page past it); null for the default */
+    InProcessPair(Path dir, String memoryLimit) throws Exception {
         a = member("node-a");
         b = member("node-b");
         // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
         zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true);
-        FerryConfig ca = config(dir, a, b);
-        FerryConfig cb = config(dir, b, a);
+        FerryConfig ca = config(dir, a, b, memoryLimit);
+        FerryConfig cb = config(dir, b, a, memoryLimit);
         nodeA = new HaNode(Main.haConfig(ca), new HaLauncher(ca));
         nodeB = new HaNode(Main.haConfig(cb), new HaLauncher(cb));
     }
@@ -67,7 +72,7 @@ final class InProcessPair implements AutoCloseable {
         return new Member(name, Map.copyOf(ports), freePort());
     }
 
-    private FerryConfig config(Path dir, Member me, Member peer) throws Exception {
+    private FerryConfig config(Path dir, Member me, Member peer, String memoryLimit) throws Exception {
         Path f = dir.resolve(me.name() + ".yaml");
         StringBuilder listeners = new StringBuilder();
         for (String l : LISTENERS) {
@@ -78,7 +83,7 @@ final class InProcessPair implements AutoCloseable {
                         port: %d
                     """.formatted(l, l, me.port(l)));
         }
-        Files.writeString(f, """
+        Files.writeString(f, (memoryLimit == null ? "" : "broker:\n  memory-limit: " + memoryLimit + "\n") + """
                 security:
                   password-iterations: 1000
                 storage:

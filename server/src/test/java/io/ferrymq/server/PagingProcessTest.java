@@ -158,7 +158,7 @@ class PagingProcessTest {
         }
     }
 
-    private static Socket connect(int port) throws IOException {
+    static Socket connect(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(120_000);
         s.setTcpNoDelay(true);
@@ -178,7 +178,7 @@ class PagingProcessTest {
     }
 
     /** The frame's command and headers (the body is skipped). */
-    private static String readFrame(InputStream in) throws IOException {
+    static String readFrame(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         do {
@@ -224,7 +224,7 @@ class PagingProcessTest {
         return h;
     }
 
-    private static String header(String frame, String name) {
+    static String header(String frame, String name) {
         for (String line : frame.split("\n")) {
             if (line.startsWith(name + ":")) {
                 return line.substring(name.length() + 1);

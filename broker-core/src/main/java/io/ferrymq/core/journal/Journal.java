@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -58,7 +59,7 @@ public final class Journal implements Storage {
 
     /** A batch waiting for the writer. */
     private record Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                           CompletableFuture<Void> done, CompletableFuture<Snapshot> snapshot) {
+                           CompletableFuture<Void> done, Between between) {
         Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
                 CompletableFuture<Void> done) {
             this(kind, payload, length, offsets, records, done, null);
@@ -71,8 +72,16 @@ public final class Journal implements Storage {
      */
     public record Snapshot(long through, List<byte[]> entries) { }
 
-    /** Not an entry: asks the writer for a {@link Snapshot} between two batches. */
+    /** Not an entry: work the writer does between two batches (a snapshot), by {@link Pending#between}. */
     private static final byte SNAPSHOT_REQUEST = -1;
+
+    /** What a {@link #SNAPSHOT_REQUEST} runs on the writer thread. */
+    private interface Between {
+        void run() throws IOException;
+    }
+
+    /** Open {@link SnapshotStream}s: while any is, compaction waits, so the segments they read stay in place. */
+    private final AtomicInteger openStreams = new AtomicInteger();
 
 
     private final JournalOptions options;
@@ -383,8 +392,34 @@ public final class Journal implements Storage {
             return CompletableFuture.failedFuture(failed);
         }
         CompletableFuture<Snapshot> taken = new CompletableFuture<>();
+        return between(taken, () -> takeSnapshot(taken));
+    }
+
+    /**
+     * Like {@link #snapshot()}, but the live records are read in entries of about 1 MiB by whoever iterates
+     * the returned stream, on its own thread: the writer only notes where the live records are (between two
+     * entries), so it pauses for that alone, and the copy is never all in memory at once. Compaction waits
+     * while a stream is open, so close it.
+     */
+    public CompletableFuture<SnapshotStream> streamSnapshot() {
+        BrokerException failed = failure;
+        if (failed != null) {
+            return CompletableFuture.failedFuture(failed);
+        }
+        CompletableFuture<SnapshotStream> opened = new CompletableFuture<>();
+        return between(opened, () -> {
+            flushBuffer();
+            java.util.Map<Long, Segment> byId = new java.util.HashMap<>();
+            segments.forEach(s -> byId.put(s.id, s));
+            openStreams.incrementAndGet();
+            opened.complete(new SnapshotStream(nextSeq - 1, index.liveAll(), byId, COMPACTION_ENTRY_BYTES,
+                    openStreams::decrementAndGet));
+        });
+    }
+
+    private <T> CompletableFuture<T> between(CompletableFuture<T> taken, Between work) {
         Pending p = new Pending(SNAPSHOT_REQUEST, new byte[0], 0, new int[0], List.of(), new CompletableFuture<>(),
-                taken);
+                work);
         // A failure of the writer fails the request through its done future.
         p.done().whenComplete((v, t) -> {
             if (t != null) {
@@ -399,7 +434,7 @@ public final class Journal implements Storage {
         return taken;
     }
 
-    private void takeSnapshot(Pending request) throws IOException {
+    private void takeSnapshot(CompletableFuture<Snapshot> taken) throws IOException {
         flushBuffer();
         List<byte[]> out = new ArrayList<>();
         BinaryWriter w = new BinaryWriter(64 * 1024);
@@ -417,7 +452,7 @@ public final class Journal implements Storage {
         if (w.position() > 0) {
             out.add(Entry.frame(0, Entry.KIND_RECORDS, w.array(), w.position()));
         }
-        request.snapshot().complete(new Snapshot(nextSeq - 1, out));
+        taken.complete(new Snapshot(nextSeq - 1, out));
     }
 
     private byte[] readRecord(JournalIndex.Loc loc) throws IOException {
@@ -501,7 +536,7 @@ public final class Journal implements Storage {
                 continue;
             }
             if (p.kind() == SNAPSHOT_REQUEST) {
-                takeSnapshot(p);
+                p.between().run();
                 continue;
             }
             long position;
@@ -823,6 +858,9 @@ public final class Journal implements Storage {
     // ------------------------------------------------------------------ compaction
 
     private void compactIfWorthwhile() {
+        if (openStreams.get() > 0) {
+            return;
+        }
         try {
             while (segments.size() > 1 && segments.get(0) != current) {
                 Segment oldest = segments.get(0);

@@ -39,6 +39,7 @@ public final class PageStore {
     public static final PagePosition FIRST = new PagePosition(1, 0);
 
     private final PagingService service;
+    private final long queueId;
     private final Path dir;
     private final long fileSize;
     /** File id to channel, oldest first. I/O thread only. */
@@ -50,8 +51,9 @@ public final class PageStore {
     private PagePosition transientHorizon = PagePosition.START;
     private boolean deleted;
 
-    PageStore(PagingService service, Path dir, long fileSize) {
+    PageStore(PagingService service, long queueId, Path dir, long fileSize) {
         this.service = service;
+        this.queueId = queueId;
         this.dir = dir;
         this.fileSize = fileSize;
     }
@@ -113,6 +115,7 @@ public final class PageStore {
             if (Files.exists(dir)) {
                 deleteTree(dir);
             }
+            cleared();
             Files.createDirectories(dir);
             writeFile = FIRST.file();
             writeOffset = 0;
@@ -136,9 +139,15 @@ public final class PageStore {
         return service.write(this, record, m.durable());
     }
 
-    /** Called by the service's writer on the I/O thread. @return the channel written to (to fsync) */
-    FileChannel writeRecord(byte[] record) throws IOException {
+    /**
+     * Called by the service's writer on the I/O thread.
+     *
+     * @param replicas gets the replicator's future for the write (null without replication or write)
+     * @return the channel written to (to fsync)
+     */
+    FileChannel writeRecord(byte[] record, List<CompletableFuture<Void>> replicas) throws IOException {
         if (deleted) {
+            replicas.add(null);
             return null;
         }
         if (writeOffset > 0 && writeOffset + record.length > fileSize) {
@@ -156,8 +165,24 @@ public final class PageStore {
         while (b.hasRemaining()) {
             at += ch.write(b, at);
         }
+        PageReplicator r = service.replicator();
+        replicas.add(r == null ? null : r.written(queueId, writeFile, writeOffset, record));
         writeOffset = at;
         return ch;
+    }
+
+    /** I/O thread only: this store's files now, oldest first. */
+    java.util.SortedMap<Long, Path> filesNow() {
+        java.util.SortedMap<Long, Path> out = new TreeMap<>();
+        files.keySet().forEach(id -> out.put(id, dir.resolve(String.format("page-%016d.pg", id))));
+        return out;
+    }
+
+    private void cleared() {
+        PageReplicator r = service.replicator();
+        if (r != null) {
+            r.cleared(queueId);
+        }
     }
 
     /** Reads up to the given amount from the cursor, without moving it (see {@link #consumed}). */
@@ -226,6 +251,7 @@ public final class PageStore {
                 deleteFile(id);
             }
             deleteTree(dir);
+            cleared();
             service.forget(this);
             return null;
         });
@@ -302,6 +328,10 @@ public final class PageStore {
             ch.close();
         }
         Files.deleteIfExists(dir.resolve(String.format("page-%016d.pg", id)));
+        PageReplicator r = service.replicator();
+        if (r != null) {
+            r.deleted(queueId, id);
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * The broker's page files: one {@link PageStore} per queue under a root directory, all served by one I/O
  * thread so that no event loop or queue executor ever touches the disk. Writes are group-committed: one
- * fsync per file per batch of writes that arrived together.
+ * fsync per file per batch of writes that arrived together. With a {@link PageReplicator} (an HA pair's
+ * active) every change is also shipped to the standby, and a write completes once the standby has it too.
  */
 public final class PagingService implements AutoCloseable {
 
@@ -43,16 +44,29 @@ public final class PagingService implements AutoCloseable {
         record Write(PageStore store, byte[] record, boolean sync, CompletableFuture<Void> done) implements Task { }
     }
 
+    /** One page file as it was when {@link #snapshot} was taken, opened for reading. */
+    public record FileCopy(long queueId, long file, long length, FileChannel channel) { }
+
     private final Path root;
     private final long fileSize;
+    private final PageReplicator replicator;
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Map<Long, PageStore> stores = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     public PagingService(Path root, long fileSize) {
+        this(root, fileSize, null);
+    }
+
+    /** @param replicator receives every change to the page files (an HA pair's active); null for none */
+    public PagingService(Path root, long fileSize, PageReplicator replicator) {
         this.root = root;
         this.fileSize = fileSize;
+        this.replicator = replicator;
+        if (replicator != null) {
+            replicator.attached(this);
+        }
         this.thread = new Thread(this::loop, "ferrymq-paging");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -60,7 +74,30 @@ public final class PagingService implements AutoCloseable {
 
     /** The page store of a queue (its files are created on first write, or found by {@link PageStore#recover}). */
     public PageStore store(long queueId) {
-        return stores.computeIfAbsent(queueId, id -> new PageStore(this, root.resolve("q-" + id), fileSize));
+        return stores.computeIfAbsent(queueId, id -> new PageStore(this, id, root.resolve("q-" + id), fileSize));
+    }
+
+    /** Null without replication. */
+    PageReplicator replicator() {
+        return replicator;
+    }
+
+    /**
+     * Every page file as it is now, taken on the paging thread between two writes and opened for reading (an
+     * open file survives its deletion): what a resyncing standby copies, while later changes reach the
+     * replicator after it. The caller closes the channels.
+     */
+    public CompletableFuture<List<FileCopy>> snapshot() {
+        return io(() -> {
+            List<FileCopy> out = new ArrayList<>();
+            for (Map.Entry<Long, PageStore> e : stores.entrySet()) {
+                for (Map.Entry<Long, Path> f : e.getValue().filesNow().entrySet()) {
+                    FileChannel ch = FileChannel.open(f.getValue(), java.nio.file.StandardOpenOption.READ);
+                    out.add(new FileCopy(e.getKey(), f.getKey(), ch.size(), ch));
+                }
+            }
+            return out;
+        });
     }
 
     void forget(PageStore store) {
@@ -118,8 +155,9 @@ public final class PagingService implements AutoCloseable {
                 tasks.drainTo(batch, 4096);
                 Set<FileChannel> dirty = new LinkedHashSet<>();
                 List<CompletableFuture<Void>> written = new ArrayList<>();
+                List<CompletableFuture<Void>> replicas = new ArrayList<>();
                 for (Task t : batch) {
-                    run(t, dirty, written);
+                    run(t, dirty, written, replicas);
                 }
                 for (FileChannel ch : dirty) {
                     try {
@@ -128,7 +166,21 @@ public final class PagingService implements AutoCloseable {
                         LOG.error("fsync of a page file failed", e);
                     }
                 }
-                written.forEach(f -> f.complete(null));
+                for (int i = 0; i < written.size(); i++) {
+                    CompletableFuture<Void> done = written.get(i);
+                    CompletableFuture<Void> replica = replicas.get(i);
+                    if (replica == null) {
+                        done.complete(null);
+                    } else {
+                        replica.whenComplete((v, t) -> {
+                            if (t == null) {
+                                done.complete(null);
+                            } else {
+                                done.completeExceptionally(t);
+                            }
+                        });
+                    }
+                }
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -138,10 +190,11 @@ public final class PagingService implements AutoCloseable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void run(Task t, Set<FileChannel> dirty, List<CompletableFuture<Void>> written) {
+    private void run(Task t, Set<FileChannel> dirty, List<CompletableFuture<Void>> written,
+                     List<CompletableFuture<Void>> replicas) {
         if (t instanceof Task.Write w) {
             try {
-                FileChannel ch = w.store().writeRecord(w.record());
+                FileChannel ch = w.store().writeRecord(w.record(), replicas);
                 if (ch != null && w.sync()) {
                     dirty.add(ch);
                 }

@@ -3,6 +3,7 @@ package io.ferrymq.server.config;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.journal.Replicator;
+import io.ferrymq.core.paging.PageReplicator;
 import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
@@ -40,7 +41,8 @@ public final class StorageBuilder {
     }
 
     /**
-     * @param replicator receives every journal entry (an HA pair's active; then queues do not page); null for none
+     * @param replicator receives every journal entry (an HA pair's active); null for none. When it is also a
+     *                   {@link PageReplicator} it receives every page file change too; otherwise queues do not page
      */
     public static Built build(FerryConfig.Storage s, Replicator replicator) {
         String type = s.type() == null ? "journal" : s.type();
@@ -63,6 +65,11 @@ public final class StorageBuilder {
                     StreamStoreOptions streams = new StreamStoreOptions(data.resolve("streams"),
                             StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync(),
                             replicator instanceof StreamReplicator sr ? sr : null);
+                    if (replicator instanceof PageReplicator pages) {
+                        // An HA pair's active ships its page files beside the journal: a paged message is
+                        // confirmed once on both nodes' disks.
+                        return new Built(journal, new PagingService(data.resolve("paging"), pageFile, pages), streams);
+                    }
                     if (replicator != null) {
                         // Only the journal reaches the standby: a message in a page file would be lost on failover.
                         LOG.info("HA pair member: queues do not page to disk (page files are not replicated); past the"
