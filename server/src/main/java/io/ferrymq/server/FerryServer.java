@@ -14,6 +14,7 @@ import io.ferrymq.server.config.ByteSize;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.DurationText;
 import io.ferrymq.server.config.FerryConfig;
+import io.ferrymq.server.config.LimitsBuilder;
 import io.ferrymq.server.config.PolicyBuilder;
 import io.ferrymq.server.config.ProtocolBuilder;
 import io.ferrymq.server.config.RealmBuilder;
@@ -89,7 +90,8 @@ public final class FerryServer implements AutoCloseable {
         Broker broker;
         try {
             broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
-                    memory, scan, config.vhosts(), storage.paging(), storage.streams()));
+                    memory, scan, config.vhosts(), storage.paging(), storage.streams(),
+                    LimitsBuilder.build(config.limits())));
         } catch (BrokerException e) {
             storage.closeAll();
             if (e.code() == ErrorCode.DISK_FULL) {

@@ -12,7 +12,7 @@ import java.util.Map;
 public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
                           List<Policy> policies, List<String> vhosts, List<StreamBridge> streamBridges,
                           @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha,
-                          Tls tls) {
+                          Tls tls, Limits limits) {
 
     /**
      * @param protocols each protocol's section by protocol name, as plain values: the protocol module reads
@@ -28,13 +28,13 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
     public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
         return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, sections, ha,
-                tls);
+                tls, limits);
     }
 
     /** The same configuration with this {@code ha} section. */
     public FerryConfig withHa(Map<String, Object> section) {
         return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, protocols,
-                section, tls);
+                section, tls, limits);
     }
 
     /** Process-wide settings. */
@@ -77,6 +77,15 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
             return certificate != null || key != null || keystore != null;
         }
     }
+
+    /**
+     * What one client may hold of the broker (0: no limit): connections in all, per user and per source address,
+     * channels or sessions and subscriptions per connection, queues per user, and the bytes per second read from
+     * one connection (a size like {@code 1MiB}; above it the broker stops reading from it for a while).
+     */
+    public record Limits(Integer maxConnections, Integer maxConnectionsPerUser, Integer maxConnectionsPerSource,
+                         Integer maxChannelsPerConnection, Integer maxConsumersPerConnection, Integer maxQueuesPerUser,
+                         String publishBytesPerSecond) { }
 
     /** Maps a client certificate to a broker user: a regex over the subject DN or over a SAN, and the user. */
     public record ClientUser(String subject, String san, String user) { }
