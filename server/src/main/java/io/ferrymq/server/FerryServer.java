@@ -108,6 +108,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             protocols = ProtocolBuilder.build(broker, config);
             transport = new NettyServer(io, protocols);
+            transport.limitReadRate(broker.publishBytesPerSecond());
             FerryServer server = new FerryServer(broker, storage.storage(), transport, protocols, grace);
             // Before the listeners: the first message a client publishes already finds the bridge's binding.
             server.bridges = StreamBridges.start(broker, config.streamBridges());
