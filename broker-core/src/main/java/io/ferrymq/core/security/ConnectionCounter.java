@@ -84,7 +84,8 @@ public final class ConnectionCounter {
     private static void check(int held, int limit, ClientInfo client, String user, String reason) {
         if (limit > 0 && held >= limit) {
             String message = "connection refused: " + reason.formatted(held);
-            LOG.info("Refused a {} connection of user '{}' from {}: {}", client.protocol(), user, client.remote(),
+            // Debug only: the adapter logs the refusal it answers with, the one line per refused connection.
+            LOG.debug("Refused a {} connection of user '{}' from {}: {}", client.protocol(), user, client.remote(),
                     message);
             throw new BrokerException(ErrorCode.RESOURCE_LIMIT_EXCEEDED, message);
         }
