@@ -143,11 +143,22 @@ public final class FerryServer implements AutoCloseable {
                 throw new ConfigException("listeners." + l.name() + ".protocols is empty");
             }
             TlsBuilder.Mode mode = TlsBuilder.Mode.of(l.tls(), l.name());
-            if (mode == TlsBuilder.Mode.AUTO && (tls == null || !tls.configured())) {
+            if (mode == TlsBuilder.Mode.AUTO && (tls == null || !tls.configured()) && !l.ownCertificate()) {
                 LOG.debug("Listener '{}' is not opened: it serves TLS and no certificate is configured", l.name());
                 continue;
             }
-            if (mode != TlsBuilder.Mode.OFF && ssl == null) {
+            ReloadingSslContext listenerSsl = null;
+            if (mode != TlsBuilder.Mode.OFF && l.ownCertificate()) {
+                FerryConfig.Tls base = tls == null ? new FerryConfig.Tls(null, null, null, null, null, null, null, null,
+                        null, null, null, null) : tls;
+                try {
+                    listenerSsl = ReloadingSslContext.open(TlsBuilder.settings(base.withCertificate(l.tlsCertificate(),
+                            l.tlsKey())));
+                } catch (IllegalArgumentException | ConfigException e) {
+                    throw new ConfigException("listeners." + l.name() + ".tls-certificate: " + e.getMessage(), e);
+                }
+                LOG.info("Listener '{}': TLS certificate of its own loaded ({} engine)", l.name(), listenerSsl.provider());
+            } else if (mode != TlsBuilder.Mode.OFF && ssl == null) {
                 try {
                     ssl = ReloadingSslContext.open(TlsBuilder.settings(tls));
                 } catch (IllegalArgumentException e) {
@@ -161,10 +172,11 @@ public final class FerryServer implements AutoCloseable {
                         l.websocketPath(), null, l.maxFrameSize() == null ? 0
                         : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(l.maxFrameSize(),
                         "listeners." + l.name() + ".max-frame-size")), limits(l));
+                ReloadingSslContext context = listenerSsl != null ? listenerSsl : ssl;
                 if (mode == TlsBuilder.Mode.OPTIONAL) {
-                    lc = lc.withOptionalSsl(ssl);
+                    lc = lc.withOptionalSsl(context);
                 } else if (mode != TlsBuilder.Mode.OFF) {
-                    lc = lc.withSsl(ssl);
+                    lc = lc.withSsl(context);
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("listeners." + l.name() + ": " + e.getMessage());

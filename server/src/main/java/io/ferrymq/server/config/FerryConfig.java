@@ -51,16 +51,23 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
      * {@code tls}: {@code true} (or {@code required}) for TLS with the {@code tls} section's certificate,
      * {@code optional} on a listener of several TCP protocols for TLS or plaintext told apart by the first bytes,
      * {@code auto} for TLS when a certificate is configured and no listener at all otherwise, {@code false} or
-     * unset for plaintext.
+     * unset for plaintext. {@code tls-certificate} and {@code tls-key} (PEM) give this listener a certificate of its
+     * own instead of the {@code tls} section's (another host name on another interface); the section's other
+     * settings (protocols, ciphers, client CA, reload) still apply.
      */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
                            String websocketPath, String maxFrameSize, String handshakeTimeout, String idleTimeout,
-                           Integer maxConnectionsPerSource, String tls) {
+                           Integer maxConnectionsPerSource, String tls, String tlsCertificate, String tlsKey) {
 
         /** The same listener elsewhere (an HA node's dry run binds every listener to a free loopback port). */
         public Listener at(String newHost, int newPort) {
             return new Listener(name, newHost, newPort, protocols, websocket, websocketPath, maxFrameSize,
-                    handshakeTimeout, idleTimeout, maxConnectionsPerSource, tls);
+                    handshakeTimeout, idleTimeout, maxConnectionsPerSource, tls, tlsCertificate, tlsKey);
+        }
+
+        /** Whether this listener names a certificate of its own. */
+        public boolean ownCertificate() {
+            return tlsCertificate != null || tlsKey != null;
         }
     }
 
@@ -75,6 +82,12 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
 
         public boolean configured() {
             return certificate != null || key != null || keystore != null;
+        }
+
+        /** These settings with another certificate and key (a listener's own), in place of this section's. */
+        public Tls withCertificate(String newCertificate, String newKey) {
+            return new Tls(newCertificate, newKey, null, null, null, clientCa, clientAuth, protocols, ciphers,
+                    reloadCheck, handshakeTimeout, clientUsers);
         }
     }
 
