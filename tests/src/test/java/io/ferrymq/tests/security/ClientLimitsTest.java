@@ -156,6 +156,36 @@ class ClientLimitsTest {
     }
 
     @Test
+    void amqp10OffersTheChannelLimitAsChannelMaxAndRefusesALinkPastTheConsumerLimit() throws Exception {
+        JmsConnectionFactory f = new JmsConnectionFactory("qpid", "secret", "amqp://127.0.0.1:" + port());
+        try (Connection c = f.createConnection()) {
+            c.start();
+            // Qpid JMS keeps a session of its own for the connection: two more fit within three channels. It does
+            // not keep to channel-max itself, and a channel past it is a framing error that ends the connection
+            // (AMQP 1.0, 2.7.1), with the limit named.
+            Session one = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Throwable past = catchThrowable(() -> c.createSession(false, Session.AUTO_ACKNOWLEDGE));
+            assertThat(past).as("a session past channel-max").isInstanceOf(JMSException.class);
+            assertThat(rootMessage(past)).contains("limits.max-channels-per-connection");
+
+            try (Connection d = f.createConnection()) {
+                Session s = d.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createConsumer(s.createQueue("limits.amqp"));
+                s.createConsumer(s.createQueue("limits.amqp"));
+                JMSException third = catchThrowableOfType(JMSException.class,
+                        () -> s.createConsumer(s.createQueue("limits.amqp")));
+                assertThat(third).isNotNull();
+                assertThat(third.getMessage()).contains("limits.max-consumers-per-connection");
+                // The connection carries on.
+                s.createProducer(s.createQueue("limits.amqp")).send(s.createTextMessage("still here"));
+            }
+            anotherUserIsUnaffected();
+            assertThat(one).isNotNull();
+        }
+    }
+
+    @Test
     void openwireRefusesTheThirdConnectionAndASessionPastTheLimit() throws Exception {
         ActiveMQConnectionFactory f = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port());
         try (Connection a = f.createConnection("activemq", "secret");
