@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Counts the open client connections, in all, per user and per source address, and refuses one past
  * {@link ClientLimits}. A connection is counted from its first session to its last (an HTTP connection may act
- * for several users, each counted once for it). Logins are rare next to messages, so one lock is enough.
+ * for several users, each counted once for it); sessions opened in-process (no remote address) are not
+ * connections and are not counted. Logins are rare next to messages, so one lock is enough.
  */
 public final class ConnectionCounter {
 
@@ -34,6 +35,10 @@ public final class ConnectionCounter {
      * @throws BrokerException RESOURCE_LIMIT_EXCEEDED when the connection would pass a limit; nothing is counted
      */
     public synchronized void admit(ClientInfo client, String user) {
+        if (client.remote() == null) {
+            // In-process: the broker's own work for a user (SNS deliveries, move tasks), not a client's connection.
+            return;
+        }
         Connection c = connections.get(client.connectionId());
         InetAddress source = sourceOf(client);
         if (c == null) {

@@ -36,14 +36,16 @@ class ClientLimitsTest {
     @Test
     void theConnectionPastTheBrokersLimitIsRefusedAndAClosedOneFreesItsPlace() {
         tb = TestBroker.builder().limits(ClientLimits.NONE.withMaxConnections(2)).build();
-        Session first = tb.session(new RecordingSink());
-        tb.session(new RecordingSink());
+        Session first = open(remote(1)).join();
+        open(remote(2)).join();
 
-        BrokerException e = failsWith(open(null), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
+        BrokerException e = failsWith(open(remote(3)), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
         assertThat(e.getMessage()).contains("limits.max-connections");
+        // In-process sessions (the broker's own work for a user) are not connections.
+        assertThat(open(null).join().isClosed()).isFalse();
 
         first.close();
-        assertThat(open(null).join().isClosed()).isFalse();
+        assertThat(open(remote(3)).join().isClosed()).isFalse();
     }
 
     @Test
@@ -51,30 +53,30 @@ class ClientLimitsTest {
         tb = TestBroker.builder().limits(ClientLimits.NONE.withMaxConnectionsPerUser(3)).build();
         List<Session> mine = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            mine.add(tb.session(new RecordingSink()));
+            mine.add(open(remote(i)).join());
         }
 
-        BrokerException e = failsWith(open(null), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
+        BrokerException e = failsWith(open(remote(3)), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
         assertThat(e.getMessage()).contains("user 'admin' already has 3 connections", "limits.max-connections-per-user");
         // The system session is the broker's, never counted against anyone.
         assertThat(tb.broker().systemSession("/").isClosed()).isFalse();
 
         mine.get(0).close();
-        assertThat(open(null).join().isClosed()).isFalse();
+        assertThat(open(remote(3)).join().isClosed()).isFalse();
     }
 
     @Test
     void sessionsOfOneConnectionCountAsOneConnection() {
         tb = TestBroker.builder().limits(ClientLimits.NONE.withMaxConnections(1)).build();
-        ClientInfo client = new ClientInfo(tb.broker().newConnectionId(), "test", null, "test", null);
+        ClientInfo client = new ClientInfo(tb.broker().newConnectionId(), "test", remote(1), "test", null);
         Session a = tb.broker().open("/", client, TestBroker.ADMIN, TestBroker.PASSWORD, new RecordingSink()).join();
         Session b = tb.broker().open("other", client, TestBroker.ADMIN, TestBroker.PASSWORD, new RecordingSink()).join();
 
-        failsWith(open(null), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
+        failsWith(open(remote(2)), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
         a.close();
-        failsWith(open(null), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
+        failsWith(open(remote(2)), ErrorCode.RESOURCE_LIMIT_EXCEEDED);
         b.close();
-        assertThat(open(null).join().isClosed()).isFalse();
+        assertThat(open(remote(2)).join().isClosed()).isFalse();
     }
 
     @Test
@@ -126,6 +128,11 @@ class ClientLimitsTest {
         s.admin().deleteQueue("a", false, false).join();
         s.admin().declareQueue(QueueDeclaration.durable("c")).join();
         assertThat(tb.queue("c")).isNotNull();
+    }
+
+    /** A client on another machine, each number its own address. */
+    private static InetSocketAddress remote(int n) {
+        return new InetSocketAddress("192.0.2." + (20 + n), 40000);
     }
 
     private CompletableFuture<Session> open(InetSocketAddress remote) {
