@@ -65,6 +65,8 @@ final class AmqpConnection implements DeliverySink {
 
     private State state = State.AUTHENTICATING;
     private BrokerPrincipal principal;
+    /** Why the open is refused although the login passed (a connection limit); null to open. */
+    private BrokerException refusal;
     private Session session;
     private String containerId;
     private String claimedContainer;
@@ -152,6 +154,12 @@ final class AmqpConnection implements DeliverySink {
         state = State.AWAITING_OPEN;
     }
 
+    /** The login passed but the connection may not open (a limit): the client's open is answered with {@code why}. */
+    void refuseOpen(BrokerException why) {
+        refusal = why;
+        state = State.AWAITING_OPEN;
+    }
+
     void onEvent(Event e) {
         switch (e.getType()) {
             case CONNECTION_REMOTE_OPEN -> onRemoteOpen();
@@ -207,6 +215,10 @@ final class AmqpConnection implements DeliverySink {
             return;
         }
         containerId = endpoint.getRemoteContainer();
+        if (refusal != null) {
+            refuseOpen(AmqpErrors.of(refusal));
+            return;
+        }
         String hostname = endpoint.getRemoteHostname();
         String vhost = vhostFor(hostname);
         if (!broker.hasVirtualHost(vhost)) {

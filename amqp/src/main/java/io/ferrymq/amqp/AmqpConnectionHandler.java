@@ -380,7 +380,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private void startEngine(boolean withSasl) {
         transport = Proton.transport();
         transport.setMaxFrameSize(settings.maxFrameSize());
-        transport.setChannelMax(settings.channelMax());
+        transport.setChannelMax(channelMax());
         transport.setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeoutMillis()));
         transport.setEmitFlowEventOnSend(false);
         endpoint = Proton.connection();
@@ -392,8 +392,17 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         transport.bind(endpoint);
         guard = new FrameGuard();
-        scanner = new FrameScanner(settings.maxFrameSize(), settings.channelMax(), guard);
+        scanner = new FrameScanner(settings.maxFrameSize(), channelMax(), guard);
         connection = new AmqpConnection(broker, settings, this, endpoint, client, containers);
+    }
+
+    /**
+     * The highest channel (session) number offered: the protocol setting, within limits.max-channels-per-connection
+     * (channels count from 0).
+     */
+    private int channelMax() {
+        int limit = broker.maxChannelsPerConnection();
+        return limit > 0 ? Math.min(settings.channelMax(), limit - 1) : settings.channelMax();
     }
 
     /** Copies {@code n} bytes into Proton's input, processing as it goes. */
@@ -447,6 +456,18 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private void authenticated(Session s, BrokerException e, String mechanism) {
         throttle.release(ReadThrottle.Reason.HANDSHAKE);
+        if (e != null && e.code() == ErrorCode.RESOURCE_LIMIT_EXCEEDED && sasl != null) {
+            // The credentials were right (limits are checked after them): SASL succeeds, and the AMQP open is
+            // refused with resource-limit-exceeded and the limit's text, which a client shows, unlike a SASL outcome.
+            connection.refuseOpen(e);
+            sasl.succeed();
+            state = State.AWAITING_AMQP_HEADER;
+            driveAndPump(held);
+            if (held.refCnt() > 0) {
+                held.discardSomeReadBytes();
+            }
+            return;
+        }
         if (e != null) {
             LOG.info("AMQP connection {} from {}: authentication failed ({}): {}", client.connectionId(),
                     remoteAddress(), mechanism == null ? "no SASL" : mechanism, e.getMessage());

@@ -109,7 +109,8 @@ final class FrameScanner {
             return "frame data offset " + dataOffset + " does not fit a frame of " + size + " bytes";
         }
         if (type == AMQP_FRAME && channel > channelMax) {
-            return "channel " + channel + " is above the negotiated channel-max " + channelMax;
+            return "channel " + channel + " is above the negotiated channel-max " + channelMax + ": at most "
+                    + (channelMax + 1L) + " sessions per connection (amqp.channel-max, limits.max-channels-per-connection)";
         }
         return null;
     }

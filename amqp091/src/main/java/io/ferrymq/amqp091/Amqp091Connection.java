@@ -88,7 +88,13 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         this.context = context;
         this.decoder = decoder;
         this.frameMax = settings.frameMax();
-        this.channelMax = settings.channelMax();
+        this.channelMax = serverChannelMax();
+    }
+
+    /** The highest channel offered: the protocol setting, within limits.max-channels-per-connection. */
+    private int serverChannelMax() {
+        int limit = broker.maxChannelsPerConnection();
+        return limit > 0 ? Math.min(settings.channelMax(), limit) : settings.channelMax();
     }
 
     // ------------------------------------------------------------------ channel events
@@ -258,7 +264,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         username = credentials[0];
         password = credentials[1];
         state = State.TUNING;
-        send(0, new Method(MethodSpec.CONNECTION_TUNE, settings.channelMax(), (long) settings.frameMax(),
+        send(0, new Method(MethodSpec.CONNECTION_TUNE, serverChannelMax(), (long) settings.frameMax(),
                 settings.heartbeatSeconds()));
     }
 
@@ -267,9 +273,9 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         int clientChannelMax = m.integer(0);
         long clientFrameMax = m.longValue(1);
         int heartbeat = m.integer(2);
-        if (clientChannelMax > settings.channelMax()) {
+        if (clientChannelMax > serverChannelMax()) {
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "channel_max=" + clientChannelMax
-                    + " is above the server's maximum of " + settings.channelMax());
+                    + " is above the server's maximum of " + serverChannelMax());
         }
         if (clientFrameMax > settings.frameMax()) {
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "frame_max=" + clientFrameMax
@@ -279,7 +285,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "frame_max=" + clientFrameMax
                     + " is below the minimum of " + Amqp091Settings.FRAME_MIN_SIZE);
         }
-        channelMax = clientChannelMax == 0 ? settings.channelMax() : clientChannelMax;
+        channelMax = clientChannelMax == 0 ? serverChannelMax() : clientChannelMax;
         frameMax = clientFrameMax == 0 ? settings.frameMax() : (int) clientFrameMax;
         decoder.maxFrameSize(frameMax);
         if (heartbeat > 0) {
@@ -346,6 +352,10 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
             connectionError(ReplyCodes.ACCESS_REFUSED, "Login was refused using authentication mechanism "
                     + mechanism + ". For details see the broker logfile.", open);
+        } else if (e.code() == ErrorCode.RESOURCE_LIMIT_EXCEEDED) {
+            // RabbitMQ's answer to a connection past a limit: 530 on connection.open.
+            connectionError(ReplyCodes.NOT_ALLOWED, "access to vhost '" + vhost + "' refused for user '" + username
+                    + "': " + e.getMessage(), open);
         } else if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.UNAUTHORIZED) {
             connectionError(ReplyCodes.NOT_ALLOWED, e.code() == ErrorCode.NOT_FOUND
                     ? "vhost " + vhost + " not found" : "access to vhost '" + vhost + "' refused for user '"

@@ -56,7 +56,7 @@ public final class AwsApiProtocol implements ProtocolModule, AutoCloseable {
     public AwsApiProtocol(Broker broker, AwsApiSettings settings) {
         this.broker = broker;
         this.settings = settings;
-        this.authenticator = new Authenticator(settings, broker::principalOf, Instant::now);
+        this.authenticator = new Authenticator(settings, broker::vouchedFor, Instant::now);
         this.system = new SystemSessions(broker);
         this.sns = new SnsService(broker, settings, system);
         this.sqs = new SqsService(broker, settings, system, sns.renderer());

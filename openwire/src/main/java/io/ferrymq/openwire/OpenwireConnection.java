@@ -83,6 +83,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     final OpenwireTransactions transactions = new OpenwireTransactions(this);
     final OpenwireTempQueues tempQueues = new OpenwireTempQueues(this);
     final Map<ProducerId, ProducerInfo> producers = new HashMap<>();
+    private final java.util.Set<SessionId> sessions = new java.util.HashSet<>();
+    private final java.util.Set<SessionId> refusedSessions = new java.util.HashSet<>();
 
     ChannelHandlerContext ctx;
     private State state = State.NEGOTIATING;
@@ -175,12 +177,15 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
             } else if (c instanceof MessagePull pull) {
                 consumers.onPull(pull);
             } else if (c instanceof ConsumerInfo info) {
+                refuseInRefusedSession(info.getConsumerId().getParentId());
                 consumers.onConsumerInfo(info);
             } else if (c instanceof ProducerInfo info) {
+                refuseInRefusedSession(info.getProducerId().getParentId());
                 producers.put(info.getProducerId(), info);
                 advisories.producerAdded(info);
                 respond(c);
-            } else if (c instanceof SessionInfo) {
+            } else if (c instanceof SessionInfo info) {
+                openSession(info);
                 respond(c);
             } else if (c instanceof RemoveInfo remove) {
                 onRemove(remove);
@@ -348,6 +353,31 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
 
     // ------------------------------------------------------------------ RemoveInfo, ShutdownInfo
 
+    /** Counts a session against {@code limits.max-channels-per-connection}, refusing the one past it. */
+    private void openSession(SessionInfo info) {
+        int limit = broker.maxChannelsPerConnection();
+        if (limit > 0 && !sessions.contains(info.getSessionId()) && sessions.size() >= limit) {
+            String message = "this connection already has " + sessions.size()
+                    + " sessions, its limit (limits.max-channels-per-connection)";
+            refusedSessions.add(info.getSessionId());
+            throw new BrokerException(io.ferrymq.core.errors.ErrorCode.RESOURCE_LIMIT_EXCEEDED, message);
+        }
+        sessions.add(info.getSessionId());
+    }
+
+    /**
+     * The JMS client sends a session's SessionInfo without waiting for the answer, so its refusal reaches only the
+     * exception listener: the producers and consumers it then creates in that session, which it waits for, are
+     * refused with the reason too.
+     */
+    private void refuseInRefusedSession(SessionId id) {
+        if (refusedSessions.contains(id)) {
+            throw new BrokerException(io.ferrymq.core.errors.ErrorCode.RESOURCE_LIMIT_EXCEEDED, "session " + id
+                    + " was refused: this connection has reached its limit of sessions"
+                    + " (limits.max-channels-per-connection)");
+        }
+    }
+
     private void onRemove(RemoveInfo remove) {
         Object id = remove.getObjectId();
         if (id instanceof ConsumerId consumer) {
@@ -358,6 +388,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
             advisories.producerRemoved(producer);
             respond(remove);
         } else if (id instanceof SessionId sessionId) {
+            sessions.remove(sessionId);
+            refusedSessions.remove(sessionId);
             producers.keySet().removeIf(p -> {
                 boolean ofSession = p.getParentId().equals(sessionId);
                 if (ofSession) {

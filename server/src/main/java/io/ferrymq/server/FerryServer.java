@@ -14,6 +14,7 @@ import io.ferrymq.server.config.ByteSize;
 import io.ferrymq.server.config.ConfigException;
 import io.ferrymq.server.config.DurationText;
 import io.ferrymq.server.config.FerryConfig;
+import io.ferrymq.server.config.LimitsBuilder;
 import io.ferrymq.server.config.PolicyBuilder;
 import io.ferrymq.server.config.ProtocolBuilder;
 import io.ferrymq.server.config.RealmBuilder;
@@ -99,7 +100,8 @@ public final class FerryServer implements AutoCloseable {
         Broker broker;
         try {
             broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(workers), storage.storage(), realm, policies,
-                    memory, scan, config.vhosts(), storage.paging(), storage.streams()));
+                    memory, scan, config.vhosts(), storage.paging(), storage.streams(),
+                    LimitsBuilder.build(config.limits())));
         } catch (BrokerException e) {
             storage.closeAll();
             if (e.code() == ErrorCode.DISK_FULL) {
@@ -116,6 +118,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             protocols = ProtocolBuilder.build(broker, config);
             transport = new NettyServer(io, protocols);
+            transport.limitReadRate(broker.publishBytesPerSecond());
             FerryServer server = new FerryServer(broker, storage.storage(), transport, protocols, grace);
             // Before the listeners: the first message a client publishes already finds the bridge's binding.
             server.bridges = StreamBridges.start(broker, config.streamBridges());
@@ -153,11 +156,22 @@ public final class FerryServer implements AutoCloseable {
                 throw new ConfigException("listeners." + l.name() + ".protocols is empty");
             }
             TlsBuilder.Mode mode = TlsBuilder.Mode.of(l.tls(), l.name());
-            if (mode == TlsBuilder.Mode.AUTO && (tls == null || !tls.configured())) {
+            if (mode == TlsBuilder.Mode.AUTO && (tls == null || !tls.configured()) && !l.ownCertificate()) {
                 LOG.debug("Listener '{}' is not opened: it serves TLS and no certificate is configured", l.name());
                 continue;
             }
-            if (mode != TlsBuilder.Mode.OFF && ssl == null) {
+            ReloadingSslContext listenerSsl = null;
+            if (mode != TlsBuilder.Mode.OFF && l.ownCertificate()) {
+                FerryConfig.Tls base = tls == null ? new FerryConfig.Tls(null, null, null, null, null, null, null, null,
+                        null, null, null, null) : tls;
+                try {
+                    listenerSsl = ReloadingSslContext.open(TlsBuilder.settings(base.withCertificate(l.tlsCertificate(),
+                            l.tlsKey())));
+                } catch (IllegalArgumentException | ConfigException e) {
+                    throw new ConfigException("listeners." + l.name() + ".tls-certificate: " + e.getMessage(), e);
+                }
+                LOG.info("Listener '{}': TLS certificate of its own loaded ({} engine)", l.name(), listenerSsl.provider());
+            } else if (mode != TlsBuilder.Mode.OFF && ssl == null) {
                 try {
                     ssl = ReloadingSslContext.open(TlsBuilder.settings(tls));
                 } catch (IllegalArgumentException e) {
@@ -171,10 +185,11 @@ public final class FerryServer implements AutoCloseable {
                         l.websocketPath(), null, l.maxFrameSize() == null ? 0
                         : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(l.maxFrameSize(),
                         "listeners." + l.name() + ".max-frame-size")), limits(l));
+                ReloadingSslContext context = listenerSsl != null ? listenerSsl : ssl;
                 if (mode == TlsBuilder.Mode.OPTIONAL) {
-                    lc = lc.withOptionalSsl(ssl);
+                    lc = lc.withOptionalSsl(context);
                 } else if (mode != TlsBuilder.Mode.OFF) {
-                    lc = lc.withSsl(ssl);
+                    lc = lc.withSsl(context);
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("listeners." + l.name() + ": " + e.getMessage());

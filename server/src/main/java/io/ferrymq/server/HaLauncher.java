@@ -61,7 +61,7 @@ final class HaLauncher implements BrokerLauncher {
         FerryConfig.Broker quick = new FerryConfig.Broker(b.ioThreads(), b.workerThreads(), b.memoryLimit(),
                 b.expiryScanInterval(), "0s");
         FerryConfig dry = new FerryConfig(quick, memory, loopback, config.security(), config.policies(),
-                config.vhosts(), java.util.List.of(), config.protocols(), java.util.Map.of(), config.tls());
+                config.vhosts(), java.util.List.of(), config.protocols(), java.util.Map.of(), config.tls(), config.limits());
         FerryServer.start(dry, null, false).close();
     }
 }

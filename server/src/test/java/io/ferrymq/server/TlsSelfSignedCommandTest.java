@@ -34,7 +34,9 @@ class TlsSelfSignedCommandTest {
         CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out));
         assertThat(cli.execute("tls", "self-signed", "--dir", tlsDir.toString())).isZero();
         assertThat(out.toString()).contains("ca.pem").contains("conf/examples/tls.yaml");
-        assertThat(Files.getPosixFilePermissions(tlsDir.resolve("server.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(tlsDir.resolve("server.key"))).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
         X509Certificate ca = read(tlsDir.resolve("ca.pem"));
         X509Certificate serverCert = read(tlsDir.resolve("server.pem"));
@@ -57,7 +59,7 @@ class TlsSelfSignedCommandTest {
         FerryConfig config = new ConfigLoader().load(file);
         try (FerryServer server = FerryServer.start(config)) {
             assertThat(server.listeners().keySet()).isEqualTo(Set.of("amqps", "mqtts", "stomps", "openwire-ssl",
-                    "wss", "aws-https", "unified"));
+                    "wss", "aws-https", "unified", "management-https"));
             SSLContext client = trusting(ca);
             try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
                     server.listeners().get("stomps").getPort())) {

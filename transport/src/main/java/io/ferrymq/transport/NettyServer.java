@@ -55,6 +55,7 @@ public final class NettyServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private volatile boolean closed;
+    private volatile long readBytesPerSecond;
 
     public NettyServer(int ioThreads, List<ProtocolModule> protocols) {
         this.protocols = protocols.stream().collect(Collectors.toMap(ProtocolModule::name, p -> p, (a, b) -> a,
@@ -68,6 +69,18 @@ public final class NettyServer implements AutoCloseable {
             }
         }
         LOG.debug("Transport uses {} I/O threads ({})", ioThreads, EventLoops.nativeAvailable() ? "epoll" : "nio");
+    }
+
+    /**
+     * Reads at most this many bytes per second from each connection accepted from now on
+     * ({@code limits.publish-bytes-per-second}, {@code Broker.publishBytesPerSecond()}): a faster client is not
+     * read from for a while, so TCP slows it down. 0 for no limit.
+     */
+    public void limitReadRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("the read rate must be 0 (no limit) or more, was " + bytesPerSecond);
+        }
+        this.readBytesPerSecond = bytesPerSecond;
     }
 
     /**
@@ -125,6 +138,10 @@ public final class NettyServer implements AutoCloseable {
 
     private void setUp(Channel ch, ListenerConfig config, List<ProtocolModule> served, ConnectionContext context) {
         ChannelPipeline p = ch.pipeline();
+        long rate = readBytesPerSecond;
+        if (rate > 0) {
+            p.addLast("read-rate", new ReadRateLimit(rate, config.name()));
+        }
         if (config.ssl() != null && !config.tlsOptional()) {
             p.addLast("tls", config.ssl().newHandler(ch.alloc()));
             p.addLast("tls-watch", new TlsHandshakeWatch(config.name(), TlsSniffer.rules(config.ssl())));

@@ -1,6 +1,7 @@
 package io.ferrymq.transport;
 
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -24,14 +25,22 @@ public final class ReadThrottle {
         /** The socket does not take what the broker writes (the client is not reading its replies). */
         UNWRITABLE,
         /** The connection is closing: what the client sends now would be discarded. */
-        CLOSING
+        CLOSING,
+        /** The client sent more than {@code limits.publish-bytes-per-second} allows: it waits for its turn. */
+        RATE
     }
 
+    /** The reasons held on a channel, shared by every throttle of it (the adapter's and the transport's). */
+    private static final AttributeKey<Set<Reason>> HELD = AttributeKey.valueOf("ferrymq.read-throttle");
+
     private final Channel channel;
-    private final Set<Reason> held = EnumSet.noneOf(Reason.class);
+    private final Set<Reason> held;
 
     public ReadThrottle(Channel channel) {
         this.channel = channel;
+        Set<Reason> fresh = EnumSet.noneOf(Reason.class);
+        Set<Reason> existing = channel.attr(HELD).setIfAbsent(fresh);
+        this.held = existing == null ? fresh : existing;
     }
 
     /** Holds reading for {@code reason} while {@code stop} is true, releases it otherwise. */

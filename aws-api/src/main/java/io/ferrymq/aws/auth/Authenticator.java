@@ -3,7 +3,9 @@ package io.ferrymq.aws.auth;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsRequest;
+import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.security.BrokerPrincipal;
+import io.ferrymq.core.security.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -31,10 +32,15 @@ public final class Authenticator {
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final AwsApiSettings settings;
-    private final Function<String, Optional<BrokerPrincipal>> principals;
+    private final BiFunction<String, ClientInfo, BrokerPrincipal> principals;
     private final Supplier<Instant> clock;
 
-    public Authenticator(AwsApiSettings settings, Function<String, Optional<BrokerPrincipal>> principals,
+    /**
+     * @param principals the broker user a verified request acts as, with the login rules other than the password
+     *                   applied to where the request comes from ({@code Broker::vouchedFor}); throws
+     *                   {@link BrokerException} when that user may not log in from there
+     */
+    public Authenticator(AwsApiSettings settings, BiFunction<String, ClientInfo, BrokerPrincipal> principals,
                          Supplier<Instant> clock) {
         this.settings = settings;
         this.principals = principals;
@@ -62,7 +68,7 @@ public final class Authenticator {
         AwsApiSettings.AccessKey key = sig == null ? null : settings.accessKeys().get(sig.accessKeyId());
         String user = key != null ? key.user() : settings.defaultUser();
         String account = key != null && key.accountId() != null ? key.accountId() : settings.defaultAccountId();
-        return caller(sig, account, region, user);
+        return caller(r, sig, account, region, user);
     }
 
     private Caller strict(AwsRequest r, SigV4.Signature sig, String region) {
@@ -84,7 +90,7 @@ public final class Authenticator {
                     + " documentation for details.");
         }
         String account = key.accountId() != null ? key.accountId() : settings.defaultAccountId();
-        return caller(sig, account, region, key.user());
+        return caller(r, sig, account, region, key.user());
     }
 
     /**
@@ -137,15 +143,21 @@ public final class Authenticator {
         }
     }
 
-    private Caller caller(SigV4.Signature sig, String account, String region, String user) {
+    private Caller caller(AwsRequest r, SigV4.Signature sig, String account, String region, String user) {
         String vhost = settings.vhostOf(account, region);
         if (vhost == null) {
             throw AwsError.sender("InvalidClientTokenId", 403, "The security token included in the request is invalid:"
                     + " account " + account + " maps to no virtual host of this broker");
         }
-        BrokerPrincipal principal = principals.apply(user).orElseThrow(() -> AwsError.sender("InvalidClientTokenId",
-                403, "The security token included in the request is invalid: its broker user '" + user
-                        + "' is not configured"));
+        // Every request, not only a connection's first: HTTP connections carry no login, and the user's rules
+        // (the default guest user only from loopback) must hold as they do for every other protocol.
+        BrokerPrincipal principal;
+        try {
+            principal = principals.apply(user, new ClientInfo(0, "aws-http", r.remote(), null, null));
+        } catch (BrokerException e) {
+            throw AwsError.sender("InvalidClientTokenId", 403, "The security token included in the request is"
+                    + " invalid: " + e.getMessage());
+        }
         return new Caller(sig == null ? null : sig.accessKeyId(), account, region, vhost, principal);
     }
 }

@@ -46,7 +46,10 @@ public final class Admin {
                     session.require(Permission.CREATE, d.name());
                 }
             }
-            VirtualHost.Declared<Queue> declared = vhost().declareQueue(d, session.connectionId());
+            VirtualHost.Declared<Queue> declared = d.passive() ? vhost().declareQueue(d, session.connectionId())
+                    : session.queueQuota().declare(session.principal().name(), vhost().name(), d.name(),
+                            () -> vhost().declareQueue(d, session.connectionId()),
+                            r -> r.created() ? r.value().name() : null);
             Queue q = declared.value();
             return session.onSink(declared.stored().thenApply(v ->
                     new QueueInfo(q.name(), q.stats().total() - q.stats().inFlight(), q.consumerCount())));

@@ -14,6 +14,8 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.RoutedMessage;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.ClientInfo;
+import io.ferrymq.core.security.ConnectionCounter;
+import io.ferrymq.core.security.QueueQuota;
 import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.storage.BindingDefinition;
@@ -60,11 +62,18 @@ public final class Broker implements AutoCloseable {
     private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
     private volatile State state = State.ACTIVE;
     private final Streams streams;
+    private final ConnectionCounter connections;
+    private final QueueQuota queueQuota;
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
         this.options = options;
         this.memory = new MemoryBudget(options.memoryLimitBytes());
+        this.connections = new ConnectionCounter(options.limits());
+        this.queueQuota = new QueueQuota(options.limits().maxQueuesPerUser(), (v, q) -> {
+            VirtualHost host = vhosts.get(v);
+            return host != null && host.queue(q) != null;
+        });
         this.streams = io.ferrymq.core.api.Streams.open(options.streams() == null
                         ? io.ferrymq.core.stream.StreamStoreOptions.temporary() : options.streams(),
                 options.runtime().clock(), options.runtime().scheduler(), options.runtime().blocking());
@@ -346,8 +355,12 @@ public final class Broker implements AutoCloseable {
         if (state != State.ACTIVE) {
             throw new BrokerException(ErrorCode.UNAVAILABLE, "the broker is stopping");
         }
+        connections.admit(client, who.name());
         Session[] holder = new Session[1];
-        holder[0] = new Session(v, who, client, options.realm(), sink, () -> sessions.remove(holder[0]));
+        holder[0] = new Session(v, who, client, options.realm(), sink, () -> {
+            sessions.remove(holder[0]);
+            connections.release(client.connectionId(), who.name());
+        }, options.limits().maxConsumersPerConnection(), queueQuota);
         sessions.add(holder[0]);
         return holder[0];
     }
@@ -374,6 +387,23 @@ public final class Broker implements AutoCloseable {
      */
     public BrokerPrincipal vouchedFor(String username, ClientInfo client) {
         return options.realm().vouchedFor(username, client);
+    }
+
+    /**
+     * The most channels (AMQP 0-9-1), sessions (AMQP 1.0, OpenWire) a connection may open
+     * ({@code limits.max-channels-per-connection}); 0 for no limit beyond the protocol's own. An adapter offers it
+     * in the protocol's negotiation (channel-max) and refuses one more with the protocol's error.
+     */
+    public int maxChannelsPerConnection() {
+        return options.limits().maxChannelsPerConnection();
+    }
+
+    /**
+     * The bytes per second the broker reads from one connection ({@code limits.publish-bytes-per-second}); 0 for
+     * no limit. Above it the transport stops reading from the connection for a while: back-pressure, not loss.
+     */
+    public long publishBytesPerSecond() {
+        return options.limits().publishBytesPerSecond();
     }
 
     /** Whether a virtual host of that name exists (a client naming one it may not log into falls back). */

@@ -2,6 +2,7 @@ package io.ferrymq.core.api;
 
 import io.ferrymq.core.exec.BrokerRuntime;
 import io.ferrymq.core.policy.PolicyTable;
+import io.ferrymq.core.security.ClientLimits;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.storage.InMemoryStorage;
 import io.ferrymq.core.storage.Storage;
@@ -17,21 +18,28 @@ import java.util.Objects;
  * @param vhosts           virtual hosts to create; the default {@code /} is always among them
  * @param paging           where queues page when memory is full; null to block producers instead
  * @param streams          where stream shard logs are kept; null for a temporary directory (not durable)
+ * @param limits           what one client may hold (connections, channels, consumers, queues); null for the defaults
  */
 public record BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
                             long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
                             io.ferrymq.core.paging.PagingService paging,
-                            io.ferrymq.core.stream.StreamStoreOptions streams) {
+                            io.ferrymq.core.stream.StreamStoreOptions streams, ClientLimits limits) {
+
+    public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
+                         long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
+                         io.ferrymq.core.paging.PagingService paging, io.ferrymq.core.stream.StreamStoreOptions streams) {
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, paging, streams, null);
+    }
 
     public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
                          long memoryLimitBytes, long expiryScanMillis, List<String> vhosts,
                          io.ferrymq.core.paging.PagingService paging) {
-        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, paging, null);
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, paging, null, null);
     }
 
     public BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityRealm realm, PolicyTable policies,
                          long memoryLimitBytes, long expiryScanMillis, List<String> vhosts) {
-        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, null, null);
+        this(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, null, null, null);
     }
 
     public BrokerOptions {
@@ -39,6 +47,7 @@ public record BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityReal
         Objects.requireNonNull(realm, "realm");
         storage = storage == null ? new InMemoryStorage() : storage;
         policies = policies == null ? PolicyTable.empty() : policies;
+        limits = limits == null ? ClientLimits.DEFAULTS : limits;
         vhosts = vhosts == null || vhosts.isEmpty() ? List.of(Broker.DEFAULT_VHOST) : List.copyOf(vhosts);
         if (!vhosts.contains(Broker.DEFAULT_VHOST)) {
             vhosts = java.util.stream.Stream.concat(java.util.stream.Stream.of(Broker.DEFAULT_VHOST), vhosts.stream())
@@ -50,6 +59,11 @@ public record BrokerOptions(BrokerRuntime runtime, Storage storage, SecurityReal
         if (memoryLimitBytes < 0) {
             throw new IllegalArgumentException("memory limit must not be negative");
         }
+    }
+
+    public BrokerOptions withLimits(ClientLimits l) {
+        return new BrokerOptions(runtime, storage, realm, policies, memoryLimitBytes, expiryScanMillis, vhosts, paging,
+                streams, l);
     }
 
     /** A default memory limit like Artemis': half the heap. */

@@ -14,6 +14,7 @@ import io.ferrymq.core.routing.BindingTarget;
 import io.ferrymq.core.security.BrokerPrincipal;
 import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.security.Permission;
+import io.ferrymq.core.security.QueueQuota;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.state.StateStore;
 import io.ferrymq.core.storage.StorageRecord;
@@ -38,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Session implements DeliveryPath, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Session.class);
+
     private final VirtualHost vhost;
     private final BrokerPrincipal principal;
     private final ClientInfo client;
@@ -52,9 +55,24 @@ public final class Session implements DeliveryPath, AutoCloseable {
     /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
     private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final int maxConsumers;
+    private final QueueQuota queueQuota;
+    /** Subscriptions asked for and not yet attached or refused: counted against {@link #maxConsumers} too. */
+    private final java.util.concurrent.atomic.AtomicInteger attaching = new java.util.concurrent.atomic.AtomicInteger();
 
     public Session(VirtualHost vhost, BrokerPrincipal principal, ClientInfo client, SecurityRealm realm,
                    DeliverySink sink, Runnable onClose) {
+        this(vhost, principal, client, realm, sink, onClose, 0, new QueueQuota(0, (v, q) -> true));
+    }
+
+    /**
+     * @param maxConsumers the subscriptions this session (one connection's) may hold at once, 0 for no limit
+     * @param queueQuota   counts the queues its user creates
+     */
+    public Session(VirtualHost vhost, BrokerPrincipal principal, ClientInfo client, SecurityRealm realm,
+                   DeliverySink sink, Runnable onClose, int maxConsumers, QueueQuota queueQuota) {
+        this.maxConsumers = maxConsumers;
+        this.queueQuota = queueQuota;
         this.vhost = vhost;
         this.principal = principal;
         this.client = client;
@@ -211,6 +229,13 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public CompletableFuture<Subscription> consume(Source from, ConsumeOptions options) {
         try {
             ensureOpen();
+            if (maxConsumers > 0 && subscriptions.size() + attaching.get() >= maxConsumers) {
+                String message = "this connection already has " + maxConsumers
+                        + " subscriptions, its limit (limits.max-consumers-per-connection)";
+                LOG.info("Refused a subscription of connection {} (user '{}'): {}", client.connectionId(),
+                        principal.name(), message);
+                throw new BrokerException(ErrorCode.RESOURCE_LIMIT_EXCEEDED, message);
+            }
             if (from instanceof Source.Queue q) {
                 require(Permission.CONSUME, q.name());
                 return attach(requireQueue(q.name()), options);
@@ -268,16 +293,19 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
         CompletableFuture<Subscription> attached = new CompletableFuture<>();
+        attaching.incrementAndGet();
         // The adapter learns of the subscription through the same hand-off as its deliveries, so it always
         // knows the subscription before its first message arrives.
         q.addConsumer(options, this, s -> {
             subscriptions.add(s);
+            attaching.decrementAndGet();
             if (closed) {
                 s.close();
             }
             relay.inOrder(() -> attached.complete(s));
         }).whenComplete((s, t) -> {
             if (t != null) {
+                attaching.decrementAndGet();
                 relay.execute(() -> attached.completeExceptionally(BrokerException.from(t)));
             }
         });
@@ -441,6 +469,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ checks
+
+    QueueQuota queueQuota() {
+        return queueQuota;
+    }
 
     void ensureOpen() {
         if (closed) {

@@ -50,7 +50,7 @@ public final class TestBroker implements AutoCloseable {
         this.storage = b.storage;
         BrokerRuntime runtime = new BrokerRuntime(Runnable::run, Runnable::run, scheduler, clock, () -> { });
         this.broker = Broker.start(new BrokerOptions(runtime, storage, b.realm, new PolicyTable(b.policies),
-                b.memoryLimit, 30_000, List.of("/", "other"), b.paging));
+                b.memoryLimit, 30_000, List.of("/", "other"), b.paging).withLimits(b.limits));
     }
 
     public static Builder builder() {
@@ -158,12 +158,14 @@ public final class TestBroker implements AutoCloseable {
         private long memoryLimit;
         private io.ferrymq.core.paging.PagingService paging;
         private long startMillis = 1_000_000L;
+        private io.ferrymq.core.security.ClientLimits limits;
 
         public Builder storage(Storage s) { this.storage = s; return this; }
         public Builder realm(SecurityRealm r) { this.realm = r; return this; }
         public Builder policy(AddressPolicy p) { this.policies.add(p); return this; }
         public Builder memoryLimit(long bytes) { this.memoryLimit = bytes; return this; }
         public Builder paging(io.ferrymq.core.paging.PagingService p) { this.paging = p; return this; }
+        public Builder limits(io.ferrymq.core.security.ClientLimits l) { this.limits = l; return this; }
         /** Where the manual clock starts (a restart that happens later than the previous run). */
         public Builder startingAt(long millis) { this.startMillis = millis; return this; }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 public record FerryConfig(Broker broker, Storage storage, List<Listener> listeners, Security security,
                           List<Policy> policies, List<String> vhosts, List<StreamBridge> streamBridges,
                           @JsonIgnore Map<String, Map<String, Object>> protocols, @JsonIgnore Map<String, Object> ha,
-                          Tls tls) {
+                          Tls tls, Limits limits) {
 
     /**
      * @param protocols each protocol's section by protocol name, as plain values: the protocol module reads
@@ -28,13 +28,13 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     /** The same configuration with these protocol sections (the loader binds them apart from the rest). */
     public FerryConfig withProtocols(Map<String, Map<String, Object>> sections) {
         return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, sections, ha,
-                tls);
+                tls, limits);
     }
 
     /** The same configuration with this {@code ha} section. */
     public FerryConfig withHa(Map<String, Object> section) {
         return new FerryConfig(broker, storage, listeners, security, policies, vhosts, streamBridges, protocols,
-                section, tls);
+                section, tls, limits);
     }
 
     /** Process-wide settings. */
@@ -51,16 +51,23 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
      * {@code tls}: {@code true} (or {@code required}) for TLS with the {@code tls} section's certificate,
      * {@code optional} on a listener of several TCP protocols for TLS or plaintext told apart by the first bytes,
      * {@code auto} for TLS when a certificate is configured and no listener at all otherwise, {@code false} or
-     * unset for plaintext.
+     * unset for plaintext. {@code tls-certificate} and {@code tls-key} (PEM) give this listener a certificate of its
+     * own instead of the {@code tls} section's (another host name on another interface); the section's other
+     * settings (protocols, ciphers, client CA, reload) still apply.
      */
     public record Listener(String name, String host, Integer port, List<String> protocols, Boolean websocket,
                            String websocketPath, String maxFrameSize, String handshakeTimeout, String idleTimeout,
-                           Integer maxConnectionsPerSource, String tls) {
+                           Integer maxConnectionsPerSource, String tls, String tlsCertificate, String tlsKey) {
 
         /** The same listener elsewhere (an HA node's dry run binds every listener to a free loopback port). */
         public Listener at(String newHost, int newPort) {
             return new Listener(name, newHost, newPort, protocols, websocket, websocketPath, maxFrameSize,
-                    handshakeTimeout, idleTimeout, maxConnectionsPerSource, tls);
+                    handshakeTimeout, idleTimeout, maxConnectionsPerSource, tls, tlsCertificate, tlsKey);
+        }
+
+        /** Whether this listener names a certificate of its own. */
+        public boolean ownCertificate() {
+            return tlsCertificate != null || tlsKey != null;
         }
     }
 
@@ -76,7 +83,22 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
         public boolean configured() {
             return certificate != null || key != null || keystore != null;
         }
+
+        /** These settings with another certificate and key (a listener's own), in place of this section's. */
+        public Tls withCertificate(String newCertificate, String newKey) {
+            return new Tls(newCertificate, newKey, null, null, null, clientCa, clientAuth, protocols, ciphers,
+                    reloadCheck, handshakeTimeout, clientUsers);
+        }
     }
+
+    /**
+     * What one client may hold of the broker (0: no limit): connections in all, per user and per source address,
+     * channels or sessions and subscriptions per connection, queues per user, and the bytes per second read from
+     * one connection (a size like {@code 1MiB}; above it the broker stops reading from it for a while).
+     */
+    public record Limits(Integer maxConnections, Integer maxConnectionsPerUser, Integer maxConnectionsPerSource,
+                         Integer maxChannelsPerConnection, Integer maxConsumersPerConnection, Integer maxQueuesPerUser,
+                         String publishBytesPerSecond) { }
 
     /** Maps a client certificate to a broker user: a regex over the subject DN or over a SAN, and the user. */
     public record ClientUser(String subject, String san, String user) { }

@@ -60,12 +60,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         storage = b.storageView.apply(storage);
         this.paging = pages;
         broker = Broker.start(new BrokerOptions(BrokerRuntime.threaded(2).withClock(b.clock), storage, b.realm, new PolicyTable(b.policies),
-                b.memoryLimit, 30_000, List.of("/", "other"), pages, streams));
+                b.memoryLimit, 30_000, List.of("/", "other"), pages, streams, b.limits));
         List<ProtocolModule> modules = new ArrayList<>();
         for (Function<Broker, ProtocolModule> f : b.protocols) {
             modules.add(f.apply(broker));
         }
         server = new NettyServer(2, modules);
+        server.limitReadRate(broker.publishBytesPerSecond());
         for (ListenerConfig l : b.listeners) {
             listeners.put(l.name(), server.bind(l));
         }
@@ -116,6 +117,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private Path dataDir;
         private Clock clock = Clock.SYSTEM;
         private UnaryOperator<Storage> storageView = s -> s;
+        private io.ferrymq.core.security.ClientLimits limits;
 
         /** A protocol module, built once the broker exists. */
         public Builder protocol(Function<Broker, ProtocolModule> module) {
@@ -171,6 +173,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** The broker's clock (message timestamps, TTLs, delays); timers still run in real time. */
         public Builder clock(Clock c) {
             this.clock = c;
+            return this;
+        }
+
+        /** Limits against abuse other than the defaults. */
+        public Builder limits(io.ferrymq.core.security.ClientLimits l) {
+            this.limits = l;
             return this;
         }
 

@@ -266,6 +266,12 @@ public final class EmbeddedBrokerExtension implements BeforeAllCallback, AfterAl
             return this;
         }
 
+        /** Limits against abuse other than the defaults. */
+        public Builder limits(io.ferrymq.core.security.ClientLimits limits) {
+            configuration.add(b -> b.limits(limits));
+            return this;
+        }
+
         public EmbeddedBrokerExtension build() {
             return new EmbeddedBrokerExtension(this);
         }
