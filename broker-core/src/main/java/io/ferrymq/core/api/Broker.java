@@ -60,6 +60,7 @@ public final class Broker implements AutoCloseable {
     private volatile Scheduler.Cancellable expiryTimer = Scheduler.Cancellable.NONE;
     private volatile State state = State.ACTIVE;
     private final Streams streams;
+    private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -75,8 +76,21 @@ public final class Broker implements AutoCloseable {
     }
 
     private VirtualHost newVirtualHost(String name) {
-        return new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
+        VirtualHost v = new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
                 messageIds::incrementAndGet, queueIds::incrementAndGet, options.paging());
+        v.messageEvents(messageEvents);
+        return v;
+    }
+
+    /**
+     * Tells {@code listener} of every message that expires or is dead-lettered in any queue of the broker, whatever
+     * protocol sent it (ActiveMQ's {@code Expired} and {@code MessageDLQd} advisories). It is called on the queue's
+     * executor: hand the event to your own executor, never block there.
+     *
+     * @return what stops telling it
+     */
+    public Runnable onMessageEvent(java.util.function.Consumer<io.ferrymq.core.queue.MessageEvent> listener) {
+        return messageEvents.add(listener);
     }
 
     /** Builds the broker and recovers what its storage holds; clients may connect when this returns. */
