@@ -34,6 +34,7 @@ public final class OpenwireProtocol implements ProtocolModule {
         this.broker = broker;
         this.settings = settings;
         broker.onMessageEvent(new MessageAdvisories(advisories, tempDestinations));
+        broker.onConsumerEvent(new ForeignConsumerAdvisories(advisories));
     }
 
     /** Read from the broker's state when the first connection needs it. */

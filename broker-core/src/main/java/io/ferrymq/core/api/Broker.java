@@ -61,6 +61,7 @@ public final class Broker implements AutoCloseable {
     private volatile State state = State.ACTIVE;
     private final Streams streams;
     private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
+    private final ConsumerEvents consumerEvents = new ConsumerEvents();
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -91,6 +92,18 @@ public final class Broker implements AutoCloseable {
      */
     public Runnable onMessageEvent(java.util.function.Consumer<io.ferrymq.core.queue.MessageEvent> listener) {
         return messageEvents.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} of every consumer that a client's session attaches to a queue (or a topic subscription's
+     * queue), whatever its protocol, and of its leaving (closed, its queue deleted, its session ended): ActiveMQ's
+     * consumer advisories. It is called on the queue's or the closing session's thread: hand the event on, never
+     * block there.
+     *
+     * @return what stops telling it
+     */
+    public Runnable onConsumerEvent(java.util.function.Consumer<ConsumerEvent> listener) {
+        return consumerEvents.add(listener);
     }
 
     /** Builds the broker and recovers what its storage holds; clients may connect when this returns. */
@@ -362,6 +375,7 @@ public final class Broker implements AutoCloseable {
         }
         Session[] holder = new Session[1];
         holder[0] = new Session(v, who, client, options.realm(), sink, () -> sessions.remove(holder[0]));
+        holder[0].consumerEvents(consumerEvents);
         sessions.add(holder[0]);
         return holder[0];
     }
