@@ -231,10 +231,14 @@ final class Consumers {
             throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED,
                     "automatic acknowledgement not supported by stream queues " + where);
         }
-        int limit = prefetch > 0 ? prefetch : globalPrefetch;
-        if (limit == 0) {
-            throw BrokerException.preconditionFailed("consumer prefetch count is not set for " + where);
+        if (prefetch == 0) {
+            // RabbitMQ 3.x's text, quotes and all.
+            throw BrokerException.preconditionFailed("consumer prefetch count is not set for '" + where + "'");
         }
+        if (globalPrefetch > 0) {
+            throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED, where + " does not support global qos");
+        }
+        int limit = prefetch;
         ch.conn.streamQueues.feed(session().vhostName(), queue, session().principal());
         StreamConsumer[] self = new StreamConsumer[1];
         self[0] = new StreamConsumer(ch, ch.conn.streamQueues, tag, queue, limit, () -> {

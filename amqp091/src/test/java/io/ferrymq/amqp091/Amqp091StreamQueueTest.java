@@ -197,8 +197,20 @@ class Amqp091StreamQueueTest {
         Channel c = connection.createChannel();
         assertThatThrownBy(() -> consume(c, s, "first"))
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406")
-                        .contains("consumer prefetch count is not set for queue '" + s + "' in vhost '/'"));
+                        .contains("consumer prefetch count is not set for 'queue '" + s + "' in vhost '/''"));
         assertThat(connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void aStreamDoesNotTakeAChannelsGlobalPrefetch() throws Exception {
+        String s = name("global");
+        ch.queueDeclare(s, true, false, false, STREAM);
+        Channel c = connection.createChannel();
+        c.basicQos(10);
+        c.basicQos(10, true);
+        assertThatThrownBy(() -> consume(c, s, "first"))
+                .satisfies(e -> assertThat(describe(e)).contains("reply-code=540")
+                        .contains("queue '" + s + "' in vhost '/' does not support global qos"));
     }
 
     @Test
