@@ -59,6 +59,7 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     final Broker broker;
     final Amqp091Settings settings;
     final DirectReplyTo directReplyTo;
+    final StreamQueues streamQueues;
     private final ConnectionContext context;
     private final FrameDecoder decoder;
     private final Map<Integer, Amqp091Channel> channels = new HashMap<>();
@@ -81,8 +82,9 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
     private boolean blocked;
 
     Amqp091Connection(Broker broker, Amqp091Settings settings, DirectReplyTo directReplyTo, ConnectionContext context,
-                      FrameDecoder decoder) {
+                      FrameDecoder decoder, StreamQueues streamQueues) {
         this.broker = broker;
+        this.streamQueues = streamQueues;
         this.settings = settings;
         this.directReplyTo = directReplyTo;
         this.context = context;

@@ -21,10 +21,12 @@ public final class Amqp091Protocol implements ProtocolModule {
     private final Broker broker;
     private final Amqp091Settings settings;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
+    private final StreamQueues streamQueues;
 
     public Amqp091Protocol(Broker broker, Amqp091Settings settings) {
         this.broker = broker;
         this.settings = settings;
+        this.streamQueues = new StreamQueues(broker);
     }
 
     @Override
@@ -64,6 +66,6 @@ public final class Amqp091Protocol implements ProtocolModule {
         FrameDecoder decoder = new FrameDecoder(settings.frameMax());
         channel.pipeline().addLast("amqp091-decoder", decoder);
         channel.pipeline().addLast("amqp091", new Amqp091Connection(broker, settings, directReplyTo, context,
-                decoder));
+                decoder, streamQueues));
     }
 }

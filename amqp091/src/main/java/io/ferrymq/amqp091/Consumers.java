@@ -41,6 +41,8 @@ final class Consumers {
 
     private final Amqp091Channel ch;
     private final Map<String, Consumer> byTag = new LinkedHashMap<>();
+    /** Consumers of stream queues, by tag. */
+    private final Map<String, StreamConsumer> streamConsumers = new LinkedHashMap<>();
     /**
      * Cancelled consumers that still have unacknowledged deliveries: as in RabbitMQ those stay with the
      * channel until settled, so the subscription is closed (which would return them) only after the last.
@@ -91,7 +93,8 @@ final class Consumers {
 
     }
 
-    private record Unacked(long tag, Delivery delivery, Consumer consumer) { }
+    /** A delivery not yet settled: of a queue (its core delivery), or of a stream consumer (nothing to settle). */
+    private record Unacked(long tag, Delivery delivery, Consumer consumer, StreamConsumer stream) { }
 
     private record TxSettlement(Unacked unacked, Outcome outcome) { }
 
@@ -166,11 +169,15 @@ final class Consumers {
         boolean noAck = m.bit(4);
         boolean exclusive = m.bit(5);
         boolean noWait = m.bit(6);
-        if (byTag.containsKey(tag) || tag.equals(replyTag)) {
+        if (byTag.containsKey(tag) || streamConsumers.containsKey(tag) || tag.equals(replyTag)) {
             throw new AmqpFrameException(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
         }
         if (queue.equals(DirectReplyTo.PSEUDO_QUEUE)) {
             consumeReplies(tag, noAck, noWait);
+            return;
+        }
+        if (StreamQueues.isStream(session(), queue)) {
+            consumeStream(m, queue, tag, noAck, noWait);
             return;
         }
         Object priority = m.table(7) == null ? null : m.table(7).get("x-priority");
@@ -214,6 +221,39 @@ final class Consumers {
         });
     }
 
+    /**
+     * basic.consume of a stream queue, with RabbitMQ's conditions: manual acknowledgement and a prefetch limit
+     * (basic.qos) first.
+     */
+    private void consumeStream(Method m, String queue, String tag, boolean noAck, boolean noWait) {
+        String where = "queue '" + queue + "' in vhost '" + session().vhostName() + "'";
+        if (noAck) {
+            throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED,
+                    "automatic acknowledgement not supported by stream queues " + where);
+        }
+        if (prefetch == 0) {
+            // RabbitMQ 3.x's text, quotes and all.
+            throw BrokerException.preconditionFailed("consumer prefetch count is not set for '" + where + "'");
+        }
+        if (globalPrefetch > 0) {
+            throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED, where + " does not support global qos");
+        }
+        int limit = prefetch;
+        ch.conn.streamQueues.feed(session().vhostName(), queue, session().principal());
+        StreamConsumer[] self = new StreamConsumer[1];
+        self[0] = new StreamConsumer(ch, ch.conn.streamQueues, tag, queue, limit, () -> {
+            long t = ++lastDeliveryTag;
+            unacked.put(t, new Unacked(t, null, null, self[0]));
+            return t;
+        });
+        self[0].position(m.table(7) == null ? null : m.table(7).get(StreamConsumer.OFFSET));
+        streamConsumers.put(tag, self[0]);
+        if (!noWait) {
+            ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CONSUME_OK, tag));
+        }
+        self[0].resume();
+    }
+
     /** basic.consume from amq.rabbitmq.reply-to: the channel's reply address, with RabbitMQ's refusals. */
     private void consumeReplies(String tag, boolean noAck, boolean noWait) {
         if (!noAck) {
@@ -254,6 +294,14 @@ final class Consumers {
     void cancel(Method m) {
         String tag = m.str(0);
         boolean noWait = m.bit(1);
+        StreamConsumer stream = streamConsumers.remove(tag);
+        if (stream != null) {
+            stream.cancel();
+            if (!noWait) {
+                ch.conn.send(ch.number, new Method(MethodSpec.BASIC_CANCEL_OK, tag));
+            }
+            return;
+        }
         if (tag.equals(replyTag)) {
             stopReplies();
             if (!noWait) {
@@ -344,7 +392,7 @@ final class Consumers {
     private void write(Delivery d, Consumer c) {
         long tag = ++lastDeliveryTag;
         if (d.needsSettlement()) {
-            unacked.put(tag, new Unacked(tag, d, c));
+            unacked.put(tag, new Unacked(tag, d, c, null));
             c.unacked++;
             channelUnacked++;
         }
@@ -415,6 +463,10 @@ final class Consumers {
     void get(Method m) {
         String queue = ch.queueName(m.str(1));
         boolean noAck = m.bit(2);
+        if (StreamQueues.isStream(session(), queue)) {
+            throw new AmqpFrameException(ReplyCodes.NOT_IMPLEMENTED, "basic.get not supported by stream queues queue '"
+                    + queue + "' in vhost '" + session().vhostName() + "'");
+        }
         session().pull(queue, new PullOptions(1, 0, -1, noAck)).thenCompose(list -> {
             if (list.isEmpty()) {
                 return java.util.concurrent.CompletableFuture.completedFuture((Runnable) () ->
@@ -425,7 +477,7 @@ final class Consumers {
                 long left = stats == null ? 0 : stats.ready();
                 long tag = ++lastDeliveryTag;
                 if (d.needsSettlement()) {
-                    unacked.put(tag, new Unacked(tag, d, null));
+                    unacked.put(tag, new Unacked(tag, d, null, null));
                 }
                 Message msg = d.message();
                 ch.conn.writeContent(ch.number, new Method(MethodSpec.BASIC_GET_OK, tag, d.redelivered(),
@@ -538,6 +590,11 @@ final class Consumers {
     }
 
     private void settle(Unacked u, Outcome outcome, Tx tx) {
+        if (u.stream() != null) {
+            // A stream keeps its records: a settlement only makes room for the next delivery.
+            u.stream().settled();
+            return;
+        }
         // A failure here means the queue is gone or the delivery already returned: nothing left to settle.
         session().settle(u.delivery(), outcome, tx).exceptionally(t -> null);
         Consumer c = u.consumer();
@@ -571,13 +628,19 @@ final class Consumers {
         }
         held.clear();
         for (TxSettlement s : inTx) {
-            session().settle(s.unacked().delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
+            if (s.unacked().delivery() != null) {
+                session().settle(s.unacked().delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
+            }
         }
         inTx.clear();
         for (Unacked u : unacked.values()) {
-            session().settle(u.delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
+            if (u.delivery() != null) {
+                session().settle(u.delivery(), Outcome.REQUEUE, null).exceptionally(t -> null);
+            }
         }
         unacked.clear();
+        streamConsumers.values().forEach(StreamConsumer::cancel);
+        streamConsumers.clear();
         List<Consumer> all = new ArrayList<>(byTag.values());
         all.addAll(draining);
         for (Consumer c : all) {

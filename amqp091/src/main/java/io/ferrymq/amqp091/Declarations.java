@@ -103,7 +103,10 @@ final class Declarations {
             d = new QueueDeclaration(name, durable, m.bit(4), m.bit(5), QueueArguments.check(m.table(7), durable),
                     false);
         }
-        ch.reply(admin().declareQueue(d), m, noWait, info -> {
+        CompletableFuture<io.ferrymq.core.vhost.QueueInfo> declared = !passive
+                && StreamQueues.TYPE.equals(String.valueOf(d.arguments().get(StreamQueues.QUEUE_TYPE)))
+                ? ch.conn.streamQueues.declare(ch.session(), d, ch.conn.executor()) : admin().declareQueue(d);
+        ch.reply(declared, m, noWait, info -> {
             ch.lastQueue = info.name();
             return new Method(MethodSpec.QUEUE_DECLARE_OK, info.name(), info.messageCount(),
                     (long) info.consumerCount());
@@ -139,10 +142,16 @@ final class Declarations {
 
     void queueDelete(Method m) {
         String queue = ch.queueName(m.str(1));
+        boolean stream = StreamQueues.isStream(ch.session(), queue);
         // RabbitMQ answers delete-ok for a queue that is already gone: deleting is idempotent.
         CompletableFuture<Long> deleted = admin().deleteQueue(queue, m.bit(2), m.bit(3))
                 .exceptionallyCompose(t -> isNotFound(t) ? CompletableFuture.completedFuture(0L)
                         : CompletableFuture.failedFuture(t));
+        if (stream) {
+            // A stream queue's log goes with it.
+            deleted = deleted.thenCompose(n -> ch.conn.streamQueues.deleted(ch.session(), queue, ch.conn.executor())
+                    .thenApply(v -> n));
+        }
         ch.reply(deleted, m, m.bit(4), n -> new Method(MethodSpec.QUEUE_DELETE_OK, n));
     }
 

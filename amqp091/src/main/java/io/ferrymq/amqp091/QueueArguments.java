@@ -14,8 +14,9 @@ import java.util.Set;
  */
 final class QueueArguments {
 
-    private static final Set<String> UNSUPPORTED = Set.of("x-queue-master-locator",
-            "x-max-age", "x-stream-max-segment-size-bytes", "x-initial-cluster-size");
+    private static final Set<String> UNSUPPORTED = Set.of("x-queue-master-locator", "x-initial-cluster-size");
+    /** Arguments only a stream queue has. */
+    private static final Set<String> STREAM_ONLY = Set.of("x-max-age", "x-stream-max-segment-size-bytes");
 
     private QueueArguments() {
     }
@@ -24,12 +25,18 @@ final class QueueArguments {
         if (args.isEmpty()) {
             return args;
         }
+        boolean stream = StreamQueues.TYPE.equals(String.valueOf(args.get(StreamQueues.QUEUE_TYPE)));
         for (String name : args.keySet()) {
+            if (STREAM_ONLY.contains(name) && !stream) {
+                throw BrokerException.preconditionFailed("queue argument '" + name + "' is only for stream queues"
+                        + " (x-queue-type stream)");
+            }
             if (UNSUPPORTED.contains(name)) {
                 throw BrokerException.preconditionFailed("queue argument '" + name + "' is not supported by this"
                         + " broker; supported: x-message-ttl, x-expires, x-max-length, x-max-length-bytes, x-overflow,"
                         + " x-dead-letter-exchange, x-dead-letter-routing-key, x-max-priority, x-delivery-limit,"
-                        + " x-single-active-consumer, x-queue-type (classic, quorum)");
+                        + " x-single-active-consumer, x-queue-type (classic, quorum, stream), and for streams x-max-age,"
+                        + " x-stream-max-segment-size-bytes");
             }
         }
         Map<String, Object> out = new LinkedHashMap<>(args);
@@ -58,9 +65,9 @@ final class QueueArguments {
                     throw BrokerException.preconditionFailed("invalid property 'non-durable' for queue type"
                             + " quorum: a quorum queue must be durable");
                 }
-            } else if (!t.equals("classic")) {
+            } else if (!t.equals("classic") && !t.equals(StreamQueues.TYPE)) {
                 throw BrokerException.preconditionFailed("invalid arg 'x-queue-type': '" + t + "' is not supported"
-                        + " here; use classic or quorum");
+                        + " here; use classic, quorum or stream");
             }
         }
         return out;

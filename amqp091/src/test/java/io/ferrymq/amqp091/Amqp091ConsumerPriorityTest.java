@@ -106,4 +106,37 @@ class Amqp091ConsumerPriorityTest {
         assertThatThrownBy(() -> ch.basicConsume(q, true, Map.of("x-priority", "high"), new DefaultConsumer(ch)))
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406").contains("x-priority"));
     }
+    @Test
+    void onASingleActiveConsumerQueueAHigherPriorityConsumerTakesOverOnceTheActiveOneHasAckedWhatItHolds()
+            throws Exception {
+        String q = "sac-prio-" + UUID.randomUUID();
+        Channel producer = connection.createChannel();
+        producer.queueDeclare(q, true, false, false, Map.of("x-single-active-consumer", true));
+        Channel lowCh = connection.createChannel();
+        lowCh.basicQos(2);
+        Recorder low = new Recorder(lowCh);
+        lowCh.basicConsume(q, false, low);
+        producer.confirmSelect();
+        for (int i = 1; i <= 4; i++) {
+            producer.basicPublish("", q, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        producer.waitForConfirmsOrDie(10_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> low.bodies.size() == 2);
+
+        Channel highCh = connection.createChannel();
+        highCh.basicQos(10);
+        Recorder high = new Recorder(highCh);
+        highCh.basicConsume(q, false, Map.of("x-priority", 10), high);
+        lowCh.basicAck(low.tags.get(0), false);
+        // A round trip on each channel: whatever the broker was going to send has been sent.
+        lowCh.basicQos(2);
+        highCh.basicQos(10);
+        assertThat(high.bodies).as("the active consumer still holds m2").isEmpty();
+        assertThat(low.bodies).as("and gets nothing more while handing over").containsExactly("m1", "m2");
+
+        lowCh.basicAck(low.tags.get(1), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> high.bodies.size() == 2);
+        assertThat(high.bodies).containsExactly("m3", "m4");
+        assertThat(low.bodies).containsExactly("m1", "m2");
+    }
 }

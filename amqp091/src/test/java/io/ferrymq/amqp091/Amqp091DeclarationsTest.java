@@ -224,7 +224,7 @@ class Amqp091DeclarationsTest {
         assertThatThrownBy(() -> ch.queueDeclare(name("bad"), false, false, false, Map.of("x-message-ttl", -1)))
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406").contains("x-message-ttl"));
         Channel c2 = connection.createChannel();
-        assertThatThrownBy(() -> c2.queueDeclare(name("bad"), false, false, false, Map.of("x-queue-type", "stream")))
+        assertThatThrownBy(() -> c2.queueDeclare(name("bad"), false, false, false, Map.of("x-queue-type", "delayed")))
                 .satisfies(e -> assertThat(describe(e)).contains("reply-code=406").contains("x-queue-type"));
     }
 

@@ -28,8 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@code .Topic.X} (ConsumerInfo, RemoveInfo, with the {@code consumerCount} property),
  * {@code ActiveMQ.Advisory.Producer.Queue.X} and {@code .Topic.X} (ProducerInfo, RemoveInfo, {@code producerCount}),
  * and {@code ActiveMQ.Advisory.Queue} and {@code .Topic} (DestinationInfo of destinations being used or deleted).
- * As in ActiveMQ, a new advisory consumer first hears of what exists now, then of changes. Consumers and producers
- * of other protocols are not seen here; the queues the broker has are, through the subscriber's session.
+ * As in ActiveMQ, a new advisory consumer first hears of what exists now, then of changes. Consumers of other
+ * protocols come from the core's consumer events ({@link ForeignConsumerAdvisories}); producers of other protocols
+ * are not seen (the core has no producers, only sends); the queues the broker has are, through the subscriber's
+ * session.
+ * {@link MessageAdvisories} fires the advisories of expired and dead-lettered messages through it.
  */
 final class Advisories {
 
@@ -172,7 +175,17 @@ final class Advisories {
         return n;
     }
 
-    private void fire(ActiveMQTopic topic, DataStructure data, Map<String, Object> properties) {
+    /** Whether an advisory consumer watches {@code topic} (to build an advisory only for someone). */
+    boolean watched(ActiveMQTopic topic) {
+        for (Watch w : watches) {
+            if (w.filter().matches(topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void fire(ActiveMQTopic topic, DataStructure data, Map<String, Object> properties) {
         for (Watch w : watches) {
             w.offer(topic, data, properties);
         }

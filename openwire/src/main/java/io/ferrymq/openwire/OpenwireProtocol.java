@@ -33,6 +33,8 @@ public final class OpenwireProtocol implements ProtocolModule {
     public OpenwireProtocol(Broker broker, OpenwireSettings settings) {
         this.broker = broker;
         this.settings = settings;
+        broker.onMessageEvent(new MessageAdvisories(advisories, tempDestinations));
+        broker.onConsumerEvent(new ForeignConsumerAdvisories(advisories));
     }
 
     /** Read from the broker's state when the first connection needs it. */

@@ -1,11 +1,13 @@
 package io.ferrymq.openwire;
 
+import io.ferrymq.core.testing.TestBroker;
 import io.ferrymq.transport.ProtocolModule.Detection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.apache.activemq.command.WireFormatInfo;
 import org.apache.activemq.openwire.OpenWireFormat;
 import org.apache.activemq.util.ByteSequence;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Port unification: OpenWire is told by its first command, a WireFormatInfo, from the other protocols. */
 class OpenwireDetectionTest {
 
-    private final OpenwireProtocol protocol = new OpenwireProtocol(null, OpenwireSettings.defaults());
+    private final TestBroker core = TestBroker.start();
+    private final OpenwireProtocol protocol = new OpenwireProtocol(core.broker(), OpenwireSettings.defaults());
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
 
     @Test
     void theActiveMqClientsWireFormatInfoMatchesAndItsStartAsksForMore() throws Exception {

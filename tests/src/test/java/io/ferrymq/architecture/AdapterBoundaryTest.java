@@ -131,7 +131,7 @@ class AdapterBoundaryTest {
     static final Set<String> PUBLISHED = Set.of(
             "io.ferrymq.core.queue.Delivery", "io.ferrymq.core.queue.Subscription", "io.ferrymq.core.queue.Outcome",
             "io.ferrymq.core.queue.ConsumeOptions", "io.ferrymq.core.queue.PullOptions",
-            "io.ferrymq.core.queue.QueueStats",
+            "io.ferrymq.core.queue.QueueStats", "io.ferrymq.core.queue.MessageEvent",
             "io.ferrymq.core.vhost.QueueDeclaration", "io.ferrymq.core.vhost.ExchangeDeclaration",
             "io.ferrymq.core.vhost.BindingDeclaration", "io.ferrymq.core.vhost.QueueInfo",
             "io.ferrymq.core.routing.ExchangeType", "io.ferrymq.core.routing.BindingTarget",

@@ -64,6 +64,8 @@ public final class Broker implements AutoCloseable {
     private final Streams streams;
     private final ConnectionCounter connections;
     private final QueueQuota queueQuota;
+    private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
+    private final ConsumerEvents consumerEvents = new ConsumerEvents();
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -84,8 +86,33 @@ public final class Broker implements AutoCloseable {
     }
 
     private VirtualHost newVirtualHost(String name) {
-        return new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
+        VirtualHost v = new VirtualHost(name, options.runtime(), options.storage(), memory, options.policies(), filters,
                 messageIds::incrementAndGet, queueIds::incrementAndGet, options.paging());
+        v.messageEvents(messageEvents);
+        return v;
+    }
+
+    /**
+     * Tells {@code listener} of every message that expires or is dead-lettered in any queue of the broker, whatever
+     * protocol sent it (ActiveMQ's {@code Expired} and {@code MessageDLQd} advisories). It is called on the queue's
+     * executor: hand the event to your own executor, never block there.
+     *
+     * @return what stops telling it
+     */
+    public Runnable onMessageEvent(java.util.function.Consumer<io.ferrymq.core.queue.MessageEvent> listener) {
+        return messageEvents.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} of every consumer that a client's session attaches to a queue (or a topic subscription's
+     * queue), whatever its protocol, and of its leaving (closed, its queue deleted, its session ended): ActiveMQ's
+     * consumer advisories. It is called on the queue's or the closing session's thread: hand the event on, never
+     * block there.
+     *
+     * @return what stops telling it
+     */
+    public Runnable onConsumerEvent(java.util.function.Consumer<ConsumerEvent> listener) {
+        return consumerEvents.add(listener);
     }
 
     /** Builds the broker and recovers what its storage holds; clients may connect when this returns. */
@@ -361,6 +388,7 @@ public final class Broker implements AutoCloseable {
             sessions.remove(holder[0]);
             connections.release(client.connectionId(), who.name());
         }, options.limits().maxConsumersPerConnection(), queueQuota);
+        holder[0].consumerEvents(consumerEvents);
         sessions.add(holder[0]);
         return holder[0];
     }

@@ -52,6 +52,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
     private final DeliveryRelay relay;
     private final Transactions transactions;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The consumers told of to {@link #consumerEvents}, until they are told gone. */
+    private final java.util.Map<Subscription, ConsumerEvent> announced = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong consumerKeys = new java.util.concurrent.atomic.AtomicLong();
+    private volatile ConsumerEvents consumerEvents;
     /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
     private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -238,10 +242,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
             if (from instanceof Source.Queue q) {
                 require(Permission.CONSUME, q.name());
-                return attach(requireQueue(q.name()), options);
+                return attach(requireQueue(q.name()), options, null, null);
             }
             if (from instanceof Source.ManagedQueue q) {
-                return attach(requireQueue(q.name()), options);
+                return attach(requireQueue(q.name()), options, null, null);
             }
             return subscribe(((Source.Topic) from).subscription(), options);
         } catch (BrokerException e) {
@@ -288,10 +292,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
             stored.add(vhost.bind(binding));
         }
         return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> attach(q, options));
+                .thenCompose(v -> attach(q, options, spec.exchange(), spec.pattern()));
     }
 
-    private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options) {
+    private CompletableFuture<Subscription> attach(Queue q, ConsumeOptions options, String exchange, String pattern) {
         CompletableFuture<Subscription> attached = new CompletableFuture<>();
         attaching.incrementAndGet();
         // The adapter learns of the subscription through the same hand-off as its deliveries, so it always
@@ -301,6 +305,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
             attaching.decrementAndGet();
             if (closed) {
                 s.close();
+            } else {
+                announce(s, q.name(), exchange, pattern);
             }
             relay.inOrder(() -> attached.complete(s));
         }).whenComplete((s, t) -> {
@@ -310,6 +316,31 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
         });
         return attached;
+    }
+
+    /** Tells the broker's consumer listeners (set for client sessions) of the consumers of this session. */
+    void consumerEvents(ConsumerEvents events) {
+        this.consumerEvents = events;
+    }
+
+    private void announce(Subscription s, String queue, String exchange, String pattern) {
+        ConsumerEvents events = consumerEvents;
+        if (events == null || events.isEmpty()) {
+            return;
+        }
+        ConsumerEvent e = new ConsumerEvent(ConsumerEvent.Kind.ATTACHED, vhost.name(), client,
+                consumerKeys.incrementAndGet(), queue, exchange, pattern);
+        announced.put(s, e);
+        events.fire(e);
+    }
+
+    private void withdraw(Subscription s) {
+        ConsumerEvent e = announced.remove(s);
+        ConsumerEvents events = consumerEvents;
+        if (e != null && events != null) {
+            events.fire(new ConsumerEvent(ConsumerEvent.Kind.GONE, e.vhost(), e.client(), e.key(), e.queue(),
+                    e.exchange(), e.pattern()));
+        }
     }
 
     /**
@@ -442,6 +473,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
             steps.add(s.close());
         }
         subscriptions.clear();
+        List.copyOf(announced.keySet()).forEach(this::withdraw);
         for (Queue q : pulledFrom) {
             steps.add(q.releasePulls(connectionId()));
         }
@@ -460,12 +492,14 @@ public final class Session implements DeliveryPath, AutoCloseable {
     @Override
     public void closedByBroker(Subscription subscription, BrokerException reason) {
         subscriptions.remove(subscription);
+        withdraw(subscription);
         relay.execute(() -> sink.subscriptionClosed(subscription, reason));
     }
 
     @Override
     public void detached(Subscription subscription) {
         subscriptions.remove(subscription);
+        withdraw(subscription);
     }
 
     // ------------------------------------------------------------------ checks

@@ -12,13 +12,18 @@ import java.util.TreeMap;
  *
  * <p>When only one consumer may receive, it is the first in that order: among ActiveMQ-style exclusive
  * consumers if there are any (the others, exclusive or not, wait), else among all of them on a
- * single-active-consumer queue. When it goes, the next one in that order takes over.
+ * single-active-consumer queue. When it goes, the next one in that order takes over. When a consumer of higher
+ * priority arrives on a single-active-consumer queue, the hand-over is graceful, as in RabbitMQ: the active consumer
+ * gets nothing more but keeps its unsettled messages, and the newcomer takes over once those are settled, so two
+ * consumers never hold the queue's messages at once.
  */
 final class ConsumerLevels {
 
     private final TreeMap<Integer, ConsumerRing> levels = new TreeMap<>(Comparator.reverseOrder());
     private int size;
     private int exclusiveActives;
+    /** On a single-active-consumer queue, the consumer that holds it: it may still be settling before a hand-over. */
+    private Consumer current;
 
     void add(Consumer c) {
         levels.computeIfAbsent(c.options.dispatch().priority(), p -> new ConsumerRing()).add(c);
@@ -40,6 +45,9 @@ final class ConsumerLevels {
         size--;
         if (c.options.dispatch().exclusiveActive()) {
             exclusiveActives--;
+        }
+        if (c == current) {
+            current = null;
         }
         return true;
     }
@@ -65,6 +73,7 @@ final class ConsumerLevels {
         levels.clear();
         size = 0;
         exclusiveActives = 0;
+        current = null;
     }
 
     boolean anyExclusive() {
@@ -88,16 +97,26 @@ final class ConsumerLevels {
             }
         }
         if (singleActive && !levels.isEmpty()) {
-            return levels.firstEntry().getValue().all().get(0);
+            Consumer first = levels.firstEntry().getValue().all().get(0);
+            if (current == null || current.inFlight == 0) {
+                current = first;
+            }
+            return current;
         }
         return null;
+    }
+
+    /** Whether the single active consumer is handing over to one of higher priority: nobody receives meanwhile. */
+    private boolean handingOver(boolean singleActive) {
+        return exclusiveActives == 0 && singleActive && current != null
+                && current != levels.firstEntry().getValue().all().get(0);
     }
 
     /** Whether any consumer that may receive could take something now. */
     boolean anyCredit(boolean singleActive) {
         if (exclusiveActives > 0 || singleActive) {
             Consumer active = active(singleActive);
-            return active != null && active.hasCredit();
+            return active != null && active.hasCredit() && !handingOver(singleActive);
         }
         for (ConsumerRing ring : levels.values()) {
             if (ring.anyCredit()) {
@@ -114,8 +133,8 @@ final class ConsumerLevels {
     Consumer pick(MessageReference ref, boolean singleActive, Object requiredOwner) {
         if (exclusiveActives > 0 || singleActive) {
             Consumer c = active(singleActive);
-            return c != null && c.hasCredit() && (requiredOwner == null || requiredOwner == c) && c.accepts(ref)
-                    ? c : null;
+            return c != null && c.hasCredit() && !handingOver(singleActive)
+                    && (requiredOwner == null || requiredOwner == c) && c.accepts(ref) ? c : null;
         }
         for (ConsumerRing ring : levels.values()) {
             Consumer c = ring.pick(ref, requiredOwner);

@@ -59,8 +59,10 @@ final class Departures {
         QueueCounters counters = state.counters;
         if (expiry) {
             counters.expired++;
+            host.messageLeft(queue, MessageEvent.Kind.EXPIRED, ref.message(), reason);
         } else if (moved) {
             counters.deadLettered++;
+            host.messageLeft(queue, MessageEvent.Kind.DEAD_LETTERED, ref.message(), reason);
         } else {
             counters.dropped++;
         }

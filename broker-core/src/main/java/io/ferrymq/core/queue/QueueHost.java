@@ -44,6 +44,13 @@ public interface QueueHost {
         autoDelete(queue);
     }
 
+    /**
+     * A message left {@code queue} expired or dead-lettered (see {@link MessageEvent}); called on the queue's
+     * executor, after the move.
+     */
+    default void messageLeft(Queue queue, MessageEvent.Kind kind, Message message, String reason) {
+    }
+
     /** A queue-level BLOCK limit freed space or memory changed: producers waiting may resume. */
     default void limitsChanged(Queue queue) {
     }

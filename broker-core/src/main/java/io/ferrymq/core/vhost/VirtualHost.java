@@ -12,6 +12,8 @@ import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.policy.DeadLetterTarget;
 import io.ferrymq.core.policy.PolicyTable;
 import io.ferrymq.core.policy.QueueSettings;
+import io.ferrymq.core.queue.MessageEvent;
+import io.ferrymq.core.queue.MessageEvents;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueHost;
 import io.ferrymq.core.routing.Binding;
@@ -70,6 +72,8 @@ public final class VirtualHost implements QueueHost {
     private final LongSupplier messageIds;
     private final LongSupplier queueIds;
     private final PagingService paging;
+    /** Who hears of expired and dead-lettered messages: the broker's listeners, set once after construction. */
+    private volatile MessageEvents messageEvents = new MessageEvents();
 
     private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
@@ -405,6 +409,19 @@ public final class VirtualHost implements QueueHost {
         }
         if (!records.isEmpty()) {
             storage.append(records);
+        }
+    }
+
+    /** Tells {@code events}' listeners of the messages that expire or are dead-lettered in this vhost's queues. */
+    public void messageEvents(MessageEvents events) {
+        this.messageEvents = events;
+    }
+
+    @Override
+    public void messageLeft(Queue queue, MessageEvent.Kind kind, Message message, String reason) {
+        MessageEvents events = messageEvents;
+        if (!events.isEmpty()) {
+            events.fire(new MessageEvent(kind, name, queue.name(), message, reason));
         }
     }
 

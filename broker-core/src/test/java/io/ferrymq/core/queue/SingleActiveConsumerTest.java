@@ -63,6 +63,55 @@ class SingleActiveConsumerTest {
     }
 
     @Test
+    void aHigherPriorityNewcomerTakesOverOnlyOnceTheActiveConsumerHasSettledWhatItHolds() {
+        try (TestBroker tb = TestBroker.start()) {
+            Session p = tb.session(new RecordingSink());
+            p.admin().declareQueue(QueueDeclaration.durable("q")
+                    .withArguments(Map.of("x-single-active-consumer", true))).join();
+            RecordingSink low = new RecordingSink();
+            RecordingSink high = new RecordingSink();
+            Session lowSession = tb.session(low);
+            lowSession.consume(Source.queue("q"), ConsumeOptions.credit(2)).join();
+            send(p, "q", 4);
+            assertThat(low.bodies()).containsExactly("m1", "m2");
+
+            tb.session(high).consume(Source.queue("q"), ConsumeOptions.credit(10).withPriority(5)).join();
+            assertThat(high.deliveries()).as("the active consumer still holds m1 and m2").isEmpty();
+
+            lowSession.settle(low.find("m1"), Outcome.ACCEPT, null).join();
+            assertThat(low.bodies()).as("it gets nothing more while handing over").containsExactly("m1", "m2");
+            assertThat(high.deliveries()).as("m2 is still held").isEmpty();
+
+            lowSession.settle(low.find("m2"), Outcome.ACCEPT, null).join();
+            assertThat(high.bodies()).containsExactly("m3", "m4");
+            send(p, "q", 1);
+            assertThat(high.bodies()).containsExactly("m3", "m4", "m1");
+            assertThat(low.bodies()).containsExactly("m1", "m2");
+        }
+    }
+
+    @Test
+    void aNewcomerOfTheSamePriorityWaitsAsAStandby() {
+        try (TestBroker tb = TestBroker.start()) {
+            Session p = tb.session(new RecordingSink());
+            p.admin().declareQueue(QueueDeclaration.durable("q")
+                    .withArguments(Map.of("x-single-active-consumer", true))).join();
+            RecordingSink first = new RecordingSink();
+            RecordingSink second = new RecordingSink();
+            Session a = tb.session(first);
+            a.consume(Source.queue("q"), ConsumeOptions.credit(10).withPriority(5)).join();
+            tb.session(second).consume(Source.queue("q"), ConsumeOptions.credit(10).withPriority(5)).join();
+            send(p, "q", 2);
+            a.settle(first.find("m1"), Outcome.ACCEPT, null).join();
+            a.settle(first.find("m2"), Outcome.ACCEPT, null).join();
+            send(p, "q", 1);
+
+            assertThat(first.bodies()).containsExactly("m1", "m2", "m1");
+            assertThat(second.deliveries()).isEmpty();
+        }
+    }
+
+    @Test
     void withoutTheSettingConsumersShareTheQueue() {
         try (TestBroker tb = TestBroker.start()) {
             Session p = tb.session(new RecordingSink());

@@ -94,6 +94,15 @@ public final class StompTestClient implements AutoCloseable {
         send(h, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** NACKs a message of a client-acknowledged subscription (by its STOMP 1.2 {@code ack} header), once receipted. */
+    public void nack(Frame message) throws Exception {
+        StompHeaders h = new StompHeaders();
+        h.setId(message.headers().getAck());
+        CompletableFuture<Void> receipt = new CompletableFuture<>();
+        session.acknowledge(h, false).addReceiptTask(() -> receipt.complete(null));
+        receipt.get(20, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         if (session.isConnected()) {
