@@ -89,6 +89,8 @@ final class InProcessPair implements AutoCloseable {
                 storage:
                   data-dir: %s
                   segment-size: 1MiB
+                aws:
+                  kinesis-throughput-limits: false   # the pair's tests write megabytes at once; throttling is tested alone
                 listeners:
                 %sha:
                   node-id: %s
