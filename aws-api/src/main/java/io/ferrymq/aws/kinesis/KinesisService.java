@@ -45,7 +45,7 @@ public final class KinesisService implements AwsService {
 
     public KinesisService(Broker broker, AwsApiSettings settings) {
         ShardThroughput throughput = new ShardThroughput(settings.kinesisThroughputLimits(), broker::currentTimeMillis);
-        this.streamActions = new KinesisStreamActions(broker.streams(), throughput);
+        this.streamActions = new KinesisStreamActions(broker.streams(), throughput, broker::currentTimeMillis);
         this.recordActions = new KinesisRecordActions(broker.streams(), streamActions, throughput,
                 broker::currentTimeMillis);
         this.consumers = new StreamConsumers(broker.streams(), streamActions, broker::currentTimeMillis);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
+import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.errors.BrokerException;
@@ -24,7 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -45,11 +48,50 @@ final class KinesisStreamActions {
     /** How many enhanced fan-out consumers a stream has (DescribeStreamSummary's ConsumerCount). */
     private ToIntFunction<StreamInfo> consumerCount = s -> 0;
     /** Streams whose shards or settings are being changed now (vhost, newline, name): they are UPDATING. */
-    private final Set<String> updating = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> updating = ConcurrentHashMap.newKeySet();
+    /**
+     * How long a stream shows CREATING after CreateStream, and DELETING after DeleteStream, on the broker clock.
+     * Clients written for AWS wait for ACTIVE (the SDK waiters, {@code aws kinesis wait stream-exists}) and for
+     * the stream to be gone, so both states are shown; FerryMQ takes records while a stream is CREATING.
+     */
+    static final long TRANSITION_MILLIS = 500;
+    /** Streams deleted less than {@link #TRANSITION_MILLIS} ago, as they were, by vhost, newline, name. */
+    private final Map<String, Deleted> deleting = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
 
-    KinesisStreamActions(Streams streams, ShardThroughput throughput) {
+    private record Deleted(StreamInfo info, long at) {
+    }
+
+    KinesisStreamActions(Streams streams, ShardThroughput throughput, LongSupplier clock) {
         this.streams = streams;
         this.throughput = throughput;
+        this.clock = clock;
+    }
+
+    /** The stream as DescribeStream, DescribeStreamSummary and ListStreams show it: CREATING and DELETING too. */
+    private StreamInfo described(RequestContext ctx, String name) {
+        long now = clock.getAsLong();
+        StreamInfo s;
+        try {
+            s = info(ctx, name);
+        } catch (AwsError notFound) {
+            Deleted d = deleting.get(ctx.session().vhostName() + "\n" + name);
+            if (d == null || now - d.at() >= TRANSITION_MILLIS) {
+                throw notFound;
+            }
+            return as(d.info(), StreamStatus.DELETING);
+        }
+        return shown(s, now);
+    }
+
+    private static StreamInfo shown(StreamInfo s, long now) {
+        return s.status() == StreamStatus.ACTIVE && now - s.createdMillis() < TRANSITION_MILLIS
+                ? as(s, StreamStatus.CREATING) : s;
+    }
+
+    private static StreamInfo as(StreamInfo s, StreamStatus status) {
+        return new StreamInfo(s.vhost(), s.name(), status, s.mode(), s.retentionMillis(), s.retentionBytes(),
+                s.createdMillis(), s.shards(), s.tags(), s.nextShard());
     }
 
     void countConsumersWith(ToIntFunction<StreamInfo> counter) {
@@ -61,8 +103,7 @@ final class KinesisStreamActions {
         try {
             StreamInfo s = streams.describe(ctx.session(), name);
             if (s.status() == StreamStatus.ACTIVE && updating.contains(s.vhost() + "\n" + s.name())) {
-                return new StreamInfo(s.vhost(), s.name(), StreamStatus.UPDATING, s.mode(), s.retentionMillis(),
-                        s.retentionBytes(), s.createdMillis(), s.shards(), s.tags(), s.nextShard());
+                return as(s, StreamStatus.UPDATING);
             }
             return s;
         } catch (BrokerException e) {
@@ -151,9 +192,12 @@ final class KinesisStreamActions {
 
     CompletableFuture<JsonNode> deleteStream(KinesisInput in, RequestContext ctx) {
         String name = in.streamName();
-        info(ctx, name);
+        StreamInfo was = info(ctx, name);
         String vhost = ctx.session().vhostName();
         return streams.delete(ctx.session(), name, ctx.executor()).thenApply(v -> {
+            long now = clock.getAsLong();
+            deleting.values().removeIf(d -> now - d.at() >= TRANSITION_MILLIS);
+            deleting.put(vhost + "\n" + name, new Deleted(was, now));
             throughput.forget(vhost, name);
             return KinesisShapes.object();
         });
@@ -162,7 +206,7 @@ final class KinesisStreamActions {
     CompletableFuture<JsonNode> describeStream(KinesisInput in, RequestContext ctx) {
         String name = in.streamName();
         int limit = limit(in, "Limit", "limit", 100, 10_000);
-        StreamInfo s = info(ctx, name);
+        StreamInfo s = described(ctx, name);
         int after = afterShard(in.string("ExclusiveStartShardId"));
         List<ShardInfo> shards = s.shards().stream().filter(sh -> sh.index() > after).toList();
         ObjectNode d = KinesisShapes.description(s, ctx.caller());
@@ -174,7 +218,7 @@ final class KinesisStreamActions {
     }
 
     CompletableFuture<JsonNode> describeStreamSummary(KinesisInput in, RequestContext ctx) {
-        StreamInfo s = info(ctx, in.streamName());
+        StreamInfo s = described(ctx, in.streamName());
         ObjectNode d = KinesisShapes.description(s, ctx.caller());
         d.put("OpenShardCount", s.openShards().size()).put("ConsumerCount", consumerCount.applyAsInt(s));
         ObjectNode out = KinesisShapes.object();
@@ -194,13 +238,15 @@ final class KinesisStreamActions {
         List<StreamInfo> all = streams.list(ctx.session()).stream().filter(s -> KinesisInput.validStreamName(s.name()))
                 .filter(s -> from == null || s.name().compareTo(from) > 0).toList();
         List<StreamInfo> page = all.subList(0, Math.min(limit, all.size()));
+        long now = clock.getAsLong();
         ObjectNode out = KinesisShapes.object();
         ArrayNode names = out.putArray("StreamNames");
         ArrayNode summaries = out.putArray("StreamSummaries");
         for (StreamInfo s : page) {
             names.add(s.name());
             ObjectNode sum = summaries.addObject().put("StreamName", s.name())
-                    .put("StreamARN", KinesisShapes.arn(ctx.caller(), s.name())).put("StreamStatus", s.status().name());
+                    .put("StreamARN", KinesisShapes.arn(ctx.caller(), s.name()))
+                    .put("StreamStatus", shown(s, now).status().name());
             sum.putObject("StreamModeDetails").put("StreamMode", s.mode().name());
             sum.putPOJO("StreamCreationTimestamp", new WireTimestamp(s.createdMillis()));
         }

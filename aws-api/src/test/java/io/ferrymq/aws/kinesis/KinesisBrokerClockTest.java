@@ -11,7 +11,9 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,31 @@ class KinesisBrokerClockTest {
             out.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromUtf8String("r" + i)).build());
         }
         return out;
+    }
+
+    @Test
+    void aStreamIsCreatingThenActiveAndDeletingThenGoneAsOnAws() {
+        KinesisClient kinesis = start(AwsApiSettings.defaults());
+        kinesis.createStream(b -> b.streamName("lifecycle").shardCount(1));
+        assertThat(kinesis.describeStream(b -> b.streamName("lifecycle")).streamDescription().streamStatus())
+                .isEqualTo(StreamStatus.CREATING);
+        assertThat(kinesis.listStreams().streamSummaries()).singleElement()
+                .satisfies(s -> assertThat(s.streamStatus()).isEqualTo(StreamStatus.CREATING));
+        // Records are taken while it is CREATING (AWS would refuse them; FerryMQ need not).
+        kinesis.putRecord(b -> b.streamName("lifecycle").partitionKey("k").data(SdkBytes.fromUtf8String("early")));
+
+        now.addAndGet(KinesisStreamActions.TRANSITION_MILLIS);
+        assertThat(kinesis.describeStreamSummary(b -> b.streamName("lifecycle")).streamDescriptionSummary()
+                .streamStatus()).isEqualTo(StreamStatus.ACTIVE);
+
+        kinesis.deleteStream(b -> b.streamName("lifecycle"));
+        assertThat(kinesis.describeStream(b -> b.streamName("lifecycle")).streamDescription().streamStatus())
+                .isEqualTo(StreamStatus.DELETING);
+        assertThatThrownBy(() -> kinesis.putRecord(b -> b.streamName("lifecycle").partitionKey("k")
+                .data(SdkBytes.fromUtf8String("late")))).isInstanceOf(ResourceNotFoundException.class);
+        now.addAndGet(KinesisStreamActions.TRANSITION_MILLIS);
+        assertThatThrownBy(() -> kinesis.describeStream(b -> b.streamName("lifecycle")))
+                .isInstanceOf(ResourceNotFoundException.class);
     }
 
     @Test

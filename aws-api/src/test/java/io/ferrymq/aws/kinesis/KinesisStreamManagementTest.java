@@ -30,6 +30,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Kinesis stream management through the AWS SDK's KinesisClient (CBOR, its default). */
 class KinesisStreamManagementTest {
@@ -54,6 +55,9 @@ class KinesisStreamManagementTest {
     void aProvisionedStreamIsActiveWithShardsCoveringTheWholeHashKeySpace() {
         String name = AwsTestBroker.unique("orders");
         kinesis.createStream(b -> b.streamName(name).shardCount(3));
+        // CREATING for a moment, as on AWS (KinesisBrokerClockTest), then ACTIVE.
+        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStream(b -> b.streamName(name))
+                .streamDescription().streamStatus() == StreamStatus.ACTIVE);
 
         StreamDescription d = kinesis.describeStream(b -> b.streamName(name)).streamDescription();
         assertThat(d.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
@@ -139,10 +143,11 @@ class KinesisStreamManagementTest {
         assertThat(seen).isSorted().contains(prefix + "-a", prefix + "-b", prefix + "-c");
         assertThat(kinesis.listStreams(b -> b.exclusiveStartStreamName(prefix + "-a")).streamNames())
                 .contains(prefix + "-b", prefix + "-c").doesNotContain(prefix + "-a");
-        assertThat(kinesis.listStreams().streamSummaries()).anySatisfy(s -> {
-            assertThat(s.streamName()).isEqualTo(prefix + "-a");
-            assertThat(s.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
-        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kinesis.listStreams().streamSummaries()).anySatisfy(s -> {
+                    assertThat(s.streamName()).isEqualTo(prefix + "-a");
+                    assertThat(s.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
+                }));
     }
 
     @Test
