@@ -100,6 +100,8 @@ class FirehoseDurabilityTest {
         try (FirehoseTestBroker first = broker()) {
             KinesisClient kinesis = first.kinesis();
             kinesis.createStream(b -> b.streamName("telemetry").shardCount(2));
+            // The broker clock stands still here: past the moment a new stream shows CREATING.
+            first.advance(Duration.ofSeconds(1));
             await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName("telemetry"))
                     .streamDescriptionSummary().streamStatusAsString().equals("ACTIVE"));
             arn = kinesis.describeStreamSummary(b -> b.streamName("telemetry")).streamDescriptionSummary().streamARN();
