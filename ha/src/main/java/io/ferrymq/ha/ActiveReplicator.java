@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -471,27 +472,27 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     }
 
     void acked(Channel channel, ReplicationMessage.Ack ack) {
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        Standby s;
-        boolean record = false;
-        synchronized (this) {
-            s = standby;
-            if (s == null || s.channel != channel) {
-                return;
-            }
-            s.acked = Math.max(s.acked, ack.sequence());
-            while (!waiting.isEmpty() && waiting.peek().sequence() <= ack.sequence() && !goingAlone) {
-                done.add(waiting.poll().done());
-            }
-            record = advance(s);
-        }
-        done.forEach(f -> f.complete(null));
-        if (record) {
-            record(s);
-        }
+        settle(channel, waiting, ack.sequence(), s -> s.acked = Math.max(s.acked, ack.sequence()));
     }
 
     void pageAcked(Channel channel, ReplicationMessage.PageAck ack) {
+        settle(channel, pageWaiting, ack.sequence(), s -> s.pageAcked = Math.max(s.pageAcked, ack.sequence()));
+    }
+
+    void streamAcked(Channel channel, ReplicationMessage.StreamAck ack) {
+        settle(channel, streamWaiting, ack.sequence(), s -> {
+            s.streamAcked = Math.max(s.streamAcked, ack.sequence());
+            if (s.streamsSynchronous && ack.sequence() >= s.streamReadyAt) {
+                s.streamsInSync = true;
+            }
+        });
+    }
+
+    /**
+     * An acknowledgement from the standby on {@code channel}: {@code note} records it (under the lock), the writes
+     * of {@code queue} up to {@code sequence} are confirmed, and the standby may move on in its catch-up.
+     */
+    private void settle(Channel channel, ArrayDeque<Waiting> queue, long sequence, Consumer<Standby> note) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         Standby s;
         boolean record;
@@ -500,9 +501,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             if (s == null || s.channel != channel) {
                 return;
             }
-            s.pageAcked = Math.max(s.pageAcked, ack.sequence());
-            while (!pageWaiting.isEmpty() && pageWaiting.peek().sequence() <= ack.sequence() && !goingAlone) {
-                done.add(pageWaiting.poll().done());
+            note.accept(s);
+            while (!queue.isEmpty() && queue.peek().sequence() <= sequence && !goingAlone) {
+                done.add(queue.poll().done());
             }
             record = advance(s);
         }
@@ -594,29 +595,6 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         }
     }
 
-    void streamAcked(Channel channel, ReplicationMessage.StreamAck ack) {
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        Standby s;
-        boolean record;
-        synchronized (this) {
-            s = standby;
-            if (s == null || s.channel != channel) {
-                return;
-            }
-            s.streamAcked = Math.max(s.streamAcked, ack.sequence());
-            while (!streamWaiting.isEmpty() && streamWaiting.peek().sequence() <= ack.sequence() && !goingAlone) {
-                done.add(streamWaiting.poll().done());
-            }
-            if (s.streamsSynchronous && ack.sequence() >= s.streamReadyAt) {
-                s.streamsInSync = true;
-            }
-            record = advance(s);
-        }
-        done.forEach(f -> f.complete(null));
-        if (record) {
-            record(s);
-        }
-    }
 
     /** The standby's channel closed or fell silent. */
     void disconnected(Channel channel, String why) {

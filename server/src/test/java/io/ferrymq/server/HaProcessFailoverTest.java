@@ -10,6 +10,13 @@ import jakarta.jms.JMSProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -30,6 +37,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +47,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,8 +60,10 @@ import static org.awaitility.Awaitility.await;
  * The pair as three processes (coordinator, node-a, node-b): a Qpid JMS producer with a failover URI sends
  * persistent messages while the active is killed with {@code kill -9} ({@code -Dha.kills}, default 3, each once
  * the restarted node is back in sync); every send the client saw confirmed is consumed from the last active.
- * Logs the time from each kill to the first accepted connection on the other node. A second test kills both
- * nodes at once (power loss of the pair) and restarts them: the pair comes back with every confirmed send.
+ * Logs the time from each kill to the first accepted connection on the other node. Another test does the same
+ * with STOMP (stomp.py, a receipt per send) and MQTT QoS 1 (Paho, a persistent-session subscriber) clients that
+ * list both nodes. Another kills both nodes at once (power loss of the pair) and restarts them: the pair comes
+ * back with every confirmed send.
  */
 @Tag("system")
 class HaProcessFailoverTest {
@@ -89,7 +101,8 @@ class HaProcessFailoverTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
     }
 
-    private Process node(String name, int amqp, int aws, int replication, int peer, int zookeeper) throws IOException {
+    private Process node(String name, int amqp, int aws, int stomp, int mqtt, int replication, int peer, int zookeeper)
+            throws IOException {
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 security:
@@ -106,6 +119,14 @@ class HaProcessFailoverTest {
                     protocols: [aws]
                     host: 127.0.0.1
                     port: %d
+                  - name: stomp
+                    protocols: [stomp]
+                    host: 127.0.0.1
+                    port: %d
+                  - name: mqtt
+                    protocols: [mqtt]
+                    host: 127.0.0.1
+                    port: %d
                 aws:
                   kinesis-throughput-limits: false
                 ha:
@@ -114,7 +135,7 @@ class HaProcessFailoverTest {
                   peer: 127.0.0.1:%d
                   zookeeper: 127.0.0.1:%d
                   failover-timeout: 1s
-                """.formatted(dir.resolve(name), amqp, aws, name, replication, peer, zookeeper));
+                """.formatted(dir.resolve(name), amqp, aws, stomp, mqtt, name, replication, peer, zookeeper));
         return java(name, "run", "--config", config.toString());
     }
 
@@ -145,6 +166,8 @@ class HaProcessFailoverTest {
         final int zk = freePort();
         final Map<String, Integer> amqp = Map.of("node-a", freePort(), "node-b", freePort());
         final Map<String, Integer> aws = Map.of("node-a", freePort(), "node-b", freePort());
+        final Map<String, Integer> stomp = Map.of("node-a", freePort(), "node-b", freePort());
+        final Map<String, Integer> mqtt = Map.of("node-a", freePort(), "node-b", freePort());
         final Map<String, Integer> replication = Map.of("node-a", freePort(), "node-b", freePort());
         final Map<String, Process> nodes = new HashMap<>();
         final HaConfig view = pairView(zk);
@@ -161,7 +184,7 @@ class HaProcessFailoverTest {
         }
 
         void start(String node) throws IOException {
-            nodes.put(node, node(node, amqp.get(node), aws.get(node), replication.get(node),
+            nodes.put(node, node(node, amqp.get(node), aws.get(node), stomp.get(node), mqtt.get(node), replication.get(node),
                     replication.get(PEER_OF.get(node)), zk));
         }
 
@@ -293,6 +316,112 @@ class HaProcessFailoverTest {
                     + " {} failed sends", kills, failovers, sorted, producer.confirmed.size(), received.size(),
                     duplicates, producer.failures.get());
             assertThat(missing(producer.confirmed, received.keySet())).as("confirmed but not received").isEmpty();
+        }
+    }
+
+    /** Paho's failover settings: both nodes, tried in order, reconnecting by itself at most a second apart. */
+    private static MqttConnectOptions pahoFailover(ProcessPair pair, boolean cleanSession) {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setServerURIs(new String[] {"tcp://127.0.0.1:" + pair.mqtt.get("node-a"),
+                "tcp://127.0.0.1:" + pair.mqtt.get("node-b")});
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(1000);
+        o.setCleanSession(cleanSession);
+        o.setUserName("guest");
+        o.setPassword("guest".toCharArray());
+        o.setConnectionTimeout(10);
+        return o;
+    }
+
+    @Test
+    void killingTheActiveLosesNoConfirmedStompOrMqttMessage() throws Exception {
+        try (ProcessPair pair = new ProcessPair();
+             StompPyFailoverClient stomp = new StompPyFailoverClient(pair.stomp.get("node-a"), pair.stomp.get("node-b"),
+                     "ha-kill-stomp", dir)) {
+            // MQTT: a subscriber with a persistent session (its queue is in the journal, so on the standby too)
+            // and a QoS 1 publisher (a publish is confirmed by its PUBACK), both listing both nodes.
+            Set<String> mqttReceived = ConcurrentHashMap.newKeySet();
+            Set<String> mqttConfirmed = ConcurrentHashMap.newKeySet();
+            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + pair.mqtt.get("node-a"), "ha-kill-subscriber",
+                    new MemoryPersistence());
+            MqttClient publisher = new MqttClient("tcp://127.0.0.1:" + pair.mqtt.get("node-a"), "ha-kill-publisher",
+                    new MemoryPersistence());
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread publishing = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String body = "reading-" + i;
+                    try {
+                        publisher.publish("ha/kill", body.getBytes(StandardCharsets.UTF_8), 1, false);
+                        mqttConfirmed.add(body);
+                    } catch (MqttException e) {
+                        // Not confirmed (reconnecting): the next one goes to whichever node answers.
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    }
+                }
+            }, "paho-publisher");
+            try {
+                subscriber.setCallback(new MqttCallback() {
+                    @Override
+                    public void connectionLost(Throwable cause) {
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message) {
+                        mqttReceived.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void deliveryComplete(IMqttDeliveryToken token) {
+                    }
+                });
+                subscriber.connect(pahoFailover(pair, false));
+                subscriber.subscribe("ha/kill", 1);
+                publisher.setTimeToWait(10_000);
+                publisher.connect(pahoFailover(pair, true));
+                publishing.start();
+
+                String active = "node-a";
+                for (int k = 0; k < 2; k++) {
+                    String standby = PEER_OF.get(active);
+                    String a = active;
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> inSync(pair.view, a, standby));
+                    int mqttBefore = mqttConfirmed.size();
+                    int stompBefore = stomp.confirmed();
+                    await().atMost(WAIT).until(() -> mqttConfirmed.size() >= mqttBefore + 50
+                            && stomp.confirmed() >= stompBefore + 50);
+
+                    pair.kill(active);
+                    await().atMost(WAIT).until(() -> accepts(pair.stomp.get(standby)));
+                    LOG.info("kill -9 {} of {}: {} serves; {} MQTT and {} STOMP sends confirmed so far", k + 1, active,
+                            standby, mqttConfirmed.size(), stomp.confirmed());
+                    pair.start(active);
+                    active = standby;
+                }
+                int mqttBefore = mqttConfirmed.size();
+                int stompBefore = stomp.confirmed();
+                await().atMost(WAIT).until(() -> mqttConfirmed.size() >= mqttBefore + 50
+                        && stomp.confirmed() >= stompBefore + 50);
+                stop.set(true);
+                publishing.join(WAIT.toMillis());
+
+                StompPyFailoverClient.Outcome stompOutcome = stomp.finish(WAIT.toMillis());
+                await().atMost(WAIT).until(() -> missing(mqttConfirmed, mqttReceived).isEmpty());
+                LOG.info("Two kills: MQTT {} confirmed, {} received; STOMP {} confirmed, {} received",
+                        mqttConfirmed.size(), mqttReceived.size(), stompOutcome.confirmed().size(),
+                        stompOutcome.received().size());
+                assertThat(missing(stompOutcome.confirmed(), stompOutcome.received()))
+                        .as("STOMP sends confirmed by a receipt but not received").isEmpty();
+                assertThat(missing(mqttConfirmed, mqttReceived)).as("MQTT publishes confirmed but not received")
+                        .isEmpty();
+            } finally {
+                stop.set(true);
+                for (MqttClient c : List.of(publisher, subscriber)) {
+                    if (c.isConnected()) {
+                        c.disconnectForcibly(1_000);
+                    }
+                    c.close(true);
+                }
+            }
         }
     }
 
