@@ -103,10 +103,30 @@ final class InProcessPair implements AutoCloseable {
         return new ConfigLoader().load(f);
     }
 
+    /** Ports handed out in this JVM, so that two members never get the same one. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below the kernel's ephemeral range (32768 and up on Linux): a member binds its ports again
+     * at every promotion, long after they were picked, and a port from the ephemeral range could meanwhile be
+     * taken by anything that binds port 0 or connects out (the test ZooKeeper, a warm-up broker, clients).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     static boolean accepts(int port) {
