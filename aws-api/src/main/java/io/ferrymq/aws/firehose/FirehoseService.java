@@ -7,9 +7,7 @@ import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.auth.ActionPermissions;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsService;
-import io.ferrymq.aws.wire.QueryInput;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.aws.wire.XmlOutput;
 import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.errors.BrokerException;
 import org.slf4j.Logger;
@@ -68,16 +66,6 @@ public final class FirehoseService implements AwsService, AutoCloseable {
     @Override
     public boolean hasAction(String action) {
         return ACTIONS.contains(action);
-    }
-
-    @Override
-    public Map<String, XmlOutput.Shape> xmlShapes() {
-        return Map.of();
-    }
-
-    @Override
-    public Map<String, QueryInput.Rule> queryRules() {
-        return Map.of();
     }
 
     @Override

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsService;
-import io.ferrymq.aws.wire.QueryInput;
 import io.ferrymq.aws.wire.RequestContext;
-import io.ferrymq.aws.wire.XmlOutput;
 import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.errors.BrokerException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,16 +88,6 @@ public final class KinesisService implements AwsService {
     @Override
     public boolean hasAction(String action) {
         return ACTIONS.contains(action);
-    }
-
-    @Override
-    public Map<String, XmlOutput.Shape> xmlShapes() {
-        return Map.of();
-    }
-
-    @Override
-    public Map<String, QueryInput.Rule> queryRules() {
-        return Map.of();
     }
 
     @Override

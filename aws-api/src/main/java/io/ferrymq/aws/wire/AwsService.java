@@ -22,9 +22,15 @@ public interface AwsService {
         return null;
     }
 
-    java.util.Map<String, XmlOutput.Shape> xmlShapes();
+    /** The Query/XML output shapes; none for a JSON-only service (Kinesis, Firehose). */
+    default java.util.Map<String, XmlOutput.Shape> xmlShapes() {
+        return java.util.Map.of();
+    }
 
-    java.util.Map<String, QueryInput.Rule> queryRules();
+    /** The Query input rules; none for a JSON-only service. */
+    default java.util.Map<String, QueryInput.Rule> queryRules() {
+        return java.util.Map.of();
+    }
 
     /**
      * Runs an action. The result is the JSON protocol's output shape (null for actions without output);
