@@ -56,16 +56,7 @@ class HaClientFailoverTest {
     }
 
     private static MqttConnectOptions pahoFailoverOptions(InProcessPair pair, boolean cleanSession) {
-        MqttConnectOptions o = new MqttConnectOptions();
-        // The failover settings: both nodes (tried in order), and reconnecting by itself, at most a second apart.
-        o.setServerURIs(new String[] {"tcp://127.0.0.1:" + pair.a.port("mqtt"), "tcp://127.0.0.1:" + pair.b.port("mqtt")});
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(1000);
-        o.setCleanSession(cleanSession);
-        o.setUserName("guest");
-        o.setPassword("guest".toCharArray());
-        o.setConnectionTimeout(10);
-        return o;
+        return HaProcessFailoverTest.pahoFailover(pair.a.port("mqtt"), pair.b.port("mqtt"), cleanSession);
     }
 
     @Test

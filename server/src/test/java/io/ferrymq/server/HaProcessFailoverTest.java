@@ -319,11 +319,13 @@ class HaProcessFailoverTest {
         }
     }
 
-    /** Paho's failover settings: both nodes, tried in order, reconnecting by itself at most a second apart. */
-    private static MqttConnectOptions pahoFailover(ProcessPair pair, boolean cleanSession) {
+    /**
+     * Paho's failover settings (the README's): both nodes, tried in order, reconnecting by itself at most a
+     * second apart. Shared with {@code HaClientFailoverTest}.
+     */
+    static MqttConnectOptions pahoFailover(int portA, int portB, boolean cleanSession) {
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setServerURIs(new String[] {"tcp://127.0.0.1:" + pair.mqtt.get("node-a"),
-                "tcp://127.0.0.1:" + pair.mqtt.get("node-b")});
+        o.setServerURIs(new String[] {"tcp://127.0.0.1:" + portA, "tcp://127.0.0.1:" + portB});
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(1000);
         o.setCleanSession(cleanSession);
@@ -331,6 +333,10 @@ class HaProcessFailoverTest {
         o.setPassword("guest".toCharArray());
         o.setConnectionTimeout(10);
         return o;
+    }
+
+    private static MqttConnectOptions pahoFailover(ProcessPair pair, boolean cleanSession) {
+        return pahoFailover(pair.mqtt.get("node-a"), pair.mqtt.get("node-b"), cleanSession);
     }
 
     @Test
