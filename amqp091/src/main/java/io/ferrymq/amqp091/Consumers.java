@@ -241,7 +241,7 @@ final class Consumers {
         int limit = prefetch;
         ch.conn.streamQueues.feed(session().vhostName(), queue, session().principal());
         StreamConsumer[] self = new StreamConsumer[1];
-        self[0] = new StreamConsumer(ch, ch.conn.streamQueues, tag, queue, limit, () -> {
+        self[0] = new StreamConsumer(ch, tag, queue, limit, () -> {
             long t = ++lastDeliveryTag;
             unacked.put(t, new Unacked(t, null, null, self[0]));
             return t;

@@ -2,7 +2,6 @@ package io.ferrymq.amqp091;
 
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
-import io.ferrymq.core.api.Timers;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.state.MessageFormat;
@@ -21,15 +20,12 @@ import java.util.function.LongSupplier;
 final class StreamConsumer {
 
     static final String OFFSET = "x-stream-offset";
-    /** At the end of the stream: how often to look again if no append is heard of (appends of other modules). */
-    private static final long IDLE_RECHECK_MILLIS = 500;
     private static final long MAX_READ_BYTES = 4L * 1024 * 1024;
 
     final String tag;
     private final String stream;
     private final int prefetch;
     private final Amqp091Channel ch;
-    private final StreamQueues streams;
     /** Gives each delivery its tag and remembers it unacknowledged. */
     private final LongSupplier nextTag;
     private long next;
@@ -37,11 +33,9 @@ final class StreamConsumer {
     private boolean reading;
     private boolean waiting;
     private boolean cancelled;
-    private Timers.Timer recheck = Timers.Timer.NONE;
 
-    StreamConsumer(Amqp091Channel ch, StreamQueues streams, String tag, String stream, int prefetch, LongSupplier nextTag) {
+    StreamConsumer(Amqp091Channel ch, String tag, String stream, int prefetch, LongSupplier nextTag) {
         this.ch = ch;
-        this.streams = streams;
         this.tag = tag;
         this.stream = stream;
         this.prefetch = prefetch;
@@ -84,7 +78,6 @@ final class StreamConsumer {
 
     void cancel() {
         cancelled = true;
-        recheck.cancel();
     }
 
     private void read() {
@@ -126,17 +119,24 @@ final class StreamConsumer {
         }
     }
 
-    /** Caught up: read again at the next append this module makes, or after a while for others'. */
+    /**
+     * Caught up: read again once the stream holds a record at {@code next}, whoever appended it (this module's
+     * feeder, Kinesis PutRecord, a replicated append), or once it can get no more (deleted: the read then fails).
+     */
     private void awaitAppend() {
         waiting = true;
-        Runnable wake = () -> ch.conn.executor().execute(() -> {
-            if (waiting) {
-                waiting = false;
-                recheck.cancel();
-                read();
+        var arrived = ch.conn.broker.streams().awaitRecords(ch.session(), stream, 0, next, ch.conn.executor());
+        arrived.whenComplete((v, t) -> {
+            waiting = false;
+            if (cancelled || !ch.isOpen()) {
+                return;
             }
+            if (t != null) {
+                cancelled = true;
+                ch.error(BrokerException.from(t), null);
+                return;
+            }
+            read();
         });
-        streams.onAppend(ch.session().vhostName(), stream, wake);
-        recheck = ch.conn.broker.timers().schedule(wake, IDLE_RECHECK_MILLIS);
     }
 }

@@ -33,22 +33,19 @@ final class StreamFeeder implements DeliverySink {
     private final Broker broker;
     private final String name;
     private final Executor executor;
-    private final Runnable appended;
     private final Runnable gone;
     private volatile Session session;
     private volatile Subscription subscription;
 
-    private StreamFeeder(Broker broker, String name, Runnable appended, Runnable gone) {
+    private StreamFeeder(Broker broker, String name, Runnable gone) {
         this.broker = broker;
         this.name = name;
         this.executor = broker.newSerialExecutor();
-        this.appended = appended;
         this.gone = gone;
     }
 
-    static StreamFeeder start(Broker broker, String vhost, String name, BrokerPrincipal who, Runnable appended,
-                              Runnable gone) {
-        StreamFeeder f = new StreamFeeder(broker, name, appended, gone);
+    static StreamFeeder start(Broker broker, String vhost, String name, BrokerPrincipal who, Runnable gone) {
+        StreamFeeder f = new StreamFeeder(broker, name, gone);
         f.executor.execute(() -> {
             try {
                 f.session = broker.openAuthenticated(vhost, who, new ClientInfo(broker.newConnectionId(),
@@ -89,7 +86,6 @@ final class StreamFeeder implements DeliverySink {
                     }
                     s.settle(d, Outcome.ACCEPT, null);
                     subscription.credit(1);
-                    appended.run();
                 });
     }
 

@@ -8,11 +8,9 @@ import io.ferrymq.core.stream.StreamMode;
 import io.ferrymq.core.stream.StreamSpec;
 import io.ferrymq.core.vhost.QueueDeclaration;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
@@ -31,7 +29,6 @@ final class StreamQueues {
 
     private final Broker broker;
     private final Map<String, StreamFeeder> feeders = new ConcurrentHashMap<>();
-    private final Map<String, List<Runnable>> waiting = new ConcurrentHashMap<>();
 
     StreamQueues(Broker broker) {
         this.broker = broker;
@@ -84,19 +81,7 @@ final class StreamQueues {
      */
     void feed(String vhost, String name, BrokerPrincipal who) {
         feeders.computeIfAbsent(vhost + "/" + name, k -> StreamFeeder.start(broker, vhost, name, who,
-                () -> appended(vhost, name), () -> feeders.remove(k)));
-    }
-
-    /** Runs {@code r} once, the next time records are appended to the stream (or at once if that raced). */
-    void onAppend(String vhost, String name, Runnable r) {
-        waiting.computeIfAbsent(vhost + "/" + name, k -> new CopyOnWriteArrayList<>()).add(r);
-    }
-
-    private void appended(String vhost, String name) {
-        List<Runnable> w = waiting.remove(vhost + "/" + name);
-        if (w != null) {
-            w.forEach(Runnable::run);
-        }
+                () -> feeders.remove(k)));
     }
 
     /** queue.delete of a stream queue: its stream goes too. */

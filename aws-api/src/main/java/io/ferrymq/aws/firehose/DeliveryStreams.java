@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.auth.ActionPermissions;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.api.Session;
@@ -108,7 +109,7 @@ final class DeliveryStreams implements AutoCloseable {
                 throw FirehoseErrors.invalidArgument("DeliveryStreamType " + type + " is not supported by this broker;"
                         + " use DirectPut or KinesisStreamAsSource");
             }
-            throw FirehoseErrors.validation("'" + type + "'", "deliveryStreamType",
+            throw JsonErrors.validation("'" + type + "'", "deliveryStreamType",
                     "must satisfy enum value set: [DirectPut, KinesisStreamAsSource, MSKAsSource, DatabaseAsSource]");
         }
         Destinations.Chosen chosen = Destinations.choose(in, settings.firehoseBuckets());

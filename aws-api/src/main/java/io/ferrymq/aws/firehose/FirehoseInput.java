@@ -1,6 +1,7 @@
 package io.ferrymq.aws.firehose;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrymq.aws.wire.JsonErrors;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ final class FirehoseInput {
             return null;
         }
         if (!v.isObject()) {
-            throw FirehoseErrors.serialization("Field " + wire(field) + " must be a structure");
+            throw JsonErrors.serialization("Field " + wire(field) + " must be a structure");
         }
         return new FirehoseInput(v, path + wire(field) + ".");
     }
@@ -56,7 +57,7 @@ final class FirehoseInput {
             return null;
         }
         if (!v.isTextual()) {
-            throw FirehoseErrors.serialization("Field " + field + " must be a string, not "
+            throw JsonErrors.serialization("Field " + field + " must be a string, not "
                     + v.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return v.textValue();
@@ -65,7 +66,7 @@ final class FirehoseInput {
     String required(String field) {
         String s = string(field);
         if (s == null) {
-            throw FirehoseErrors.missing(path + wire(field));
+            throw JsonErrors.missing(path + wire(field));
         }
         return s;
     }
@@ -74,7 +75,7 @@ final class FirehoseInput {
     String deliveryStreamName() {
         String name = required("DeliveryStreamName");
         if (!NAME.matcher(name).matches()) {
-            throw FirehoseErrors.validation("'" + name + "'", "deliveryStreamName",
+            throw JsonErrors.validation("'" + name + "'", "deliveryStreamName",
                     "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length from 1 to 64");
         }
         return name;
@@ -87,15 +88,15 @@ final class FirehoseInput {
             return dflt;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw FirehoseErrors.serialization("Field " + field + " must be an integer");
+            throw JsonErrors.serialization("Field " + field + " must be an integer");
         }
         int n = v.intValue();
         if (n < min) {
-            throw FirehoseErrors.validation(Integer.toString(n), path + wire(field),
+            throw JsonErrors.validation(Integer.toString(n), path + wire(field),
                     "must have value greater than or equal to " + min);
         }
         if (n > max) {
-            throw FirehoseErrors.validation(Integer.toString(n), path + wire(field),
+            throw JsonErrors.validation(Integer.toString(n), path + wire(field),
                     "must have value less than or equal to " + max);
         }
         return n;
@@ -104,22 +105,22 @@ final class FirehoseInput {
     /** A blob (base64 text in JSON). */
     static byte[] blob(JsonNode v, String wirePath) {
         if (v == null || v.isNull()) {
-            throw FirehoseErrors.missing(wirePath);
+            throw JsonErrors.missing(wirePath);
         }
         if (v.isBinary()) {
             try {
                 return v.binaryValue();
             } catch (java.io.IOException e) {
-                throw FirehoseErrors.serialization("Field " + wirePath + " is not a blob");
+                throw JsonErrors.serialization("Field " + wirePath + " is not a blob");
             }
         }
         if (!v.isTextual()) {
-            throw FirehoseErrors.serialization("Field " + wirePath + " must be base64 text");
+            throw JsonErrors.serialization("Field " + wirePath + " must be base64 text");
         }
         try {
             return Base64.getDecoder().decode(v.textValue());
         } catch (IllegalArgumentException e) {
-            throw FirehoseErrors.serialization("Field " + wirePath + " is not valid base64: " + e.getMessage());
+            throw JsonErrors.serialization("Field " + wirePath + " is not valid base64: " + e.getMessage());
         }
     }
 
@@ -131,10 +132,10 @@ final class FirehoseInput {
             return out;
         }
         if (!v.isArray()) {
-            throw FirehoseErrors.serialization("Field " + field + " must be a list");
+            throw JsonErrors.serialization("Field " + field + " must be a list");
         }
         if (v.size() > 50) {
-            throw FirehoseErrors.validation("a list of " + v.size() + " tags", wire(field),
+            throw JsonErrors.validation("a list of " + v.size() + " tags", wire(field),
                     "must have length less than or equal to 50");
         }
         for (JsonNode t : v) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.auth.ActionPermissions;
 import io.ferrymq.aws.wire.AwsError;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Broker;
 import io.ferrymq.core.errors.BrokerException;
@@ -44,7 +45,7 @@ final class FirehoseRecords {
         DeliveryStreamDefinition d = writable(in, ctx, "PutRecord");
         FirehoseInput record = in.child("Record");
         if (record == null) {
-            throw FirehoseErrors.missing("record");
+            throw JsonErrors.missing("record");
         }
         byte[] data = data(record.node().get("Data"), "record.data");
         return append(d, List.of(data), ctx).thenApply(results -> {
@@ -60,16 +61,16 @@ final class FirehoseRecords {
         DeliveryStreamDefinition d = writable(in, ctx, "PutRecordBatch");
         JsonNode records = in.node().get("Records");
         if (records == null || records.isNull()) {
-            throw FirehoseErrors.missing("records");
+            throw JsonErrors.missing("records");
         }
         if (!records.isArray()) {
-            throw FirehoseErrors.serialization("Field Records must be a list");
+            throw JsonErrors.serialization("Field Records must be a list");
         }
         if (records.isEmpty()) {
-            throw FirehoseErrors.validation("[]", "records", "must have length greater than or equal to 1");
+            throw JsonErrors.validation("[]", "records", "must have length greater than or equal to 1");
         }
         if (records.size() > MAX_BATCH_RECORDS) {
-            throw FirehoseErrors.validation("a list of " + records.size() + " records", "records",
+            throw JsonErrors.validation("a list of " + records.size() + " records", "records",
                     "must have length less than or equal to " + MAX_BATCH_RECORDS);
         }
         List<byte[]> data = new ArrayList<>(records.size());
@@ -120,7 +121,7 @@ final class FirehoseRecords {
     private static byte[] data(JsonNode v, String wirePath) {
         byte[] b = FirehoseInput.blob(v, wirePath);
         if (b.length > MAX_RECORD_BYTES) {
-            throw FirehoseErrors.validation("a blob of " + b.length + " bytes", wirePath,
+            throw JsonErrors.validation("a blob of " + b.length + " bytes", wirePath,
                     "must have length less than or equal to " + MAX_RECORD_BYTES);
         }
         return b;

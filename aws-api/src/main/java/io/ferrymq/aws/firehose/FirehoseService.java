@@ -7,11 +7,9 @@ import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.auth.ActionPermissions;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsService;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Broker;
-import io.ferrymq.core.errors.BrokerException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class FirehoseService implements AwsService, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FirehoseService.class);
 
     /** Every action this service answers. */
     public static final Set<String> ACTIONS = Set.of("CreateDeliveryStream", "DeleteDeliveryStream",
@@ -85,15 +82,7 @@ public final class FirehoseService implements AwsService, AutoCloseable {
 
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode json, RequestContext ctx) {
-        try {
-            return dispatch(action, new FirehoseInput(json), ctx);
-        } catch (AwsError e) {
-            if (e.senderFault()) {
-                LOG.info("Refused Firehose {} from {}: {}: {}", action, ctx.request().remote(), e.code(),
-                        e.getMessage());
-            }
-            throw e;
-        }
+        return dispatch(action, new FirehoseInput(json), ctx);
     }
 
     private CompletableFuture<JsonNode> dispatch(String action, FirehoseInput in, RequestContext ctx) {
@@ -109,8 +98,7 @@ public final class FirehoseService implements AwsService, AutoCloseable {
                     action);
             case "UntagDeliveryStream" -> streams.retag(in.deliveryStreamName(), Map.of(), tagKeys(in), ctx, action);
             case "ListTagsForDeliveryStream" -> listTags(in, ctx);
-            default -> throw new AwsError("UnknownOperationException", "UnknownOperationException", 400, true,
-                    "The operation " + action + " is not known to this endpoint");
+            default -> throw JsonErrors.unknownOperation(action);
         };
     }
 
@@ -157,7 +145,7 @@ public final class FirehoseService implements AwsService, AutoCloseable {
     private static List<String> tagKeys(FirehoseInput in) {
         JsonNode keys = in.node().get("TagKeys");
         if (keys == null || !keys.isArray() || keys.isEmpty()) {
-            throw FirehoseErrors.validation(keys == null ? "null" : keys.toString(), "tagKeys",
+            throw JsonErrors.validation(keys == null ? "null" : keys.toString(), "tagKeys",
                     "must have length greater than or equal to 1");
         }
         List<String> out = new ArrayList<>();
@@ -167,13 +155,7 @@ public final class FirehoseService implements AwsService, AutoCloseable {
 
     @Override
     public AwsError translate(Throwable t) {
-        if (t instanceof AwsError e) {
-            return e;
-        }
-        if (t instanceof BrokerException be) {
-            return FirehoseErrors.from(be);
-        }
-        return new AwsError("InternalFailure", "InternalFailure", 500, false, "internal error: " + t);
+        return JsonErrors.translate(t, FirehoseErrors.UNAVAILABLE);
     }
 
     /** Stops delivering, after delivering what is buffered. */

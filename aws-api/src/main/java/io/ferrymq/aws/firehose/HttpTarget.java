@@ -1,5 +1,7 @@
 package io.ferrymq.aws.firehose;
 
+import io.ferrymq.aws.wire.JsonErrors;
+
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +17,7 @@ record HttpTarget(URI url, String name, String accessKey, Buffering buffering, l
     static HttpTarget from(FirehoseInput c, Map<String, String> buckets) {
         FirehoseInput endpoint = c.child("EndpointConfiguration");
         if (endpoint == null) {
-            throw FirehoseErrors.missing("httpEndpointDestinationConfiguration.endpointConfiguration");
+            throw JsonErrors.missing("httpEndpointDestinationConfiguration.endpointConfiguration");
         }
         String url = endpoint.required("Url");
         URI uri;
@@ -35,7 +37,7 @@ record HttpTarget(URI url, String name, String accessKey, Buffering buffering, l
         if (request != null) {
             String encoding = request.string("ContentEncoding");
             if (encoding != null && !encoding.equals("NONE") && !encoding.equals("GZIP")) {
-                throw FirehoseErrors.validation("'" + encoding + "'", "requestConfiguration.contentEncoding",
+                throw JsonErrors.validation("'" + encoding + "'", "requestConfiguration.contentEncoding",
                         "must satisfy enum value set: [NONE, GZIP]");
             }
             gzip = "GZIP".equals(encoding);
@@ -48,11 +50,11 @@ record HttpTarget(URI url, String name, String accessKey, Buffering buffering, l
         }
         FirehoseInput s3 = c.child("S3Configuration");
         if (s3 == null) {
-            throw FirehoseErrors.missing("httpEndpointDestinationConfiguration.s3Configuration");
+            throw JsonErrors.missing("httpEndpointDestinationConfiguration.s3Configuration");
         }
         String mode = c.string("S3BackupMode");
         if (mode != null && !mode.equals("FailedDataOnly") && !mode.equals("AllData")) {
-            throw FirehoseErrors.validation("'" + mode + "'", "httpEndpointDestinationConfiguration.s3BackupMode",
+            throw JsonErrors.validation("'" + mode + "'", "httpEndpointDestinationConfiguration.s3BackupMode",
                     "must satisfy enum value set: [FailedDataOnly, AllData]");
         }
         return new HttpTarget(uri, endpoint.string("Name"), endpoint.string("AccessKey"),

@@ -1,5 +1,7 @@
 package io.ferrymq.aws.firehose;
 
+import io.ferrymq.aws.wire.JsonErrors;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,7 +45,7 @@ record S3Target(String bucketArn, Path directory, String prefix, String errorPre
                 throw FirehoseErrors.invalidArgument("CompressionFormat " + compression + " is not supported by this"
                         + " broker; use UNCOMPRESSED or GZIP");
             }
-            throw FirehoseErrors.validation("'" + compression + "'", c.wire("CompressionFormat"),
+            throw JsonErrors.validation("'" + compression + "'", c.wire("CompressionFormat"),
                     "must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]");
         }
         String extension = c.string("FileExtension");

@@ -166,7 +166,7 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         return run(service, action, input, rc).handle((result, t) -> {
             if (t != null) {
-                return queryError(service, error(service, t), requestId);
+                return queryError(service, error(service, action, rc, t), requestId);
             }
             String xml = XmlOutput.document(action, service.xmlNamespace(), result, service.xmlShapes(),
                     service.successfulElement(action), requestId);
@@ -207,25 +207,25 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         AwsService.EventStreamAction streaming = svc.eventStreamAction(action);
         if (streaming != null) {
-            return stream(ctx, streaming, input, rc, svc, cbor, requestId);
+            return stream(ctx, action, streaming, input, rc, svc, cbor, requestId);
         }
         return run(svc, action, input, rc).handle((result, t) -> {
             if (t != null) {
-                return jsonError(error(svc, t), requestId, svc, cbor);
+                return jsonError(error(svc, action, rc, t), requestId, svc, cbor);
             }
             try {
                 JsonNode out = result == null ? JsonNodeFactory.instance.objectNode() : result;
                 return new AwsResponse(200, cbor ? CBOR_TYPE : svc.jsonContentType(),
                         (cbor ? CBOR : JSON).writeValueAsBytes(out), new LinkedHashMap<>());
             } catch (java.io.IOException e) {
-                return jsonError(error(svc, e), requestId, svc, cbor);
+                return jsonError(error(svc, action, rc, e), requestId, svc, cbor);
             }
         });
     }
 
     /** An event-stream action: its errors before the stream starts are answered as usual; then null (streamed). */
-    private static CompletableFuture<AwsResponse> stream(ChannelHandlerContext ctx, AwsService.EventStreamAction action,
-                                                         JsonNode input, RequestContext rc, AwsService svc,
+    private static CompletableFuture<AwsResponse> stream(ChannelHandlerContext ctx, String name,
+                                                         AwsService.EventStreamAction action, JsonNode input, RequestContext rc, AwsService svc,
                                                          boolean cbor, String requestId) {
         HttpEventStream sink = new HttpEventStream(ctx, cbor, cbor ? CBOR_TYPE : svc.jsonContentType(), requestId);
         CompletableFuture<Void> started;
@@ -236,7 +236,7 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         return started.handle((v, t) -> {
             if (t != null && !sink.started()) {
-                return jsonError(error(svc, t), requestId, svc, cbor);
+                return jsonError(error(svc, name, rc, t), requestId, svc, cbor);
             }
             if (t != null) {
                 LOG.debug("Event stream to {} failed: {}", ctx.channel().remoteAddress(), t.toString());
@@ -281,18 +281,24 @@ public final class AwsHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    private static AwsError error(AwsService s, Throwable t) {
+    /** The error answered for a failed action; a service's refusal of the request is logged here, for every service. */
+    private static AwsError error(AwsService s, String action, RequestContext rc, Throwable t) {
         Throwable c = t;
         while ((c instanceof java.util.concurrent.CompletionException
                 || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
             c = c.getCause();
         }
         if (c instanceof AwsError e) {
+            // The service's own checks of the request; a refusal by the core was logged by the core.
+            if (e.senderFault()) {
+                LOG.info("Refused {} {} from {}: {}: {}", s.signingName(), action, rc.request().remote(), e.code(),
+                        e.getMessage());
+            }
             return e;
         }
         AwsError e = s.translate(c);
         if (e.status() >= 500) {
-            LOG.error("AWS action failed", c);
+            LOG.error("AWS {} {} failed", s.signingName(), action, c);
         }
         return e;
     }

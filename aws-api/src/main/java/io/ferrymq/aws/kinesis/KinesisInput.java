@@ -3,6 +3,7 @@ package io.ferrymq.aws.kinesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.wire.AwsError;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class KinesisInput {
             return null;
         }
         if (!v.isTextual()) {
-            throw KinesisErrors.serialization("Field " + field + " must be a string, not " + v.getNodeType()
+            throw JsonErrors.serialization("Field " + field + " must be a string, not " + v.getNodeType()
                     .name().toLowerCase(Locale.ROOT));
         }
         return v.textValue();
@@ -70,7 +71,7 @@ final class KinesisInput {
     String required(String field, String wireName) {
         String s = string(field);
         if (s == null) {
-            throw KinesisErrors.missing(wireName);
+            throw JsonErrors.missing(wireName);
         }
         return s;
     }
@@ -82,7 +83,7 @@ final class KinesisInput {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw KinesisErrors.serialization("Field " + field + " must be an integer");
+            throw JsonErrors.serialization("Field " + field + " must be an integer");
         }
         return v.intValue();
     }
@@ -98,9 +99,9 @@ final class KinesisInput {
                 return v.binaryValue();
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw KinesisErrors.serialization("Field " + field + " is not valid base64: " + e.getMessage());
+            throw JsonErrors.serialization("Field " + field + " is not valid base64: " + e.getMessage());
         }
-        throw KinesisErrors.serialization("Field " + field + " must be a blob");
+        throw JsonErrors.serialization("Field " + field + " must be a blob");
     }
 
     /** A timestamp field in epoch milliseconds, or null when absent. */
@@ -119,11 +120,11 @@ final class KinesisInput {
                 try {
                     return java.time.Instant.parse(v.textValue()).toEpochMilli();
                 } catch (java.time.format.DateTimeParseException e2) {
-                    throw KinesisErrors.serialization("Field " + field + " is not a timestamp: " + v.textValue());
+                    throw JsonErrors.serialization("Field " + field + " is not a timestamp: " + v.textValue());
                 }
             }
         }
-        throw KinesisErrors.serialization("Field " + field + " must be a timestamp");
+        throw JsonErrors.serialization("Field " + field + " must be a timestamp");
     }
 
     Map<String, String> stringMap(String field) {
@@ -133,11 +134,11 @@ final class KinesisInput {
             return out;
         }
         if (!v.isObject()) {
-            throw KinesisErrors.serialization("Field " + field + " must be a map");
+            throw JsonErrors.serialization("Field " + field + " must be a map");
         }
         v.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual()) {
-                throw KinesisErrors.serialization("The values of " + field + " must be strings");
+                throw JsonErrors.serialization("The values of " + field + " must be strings");
             }
             out.put(e.getKey(), e.getValue().textValue());
         });
@@ -151,11 +152,11 @@ final class KinesisInput {
             return out;
         }
         if (!v.isArray()) {
-            throw KinesisErrors.serialization("Field " + field + " must be a list");
+            throw JsonErrors.serialization("Field " + field + " must be a list");
         }
         for (JsonNode e : v) {
             if (!e.isTextual()) {
-                throw KinesisErrors.serialization("The entries of " + field + " must be strings");
+                throw JsonErrors.serialization("The entries of " + field + " must be strings");
             }
             out.add(e.textValue());
         }
@@ -169,11 +170,11 @@ final class KinesisInput {
             return out;
         }
         if (!v.isArray()) {
-            throw KinesisErrors.serialization("Field " + field + " must be a list");
+            throw JsonErrors.serialization("Field " + field + " must be a list");
         }
         for (JsonNode e : v) {
             if (!e.isObject()) {
-                throw KinesisErrors.serialization("The entries of " + field + " must be structures");
+                throw JsonErrors.serialization("The entries of " + field + " must be structures");
             }
             out.add(child(e));
         }
@@ -196,7 +197,7 @@ final class KinesisInput {
             name = parsed.resource().substring("stream/".length());
         }
         if (name == null) {
-            throw KinesisErrors.missing("streamName");
+            throw JsonErrors.missing("streamName");
         }
         checkStreamName(name);
         return name;
@@ -204,11 +205,11 @@ final class KinesisInput {
 
     static void checkStreamName(String name) {
         if (name.isEmpty() || name.length() > 128) {
-            throw KinesisErrors.validation("'" + name + "'", "streamName", name.isEmpty()
+            throw JsonErrors.validation("'" + name + "'", "streamName", name.isEmpty()
                     ? "must have length greater than or equal to 1" : "must have length less than or equal to 128");
         }
         if (!STREAM_NAME.matcher(name).matches()) {
-            throw KinesisErrors.validation("'" + name + "'", "streamName",
+            throw JsonErrors.validation("'" + name + "'", "streamName",
                     "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.errors.BrokerException;
@@ -69,14 +70,14 @@ final class KinesisRecordActions {
     CompletableFuture<JsonNode> putRecords(KinesisInput in, RequestContext ctx) {
         String name = in.streamName();
         if (!in.has("Records")) {
-            throw KinesisErrors.missing("records");
+            throw JsonErrors.missing("records");
         }
         List<KinesisInput> entries = in.list("Records");
         if (entries.isEmpty()) {
-            throw KinesisErrors.validation("[]", "records", "must have length greater than or equal to 1");
+            throw JsonErrors.validation("[]", "records", "must have length greater than or equal to 1");
         }
         if (entries.size() > MAX_PUT_RECORDS) {
-            throw KinesisErrors.validation("a list of " + entries.size() + " records", "records",
+            throw JsonErrors.validation("a list of " + entries.size() + " records", "records",
                     "must have length less than or equal to " + MAX_PUT_RECORDS);
         }
         List<AppendRequest> records = new ArrayList<>(entries.size());
@@ -118,19 +119,19 @@ final class KinesisRecordActions {
     private static AppendRequest record(KinesisInput in, String prefix) {
         byte[] data = in.blob("Data");
         if (data == null) {
-            throw KinesisErrors.missing(prefix + "data");
+            throw JsonErrors.missing(prefix + "data");
         }
         if (data.length > MAX_RECORD_BYTES) {
-            throw KinesisErrors.validation("a blob of " + data.length + " bytes", prefix + "data",
+            throw JsonErrors.validation("a blob of " + data.length + " bytes", prefix + "data",
                     "must have length less than or equal to " + MAX_RECORD_BYTES);
         }
         String key = in.string("PartitionKey");
         if (key == null) {
-            throw KinesisErrors.missing(prefix + "partitionKey");
+            throw JsonErrors.missing(prefix + "partitionKey");
         }
         int length = key.codePointCount(0, key.length());
         if (length < 1 || length > MAX_PARTITION_KEY) {
-            throw KinesisErrors.validation("'" + (length > 40 ? key.substring(0, 40) + "..." : key) + "'",
+            throw JsonErrors.validation("'" + (length > 40 ? key.substring(0, 40) + "..." : key) + "'",
                     prefix + "partitionKey", length < 1 ? "must have length greater than or equal to 1"
                             : "must have length less than or equal to " + MAX_PARTITION_KEY);
         }
@@ -201,7 +202,7 @@ final class KinesisRecordActions {
                 }
                 yield streams.offsetAt(ctx.session(), name, shard, at);
             }
-            default -> throw KinesisErrors.validation("'" + type + "'", "shardIteratorType",
+            default -> throw JsonErrors.validation("'" + type + "'", "shardIteratorType",
                     "must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST,"
                             + " AT_TIMESTAMP]");
         };

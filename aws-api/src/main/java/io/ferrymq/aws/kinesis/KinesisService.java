@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrymq.aws.AwsApiSettings;
 import io.ferrymq.aws.wire.AwsError;
 import io.ferrymq.aws.wire.AwsService;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Broker;
-import io.ferrymq.core.errors.BrokerException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class KinesisService implements AwsService {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KinesisService.class);
 
     /** The largest request body: PutRecords' 5 MiB of records, base64-encoded in JSON, and room to spare. */
     public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -57,17 +54,7 @@ public final class KinesisService implements AwsService {
         if (!action.equals("SubscribeToShard")) {
             return null;
         }
-        return (json, ctx, sink) -> {
-            try {
-                return subscriptions.subscribe(json, ctx, sink);
-            } catch (AwsError e) {
-                if (e.senderFault()) {
-                    LOG.info("Refused Kinesis SubscribeToShard from {}: {}: {}", ctx.request().remote(), e.code(),
-                            e.getMessage());
-                }
-                throw e;
-            }
-        };
+        return subscriptions::subscribe;
     }
 
     @Override
@@ -107,14 +94,7 @@ public final class KinesisService implements AwsService {
 
     @Override
     public CompletableFuture<JsonNode> handle(String action, JsonNode json, RequestContext ctx) {
-        try {
-            return dispatch(action, new KinesisInput(json, ctx), ctx);
-        } catch (AwsError e) {
-            if (e.senderFault()) {
-                LOG.info("Refused Kinesis {} from {}: {}: {}", action, ctx.request().remote(), e.code(), e.getMessage());
-            }
-            throw e;
-        }
+        return dispatch(action, new KinesisInput(json, ctx), ctx);
     }
 
     private CompletableFuture<JsonNode> dispatch(String action, KinesisInput in, RequestContext ctx) {
@@ -149,19 +129,12 @@ public final class KinesisService implements AwsService {
             case "PutRecords" -> recordActions.putRecords(in, ctx);
             case "GetShardIterator" -> recordActions.getShardIterator(in, ctx);
             case "GetRecords" -> recordActions.getRecords(in, ctx);
-            default -> throw new AwsError("UnknownOperationException", "UnknownOperationException", 400, true,
-                    "The operation " + action + " is not known to this endpoint");
+            default -> throw JsonErrors.unknownOperation(action);
         };
     }
 
     @Override
     public AwsError translate(Throwable t) {
-        if (t instanceof AwsError e) {
-            return e;
-        }
-        if (t instanceof BrokerException be) {
-            return KinesisErrors.from(be);
-        }
-        return new AwsError("InternalFailure", "InternalFailure", 500, false, "internal error: " + t);
+        return JsonErrors.translate(t, KinesisErrors.UNAVAILABLE);
     }
 }

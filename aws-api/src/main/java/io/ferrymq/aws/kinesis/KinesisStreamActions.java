@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.wire.AwsError;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.errors.BrokerException;
@@ -145,7 +146,7 @@ final class KinesisStreamActions {
             }
             count = ON_DEMAND_SHARDS;
         } else if (count < 1) {
-            throw KinesisErrors.validation(count.toString(), "shardCount", "must have value greater than or equal to 1");
+            throw JsonErrors.validation(count.toString(), "shardCount", "must have value greater than or equal to 1");
         }
         int open = openShards(ctx);
         if (open + count > SHARD_LIMIT) {
@@ -182,7 +183,7 @@ final class KinesisStreamActions {
         if ("PROVISIONED".equals(m)) {
             return StreamMode.PROVISIONED;
         }
-        throw KinesisErrors.validation("'" + m + "'", "streamModeDetails.streamMode",
+        throw JsonErrors.validation("'" + m + "'", "streamModeDetails.streamMode",
                 "must satisfy enum value set: [ON_DEMAND, PROVISIONED]");
     }
 
@@ -308,7 +309,7 @@ final class KinesisStreamActions {
         KinesisInput filter = in.child(f);
         String type = filter.string("Type");
         if (type == null) {
-            throw KinesisErrors.missing("shardFilter.type");
+            throw JsonErrors.missing("shardFilter.type");
         }
         return switch (type) {
             case "AT_LATEST" -> s.openShards();
@@ -329,7 +330,7 @@ final class KinesisStreamActions {
                 yield s.shards().stream().filter(sh -> sh.open() || streams.offsetAt(ctx.session(), s.name(),
                         sh.index(), at) < sh.endOffset()).toList();
             }
-            default -> throw KinesisErrors.validation("'" + type + "'", "shardFilter.type",
+            default -> throw JsonErrors.validation("'" + type + "'", "shardFilter.type",
                     "must satisfy enum value set: [AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST,"
                             + " AT_TIMESTAMP, FROM_TIMESTAMP]");
         };
@@ -339,7 +340,7 @@ final class KinesisStreamActions {
         String name = in.streamName();
         Integer hours = in.integer("RetentionPeriodHours");
         if (hours == null) {
-            throw KinesisErrors.missing("retentionPeriodHours");
+            throw JsonErrors.missing("retentionPeriodHours");
         }
         if (hours < DEFAULT_RETENTION_HOURS || hours > MAX_RETENTION_HOURS) {
             throw KinesisErrors.invalidArgument("Minimum allowed retention period is " + DEFAULT_RETENTION_HOURS
@@ -480,15 +481,15 @@ final class KinesisStreamActions {
         String name = in.streamName();
         Integer target = in.integer("TargetShardCount");
         if (target == null) {
-            throw KinesisErrors.missing("targetShardCount");
+            throw JsonErrors.missing("targetShardCount");
         }
         if (target < 1) {
-            throw KinesisErrors.validation(target.toString(), "targetShardCount",
+            throw JsonErrors.validation(target.toString(), "targetShardCount",
                     "must have value greater than or equal to 1");
         }
         String scaling = in.required("ScalingType", "scalingType");
         if (!scaling.equals("UNIFORM_SCALING")) {
-            throw KinesisErrors.validation("'" + scaling + "'", "scalingType",
+            throw JsonErrors.validation("'" + scaling + "'", "scalingType",
                     "must satisfy enum value set: [UNIFORM_SCALING]");
         }
         StreamInfo s = info(ctx, name);
@@ -514,7 +515,7 @@ final class KinesisStreamActions {
         in.required("StreamARN", "streamARN");
         String name = in.streamName();
         if (in.node().get("StreamModeDetails") == null) {
-            throw KinesisErrors.missing("streamModeDetails");
+            throw JsonErrors.missing("streamModeDetails");
         }
         StreamMode mode = mode(in);
         info(ctx, name);
@@ -536,7 +537,7 @@ final class KinesisStreamActions {
         String id = in.required(field, wireName);
         int shard = ShardIds.parse(id);
         if (shard < 0) {
-            throw KinesisErrors.validation("'" + id + "'", wireName,
+            throw JsonErrors.validation("'" + id + "'", wireName,
                     "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
         return shard;
@@ -559,10 +560,10 @@ final class KinesisStreamActions {
             return fallback;
         }
         if (v < 1) {
-            throw KinesisErrors.validation(v.toString(), wireName, "must have value greater than or equal to 1");
+            throw JsonErrors.validation(v.toString(), wireName, "must have value greater than or equal to 1");
         }
         if (v > max) {
-            throw KinesisErrors.validation(v.toString(), wireName, "must have value less than or equal to " + max);
+            throw JsonErrors.validation(v.toString(), wireName, "must have value less than or equal to " + max);
         }
         return v;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.ferrymq.aws.wire.EventStreamMessages;
 import io.ferrymq.aws.wire.EventStreamSink;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Streams;
@@ -71,7 +72,7 @@ final class ShardSubscriptions {
         String consumerArn = in.required("ConsumerARN", "consumerARN");
         String shardId = in.required("ShardId", "shardId");
         if (!in.has("StartingPosition")) {
-            throw KinesisErrors.missing("startingPosition");
+            throw JsonErrors.missing("startingPosition");
         }
         KinesisInput position = in.child(json.get("StartingPosition"));
         String type = position.required("Type", "startingPosition.type");

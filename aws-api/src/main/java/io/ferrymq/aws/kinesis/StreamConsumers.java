@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.aws.Arn;
 import io.ferrymq.aws.auth.ActionPermissions;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.security.Permission;
@@ -246,11 +247,11 @@ final class StreamConsumers {
 
     private static void checkName(String name) {
         if (name.isEmpty() || name.length() > 128) {
-            throw KinesisErrors.validation("'" + name + "'", "consumerName", name.isEmpty()
+            throw JsonErrors.validation("'" + name + "'", "consumerName", name.isEmpty()
                     ? "must have length greater than or equal to 1" : "must have length less than or equal to 128");
         }
         if (!NAME.matcher(name).matches()) {
-            throw KinesisErrors.validation("'" + name + "'", "consumerName",
+            throw JsonErrors.validation("'" + name + "'", "consumerName",
                     "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
     }

@@ -2,6 +2,7 @@ package io.ferrymq.aws.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrymq.aws.wire.JsonErrors;
 import io.ferrymq.aws.wire.RequestContext;
 import io.ferrymq.core.api.Streams;
 import io.ferrymq.core.stream.StreamInfo;
@@ -80,12 +81,12 @@ final class StreamEncryption {
     private static String checked(KinesisInput in) {
         String type = in.required("EncryptionType", "encryptionType");
         if (!type.equals("KMS") && !type.equals("NONE")) {
-            throw KinesisErrors.validation("'" + type + "'", "encryptionType",
+            throw JsonErrors.validation("'" + type + "'", "encryptionType",
                     "must satisfy enum value set: [KMS, NONE]");
         }
         String keyId = in.required("KeyId", "keyId");
         if (keyId.isEmpty() || keyId.length() > 2048) {
-            throw KinesisErrors.validation("'" + keyId + "'", "keyId", keyId.isEmpty()
+            throw JsonErrors.validation("'" + keyId + "'", "keyId", keyId.isEmpty()
                     ? "must have length greater than or equal to 1" : "must have length less than or equal to 2048");
         }
         if (type.equals("NONE")) {
