@@ -1,55 +1,28 @@
 package io.ferrymq.tests.matrix.endpoint;
 
 import io.ferrymq.tests.matrix.Capabilities;
-import io.ferrymq.tests.matrix.Destination;
 import io.ferrymq.tests.matrix.Feature;
 import io.ferrymq.tests.matrix.MatrixBroker;
-import io.ferrymq.tests.matrix.ProtocolEndpoint;
-import io.ferrymq.tests.matrix.ReceivedMessage;
 import io.ferrymq.tests.matrix.TestMessage;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.apache.qpid.jms.message.JmsMessage;
 import org.apache.qpid.jms.provider.amqp.message.AmqpJmsMessageFacade;
 import org.apache.qpid.proton.amqp.Symbol;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * AMQP 1.0 through Qpid JMS: address {@code Q} for the queue, a topic (the topic capability) for the key.
  * Text without a content type goes as a TextMessage ({@code amqp-value} string); anything else as a
  * BytesMessage ({@code data} section) with the content type in the AMQP properties.
  */
-public final class AmqpEndpoint implements ProtocolEndpoint {
-
-    private final MatrixBroker broker;
-    private final Connection connection;
-    private final Session session;
+public final class AmqpEndpoint extends JmsEndpoint {
 
     public AmqpEndpoint(MatrixBroker broker) throws JMSException {
-        this.broker = broker;
-        this.connection = open(broker);
-        this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    }
-
-    private static Connection open(MatrixBroker broker) throws JMSException {
-        Connection c = new JmsConnectionFactory(MatrixBroker.USER, MatrixBroker.PASSWORD,
-                "amqp://127.0.0.1:" + broker.mixedPort()).createConnection();
-        c.start();
-        return c;
+        super(new JmsConnectionFactory(MatrixBroker.USER, MatrixBroker.PASSWORD, url("amqp", broker)));
     }
 
     @Override
@@ -63,105 +36,24 @@ public final class AmqpEndpoint implements ProtocolEndpoint {
     }
 
     @Override
-    public void send(Destination d, TestMessage m) throws Exception {
-        Message msg;
+    Message toJms(Session s, TestMessage m) throws JMSException {
         if (m.text() && m.contentType() == null) {
-            msg = session.createTextMessage(m.bodyText());
-        } else {
-            BytesMessage b = session.createBytesMessage();
-            b.writeBytes(m.body());
-            msg = b;
-            String contentType = m.contentType() != null ? m.contentType()
-                    : m.text() ? "text/plain;charset=utf-8" : "application/octet-stream";
-            ((AmqpJmsMessageFacade) ((JmsMessage) b).getFacade()).setContentType(Symbol.valueOf(contentType));
+            return s.createTextMessage(m.bodyText());
         }
-        for (Map.Entry<String, String> p : m.properties().entrySet()) {
-            msg.setStringProperty(p.getKey(), p.getValue());
-        }
-        jakarta.jms.Destination to = d.route() == Destination.Route.QUEUE ? session.createQueue(d.queue())
-                : session.createTopic(d.topicKey());
-        try (MessageProducer producer = session.createProducer(to)) {
-            producer.send(msg, DeliveryMode.PERSISTENT, m.priority() == null ? Message.DEFAULT_PRIORITY : m.priority(),
-                    m.ttlMillis() == null ? Message.DEFAULT_TIME_TO_LIVE : m.ttlMillis());
-        }
+        Message b = bytes(s, m);
+        String contentType = m.contentType() != null ? m.contentType()
+                : m.text() ? "text/plain;charset=utf-8" : "application/octet-stream";
+        facade(b).setContentType(Symbol.valueOf(contentType));
+        return b;
     }
 
     @Override
-    public Inbox listen(Destination d) throws Exception {
-        return new AmqpInbox(d);
+    String contentType(Message m) {
+        Symbol contentType = facade(m).getContentType();
+        return contentType == null ? null : contentType.toString();
     }
 
-    @Override
-    public void close() throws JMSException {
-        connection.close();
-    }
-
-    /** A connection of its own, client acknowledgement: closing it gives back what was not acknowledged. */
-    private final class AmqpInbox implements Inbox {
-        private final Destination destination;
-        private Connection inboxConnection;
-        private MessageConsumer consumer;
-
-        AmqpInbox(Destination d) throws JMSException {
-            this.destination = d;
-            attach();
-        }
-
-        private void attach() throws JMSException {
-            inboxConnection = open(broker);
-            Session s = inboxConnection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            consumer = s.createConsumer(destination.route() == Destination.Route.QUEUE
-                    ? s.createQueue(destination.queue()) : s.createTopic(destination.topicKey()));
-        }
-
-        @Override
-        public ReceivedMessage receive(Duration timeout) throws Exception {
-            Message m = consumer.receive(timeout.toMillis());
-            if (m == null) {
-                return null;
-            }
-            m.acknowledge();
-            return toReceived(m);
-        }
-
-        @Override
-        public ReceivedMessage receiveUnsettled(Duration timeout) throws Exception {
-            Message m = consumer.receive(timeout.toMillis());
-            return m == null ? null : toReceived(m);
-        }
-
-        @Override
-        public void abandon() throws JMSException {
-            inboxConnection.close();
-            attach();
-        }
-
-        @Override
-        public void close() throws JMSException {
-            inboxConnection.close();
-        }
-    }
-
-    private static ReceivedMessage toReceived(Message m) throws JMSException {
-        byte[] body;
-        if (m instanceof TextMessage t) {
-            body = t.getText() == null ? new byte[0] : t.getText().getBytes(StandardCharsets.UTF_8);
-        } else if (m instanceof BytesMessage b) {
-            body = new byte[(int) b.getBodyLength()];
-            b.readBytes(body);
-        } else {
-            throw new AssertionError("neither a text nor a bytes message: " + m);
-        }
-        Map<String, String> props = new LinkedHashMap<>();
-        for (Object name : Collections.list(m.getPropertyNames())) {
-            String n = (String) name;
-            if (!n.startsWith("JMS")) {
-                props.put(n, String.valueOf(m.getObjectProperty(n)));
-            }
-        }
-        Symbol contentType = ((AmqpJmsMessageFacade) ((JmsMessage) m).getFacade()).getContentType();
-        return new ReceivedMessage(body, contentType == null ? null : contentType.toString(), props,
-                m.getJMSPriority(), m.getJMSExpiration() == 0 ? null : m.getJMSExpiration(), m.getJMSRedelivered(),
-                m instanceof TextMessage);
+    private static AmqpJmsMessageFacade facade(Message m) {
+        return (AmqpJmsMessageFacade) ((JmsMessage) m).getFacade();
     }
 }
