@@ -9,6 +9,9 @@
 #
 # Options:
 #   --scenarios LIST   comma-separated load-generator scenarios (default: the durable STOMP and MQTT ones below)
+#   --standby-cpu N    the core the standby runs on (default: the brokers' core, so the pair's cost includes the
+#                      standby's CPU). With the load generator's core, the active has a core to itself as it would
+#                      on its own host, and the standby takes its CPU from the load generator instead.
 #   --rounds N, --duration D, --warmup D, --out DIR, --no-build, --dist DIR: as in side-by-side.sh
 #
 # Set-up. Everything listens on 127.0.0.1 only; the brokers (one node, or both pair members) run on core
@@ -42,6 +45,7 @@ log() { echo "[ha-side-by-side $(date +%H:%M:%S)] $*" >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenarios) SCENARIOS="${2//,/ }"; shift 2 ;;
+    --standby-cpu) STANDBY_CPU="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) common_option "$@"
        [ "$OPTION_ARGS" -gt 0 ] || { echo "ha-side-by-side: unknown option $1 (see --help)" >&2; exit 2; }
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
 done
 command -v taskset >/dev/null || { echo "ha-side-by-side: taskset (util-linux) is needed" >&2; exit 1; }
 BROKER_TASKSET="taskset -c $BROKER_CPU"
+STANDBY_CPU="${STANDBY_CPU:-$BROKER_CPU}"
 
 declare -A STOMP_PORT=([single]=61733 [a]=61743 [b]=61753)
 declare -A MQTT_PORT=([single]=61734 [a]=61744 [b]=61754)
@@ -157,7 +162,7 @@ start_setup() {
   start_ferrymq "$WORK/dist" "$WORK/a"
   await_listener "${STOMP_PORT[a]}"
   BROKER_PID=$(listener_pid "${STOMP_PORT[a]}")
-  start_ferrymq "$WORK/dist" "$WORK/b"
+  BROKER_TASKSET="taskset -c $STANDBY_CPU" start_ferrymq "$WORK/dist" "$WORK/b"
   STANDBY_PID=$!
   await_in_sync
 }
@@ -242,7 +247,8 @@ main() {
   {
     machine_info
     echo "set-ups: single node, HA pair (active + standby in sync); rounds $ROUNDS; duration $DURATION;" \
-      "warm-up $WARMUP; brokers on core $BROKER_CPU, load generator and ZooKeeper on $(client_cpus)"
+      "warm-up $WARMUP; brokers on core $BROKER_CPU (the standby on $STANDBY_CPU), load generator and ZooKeeper on" \
+      "$(client_cpus)"
   } > "$OUT/machine.txt"
   log "results in $OUT"
   start_coordinator
