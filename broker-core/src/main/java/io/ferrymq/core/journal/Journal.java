@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * The broker's own append-only store: segmented files of CRC-checked entries, one entry per appended
@@ -57,12 +56,20 @@ public final class Journal implements Storage {
     /** How often a segment that could not be created is tried again. */
     private static final long SPARE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** A batch waiting for the writer. */
-    private record Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                           CompletableFuture<Void> done, Between between) {
-        Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                CompletableFuture<Void> done) {
-            this(kind, payload, length, offsets, records, done, null);
+    /**
+     * A batch waiting for the writer, which encodes it. It is also the future its caller gets (one object per
+     * append rather than two), completed once the batch is durable.
+     */
+    private static final class Pending extends CompletableFuture<Void> {
+        final byte kind;
+        final List<StorageRecord> records;
+        /** What a {@link #SNAPSHOT_REQUEST} runs; null for entries. */
+        final Between between;
+
+        Pending(byte kind, List<StorageRecord> records, Between between) {
+            this.kind = kind;
+            this.records = records;
+            this.between = between;
         }
     }
 
@@ -90,11 +97,16 @@ public final class Journal implements Storage {
     private final FileLock lock;
     private final LinkedTransferQueue<Pending> queue = new LinkedTransferQueue<>();
     /** Queued last by {@link #close}: the writer finishes what came before, marks a clean stop and exits. */
-    private final Pending closeMark = new Pending(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, new int[0], List.of(),
-            new CompletableFuture<>());
+    private final Pending closeMark = new Pending(Entry.KIND_CLEAN_SHUTDOWN, List.of(), null);
     private final JournalIndex index = new JournalIndex();
     private final List<Segment> segments = new ArrayList<>();
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+    /** Batches are encoded into it by the writer thread, and leave it in one write per batch. */
+    private final BatchBuffer buffer = new BatchBuffer(WRITE_BUFFER);
+    /** Writer thread: where each record of the entry being written starts in its payload. */
+    private int[] recordStarts = new int[16];
+    /** Writer thread, reused for every batch: the entries written and their replication (if replicated). */
+    private final List<Pending> written = new ArrayList<>();
+    private final List<CompletableFuture<Void>> replicas = new ArrayList<>();
     private final ExecutorService allocator;
     private final Disk disk;
     /** Batches the writer could not write for lack of space, oldest first: written once space is back. */
@@ -361,24 +373,15 @@ public final class Journal implements Storage {
             return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
                     "the journal is not open for writing"));
         }
-        int estimate = 64;
-        for (StorageRecord r : batch) {
-            estimate += r instanceof StorageRecord.AddMessage m ? 256 + m.message().body().length : 48;
-        }
-        BinaryWriter w = new BinaryWriter(estimate);
-        int[] offsets = new int[batch.size()];
-        for (int i = 0; i < offsets.length; i++) {
-            offsets[i] = RecordCodec.write(w, batch.get(i));
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Pending p = new Pending(Entry.KIND_RECORDS, w.array(), w.position(), offsets, batch, done);
+        // Encoded by the writer, straight into its buffer: the list and its records are the journal's from here on.
+        Pending p = new Pending(Entry.KIND_RECORDS, batch, null);
         queue.add(p);
         // The writer may have failed between the check above and the add: never leave a batch hanging.
         BrokerException late = failure;
         if (late != null && queue.remove(p)) {
-            done.completeExceptionally(late);
+            p.completeExceptionally(late);
         }
-        return done;
+        return p;
     }
 
     /**
@@ -418,10 +421,9 @@ public final class Journal implements Storage {
     }
 
     private <T> CompletableFuture<T> between(CompletableFuture<T> taken, Between work) {
-        Pending p = new Pending(SNAPSHOT_REQUEST, new byte[0], 0, new int[0], List.of(), new CompletableFuture<>(),
-                work);
-        // A failure of the writer fails the request through its done future.
-        p.done().whenComplete((v, t) -> {
+        Pending p = new Pending(SNAPSHOT_REQUEST, List.of(), work);
+        // A failure of the writer fails the request through its own future.
+        p.whenComplete((v, t) -> {
             if (t != null) {
                 taken.completeExceptionally(t);
             }
@@ -507,7 +509,7 @@ public final class Journal implements Storage {
                     if (markClean) {
                         writeCleanShutdown();
                     }
-                    closeMark.done().complete(null);
+                    closeMark.complete(null);
                     return;
                 }
                 compactIfWorthwhile();
@@ -527,21 +529,22 @@ public final class Journal implements Storage {
      */
     private boolean write(List<Pending> batch) throws IOException {
         boolean closing = false;
-        List<CompletableFuture<Void>> replicas = new ArrayList<>(batch.size());
-        List<Pending> written = new ArrayList<>(batch.size());
+        replicas.clear();
+        written.clear();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p == closeMark) {
                 closing = true;
                 continue;
             }
-            if (p.kind() == SNAPSHOT_REQUEST) {
-                p.between().run();
+            if (p.kind == SNAPSHOT_REQUEST) {
+                p.between.run();
                 continue;
             }
-            long position;
             try {
-                position = writeEntry(p.kind(), p.payload(), p.length(), replicas);
+                if (!writeRecords(p)) {
+                    continue;
+                }
             } catch (NoRoomException e) {
                 held.addAll(batch.subList(i, batch.size()));
                 if (closing) {
@@ -551,14 +554,49 @@ public final class Journal implements Storage {
                 diskFull(e.getMessage());
                 break;
             }
-            indexRecords(p, position);
             written.add(p);
         }
         long started = System.nanoTime();
         flushAndSync();
+        buffer.shrinkIfEmpty();
         syncTimings.committed(System.nanoTime() - started, written.size());
         completeAll(written, replicas);
         return closing;
+    }
+
+    /**
+     * Encodes one appended batch as an entry straight into the writer's buffer, places it and indexes its
+     * records.
+     *
+     * @return false when a record could not be encoded: that batch alone fails, nothing of it is written
+     */
+    private boolean writeRecords(Pending p) throws IOException {
+        List<StorageRecord> records = p.records;
+        int n = records.size();
+        if (recordStarts.length < n) {
+            recordStarts = new int[Math.max(n, recordStarts.length * 2)];
+        }
+        int start = buffer.beginEntry();
+        int payloadStart = start + Entry.HEADER;
+        try {
+            for (int i = 0; i < n; i++) {
+                recordStarts[i] = RecordCodec.write(buffer, records.get(i)) - payloadStart;
+            }
+        } catch (RuntimeException e) {
+            buffer.dropUnplaced();
+            LOG.warn("Journal: a batch of {} record(s) could not be encoded and was not stored: {}", n, e.toString());
+            p.completeExceptionally(new BrokerException(ErrorCode.INTERNAL, "the journal could not encode this batch: "
+                    + e.getMessage(), e));
+            return false;
+        }
+        int size = buffer.finishEntry(start, nextSeq, p.kind);
+        long position = placeEntry(size, replicas);
+        for (int i = 0; i < n; i++) {
+            int end = i + 1 < n ? recordStarts[i + 1] : size - Entry.HEADER;
+            index.apply(records.get(i), new JournalIndex.Loc(current.id, position + Entry.HEADER + recordStarts[i],
+                    end - recordStarts[i]));
+        }
+        return true;
     }
 
     private void writeCleanShutdown() throws IOException {
@@ -582,13 +620,13 @@ public final class Journal implements Storage {
         for (Pending p : rest) {
             if (p != closeMark) {
                 n++;
-                p.done().completeExceptionally(e);
+                p.completeExceptionally(e);
             }
         }
         LOG.error("Journal: stopping while the disk is full: {} batch(es) waiting for space were not written;"
                 + " messages whose acknowledgements were among them are delivered again after the restart, flagged"
                 + " redelivered", n);
-        closeMark.done().complete(null);
+        closeMark.complete(null);
     }
 
     /** Holding batches for lack of space: durable messages are refused until they are written. */
@@ -650,80 +688,71 @@ public final class Journal implements Storage {
         return bytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
-    private void indexRecords(Pending p, long entryPosition) {
-        int[] off = p.offsets();
-        for (int i = 0; i < off.length; i++) {
-            int end = i + 1 < off.length ? off[i + 1] : p.length();
-            index.apply(p.records().get(i), new JournalIndex.Loc(current.id, entryPosition + Entry.HEADER + off[i],
-                    end - off[i]));
-        }
-    }
-
     /**
-     * Frames and buffers one entry, rolling to a new segment when it does not fit.
+     * Frames an already encoded payload (compaction, the clean-shutdown mark) as an entry and places it.
      *
      * @return the entry's position in {@link #current}
      */
     private long writeEntry(byte kind, byte[] payload, int length, List<CompletableFuture<Void>> replicas)
             throws IOException {
-        int size = Entry.HEADER + length;
+        int start = buffer.beginEntry();
+        buffer.putRaw(payload, 0, length);
+        return placeEntry(buffer.finishEntry(start, nextSeq, kind), replicas);
+    }
+
+    /**
+     * Gives the entry just encoded into the buffer its place, rolling to a new segment when it does not fit.
+     * When it cannot be placed (no room) it is dropped from the buffer.
+     *
+     * @return the entry's position in {@link #current}
+     */
+    private long placeEntry(int size, List<CompletableFuture<Void>> replicas) throws IOException {
         if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
-            roll();
+            try {
+                roll();
+            } catch (NoRoomException e) {
+                buffer.dropUnplaced();
+                throw e;
+            }
         }
         long seq = nextSeq;
-        ByteBuffer header = ByteBuffer.allocate(Entry.HEADER);
-        header.putInt(size - 4).putInt(0).putLong(seq).put(kind);
-        CRC32C crc = new CRC32C();
-        crc.update(header.array(), 8, Entry.HEADER - 8);
-        crc.update(payload, 0, length);
-        header.putInt(4, (int) crc.getValue());
-        header.flip();
+        byte[] frame = options.replicator() != null && replicas != null ? buffer.copy(buffer.placed(), size) : null;
         long position = current.position;
         // An entry that grows the file past its zero-filled size is written at once, so that running out of
         // space shows here (and the entry can be held) rather than in a later flush of other entries.
-        boolean grows = position + size > options.segmentSize();
-        if (size > writeBuffer.remaining() || grows) {
+        if (position + size > options.segmentSize()) {
             flushBuffer();
-        }
-        if (size > writeBuffer.capacity() || grows) {
             try {
-                writeFully(ByteBuffer.wrap(header.array()), position);
-                writeFully(ByteBuffer.wrap(payload, 0, length), position + Entry.HEADER);
+                buffer.writeUnplacedTo(current.channel, position);
             } catch (IOException e) {
-                if (grows && outOfSpace(e)) {
+                buffer.dropUnplaced();
+                if (outOfSpace(e)) {
                     throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
                             + size + " bytes: " + e.getMessage(), e);
                 }
                 throw e;
             }
         } else {
-            writeBuffer.put(header).put(payload, 0, length);
+            buffer.place();
         }
         nextSeq++;
         current.position += size;
         entries.incrementAndGet();
         bytesWritten.addAndGet(size);
-        if (options.replicator() != null && replicas != null) {
-            replicas.add(options.replicator().replicate(seq, Entry.frame(seq, kind, payload, length)));
+        if (frame != null) {
+            replicas.add(options.replicator().replicate(seq, frame));
+        }
+        if (buffer.placed() >= WRITE_BUFFER) {
+            flushBuffer();
         }
         return position;
     }
 
     /** Where the buffer's bytes go: they always end at {@code current.position}. */
     private void flushBuffer() throws IOException {
-        if (writeBuffer.position() == 0) {
-            return;
-        }
-        writeBuffer.flip();
-        long at = current.position - writeBuffer.remaining();
-        writeFully(writeBuffer, at);
-        writeBuffer.clear();
-    }
-
-    private void writeFully(ByteBuffer b, long at) throws IOException {
-        long p = at;
-        while (b.hasRemaining()) {
-            p += current.channel.write(b, p);
+        int n = buffer.placed();
+        if (n > 0) {
+            buffer.writeTo(current.channel, current.position - n);
         }
     }
 
@@ -818,28 +847,26 @@ public final class Journal implements Storage {
         }, allocator);
     }
 
+    /** Completes a written batch's futures together: at once, or once every entry of it is replicated. */
     private void completeAll(List<Pending> batch, List<CompletableFuture<Void>> replicas) {
         if (replicas.isEmpty()) {
-            for (Pending p : batch) {
-                if (p != closeMark) {
-                    p.done().complete(null);
-                }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(null);
             }
             return;
         }
-        CompletableFuture<Void> shipped = CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
-        for (Pending p : batch) {
-            if (p != closeMark) {
-                shipped.whenComplete((v, t) -> {
-                    if (t != null) {
-                        p.done().completeExceptionally(new BrokerException(ErrorCode.UNAVAILABLE,
-                                "the journal entry was written but not replicated: " + t.getMessage(), t));
-                    } else {
-                        p.done().complete(null);
-                    }
-                });
+        Pending[] done = batch.toArray(Pending[]::new);
+        CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+            BrokerException e = t == null ? null : new BrokerException(ErrorCode.UNAVAILABLE,
+                    "the journal entry was written but not replicated: " + t.getMessage(), t);
+            for (Pending p : done) {
+                if (e == null) {
+                    p.complete(null);
+                } else {
+                    p.completeExceptionally(e);
+                }
             }
-        }
+        });
     }
 
     private void fail(Throwable t, List<Pending> inFlight) {
@@ -848,10 +875,10 @@ public final class Journal implements Storage {
         failure = e;
         accepting = false;
         LOG.error("Journal writer failed; durable messages can no longer be accepted", t);
-        inFlight.forEach(p -> p.done().completeExceptionally(e));
+        inFlight.forEach(p -> p.completeExceptionally(e));
         Pending p;
         while ((p = queue.poll()) != null) {
-            p.done().completeExceptionally(e);
+            p.completeExceptionally(e);
         }
     }
 
@@ -969,7 +996,7 @@ public final class Journal implements Storage {
         if (failure == null) {
             queue.add(closeMark);
             try {
-                closeMark.done().get(30, TimeUnit.SECONDS);
+                closeMark.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("Journal did not finish writing within 30 s of closing: {}", e.toString());
             }
