@@ -175,6 +175,29 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void aBatchThatCannotBeEncodedFailsAloneAndTheJournalCarriesOn(@TempDir Path dir) {
+        Journal j = journal(dir, 64 * 1024);
+        RecoveredState.of(j);
+        Object unprintable = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text for this argument");
+            }
+        };
+        CompletableFuture<Void> bad = j.append(new StorageRecord.CreateQueue(new QueueDefinition(1, "/", "bad", false,
+                Map.of("x-odd", unprintable))));
+        assertThatThrownBy(bad::join).hasMessageContaining("could not encode");
+        j.append(queue(2, "good")).join();
+        j.append(publish(2, 1, "kept")).join();
+        j.close();
+        Journal again = journal(dir, 64 * 1024);
+        RecoveredState s = RecoveredState.of(again);
+        again.close();
+        assertThat(s.queues).hasSize(1);
+        assertThat(s.body(1)).isEqualTo("kept");
+    }
+
+    @Test
     void aSecondBrokerCannotOpenTheSameJournal(@TempDir Path dir) {
         Journal j = journal(dir, 64 * 1024);
         try {
