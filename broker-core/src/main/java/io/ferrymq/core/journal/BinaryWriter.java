@@ -1,11 +1,9 @@
 package io.ferrymq.core.journal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 
-/** A growable big-endian byte buffer for encoding records: the journal's and the page files' own format. */
-final class BinaryWriter {
+/** A growable big-endian heap buffer for encoding records: the page files' format, compaction and snapshots. */
+final class BinaryWriter implements RecordOutput {
 
     private byte[] buf;
     private int pos;
@@ -14,7 +12,8 @@ final class BinaryWriter {
         buf = new byte[Math.max(16, initialCapacity)];
     }
 
-    int position() {
+    @Override
+    public int position() {
         return pos;
     }
 
@@ -33,12 +32,14 @@ final class BinaryWriter {
         }
     }
 
-    void putByte(int v) {
+    @Override
+    public void putByte(int v) {
         ensure(1);
         buf[pos++] = (byte) v;
     }
 
-    void putInt(int v) {
+    @Override
+    public void putInt(int v) {
         ensure(4);
         buf[pos++] = (byte) (v >>> 24);
         buf[pos++] = (byte) (v >>> 16);
@@ -46,88 +47,24 @@ final class BinaryWriter {
         buf[pos++] = (byte) v;
     }
 
-    void putIntAt(int at, int v) {
+    @Override
+    public void putIntAt(int at, int v) {
         buf[at] = (byte) (v >>> 24);
         buf[at + 1] = (byte) (v >>> 16);
         buf[at + 2] = (byte) (v >>> 8);
         buf[at + 3] = (byte) v;
     }
 
-    void putLong(long v) {
+    @Override
+    public void putLong(long v) {
         putInt((int) (v >>> 32));
         putInt((int) v);
     }
 
-    void putBoolean(boolean v) {
-        putByte(v ? 1 : 0);
-    }
-
-    void putBytes(byte[] b) {
-        putInt(b.length);
-        putRaw(b, 0, b.length);
-    }
-
-    void putRaw(byte[] b, int off, int len) {
+    @Override
+    public void putRaw(byte[] b, int off, int len) {
         ensure(len);
         System.arraycopy(b, off, buf, pos, len);
         pos += len;
-    }
-
-    /** A string that may be null: length -1 marks null. */
-    void putString(String s) {
-        if (s == null) {
-            putInt(-1);
-            return;
-        }
-        putBytes(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A typed value as message properties and declaration arguments hold them. */
-    void putValue(Object v) {
-        if (v == null) {
-            putByte(ValueTag.NULL);
-        } else if (v instanceof String s) {
-            putByte(ValueTag.STRING);
-            putString(s);
-        } else if (v instanceof Boolean b) {
-            putByte(ValueTag.BOOLEAN);
-            putBoolean(b);
-        } else if (v instanceof Byte b) {
-            putByte(ValueTag.BYTE);
-            putByte(b);
-        } else if (v instanceof Short s) {
-            putByte(ValueTag.SHORT);
-            putInt(s);
-        } else if (v instanceof Integer i) {
-            putByte(ValueTag.INT);
-            putInt(i);
-        } else if (v instanceof Long l) {
-            putByte(ValueTag.LONG);
-            putLong(l);
-        } else if (v instanceof Float f) {
-            putByte(ValueTag.FLOAT);
-            putInt(Float.floatToRawIntBits(f));
-        } else if (v instanceof Double d) {
-            putByte(ValueTag.DOUBLE);
-            putLong(Double.doubleToRawLongBits(d));
-        } else if (v instanceof Character c) {
-            putByte(ValueTag.CHAR);
-            putInt(c);
-        } else if (v instanceof byte[] b) {
-            putByte(ValueTag.BYTES);
-            putBytes(b);
-        } else {
-            // Declaration arguments from richer type systems (AMQP 0-9-1 tables) keep their text.
-            putByte(ValueTag.STRING);
-            putString(v.toString());
-        }
-    }
-
-    void putMap(Map<String, Object> m) {
-        putInt(m.size());
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            putString(e.getKey());
-            putValue(e.getValue());
-        }
     }
 }

@@ -21,21 +21,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * The broker's own append-only store: segmented files of CRC-checked entries, one entry per appended
  * batch, written by a single thread with group commit (one fsync covers every batch that arrived while
- * the previous fsync ran). Callers encode their records on their own threads and never wait on disk:
- * they get a future that completes once the batch is durable.
+ * the previous fsync ran). Callers never wait on disk: they hand over their records and get a future that
+ * completes once the batch is durable. The writer encodes each batch straight into its one reused
+ * {@link BatchBuffer} and writes the buffered entries with one channel write per group commit.
  *
  * <p>Recovery replays the segments in order. A damaged entry followed only by zeros is a torn final write
  * and is cut off; any other damage stops start-up with the file and offset. The oldest segment is
@@ -49,20 +46,24 @@ import java.util.zip.CRC32C;
 public final class Journal implements Storage {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
-    private static final int WRITE_BUFFER = 1 << 20;
     private static final int MAX_BATCH = 4096;
-    private static final int COMPACTION_ENTRY_BYTES = 1 << 20;
     /** How often the writer looks at free space (and, while holding batches, retries). */
     private static final long SPACE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** How often a segment that could not be created is tried again. */
-    private static final long SPARE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** A batch waiting for the writer. */
-    private record Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                           CompletableFuture<Void> done, Between between) {
-        Pending(byte kind, byte[] payload, int length, int[] offsets, List<StorageRecord> records,
-                CompletableFuture<Void> done) {
-            this(kind, payload, length, offsets, records, done, null);
+    /**
+     * A batch waiting for the writer, which encodes it. It is also the future its caller gets (one object per
+     * append rather than two), completed once the batch is durable.
+     */
+    private static final class Pending extends CompletableFuture<Void> {
+        final byte kind;
+        final List<StorageRecord> records;
+        /** What a {@link #SNAPSHOT_REQUEST} runs; null for entries. */
+        final Between between;
+
+        Pending(byte kind, List<StorageRecord> records, Between between) {
+            this.kind = kind;
+            this.records = records;
+            this.between = between;
         }
     }
 
@@ -90,52 +91,44 @@ public final class Journal implements Storage {
     private final FileLock lock;
     private final LinkedTransferQueue<Pending> queue = new LinkedTransferQueue<>();
     /** Queued last by {@link #close}: the writer finishes what came before, marks a clean stop and exits. */
-    private final Pending closeMark = new Pending(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, new int[0], List.of(),
-            new CompletableFuture<>());
+    private final Pending closeMark = new Pending(Entry.KIND_CLEAN_SHUTDOWN, List.of(), null);
     private final JournalIndex index = new JournalIndex();
     private final List<Segment> segments = new ArrayList<>();
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
-    private final ExecutorService allocator;
-    private final Disk disk;
+    private final EntryWriter entryWriter;
+    private final Compactor compactor;
+    /** Writer thread: where each record of the entry being written starts in its payload. */
+    private int[] recordStarts = new int[16];
+    /** Writer thread, reused for every batch: the entries written and their replication (if replicated). */
+    private final List<Pending> written = new ArrayList<>();
+    private final List<CompletableFuture<Void>> replicas = new ArrayList<>();
+    private final SegmentSupply supply;
     /** Batches the writer could not write for lack of space, oldest first: written once space is back. */
     private final ArrayDeque<Pending> held = new ArrayDeque<>();
     private String heldReason;
     private long nextSpaceCheck = System.nanoTime();
-    private long nextSpareAttempt = System.nanoTime();
     private volatile BrokerException writeAlarm;
     private volatile boolean closeRequested;
     /** Cleared by {@link #closeWithoutCleanMark}: the writer then stops without marking a clean stop. */
     private volatile boolean markClean = true;
-    private CompletableFuture<Segment> spare;
-    private Segment current;
-    private long nextSegmentId = 1;
-    private long nextSeq = 1;
     private Thread writer;
     private volatile boolean accepting;
     private volatile BrokerException failure;
 
-    private final AtomicLong fsyncs = new AtomicLong();
     private volatile io.ferrymq.core.storage.SyncTimings syncTimings = io.ferrymq.core.storage.SyncTimings.NONE;
 
     @Override
     public void syncTimings(io.ferrymq.core.storage.SyncTimings listener) {
         syncTimings = listener == null ? io.ferrymq.core.storage.SyncTimings.NONE : listener;
     }
-    private final AtomicLong entries = new AtomicLong();
-    private final AtomicLong bytesWritten = new AtomicLong();
-    private final AtomicLong compactions = new AtomicLong();
 
     private Journal(JournalOptions options, FileChannel lockChannel, FileLock lock, Disk disk) {
         this.options = options;
-        this.disk = disk;
         this.dir = options.directory();
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.allocator = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ferrymq-journal-allocator");
-            t.setDaemon(true);
-            return t;
-        });
+        this.supply = new SegmentSupply(dir, options.segmentSize(), disk);
+        this.entryWriter = new EntryWriter(options, supply, segments);
+        this.compactor = new Compactor(options, segments, index, entryWriter, openStreams);
     }
 
     /**
@@ -182,18 +175,11 @@ public final class Journal implements Storage {
         DurableImage image = new DurableImage();
         boolean clean;
         try {
-            clean = readAll(image);
-            long maxId = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).id;
-            nextSegmentId = maxId + 1;
-            current = createFirstSegment();
-            segments.add(current);
-            long free = usableSpace();
-            if (free >= 0 && free < options.segmentSize()) {
-                LOG.warn("Journal: only {} free in {}, less than one more segment ({}): once the first is full,"
-                        + " durable messages are refused until space is freed; lower storage.segment-size to fit the"
-                        + " disk", mib(free), dir, mib(options.segmentSize()));
-            }
-            prepareSpare();
+            SegmentRecovery.Result read = new SegmentRecovery(dir, options, index).readAll(image, segments);
+            clean = read.clean();
+            Segment first = supply.first(segments.isEmpty() ? 0 : segments.get(segments.size() - 1).id);
+            segments.add(first);
+            entryWriter.start(first, read.nextSeq());
             updateAlarm(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover the journal in " + dir, e);
@@ -205,148 +191,6 @@ public final class Journal implements Storage {
         // From here on only the writer thread touches segments and the index (it compacts when idle).
         writer.start();
         return ids;
-    }
-
-    /** The segment new entries go to first; without room for it the broker cannot start, and says why. */
-    private Segment createFirstSegment() {
-        long id = nextSegmentId++;
-        try {
-            return disk.createSegment(dir, id, options.segmentSize());
-        } catch (IOException e) {
-            throw new BrokerException(ErrorCode.DISK_FULL, "cannot create a journal segment of " + mib(options.segmentSize())
-                    + " in " + dir + " (" + e.getMessage() + "; " + mib(usableSpace()) + " free there): free space on"
-                    + " that disk or lower storage.segment-size", e);
-        }
-    }
-
-    /** Reads every segment into the image and the index. @return whether the last run stopped cleanly */
-    private boolean readAll(DurableImage image) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> Segment.idOf(p).isPresent()).sorted().toList();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path leftover : s.filter(p -> p.getFileName().toString().endsWith(".seg.tmp")).toList()) {
-                Files.delete(leftover);
-            }
-        }
-        // Pre-allocated segments that never received an entry (the spare a crash leaves behind) hold
-        // nothing: they go, so that "the last segment", where a torn write can be, is the last one written.
-        int lastWithData = files.size() - 1;
-        while (lastWithData >= 0 && isEmpty(files.get(lastWithData))) {
-            Files.delete(files.get(lastWithData));
-            lastWithData--;
-        }
-        files = files.subList(0, lastWithData + 1);
-        byte lastKind = Entry.KIND_CLEAN_SHUTDOWN;
-        long expectedSeq = -1;
-        long entriesRead = 0;
-        SkippedDamage skipping = null;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            long id = Segment.idOf(file).getAsLong();
-            boolean last = i == files.size() - 1;
-            long end;
-            Long truncateAt = null;
-            try (EntryReader reader = new EntryReader(file, id)) {
-                while (true) {
-                    EntryReader.ReadEntry e;
-                    try {
-                        // After damage the sequence may jump by the entries lost; resync already checked it.
-                        e = reader.next(skipping != null ? -1 : expectedSeq);
-                    } catch (EntryReader.BadEntry bad) {
-                        long lostBefore = skipping == null ? 0 : skipping.bytes();
-                        long resume = reader.resync(bad.position + 1, expectedSeq, lostBefore);
-                        long after = bad.claimedEnd < 0 ? reader.size() : bad.claimedEnd;
-                        // Only a final write can be torn: nothing intact may follow it.
-                        if (last && resume < 0 && reader.zeroFrom(after)) {
-                            LOG.warn("Journal: cutting off a torn write at the end of {} (offset {}: {}); it was never"
-                                    + " confirmed", file, bad.position, bad.getMessage());
-                            truncateAt = bad.position;
-                            break;
-                        }
-                        if (!options.skipCorrupt()) {
-                            throw new JournalCorruptedException(file, bad.position, bad.getMessage());
-                        }
-                        if (skipping == null) {
-                            skipping = new SkippedDamage(file, bad.position, bad.getMessage(), expectedSeq);
-                        }
-                        skipping.add((resume >= 0 ? resume : reader.endOfData(bad.position)) - bad.position);
-                        if (resume < 0) {
-                            break;
-                        }
-                        reader.skipTo(resume);
-                        continue;
-                    }
-                    if (e == null) {
-                        break;
-                    }
-                    if (skipping != null) {
-                        skipping.report(e.seq());
-                        skipping = null;
-                    }
-                    expectedSeq = e.seq() + 1;
-                    nextSeq = Math.max(nextSeq, e.seq() + 1);
-                    lastKind = e.kind();
-                    entriesRead++;
-                    if (e.kind() == Entry.KIND_RECORDS) {
-                        applyRecords(file, id, e, image);
-                    }
-                }
-                end = truncateAt != null ? truncateAt : reader.position();
-            }
-            if (truncateAt != null) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    ch.truncate(truncateAt);
-                    ch.force(true);
-                }
-            }
-            segments.add(Segment.open(file, id, end));
-        }
-        if (skipping != null) {
-            skipping.report(-1);
-        }
-        if (!files.isEmpty()) {
-            LOG.info("Journal: read {} entries from {} segment(s) in {}{}", entriesRead, files.size(), dir,
-                    lastKind == Entry.KIND_CLEAN_SHUTDOWN ? "" : " (the last run did not stop cleanly)");
-        }
-        return lastKind == Entry.KIND_CLEAN_SHUTDOWN;
-    }
-
-    private static boolean isEmpty(Path segment) throws IOException {
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-            if (ch.size() < Segment.FILE_HEADER + 4) {
-                return true;
-            }
-            ByteBuffer len = ByteBuffer.allocate(4);
-            while (len.hasRemaining() && ch.read(len, Segment.FILE_HEADER + len.position()) >= 0) {
-                // read the first entry's length field
-            }
-            return len.flip().getInt() == 0;
-        }
-    }
-
-    private void applyRecords(Path file, long segmentId, EntryReader.ReadEntry e, DurableImage image) {
-        byte[] p = e.payload();
-        int off = 0;
-        while (off < p.length) {
-            StorageRecord r;
-            int len;
-            try {
-                len = RecordCodec.HEADER + RecordCodec.length(p, off);
-                r = RecordCodec.read(p, off);
-            } catch (MalformedRecordException | IndexOutOfBoundsException ex) {
-                if (!options.skipCorrupt()) {
-                    throw new JournalCorruptedException(file, e.position(), "undecodable record: " + ex.getMessage());
-                }
-                LOG.error("Journal: SKIPPING undecodable records in {} at offset {}: {}", file, e.position(),
-                        ex.getMessage());
-                return;
-            }
-            image.apply(r);
-            index.apply(r, new JournalIndex.Loc(segmentId, e.position() + Entry.HEADER + off, len));
-            off += len;
-        }
     }
 
     // ------------------------------------------------------------------ appending
@@ -361,24 +205,15 @@ public final class Journal implements Storage {
             return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
                     "the journal is not open for writing"));
         }
-        int estimate = 64;
-        for (StorageRecord r : batch) {
-            estimate += r instanceof StorageRecord.AddMessage m ? 256 + m.message().body().length : 48;
-        }
-        BinaryWriter w = new BinaryWriter(estimate);
-        int[] offsets = new int[batch.size()];
-        for (int i = 0; i < offsets.length; i++) {
-            offsets[i] = RecordCodec.write(w, batch.get(i));
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Pending p = new Pending(Entry.KIND_RECORDS, w.array(), w.position(), offsets, batch, done);
+        // Encoded by the writer, straight into its buffer: the list and its records are the journal's from here on.
+        Pending p = new Pending(Entry.KIND_RECORDS, batch, null);
         queue.add(p);
         // The writer may have failed between the check above and the add: never leave a batch hanging.
         BrokerException late = failure;
         if (late != null && queue.remove(p)) {
-            done.completeExceptionally(late);
+            p.completeExceptionally(late);
         }
-        return done;
+        return p;
     }
 
     /**
@@ -408,20 +243,19 @@ public final class Journal implements Storage {
         }
         CompletableFuture<SnapshotStream> opened = new CompletableFuture<>();
         return between(opened, () -> {
-            flushBuffer();
+            entryWriter.flush();
             java.util.Map<Long, Segment> byId = new java.util.HashMap<>();
             segments.forEach(s -> byId.put(s.id, s));
             openStreams.incrementAndGet();
-            opened.complete(new SnapshotStream(nextSeq - 1, index.liveAll(), byId, COMPACTION_ENTRY_BYTES,
+            opened.complete(new SnapshotStream(entryWriter.lastSeq(), index.liveAll(), byId, Compactor.ENTRY_BYTES,
                     openStreams::decrementAndGet));
         });
     }
 
     private <T> CompletableFuture<T> between(CompletableFuture<T> taken, Between work) {
-        Pending p = new Pending(SNAPSHOT_REQUEST, new byte[0], 0, new int[0], List.of(), new CompletableFuture<>(),
-                work);
-        // A failure of the writer fails the request through its done future.
-        p.done().whenComplete((v, t) -> {
+        Pending p = new Pending(SNAPSHOT_REQUEST, List.of(), work);
+        // A failure of the writer fails the request through its own future.
+        p.whenComplete((v, t) -> {
             if (t != null) {
                 taken.completeExceptionally(t);
             }
@@ -435,7 +269,7 @@ public final class Journal implements Storage {
     }
 
     private void takeSnapshot(CompletableFuture<Snapshot> taken) throws IOException {
-        flushBuffer();
+        entryWriter.flush();
         List<byte[]> out = new ArrayList<>();
         BinaryWriter w = new BinaryWriter(64 * 1024);
         for (JournalIndex.LiveRecord r : index.liveAll()) {
@@ -444,7 +278,7 @@ public final class Journal implements Storage {
             } else {
                 RecordCodec.write(w, ((JournalIndex.LiveRecord.Fresh) r).record());
             }
-            if (w.position() >= COMPACTION_ENTRY_BYTES) {
+            if (w.position() >= Compactor.ENTRY_BYTES) {
                 out.add(Entry.frame(0, Entry.KIND_RECORDS, w.array(), w.position()));
                 w = new BinaryWriter(64 * 1024);
             }
@@ -452,7 +286,7 @@ public final class Journal implements Storage {
         if (w.position() > 0) {
             out.add(Entry.frame(0, Entry.KIND_RECORDS, w.array(), w.position()));
         }
-        taken.complete(new Snapshot(nextSeq - 1, out));
+        taken.complete(new Snapshot(entryWriter.lastSeq(), out));
     }
 
     private byte[] readRecord(JournalIndex.Loc loc) throws IOException {
@@ -479,8 +313,8 @@ public final class Journal implements Storage {
                     }
                     LockSupport.parkNanos(SPACE_CHECK_NANOS);
                     // Compaction may free a whole segment, and it needs no new one when its copies fit.
-                    compactIfWorthwhile();
-                    if (!spareReady()) {
+                    compactor.compactIfWorthwhile();
+                    if (!supply.ready()) {
                         continue;
                     }
                     batch.addAll(held);
@@ -490,7 +324,7 @@ public final class Journal implements Storage {
                     Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         updateAlarm(false);
-                        compactIfWorthwhile();
+                        compactor.compactIfWorthwhile();
                         continue;
                     }
                     batch.add(first);
@@ -507,10 +341,10 @@ public final class Journal implements Storage {
                     if (markClean) {
                         writeCleanShutdown();
                     }
-                    closeMark.done().complete(null);
+                    closeMark.complete(null);
                     return;
                 }
-                compactIfWorthwhile();
+                compactor.compactIfWorthwhile();
             }
         } catch (Throwable t) {
             batch.addAll(held);
@@ -527,21 +361,22 @@ public final class Journal implements Storage {
      */
     private boolean write(List<Pending> batch) throws IOException {
         boolean closing = false;
-        List<CompletableFuture<Void>> replicas = new ArrayList<>(batch.size());
-        List<Pending> written = new ArrayList<>(batch.size());
+        replicas.clear();
+        written.clear();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             if (p == closeMark) {
                 closing = true;
                 continue;
             }
-            if (p.kind() == SNAPSHOT_REQUEST) {
-                p.between().run();
+            if (p.kind == SNAPSHOT_REQUEST) {
+                p.between.run();
                 continue;
             }
-            long position;
             try {
-                position = writeEntry(p.kind(), p.payload(), p.length(), replicas);
+                if (!writeRecords(p)) {
+                    continue;
+                }
             } catch (NoRoomException e) {
                 held.addAll(batch.subList(i, batch.size()));
                 if (closing) {
@@ -551,20 +386,53 @@ public final class Journal implements Storage {
                 diskFull(e.getMessage());
                 break;
             }
-            indexRecords(p, position);
             written.add(p);
         }
         long started = System.nanoTime();
-        flushAndSync();
+        entryWriter.flushAndSync();
+        entryWriter.trim();
         syncTimings.committed(System.nanoTime() - started, written.size());
         completeAll(written, replicas);
         return closing;
     }
 
+    /**
+     * Encodes one appended batch as an entry straight into the writer's buffer, places it and indexes its
+     * records.
+     *
+     * @return false when a record could not be encoded: that batch alone fails, nothing of it is written
+     */
+    private boolean writeRecords(Pending p) throws IOException {
+        List<StorageRecord> records = p.records;
+        int n = records.size();
+        if (recordStarts.length < n) {
+            recordStarts = new int[Math.max(n, recordStarts.length * 2)];
+        }
+        long position;
+        try {
+            position = entryWriter.writeRecords(p.kind, records, recordStarts, replicas);
+        } catch (EntryWriter.UnencodableBatch e) {
+            LOG.warn("Journal: a batch of {} record(s) could not be encoded and was not stored: {}", n,
+                    e.getCause().toString());
+            p.completeExceptionally(new BrokerException(ErrorCode.INTERNAL, "the journal could not encode this batch: "
+                    + e.getMessage(), e.getCause()));
+            return false;
+        }
+        // The entry is the last one placed: it ends where the segment's next entry goes.
+        int payloadLength = (int) (entryWriter.current().position - position) - Entry.HEADER;
+        long segment = entryWriter.current().id;
+        for (int i = 0; i < n; i++) {
+            int end = i + 1 < n ? recordStarts[i + 1] : payloadLength;
+            index.apply(records.get(i), new JournalIndex.Loc(segment, position + Entry.HEADER + recordStarts[i],
+                    end - recordStarts[i]));
+        }
+        return true;
+    }
+
     private void writeCleanShutdown() throws IOException {
         try {
-            writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, null);
-            flushAndSync();
+            entryWriter.writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, null);
+            entryWriter.flushAndSync();
         } catch (NoRoomException e) {
             LOG.warn("Journal: no room for the clean-shutdown mark ({}); the next start recovers as after a crash",
                     e.getMessage());
@@ -582,13 +450,13 @@ public final class Journal implements Storage {
         for (Pending p : rest) {
             if (p != closeMark) {
                 n++;
-                p.done().completeExceptionally(e);
+                p.completeExceptionally(e);
             }
         }
         LOG.error("Journal: stopping while the disk is full: {} batch(es) waiting for space were not written;"
                 + " messages whose acknowledgements were among them are delivered again after the restart, flagged"
                 + " redelivered", n);
-        closeMark.done().complete(null);
+        closeMark.complete(null);
     }
 
     /** Holding batches for lack of space: durable messages are refused until they are written. */
@@ -637,209 +505,34 @@ public final class Journal implements Storage {
         return writeAlarm;
     }
 
-    /** -1 when the file system cannot say. */
     private long usableSpace() {
-        try {
-            return disk.usableSpace(dir);
-        } catch (IOException e) {
-            return -1;
-        }
+        return supply.usableSpace();
     }
 
     private static String mib(long bytes) {
-        return bytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        return SegmentSupply.mib(bytes);
     }
 
-    private void indexRecords(Pending p, long entryPosition) {
-        int[] off = p.offsets();
-        for (int i = 0; i < off.length; i++) {
-            int end = i + 1 < off.length ? off[i + 1] : p.length();
-            index.apply(p.records().get(i), new JournalIndex.Loc(current.id, entryPosition + Entry.HEADER + off[i],
-                    end - off[i]));
-        }
-    }
-
-    /**
-     * Frames and buffers one entry, rolling to a new segment when it does not fit.
-     *
-     * @return the entry's position in {@link #current}
-     */
-    private long writeEntry(byte kind, byte[] payload, int length, List<CompletableFuture<Void>> replicas)
-            throws IOException {
-        int size = Entry.HEADER + length;
-        if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
-            roll();
-        }
-        long seq = nextSeq;
-        ByteBuffer header = ByteBuffer.allocate(Entry.HEADER);
-        header.putInt(size - 4).putInt(0).putLong(seq).put(kind);
-        CRC32C crc = new CRC32C();
-        crc.update(header.array(), 8, Entry.HEADER - 8);
-        crc.update(payload, 0, length);
-        header.putInt(4, (int) crc.getValue());
-        header.flip();
-        long position = current.position;
-        // An entry that grows the file past its zero-filled size is written at once, so that running out of
-        // space shows here (and the entry can be held) rather than in a later flush of other entries.
-        boolean grows = position + size > options.segmentSize();
-        if (size > writeBuffer.remaining() || grows) {
-            flushBuffer();
-        }
-        if (size > writeBuffer.capacity() || grows) {
-            try {
-                writeFully(ByteBuffer.wrap(header.array()), position);
-                writeFully(ByteBuffer.wrap(payload, 0, length), position + Entry.HEADER);
-            } catch (IOException e) {
-                if (grows && outOfSpace(e)) {
-                    throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
-                            + size + " bytes: " + e.getMessage(), e);
-                }
-                throw e;
-            }
-        } else {
-            writeBuffer.put(header).put(payload, 0, length);
-        }
-        nextSeq++;
-        current.position += size;
-        entries.incrementAndGet();
-        bytesWritten.addAndGet(size);
-        if (options.replicator() != null && replicas != null) {
-            replicas.add(options.replicator().replicate(seq, Entry.frame(seq, kind, payload, length)));
-        }
-        return position;
-    }
-
-    /** Where the buffer's bytes go: they always end at {@code current.position}. */
-    private void flushBuffer() throws IOException {
-        if (writeBuffer.position() == 0) {
-            return;
-        }
-        writeBuffer.flip();
-        long at = current.position - writeBuffer.remaining();
-        writeFully(writeBuffer, at);
-        writeBuffer.clear();
-    }
-
-    private void writeFully(ByteBuffer b, long at) throws IOException {
-        long p = at;
-        while (b.hasRemaining()) {
-            p += current.channel.write(b, p);
-        }
-    }
-
-    private void flushAndSync() throws IOException {
-        flushBuffer();
-        if (options.fsync()) {
-            current.channel.force(false);
-        }
-        fsyncs.incrementAndGet();
-    }
-
-    private void roll() throws IOException {
-        flushAndSync();
-        current = takeSpare();
-        segments.add(current);
-    }
-
-    private Segment takeSpare() throws NoRoomException {
-        if (spare == null) {
-            throw new NoRoomException("no journal segment could be created in " + dir, null);
-        }
-        Segment s;
-        try {
-            s = spare.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            // Dropped, so that the next attempt creates a segment instead of re-joining this failure.
-            spare = null;
-            nextSpareAttempt = System.nanoTime() + SPARE_RETRY_NANOS;
-            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-            throw new NoRoomException("cannot create the next journal segment (" + mib(options.segmentSize())
-                    + ") in " + dir + ": " + cause.getMessage(), cause);
-        }
-        prepareSpare();
-        return s;
-    }
-
-    /**
-     * While batches are held: whether a new segment is ready for them. Creates one again at most every
-     * {@link #SPARE_RETRY_NANOS}, and only once the disk has room for it (a doomed attempt would fill the
-     * disk for a moment).
-     */
-    private boolean spareReady() {
-        if (spare != null) {
-            if (!spare.isDone()) {
-                return false;
-            }
-            if (!spare.isCompletedExceptionally()) {
-                return true;
-            }
-            spare = null;
-            nextSpareAttempt = System.nanoTime() + SPARE_RETRY_NANOS;
-            return false;
-        }
-        long t = System.nanoTime();
-        if (t - nextSpareAttempt < 0) {
-            return false;
-        }
-        long free = usableSpace();
-        if (free >= 0 && free < options.segmentSize()) {
-            return false;
-        }
-        nextSpareAttempt = t + SPARE_RETRY_NANOS;
-        prepareSpare();
-        return false;
-    }
-
-    private static boolean outOfSpace(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("No space left") || m.contains("Disk quota exceeded");
-    }
-
-    /** The journal cannot grow: what did not fit is held until space is back. */
-    private static final class NoRoomException extends IOException {
-        NoRoomException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private void prepareSpare() {
-        long id = nextSegmentId++;
-        spare = CompletableFuture.supplyAsync(() -> {
-            try {
-                // Zero-filling a segment that cannot fit would take the disk's last bytes from everyone for a moment.
-                long free = disk.usableSpace(dir);
-                if (free >= 0 && free < options.segmentSize()) {
-                    throw new IOException("No space left on device: " + mib(free) + " free");
-                }
-                return disk.createSegment(dir, id, options.segmentSize());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, allocator);
-    }
-
+    /** Completes a written batch's futures together: at once, or once every entry of it is replicated. */
     private void completeAll(List<Pending> batch, List<CompletableFuture<Void>> replicas) {
         if (replicas.isEmpty()) {
-            for (Pending p : batch) {
-                if (p != closeMark) {
-                    p.done().complete(null);
-                }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(null);
             }
             return;
         }
-        CompletableFuture<Void> shipped = CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
-        for (Pending p : batch) {
-            if (p != closeMark) {
-                shipped.whenComplete((v, t) -> {
-                    if (t != null) {
-                        p.done().completeExceptionally(new BrokerException(ErrorCode.UNAVAILABLE,
-                                "the journal entry was written but not replicated: " + t.getMessage(), t));
-                    } else {
-                        p.done().complete(null);
-                    }
-                });
+        Pending[] done = batch.toArray(Pending[]::new);
+        CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+            BrokerException e = t == null ? null : new BrokerException(ErrorCode.UNAVAILABLE,
+                    "the journal entry was written but not replicated: " + t.getMessage(), t);
+            for (Pending p : done) {
+                if (e == null) {
+                    p.complete(null);
+                } else {
+                    p.completeExceptionally(e);
+                }
             }
-        }
+        });
     }
 
     private void fail(Throwable t, List<Pending> inFlight) {
@@ -848,96 +541,11 @@ public final class Journal implements Storage {
         failure = e;
         accepting = false;
         LOG.error("Journal writer failed; durable messages can no longer be accepted", t);
-        inFlight.forEach(p -> p.done().completeExceptionally(e));
+        inFlight.forEach(p -> p.completeExceptionally(e));
         Pending p;
         while ((p = queue.poll()) != null) {
-            p.done().completeExceptionally(e);
+            p.completeExceptionally(e);
         }
-    }
-
-    // ------------------------------------------------------------------ compaction
-
-    private void compactIfWorthwhile() {
-        if (openStreams.get() > 0) {
-            return;
-        }
-        try {
-            while (segments.size() > 1 && segments.get(0) != current) {
-                Segment oldest = segments.get(0);
-                long used = Math.max(1, oldest.position - Segment.FILE_HEADER);
-                if (index.liveBytes(oldest.id) > options.compactThreshold() * used) {
-                    return;
-                }
-                compact(oldest);
-            }
-        } catch (NoRoomException e) {
-            LOG.debug("Journal compaction waits for space: {}", e.getMessage());
-        } catch (IOException e) {
-            LOG.warn("Journal compaction failed; it will be retried", e);
-        }
-    }
-
-    /** Copies what is still live in the oldest segment to the head of the journal, then deletes it. */
-    private void compact(Segment oldest) throws IOException {
-        List<JournalIndex.LiveRecord> live = index.liveIn(oldest.id);
-        BinaryWriter w = new BinaryWriter(64 * 1024);
-        List<Runnable> reindex = new ArrayList<>();
-        List<int[]> spans = new ArrayList<>();
-        List<Object> items = new ArrayList<>();
-        for (JournalIndex.LiveRecord r : live) {
-            int start = w.position();
-            if (r instanceof JournalIndex.LiveRecord.Raw raw) {
-                ByteBuffer b = ByteBuffer.allocate(raw.loc().length());
-                long p = raw.loc().position();
-                while (b.hasRemaining()) {
-                    int n = oldest.channel.read(b, p);
-                    if (n < 0) {
-                        throw new IOException("segment " + oldest + " ends before a live record at " + raw.loc());
-                    }
-                    p += n;
-                }
-                w.putRaw(b.array(), 0, b.capacity());
-            } else {
-                RecordCodec.write(w, ((JournalIndex.LiveRecord.Fresh) r).record());
-            }
-            spans.add(new int[] {start, w.position() - start});
-            items.add(r);
-            if (w.position() >= COMPACTION_ENTRY_BYTES) {
-                emitCompacted(w, spans, items, reindex);
-                w = new BinaryWriter(64 * 1024);
-            }
-        }
-        if (w.position() > 0) {
-            emitCompacted(w, spans, items, reindex);
-        }
-        flushAndSync();
-        reindex.forEach(Runnable::run);
-        segments.remove(oldest);
-        index.forget(oldest.id);
-        oldest.close();
-        Files.deleteIfExists(oldest.path);
-        Segment.forceDirectory(dir);
-        compactions.incrementAndGet();
-        LOG.debug("Journal: compacted {} ({} live record(s) carried forward)", oldest.path.getFileName(), live.size());
-    }
-
-    private void emitCompacted(BinaryWriter w, List<int[]> spans, List<Object> items, List<Runnable> reindex)
-            throws IOException {
-        long position = writeEntry(Entry.KIND_RECORDS, w.array(), w.position(), null);
-        long segment = current.id;
-        for (int i = 0; i < items.size(); i++) {
-            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1]);
-            Object item = items.get(i);
-            // Re-pointed only after the copies are durable; until then the originals stay authoritative.
-            if (item instanceof JournalIndex.LiveRecord.Raw raw) {
-                reindex.add(() -> raw.moveTo().accept(loc));
-            } else {
-                StorageRecord record = ((JournalIndex.LiveRecord.Fresh) item).record();
-                reindex.add(() -> index.apply(record, loc));
-            }
-        }
-        spans.clear();
-        items.clear();
     }
 
     // ------------------------------------------------------------------ lifecycle and stats
@@ -969,7 +577,7 @@ public final class Journal implements Storage {
         if (failure == null) {
             queue.add(closeMark);
             try {
-                closeMark.done().get(30, TimeUnit.SECONDS);
+                closeMark.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("Journal did not finish writing within 30 s of closing: {}", e.toString());
             }
@@ -979,17 +587,7 @@ public final class Journal implements Storage {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        allocator.shutdown();
-        try {
-            if (spare == null) {
-                throw new IllegalStateException("the last attempt to create one failed");
-            }
-            Segment unused = spare.get(30, TimeUnit.SECONDS);
-            unused.close();
-            Files.deleteIfExists(unused.path);
-        } catch (Exception e) {
-            LOG.debug("No spare segment to remove: {}", e.toString());
-        }
+        supply.close();
         for (Segment s : segments) {
             try {
                 s.close();
@@ -998,7 +596,7 @@ public final class Journal implements Storage {
             }
         }
         releaseLock();
-        LOG.debug("Journal closed: {} entries, {} fsyncs", entries.get(), fsyncs.get());
+        LOG.debug("Journal closed: {} entries, {} fsyncs", entryWriter.entries(), entryWriter.fsyncs());
     }
 
     private void releaseLock() {
@@ -1014,7 +612,8 @@ public final class Journal implements Storage {
     public record Stats(long fsyncs, long entries, long bytesWritten, long compactions, int segments) { }
 
     public Stats stats() {
-        return new Stats(fsyncs.get(), entries.get(), bytesWritten.get(), compactions.get(), segmentCount());
+        return new Stats(entryWriter.fsyncs(), entryWriter.entries(), entryWriter.bytesWritten(), compactor.compactions(),
+                segmentCount());
     }
 
     private int segmentCount() {

@@ -59,28 +59,40 @@ final class JournalIndex {
         record Fresh(StorageRecord record) implements LiveRecord { }
     }
 
-    private final Map<Long, Loc> messages = new HashMap<>();
-    private final Map<Long, Integer> refCounts = new HashMap<>();
-    private final Map<Long, Map<Long, RefLoc>> refs = new HashMap<>();
+    // Keyed by primitive ids: every durable message and reference passes through here on the append path.
+    private final LongMap<Loc> messages = new LongMap<>();
+    /** How many queues reference each message: {@code int[1]}, changed in place. */
+    private final LongMap<int[]> refCounts = new LongMap<>();
+    private final LongMap<LongMap<RefLoc>> refs = new LongMap<>();
     private final Map<Long, Located<QueueDefinition>> queues = new HashMap<>();
     private final Map<ExchangeKey, Located<ExchangeDefinition>> exchanges = new HashMap<>();
     private final Map<BindingKey, Located<BindingDefinition>> bindings = new HashMap<>();
     private final Map<StateKey, Loc> states = new HashMap<>();
-    private final Map<Long, Long> liveBytes = new HashMap<>();
+    /** Live bytes per segment: {@code long[1]}, changed in place. */
+    private final LongMap<long[]> liveBytes = new LongMap<>();
 
     /** Notes a record written at {@code loc}. */
     void apply(StorageRecord r, Loc loc) {
         if (r instanceof StorageRecord.AddMessage m) {
             place(messages.put(m.messageId(), loc), loc);
         } else if (r instanceof StorageRecord.AddReference a) {
-            Map<Long, RefLoc> q = refs.computeIfAbsent(a.queueId(), k -> new HashMap<>());
+            LongMap<RefLoc> q = refs.get(a.queueId());
+            if (q == null) {
+                q = new LongMap<>();
+                refs.put(a.queueId(), q);
+            }
             RefLoc old = q.put(a.messageId(), new RefLoc(loc, a.deliverAt()));
             if (old == null) {
-                refCounts.merge(a.messageId(), 1, Integer::sum);
+                int[] n = refCounts.get(a.messageId());
+                if (n == null) {
+                    refCounts.put(a.messageId(), new int[] {1});
+                } else {
+                    n[0]++;
+                }
             }
             place(old == null ? null : old.loc, loc);
         } else if (r instanceof StorageRecord.DeleteReference d) {
-            Map<Long, RefLoc> q = refs.get(d.queueId());
+            LongMap<RefLoc> q = refs.get(d.queueId());
             RefLoc old = q == null ? null : q.remove(d.messageId());
             if (old != null) {
                 unplace(old.loc);
@@ -109,7 +121,7 @@ final class JournalIndex {
                 removeBindings(b -> b.vhost().equals(q.vhost()) && b.targetKind() == BindingTarget.Kind.QUEUE
                         && b.target().equals(q.name()));
             }
-            Map<Long, RefLoc> gone = refs.remove(d.queueId());
+            LongMap<RefLoc> gone = refs.remove(d.queueId());
             if (gone != null) {
                 gone.forEach((messageId, ref) -> {
                     unplace(ref.loc);
@@ -139,12 +151,15 @@ final class JournalIndex {
     }
 
     private RefLoc ref(long queueId, long messageId) {
-        Map<Long, RefLoc> q = refs.get(queueId);
+        LongMap<RefLoc> q = refs.get(queueId);
         return q == null ? null : q.get(messageId);
     }
 
     private void dropRefCount(long messageId) {
-        refCounts.computeIfPresent(messageId, (k, n) -> n <= 1 ? null : n - 1);
+        int[] n = refCounts.get(messageId);
+        if (n != null && --n[0] <= 0) {
+            refCounts.remove(messageId);
+        }
     }
 
     private void removeBindings(java.util.function.Predicate<BindingDefinition> which) {
@@ -160,17 +175,28 @@ final class JournalIndex {
 
     private void place(Loc old, Loc now) {
         unplace(old);
-        liveBytes.merge(now.segment(), (long) now.length(), Long::sum);
+        long[] live = liveBytes.get(now.segment());
+        if (live == null) {
+            liveBytes.put(now.segment(), new long[] {now.length()});
+        } else {
+            live[0] += now.length();
+        }
     }
 
     private void unplace(Loc old) {
         if (old != null) {
-            liveBytes.merge(old.segment(), (long) -old.length(), Long::sum);
+            long[] live = liveBytes.get(old.segment());
+            if (live == null) {
+                liveBytes.put(old.segment(), new long[] {-old.length()});
+            } else {
+                live[0] -= old.length();
+            }
         }
     }
 
     long liveBytes(long segment) {
-        return liveBytes.getOrDefault(segment, 0L);
+        long[] live = liveBytes.get(segment);
+        return live == null ? 0 : live[0];
     }
 
     void forget(long segment) {
@@ -190,19 +216,19 @@ final class JournalIndex {
                 .forEach(e -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateExchange(e.value()))));
         bindings.values().stream().filter(b -> b.loc().segment() == segment)
                 .forEach(b -> out.add(new LiveRecord.Fresh(new StorageRecord.CreateBinding(b.value()))));
-        Iterator<Map.Entry<Long, Loc>> mi = messages.entrySet().iterator();
-        while (mi.hasNext()) {
-            Map.Entry<Long, Loc> m = mi.next();
-            if (m.getValue().segment() != segment) {
-                continue;
+        List<Long> unreferenced = new ArrayList<>();
+        messages.forEach((id, loc) -> {
+            if (loc.segment() != segment) {
+                return;
             }
-            if (!refCounts.containsKey(m.getKey())) {
-                unplace(m.getValue());
-                mi.remove();
-                continue;
+            if (!refCounts.containsKey(id)) {
+                unreferenced.add(id);
+                return;
             }
-            long id = m.getKey();
-            out.add(new LiveRecord.Raw(m.getValue(), now -> place(messages.put(id, now), now)));
+            out.add(new LiveRecord.Raw(loc, now -> place(messages.put(id, now), now)));
+        });
+        for (long id : unreferenced) {
+            unplace(messages.remove(id));
         }
         refs.forEach((queueId, q) -> q.forEach((messageId, ref) -> {
             if (ref.loc.segment() == segment) {

@@ -16,7 +16,7 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
-    static void write(BinaryWriter w, Message m) {
+    static void write(RecordOutput w, Message m) {
         w.putByte(VERSION);
         boolean nativeBytes = m.nativeForm() != null && m.nativeForm().value() instanceof byte[];
         w.putByte((m.durable() ? F_DURABLE : 0) | (nativeBytes ? F_NATIVE : 0));

@@ -36,7 +36,7 @@ final class RecordCodec {
     }
 
     /** Appends one record; returns the offset where it starts. */
-    static int write(BinaryWriter w, StorageRecord record) {
+    static int write(RecordOutput w, StorageRecord record) {
         int start = w.position();
         w.putByte(type(record));
         int lengthAt = w.position();
@@ -127,7 +127,7 @@ final class RecordCodec {
         return DELETE_STATE;
     }
 
-    private static void writeBinding(BinaryWriter w, BindingDefinition b) {
+    private static void writeBinding(RecordOutput w, BindingDefinition b) {
         w.putString(b.vhost());
         w.putString(b.exchange());
         w.putByte(b.targetKind().ordinal());

@@ -151,6 +151,53 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void batchesQueuedTogetherAcrossSegmentsAndLargerThanTheWriteBufferRecoverIntact(@TempDir Path dir) {
+        Journal j = journal(dir, 1024 * 1024);
+        RecoveredState.of(j);
+        j.append(queue(1, "q")).join();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            // Not joined one by one: the writer takes many batches at once, and they roll segments mid-batch.
+            String body = i == 150 ? "L".repeat(3 * 1024 * 1024) : Character.toString('a' + i % 26).repeat(10_000) + i;
+            writes.add(j.append(publish(1, i, body)));
+        }
+        writes.forEach(CompletableFuture::join);
+        j.close();
+        Journal again = journal(dir, 1024 * 1024);
+        RecoveredState s = RecoveredState.of(again);
+        again.close();
+        assertThat(s.messageIdsIn(1)).hasSize(300);
+        for (long i = 1; i <= 300; i++) {
+            String expected = i == 150 ? "L".repeat(3 * 1024 * 1024)
+                    : Character.toString('a' + (int) (i % 26)).repeat(10_000) + i;
+            assertThat(s.body(i)).as("body of %d", i).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aBatchThatCannotBeEncodedFailsAloneAndTheJournalCarriesOn(@TempDir Path dir) {
+        Journal j = journal(dir, 64 * 1024);
+        RecoveredState.of(j);
+        Object unprintable = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text for this argument");
+            }
+        };
+        CompletableFuture<Void> bad = j.append(new StorageRecord.CreateQueue(new QueueDefinition(1, "/", "bad", false,
+                Map.of("x-odd", unprintable))));
+        assertThatThrownBy(bad::join).hasMessageContaining("could not encode");
+        j.append(queue(2, "good")).join();
+        j.append(publish(2, 1, "kept")).join();
+        j.close();
+        Journal again = journal(dir, 64 * 1024);
+        RecoveredState s = RecoveredState.of(again);
+        again.close();
+        assertThat(s.queues).hasSize(1);
+        assertThat(s.body(1)).isEqualTo("kept");
+    }
+
+    @Test
     void aSecondBrokerCannotOpenTheSameJournal(@TempDir Path dir) {
         Journal j = journal(dir, 64 * 1024);
         try {

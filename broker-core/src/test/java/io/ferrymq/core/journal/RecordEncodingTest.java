@@ -99,6 +99,28 @@ class RecordEncodingTest {
     }
 
     @Test
+    void theWritersBufferFramesEntriesByteForByteAsTheStoredFormat() {
+        List<StorageRecord> records = everyKind();
+        BinaryWriter heap = new BinaryWriter(64);
+        records.forEach(r -> RecordCodec.write(heap, r));
+        byte[] expected = Entry.frame(77, Entry.KIND_RECORDS, heap.array(), heap.position());
+
+        // A small buffer that must grow, an entry already placed before it, and one being encoded after it.
+        BatchBuffer buffer = new BatchBuffer(32);
+        int first = buffer.beginEntry();
+        buffer.putRaw(new byte[] {5, 5}, 0, 2);
+        int firstSize = buffer.finishEntry(first, 76, Entry.KIND_RECORDS);
+        buffer.place();
+        int start = buffer.beginEntry();
+        records.forEach(r -> RecordCodec.write(buffer, r));
+        int size = buffer.finishEntry(start, 77, Entry.KIND_RECORDS);
+
+        assertThat(start).isEqualTo(firstSize);
+        assertThat(buffer.copy(start, size)).containsExactly(expected);
+        assertThat(EntryDecoder.records(buffer.copy(start, size))).hasSize(records.size());
+    }
+
+    @Test
     void unknownRecordTypeIsMalformed() {
         byte[] bogus = {99, 0, 0, 0, 0};
         assertThatThrownBy(() -> RecordCodec.read(bogus, 0)).isInstanceOf(MalformedRecordException.class)
