@@ -95,6 +95,8 @@ public final class Journal implements Storage {
     private final JournalIndex index = new JournalIndex();
     private final List<Segment> segments = new ArrayList<>();
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+    /** Entries written and not yet handed to the replicator. */
+    private final ShippingBatch shipping = new ShippingBatch();
     private final ExecutorService allocator;
     private final Disk disk;
     /** Batches the writer could not write for lack of space, oldest first: written once space is back. */
@@ -382,6 +384,60 @@ public final class Journal implements Storage {
     }
 
     /**
+     * Appends the records of complete entries another journal wrote (an HA standby's copy of what the active
+     * ships), as one entry of this journal with its own sequence number. The records are not decoded: the
+     * entries' CRCs are checked and the index learns what it needs (record kinds and ids) on the writer thread,
+     * so a copy costs about what its bytes do.
+     *
+     * @param entries complete entries back to back, as {@link Replicator#replicate(long, long, byte[])} gets them
+     * @throws IllegalArgumentException when they are not whole entries, fail their CRC or hold a damaged record
+     */
+    public CompletableFuture<Void> appendEntries(byte[] entries) {
+        BrokerException failed = failure;
+        if (failed != null) {
+            return CompletableFuture.failedFuture(failed);
+        }
+        if (!accepting) {
+            return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
+                    "the journal is not open for writing"));
+        }
+        byte[] payload = new byte[entries.length];
+        int length = 0;
+        int records = 0;
+        for (int at = 0; at < entries.length; ) {
+            int size = at + 4 <= entries.length ? Entry.getInt(entries, at) + 4 : -1;
+            if (size < Entry.HEADER || size > entries.length - at) {
+                throw new IllegalArgumentException("not a complete journal entry at offset " + at + " of "
+                        + entries.length + " bytes");
+            }
+            if (Entry.getInt(entries, at + 4) != Entry.crc(entries, at + 8, size - 8)) {
+                throw new IllegalArgumentException("the journal entry at offset " + at + " failed its CRC check");
+            }
+            if (entries[at + 16] == Entry.KIND_RECORDS) {
+                int n = size - Entry.HEADER;
+                System.arraycopy(entries, at + Entry.HEADER, payload, length, n);
+                records += RecordCodec.count(payload, length, n);
+                length += n;
+            }
+            at += size;
+        }
+        int[] offsets = new int[records];
+        for (int i = 0, off = 0; i < records; i++) {
+            offsets[i] = off;
+            off += RecordCodec.HEADER + RecordCodec.length(payload, off);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // No record objects: indexRecords reads what it needs from the payload.
+        Pending p = new Pending(Entry.KIND_RECORDS, payload, length, offsets, null, done);
+        queue.add(p);
+        BrokerException late = failure;
+        if (late != null && queue.remove(p)) {
+            done.completeExceptionally(late);
+        }
+        return done;
+    }
+
+    /**
      * A copy of the live records, taken by the writer between two entries: every entry up to
      * {@link Snapshot#through} is in it, every later entry reaches the {@link Replicator} after it. Completes
      * on the writer thread; the copy is held in memory.
@@ -536,6 +592,8 @@ public final class Journal implements Storage {
                 continue;
             }
             if (p.kind() == SNAPSHOT_REQUEST) {
+                // The entries before the snapshot's point reach the replicator before it, the later ones after.
+                ship(replicas);
                 p.between().run();
                 continue;
             }
@@ -554,11 +612,20 @@ public final class Journal implements Storage {
             indexRecords(p, position);
             written.add(p);
         }
+        ship(replicas);
         long started = System.nanoTime();
         flushAndSync();
         syncTimings.committed(System.nanoTime() - started, written.size());
         completeAll(written, replicas);
         return closing;
+    }
+
+    /** Hands the entries written since the last call to the replicator, as one batch. */
+    private void ship(List<CompletableFuture<Void>> replicas) {
+        CompletableFuture<Void> shipped = options.replicator() == null ? null : shipping.ship(options.replicator());
+        if (shipped != null) {
+            replicas.add(shipped);
+        }
     }
 
     private void writeCleanShutdown() throws IOException {
@@ -654,8 +721,15 @@ public final class Journal implements Storage {
         int[] off = p.offsets();
         for (int i = 0; i < off.length; i++) {
             int end = i + 1 < off.length ? off[i + 1] : p.length();
-            index.apply(p.records().get(i), new JournalIndex.Loc(current.id, entryPosition + Entry.HEADER + off[i],
-                    end - off[i]));
+            JournalIndex.Loc loc = new JournalIndex.Loc(current.id, entryPosition + Entry.HEADER + off[i], end - off[i]);
+            if (p.records() != null) {
+                index.apply(p.records().get(i), loc);
+            } else if (RecordCodec.isAddMessage(p.payload(), off[i])) {
+                // A copied entry's message is never decoded: the index needs its id alone.
+                index.placeMessage(RecordCodec.messageId(p.payload(), off[i]), loc);
+            } else {
+                index.apply(RecordCodec.read(p.payload(), off[i]), loc);
+            }
         }
     }
 
@@ -704,7 +778,7 @@ public final class Journal implements Storage {
         entries.incrementAndGet();
         bytesWritten.addAndGet(size);
         if (options.replicator() != null && replicas != null) {
-            replicas.add(options.replicator().replicate(seq, Entry.frame(seq, kind, payload, length)));
+            shipping.add(seq, header.array(), payload, length);
         }
         return position;
     }
@@ -827,19 +901,22 @@ public final class Journal implements Storage {
             }
             return;
         }
-        CompletableFuture<Void> shipped = CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
-        for (Pending p : batch) {
-            if (p != closeMark) {
-                shipped.whenComplete((v, t) -> {
-                    if (t != null) {
-                        p.done().completeExceptionally(new BrokerException(ErrorCode.UNAVAILABLE,
-                                "the journal entry was written but not replicated: " + t.getMessage(), t));
-                    } else {
-                        p.done().complete(null);
-                    }
-                });
+        CompletableFuture<Void> shipped = replicas.size() == 1 ? replicas.get(0)
+                : CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
+        // One callback settles the whole batch.
+        shipped.whenComplete((v, t) -> {
+            for (Pending p : batch) {
+                if (p == closeMark) {
+                    continue;
+                }
+                if (t != null) {
+                    p.done().completeExceptionally(new BrokerException(ErrorCode.UNAVAILABLE,
+                            "the journal entry was written but not replicated: " + t.getMessage(), t));
+                } else {
+                    p.done().complete(null);
+                }
             }
-        }
+        });
     }
 
     private void fail(Throwable t, List<Pending> inFlight) {

@@ -68,10 +68,15 @@ final class JournalIndex {
     private final Map<StateKey, Loc> states = new HashMap<>();
     private final Map<Long, Long> liveBytes = new HashMap<>();
 
+    /** Notes the message with id {@code messageId} written at {@code loc}. */
+    void placeMessage(long messageId, Loc loc) {
+        place(messages.put(messageId, loc), loc);
+    }
+
     /** Notes a record written at {@code loc}. */
     void apply(StorageRecord r, Loc loc) {
         if (r instanceof StorageRecord.AddMessage m) {
-            place(messages.put(m.messageId(), loc), loc);
+            placeMessage(m.messageId(), loc);
         } else if (r instanceof StorageRecord.AddReference a) {
             Map<Long, RefLoc> q = refs.computeIfAbsent(a.queueId(), k -> new HashMap<>());
             RefLoc old = q.put(a.messageId(), new RefLoc(loc, a.deliverAt()));
