@@ -169,6 +169,12 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
 
     @Override
     public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+        return replicate(sequence, sequence, entry);
+    }
+
+    /** A whole group commit: one message to the standby and one future, settled by the ack of its last entry. */
+    @Override
+    public CompletableFuture<Void> replicate(long first, long last, byte[] entries) {
         synchronized (this) {
             if (fenced != null) {
                 return CompletableFuture.failedFuture(fenced);
@@ -176,18 +182,18 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             Standby s = standby;
             if (s != null && s.mode == Mode.SYNCHRONOUS) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                waiting.add(new Waiting(sequence, done));
-                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
-                s.lastSent = sequence;
+                waiting.add(new Waiting(last, done));
+                s.send(new ReplicationMessage.Append(epoch, first, last, entries));
+                s.lastSent = last;
                 return done;
             }
             if (s != null && s.mode == Mode.STREAMING) {
-                s.send(new ReplicationMessage.Append(epoch, sequence, entry));
-                s.lastSent = sequence;
+                s.send(new ReplicationMessage.Append(epoch, first, last, entries));
+                s.lastSent = last;
             } else if (s != null) {
-                s.tail.add(new ReplicationMessage.Append(epoch, sequence, entry));
+                s.tail.add(new ReplicationMessage.Append(epoch, first, last, entries));
             }
-            return alone(sequence);
+            return alone(last);
         }
     }
 
@@ -397,7 +403,8 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                 s.send(new ReplicationMessage.SnapshotEnd(epoch, snapshot.through()));
                 long last = snapshot.through();
                 for (ReplicationMessage m : s.tail) {
-                    if (m instanceof ReplicationMessage.Append a && a.sequence() > snapshot.through()) {
+                    // The journal hands over the batches before the snapshot's point apart from those after it.
+                    if (m instanceof ReplicationMessage.Append a && a.first() > snapshot.through()) {
                         s.send(a);
                         last = a.sequence();
                     } else if (m instanceof ReplicationMessage.PageWrite w) {

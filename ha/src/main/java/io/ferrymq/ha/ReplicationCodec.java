@@ -1,6 +1,7 @@
 package io.ferrymq.ha;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 
@@ -41,7 +42,10 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
         } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
             b.writeByte(SNAPSHOT_END).writeLong(m.epoch()).writeLong(m.through());
         } else if (msg instanceof ReplicationMessage.Append m) {
-            b.writeByte(APPEND).writeLong(m.epoch()).writeLong(m.sequence()).writeBytes(m.entry());
+            // The entries are not copied: the frame is this header and the journal's own bytes.
+            b.writeByte(APPEND).writeLong(m.epoch()).writeLong(m.first()).writeLong(m.sequence());
+            out.add(Unpooled.wrappedBuffer(b, Unpooled.wrappedBuffer(m.entries())));
+            return;
         } else if (msg instanceof ReplicationMessage.Ack m) {
             b.writeByte(ACK).writeLong(m.epoch()).writeLong(m.sequence());
         } else if (msg instanceof ReplicationMessage.Heartbeat m) {
@@ -81,7 +85,7 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             case SNAPSHOT_BEGIN -> new ReplicationMessage.SnapshotBegin(epoch, in.readLong());
             case SNAPSHOT_CHUNK -> new ReplicationMessage.SnapshotChunk(epoch, rest(in));
             case SNAPSHOT_END -> new ReplicationMessage.SnapshotEnd(epoch, in.readLong());
-            case APPEND -> new ReplicationMessage.Append(epoch, in.readLong(), rest(in));
+            case APPEND -> new ReplicationMessage.Append(epoch, in.readLong(), in.readLong(), rest(in));
             case ACK -> new ReplicationMessage.Ack(epoch, in.readLong());
             case HEARTBEAT -> new ReplicationMessage.Heartbeat(epoch);
             case REFUSED -> new ReplicationMessage.Refused(epoch, in.readCharSequence(in.readableBytes(),

@@ -20,8 +20,11 @@ sealed interface ReplicationMessage {
     /** The snapshot is complete: it holds every entry up to {@code through}. */
     record SnapshotEnd(long epoch, long through) implements ReplicationMessage { }
 
-    /** One journal entry exactly as the active wrote it. */
-    record Append(long epoch, long sequence, byte[] entry) implements ReplicationMessage { }
+    /**
+     * The journal entries of one group commit exactly as the active wrote them, back to back: sequences
+     * {@code first} to {@code sequence}, acknowledged as a whole by the {@link Ack} of {@code sequence}.
+     */
+    record Append(long epoch, long first, long sequence, byte[] entries) implements ReplicationMessage { }
 
     /** Standby to active: everything up to {@code sequence} is on the standby's disk. */
     record Ack(long epoch, long sequence) implements ReplicationMessage { }

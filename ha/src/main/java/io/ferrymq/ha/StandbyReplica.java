@@ -1,6 +1,5 @@
 package io.ferrymq.ha;
 
-import io.ferrymq.core.journal.EntryDecoder;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.netty.bootstrap.Bootstrap;
@@ -27,19 +26,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The standby's side: follows the active over the replication channel and keeps a copy of its journal in
  * this node's own journal directory, so that on promotion the broker recovers from it as after any
- * restart. Each entry is appended (with fsync, group-committed by the journal) and acknowledged by its
- * sequence number once on disk. Page file changes are applied to a {@link PageMirror} of the paging directory
+ * restart. Each batch of entries (one group commit of the active) is appended as it came, its records copied
+ * without being decoded ({@link Journal#appendEntries}), with fsync group-committed by the journal; one ack
+ * of the highest sequence on disk answers everything a local fsync covered. Page file changes are applied to a {@link PageMirror} of the paging directory
  * and acknowledged together ({@link ReplicationMessage.PageAck}) whenever no more messages wait to be applied,
  * after one fsync. A snapshot from the active replaces whatever the journal and paging directories held.
  *
  * <p>Messages are applied in order on one thread of their own: opening and clearing the journal touch
- * the disk, which the event loop must never wait for. While more than {@link #PAUSE_BYTES} received are not
+ * the disk, which the event loop must never wait for. A batch of entries that finds that thread idle is
+ * handed to the journal by the event loop itself (it only queues it). While more than {@link #PAUSE_BYTES} received are not
  * yet on disk, the channel stops reading (flow control: the active, which waits while the channel is not
  * writable, then sends a snapshot no faster than this disk writes it).
  */
@@ -70,6 +72,8 @@ final class StandbyReplica implements AutoCloseable {
     private final AtomicLong unwritten = new AtomicLong();
     /** Messages handed to the apply thread and not yet applied: page changes are synced when none are left. */
     private final AtomicLong queued = new AtomicLong();
+    /** An ack of {@link #appliedThrough} is queued on the event loop: later completions ride on it. */
+    private final AtomicBoolean ackScheduled = new AtomicBoolean();
     /** Apply thread only: the page files. */
     private final PageMirror pages;
     /** Apply thread only: the last page change applied, and the last one acknowledged. */
@@ -79,10 +83,11 @@ final class StandbyReplica implements AutoCloseable {
     private volatile boolean running;
     private volatile Channel channel;
     private volatile long appliedThrough = -1;
-    private Journal journal;
+    /** Written by the apply thread; read by the event loop too once {@link #queued} says it is idle. */
+    private volatile Journal journal;
     /** Set by a snapshot: appends before one (in one connection) are a protocol error. */
-    private Channel snapshotFrom;
-    private CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
+    private volatile Channel snapshotFrom;
+    private volatile CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
     /** Where the copy of the active's streams lives; null when the broker keeps none. */
     private Path streamDir;
     private StreamCopy streams;
@@ -213,7 +218,7 @@ final class StandbyReplica implements AutoCloseable {
                         msg.getClass().getSimpleName());
                 from.close();
             } else if (msg instanceof ReplicationMessage.SnapshotChunk m) {
-                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
+                lastAppend = written(m.entry().length, journal.appendEntries(m.entry()));
                 return true;
             } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
                 // The snapshot's page files are on disk before its end is acknowledged.
@@ -226,7 +231,7 @@ final class StandbyReplica implements AutoCloseable {
                 pages.delete(m.queueId(), m.file());
                 pageApplied = Math.max(pageApplied, m.sequence());
             } else if (msg instanceof ReplicationMessage.Append m) {
-                lastAppend = written(m.entry().length, journal.append(EntryDecoder.records(m.entry())));
+                lastAppend = written(m.entries().length, journal.appendEntries(m.entries()));
                 acknowledge(from, lastAppend, m.sequence());
                 return true;
             }
@@ -279,9 +284,14 @@ final class StandbyReplica implements AutoCloseable {
         if (msg instanceof ReplicationMessage.PageWrite m) {
             return m.bytes().length;
         }
-        return msg instanceof ReplicationMessage.Append m ? m.entry().length : 0;
+        return msg instanceof ReplicationMessage.Append m ? m.entries().length : 0;
     }
 
+    /**
+     * Acknowledges {@code sequence} once {@code written} completes. The journal completes a whole group commit
+     * at once, in order: one ack for the highest sequence then on disk answers all of it (one write and flush on
+     * the event loop, however many batches the fsync covered).
+     */
     private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence) {
         written.whenComplete((v, t) -> {
             if (t != null) {
@@ -290,7 +300,12 @@ final class StandbyReplica implements AutoCloseable {
                 return;
             }
             appliedThrough = sequence;
-            from.writeAndFlush(new ReplicationMessage.Ack(knownEpoch, sequence), from.voidPromise());
+            if (ackScheduled.compareAndSet(false, true)) {
+                from.eventLoop().execute(() -> {
+                    ackScheduled.set(false);
+                    from.writeAndFlush(new ReplicationMessage.Ack(knownEpoch, appliedThrough), from.voidPromise());
+                });
+            }
         });
     }
 
@@ -370,6 +385,14 @@ final class StandbyReplica implements AutoCloseable {
             Channel ch = ctx.channel();
             int bytes = entryBytes(msg);
             received(ch, bytes);
+            if (msg instanceof ReplicationMessage.Append && queued.get() == 0) {
+                // Nothing waits on the apply thread (only this handler gives it work): appending here keeps the
+                // order and saves a thread hand-off per batch. The journal only queues it for its writer.
+                if (!applyMessage(ch, msg)) {
+                    written(bytes, CompletableFuture.completedFuture(null));
+                }
+                return;
+            }
             queued.incrementAndGet();
             apply.execute(() -> {
                 boolean appended = applyMessage(ch, msg);

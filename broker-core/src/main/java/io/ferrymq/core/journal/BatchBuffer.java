@@ -80,11 +80,9 @@ final class BatchBuffer implements RecordOutput {
         return buf.position() - placed;
     }
 
-    /** A copy of bytes {@code [from, from + length)} (an entry for the replicator). */
-    byte[] copy(int from, int length) {
-        byte[] out = new byte[length];
-        buf.get(from, out, 0, length);
-        return out;
+    /** Copies bytes {@code [from, from + length)} (an entry for the replicator) into {@code dest} at {@code at}. */
+    void copyTo(int from, int length, byte[] dest, int at) {
+        buf.get(from, dest, at, length);
     }
 
     /**

@@ -115,7 +115,7 @@ final class Compactor {
 
     private void emitCompacted(BinaryWriter w, List<int[]> spans, List<Object> items, List<Runnable> reindex)
             throws IOException {
-        long position = writer.writeEntry(Entry.KIND_RECORDS, w.array(), w.position(), null);
+        long position = writer.writeEntry(Entry.KIND_RECORDS, w.array(), w.position(), false);
         long segment = writer.current().id;
         for (int i = 0; i < items.size(); i++) {
             JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1]);

@@ -30,6 +30,8 @@ final class EntryWriter {
     /** The journal's segments, oldest first: a roll adds the new one. */
     private final List<Segment> segments;
     private final BatchBuffer buffer = new BatchBuffer(WRITE_BUFFER);
+    /** The replicated entries placed and not yet shipped; null without a replicator. */
+    private final ShippingBatch shipping;
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong entries = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -40,6 +42,7 @@ final class EntryWriter {
         this.options = options;
         this.supply = supply;
         this.segments = segments;
+        this.shipping = options.replicator() == null ? null : new ShippingBatch();
     }
 
     /** After recovery: entries go to {@code first} (already in the segment list), numbered from {@code nextSeq}. */
@@ -64,8 +67,8 @@ final class EntryWriter {
      *
      * @return the entry's position in {@link #current()}
      */
-    long writeRecords(byte kind, List<StorageRecord> records, int[] recordStarts,
-                      List<CompletableFuture<Void>> replicas) throws IOException, UnencodableBatch {
+    long writeRecords(byte kind, List<StorageRecord> records, int[] recordStarts, boolean replicated)
+            throws IOException, UnencodableBatch {
         int start = buffer.beginEntry();
         int payloadStart = start + Entry.HEADER;
         try {
@@ -76,19 +79,27 @@ final class EntryWriter {
             buffer.dropUnplaced();
             throw new UnencodableBatch(e);
         }
-        return place(buffer.finishEntry(start, nextSeq, kind), replicas);
+        return place(buffer.finishEntry(start, nextSeq, kind), replicated);
     }
 
     /**
-     * Frames an already encoded payload (compaction, the clean-shutdown mark) as an entry and places it.
+     * Frames an already encoded payload (compaction, the clean-shutdown mark, a standby's copied entries) as an
+     * entry and places it.
      *
      * @return the entry's position in {@link #current()}
      */
-    long writeEntry(byte kind, byte[] payload, int length, List<CompletableFuture<Void>> replicas)
-            throws IOException {
+    long writeEntry(byte kind, byte[] payload, int length, boolean replicated) throws IOException {
         int start = buffer.beginEntry();
         buffer.putRaw(payload, 0, length);
-        return place(buffer.finishEntry(start, nextSeq, kind), replicas);
+        return place(buffer.finishEntry(start, nextSeq, kind), replicated);
+    }
+
+    /**
+     * Hands the replicated entries placed since the last call to the replicator, as one batch; null when there
+     * are none (or no replicator).
+     */
+    CompletableFuture<Void> ship() {
+        return shipping == null ? null : shipping.ship(options.replicator());
     }
 
     /** Writes what is buffered and (unless fsync is off) makes it durable: one group commit. */
@@ -130,7 +141,7 @@ final class EntryWriter {
      * Gives the entry just framed in the buffer its place, rolling to a new segment when it does not fit.
      * When it cannot be placed (no room) it is dropped from the buffer.
      */
-    private long place(int size, List<CompletableFuture<Void>> replicas) throws IOException {
+    private long place(int size, boolean replicated) throws IOException {
         if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
             try {
                 roll();
@@ -139,8 +150,11 @@ final class EntryWriter {
                 throw e;
             }
         }
-        long seq = nextSeq;
-        byte[] frame = options.replicator() != null && replicas != null ? buffer.copy(buffer.placed(), size) : null;
+        boolean shipped = replicated && shipping != null;
+        if (shipped) {
+            // Copied before anything moves it in the buffer; taken back if the entry cannot be written.
+            shipping.add(nextSeq, buffer, buffer.placed(), size);
+        }
         long position = current.position;
         // An entry that grows the file past its zero-filled size is written at once, so that running out of
         // space shows here (and the entry can be held) rather than in a later flush of other entries.
@@ -150,6 +164,9 @@ final class EntryWriter {
                 buffer.writeUnplacedTo(current.channel, position);
             } catch (IOException e) {
                 buffer.dropUnplaced();
+                if (shipped) {
+                    shipping.dropLast(size);
+                }
                 if (outOfSpace(e)) {
                     throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
                             + size + " bytes: " + e.getMessage(), e);
@@ -163,9 +180,6 @@ final class EntryWriter {
         current.position += size;
         entries.incrementAndGet();
         bytesWritten.addAndGet(size);
-        if (frame != null) {
-            replicas.add(options.replicator().replicate(seq, frame));
-        }
         if (buffer.placed() >= WRITE_BUFFER) {
             flush();
         }

@@ -56,14 +56,28 @@ public final class Journal implements Storage {
      */
     private static final class Pending extends CompletableFuture<Void> {
         final byte kind;
+        /** The records to encode; null for a copied entry, whose records are already encoded in {@link #copied}. */
         final List<StorageRecord> records;
         /** What a {@link #SNAPSHOT_REQUEST} runs; null for entries. */
         final Between between;
+        /** A copied entry's payload (records back to back, as another journal encoded them) and its length. */
+        final byte[] copied;
+        final int copiedLength;
 
         Pending(byte kind, List<StorageRecord> records, Between between) {
             this.kind = kind;
             this.records = records;
             this.between = between;
+            this.copied = null;
+            this.copiedLength = 0;
+        }
+
+        Pending(byte[] copied, int copiedLength) {
+            this.kind = Entry.KIND_RECORDS;
+            this.records = null;
+            this.between = null;
+            this.copied = copied;
+            this.copiedLength = copiedLength;
         }
     }
 
@@ -209,6 +223,53 @@ public final class Journal implements Storage {
         Pending p = new Pending(Entry.KIND_RECORDS, batch, null);
         queue.add(p);
         // The writer may have failed between the check above and the add: never leave a batch hanging.
+        BrokerException late = failure;
+        if (late != null && queue.remove(p)) {
+            p.completeExceptionally(late);
+        }
+        return p;
+    }
+
+    /**
+     * Appends the records of complete entries another journal wrote (an HA standby's copy of what the active
+     * ships), as one entry of this journal with its own sequence number. The records are not decoded: the
+     * entries' CRCs are checked and the index learns what it needs (record kinds and ids) on the writer thread,
+     * so a copy costs about what its bytes do.
+     *
+     * @param entries complete entries back to back, as {@link Replicator#replicate(long, long, byte[])} gets them
+     * @throws IllegalArgumentException when they are not whole entries, fail their CRC or hold a damaged record
+     */
+    public CompletableFuture<Void> appendEntries(byte[] entries) {
+        BrokerException failed = failure;
+        if (failed != null) {
+            return CompletableFuture.failedFuture(failed);
+        }
+        if (!accepting) {
+            return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
+                    "the journal is not open for writing"));
+        }
+        byte[] payload = new byte[entries.length];
+        int length = 0;
+        for (int at = 0; at < entries.length; ) {
+            int size = at + 4 <= entries.length ? Entry.getInt(entries, at) + 4 : -1;
+            if (size < Entry.HEADER || size > entries.length - at) {
+                throw new IllegalArgumentException("not a complete journal entry at offset " + at + " of "
+                        + entries.length + " bytes");
+            }
+            if (Entry.getInt(entries, at + 4) != Entry.crc(entries, at + 8, size - 8)) {
+                throw new IllegalArgumentException("the journal entry at offset " + at + " failed its CRC check");
+            }
+            if (entries[at + 16] == Entry.KIND_RECORDS) {
+                int n = size - Entry.HEADER;
+                System.arraycopy(entries, at + Entry.HEADER, payload, length, n);
+                RecordCodec.count(payload, length, n);
+                length += n;
+            }
+            at += size;
+        }
+        // No record objects: the writer indexes the records from their bytes.
+        Pending p = new Pending(payload, length);
+        queue.add(p);
         BrokerException late = failure;
         if (late != null && queue.remove(p)) {
             p.completeExceptionally(late);
@@ -370,11 +431,15 @@ public final class Journal implements Storage {
                 continue;
             }
             if (p.kind == SNAPSHOT_REQUEST) {
+                // The entries before the snapshot's point reach the replicator before it, the later ones after.
+                ship();
                 p.between.run();
                 continue;
             }
             try {
-                if (!writeRecords(p)) {
+                if (p.copied != null) {
+                    writeCopied(p);
+                } else if (!writeRecords(p)) {
                     continue;
                 }
             } catch (NoRoomException e) {
@@ -388,6 +453,7 @@ public final class Journal implements Storage {
             }
             written.add(p);
         }
+        ship();
         long started = System.nanoTime();
         entryWriter.flushAndSync();
         entryWriter.trim();
@@ -410,7 +476,7 @@ public final class Journal implements Storage {
         }
         long position;
         try {
-            position = entryWriter.writeRecords(p.kind, records, recordStarts, replicas);
+            position = entryWriter.writeRecords(p.kind, records, recordStarts, true);
         } catch (EntryWriter.UnencodableBatch e) {
             LOG.warn("Journal: a batch of {} record(s) could not be encoded and was not stored: {}", n,
                     e.getCause().toString());
@@ -429,9 +495,33 @@ public final class Journal implements Storage {
         return true;
     }
 
+    /** Places a copied entry and indexes its records from their bytes, never decoding a message. */
+    private void writeCopied(Pending p) throws IOException {
+        long position = entryWriter.writeEntry(Entry.KIND_RECORDS, p.copied, p.copiedLength, true);
+        long segment = entryWriter.current().id;
+        for (int off = 0; off < p.copiedLength; ) {
+            int size = RecordCodec.HEADER + RecordCodec.length(p.copied, off);
+            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + off, size);
+            if (RecordCodec.isAddMessage(p.copied, off)) {
+                index.placeMessage(RecordCodec.messageId(p.copied, off), loc);
+            } else {
+                index.apply(RecordCodec.read(p.copied, off), loc);
+            }
+            off += size;
+        }
+    }
+
+    /** Hands the entries written since the last call to the replicator, as one batch. */
+    private void ship() {
+        CompletableFuture<Void> shipped = entryWriter.ship();
+        if (shipped != null) {
+            replicas.add(shipped);
+        }
+    }
+
     private void writeCleanShutdown() throws IOException {
         try {
-            entryWriter.writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, null);
+            entryWriter.writeEntry(Entry.KIND_CLEAN_SHUTDOWN, new byte[0], 0, false);
             entryWriter.flushAndSync();
         } catch (NoRoomException e) {
             LOG.warn("Journal: no room for the clean-shutdown mark ({}); the next start recovers as after a crash",

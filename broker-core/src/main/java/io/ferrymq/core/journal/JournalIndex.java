@@ -71,10 +71,15 @@ final class JournalIndex {
     /** Live bytes per segment: {@code long[1]}, changed in place. */
     private final LongMap<long[]> liveBytes = new LongMap<>();
 
+    /** Notes the message with id {@code messageId} written at {@code loc}. */
+    void placeMessage(long messageId, Loc loc) {
+        place(messages.put(messageId, loc), loc);
+    }
+
     /** Notes a record written at {@code loc}. */
     void apply(StorageRecord r, Loc loc) {
         if (r instanceof StorageRecord.AddMessage m) {
-            place(messages.put(m.messageId(), loc), loc);
+            placeMessage(m.messageId(), loc);
         } else if (r instanceof StorageRecord.AddReference a) {
             LongMap<RefLoc> q = refs.get(a.queueId());
             if (q == null) {

@@ -44,6 +44,14 @@ public final class MessageCodec {
         }
     }
 
+    /** Where the id ends in the stored form: after the version and flag bytes. */
+    static final int ID_END = 10;
+
+    /** The id of the message stored at {@code at}, read without decoding the rest. */
+    static long id(byte[] b, int at) {
+        return Entry.getLong(b, at + 2);
+    }
+
     static Message read(BinaryReader r) {
         int version = r.getByte();
         if (version != VERSION) {

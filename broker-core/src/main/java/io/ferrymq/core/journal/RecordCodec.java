@@ -169,6 +169,37 @@ final class RecordCodec {
         return out;
     }
 
+    /**
+     * How many whole records {@code len} bytes from {@code off} hold, checking that they are exactly whole
+     * records of known types (what a copied entry is checked with, instead of decoding it).
+     *
+     * @throws IllegalArgumentException when they are not
+     */
+    static int count(byte[] buf, int off, int len) {
+        int n = 0;
+        int end = off + len;
+        for (int at = off; at < end; n++) {
+            int type = buf[at];
+            int size = at + HEADER <= end ? HEADER + length(buf, at) : -1;
+            if (size < HEADER || size > end - at || type < ADD_MESSAGE || type > DELETE_STATE
+                    || type == ADD_MESSAGE && size < HEADER + MessageCodec.ID_END) {
+                throw new IllegalArgumentException("journal entry holds a damaged or unknown record (type " + type
+                        + ") at offset " + (at - off));
+            }
+            at += size;
+        }
+        return n;
+    }
+
+    static boolean isAddMessage(byte[] buf, int off) {
+        return buf[off] == ADD_MESSAGE;
+    }
+
+    /** The message id of the {@link #ADD_MESSAGE} record at {@code off}, without decoding the message. */
+    static long messageId(byte[] buf, int off) {
+        return MessageCodec.id(buf, off + HEADER);
+    }
+
     static int length(byte[] buf, int off) {
         return ((buf[off + 1] & 0xff) << 24) | ((buf[off + 2] & 0xff) << 16) | ((buf[off + 3] & 0xff) << 8)
                 | (buf[off + 4] & 0xff);

@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,4 +13,25 @@ public interface Replicator {
 
     /** @param entry the complete entry bytes (header, CRC and records), exactly as on disk */
     CompletableFuture<Void> replicate(long sequence, byte[] entry);
+
+    /**
+     * Every entry of one group commit at once, before its fsync. The journal calls this rather than
+     * {@link #replicate(long, byte[])}; this default hands the entries over one at a time. A replicator that
+     * ships whole batches overrides it, so that a batch costs one message and one future however many entries
+     * it holds.
+     *
+     * @param first   the sequence number of the first entry
+     * @param last    the sequence number of the last entry (entries are numbered consecutively)
+     * @param entries the complete entries back to back, exactly as on disk; the replicator may keep the array
+     */
+    default CompletableFuture<Void> replicate(long first, long last, byte[] entries) {
+        CompletableFuture<?>[] each = new CompletableFuture<?>[(int) (last - first + 1)];
+        int at = 0;
+        for (int i = 0; i < each.length; i++) {
+            int size = Entry.getInt(entries, at) + 4;
+            each[i] = replicate(first + i, Arrays.copyOfRange(entries, at, at + size));
+            at += size;
+        }
+        return each.length == 1 ? each[0].thenApply(v -> null) : CompletableFuture.allOf(each);
+    }
 }

@@ -1,0 +1,163 @@
+package io.ferrymq.core.journal;
+
+import io.ferrymq.core.storage.StorageRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.ferrymq.core.journal.JournalRecoveryTest.ack;
+import static io.ferrymq.core.journal.JournalRecoveryTest.publish;
+import static io.ferrymq.core.journal.JournalRecoveryTest.queue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A group commit reaches the replicator as one batch of the entries exactly as written, and a copy built from
+ * those batches with {@link Journal#appendEntries} (what an HA standby does) recovers and compacts as the
+ * original does, without its records being decoded on the way.
+ */
+class JournalBatchReplicationTest {
+
+    private record Batch(long first, long last, byte[] entries) { }
+
+    /** Collects batches; its first call holds the writer until {@link #release} so that later appends pile up. */
+    private static final class BatchCollector implements Replicator {
+        final List<Batch> batches = new CopyOnWriteArrayList<>();
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean holdFirst;
+
+        @Override
+        public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+            throw new AssertionError("entry " + sequence + " was handed over alone, not in its batch");
+        }
+
+        @Override
+        public CompletableFuture<Void> replicate(long first, long last, byte[] entries) {
+            batches.add(new Batch(first, last, entries));
+            if (holdFirst && batches.size() == 1) {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    @Test
+    void aGroupCommitReachesTheReplicatorAsOneBatchOfTheEntriesAsWritten(@TempDir Path dir) throws Exception {
+        BatchCollector replicator = new BatchCollector();
+        replicator.holdFirst = true;
+        try (Journal primary = Journal.open(JournalOptions.defaults(dir).withReplicator(replicator))) {
+            RecoveredState.of(primary);
+            CompletableFuture<Void> first = primary.append(List.of(queue(1, "q")));
+            assertThat(replicator.held.await(30, TimeUnit.SECONDS)).isTrue();
+            // The writer is held inside the first batch: these five are written together by its next group commit.
+            List<CompletableFuture<Void>> more = new ArrayList<>();
+            for (long id = 1; id <= 5; id++) {
+                more.add(primary.append(publish(1, id, "m" + id)));
+            }
+            replicator.release.countDown();
+            first.join();
+            more.forEach(CompletableFuture::join);
+
+            assertThat(replicator.batches).hasSize(2);
+            Batch second = replicator.batches.get(1);
+            assertThat(second.first()).isEqualTo(2);
+            assertThat(second.last()).isEqualTo(6);
+            List<byte[]> entries = split(second.entries());
+            assertThat(entries).hasSize(5);
+            for (int i = 0; i < entries.size(); i++) {
+                assertThat(EntryDecoder.sequence(entries.get(i))).isEqualTo(2 + i);
+                List<StorageRecord> records = EntryDecoder.records(entries.get(i));
+                assertThat(records).hasSize(2);
+                assertThat(((StorageRecord.AddMessage) records.get(0)).messageId()).isEqualTo(i + 1);
+            }
+        }
+    }
+
+    @Test
+    void aCopyMadeFromTheBatchesRecoversAndCompactsAsTheOriginal(@TempDir Path dir) {
+        BatchCollector replicator = new BatchCollector();
+        long segment = 64 * 1024;
+        String body = "x".repeat(1000);
+        try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withSegmentSize(segment)
+                .withReplicator(replicator))) {
+            RecoveredState.of(primary);
+            primary.append(List.of(queue(1, "q"))).join();
+            for (long id = 1; id <= 300; id++) {
+                primary.append(publish(1, id, body + id)).join();
+            }
+            for (long id = 1; id <= 290; id++) {
+                primary.append(ack(1, id)).join();
+            }
+        }
+        Journal.Stats copyStats;
+        try (Journal copy = JournalRecoveryTest.journal(dir.resolve("copy"), segment)) {
+            RecoveredState.of(copy);
+            for (Batch b : replicator.batches) {
+                copy.appendEntries(b.entries()).join();
+            }
+            copyStats = copy.stats();
+        }
+        // The acknowledged messages filled several segments: the copy compacted them away, carrying forward the
+        // ten still queued, which only an index that knows the copied messages can do.
+        assertThat(copyStats.compactions()).isPositive();
+
+        RecoveredState original;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("primary"), segment)) {
+            original = RecoveredState.of(reopened);
+        }
+        RecoveredState copied;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("copy"), segment)) {
+            copied = RecoveredState.of(reopened);
+        }
+        assertThat(copied.queues).isEqualTo(original.queues);
+        assertThat(copied.refs).isEqualTo(original.refs);
+        assertThat(copied.messageIdsIn(1)).containsExactlyElementsOf(original.messageIdsIn(1)).hasSize(10);
+        assertThat(new String(copied.messages.get(300L).body())).isEqualTo(body + 300);
+    }
+
+    @Test
+    void damagedOrPartialEntriesAreRefusedAndNothingIsWritten(@TempDir Path dir) {
+        BatchCollector replicator = new BatchCollector();
+        try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withReplicator(replicator))) {
+            RecoveredState.of(primary);
+            primary.append(publish(1, 1, "one")).join();
+        }
+        byte[] entries = replicator.batches.get(0).entries();
+        byte[] damaged = entries.clone();
+        damaged[damaged.length - 1] ^= 1;
+        byte[] partial = java.util.Arrays.copyOf(entries, entries.length - 1);
+        try (Journal copy = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            RecoveredState.of(copy);
+            assertThatThrownBy(() -> copy.appendEntries(damaged)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("CRC");
+            assertThatThrownBy(() -> copy.appendEntries(partial)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a complete journal entry");
+        }
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            assertThat(RecoveredState.of(reopened).messages).isEmpty();
+        }
+    }
+
+    private static List<byte[]> split(byte[] entries) {
+        List<byte[]> out = new ArrayList<>();
+        for (int at = 0; at < entries.length; ) {
+            int size = Entry.getInt(entries, at) + 4;
+            out.add(java.util.Arrays.copyOfRange(entries, at, at + size));
+            at += size;
+        }
+        return out;
+    }
+}
