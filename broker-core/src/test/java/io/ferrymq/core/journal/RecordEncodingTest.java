@@ -116,8 +116,10 @@ class RecordEncodingTest {
         int size = buffer.finishEntry(start, 77, Entry.KIND_RECORDS);
 
         assertThat(start).isEqualTo(firstSize);
-        assertThat(buffer.copy(start, size)).containsExactly(expected);
-        assertThat(EntryDecoder.records(buffer.copy(start, size))).hasSize(records.size());
+        byte[] entry = new byte[size];
+        buffer.copyTo(start, size, entry, 0);
+        assertThat(entry).containsExactly(expected);
+        assertThat(EntryDecoder.records(entry)).hasSize(records.size());
     }
 
     @Test
