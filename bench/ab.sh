@@ -146,7 +146,8 @@ stop_broker() {
   kill -KILL "$pid" 2>/dev/null || true
   BROKER_PID=""
 }
-trap stop_broker EXIT INT TERM
+trap stop_broker EXIT
+trap 'exit 143' INT TERM
 
 run_one() {
   local scenario=$1 build=$2 round=$3 file="$OUT/$1/$2-$3.json" port protocol
