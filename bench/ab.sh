@@ -25,6 +25,8 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$BENCH_DIR")"
+# shellcheck source=lib/one-at-a-time.sh
+. "$BENCH_DIR/lib/one-at-a-time.sh"
 BASE=""
 SCENARIOS="stomp-queue-1x1,stomp-queue-1x1-persistent,stomp-queue-10x10,mqtt-qos0-1x100,mqtt-qos1-10x10"
 ROUNDS=3
@@ -144,7 +146,8 @@ stop_broker() {
   kill -KILL "$pid" 2>/dev/null || true
   BROKER_PID=""
 }
-trap stop_broker EXIT INT TERM
+trap stop_broker EXIT
+trap 'exit 143' INT TERM
 
 run_one() {
   local scenario=$1 build=$2 round=$3 file="$OUT/$1/$2-$3.json" port protocol
@@ -203,6 +206,7 @@ PY
 }
 
 main() {
+  bench_lock ab
   {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "cores: $CORES (broker on $BROKER_CPU, load generator on $CLIENT_CPUS)"

@@ -200,7 +200,8 @@ main() {
   prepare_instances
   require_free_ports
   pgrep -x epmd >/dev/null || EPMD_STARTED=1
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  trap 'exit 143' INT TERM
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {

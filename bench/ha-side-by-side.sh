@@ -241,7 +241,8 @@ main() {
   for p in "${STOMP_PORT[@]}" "${MQTT_PORT[@]}" "${REPLICATION_PORT[@]}" "$COORDINATOR_PORT"; do
     [ -z "$(listener_pid "$p")" ] || { echo "ha-side-by-side: port $p is already in use" >&2; exit 1; }
   done
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  trap 'exit 143' INT TERM
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {

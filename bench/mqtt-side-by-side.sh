@@ -160,7 +160,8 @@ main() {
   build
   prepare_instances
   require_free_ports
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  trap 'exit 143' INT TERM
   OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT"
   {

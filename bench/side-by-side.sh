@@ -232,7 +232,8 @@ main() {
   prepare_instances
   require_free_ports
   pgrep -x epmd >/dev/null || EPMD_STARTED=1
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  trap 'exit 143' INT TERM
   # The connection-scale scenario needs a descriptor per connection in the client and in the broker.
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((CONNECTIONS + 1000)) ]; then

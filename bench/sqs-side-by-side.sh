@@ -214,7 +214,8 @@ per_run_table() {
 
 main() {
   command -v curl >/dev/null || { echo "sqs-side-by-side: needs curl" >&2; exit 1; }
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  trap 'exit 143' INT TERM
   install_elasticmq
   build
   prepare_instances

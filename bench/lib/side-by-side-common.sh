@@ -27,7 +27,11 @@ pin_broker() {
 
 # Builds FerryMQ and the load generator (when BUILD=1) and copies the jars and conf/log4j2.xml into $1: runs use
 # the copy, so that a rebuild in the work tree during the benchmark cannot change what runs.
+# shellcheck source=one-at-a-time.sh
+. "$(dirname "${BASH_SOURCE[0]}")/one-at-a-time.sh"
+
 prepare_dist() {
+  bench_lock "$(basename "$0" .sh)"
   local dest=$1
   if [ "$BUILD" = 1 ]; then
     log "building FerryMQ and the load generator"
