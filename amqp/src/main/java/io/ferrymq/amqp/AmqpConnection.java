@@ -367,7 +367,7 @@ final class AmqpConnection implements DeliverySink {
 
     @Override
     public void flush() {
-        io.pump();
+        io.pumpAndFlush();
     }
 
     @Override

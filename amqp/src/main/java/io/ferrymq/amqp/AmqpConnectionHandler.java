@@ -568,6 +568,13 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Pumps and flushes at once: the end of a batch of deliveries, which consumers wait for. */
+    @Override
+    public void pumpAndFlush() {
+        pump();
+        replies.flushNow();
+    }
+
     /**
      * A pump after the event loop's current batch of tasks: completions that arrive together (the sends of one
      * journal batch) then share one pass of Proton's event processing and output instead of one each.
