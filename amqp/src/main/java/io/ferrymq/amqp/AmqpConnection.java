@@ -111,6 +111,11 @@ final class AmqpConnection implements DeliverySink {
         io.pump();
     }
 
+    /** For completions: one pump for all that complete in the same batch of event-loop tasks. */
+    void pumpSoon() {
+        io.pumpSoon();
+    }
+
     void registerOutgoing(Subscription s, OutgoingLink link) {
         outgoing.put(s, link);
     }
@@ -362,7 +367,7 @@ final class AmqpConnection implements DeliverySink {
 
     @Override
     public void flush() {
-        io.pump();
+        io.pumpAndFlush();
     }
 
     @Override

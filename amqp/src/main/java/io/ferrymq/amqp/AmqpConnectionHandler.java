@@ -10,6 +10,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
+import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.tls.TlsIdentity;
@@ -88,8 +89,10 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private ReadThrottle throttle;
     private ScheduledFuture<?> tickTimer;
     private long tickDeadline;
+    private ReplyFlush replies;
     private boolean pumping;
     private boolean pumpAgain;
+    private boolean pumpScheduled;
     private boolean dispatching;
     private boolean closeRequested;
     private boolean lingering;
@@ -112,6 +115,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         this.client = new ClientInfo(broker.newConnectionId(), "amqp-1.0", ctx.channel().remoteAddress(),
                 context.listener(), null);
         this.throttle = new ReadThrottle(ctx.channel());
+        this.replies = new ReplyFlush(ctx);
         connectDeadline = HandshakeDeadline.start(ctx, settings.connectTimeoutMillis(), this::connectTimedOut);
     }
 
@@ -159,6 +163,13 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (outer) {
             pump();
         }
+    }
+
+    /** What the read batch wrote (dispositions, flow, deliveries) goes out in one flush. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        replies.readComplete();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -557,6 +568,32 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Pumps and flushes at once: the end of a batch of deliveries, which consumers wait for. */
+    @Override
+    public void pumpAndFlush() {
+        pump();
+        replies.flushNow();
+    }
+
+    /**
+     * A pump after the event loop's current batch of tasks: completions that arrive together (the sends of one
+     * journal batch) then share one pass of Proton's event processing and output instead of one each.
+     */
+    @Override
+    public void pumpSoon() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        if (!pumpScheduled) {
+            pumpScheduled = true;
+            ctx.executor().execute(() -> {
+                pumpScheduled = false;
+                pump();
+            });
+        }
+    }
+
     private void processEvents() {
         if (dispatching) {
             return;
@@ -648,7 +685,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
             if (endpoint.getLocalState() != EndpointState.UNINITIALIZED) {
                 openWritten = true;
             }
-            ctx.flush();
+            // Flushed at the end of the read batch or of the event loop's batch of tasks, so a burst of
+            // transfers, or of completions, gets its dispositions and flow in one flush rather than one each.
+            replies.request();
         }
         // Both closes exchanged (or the broker's own close written): the socket goes too.
         if (!engineFailed && endpoint.getLocalState() == EndpointState.CLOSED

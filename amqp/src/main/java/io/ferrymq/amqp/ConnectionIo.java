@@ -14,6 +14,12 @@ interface ConnectionIo {
     /** Processes Proton's events and writes what it has to the socket; safe to call re-entrantly. */
     void pump();
 
+    /** Pumps, then flushes what is written (the end of a batch of deliveries). */
+    void pumpAndFlush();
+
+    /** Pumps after the event loop's current batch of tasks (once for all the calls made meanwhile). */
+    void pumpSoon();
+
     /** Whether the socket takes more bytes without buffering beyond its high-water mark. */
     boolean writable();
 

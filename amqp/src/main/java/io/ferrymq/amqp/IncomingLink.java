@@ -221,7 +221,7 @@ final class IncomingLink implements LinkHandler {
             unconfirmed--;
             finish(pd, presettled, txnId, t == null ? null : AmqpErrors.of(t));
             topUpCredit();
-            connection.pump();
+            connection.pumpSoon();
         });
         if (presettled) {
             pd.settle();

@@ -58,6 +58,11 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     void frame(int type, int channel, Object performative, byte[] payload) throws IOException {
+        write(encode(type, channel, performative, payload));
+    }
+
+    /** A frame's bytes, for tests that write several frames at once. */
+    static byte[] encode(int type, int channel, Object performative, byte[] payload) {
         byte[] body = AmqpCodec.get().encode(performative);
         int size = 8 + body.length + (payload == null ? 0 : payload.length);
         ByteBuffer b = ByteBuffer.allocate(size);
@@ -65,7 +70,7 @@ final class RawAmqpClient implements AutoCloseable {
         if (payload != null) {
             b.put(payload);
         }
-        write(b.array());
+        return b.array();
     }
 
     /** The next frame, skipping heartbeats. */

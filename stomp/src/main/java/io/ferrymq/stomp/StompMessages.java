@@ -83,14 +83,28 @@ final class StompMessages {
             }
             b.deliveryTime(d == 0 ? 0 : now + d);
         }
-        Set<String> seen = new java.util.HashSet<>();
-        for (Map.Entry<String, String> h : f.headers()) {
+        int n = f.headerCount();
+        // A set only for frames with many headers; a SEND usually has a handful, and a scan of the earlier ones
+        // costs less than the set's allocation.
+        Set<String> seen = n > 16 ? new java.util.HashSet<>() : null;
+        for (int i = 0; i < n; i++) {
+            String name = f.headerName(i);
             // STOMP 1.2: of repeated headers only the first counts.
-            if (!RESERVED.contains(h.getKey()) && seen.add(h.getKey())) {
-                b.property(h.getKey(), h.getValue());
+            if (!RESERVED.contains(name) && (seen != null ? seen.add(name) : firstOccurrence(f, i))) {
+                b.property(name, f.headerValue(i));
             }
         }
         return b.build();
+    }
+
+    private static boolean firstOccurrence(StompFrame f, int index) {
+        String name = f.headerName(index);
+        for (int j = 0; j < index; j++) {
+            if (f.headerName(j).equals(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long number(String what, String text) {

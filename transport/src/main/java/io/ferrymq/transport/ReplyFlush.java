@@ -36,6 +36,11 @@ public final class ReplyFlush {
         flushPending();
     }
 
+    /** Flushes what is pending now (the end of a batch of deliveries, which should not wait for the task batch). */
+    public void flushNow() {
+        flushPending();
+    }
+
     /** The handler flushed for another reason (a batch of deliveries): the replies went with it. */
     public void flushed() {
         pending = false;

@@ -3,6 +3,8 @@ package io.ferrymq.core.exec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -39,6 +41,47 @@ public final class SerialExecutor implements Executor {
         if (pending.getAndIncrement() == 0) {
             delegate.execute(drain);
         }
+    }
+
+    /**
+     * Queues {@code task} like {@link #execute}, but if this executor was idle it is not started: the caller
+     * must then pass it to {@link #startTogether}. Lets one publish to many queues start all the idle ones in one
+     * task of the pool instead of one task each, while each queue's tasks keep their submission order.
+     *
+     * @return whether this executor was idle and now waits to be started
+     */
+    public boolean executeHeld(Runnable task) {
+        tasks.add(task);
+        return pending.getAndIncrement() == 0;
+    }
+
+    /**
+     * Starts executors that {@link #executeHeld} left waiting: those sharing a pool run one after the other in
+     * one task of it (each still a batch of at most its own bounded size, going back to the pool for more).
+     */
+    public static void startTogether(List<SerialExecutor> held) {
+        if (held.isEmpty()) {
+            return;
+        }
+        if (held.size() == 1) {
+            SerialExecutor e = held.get(0);
+            e.delegate.execute(e.drain);
+            return;
+        }
+        Executor pool = held.get(0).delegate;
+        List<SerialExecutor> together = new ArrayList<>(held.size());
+        for (SerialExecutor e : held) {
+            if (e.delegate == pool) {
+                together.add(e);
+            } else {
+                e.delegate.execute(e.drain);
+            }
+        }
+        pool.execute(() -> {
+            for (int i = 0; i < together.size(); i++) {
+                together.get(i).drain();
+            }
+        });
     }
 
     /** True when called from a task running on this executor. */

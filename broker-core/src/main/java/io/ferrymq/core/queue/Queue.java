@@ -195,6 +195,16 @@ public final class Queue implements BindingTarget {
     }
 
     /**
+     * {@link #enqueue} for one of several queues a message goes to: if this queue's executor was idle it is
+     * added to {@code idle}, for the publisher to start them all with {@link SerialExecutor#startTogether}.
+     */
+    public void enqueueHeld(RoutedMessage message, boolean stored, List<SerialExecutor> idle) {
+        if (executor.executeHeld(() -> publishing.add(message, stored, 0, 0, false))) {
+            idle.add(executor);
+        }
+    }
+
+    /**
      * Adds an admitted message to the page files. It gets its own broker id when it is read back (each
      * queue's paged copy is stored on its own). Completes when it is safe (durable messages on disk).
      */

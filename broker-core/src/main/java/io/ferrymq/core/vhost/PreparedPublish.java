@@ -3,6 +3,7 @@ package io.ferrymq.core.vhost;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.memory.MemoryBudget;
 import io.ferrymq.core.message.Message;
+import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.RoutedMessage;
 import io.ferrymq.core.storage.StorageRecord;
@@ -153,13 +154,24 @@ public final class PreparedPublish {
             }
         }
         CompletableFuture<Void> pagesWritten = null;
-        for (int i = 0; i < queues.size(); i++) {
-            Queue q = queues.get(i);
-            if (paged[i]) {
-                CompletableFuture<Void> f = q.enqueuePaged(routed.message());
-                pagesWritten = pagesWritten == null ? f : pagesWritten.thenCombine(f, (a, b) -> null);
-            } else {
-                q.enqueue(routed, durable && q.durable());
+        // A message for several queues (a topic's subscribers) starts the idle ones in one task of the worker
+        // pool rather than one task each; every queue still gets it in publish order.
+        List<SerialExecutor> idle = queues.size() > 1 ? new ArrayList<>(queues.size()) : null;
+        try {
+            for (int i = 0; i < queues.size(); i++) {
+                Queue q = queues.get(i);
+                if (paged[i]) {
+                    CompletableFuture<Void> f = q.enqueuePaged(routed.message());
+                    pagesWritten = pagesWritten == null ? f : pagesWritten.thenCombine(f, (a, b) -> null);
+                } else if (idle != null) {
+                    q.enqueueHeld(routed, durable && q.durable(), idle);
+                } else {
+                    q.enqueue(routed, durable && q.durable());
+                }
+            }
+        } finally {
+            if (idle != null) {
+                SerialExecutor.startTogether(idle);
             }
         }
         return pagesWritten == null ? CompletableFuture.completedFuture(null) : pagesWritten;

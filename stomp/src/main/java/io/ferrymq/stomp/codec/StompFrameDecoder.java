@@ -6,9 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns the inbound byte stream into {@link StompFrame}s and {@link #HEARTBEAT} markers.
@@ -78,7 +77,12 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
     private long frameBytes;
     private String command;
     private HeaderEscaping escaping;
-    private List<Map.Entry<String, String>> headers = new ArrayList<>();
+    /**
+     * The current frame's header names and values alternating; reused from frame to frame (never handed out:
+     * the frame gets a copy of exactly its size), so a frame costs one array for its headers.
+     */
+    private String[] headers = new String[16];
+    private int headerSlots;
     private int contentLength = -1;
 
     public StompFrameDecoder(StompLimits limits) {
@@ -172,7 +176,8 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
                     : "unexpected NUL in the command line");
         }
         int length = lineLength(in, start, eol, "command line");
-        command = utf8(in, start, length, "the command");
+        String known = WireNames.lookup(in, start, length);
+        command = known != null ? known : utf8(in, start, length, "the command");
         escaping = HeaderEscaping.forFrame(version, command);
         consumeLine(in, eol);
         state = State.HEADERS;
@@ -194,8 +199,9 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
             startBody();
             return true;
         }
-        if (headers.size() >= limits.maxHeaders()) {
-            throw new StompProtocolException("too many headers: at least " + (headers.size() + 1)
+        int count = headerSlots >> 1;
+        if (count >= limits.maxHeaders()) {
+            throw new StompProtocolException("too many headers: at least " + (count + 1)
                     + ", the limit is " + limits.maxHeaders());
         }
         int colon = in.indexOf(start, start + length, (byte) ':');
@@ -205,13 +211,18 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
         if (colon == start) {
             throw new StompProtocolException("malformed header line: empty header name");
         }
-        String name = escaping.unescape(utf8(in, start, colon - start, "a header name"));
+        String known = WireNames.lookup(in, start, colon - start);
+        String name = known != null ? known : escaping.unescape(utf8(in, start, colon - start, "a header name"));
         String value = escaping.unescape(utf8(in, colon + 1, start + length - colon - 1, "a header value"));
         // Only the first content-length counts, like every repeated header.
         if (contentLength < 0 && name.equals(CONTENT_LENGTH)) {
             contentLength = parseContentLength(value);
         }
-        headers.add(Map.entry(name, value));
+        if (headerSlots == headers.length) {
+            headers = Arrays.copyOf(headers, headerSlots * 2);
+        }
+        headers[headerSlots++] = name;
+        headers[headerSlots++] = value;
         consumeLine(in, eol);
         return true;
     }
@@ -313,7 +324,7 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
     }
 
     private StompFrame finishFrame(byte[] body) {
-        StompFrame frame = StompFrame.decoded(command, headers, body);
+        StompFrame frame = StompFrame.decoded(command, Arrays.copyOf(headers, headerSlots), body);
         resetFrame();
         state = State.IDLE;
         return frame;
@@ -324,7 +335,12 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
         frameBytes = 0;
         command = null;
         escaping = null;
-        headers = new ArrayList<>();
+        if (headers.length > 64) {
+            headers = new String[16]; // one frame with many headers does not keep a big array for the connection
+        } else {
+            Arrays.fill(headers, 0, headerSlots, null);
+        }
+        headerSlots = 0;
         contentLength = -1;
     }
 

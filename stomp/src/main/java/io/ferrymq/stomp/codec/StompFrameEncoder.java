@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes {@link StompFrame}s, and {@link #HEARTBEAT} as a single LF, each in one pass into one buffer allocated
@@ -61,10 +59,8 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
 
     private static int estimatedSize(StompFrame frame) {
         long size = frame.command().length() + 1L;
-        List<Map.Entry<String, String>> headers = frame.headers();
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            Map.Entry<String, String> h = headers.get(i);
-            size += h.getKey().length() + h.getValue().length() + 2L;
+        for (int i = 0, n = frame.headerCount(); i < n; i++) {
+            size += frame.headerName(i).length() + frame.headerValue(i).length() + 2L;
         }
         // content-length (up to 10 digits), the blank line, the body and the NUL
         size += CONTENT_LENGTH.length() + 12L + 1L + frame.bodyLength() + 1L;
@@ -95,15 +91,14 @@ public final class StompFrameEncoder extends MessageToByteEncoder<Object> {
         HeaderEscaping escaping = HeaderEscaping.forFrame(version, command);
         ByteBufUtil.writeUtf8(out, command);
         out.writeByte(LF);
-        List<Map.Entry<String, String>> headers = frame.headers();
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            Map.Entry<String, String> h = headers.get(i);
-            if (h.getKey().isEmpty()) {
+        for (int i = 0, n = frame.headerCount(); i < n; i++) {
+            String name = frame.headerName(i);
+            if (name.isEmpty()) {
                 throw new IllegalArgumentException("a header name cannot be empty");
             }
-            escaping.write(out, h.getKey(), true);
+            escaping.write(out, name, true);
             out.writeByte(':');
-            escaping.write(out, h.getValue(), false);
+            escaping.write(out, frame.headerValue(i), false);
             out.writeByte(LF);
         }
         if (declared == null && body.length > 0) {

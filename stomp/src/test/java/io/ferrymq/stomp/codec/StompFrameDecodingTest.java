@@ -32,6 +32,24 @@ class StompFrameDecodingTest {
     }
 
     @Test
+    void namesCloseToTheCommonOnesAndFramesOfManyHeadersDecodeAsSent() {
+        StringBuilder many = new StringBuilder("SEND\ndestination:/queue/many\n");
+        for (int i = 0; i < 40; i++) {
+            many.append("h").append(i).append(':').append(i).append('\n');
+        }
+        many.append("\n\0");
+        List<StompFrame> frames = StompCodecHarness.decoder()
+                .feed(many + "SENDX\ndestinatio:a\nDestination:b\ndestinationx:c\nid:7\n\n\0").frames();
+
+        assertThat(frames.get(0).headerCount()).isEqualTo(41);
+        assertThat(frames.get(0).header("h39")).isEqualTo("39");
+        assertThat(frames.get(1).command()).isEqualTo("SENDX");
+        assertThat(frames.get(1).headers()).containsExactly(
+                Map.entry("destinatio", "a"), Map.entry("Destination", "b"), Map.entry("destinationx", "c"),
+                Map.entry("id", "7"));
+    }
+
+    @Test
     void decodesFrameWithoutHeadersOrBody() {
         StompFrame f = StompCodecHarness.decoder().feed("DISCONNECT\n\n\0").singleFrame();
 

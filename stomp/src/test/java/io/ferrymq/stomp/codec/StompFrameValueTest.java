@@ -22,6 +22,18 @@ class StompFrameValueTest {
     }
 
     @Test
+    void indexedAccessorsGiveTheEntriesInWireOrder() {
+        StompFrame f = StompFrame.of("SEND", null, "destination", "/queue/a", "x", "1", "destination", "/queue/b");
+
+        assertThat(f.headerCount()).isEqualTo(3);
+        assertThat(f.headerName(0)).isEqualTo("destination");
+        assertThat(f.headerValue(0)).isEqualTo("/queue/a");
+        assertThat(f.headerName(2)).isEqualTo("destination");
+        assertThat(f.headerValue(2)).isEqualTo("/queue/b");
+        assertThat(StompFrame.of("SEND", null).headerCount()).isZero();
+    }
+
+    @Test
     void headersCannotBeChangedAndTheBodyIsSharedNotCopied() {
         byte[] body = bytes("abc");
         StompFrame f = StompFrame.of("SEND", body, "k", "v");

@@ -1,0 +1,162 @@
+package io.ferrymq.amqp;
+
+import io.ferrymq.transport.ConnectionContext;
+import io.ferrymq.transport.ProtocolModule;
+import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.Attach;
+import org.apache.qpid.proton.amqp.transport.Disposition;
+import org.apache.qpid.proton.amqp.transport.Flow;
+import org.apache.qpid.proton.amqp.transport.Role;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.amqp.transport.Transfer;
+import org.apache.qpid.proton.message.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dispositions and flow frames that answer a burst of transfers are written without a flush each and flushed
+ * once per read batch or batch of completions: every transfer is still accepted, in far fewer flushes. The
+ * flushes are counted between the AMQP connection handler and the socket, so the count is the handler's, not
+ * what the socket coalesced.
+ */
+class AmqpDispositionFlushTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpDispositionFlushTest.class);
+    private static final int BURST = 200;
+
+    /** Counts the flushes the connection handler asks for. */
+    @ChannelHandler.Sharable
+    static final class FlushCounter extends ChannelDuplexHandler {
+        final AtomicInteger flushes = new AtomicInteger();
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushes.incrementAndGet();
+            ctx.flush();
+        }
+    }
+
+    private final FlushCounter counter = new FlushCounter();
+
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
+            .protocol(b -> counted(new AmqpProtocol(b, AmqpSettings.defaults())))
+            .tcp("amqp", AmqpProtocol.NAME)
+            .durable()
+            .build();
+
+    private ProtocolModule counted(AmqpProtocol amqp) {
+        return new ProtocolModule() {
+            @Override
+            public String name() {
+                return amqp.name();
+            }
+
+            @Override
+            public Detection detect(ByteBuf firstBytes) {
+                return amqp.detect(firstBytes);
+            }
+
+            @Override
+            public Set<String> websocketSubprotocols() {
+                return amqp.websocketSubprotocols();
+            }
+
+            @Override
+            public void initChannel(Channel channel, ConnectionContext context) {
+                amqp.initChannel(channel, context);
+                channel.pipeline().addBefore("amqp", "flush-counter", counter);
+            }
+        };
+    }
+
+    @Test
+    void aBurstOfDurableTransfersIsAcceptedInFewFlushes() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
+            raw.open("admin", "secret");
+            attachSender(raw, "/queue/flushed");
+            int before = counter.flushes.get();
+
+            // Durable messages in a journal: each send completes when the journal has it, each completion a task
+            // of its own on the connection's event loop.
+            raw.write(transfers(BURST));
+            BitSet accepted = new BitSet();
+            int flows = 0;
+            while (accepted.cardinality() < BURST) {
+                Object body = raw.read().body();
+                if (body instanceof Flow) {
+                    flows++;
+                    continue;
+                }
+                Disposition d = (Disposition) body;
+                assertThat(d.getState()).isInstanceOf(Accepted.class);
+                int last = d.getLast() == null ? d.getFirst().intValue() : d.getLast().intValue();
+                accepted.set(d.getFirst().intValue(), last + 1);
+            }
+            int flushes = counter.flushes.get() - before;
+            LOG.info("{} durable transfers: {} flushes by the AMQP handler, {} flow frames", BURST, flushes, flows);
+            assertThat(flushes).as("flushes for %s dispositions", BURST).isLessThanOrEqualTo(BURST / 4);
+        }
+        assertThat(AmqpClients.messagesIn(broker, "flushed")).isEqualTo(BURST);
+    }
+
+    private static void attachSender(RawAmqpClient raw, String address) throws Exception {
+        Attach attach = new Attach();
+        attach.setName("burst-sender");
+        attach.setHandle(UnsignedInteger.ZERO);
+        attach.setRole(Role.SENDER);
+        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
+        attach.setSource(new Source());
+        Target target = new Target();
+        target.setAddress(address);
+        attach.setTarget(target);
+        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
+        raw.frame(RawAmqpClient.AMQP_FRAME, 0, attach, null);
+        Attach answer = (Attach) raw.read().body();
+        assertThat(answer.getTarget()).as("the broker accepted the link").isNotNull();
+        Flow flow = (Flow) raw.read().body();
+        assertThat(flow.getLinkCredit().intValue()).as("credit for the whole burst").isGreaterThanOrEqualTo(BURST);
+    }
+
+    /** {@code n} unsettled transfers of durable messages, encoded back to back for one write. */
+    private static byte[] transfers(int n) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            Message m = Message.Factory.create();
+            m.setDurable(true);
+            m.setBody(new AmqpValue("message " + i));
+            byte[] buffer = new byte[256];
+            int length = m.encode(buffer, 0, buffer.length);
+            byte[] payload = java.util.Arrays.copyOf(buffer, length);
+            Transfer t = new Transfer();
+            t.setHandle(UnsignedInteger.ZERO);
+            t.setDeliveryId(UnsignedInteger.valueOf(i));
+            t.setDeliveryTag(new Binary(ByteBuffer.allocate(4).putInt(i).array()));
+            t.setMessageFormat(UnsignedInteger.ZERO);
+            t.setSettled(false);
+            all.writeBytes(RawAmqpClient.encode(RawAmqpClient.AMQP_FRAME, 0, t, payload));
+        }
+        return all.toByteArray();
+    }
+}
