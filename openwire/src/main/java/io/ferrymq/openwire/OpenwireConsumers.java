@@ -411,7 +411,9 @@ final class OpenwireConsumers {
                 settle(c, c.takeRange(first, last), Outcome.reject(cause), tx, settled);
             }
             case MessageAck.EXPIRED_ACK_TYPE ->
-                    settle(c, c.takeRange(first, last), Outcome.reject("expired before it was consumed"), tx, settled);
+                    // As ActiveMQ: an expiry (its advisory, the expiry target if the policy names one), not a
+                    // rejection that would dead-letter it.
+                    settle(c, c.takeRange(first, last), Outcome.EXPIRE, tx, settled);
             case MessageAck.REDELIVERED_ACK_TYPE -> {
                 // The client redelivers locally after a rollback and keeps the messages: nothing moves here.
             }
