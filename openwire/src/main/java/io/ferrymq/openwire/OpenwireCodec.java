@@ -1,9 +1,12 @@
 package io.ferrymq.openwire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
+import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.Command;
+import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.WireFormatInfo;
 import org.apache.activemq.openwire.OpenWireFormat;
 import org.apache.activemq.util.ByteSequence;
@@ -20,6 +23,8 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
 
     /** The highest OpenWire version activemq-client 6.x speaks. */
     static final int MAX_VERSION = 12;
+    /** Room for a message's headers and properties beside its body, enough for most. */
+    private static final int FRAME_OVERHEAD_ESTIMATE = 512;
 
     private final OpenwireSettings settings;
     private final OpenWireFormat format = new OpenWireFormat(MAX_VERSION);
@@ -79,8 +84,15 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Command command, ByteBuf out) throws Exception {
-        ByteSequence bytes = format.marshal(command);
-        out.writeBytes(bytes.getData(), bytes.getOffset(), bytes.getLength());
+        // Straight into the outbound buffer: marshal(Object) would make a new array of the frame's size per
+        // command, then have it copied here. Sized once for a message's body rather than grown as it is written.
+        ActiveMQMessage m = command instanceof MessageDispatch md ? md.getMessage() instanceof ActiveMQMessage am
+                ? am : null : command instanceof ActiveMQMessage am ? am : null;
+        ByteSequence content = m == null ? null : m.getContent();
+        if (content != null) {
+            out.ensureWritable(content.getLength() + FRAME_OVERHEAD_ESTIMATE);
+        }
+        format.marshal(command, new ByteBufOutputStream(out));
     }
 
     @Override

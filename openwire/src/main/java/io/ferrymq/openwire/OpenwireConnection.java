@@ -443,7 +443,12 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
 
     /** The Response (or ExceptionResponse) of {@code c} once {@code op} completes. */
     void track(Command c, CompletableFuture<?> op) {
-        op.whenComplete((v, t) -> executor().execute(() -> done(c, t)));
+        op.whenComplete((v, t) -> {
+            if (t != null || c.isResponseRequired()) {
+                // Success of a command no one waits for (an asynchronous acknowledgement) needs no task.
+                executor().execute(() -> done(c, t));
+            }
+        });
     }
 
     void done(Command c, Throwable t) {

@@ -60,6 +60,9 @@ final class OpenwireConsumers {
     private final Map<Subscription, OpenwireConsumer> byCore = new IdentityHashMap<>();
     /** Credit withheld while the socket cannot take more. */
     private final Map<Subscription, Integer> owedCredit = new LinkedHashMap<>();
+    /** Credit granted in this turn of the event loop, given to the queues at its end. */
+    private final Map<Subscription, Integer> grantedThisTurn = new LinkedHashMap<>();
+    private final Runnable giveGranted = this::giveGranted;
     /** Consumers being closed: a durable subscription is removed only after they have left it. */
     private final List<CompletableFuture<Void>> inProgress = new ArrayList<>();
     private long dispatchSequence;
@@ -337,10 +340,29 @@ final class OpenwireConsumers {
             return;
         }
         if (conn.ctx.channel().isWritable()) {
-            s.credit(n);
+            // Given once per turn of the event loop: a credit is a task on the queue's thread, and the acks of
+            // one read (or the deliveries of one batch) would otherwise each cost one.
+            if (grantedThisTurn.isEmpty()) {
+                conn.executor().execute(giveGranted);
+            }
+            grantedThisTurn.merge(s, n, Integer::sum);
         } else {
             owedCredit.merge(s, n, Integer::sum);
         }
+    }
+
+    private void giveGranted() {
+        if (grantedThisTurn.size() == 1) {
+            var only = grantedThisTurn.entrySet().iterator().next();
+            Subscription s = only.getKey();
+            int n = only.getValue();
+            grantedThisTurn.clear();
+            s.credit(n);
+            return;
+        }
+        Map<Subscription, Integer> granted = new LinkedHashMap<>(grantedThisTurn);
+        grantedThisTurn.clear();
+        granted.forEach(Subscription::credit);
     }
 
     void writable() {
@@ -389,13 +411,33 @@ final class OpenwireConsumers {
                 settle(c, c.takeRange(first, last), Outcome.reject(cause), tx, settled);
             }
             case MessageAck.EXPIRED_ACK_TYPE ->
-                    settle(c, c.takeRange(first, last), Outcome.reject("expired before it was consumed"), tx, settled);
+                    // As ActiveMQ: an expiry (its advisory, the expiry target if the policy names one), not a
+                    // rejection that would dead-letter it.
+                    settle(c, c.takeRange(first, last), Outcome.EXPIRE, tx, settled);
             case MessageAck.REDELIVERED_ACK_TYPE -> {
                 // The client redelivers locally after a rollback and keeps the messages: nothing moves here.
             }
             default -> throw BrokerException.invalid("unknown acknowledgement type " + ack.getAckType());
         }
-        conn.track(ack, CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)));
+        answer(ack, settled);
+    }
+
+    /**
+     * The answer to an acknowledgement once its settlements are done: at once when they are (a transient
+     * message's settlement usually is), without a task per acknowledgement.
+     */
+    private void answer(MessageAck ack, List<CompletableFuture<Void>> settled) {
+        Throwable failure = null;
+        for (CompletableFuture<Void> f : settled) {
+            if (!f.isDone()) {
+                conn.track(ack, CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)));
+                return;
+            }
+            if (failure == null && f.isCompletedExceptionally()) {
+                failure = f.handle((v, t) -> t).join();
+            }
+        }
+        conn.done(ack, failure);
     }
 
     /**

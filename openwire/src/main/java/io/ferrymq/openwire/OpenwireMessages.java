@@ -6,6 +6,7 @@ import io.ferrymq.core.message.NativeForm;
 import io.ferrymq.core.message.PropertyValues;
 import jakarta.jms.JMSException;
 import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMapMessage;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQObjectMessage;
@@ -49,16 +50,40 @@ final class OpenwireMessages {
     }
 
     /**
-     * What a core message keeps of the OpenWire message it was made from, so that an OpenWire consumer gets it
-     * back without its MessageId being parsed from text again and its properties being rebuilt and marshalled
-     * again: the two costs ActiveMQ does not pay, since it dispatches the message object it received. The body
-     * is the core message's own array. Held only in memory (a message read back from the journal, or changed on
-     * the way, has none) and only while the core properties are exactly the received ones.
+     * What a core message keeps of the OpenWire message it was made from: the message as it was unmarshalled, its
+     * marshalled properties and content untouched, so that an OpenWire consumer gets a copy of it with only the
+     * per-delivery fields patched (as ActiveMQ dispatches the message object it received) rather than a message
+     * rebuilt from the core fields, its MessageId parsed from text and its properties marshalled again. The
+     * template is never changed once made (deliveries on several event loops copy it at once). Held only in
+     * memory (a message read back from the journal, or changed on the way, has none) and only while the core
+     * properties are exactly the received ones.
      */
-    record Received(MessageId messageId, ByteSequence marshalledProperties) {
+    record Received(ActiveMQMessage template) {
+    }
+
+    /**
+     * The template of a received message: a copy taken before the conversion reads its properties and body (a
+     * text message drops its content once its text is read; read properties would be copied with every
+     * delivery), with what belongs to the send rather than to the message cleared.
+     */
+    private static ActiveMQMessage template(ActiveMQMessage m, String user, long now) {
+        ActiveMQMessage t = (ActiveMQMessage) m.copy();
+        ByteSequence marshalledProperties = m.getMarshalledProperties();
+        if (marshalledProperties != null) {
+            // Only the marshalled form: what every delivery marshals as it is.
+            t.clearProperties();
+            t.setMarshalledProperties(marshalledProperties);
+        }
+        t.setTransactionId(null);
+        t.setResponseRequired(false);
+        t.setCommandId(0);
+        t.setUserID(user);
+        t.setBrokerInTime(now);
+        return t;
     }
 
     static Message toCore(ActiveMQMessage m, String user, long now, TempDestinations temps) {
+        ActiveMQMessage template = m.getMessageId() == null ? null : template(m, user, now);
         Message.Builder b = Message.builder()
                 .durable(m.isPersistent())
                 .priority(Math.max(0, Math.min(Message.MAX_PRIORITY, m.getPriority())))
@@ -96,8 +121,8 @@ final class OpenwireMessages {
                 b.property(GROUP_SEQUENCE, m.getGroupSequence());
             }
             body(m, b);
-            if (propertiesAsReceived && m.getMessageId() != null) {
-                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(m.getMessageId(), m.getMarshalledProperties())));
+            if (propertiesAsReceived && template != null) {
+                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(template)));
             }
         } catch (IOException | JMSException e) {
             throw BrokerException.invalid("the message could not be read: " + e.getMessage());
@@ -142,11 +167,12 @@ final class OpenwireMessages {
 
     /** The JMS message a consumer receives for a core message. */
     static ActiveMQMessage toOpenwire(Message m, TempDestinations temps) throws IOException, JMSException {
+        if (m.nativeForm() != null && NATIVE_FORMAT.equals(m.nativeForm().format())
+                && m.nativeForm().value() instanceof Received r) {
+            return fromTemplate(m, r.template(), temps);
+        }
         ActiveMQMessage am = body(m);
-        Received received = m.nativeForm() != null && NATIVE_FORMAT.equals(m.nativeForm().format())
-                && m.nativeForm().value() instanceof Received r ? r : null;
-        // A copy: the consumer's dispatch sets its broker sequence id in it.
-        am.setMessageId(received != null ? received.messageId().copy() : messageId(m));
+        am.setMessageId(messageId(m));
         am.setPersistent(m.durable());
         am.setPriority((byte) m.priority());
         am.setTimestamp(m.timestamp());
@@ -157,14 +183,6 @@ final class OpenwireMessages {
         am.setGroupID(m.groupId());
         am.setUserID(m.userId());
         am.setDestination(OpenwireDestinations.published(m.address(), m.routingKey(), temps));
-        if (received != null) {
-            // Marshalled as they arrived; shared by every delivery of the message, and only ever read.
-            am.setMarshalledProperties(received.marshalledProperties());
-            if (m.property(GROUP_SEQUENCE) instanceof Number n) {
-                am.setGroupSequence(n.intValue());
-            }
-            return am;
-        }
         for (Map.Entry<String, Object> e : m.properties().entrySet()) {
             if (e.getKey().equals(GROUP_SEQUENCE) && e.getValue() instanceof Number n) {
                 am.setGroupSequence(n.intValue());
@@ -172,6 +190,21 @@ final class OpenwireMessages {
                 am.setProperty(e.getKey(), e.getValue());
             }
         }
+        return am;
+    }
+
+    /**
+     * A copy of the received message (its own MessageId, since the dispatch sets its broker sequence id in it;
+     * content and marshalled properties shared, and only ever read). Only the destination of a composite send
+     * differs per part, and the priority the core keeps within JMS's range.
+     */
+    private static ActiveMQMessage fromTemplate(Message m, ActiveMQMessage template, TempDestinations temps) {
+        ActiveMQMessage am = (ActiveMQMessage) template.copy();
+        ActiveMQDestination sentTo = template.getDestination();
+        if (sentTo == null || sentTo.isComposite()) {
+            am.setDestination(OpenwireDestinations.published(m.address(), m.routingKey(), temps));
+        }
+        am.setPriority((byte) m.priority());
         return am;
     }
 

@@ -10,6 +10,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQMessageConsumer;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.advisory.AdvisorySupport;
 import org.apache.activemq.command.ActiveMQMessage;
@@ -147,6 +148,36 @@ class OpenwireMessageAdvisoriesTest {
             TextMessage dead = (TextMessage) s.createConsumer(new ActiveMQQueue("ActiveMQ.DLQ")).receive(10_000);
             assertThat(dead.getText()).isEqualTo("poison");
             s.commit();
+        }
+    }
+
+    @Test
+    void aMessageThatExpiresInTheClientsPrefetchIsAnExpiryNotADeadLetter() throws Exception {
+        ActiveMQQueue queue = new ActiveMQQueue("adv.expired.in.prefetch");
+        try (Connection c = broker.factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer expiries = s.createConsumer(AdvisorySupport.getExpiredMessageTopic(queue));
+            MessageConsumer deadLetters = s.createConsumer(AdvisorySupport.getMessageDLQdAdvisoryTopic(queue));
+            ActiveMQMessageConsumer consumer = (ActiveMQMessageConsumer) s.createConsumer(queue);
+            TextMessage sent = s.createTextMessage("read too late");
+            s.createProducer(queue).send(sent, DeliveryMode.PERSISTENT, 4, 1_000);
+            // In the client's prefetch before it expires: the client finds it expired, not the broker.
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.getMessageSize() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > sent.getJMSExpiration() + 5);
+
+            assertThat(consumer.receive(500)).as("the client drops it and acknowledges it as expired").isNull();
+
+            ActiveMQMessage advisory = (ActiveMQMessage) expiries.receive(10_000);
+            assertThat(advisory).as("an expiry, advised as one").isNotNull();
+            assertThat(advisory.getStringProperty(AdvisorySupport.MSG_PROPERTY_MESSAGE_ID))
+                    .isEqualTo(sent.getJMSMessageID());
+            assertThat(deadLetters.receive(500)).as("not a dead letter: no expiry target is configured").isNull();
+            consumer.close();
+            try (MessageConsumer dlq = s.createConsumer(new ActiveMQQueue("ActiveMQ.DLQ"),
+                    "JMSMessageID = '" + sent.getJMSMessageID() + "'")) {
+                assertThat(dlq.receive(500)).isNull();
+            }
         }
     }
 

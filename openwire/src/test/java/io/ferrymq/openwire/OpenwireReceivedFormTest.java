@@ -4,6 +4,9 @@ import io.ferrymq.core.message.Message;
 import org.apache.activemq.command.ActiveMQBytesMessage;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.command.ActiveMQTextMessage;
+import org.apache.activemq.command.ConnectionId;
+import org.apache.activemq.command.LocalTransactionId;
 import org.apache.activemq.command.MessageId;
 import org.apache.activemq.openwire.OpenWireFormat;
 import org.apache.activemq.util.ByteSequence;
@@ -29,8 +32,9 @@ class OpenwireReceivedFormTest {
 
         ActiveMQMessage out = OpenwireMessages.toOpenwire(core, temps);
 
-        assertThat(out.getMarshalledProperties()).isSameAs(received.getMarshalledProperties());
+        assertThat(out.getMarshalledProperties().getData()).isSameAs(received.getMarshalledProperties().getData());
         assertThat(out.getMessageId()).isEqualTo(received.getMessageId()).isNotSameAs(received.getMessageId());
+        assertThat(((ActiveMQBytesMessage) out).getContent().getData()).isSameAs(received.getContent().getData());
         assertThat(out.getProperties()).isEqualTo(received.getProperties());
         assertThat(out.getGroupSequence()).isEqualTo(3);
         assertThat(((ActiveMQBytesMessage) out).getContent().toArray()).isEqualTo(body());
@@ -66,6 +70,46 @@ class OpenwireReceivedFormTest {
         ActiveMQMessage out = asReceived(OpenwireMessages.toOpenwire(core, temps));
         assertThat(out.getProperties()).doesNotContainKey(OpenwireMessages.SCHEDULED_DELAY);
         assertThat(out.getProperty("region")).hasToString("eu");
+    }
+
+    @Test
+    void aPassedThroughMessageCarriesNothingOfItsSendAndOneDestinationPerCompositePart() throws Exception {
+        ActiveMQBytesMessage m = sent();
+        m.setDestination(new ActiveMQQueue("orders,audit"));
+        m.setTransactionId(new LocalTransactionId(new ConnectionId("ID:host-1234-5:1"), 9));
+        m.setResponseRequired(true);
+        m.setUserID("mallory");
+        Message core = OpenwireMessages.toCore(asReceived(m), "alice", 1_000, temps);
+
+        ActiveMQMessage toAudit = asReceived(OpenwireMessages.toOpenwire(core.assign(7, 1, "", "audit"), temps));
+        ActiveMQMessage toOrders = asReceived(OpenwireMessages.toOpenwire(core.assign(8, 1, "", "orders"), temps));
+
+        assertThat(toAudit.getDestination()).isEqualTo(new ActiveMQQueue("audit"));
+        assertThat(toOrders.getDestination()).isEqualTo(new ActiveMQQueue("orders"));
+        assertThat(toAudit.getTransactionId()).isNull();
+        assertThat(toAudit.isResponseRequired()).isFalse();
+        assertThat(toAudit.getUserID()).isEqualTo("alice");
+        assertThat(toAudit.getBrokerInTime()).isEqualTo(1_000);
+    }
+
+    @Test
+    void aTextMessagePassedThroughKeepsItsTextAndEachDeliveryHasItsOwnId() throws Exception {
+        ActiveMQTextMessage m = new ActiveMQTextMessage();
+        m.setMessageId(new MessageId("ID:host-1234-5:1:1:1", 43));
+        m.setDestination(new ActiveMQQueue("orders"));
+        m.setText("grüße");
+        m.setStringProperty("region", "eu");
+        m.onSend();
+        Message core = OpenwireMessages.toCore(asReceived(m), "alice", 1_000, temps).assign(7, 1, "", "orders");
+
+        ActiveMQMessage first = OpenwireMessages.toOpenwire(core, temps);
+        first.getMessageId().setBrokerSequenceId(1);
+        ActiveMQMessage second = OpenwireMessages.toOpenwire(core, temps);
+
+        assertThat(new String(core.body(), StandardCharsets.UTF_8)).isEqualTo("grüße");
+        assertThat(((ActiveMQTextMessage) asReceived(second)).getText()).isEqualTo("grüße");
+        assertThat(asReceived(second).getProperty("region")).hasToString("eu");
+        assertThat(second.getMessageId().getBrokerSequenceId()).isZero();
     }
 
     private static byte[] body() {

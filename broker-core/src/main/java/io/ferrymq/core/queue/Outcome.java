@@ -16,6 +16,12 @@ public sealed interface Outcome {
     record Reject(String reason) implements Outcome { }
 
     /**
+     * Found expired by the consumer (an OpenWire client's expired acknowledgement): the message leaves the
+     * queue as one the queue found expired would, to the queue's expiry target if it has one.
+     */
+    record Expire() implements Outcome { }
+
+    /**
      * Back to the queue. {@code deliveryFailed} counts the delivery toward the queue's max deliveries
      * (and sets the redelivered flag); {@code undeliverableHere} keeps it from this consumer; the
      * annotations are merged into the message's properties.
@@ -28,6 +34,7 @@ public sealed interface Outcome {
     }
 
     Outcome ACCEPT = new Accept();
+    Outcome EXPIRE = new Expire();
     /** Returned without counting as an attempt (AMQP released). */
     Outcome RELEASE = new Modify(false, false, Map.of());
     /** Returned as a failed attempt (STOMP NACK, JMS recover). */

@@ -49,6 +49,8 @@ final class Settlement {
             result = acknowledge(ref, refStored);
         } else if (outcome instanceof Outcome.Reject r) {
             departures.deadLetter(ref, Queue.REASON_REJECTED, r.reason());
+        } else if (outcome instanceof Outcome.Expire) {
+            departures.expire(ref);
         } else {
             modify(ref, (Outcome.Modify) outcome, owner);
         }

@@ -75,6 +75,27 @@ class MessageEventTest {
     }
 
     @Test
+    void aDeliveryTheConsumerFoundExpiredIsAnExpiryNotADeadLetter() {
+        try (TestBroker tb = broker()) {
+            List<MessageEvent> events = new CopyOnWriteArrayList<>();
+            tb.broker().onMessageEvent(events::add);
+            RecordingSink sink = new RecordingSink();
+            Session s = tb.session(sink);
+            s.send(Route.queue("q"), TestBroker.text("late"), null).join();
+            s.consume(Source.queue("q"), ConsumeOptions.credit(10)).join();
+
+            s.settle(sink.take().get(0), Outcome.EXPIRE, null).join();
+
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo(MessageEvent.Kind.EXPIRED);
+                assertThat(e.reason()).isEqualTo(Queue.REASON_EXPIRED);
+            });
+            // The single event is the expiry: nothing was dead-lettered (no expiry target is configured).
+            assertThat(tb.stats("q").ready()).isZero();
+        }
+    }
+
+    @Test
     void aRemovedListenerHearsNoMore() {
         try (TestBroker tb = broker()) {
             List<MessageEvent> events = new CopyOnWriteArrayList<>();
