@@ -1,5 +1,11 @@
 package io.ferrymq.server;
 
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +60,7 @@ class DistributionTarballIT {
     }
 
     @Test
-    void unpackedTarballRunsWithOnlyJavaServesStompAnswersStatusAndStops() throws Exception {
+    void unpackedTarballRunsWithOnlyJavaServesEveryProtocolAnswersStatusAndStops() throws Exception {
         UnpackedDistribution dist = UnpackedDistribution.into(Files.createDirectories(work.resolve("unpacked")));
         assertThat(dist.resolve("bin/ferrymq")).isExecutable();
         assertThat(dist.resolve("conf/broker.yaml")).isRegularFile();
@@ -64,6 +70,7 @@ class DistributionTarballIT {
                   password-iterations: 1000
                 listeners:
                   - {name: stomp, protocols: [stomp], host: 127.0.0.1, port: 0}
+                  - {name: mixed, protocols: [mqtt, amqp, amqp091, openwire], host: 127.0.0.1, port: 0}
                   - {name: management, protocols: [management], host: 127.0.0.1, port: 0}
                 """);
         Map<String, String> env = javaOnlyEnvironment();
@@ -86,7 +93,7 @@ class DistributionTarballIT {
         try {
             Map<String, Integer> ports = new HashMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (ports.size() < 2 && System.nanoTime() < deadline && (broker.isAlive() || !lines.isEmpty())) {
+            while (ports.size() < 3 && System.nanoTime() < deadline && (broker.isAlive() || !lines.isEmpty())) {
                 String line = lines.poll(1, TimeUnit.SECONDS);
                 if (line != null) {
                     seen.add(line);
@@ -97,7 +104,7 @@ class DistributionTarballIT {
                 }
             }
             assertThat(ports).as("the broker's output:\n" + String.join("\n", seen))
-                    .containsOnlyKeys("stomp", "management");
+                    .containsOnlyKeys("stomp", "mixed", "management");
 
             try (Socket s = FerryServerTest.loggedIn(ports.get("stomp"), "guest", "guest")) {
                 assertThat(FerryServerTest.exchange(s, "SUBSCRIBE\nid:1\ndestination:/queue/dist\nreceipt:r1\n\n\0"))
@@ -106,6 +113,19 @@ class DistributionTarballIT {
                         "SEND\ndestination:/queue/dist\nreceipt:r2\n\nfrom the tarball\0")).startsWith("RECEIPT");
                 String message = FerryServerTest.readFrame(s.getInputStream());
                 assertThat(message).startsWith("MESSAGE").endsWith("\n\nfrom the tarball");
+            }
+
+            // Each protocol module's libraries are in lib/: the OpenWire one once was not (a test-scope
+            // declaration in the server's pom hid the module's own), and the broker could not start it.
+            try (Connection c = new ActiveMQConnectionFactory("guest", "guest",
+                    "tcp://127.0.0.1:" + ports.get("mixed")).createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Queue queue = session.createQueue("dist.openwire");
+                session.createProducer(queue).send(session.createTextMessage("over OpenWire"));
+                Message got = session.createConsumer(queue).receive(60_000);
+                assertThat(got).isInstanceOf(TextMessage.class);
+                assertThat(((TextMessage) got).getText()).isEqualTo("over OpenWire");
             }
 
             Process status = launch(dist, env, "status", "--url", "http://127.0.0.1:" + ports.get("management"));
