@@ -40,8 +40,8 @@ HS_DURATION=10s
 OUT=""
 BUILD=1
 BROKER_CPU=0
-declare -A PLAIN_PORT=([stomp]=61823 [mqtt]=61893 [amqp]=61883 [amqp091]=61884)
-declare -A TLS_PORT=([stomp]=61824 [mqtt]=61894 [amqp]=61885 [amqp091]=61886)
+declare -A PLAIN_PORT=([stomp]=62613 [mqtt]=62883 [amqp]=62672 [amqp091]=62673)
+declare -A TLS_PORT=([stomp]=62614 [mqtt]=62884 [amqp]=62671 [amqp091]=62674)
 
 while [ $# -gt 0 ]; do
   case "$1" in
