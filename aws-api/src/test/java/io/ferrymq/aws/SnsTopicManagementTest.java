@@ -170,6 +170,16 @@ class SnsTopicManagementTest {
 
         assertThat(catchThrowableOfType(InvalidParameterException.class, () -> sns.createTopic(b -> b.name("bad name")))
                 .awsErrorDetails().errorMessage()).isEqualTo("Invalid parameter: Topic Name");
+        // Dots join words (FerryMQ's extension, for broker topic names); AWS's other rules still hold.
+        for (String bad : List.of("orders..eu", ".orders", "orders.", "orders.e u", "x".repeat(257))) {
+            assertThat(catchThrowableOfType(InvalidParameterException.class, () -> sns.createTopic(b -> b.name(bad)))
+                    .awsErrorDetails().errorMessage()).as(bad).isEqualTo("Invalid parameter: Topic Name");
+        }
+        assertThat(sns.createTopic(b -> b.name("orders.eu.v1")).topicArn()).endsWith(":orders.eu.v1");
+        assertThat(catchThrowableOfType(InvalidParameterException.class, () -> sns.createTopic(b -> b.name("orders.fifo"))))
+                .as("a .fifo name is still only a FIFO topic's").isNotNull();
+        assertThat(sns.createTopic(b -> b.name("orders.eu.fifo").attributes(java.util.Map.of("FifoTopic", "true")))
+                .topicArn()).endsWith(":orders.eu.fifo");
         assertThat(catchThrowableOfType(InvalidParameterException.class,
                 () -> sns.subscribe(b -> b.topicArn(arn).protocol("smtp").endpoint("x")))
                 .awsErrorDetails().errorMessage()).contains("does not support this protocol string");

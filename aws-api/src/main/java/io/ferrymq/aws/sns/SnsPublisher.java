@@ -265,17 +265,26 @@ final class SnsPublisher {
                 .thenCompose(v -> remember(key, result, expiresAt)).thenApply(v -> result));
     }
 
-    /** Publishes to the topic's exchange, and republishes to exchange endpoints whose filters match. */
+    /**
+     * Publishes to the topic's exchange, and republishes to exchange endpoints whose filters match. A standard
+     * topic with a dotted name is also the broker topic of that name: its publishes reach STOMP {@code /topic/NAME},
+     * MQTT {@code NAME} with slashes, AMQP {@code topic://NAME} subscribers, under the same send permission.
+     */
     private CompletableFuture<Void> route(RequestContext ctx, TopicMeta topic, Message m) {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         sends.add(ctx.session().send(Route.exchange(topic.name(), ""), m, null));
+        boolean direct = SnsTopics.isBrokerTopicName(topic);
+        if (direct) {
+            sends.add(ctx.session().send(Route.topic(topic.name()), m, null));
+        }
         for (SubscriptionMeta s : registry.subscriptionsOf(topic.arn())) {
             if (!s.protocol().equals(SnsSubscriptions.NATIVE)) {
                 continue;
             }
             SnsSubscriptions.NativeTarget t = SnsSubscriptions.nativeTarget(s.endpoint());
-            if (t.exchange() == null) {
-                continue;
+            if (t.exchange() == null || (direct && t.exchange().equals(Route.TOPIC_EXCHANGE)
+                    && t.key().equals(topic.name()))) {
+                continue; // a queue endpoint is a binding; the topic's own broker topic already has its copy
             }
             FilterPolicy f = subscriptions.filter(s);
             if (f != null && !f.test(m)) {

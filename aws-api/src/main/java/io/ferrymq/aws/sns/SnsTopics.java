@@ -47,6 +47,17 @@ final class SnsTopics {
         this.onDelete = onDelete;
     }
 
+    /**
+     * AWS's topic name characters, plus dots between words: FerryMQ's extension, so that an SNS topic may carry a
+     * broker topic name such as {@code orders.eu} (see {@link SnsPublisher}); the other rules are AWS's.
+     */
+    static final String DOTTED_WORDS = "[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*";
+
+    /** Whether a standard topic's publishes also go to the broker topic of its name (a name with a dot). */
+    static boolean isBrokerTopicName(TopicMeta t) {
+        return !t.fifo() && t.name().indexOf('.') >= 0;
+    }
+
     static String arn(RequestContext ctx, String name) {
         return Arn.of("sns", ctx.caller().region(), ctx.caller().accountId(), name).toString();
     }
@@ -74,12 +85,12 @@ final class SnsTopics {
         Map<String, String> attrs = Inputs.stringMap(in, "Attributes");
         boolean fifo = "true".equalsIgnoreCase(attrs.get("FifoTopic"));
         if (fifo || name.endsWith(".fifo")) {
-            if (!fifo || !name.matches("[A-Za-z0-9_-]{1,251}\\.fifo")) {
+            if (!fifo || name.length() > 256 || !name.matches(DOTTED_WORDS + "\\.fifo")) {
                 throw SnsErrors.invalidParameter("Fifo Topic names must end with .fifo and must be made up of only"
                         + " uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be"
                         + " between 1 and 256 characters long.");
             }
-        } else if (!name.matches("[A-Za-z0-9_-]{1,256}")) {
+        } else if (name.length() > 256 || !name.matches(DOTTED_WORDS)) {
             throw SnsErrors.invalidParameter("Topic Name");
         }
         attrs.remove("FifoTopic");

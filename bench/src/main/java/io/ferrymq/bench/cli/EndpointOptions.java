@@ -2,8 +2,10 @@ package io.ferrymq.bench.cli;
 
 import io.ferrymq.bench.driver.Endpoint;
 import io.ferrymq.bench.driver.Protocol;
+import io.ferrymq.bench.driver.TlsTrust;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,6 +40,11 @@ final class EndpointOptions {
             description = "Extra header on every SUBSCRIBE (repeatable), e.g. consumer-window-size=-1.")
     Map<String, String> subscribeHeaders = new LinkedHashMap<>();
 
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "Connect over TLS, trusting the CAs of this PEM file (e.g. conf/tls/ca.pem); "
+                    + "STOMP, MQTT, AMQP 1.0 and AMQP 0-9-1.")
+    Path tlsCa;
+
     /** The protocol given, else {@code fallback}. */
     Protocol protocolOr(Protocol fallback) {
         return protocol != null ? protocol : fallback;
@@ -45,6 +52,6 @@ final class EndpointOptions {
 
     Endpoint endpoint(Protocol p) {
         return new Endpoint(host, port != null ? port : p.defaultPort(), user, password, vhost, queuePrefix, topicPrefix,
-                subscribeHeaders);
+                subscribeHeaders, tlsCa == null ? null : new TlsTrust(tlsCa));
     }
 }

@@ -11,9 +11,16 @@ import java.util.Objects;
  * @param queuePrefix      prefix that makes a name a queue, for example {@code /queue/}
  * @param topicPrefix      prefix that makes a name a topic, for example {@code /topic/}
  * @param subscribeHeaders extra headers on every subscription (broker-specific prefetch, for example)
+ * @param tls              the CA to trust when connecting over TLS; null for plaintext
  */
 public record Endpoint(String host, int port, String username, String password, String virtualHost,
-                       String queuePrefix, String topicPrefix, Map<String, String> subscribeHeaders) {
+                       String queuePrefix, String topicPrefix, Map<String, String> subscribeHeaders, TlsTrust tls) {
+
+    /** A plaintext endpoint. */
+    public Endpoint(String host, int port, String username, String password, String virtualHost,
+                    String queuePrefix, String topicPrefix, Map<String, String> subscribeHeaders) {
+        this(host, port, username, password, virtualHost, queuePrefix, topicPrefix, subscribeHeaders, null);
+    }
 
     public Endpoint {
         Objects.requireNonNull(host, "host");

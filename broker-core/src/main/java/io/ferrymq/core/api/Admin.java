@@ -299,7 +299,13 @@ public final class Admin {
             Session.refuseReservedQueueName(queue.name());
             CompletableFuture<Void> declared = CompletableFuture.completedFuture(null);
             if (vhost().queue(queue.name()) == null) {
-                declared = vhost().declareQueue(queue, session.connectionId()).stored();
+                // A durable managed queue (an MQTT persistent session's) counts toward the user's
+                // limits.max-queues-per-user while it exists, as a declared queue does.
+                declared = (queue.durable()
+                        ? session.queueQuota().declare(session.principal().name(), vhost().name(), queue.name(),
+                                () -> vhost().declareQueue(queue, session.connectionId()),
+                                r -> r.created() ? r.value().name() : null)
+                        : vhost().declareQueue(queue, session.connectionId())).stored();
             }
             CompletableFuture<Void> bound = vhost().bind(BindingDeclaration.queue(exchange, queue.name(), pattern));
             return session.onSink(CompletableFuture.allOf(declared, bound));

@@ -228,7 +228,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
      * a shared one adds its binding). Completes with the subscription before its first delivery.
      *
      * @return fails with NOT_FOUND (no such queue), UNAUTHORIZED (no consume permission on the queue or the
-     *         topic; a durable topic subscription needs create too), RESOURCE_LOCKED (exclusive elsewhere)
+     *         topic; a durable topic subscription needs create too), RESOURCE_LOCKED (exclusive elsewhere),
+     *         RESOURCE_LIMIT_EXCEEDED (a new durable subscription past limits.max-queues-per-user)
      */
     public CompletableFuture<Subscription> consume(Source from, ConsumeOptions options) {
         try {
@@ -271,7 +272,12 @@ public final class Session implements DeliveryPath, AutoCloseable {
         if (!decl.name().isEmpty()) {
             refuseReservedQueueName(decl.name());
         }
-        VirtualHost.Declared<Queue> declared = vhost.declareQueue(decl, connectionId());
+        // A durable subscription's queue outlives the connection like a declared queue: it counts toward the
+        // user's limits.max-queues-per-user while it exists.
+        VirtualHost.Declared<Queue> declared = spec.durableName() != null
+                ? queueQuota.declare(principal.name(), vhost.name(), decl.name(),
+                        () -> vhost.declareQueue(decl, connectionId()), r -> r.created() ? r.value().name() : null)
+                : vhost.declareQueue(decl, connectionId());
         Queue q = declared.value();
         BindingDeclaration binding = BindingDeclaration.queue(spec.exchange(), q.name(), spec.pattern())
                 .withFilter(spec.bindingFilter());

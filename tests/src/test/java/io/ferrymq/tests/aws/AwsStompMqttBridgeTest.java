@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SQS and SNS meeting STOMP and MQTT on one broker: an SQS queue is the STOMP destination
- * {@code /queue/NAME}, and an SNS topic reaches STOMP and MQTT subscribers through SQS subscriptions and
- * the broker-native {@code ferrymq} subscription protocol.
+ * {@code /queue/NAME}, and an SNS topic reaches STOMP and MQTT subscribers through SQS subscriptions,
+ * the broker-native {@code ferrymq} subscription protocol, and directly when its name is a dotted broker topic name.
  */
 class AwsStompMqttBridgeTest {
 
@@ -189,5 +189,23 @@ class AwsStompMqttBridgeTest {
         assertThat(f).isNotNull();
         assertThat(f.text()).isEqualTo("line stopped");
         assertThat(f.headers().getFirst("severity")).isEqualTo("high");
+    }
+
+    @Test
+    void anSnsTopicWithADottedNameIsTheBrokerTopicOfThatName() throws Exception {
+        String name = "orders." + unique("eu").replace('-', '_');
+        String topic = sns.createTopic(b -> b.name(name)).topicArn();
+        mqtt.subscribe(name.replace('.', '/'), 1).waitForCompletion(15_000);
+        BlockingQueue<StompTestClient.Frame> frames = stomp.subscribe("/topic/orders.*");
+
+        sns.publish(b -> b.topicArn(topic).message("order 7"));
+
+        StompTestClient.Frame f = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(f).isNotNull();
+        assertThat(f.text()).isEqualTo("order 7");
+        MqttMessage m = mqttInbox.poll(20, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).isEqualTo("order 7");
+        assertThat(frames.poll(1, TimeUnit.SECONDS)).as("one copy per publish").isNull();
     }
 }

@@ -29,6 +29,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
@@ -52,7 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One permission model, the core's, gives the same answers over every protocol: the user {@code orders} may send to
  * {@code orders.#} and consume from {@code orders.eu}, and nothing else. Each protocol asks the same six questions
- * in its own terms (a queue, or a topic on {@code amq.topic} for MQTT) and hears its own refusal.
+ * in its own terms (a queue, a topic on {@code amq.topic} for MQTT, an SNS topic of the same dotted name) and hears
+ * its own refusal.
  */
 class PermissionModelTest {
 
@@ -77,6 +80,7 @@ class PermissionModelTest {
                   strict-signatures: true
                   access-keys:
                     - {id: AKIAORDERS, secret: orders-secret, user: orders, account: "000000000000"}
+                    - {id: AKIAADMIN, secret: admin-secret, user: admin, account: "000000000000"}
                 security:
                   password-iterations: 1000
                   users:
@@ -94,6 +98,12 @@ class PermissionModelTest {
             admin.admin().declareQueue(QueueDeclaration.durable(q)).get(30, TimeUnit.SECONDS);
         }
         admin.close();
+        // SNS topics of the same names (dots are FerryMQ's extension to SNS names), created by the admin.
+        try (SnsClient sns = Sns.client("AKIAADMIN", "admin-secret")) {
+            for (String t : List.of("orders.eu", "orders.us", "payments")) {
+                assertThat(sns.createTopic(b -> b.name(t)).topicArn()).isEqualTo(Sns.arn(t));
+            }
+        }
     }
 
     @AfterAll
@@ -104,7 +114,7 @@ class PermissionModelTest {
     }
 
     static List<Probe> protocols() {
-        return List.of(new Stomp(), new Mqtt(), new Amqp10(), new Amqp091(), new Openwire(), new Sqs());
+        return List.of(new Stomp(), new Mqtt(), new Amqp10(), new Amqp091(), new Openwire(), new Sqs(), new Sns());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,6 +123,20 @@ class PermissionModelTest {
         Map<String, Boolean> answers = answers(p.send("orders.eu"), p.send("orders.us"), p.send("payments"),
                 p.consume("orders.eu"), p.consume("orders.us"), p.consume("payments"));
         assertThat(answers).as(p.toString()).isEqualTo(EXPECTED);
+    }
+
+    /** The rule set grants the user no create: SNS CreateTopic is refused for every name, as a queue declare is. */
+    @org.junit.jupiter.api.Test
+    void snsCreateTopicIsRefusedWithoutCreatePermission() {
+        try (SnsClient sns = Sns.client("AKIAORDERS", "orders-secret")) {
+            for (String t : List.of("orders.eu", "orders.new", "payments")) {
+                AuthorizationErrorException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        AuthorizationErrorException.class, () -> sns.createTopic(b -> b.name(t)));
+                assertThat(e).as(t).isNotNull();
+                assertThat(e.statusCode()).isEqualTo(403);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AuthorizationError");
+            }
+        }
     }
 
     private static Map<String, Boolean> answers(boolean s1, boolean s2, boolean s3, boolean c1, boolean c2,
@@ -388,6 +412,51 @@ class PermissionModelTest {
         @Override
         public String toString() {
             return "SQS (AWS SDK v2)";
+        }
+    }
+
+    /**
+     * SNS, signed with the access key of the orders user: Publish is send, Subscribe is consume; a refusal is
+     * AuthorizationError, HTTP 403. The subscription delivers to the broker topic of the same name (the
+     * broker-native endpoint): an SQS queue endpoint would also need create on that queue, for its binding.
+     */
+    static final class Sns implements Probe {
+        @Override
+        public boolean send(String d) {
+            try (SnsClient sns = client("AKIAORDERS", "orders-secret")) {
+                sns.publish(b -> b.topicArn(arn(d)).message("hello"));
+                return true;
+            } catch (AuthorizationErrorException e) {
+                assertThat(e.statusCode()).isEqualTo(403);
+                return false;
+            }
+        }
+
+        @Override
+        public boolean consume(String d) {
+            try (SnsClient sns = client("AKIAORDERS", "orders-secret")) {
+                sns.subscribe(b -> b.topicArn(arn(d)).protocol("ferrymq").endpoint("topic/" + d));
+                return true;
+            } catch (AuthorizationErrorException e) {
+                assertThat(e.statusCode()).isEqualTo(403);
+                return false;
+            }
+        }
+
+        static String arn(String topic) {
+            return "arn:aws:sns:us-east-1:000000000000:" + topic;
+        }
+
+        static SnsClient client(String keyId, String secret) {
+            return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port("aws")))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
+                    .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60))).build();
+        }
+
+        @Override
+        public String toString() {
+            return "SNS (AWS SDK v2)";
         }
     }
 

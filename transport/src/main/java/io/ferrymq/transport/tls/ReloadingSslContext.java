@@ -33,6 +33,9 @@ public final class ReloadingSslContext extends SslContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingSslContext.class);
 
+    /** System property that picks the TLS engine: openssl, jdk or auto (the default); for benchmarks and tests. */
+    public static final String ENGINE_PROPERTY = "ferrymq.tls.engine";
+
     private final TlsSettings settings;
     private final SslProvider provider;
     private volatile SslContext current;
@@ -48,16 +51,40 @@ public final class ReloadingSslContext extends SslContext {
     }
 
     /**
-     * Loads the certificate and key, with the OpenSSL engine where its native library loads.
+     * Loads the certificate and key, with the OpenSSL engine where its native library loads (or the engine
+     * {@value #ENGINE_PROPERTY} names).
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static ReloadingSslContext open(TlsSettings settings) {
-        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslProvider provider = engine(System.getProperty(ENGINE_PROPERTY));
         List<String> stamp = stamp(settings);
         SslContext first = build(settings, provider);
-        LOG.debug("TLS context from {} with the {} engine", settings.files(), provider);
+        LOG.info("TLS context from {} with the {} engine", settings.files(), provider);
         return new ReloadingSslContext(settings, provider, first, stamp);
+    }
+
+    /**
+     * The engine for a value of {@value #ENGINE_PROPERTY}: {@code openssl} (fails when netty-tcnative does not
+     * load), {@code jdk}, or unset/{@code auto} for OpenSSL where it loads and the JDK's engine elsewhere.
+     *
+     * @throws IllegalArgumentException for another value, or {@code openssl} where it does not load
+     */
+    static SslProvider engine(String value) {
+        String v = value == null ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "", "auto" -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case "jdk" -> SslProvider.JDK;
+            case "openssl" -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new IllegalArgumentException(ENGINE_PROPERTY + "=openssl, but the OpenSSL engine does not load: "
+                            + OpenSsl.unavailabilityCause());
+                }
+                yield SslProvider.OPENSSL;
+            }
+            default -> throw new IllegalArgumentException(ENGINE_PROPERTY + ": '" + value
+                    + "' is not an engine; use openssl, jdk or auto");
+        };
     }
 
     public TlsSettings settings() {
@@ -128,7 +155,8 @@ public final class ReloadingSslContext extends SslContext {
             }
             b.sslProvider(provider)
                     .protocols(s.protocols())
-                    .ciphers(s.ciphers().isEmpty() ? null : s.ciphers(), SupportedCipherSuiteFilter.INSTANCE);
+                    .ciphers(s.ciphers().isEmpty() ? TlsSettings.DEFAULT_CIPHERS : s.ciphers(),
+                            SupportedCipherSuiteFilter.INSTANCE);
             if (s.clientAuth() != TlsSettings.ClientAuth.NONE) {
                 b.trustManager(s.clientCa().toFile())
                         .clientAuth(s.clientAuth() == TlsSettings.ClientAuth.REQUIRED

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param clientCa         PEM bundle of the CAs whose client certificates are accepted (mutual TLS); null for none
  * @param clientAuth       whether clients must, may or need not present a certificate
  * @param protocols        TLS versions offered: TLSv1.2 and/or TLSv1.3 (older ones are refused)
- * @param ciphers          cipher suites in order of preference; empty for the engine's strong defaults
+ * @param ciphers          cipher suites in order of preference; empty for {@link #DEFAULT_CIPHERS}
  * @param reloadCheck      how often the files are looked at for changes (a new connection triggers the look);
  *                         {@link Duration#ZERO} for at every new connection
  * @param handshakeTimeout a connection that has not finished its TLS handshake by then is closed
@@ -29,6 +29,16 @@ public record TlsSettings(Path certificate, Path key, String keyPassword, Path k
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final Duration DEFAULT_RELOAD_CHECK = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The cipher suites offered when {@code ciphers} is empty: TLS 1.3's, and for TLS 1.2 only forward-secret
+     * (ECDHE) AEAD ones, as Mozilla's "intermediate" profile: no static RSA key exchange, no CBC with SHA-1, and
+     * nothing NULL, EXPORT, RC4, DES/3DES or anonymous. Suites an engine lacks are left out.
+     */
+    public static final List<String> DEFAULT_CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
     /** Whether a client presents a certificate. */

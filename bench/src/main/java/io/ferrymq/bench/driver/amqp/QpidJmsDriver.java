@@ -43,6 +43,7 @@ public final class QpidJmsDriver implements Driver {
     private static final int INDIVIDUAL_ACKNOWLEDGE = 101;
 
     private final Endpoint endpoint;
+    private final javax.net.ssl.SSLContext sslContext;
     private final DriverErrors errors;
     /** Runs the blocking connects of idle connections, so that many handshakes can be under way at once. */
     private final ExecutorService connecting = Executors.newCachedThreadPool(r -> {
@@ -53,6 +54,7 @@ public final class QpidJmsDriver implements Driver {
 
     public QpidJmsDriver(Endpoint endpoint, DriverErrors errors) {
         this.endpoint = endpoint;
+        this.sslContext = endpoint.tls() == null ? null : endpoint.tls().sslContext();
         this.errors = errors;
     }
 
@@ -111,8 +113,13 @@ public final class QpidJmsDriver implements Driver {
         if (endpoint.virtualHost() != null) {
             options += (options.isEmpty() ? "" : "&") + "amqp.vhost=" + endpoint.virtualHost();
         }
-        String uri = "amqp://" + endpoint.host() + ":" + endpoint.port() + (options.isEmpty() ? "" : "?" + options);
-        return new JmsConnectionFactory(endpoint.username(), endpoint.password(), uri);
+        String scheme = endpoint.tls() == null ? "amqp://" : "amqps://";
+        String uri = scheme + endpoint.host() + ":" + endpoint.port() + (options.isEmpty() ? "" : "?" + options);
+        JmsConnectionFactory factory = new JmsConnectionFactory(endpoint.username(), endpoint.password(), uri);
+        if (sslContext != null) {
+            factory.setSslContext(sslContext);
+        }
+        return factory;
     }
 
     /** Opens the connection (Qpid JMS connects on start), reporting a later loss of it as a run error. */

@@ -55,6 +55,10 @@ public final class RabbitClientDriver implements Driver {
         factory.setVirtualHost(endpoint.virtualHost() == null ? "/" : endpoint.virtualHost());
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
+        if (endpoint.tls() != null) {
+            factory.useSslProtocol(endpoint.tls().sslContext());
+            factory.enableHostnameVerification();
+        }
     }
 
     @Override

@@ -40,11 +40,13 @@ public final class HiveMqDriver implements Driver {
 
     private final Endpoint endpoint;
     private final DriverErrors errors;
+    private final javax.net.ssl.TrustManagerFactory trust;
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
 
     public HiveMqDriver(Endpoint endpoint, DriverErrors errors) {
         this.endpoint = endpoint;
         this.errors = errors;
+        this.trust = endpoint.tls() == null ? null : endpoint.tls().trustManagerFactory();
     }
 
     static String topic(String name) {
@@ -118,9 +120,13 @@ public final class HiveMqDriver implements Driver {
     }
 
     private Mqtt3AsyncClient client(String role) {
-        return Mqtt3Client.builder().identifier("bench-" + runTag + "-" + role + "-" + UUID.randomUUID().toString()
+        var builder = Mqtt3Client.builder().identifier("bench-" + runTag + "-" + role + "-" + UUID.randomUUID().toString()
                         .substring(0, 8))
-                .serverHost(endpoint.host()).serverPort(endpoint.port())
+                .serverHost(endpoint.host()).serverPort(endpoint.port());
+        if (trust != null) {
+            builder = builder.sslConfig().trustManagerFactory(trust).applySslConfig();
+        }
+        return builder
                 .addDisconnectedListener(ctx -> {
                     if (ctx.getSource() != com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource.USER) {
                         errors.report("MQTT connection lost: " + ctx.getCause());

@@ -44,6 +44,9 @@ public final class ActiveMqDriver implements Driver {
     });
 
     public ActiveMqDriver(Endpoint endpoint, DriverErrors errors) {
+        if (endpoint.tls() != null) {
+            throw new IllegalArgumentException("--tls-ca: the OpenWire driver connects in plaintext only");
+        }
         this.endpoint = endpoint;
         this.errors = errors;
     }

@@ -51,6 +51,10 @@ public final class SpringStompDriver implements Driver {
         this.loops = LoopResources.create("bench-stomp", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
         TcpClient tcp = TcpClient.newConnection().host(endpoint.host()).port(endpoint.port()).runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS));
+        if (endpoint.tls() != null) {
+            io.netty.handler.ssl.SslContext ssl = endpoint.tls().nettyClientContext();
+            tcp = tcp.secure(spec -> spec.sslContext(ssl));
+        }
         timer.setPoolSize(1);
         timer.setDaemon(true);
         timer.setThreadNamePrefix("bench-receipts-");
