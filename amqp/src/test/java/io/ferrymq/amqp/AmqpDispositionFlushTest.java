@@ -1,13 +1,7 @@
 package io.ferrymq.amqp;
 
-import io.ferrymq.transport.ConnectionContext;
-import io.ferrymq.transport.ProtocolModule;
 import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
+import io.ferrymq.transport.testing.FlushCounter;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -29,8 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,58 +37,21 @@ class AmqpDispositionFlushTest {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDispositionFlushTest.class);
     private static final int BURST = 200;
 
-    /** Counts the flushes the connection handler asks for. */
-    @ChannelHandler.Sharable
-    static final class FlushCounter extends ChannelDuplexHandler {
-        final AtomicInteger flushes = new AtomicInteger();
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            flushes.incrementAndGet();
-            ctx.flush();
-        }
-    }
-
     private final FlushCounter counter = new FlushCounter();
 
     @RegisterExtension
     final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
-            .protocol(b -> counted(new AmqpProtocol(b, AmqpSettings.defaults())))
+            .protocol(b -> counter.around(new AmqpProtocol(b, AmqpSettings.defaults()), "amqp"))
             .tcp("amqp", AmqpProtocol.NAME)
             .durable()
             .build();
-
-    private ProtocolModule counted(AmqpProtocol amqp) {
-        return new ProtocolModule() {
-            @Override
-            public String name() {
-                return amqp.name();
-            }
-
-            @Override
-            public Detection detect(ByteBuf firstBytes) {
-                return amqp.detect(firstBytes);
-            }
-
-            @Override
-            public Set<String> websocketSubprotocols() {
-                return amqp.websocketSubprotocols();
-            }
-
-            @Override
-            public void initChannel(Channel channel, ConnectionContext context) {
-                amqp.initChannel(channel, context);
-                channel.pipeline().addBefore("amqp", "flush-counter", counter);
-            }
-        };
-    }
 
     @Test
     void aBurstOfDurableTransfersIsAcceptedInFewFlushes() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, "/queue/flushed");
-            int before = counter.flushes.get();
+            int before = counter.flushes();
 
             // Durable messages in a journal: each send completes when the journal has it, each completion a task
             // of its own on the connection's event loop.
@@ -114,7 +69,7 @@ class AmqpDispositionFlushTest {
                 int last = d.getLast() == null ? d.getFirst().intValue() : d.getLast().intValue();
                 accepted.set(d.getFirst().intValue(), last + 1);
             }
-            int flushes = counter.flushes.get() - before;
+            int flushes = counter.flushes() - before;
             LOG.info("{} durable transfers: {} flushes by the AMQP handler, {} flow frames", BURST, flushes, flows);
             assertThat(flushes).as("flushes for %s dispositions", BURST).isLessThanOrEqualTo(BURST / 4);
         }

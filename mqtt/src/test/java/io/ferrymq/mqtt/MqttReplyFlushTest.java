@@ -1,13 +1,7 @@
 package io.ferrymq.mqtt;
 
-import io.ferrymq.transport.ConnectionContext;
-import io.ferrymq.transport.ProtocolModule;
 import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
+import io.ferrymq.transport.testing.FlushCounter;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.Test;
@@ -19,8 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,56 +26,13 @@ class MqttReplyFlushTest {
     private static final Logger LOG = LoggerFactory.getLogger(MqttReplyFlushTest.class);
     private static final int BURST = 200;
 
-    @ChannelHandler.Sharable
-    static final class FlushCounter extends ChannelDuplexHandler {
-        final AtomicInteger flushes = new AtomicInteger();
-        final AtomicInteger readBatches = new AtomicInteger();
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            flushes.incrementAndGet();
-            ctx.flush();
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            readBatches.incrementAndGet();
-            ctx.fireChannelReadComplete();
-        }
-    }
-
     private final FlushCounter counter = new FlushCounter();
 
     @RegisterExtension
     final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
-            .protocol(b -> counted(new MqttProtocol(b, MqttSettings.defaults())))
+            .protocol(b -> counter.around(new MqttProtocol(b, MqttSettings.defaults()), "mqtt"))
             .tcp("mqtt", MqttProtocol.NAME)
             .build();
-
-    private ProtocolModule counted(MqttProtocol mqtt) {
-        return new ProtocolModule() {
-            @Override
-            public String name() {
-                return mqtt.name();
-            }
-
-            @Override
-            public Detection detect(ByteBuf firstBytes) {
-                return mqtt.detect(firstBytes);
-            }
-
-            @Override
-            public Set<String> websocketSubprotocols() {
-                return mqtt.websocketSubprotocols();
-            }
-
-            @Override
-            public void initChannel(Channel channel, ConnectionContext context) {
-                mqtt.initChannel(channel, context);
-                channel.pipeline().addBefore("mqtt", "flush-counter", counter);
-            }
-        };
-    }
 
     /** QoS 1 PUBLISHes with packet ids 1..BURST, as one write. */
     private static byte[] publishBurst(String topic) {
@@ -108,7 +57,7 @@ class MqttReplyFlushTest {
     void aBurstOfQos1PublishesGetsEveryPubackInOrder() throws Exception {
         try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.connect(MqttVersion.MQTT_3_1_1, "acked-burst", true, null);
-            int before = counter.flushes.get();
+            int before = counter.flushes();
             c.sendBytes(publishBurst("burst/acked"));
             List<Integer> acked = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {
@@ -120,7 +69,7 @@ class MqttReplyFlushTest {
             }
             assertThat(acked).isEqualTo(expected);
             LOG.info("{} QoS 1 PUBLISHes (each completing on its own): {} flushes by the MQTT handler", BURST,
-                    counter.flushes.get() - before);
+                    counter.flushes() - before);
         }
     }
 
@@ -128,8 +77,8 @@ class MqttReplyFlushTest {
     void repliesWrittenWhileReadingAreFlushedOncePerReadBatch() throws Exception {
         try (RawMqttClient c = new RawMqttClient(broker.port("mqtt"))) {
             c.connect(MqttVersion.MQTT_3_1_1, "released-burst", true, null);
-            int flushesBefore = counter.flushes.get();
-            int readsBefore = counter.readBatches.get();
+            int flushesBefore = counter.flushes();
+            int readsBefore = counter.readBatches();
             // PUBRELs, each answered with a PUBCOMP as it is read (3.1.1 completes even an unknown packet id).
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
             for (int id = 1; id <= BURST; id++) {
@@ -139,8 +88,8 @@ class MqttReplyFlushTest {
             for (int id = 1; id <= BURST; id++) {
                 assertThat(RawMqttClient.packetId(c.expect(MqttMessageType.PUBCOMP))).isEqualTo(id);
             }
-            int flushes = counter.flushes.get() - flushesBefore;
-            int readBatches = counter.readBatches.get() - readsBefore;
+            int flushes = counter.flushes() - flushesBefore;
+            int readBatches = counter.readBatches() - readsBefore;
             LOG.info("{} PUBRELs: {} flushes by the MQTT handler over {} read batches", BURST, flushes, readBatches);
             assertThat(flushes).as("flushes of %s PUBCOMPs read in %s batches", BURST, readBatches)
                     .isLessThanOrEqualTo(readBatches);

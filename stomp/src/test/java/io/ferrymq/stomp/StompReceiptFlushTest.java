@@ -1,13 +1,7 @@
 package io.ferrymq.stomp;
 
-import io.ferrymq.transport.ConnectionContext;
-import io.ferrymq.transport.ProtocolModule;
 import io.ferrymq.transport.testing.EmbeddedBrokerExtension;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
+import io.ferrymq.transport.testing.FlushCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -15,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,57 +22,13 @@ class StompReceiptFlushTest {
     private static final Logger LOG = LoggerFactory.getLogger(StompReceiptFlushTest.class);
     private static final int BURST = 200;
 
-    /** Counts the flushes the connection handler asks for and the read batches it sees. */
-    @ChannelHandler.Sharable
-    static final class FlushCounter extends ChannelDuplexHandler {
-        final AtomicInteger flushes = new AtomicInteger();
-        final AtomicInteger readBatches = new AtomicInteger();
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            flushes.incrementAndGet();
-            ctx.flush();
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            readBatches.incrementAndGet();
-            ctx.fireChannelReadComplete();
-        }
-    }
-
     private final FlushCounter counter = new FlushCounter();
 
     @RegisterExtension
     final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
-            .protocol(b -> counted(new StompProtocol(b, StompSettings.defaults())))
+            .protocol(b -> counter.around(new StompProtocol(b, StompSettings.defaults()), "stomp"))
             .tcp("stomp", StompProtocol.NAME)
             .build();
-
-    private ProtocolModule counted(StompProtocol stomp) {
-        return new ProtocolModule() {
-            @Override
-            public String name() {
-                return stomp.name();
-            }
-
-            @Override
-            public Detection detect(ByteBuf firstBytes) {
-                return stomp.detect(firstBytes);
-            }
-
-            @Override
-            public Set<String> websocketSubprotocols() {
-                return stomp.websocketSubprotocols();
-            }
-
-            @Override
-            public void initChannel(Channel channel, ConnectionContext context) {
-                stomp.initChannel(channel, context);
-                channel.pipeline().addBefore("stomp", "flush-counter", counter);
-            }
-        };
-    }
 
     private static String burst(String destination, String transaction) {
         StringBuilder frames = new StringBuilder();
@@ -110,11 +59,11 @@ class StompReceiptFlushTest {
     @Test
     void aBurstOfReceiptedSendsGetsEveryReceipt() throws Exception {
         try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
-            int before = counter.flushes.get();
+            int before = counter.flushes();
             c.send(burst("/queue/receipted", null));
             expectReceipts(c);
             LOG.info("{} receipted SENDs (stored, each completing on its own): {} flushes by the STOMP handler", BURST,
-                    counter.flushes.get() - before);
+                    counter.flushes() - before);
             c.send("DISCONNECT\nreceipt:bye\n\n\0");
             assertThat(c.read().header("receipt-id")).isEqualTo("bye");
         }
@@ -126,15 +75,15 @@ class StompReceiptFlushTest {
         try (RawStompClient c = new RawStompClient(broker.port("stomp")).connect()) {
             c.send("BEGIN\ntransaction:t1\nreceipt:begun\n\n\0");
             assertThat(c.read().header("receipt-id")).isEqualTo("begun");
-            int flushesBefore = counter.flushes.get();
-            int readsBefore = counter.readBatches.get();
+            int flushesBefore = counter.flushes();
+            int readsBefore = counter.readBatches();
 
             // Sends in a transaction are held until COMMIT, so each RECEIPT is written as its SEND is read.
             c.send(burst("/queue/held", "t1"));
             expectReceipts(c);
 
-            int flushes = counter.flushes.get() - flushesBefore;
-            int readBatches = counter.readBatches.get() - readsBefore;
+            int flushes = counter.flushes() - flushesBefore;
+            int readBatches = counter.readBatches() - readsBefore;
             LOG.info("{} receipted SENDs in a transaction: {} flushes by the STOMP handler over {} read batches", BURST,
                     flushes, readBatches);
             assertThat(flushes).as("flushes of %s receipts read in %s batches", BURST, readBatches)
