@@ -1,6 +1,8 @@
 package io.ferrymq.openwire;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.ChannelInfo;
+import io.ferrymq.core.api.ChannelReporter;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
@@ -51,7 +53,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -64,7 +68,7 @@ import java.util.concurrent.TimeUnit;
  * for a response gets a Response, or an ExceptionResponse carrying the JMS exception of its failure. Everything
  * runs on the channel's event loop.
  */
-final class OpenwireConnection extends ChannelInboundHandlerAdapter implements DeliverySink {
+final class OpenwireConnection extends ChannelInboundHandlerAdapter implements DeliverySink, ChannelReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenwireConnection.class);
     private static final BrokerId BROKER_ID = new BrokerId("ferrymq");
@@ -352,6 +356,11 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     }
 
     // ------------------------------------------------------------------ RemoveInfo, ShutdownInfo
+
+    @Override
+    public List<ChannelInfo> channels() {
+        return sessions.stream().map(consumers::info).sorted(Comparator.comparingInt(ChannelInfo::number)).toList();
+    }
 
     /** Counts a session against {@code limits.max-channels-per-connection}, refusing the one past it. */
     private void openSession(SessionInfo info) {

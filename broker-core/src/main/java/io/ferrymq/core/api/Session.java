@@ -97,6 +97,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public boolean isClosed() { return closed; }
     /** The session's open consumers, for the operator's view ({@link Operator#consumers()}). */
     java.util.Collection<Subscription> subscriptions() { return List.copyOf(subscriptions); }
+    /** The adapter's side, for the operator's view of its channels ({@link Operator#channels()}). */
+    DeliverySink sink() { return sink; }
 
     @Override
     public long connectionId() {

@@ -46,7 +46,9 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         UserStore store = new UserStore(broker);
         store.restore();
         this.overview = new OverviewResource(operator, new MessageRates());
-        this.connections = new ConnectionResource(operator);
+        Visibility visibility = new Visibility(operator);
+        ChannelResource channels = new ChannelResource(operator, visibility);
+        this.connections = new ConnectionResource(operator, visibility, channels);
         QueueResource queues = new QueueResource(operator, sessions);
         ExchangeResource exchanges = new ExchangeResource(operator, sessions, broker::currentTimeMillis);
         UserResource users = new UserResource(operator, blocking, store);
@@ -81,6 +83,10 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 Route.of("GET", "api/vhosts/{vhost}/connections", connections::list),
                 Route.of("GET", "api/connections/{name}", connections::get),
                 Route.of("DELETE", "api/connections/{name}", connections::close),
+                Route.of("GET", "api/connections/{name}/channels", channels::ofConnection),
+                Route.of("GET", "api/channels", channels::list),
+                Route.of("GET", "api/vhosts/{vhost}/channels", channels::list),
+                Route.of("GET", "api/channels/{name}", channels::get),
                 Route.of("GET", "api/consumers", connections::consumers),
                 Route.of("GET", "api/consumers/{vhost}", connections::consumers),
                 Route.of("GET", "api/users", users::list),

@@ -51,7 +51,7 @@ final class OverviewResource {
         Map<String, Object> objects = new LinkedHashMap<>();
         long connections = operator.connections().stream().filter(x -> !CallerSessions.PROTOCOL.equals(x.protocol())).count();
         objects.put("connections", connections);
-        objects.put("channels", connections);
+        objects.put("channels", 0L);
         objects.put("consumers", operator.consumers().size());
         objects.put("exchanges", operator.exchanges().size());
         objects.put("queues", queues.size());
@@ -65,7 +65,10 @@ final class OverviewResource {
         m.put("disk", Map.of("free", here.getUsableSpace(), "total", here.getTotalSpace()));
         Runtime rt = Runtime.getRuntime();
         m.put("jvm", Map.of("heap_used", rt.totalMemory() - rt.freeMemory(), "heap_max", rt.maxMemory()));
-        return CompletableFuture.completedFuture(Reply.ok(m));
+        return operator.channels().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).thenApply(channels -> {
+            objects.put("channels", channels.stream().filter(x -> !CallerSessions.PROTOCOL.equals(x.protocol())).count());
+            return Reply.ok(m);
+        });
     }
 
     private List<Map<String, Object>> listeners() {
