@@ -66,6 +66,7 @@ public final class Broker implements AutoCloseable {
     private final QueueQuota queueQuota;
     private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
     private final ConsumerEvents consumerEvents = new ConsumerEvents();
+    private volatile ClusterStatus clusterStatus = ClusterStatus.SINGLE;
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -533,6 +534,15 @@ public final class Broker implements AutoCloseable {
      * The broker as its operator sees it (connections, queues, exchanges, bindings, users): for the management
      * API, which checks its callers' roles itself.
      */
+    /** Where this broker stands in an HA pair, as {@link Operator#cluster()} reports it; the server sets it. */
+    public void reportClusterStatus(ClusterStatus status) {
+        this.clusterStatus = status == null ? ClusterStatus.SINGLE : status;
+    }
+
+    ClusterStatus clusterStatus() {
+        return clusterStatus;
+    }
+
     public Operator operator() {
         return operator;
     }

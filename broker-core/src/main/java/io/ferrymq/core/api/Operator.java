@@ -96,6 +96,11 @@ public final class Operator {
         broker.options().storage().syncTimings(listener);
     }
 
+    /** This broker's place in an HA pair ({@link ClusterView#SINGLE} outside one). */
+    public ClusterView cluster() {
+        return broker.clusterStatus().current();
+    }
+
     /** When the broker started, in milliseconds since the epoch. */
     public long startedAt() {
         return startedAt;

@@ -61,6 +61,14 @@ public final class BrokerMetrics implements AutoCloseable {
                 .description("Free space on the disk the broker runs from").register(registry);
         Gauge.builder("ferrymq_queues", this, m -> m.queues.size()).description("Queues in all virtual hosts")
                 .register(registry);
+        Gauge.builder("ferrymq_ha_epoch", operator, o -> o.cluster().epoch())
+                .description("The HA pair's epoch (0 outside a pair)").register(registry);
+        Gauge.builder("ferrymq_replication_lag_entries", operator, o -> o.cluster().lagEntries())
+                .description("Journal entries the HA standby has not acknowledged yet").register(registry);
+        Gauge.builder("ferrymq_replication_lag_bytes", operator, o -> o.cluster().lagBytes())
+                .description("Bytes of the journal entries the HA standby has not acknowledged yet").register(registry);
+        Gauge.builder("ferrymq_replication_lag_oldest_seconds", operator, o -> o.cluster().lagOldestMillis() / 1000.0)
+                .description("Age of the oldest journal entry the HA standby has not acknowledged").register(registry);
         Timer fsync = Timer.builder("ferrymq_journal_fsync").description("Journal group commits: write and fsync time")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
