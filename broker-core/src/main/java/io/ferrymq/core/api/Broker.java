@@ -67,6 +67,7 @@ public final class Broker implements AutoCloseable {
     private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
     private final ConsumerEvents consumerEvents = new ConsumerEvents();
     private volatile ClusterStatus clusterStatus = ClusterStatus.SINGLE;
+    private final MessageCounters messageCounters = new MessageCounters();
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -390,6 +391,7 @@ public final class Broker implements AutoCloseable {
             connections.release(client.connectionId(), who.name());
         }, options.limits().maxConsumersPerConnection(), queueQuota);
         holder[0].consumerEvents(consumerEvents);
+        holder[0].counters(messageCounters.forProtocol(client.protocol()));
         sessions.add(holder[0]);
         return holder[0];
     }
@@ -537,6 +539,10 @@ public final class Broker implements AutoCloseable {
     /** Where this broker stands in an HA pair, as {@link Operator#cluster()} reports it; the server sets it. */
     public void reportClusterStatus(ClusterStatus status) {
         this.clusterStatus = status == null ? ClusterStatus.SINGLE : status;
+    }
+
+    MessageCounters messageCounters() {
+        return messageCounters;
     }
 
     ClusterStatus clusterStatus() {

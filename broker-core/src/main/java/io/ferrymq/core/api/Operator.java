@@ -96,6 +96,11 @@ public final class Operator {
         broker.options().storage().syncTimings(listener);
     }
 
+    /** Messages received, delivered, acknowledged and rejected per client protocol, since the broker started. */
+    public List<MessageCounters.Counts> messageCounts() {
+        return broker.messageCounters().snapshot();
+    }
+
     /** This broker's place in an HA pair ({@link ClusterView#SINGLE} outside one). */
     public ClusterView cluster() {
         return broker.clusterStatus().current();
