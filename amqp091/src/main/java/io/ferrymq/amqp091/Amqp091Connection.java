@@ -23,6 +23,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.ferrymq.transport.tls.TlsIdentity;
@@ -214,6 +215,10 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         }
         if (evt instanceof TransportFault fault) {
             connectionError(ReplyCodes.FRAME_ERROR, fault.reason(), (Method) null);
+            return;
+        }
+        if (evt instanceof AdministrativeClose admin) {
+            connectionError(ReplyCodes.CONNECTION_FORCED, admin.reason(), (Method) null);
             return;
         }
         if (evt == ShutdownNotice.INSTANCE) {

@@ -14,6 +14,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -240,6 +241,21 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
                 LOG.info("OpenWire connection {} from {}: nothing received within the negotiated max inactivity"
                         + " duration, closing", connectionId, ctx.channel().remoteAddress());
                 state = State.CLOSED;
+                ctx.close();
+            }
+            return;
+        }
+        if (evt instanceof AdministrativeClose admin) {
+            // As ActiveMQ when an operator stops a connection: the client's exception listener hears why, then the
+            // socket closes.
+            boolean tell = state == State.CONNECTED;
+            state = State.CLOSED;
+            if (tell) {
+                ConnectionError error = new ConnectionError();
+                error.setConnectionId(openwireConnectionId);
+                error.setException(new JMSException(admin.reason()));
+                ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+            } else {
                 ctx.close();
             }
             return;

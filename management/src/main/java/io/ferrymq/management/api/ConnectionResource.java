@@ -62,9 +62,12 @@ final class ConnectionResource {
                 .collect(Collectors.groupingBy(Operator.ChannelView::connectionId, Collectors.counting())));
     }
 
+    /** RabbitMQ's reason when the request gives none. */
+    static final String DEFAULT_REASON = "Closed via management plugin";
+
     /**
-     * Closes the connection: the protocol says goodbye in its own terms (as when the broker stops) and the socket
-     * closes; an in-process session has no socket, so only its session ends.
+     * Closes the connection: the protocol tells the client, in its own terms, the reason in the {@code X-Reason}
+     * header (RabbitMQ's), and the socket closes; an in-process session has no socket, so only its session ends.
      */
     CompletableFuture<Reply> close(Call c) {
         Operator.ConnectionView conn = find(c);
@@ -72,7 +75,9 @@ final class ConnectionResource {
             throw ApiException.forbidden("user '" + c.caller().name() + "' may close only its own connections");
         }
         ConnectionDirectory d = directory;
-        boolean socket = d != null && conn.peer() != null && d.close(conn.peer());
+        String reason = c.request().reason() == null || c.request().reason().isBlank() ? DEFAULT_REASON
+                : c.request().reason();
+        boolean socket = d != null && conn.peer() != null && d.close(conn.peer(), reason);
         if (!socket) {
             operator.closeSessions(conn.id());
         }
