@@ -309,6 +309,11 @@ public final class Operator {
         return broker.options().realm().authenticate(username, password, client);
     }
 
+    /** Whether the user has any permission in the virtual host (RabbitMQ: may log in to it). */
+    public boolean mayAccess(BrokerPrincipal who, String vhost) {
+        return broker.options().realm().mayAccess(who, vhost);
+    }
+
     public List<UserView> users() {
         return realm().users().stream().map(u -> new UserView(u.name(), u.roles(), u.loopbackOnly())).toList();
     }

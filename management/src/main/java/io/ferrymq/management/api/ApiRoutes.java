@@ -167,6 +167,10 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "not_authorised", "user '" + caller.name()
                         + "' is not a management user: give it the administrator, monitoring or management role");
             }
+            String vhost = values.get("vhost");
+            if (vhost != null) {
+                caller.requireVhost(vhost);
+            }
             return route.action().run(new Call(caller, request, values));
         });
     }
@@ -209,6 +213,9 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         String password = colon < 0 ? "" : decoded.substring(colon + 1);
         ClientInfo client = new ClientInfo(broker.newConnectionId(), CallerSessions.PROTOCOL, request.remote(),
                 "management", null);
-        return CompletableFuture.supplyAsync(() -> new Caller(operator.authenticate(user, password, client)), blocking);
+        return CompletableFuture.supplyAsync(() -> {
+            io.ferrymq.core.security.BrokerPrincipal who = operator.authenticate(user, password, client);
+            return new Caller(who, vhost -> operator.mayAccess(who, vhost));
+        }, blocking);
     }
 }

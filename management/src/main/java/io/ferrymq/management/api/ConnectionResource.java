@@ -95,6 +95,7 @@ final class ConnectionResource {
         List<Long> mine = visible(c.caller()).stream().map(Operator.ConnectionView::id).toList();
         return done(Reply.ok(Shapes.all(operator.consumers().stream()
                 .filter(v -> mine.contains(v.connectionId()))
+                .filter(v -> c.caller().seesVhost(v.vhost()))
                 .filter(v -> vhost == null || v.vhost().equals(vhost)).toList(), Shapes::consumer)));
     }
 

@@ -109,7 +109,9 @@ final class OverviewResource {
     CompletableFuture<Reply> vhosts(Call c) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : operator.vhosts()) {
-            out.add(vhost(v));
+            if (c.caller().seesVhost(v)) {
+                out.add(vhost(v));
+            }
         }
         return CompletableFuture.completedFuture(Reply.ok(out));
     }

@@ -6,7 +6,7 @@ import io.ferrymq.management.http.Caller;
 
 /**
  * Which connections and channels a caller sees: monitoring and administrator users every one, management users
- * their own.
+ * their own (in the virtual hosts they have permissions in, as RabbitMQ's management tag).
  */
 final class Visibility {
 
@@ -17,13 +17,14 @@ final class Visibility {
     }
 
     boolean maySee(Caller caller, String user, String vhost) {
-        return caller.monitors() || user.equals(caller.name());
+        return caller.monitors() || user.equals(caller.name()) && caller.seesVhost(vhost);
     }
 
-    /** A vhost named in the path: 404 when there is none. */
+    /** A vhost named in the path: 404 when there is none, 401 when the caller has no permissions in it. */
     void requireVhost(Caller caller, String vhost) {
         if (!operator.vhosts().contains(vhost)) {
             throw ApiException.notFound("no virtual host '" + vhost + "'");
         }
+        caller.requireVhost(vhost);
     }
 }
