@@ -1,6 +1,8 @@
 package io.ferrymq.amqp;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.ChannelInfo;
+import io.ferrymq.core.api.ChannelReporter;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
@@ -22,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -36,7 +39,7 @@ import java.util.concurrent.Executor;
  * core session (transactions and temporary nodes belong to the connection, so one core session serves all
  * its AMQP sessions). Also the core's delivery sink: deliveries go to the link whose subscription made them.
  */
-final class AmqpConnection implements DeliverySink {
+final class AmqpConnection implements DeliverySink, ChannelReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
 
@@ -279,6 +282,33 @@ final class AmqpConnection implements DeliverySink {
     }
 
     // ------------------------------------------------------------------ sessions and links
+
+    /**
+     * The AMQP sessions as the operator's channels, numbered by their order of opening: a session's consumers are
+     * its sending links, its unacknowledged messages what they hold unsettled, its prefetch their credit.
+     */
+    @Override
+    public List<ChannelInfo> channels() {
+        List<ChannelInfo> out = new ArrayList<>();
+        EnumSet<EndpointState> active = EnumSet.of(EndpointState.ACTIVE);
+        int number = 0;
+        for (org.apache.qpid.proton.engine.Session s = endpoint.sessionHead(active, active); s != null;
+             s = s.next(active, active)) {
+            number++;
+            int consumers = 0;
+            long unsettled = 0;
+            int credit = 0;
+            for (OutgoingLink link : outgoing.values()) {
+                if (link.link().getSession() == s) {
+                    consumers++;
+                    unsettled += link.link().getUnsettled();
+                    credit += link.link().getCredit();
+                }
+            }
+            out.add(new ChannelInfo(number, consumers, unsettled, credit, 0, false, false));
+        }
+        return out;
+    }
 
     private void onSessionOpen(org.apache.qpid.proton.engine.Session s) {
         io.sessionOpened(s);

@@ -12,6 +12,7 @@ import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
 import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.tls.TlsIdentity;
 import io.netty.buffer.ByteBuf;
@@ -183,6 +184,14 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof AdministrativeClose admin) {
+            if (state == State.ACTIVE) {
+                close(AmqpErrors.of(AmqpErrors.CONNECTION_FORCED, admin.reason()));
+            } else if (state != State.CLOSED) {
+                ctx.close();
+            }
+            return;
+        }
         if (evt == ShutdownNotice.INSTANCE) {
             if (state == State.ACTIVE) {
                 close(AmqpErrors.of(AmqpErrors.CONNECTION_FORCED, "the broker is shutting down; reconnect later or"

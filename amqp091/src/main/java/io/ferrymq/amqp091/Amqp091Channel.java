@@ -6,6 +6,7 @@ import io.ferrymq.amqp091.codec.Frame;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
+import io.ferrymq.core.api.ChannelInfo;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.queue.Delivery;
@@ -42,6 +43,10 @@ final class Amqp091Channel {
 
     Session session() {
         return conn.session;
+    }
+
+    ChannelInfo info() {
+        return consumers.info(number, publisher.transactional(), publisher.confirming());
     }
 
     boolean isOpen() {

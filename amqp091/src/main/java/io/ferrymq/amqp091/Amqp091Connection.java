@@ -9,6 +9,8 @@ import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.ChannelInfo;
+import io.ferrymq.core.api.ChannelReporter;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
@@ -21,6 +23,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.ferrymq.transport.tls.TlsIdentity;
@@ -36,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * connection errors and blocking; everything on a channel above 0 goes to its {@link Amqp091Channel}.
  * Runs on the channel's event loop.
  */
-final class Amqp091Connection extends ChannelInboundHandlerAdapter implements DeliverySink {
+final class Amqp091Connection extends ChannelInboundHandlerAdapter implements DeliverySink, ChannelReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Amqp091Connection.class);
     private static final long CLOSE_OK_TIMEOUT_MILLIS = 5_000;
@@ -91,6 +95,12 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         this.decoder = decoder;
         this.frameMax = settings.frameMax();
         this.channelMax = serverChannelMax();
+    }
+
+    @Override
+    public List<ChannelInfo> channels() {
+        return channels.values().stream().filter(Amqp091Channel::isOpen).map(Amqp091Channel::info)
+                .sorted(Comparator.comparingInt(ChannelInfo::number)).toList();
     }
 
     /** The highest channel offered: the protocol setting, within limits.max-channels-per-connection. */
@@ -205,6 +215,10 @@ final class Amqp091Connection extends ChannelInboundHandlerAdapter implements De
         }
         if (evt instanceof TransportFault fault) {
             connectionError(ReplyCodes.FRAME_ERROR, fault.reason(), (Method) null);
+            return;
+        }
+        if (evt instanceof AdministrativeClose admin) {
+            connectionError(ReplyCodes.CONNECTION_FORCED, admin.reason(), (Method) null);
             return;
         }
         if (evt == ShutdownNotice.INSTANCE) {

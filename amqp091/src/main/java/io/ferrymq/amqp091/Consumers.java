@@ -5,6 +5,7 @@ import io.ferrymq.amqp091.codec.BasicProperties;
 import io.ferrymq.amqp091.codec.Method;
 import io.ferrymq.amqp091.codec.MethodSpec;
 import io.ferrymq.amqp091.codec.ReplyCodes;
+import io.ferrymq.core.api.ChannelInfo;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.Tx;
@@ -101,6 +102,12 @@ final class Consumers {
     private record Held(Delivery delivery, Consumer consumer) { }
 
     /** Whether credit comes back as deliveries are written (no limit applies) rather than as they are settled. */
+    /** This channel as the operator's channel list shows it. */
+    ChannelInfo info(int number, boolean transactional, boolean confirm) {
+        return new ChannelInfo(number, byTag.size() + streamConsumers.size(), unacked.size(),
+                prefetch, globalPrefetch, transactional, confirm);
+    }
+
     private boolean windowed(Consumer c) {
         return c.noAck || c.prefetch == 0 && globalPrefetch == 0;
     }

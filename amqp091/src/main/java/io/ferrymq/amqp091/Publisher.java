@@ -43,6 +43,10 @@ final class Publisher {
         this.ch = ch;
     }
 
+    boolean confirming() {
+        return confirming;
+    }
+
     boolean transactional() {
         return tx != null;
     }

@@ -1,5 +1,7 @@
 package io.ferrymq.ha;
 
+import io.ferrymq.core.api.ClusterStatus;
+import io.ferrymq.core.api.ClusterView;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
@@ -49,7 +51,7 @@ import java.util.function.Function;
  * and the replication channel's event loop (the rest); state changes take this object's lock, which is never
  * held across I/O: channel writes only queue.
  */
-final class ActiveReplicator implements Replicator, PageReplicator, StreamReplicator {
+final class ActiveReplicator implements Replicator, PageReplicator, StreamReplicator, ClusterStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActiveReplicator.class);
 
@@ -57,6 +59,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     interface StandbyRecord extends Function<String, CompletableFuture<?>> { }
 
     private record Waiting(long sequence, CompletableFuture<Void> done) { }
+
+    /** A journal entry the standby has not acknowledged yet, for the replication lag. */
+    private record Unacknowledged(long sequence, int bytes, long writtenNanos) { }
 
     /**
      * CATCHING_UP: the snapshot is being sent, new entries are held; STREAMING: new entries are sent but
@@ -114,6 +119,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     private final StandbyRecord standbyRecord;
     private final Runnable onFenced;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Under the lock: the entries sent or held for the connected standby and not yet acknowledged by it. */
+    private final ArrayDeque<Unacknowledged> unacknowledged = new ArrayDeque<>();
+    private long unacknowledgedBytes;
     /** Page writes waiting for the standby, by page change number. */
     private final ArrayDeque<Waiting> pageWaiting = new ArrayDeque<>();
     private long pageSequence;
@@ -180,6 +188,10 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                 return CompletableFuture.failedFuture(fenced);
             }
             Standby s = standby;
+            if (s != null) {
+                unacknowledged.add(new Unacknowledged(sequence, entry.length, System.nanoTime()));
+                unacknowledgedBytes += entry.length;
+            }
             if (s != null && s.mode == Mode.SYNCHRONOUS) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 waiting.add(new Waiting(last, done));
@@ -332,6 +344,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             }
             s = new Standby(channel, hello.nodeId());
             standby = s;
+            forgetUnacknowledged();
             cleared = standbyCleared;
         }
         LOG.info("HA {}: standby {} connected from {}: sending a snapshot, then the entries since", nodeId,
@@ -479,7 +492,12 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     }
 
     void acked(Channel channel, ReplicationMessage.Ack ack) {
-        settle(channel, waiting, ack.sequence(), s -> s.acked = Math.max(s.acked, ack.sequence()));
+        settle(channel, waiting, ack.sequence(), s -> {
+            s.acked = Math.max(s.acked, ack.sequence());
+            while (!unacknowledged.isEmpty() && unacknowledged.peek().sequence() <= s.acked) {
+                unacknowledgedBytes -= unacknowledged.poll().bytes();
+            }
+        });
     }
 
     void pageAcked(Channel channel, ReplicationMessage.PageAck ack) {
@@ -613,6 +631,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                 return;
             }
             standby = null;
+            forgetUnacknowledged();
             if (fenced != null) {
                 return;
             }
@@ -715,6 +734,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                 ch = standby.channel;
                 standby = null;
             }
+            forgetUnacknowledged();
         }
         if (alarm) {
             LOG.error("HA {}: FENCED, no more writes are confirmed here: {}", nodeId, reason);
@@ -730,6 +750,33 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
 
     synchronized boolean isFenced() {
         return fenced != null;
+    }
+
+    /** Under the lock: with no standby (or a new one) there is nothing it lags behind on. */
+    private void forgetUnacknowledged() {
+        unacknowledged.clear();
+        unacknowledgedBytes = 0;
+    }
+
+    /** The pair as this active sees it, with the connected standby's lag behind the journal. */
+    @Override
+    public synchronized ClusterView current() {
+        Standby s = standby;
+        if (fenced != null) {
+            return new ClusterView("fenced", "alone", epoch, nodeId, null, 0, 0, 0);
+        }
+        if (s == null) {
+            return new ClusterView("alone", "alone", epoch, nodeId, null, 0, 0, 0);
+        }
+        String mode = switch (s.mode) {
+            case CATCHING_UP -> "catching-up";
+            case STREAMING -> "streaming";
+            case SYNCHRONOUS -> "synchronous";
+        };
+        Unacknowledged oldest = unacknowledged.peek();
+        long age = oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.writtenNanos());
+        return new ClusterView("active", mode, epoch, nodeId, s.nodeId, unacknowledged.size(), unacknowledgedBytes,
+                age);
     }
 
     /** For status: the standby's name and state, or null. */

@@ -129,6 +129,8 @@ class ConsoleBrowserTest {
             logIn();
             WebDriverWait wait = waiting();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overview-facts"), "Queues"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overview-facts"),
+                    "single node (no HA pair)"));
             screenshot("overview");
 
             tab("queues");

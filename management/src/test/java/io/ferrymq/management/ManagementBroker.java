@@ -51,6 +51,21 @@ public final class ManagementBroker {
                 .start();
     }
 
+    /**
+     * The same broker with STOMP, MQTT, AMQP 1.0 and OpenWire too, on one more port ("mixed"), for what every
+     * protocol must show.
+     */
+    static EmbeddedBrokerExtension.Builder allProtocols() {
+        return builder()
+                .protocol(b -> new io.ferrymq.stomp.StompProtocol(b, io.ferrymq.stomp.StompSettings.defaults()))
+                .protocol(b -> new io.ferrymq.mqtt.MqttProtocol(b, io.ferrymq.mqtt.MqttSettings.defaults()))
+                .protocol(b -> new io.ferrymq.amqp.AmqpProtocol(b, io.ferrymq.amqp.AmqpSettings.defaults()))
+                .protocol(b -> new io.ferrymq.openwire.OpenwireProtocol(b,
+                        io.ferrymq.openwire.OpenwireSettings.defaults()))
+                .tcp("mixed", io.ferrymq.stomp.StompProtocol.NAME, io.ferrymq.mqtt.MqttProtocol.NAME,
+                        io.ferrymq.amqp.AmqpProtocol.NAME, io.ferrymq.openwire.OpenwireProtocol.NAME);
+    }
+
     public static EmbeddedBrokerExtension start() {
         return builder().build();
     }

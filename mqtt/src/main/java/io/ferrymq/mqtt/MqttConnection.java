@@ -15,6 +15,7 @@ import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
 import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -250,6 +251,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Deliv
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             disconnect(KEEP_ALIVE_TIMEOUT, "nothing received from the client for 1.5 times its keep-alive");
+            return;
+        }
+        if (evt instanceof AdministrativeClose admin) {
+            if (state == State.CONNECTED) {
+                disconnect(ReasonCodes.ADMINISTRATIVE_ACTION, admin.reason());
+            } else {
+                ctx.close();
+            }
             return;
         }
         if (evt == ShutdownNotice.INSTANCE) {

@@ -1,6 +1,8 @@
 package io.ferrymq.openwire;
 
 import io.ferrymq.core.api.Broker;
+import io.ferrymq.core.api.ChannelInfo;
+import io.ferrymq.core.api.ChannelReporter;
 import io.ferrymq.core.api.DeliverySink;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.errors.BrokerException;
@@ -12,6 +14,7 @@ import io.ferrymq.transport.ConnectionContext;
 import io.ferrymq.transport.HandshakeDeadline;
 import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -51,7 +54,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -64,7 +69,7 @@ import java.util.concurrent.TimeUnit;
  * for a response gets a Response, or an ExceptionResponse carrying the JMS exception of its failure. Everything
  * runs on the channel's event loop.
  */
-final class OpenwireConnection extends ChannelInboundHandlerAdapter implements DeliverySink {
+final class OpenwireConnection extends ChannelInboundHandlerAdapter implements DeliverySink, ChannelReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenwireConnection.class);
     private static final BrokerId BROKER_ID = new BrokerId("ferrymq");
@@ -240,6 +245,21 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
             }
             return;
         }
+        if (evt instanceof AdministrativeClose admin) {
+            // As ActiveMQ when an operator stops a connection: the client's exception listener hears why, then the
+            // socket closes.
+            boolean tell = state == State.CONNECTED;
+            state = State.CLOSED;
+            if (tell) {
+                ConnectionError error = new ConnectionError();
+                error.setConnectionId(openwireConnectionId);
+                error.setException(new JMSException(admin.reason()));
+                ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof TransportFault || evt == ShutdownNotice.INSTANCE) {
             // The failover transport reconnects, to this broker once it is back or to another one.
             state = State.CLOSED;
@@ -352,6 +372,11 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     }
 
     // ------------------------------------------------------------------ RemoveInfo, ShutdownInfo
+
+    @Override
+    public List<ChannelInfo> channels() {
+        return sessions.stream().map(consumers::info).sorted(Comparator.comparingInt(ChannelInfo::number)).toList();
+    }
 
     /** Counts a session against {@code limits.max-channels-per-connection}, refusing the one past it. */
     private void openSession(SessionInfo info) {

@@ -1,5 +1,6 @@
 package io.ferrymq.openwire;
 
+import io.ferrymq.core.api.ChannelInfo;
 import io.ferrymq.core.api.Session;
 import io.ferrymq.core.api.Source;
 import io.ferrymq.core.api.TopicSubscription;
@@ -568,6 +569,21 @@ final class OpenwireConsumers {
             closed.whenComplete((v, t) -> conn.executor().execute(() -> inProgress.remove(closed)));
         }
         return closed;
+    }
+
+    /** A JMS session as the operator's channel list shows it: its consumers, their unacknowledged messages. */
+    ChannelInfo info(SessionId session) {
+        int count = 0;
+        long unacked = 0;
+        int prefetch = 0;
+        for (OpenwireConsumer c : byId.values()) {
+            if (session.equals(c.info.getConsumerId().getParentId())) {
+                count++;
+                unacked += c.unacked.size();
+                prefetch = Math.max(prefetch, c.prefetch());
+            }
+        }
+        return new ChannelInfo((int) session.getValue(), count, unacked, prefetch, 0, false, false);
     }
 
     void connectionClosed() {

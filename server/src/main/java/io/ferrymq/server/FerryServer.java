@@ -113,6 +113,10 @@ public final class FerryServer implements AutoCloseable {
             storage.closeAll();
             throw e;
         }
+        if (replicator instanceof io.ferrymq.core.api.ClusterStatus pair) {
+            // An HA pair's active: the management API and /metrics show the pair and the standby's lag.
+            broker.reportClusterStatus(pair);
+        }
         NettyServer transport = null;
         List<ProtocolModule> protocols = List.of();
         try {

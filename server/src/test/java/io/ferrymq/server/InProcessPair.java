@@ -17,14 +17,14 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two pair members in one JVM with a test ZooKeeper, each with a STOMP, MQTT, AMQP 1.0, AMQP 0-9-1, OpenWire and
- * SQS listener on free
+ * Two pair members in one JVM with a test ZooKeeper, each with a STOMP, MQTT, AMQP 1.0, AMQP 0-9-1, OpenWire,
+ * SQS and management listener on free
  * ports: node-a starts first and is active, node-b follows it as standby.
  */
 final class InProcessPair implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final String[] LISTENERS = {"stomp", "mqtt", "amqp", "aws", "amqp091", "openwire"};
+    static final String[] LISTENERS = {"stomp", "mqtt", "amqp", "aws", "amqp091", "openwire", "management"};
 
     /** A member's ports: one per listener of {@link #LISTENERS}, and its replication port. */
     record Member(String name, Map<String, Integer> ports, int replication) {

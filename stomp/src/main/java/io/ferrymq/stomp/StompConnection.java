@@ -19,6 +19,7 @@ import io.ferrymq.transport.IoErrors;
 import io.ferrymq.transport.ReadThrottle;
 import io.ferrymq.transport.ReplyFlush;
 import io.ferrymq.transport.SessionOpening;
+import io.ferrymq.transport.AdministrativeClose;
 import io.ferrymq.transport.ShutdownNotice;
 import io.ferrymq.transport.TransportFault;
 import io.netty.channel.ChannelFutureListener;
@@ -192,6 +193,10 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         if (evt instanceof TransportFault fault) {
             // The transport logged it and closes the connection; the client hears why first.
             sendErrorAndClose("Malformed frame", fault.reason(), null);
+            return;
+        }
+        if (evt instanceof AdministrativeClose admin) {
+            sendErrorAndClose("Connection closed by the broker's operator", admin.reason(), null);
             return;
         }
         if (evt == ShutdownNotice.INSTANCE) {

@@ -43,9 +43,23 @@ public final class ConnectionDirectory {
      * @return whether such a connection was open
      */
     public boolean close(SocketAddress peer) {
+        return goodbye(peer, ShutdownNotice.INSTANCE);
+    }
+
+    /**
+     * Closes the connection from that peer address for an operator: its protocol tells the client
+     * {@code reason} in its own terms ({@link AdministrativeClose}), and the socket is closed after a short grace.
+     *
+     * @return whether such a connection was open
+     */
+    public boolean close(SocketAddress peer, String reason) {
+        return goodbye(peer, new AdministrativeClose(reason));
+    }
+
+    private boolean goodbye(SocketAddress peer, Object notice) {
         for (Channel ch : connections) {
             if (peer.equals(ch.remoteAddress())) {
-                ch.pipeline().fireUserEventTriggered(ShutdownNotice.INSTANCE);
+                ch.pipeline().fireUserEventTriggered(notice);
                 ch.eventLoop().schedule(() -> ch.close(), GOODBYE_MILLIS, TimeUnit.MILLISECONDS);
                 return true;
             }

@@ -66,6 +66,8 @@ public final class Broker implements AutoCloseable {
     private final QueueQuota queueQuota;
     private final io.ferrymq.core.queue.MessageEvents messageEvents = new io.ferrymq.core.queue.MessageEvents();
     private final ConsumerEvents consumerEvents = new ConsumerEvents();
+    private volatile ClusterStatus clusterStatus = ClusterStatus.SINGLE;
+    private final MessageCounters messageCounters = new MessageCounters();
     private final long startedAt = System.currentTimeMillis();
 
     private Broker(BrokerOptions options) {
@@ -389,6 +391,7 @@ public final class Broker implements AutoCloseable {
             connections.release(client.connectionId(), who.name());
         }, options.limits().maxConsumersPerConnection(), queueQuota);
         holder[0].consumerEvents(consumerEvents);
+        holder[0].counters(messageCounters.forProtocol(client.protocol()));
         sessions.add(holder[0]);
         return holder[0];
     }
@@ -533,6 +536,19 @@ public final class Broker implements AutoCloseable {
      * The broker as its operator sees it (connections, queues, exchanges, bindings, users): for the management
      * API, which checks its callers' roles itself.
      */
+    /** Where this broker stands in an HA pair, as {@link Operator#cluster()} reports it; the server sets it. */
+    public void reportClusterStatus(ClusterStatus status) {
+        this.clusterStatus = status == null ? ClusterStatus.SINGLE : status;
+    }
+
+    MessageCounters messageCounters() {
+        return messageCounters;
+    }
+
+    ClusterStatus clusterStatus() {
+        return clusterStatus;
+    }
+
     public Operator operator() {
         return operator;
     }

@@ -52,6 +52,10 @@ public final class Operator {
     public record ConnectionView(long id, String protocol, String user, String clientId, java.net.SocketAddress peer,
                                  String listener, String vhost, int consumers) { }
 
+    /** A channel ({@link ChannelInfo}) of a client connection, with the connection's identity. */
+    public record ChannelView(long connectionId, String protocol, String user, String vhost,
+                              java.net.SocketAddress peer, ChannelInfo channel) { }
+
     /** A consumer on a queue, and the connection it belongs to. */
     public record ConsumerView(long connectionId, String vhost, String queue, long consumerId, long delivered) { }
 
@@ -90,6 +94,16 @@ public final class Operator {
      */
     public void onStorageCommit(io.ferrymq.core.storage.SyncTimings listener) {
         broker.options().storage().syncTimings(listener);
+    }
+
+    /** Messages received, delivered, acknowledged and rejected per client protocol, since the broker started. */
+    public List<MessageCounters.Counts> messageCounts() {
+        return broker.messageCounters().snapshot();
+    }
+
+    /** This broker's place in an HA pair ({@link ClusterView#SINGLE} outside one). */
+    public ClusterView cluster() {
+        return broker.clusterStatus().current();
     }
 
     /** When the broker started, in milliseconds since the epoch. */
@@ -162,6 +176,44 @@ public final class Operator {
         }
         out.sort(Comparator.comparingLong(ConnectionView::id));
         return out;
+    }
+
+    /**
+     * Every client connection's channels. A connection whose adapter reports channels ({@link ChannelReporter}) is
+     * asked on its own event loop, so the answer completes once each has answered; any other connection has one
+     * implicit channel, number 1, holding its consumers. A connection that closes meanwhile is left out.
+     */
+    public java.util.concurrent.CompletableFuture<List<ChannelView>> channels() {
+        List<java.util.concurrent.CompletableFuture<List<ChannelView>>> parts = new ArrayList<>();
+        for (Session s : sessions.get()) {
+            if (s.isClosed()) {
+                continue;
+            }
+            ClientInfo c = s.client();
+            java.util.function.Function<ChannelInfo, ChannelView> view = ch -> new ChannelView(c.connectionId(),
+                    c.protocol(), s.principal().name(), s.vhostName(), c.remote(), ch);
+            if (s.sink() instanceof ChannelReporter reporter) {
+                java.util.concurrent.CompletableFuture<List<ChannelView>> part;
+                try {
+                    part = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> reporter.channels().stream().map(view).toList(), s.sink().executor());
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    continue;
+                }
+                parts.add(part.exceptionally(t -> List.of()));
+            } else {
+                parts.add(java.util.concurrent.CompletableFuture.completedFuture(List.of(view.apply(
+                        new ChannelInfo(1, s.subscriptions().size(), 0, 0, 0, false, false)))));
+            }
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .thenApply(v -> {
+                    List<ChannelView> out = new ArrayList<>();
+                    parts.forEach(p -> out.addAll(p.join()));
+                    out.sort(Comparator.comparingLong(ChannelView::connectionId)
+                            .thenComparingInt(x -> x.channel().number()));
+                    return out;
+                });
     }
 
     public List<ConsumerView> consumers() {
@@ -255,6 +307,11 @@ public final class Operator {
      */
     public BrokerPrincipal authenticate(String username, String password, ClientInfo client) {
         return broker.options().realm().authenticate(username, password, client);
+    }
+
+    /** Whether the user has any permission in the virtual host (RabbitMQ: may log in to it). */
+    public boolean mayAccess(BrokerPrincipal who, String vhost) {
+        return broker.options().realm().mayAccess(who, vhost);
     }
 
     public List<UserView> users() {

@@ -56,6 +56,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     private final java.util.Map<Subscription, ConsumerEvent> announced = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong consumerKeys = new java.util.concurrent.atomic.AtomicLong();
     private volatile ConsumerEvents consumerEvents;
+    /** Set by the broker before the session is handed out, so a plain field is safely published. */
+    private MessageCounters.Counters counters = MessageCounters.UNCOUNTED;
     /** Queues this session pulled from without a lease: what it still holds there returns when it closes. */
     private final Set<Queue> pulledFrom = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -97,6 +99,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
     public boolean isClosed() { return closed; }
     /** The session's open consumers, for the operator's view ({@link Operator#consumers()}). */
     java.util.Collection<Subscription> subscriptions() { return List.copyOf(subscriptions); }
+    /** The adapter's side, for the operator's view of its channels ({@link Operator#channels()}). */
+    DeliverySink sink() { return sink; }
 
     @Override
     public long connectionId() {
@@ -118,6 +122,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
         try {
             ensureOpen();
             checkSend(route);
+            counters.received.increment();
             transactions.addSend(tx, route, message);
             return CompletableFuture.completedFuture(new SendResult(0, 0));
         } catch (BrokerException e) {
@@ -151,6 +156,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
         try {
             ensureOpen();
             checkSend(route);
+            counters.received.increment();
             if (failIfNoSpace && vhost.memory().exhausted()) {
                 throw BrokerException.resourceLimit("the broker's memory limit is reached: sends are refused until"
                         + " consumers catch up; try again later");
@@ -325,6 +331,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     /** Tells the broker's consumer listeners (set for client sessions) of the consumers of this session. */
+    void counters(MessageCounters.Counters counters) {
+        this.counters = counters;
+    }
+
     void consumerEvents(ConsumerEvents events) {
         this.consumerEvents = events;
     }
@@ -383,7 +393,11 @@ public final class Session implements DeliveryPath, AutoCloseable {
             if (options.leaseMillis() < 0 && !options.autoSettle()) {
                 pulledFrom.add(q);
             }
-            return onSink(q.pull(options, connectionId()));
+            MessageCounters.Counters c = counters;
+            return onSink(q.pull(options, connectionId()).thenApply(d -> {
+                c.delivered.add(d.size());
+                return d;
+            }));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -394,6 +408,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
         if (!delivery.needsSettlement()) {
             return CompletableFuture.completedFuture(null);
         }
+        countSettlement(outcome);
         if (tx != null) {
             try {
                 return onSink(transactions.addSettlement(tx, delivery, outcome));
@@ -409,9 +424,18 @@ public final class Session implements DeliveryPath, AutoCloseable {
         try {
             ensureOpen();
             require(Permission.CONSUME, queueName);
+            countSettlement(outcome);
             return onSink(requireQueue(queueName).settle(deliveryId, outcome, connectionId()));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void countSettlement(Outcome outcome) {
+        if (outcome instanceof Outcome.Accept) {
+            counters.acknowledged.increment();
+        } else if (outcome instanceof Outcome.Reject) {
+            counters.rejected.increment();
         }
     }
 
@@ -492,6 +516,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     @Override
     public void handoff(Delivery delivery) {
+        counters.delivered.increment();
         relay.deliver(delivery);
     }
 

@@ -46,7 +46,9 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         UserStore store = new UserStore(broker);
         store.restore();
         this.overview = new OverviewResource(operator, new MessageRates());
-        this.connections = new ConnectionResource(operator);
+        Visibility visibility = new Visibility(operator);
+        ChannelResource channels = new ChannelResource(operator, visibility);
+        this.connections = new ConnectionResource(operator, visibility, channels);
         QueueResource queues = new QueueResource(operator, sessions);
         ExchangeResource exchanges = new ExchangeResource(operator, sessions, broker::currentTimeMillis);
         UserResource users = new UserResource(operator, blocking, store);
@@ -81,6 +83,10 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 Route.of("GET", "api/vhosts/{vhost}/connections", connections::list),
                 Route.of("GET", "api/connections/{name}", connections::get),
                 Route.of("DELETE", "api/connections/{name}", connections::close),
+                Route.of("GET", "api/connections/{name}/channels", channels::ofConnection),
+                Route.of("GET", "api/channels", channels::list),
+                Route.of("GET", "api/vhosts/{vhost}/channels", channels::list),
+                Route.of("GET", "api/channels/{name}", channels::get),
                 Route.of("GET", "api/consumers", connections::consumers),
                 Route.of("GET", "api/consumers/{vhost}", connections::consumers),
                 Route.of("GET", "api/users", users::list),
@@ -161,6 +167,10 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "not_authorised", "user '" + caller.name()
                         + "' is not a management user: give it the administrator, monitoring or management role");
             }
+            String vhost = values.get("vhost");
+            if (vhost != null) {
+                caller.requireVhost(vhost);
+            }
             return route.action().run(new Call(caller, request, values));
         });
     }
@@ -203,6 +213,9 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         String password = colon < 0 ? "" : decoded.substring(colon + 1);
         ClientInfo client = new ClientInfo(broker.newConnectionId(), CallerSessions.PROTOCOL, request.remote(),
                 "management", null);
-        return CompletableFuture.supplyAsync(() -> new Caller(operator.authenticate(user, password, client)), blocking);
+        return CompletableFuture.supplyAsync(() -> {
+            io.ferrymq.core.security.BrokerPrincipal who = operator.authenticate(user, password, client);
+            return new Caller(who, vhost -> operator.mayAccess(who, vhost));
+        }, blocking);
     }
 }

@@ -38,7 +38,8 @@ final class ExchangeResource {
     CompletableFuture<Reply> list(Call c) {
         String vhost = c.params().get("vhost");
         List<Operator.ExchangeView> all = operator.exchanges().stream()
-                .filter(e -> vhost == null || e.vhost().equals(vhost)).toList();
+                .filter(e -> vhost == null || e.vhost().equals(vhost))
+                .filter(e -> c.caller().seesVhost(e.vhost())).toList();
         return done(Reply.ok(Shapes.all(all, Shapes::exchange)));
     }
 
@@ -135,7 +136,8 @@ final class ExchangeResource {
     CompletableFuture<Reply> bindings(Call c) {
         String vhost = c.params().get("vhost");
         return done(Reply.ok(Shapes.all(operator.bindings().stream()
-                .filter(b -> vhost == null || b.vhost().equals(vhost)).toList(), Shapes::binding)));
+                .filter(b -> vhost == null || b.vhost().equals(vhost))
+                .filter(b -> c.caller().seesVhost(b.vhost())).toList(), Shapes::binding)));
     }
 
     /** {@code /api/bindings/{vhost}/e/{exchange}/q/{queue}}: the bindings between the two. */

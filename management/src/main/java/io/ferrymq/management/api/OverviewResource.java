@@ -51,7 +51,7 @@ final class OverviewResource {
         Map<String, Object> objects = new LinkedHashMap<>();
         long connections = operator.connections().stream().filter(x -> !CallerSessions.PROTOCOL.equals(x.protocol())).count();
         objects.put("connections", connections);
-        objects.put("channels", connections);
+        objects.put("channels", 0L);
         objects.put("consumers", operator.consumers().size());
         objects.put("exchanges", operator.exchanges().size());
         objects.put("queues", queues.size());
@@ -63,9 +63,29 @@ final class OverviewResource {
         m.put("memory", Map.of("used", mem.used(), "limit", mem.limit()));
         File here = new File(".").getAbsoluteFile();
         m.put("disk", Map.of("free", here.getUsableSpace(), "total", here.getTotalSpace()));
+        m.put("ha", ha(operator.cluster()));
         Runtime rt = Runtime.getRuntime();
         m.put("jvm", Map.of("heap_used", rt.totalMemory() - rt.freeMemory(), "heap_max", rt.maxMemory()));
-        return CompletableFuture.completedFuture(Reply.ok(m));
+        return operator.channels().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).thenApply(channels -> {
+            objects.put("channels", channels.stream().filter(x -> !CallerSessions.PROTOCOL.equals(x.protocol())).count());
+            return Reply.ok(m);
+        });
+    }
+
+    /** The broker's place in an HA pair ({@code single} outside one) and how far its standby lags behind. */
+    private static Map<String, Object> ha(io.ferrymq.core.api.ClusterView v) {
+        Map<String, Object> ha = new LinkedHashMap<>();
+        ha.put("role", v.role());
+        ha.put("mode", v.mode());
+        ha.put("epoch", v.epoch());
+        ha.put("node", v.node());
+        ha.put("peer", v.peer());
+        Map<String, Object> lag = new LinkedHashMap<>();
+        lag.put("entries", v.lagEntries());
+        lag.put("bytes", v.lagBytes());
+        lag.put("oldest_age_ms", v.lagOldestMillis());
+        ha.put("replication_lag", lag);
+        return ha;
     }
 
     private List<Map<String, Object>> listeners() {
@@ -89,7 +109,9 @@ final class OverviewResource {
     CompletableFuture<Reply> vhosts(Call c) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : operator.vhosts()) {
-            out.add(vhost(v));
+            if (c.caller().seesVhost(v)) {
+                out.add(vhost(v));
+            }
         }
         return CompletableFuture.completedFuture(Reply.ok(out));
     }

@@ -43,7 +43,8 @@ final class QueueResource {
             requireVhost(vhost);
         }
         List<Operator.QueueView> queues = operator.queues().stream()
-                .filter(q -> vhost == null || q.vhost().equals(vhost)).toList();
+                .filter(q -> vhost == null || q.vhost().equals(vhost))
+                .filter(q -> c.caller().seesVhost(q.vhost())).toList();
         return done(Reply.ok(Shapes.all(queues, Shapes::queue)));
     }
 

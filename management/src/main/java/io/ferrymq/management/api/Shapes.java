@@ -73,7 +73,7 @@ final class Shapes {
         return m;
     }
 
-    static Map<String, Object> connection(Operator.ConnectionView c) {
+    static Map<String, Object> connection(Operator.ConnectionView c, long channels) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", Long.toString(c.id()));
         m.put("user", c.user());
@@ -82,7 +82,7 @@ final class Shapes {
         m.put("node", "ferrymq");
         m.put("type", "network");
         m.put("state", "running");
-        m.put("channels", 1);
+        m.put("channels", channels);
         m.put("consumers", c.consumers());
         m.put("listener", c.listener());
         if (c.peer() instanceof InetSocketAddress inet) {

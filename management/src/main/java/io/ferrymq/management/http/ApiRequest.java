@@ -16,9 +16,10 @@ import java.util.Map;
  *                 segment, {@code /})
  * @param query    decoded query parameters
  * @param body     the request body, empty when there is none
+ * @param reason   the {@code X-Reason} header (why an operator closes a connection), null when absent
  */
 public record ApiRequest(String method, List<String> segments, Map<String, List<String>> query, byte[] body,
-                         String authorization, SocketAddress remote) {
+                         String authorization, SocketAddress remote, String reason) {
 
     public String queryParam(String name) {
         List<String> v = query.get(name);

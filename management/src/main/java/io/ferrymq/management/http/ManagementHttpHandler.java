@@ -98,7 +98,8 @@ public final class ManagementHttpHandler extends SimpleChannelInboundHandler<Ful
         }
         Map<String, List<String>> query = decoder.parameters();
         return new ApiRequest(msg.method().name(), List.copyOf(segments), query, ByteBufUtil.getBytes(msg.content()),
-                msg.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress());
+                msg.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress(),
+                msg.headers().get("X-Reason"));
     }
 
     private Reply failed(ApiRequest request, Throwable failure) {

@@ -43,6 +43,14 @@ public final class BrokerMetrics implements AutoCloseable {
     private volatile Map<String, Long> connections = Map.of();
     private final Map<String, List<Meter>> queueMeters = new ConcurrentHashMap<>();
     private final Map<String, Meter> protocolMeters = new ConcurrentHashMap<>();
+    /** Per protocol module: messages received, delivered, acknowledged, rejected (see {@link #MESSAGE_COUNTERS}). */
+    private volatile Map<String, long[]> messages = Map.of();
+    private final Map<String, List<Meter>> messageMeters = new ConcurrentHashMap<>();
+    private static final String[][] MESSAGE_COUNTERS = {
+            {"ferrymq_messages_received", "Messages clients sent to the broker, by protocol"},
+            {"ferrymq_messages_delivered", "Messages the broker delivered to clients, by protocol"},
+            {"ferrymq_messages_acknowledged", "Deliveries clients acknowledged (accepted), by protocol"},
+            {"ferrymq_messages_rejected", "Deliveries clients rejected (dead-lettered or dropped), by protocol"}};
 
     public BrokerMetrics(Operator operator) {
         this.operator = operator;
@@ -61,6 +69,14 @@ public final class BrokerMetrics implements AutoCloseable {
                 .description("Free space on the disk the broker runs from").register(registry);
         Gauge.builder("ferrymq_queues", this, m -> m.queues.size()).description("Queues in all virtual hosts")
                 .register(registry);
+        Gauge.builder("ferrymq_ha_epoch", operator, o -> o.cluster().epoch())
+                .description("The HA pair's epoch (0 outside a pair)").register(registry);
+        Gauge.builder("ferrymq_replication_lag_entries", operator, o -> o.cluster().lagEntries())
+                .description("Journal entries the HA standby has not acknowledged yet").register(registry);
+        Gauge.builder("ferrymq_replication_lag_bytes", operator, o -> o.cluster().lagBytes())
+                .description("Bytes of the journal entries the HA standby has not acknowledged yet").register(registry);
+        Gauge.builder("ferrymq_replication_lag_oldest_seconds", operator, o -> o.cluster().lagOldestMillis() / 1000.0)
+                .description("Age of the oldest journal entry the HA standby has not acknowledged").register(registry);
         Timer fsync = Timer.builder("ferrymq_journal_fsync").description("Journal group commits: write and fsync time")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
@@ -103,10 +119,38 @@ public final class BrokerMetrics implements AutoCloseable {
             byProtocol.putIfAbsent(p, 0L);
         }
         connections = byProtocol;
+        refreshMessages();
         for (String p : byProtocol.keySet()) {
             protocolMeters.computeIfAbsent(p, k -> Gauge.builder("ferrymq_connections", this,
                             m -> m.connections.getOrDefault(k, 0L)).tags("protocol", k)
                     .description("Open client connections by protocol").register(registry));
+        }
+    }
+
+    private void refreshMessages() {
+        Map<String, long[]> byFamily = new HashMap<>();
+        for (io.ferrymq.core.api.MessageCounters.Counts c : operator.messageCounts()) {
+            if ("management-http".equals(c.protocol())) {
+                continue;
+            }
+            long[] sum = byFamily.computeIfAbsent(family(c.protocol()), k -> new long[MESSAGE_COUNTERS.length]);
+            sum[0] += c.received();
+            sum[1] += c.delivered();
+            sum[2] += c.acknowledged();
+            sum[3] += c.rejected();
+        }
+        messages = byFamily;
+        for (String p : byFamily.keySet()) {
+            messageMeters.computeIfAbsent(p, k -> {
+                List<Meter> meters = new ArrayList<>();
+                for (int i = 0; i < MESSAGE_COUNTERS.length; i++) {
+                    int index = i;
+                    meters.add(FunctionCounter.builder(MESSAGE_COUNTERS[i][0], this,
+                                    m -> m.messages.getOrDefault(k, new long[MESSAGE_COUNTERS.length])[index])
+                            .tags("protocol", k).description(MESSAGE_COUNTERS[i][1]).register(registry));
+                }
+                return meters;
+            });
         }
     }
 

@@ -64,11 +64,20 @@ async function renderOverview() {
     ['Messages in flight', o.queue_totals.messages_unacknowledged],
     ['Memory', o.memory.used + ' of ' + (o.memory.limit || 'unlimited') + ' bytes'],
     ['Disk free', Math.round(o.disk.free / 1048576) + ' MiB'],
-    ['Listeners', o.listeners.map(l => l.protocol + ' ' + l.ip_address + ':' + l.port).join(', ')]];
+    ['Listeners', o.listeners.map(l => l.protocol + ' ' + l.ip_address + ':' + l.port).join(', ')],
+    ['HA', haText(o.ha)]];
   rows.forEach(([k, v]) => { facts.append(el('dt', k), el('dd', v)); });
   state.rates.push(o.message_stats.publish_details.rate);
   if (state.rates.length > 60) { state.rates.shift(); }
   drawChart();
+}
+
+function haText(ha) {
+  if (!ha || ha.role === 'single') { return 'single node (no HA pair)'; }
+  const lag = ha.replication_lag;
+  return ha.role + ' (' + ha.mode + '), epoch ' + ha.epoch + ', node ' + ha.node
+    + (ha.peer ? ', standby ' + ha.peer + ', lag ' + lag.entries + ' entries / ' + lag.bytes + ' bytes / '
+      + lag.oldest_age_ms + ' ms' : ', no standby');
 }
 
 function drawChart() {
