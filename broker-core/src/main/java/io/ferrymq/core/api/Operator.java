@@ -18,6 +18,8 @@ import io.ferrymq.core.security.Permission;
 import io.ferrymq.core.security.PermissionRule;
 import io.ferrymq.core.security.SecurityRealm;
 import io.ferrymq.core.security.UserAccount;
+import io.ferrymq.core.stream.ShardInfo;
+import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
@@ -87,6 +89,37 @@ public final class Operator {
      * (durations in milliseconds, sizes in bytes); settings it leaves to less specific policies are absent.
      */
     public record PolicyView(String pattern, Map<String, Object> definition) { }
+
+    /**
+     * A stream (a Kinesis data stream, or the log behind an AMQP 0-9-1 stream queue) and what its shards retain.
+     *
+     * @param retentionBytes 0 when only time limits it
+     */
+    public record StreamView(String vhost, String name, String status, String mode, long retentionMillis,
+                             long retentionBytes, long createdMillis, List<ShardView> shards) {
+        public StreamView {
+            shards = List.copyOf(shards);
+        }
+
+        /** The records its shards retain. */
+        public long records() {
+            long n = 0;
+            for (ShardView s : shards) {
+                n += s.records();
+            }
+            return n;
+        }
+    }
+
+    /**
+     * @param first the first offset it retains
+     * @param end   the offset after its last record (the next one's, while it is open)
+     */
+    public record ShardView(int index, boolean open, long first, long end) {
+        public long records() {
+            return Math.max(0, end - first);
+        }
+    }
 
     /**
      * Reports each group commit of the broker's storage (fsync time, appends covered) to {@code listener}, on the
@@ -237,6 +270,50 @@ public final class Operator {
             }
         }
         return closed;
+    }
+
+    /** Every stream of every vhost, by vhost and name. */
+    public List<StreamView> streams() {
+        List<StreamView> out = new ArrayList<>();
+        for (VirtualHost v : broker.vhosts()) {
+            for (StreamInfo s : broker.streams().all(v.name())) {
+                StreamView view = streamView(s);
+                if (view != null) {
+                    out.add(view);
+                }
+            }
+        }
+        out.sort(Comparator.comparing(StreamView::vhost).thenComparing(StreamView::name));
+        return out;
+    }
+
+    /** @throws BrokerException NOT_FOUND when there is no such vhost or stream */
+    public StreamView stream(String vhost, String name) {
+        vhost(vhost);
+        StreamView view = broker.streams().all(vhost).stream().filter(s -> s.name().equals(name)).findFirst()
+                .map(this::streamView).orElse(null);
+        if (view == null) {
+            throw BrokerException.notFound("no stream '" + name + "' in virtual host '" + vhost + "'");
+        }
+        return view;
+    }
+
+    /** Null when the stream went while it was being looked at. */
+    private StreamView streamView(StreamInfo s) {
+        List<ShardView> shards = new ArrayList<>();
+        try {
+            for (ShardInfo shard : s.shards()) {
+                long[] retained = broker.streams().retained(s.vhost(), s.name(), shard.index());
+                shards.add(new ShardView(shard.index(), shard.open(), retained[0], retained[1]));
+            }
+        } catch (BrokerException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+        return new StreamView(s.vhost(), s.name(), s.status().name(), s.mode().name(), s.retentionMillis(),
+                s.retentionBytes(), s.createdMillis(), shards);
     }
 
     public List<QueueView> queues() {

@@ -73,6 +73,16 @@ public final class Streams implements AutoCloseable {
         return store.info(who.vhostName(), name);
     }
 
+    /** Every stream of {@code vhost}, for the operator's view (no user's permissions apply). */
+    List<StreamInfo> all(String vhost) {
+        return store.list(vhost);
+    }
+
+    /** A shard's first retained offset and the offset after its last record, for the operator's view. */
+    long[] retained(String vhost, String name, int shard) {
+        return new long[] {store.firstOffset(vhost, name, shard), store.endOffset(vhost, name, shard)};
+    }
+
     /** The streams of the session's vhost on which its user holds some permission, by name. */
     public List<StreamInfo> list(Session who) {
         return store.list(who.vhostName()).stream().filter(s -> visible(who, s.name())).toList();

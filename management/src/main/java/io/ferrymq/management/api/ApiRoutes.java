@@ -54,6 +54,7 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
         UserResource users = new UserResource(operator, blocking, store);
         DefinitionsResource definitions = new DefinitionsResource(operator, sessions, blocking, store);
         PolicyResource policies = new PolicyResource(operator);
+        StreamResource streams = new StreamResource(operator);
         this.table = List.of(
                 Route.of("GET", "api/overview", overview::overview),
                 Route.of("GET", "api/whoami", users::whoami),
@@ -68,6 +69,9 @@ public final class ApiRoutes implements ManagementHttpHandler.Routes {
                 Route.of("POST", "api/queues/{vhost}/{name}/get", queues::getMessages),
                 Route.of("POST", "api/queues/{vhost}/{name}/move", queues::move),
                 Route.of("GET", "api/queues/{vhost}/{name}/bindings", queues::bindings),
+                Route.of("GET", "api/streams", streams::list),
+                Route.of("GET", "api/streams/{vhost}", streams::list),
+                Route.of("GET", "api/streams/{vhost}/{name}", streams::get),
                 Route.of("GET", "api/exchanges", exchanges::list),
                 Route.of("GET", "api/exchanges/{vhost}", exchanges::list),
                 Route.of("GET", "api/exchanges/{vhost}/{name}", exchanges::get),

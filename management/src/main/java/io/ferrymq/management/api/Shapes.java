@@ -29,7 +29,8 @@ final class Shapes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", q.name());
         m.put("vhost", q.vhost());
-        m.put("type", "classic");
+        // A stream queue (x-queue-type stream) is listed as one, as RabbitMQ does; its log is under /api/streams.
+        m.put("type", "stream".equals(String.valueOf(q.arguments().get("x-queue-type"))) ? "stream" : "classic");
         m.put("durable", q.durable());
         m.put("auto_delete", q.autoDelete());
         m.put("exclusive", q.exclusive());
@@ -46,6 +47,31 @@ final class Shapes {
         m.put("messages_expired", s.expired());
         m.put("messages_dead_lettered", s.deadLettered());
         m.put("messages_dropped", s.dropped());
+        return m;
+    }
+
+    static Map<String, Object> stream(Operator.StreamView s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("vhost", s.vhost());
+        m.put("type", "stream");
+        m.put("status", s.status());
+        m.put("mode", s.mode());
+        m.put("retention_ms", s.retentionMillis());
+        m.put("retention_bytes", s.retentionBytes());
+        m.put("created_at", s.createdMillis());
+        m.put("messages", s.records());
+        List<Map<String, Object>> shards = new ArrayList<>();
+        for (Operator.ShardView shard : s.shards()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("index", shard.index());
+            sm.put("open", shard.open());
+            sm.put("first_offset", shard.first());
+            sm.put("end_offset", shard.end());
+            sm.put("messages", shard.records());
+            shards.add(sm);
+        }
+        m.put("shards", shards);
         return m;
     }
 
