@@ -61,7 +61,12 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     private record Waiting(long sequence, CompletableFuture<Void> done) { }
 
     /** A journal entry the standby has not acknowledged yet, for the replication lag. */
-    private record Unacknowledged(long sequence, int bytes, long writtenNanos) { }
+    /** A group commit shipped and not yet acknowledged: entries {@code first..last}. */
+    private record Unacknowledged(long first, long last, int bytes, long writtenNanos) {
+        long entries() {
+            return last - first + 1;
+        }
+    }
 
     /**
      * CATCHING_UP: the snapshot is being sent, new entries are held; STREAMING: new entries are sent but
@@ -122,6 +127,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     /** Under the lock: the entries sent or held for the connected standby and not yet acknowledged by it. */
     private final ArrayDeque<Unacknowledged> unacknowledged = new ArrayDeque<>();
     private long unacknowledgedBytes;
+    private long unacknowledgedEntries;
     /** Page writes waiting for the standby, by page change number. */
     private final ArrayDeque<Waiting> pageWaiting = new ArrayDeque<>();
     private long pageSequence;
@@ -189,8 +195,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             }
             Standby s = standby;
             if (s != null) {
-                unacknowledged.add(new Unacknowledged(sequence, entry.length, System.nanoTime()));
-                unacknowledgedBytes += entry.length;
+                unacknowledged.add(new Unacknowledged(first, last, entries.length, System.nanoTime()));
+                unacknowledgedBytes += entries.length;
+                unacknowledgedEntries += last - first + 1;
             }
             if (s != null && s.mode == Mode.SYNCHRONOUS) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -494,8 +501,10 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     void acked(Channel channel, ReplicationMessage.Ack ack) {
         settle(channel, waiting, ack.sequence(), s -> {
             s.acked = Math.max(s.acked, ack.sequence());
-            while (!unacknowledged.isEmpty() && unacknowledged.peek().sequence() <= s.acked) {
-                unacknowledgedBytes -= unacknowledged.poll().bytes();
+            while (!unacknowledged.isEmpty() && unacknowledged.peek().last() <= s.acked) {
+                Unacknowledged u = unacknowledged.poll();
+                unacknowledgedBytes -= u.bytes();
+                unacknowledgedEntries -= u.entries();
             }
         });
     }
@@ -756,6 +765,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     private void forgetUnacknowledged() {
         unacknowledged.clear();
         unacknowledgedBytes = 0;
+        unacknowledgedEntries = 0;
     }
 
     /** The pair as this active sees it, with the connected standby's lag behind the journal. */
@@ -775,7 +785,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         };
         Unacknowledged oldest = unacknowledged.peek();
         long age = oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.writtenNanos());
-        return new ClusterView("active", mode, epoch, nodeId, s.nodeId, unacknowledged.size(), unacknowledgedBytes,
+        return new ClusterView("active", mode, epoch, nodeId, s.nodeId, unacknowledgedEntries, unacknowledgedBytes,
                 age);
     }
 
