@@ -29,6 +29,8 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/one-at-a-time.sh
+. "$BENCH_DIR/lib/one-at-a-time.sh"
 REPO="$(dirname "$BENCH_DIR")"
 SCENARIOS="stomp-queue-10x10,mqtt-qos0-10x10,amqp-queue-10x10"
 MODES="plain,openssl,jdk"
@@ -142,7 +144,8 @@ stop_broker() {
   kill -KILL "$pid" 2>/dev/null || true
   BROKER_PID=""
 }
-trap stop_broker EXIT INT TERM
+trap stop_broker EXIT
+trap 'exit 143' INT TERM
 
 bench() {
   taskset -c "$CLIENT_CPUS" java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
@@ -222,6 +225,7 @@ PY
 }
 
 main() {
+  bench_lock tls
   prepare
   {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
