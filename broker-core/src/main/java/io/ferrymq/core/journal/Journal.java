@@ -211,7 +211,7 @@ public final class Journal implements Storage {
     private Segment createFirstSegment() {
         long id = nextSegmentId++;
         try {
-            return disk.createSegment(dir, id, options.segmentSize());
+            return disk.createSegment(dir, id, options.segmentSize(), options.encryption());
         } catch (IOException e) {
             throw new BrokerException(ErrorCode.DISK_FULL, "cannot create a journal segment of " + mib(options.segmentSize())
                     + " in " + dir + " (" + e.getMessage() + "; " + mib(usableSpace()) + " free there): free space on"
@@ -242,13 +242,16 @@ public final class Journal implements Storage {
         long expectedSeq = -1;
         long entriesRead = 0;
         SkippedDamage skipping = null;
+        int plainSegments = 0;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long id = Segment.idOf(file).getAsLong();
             boolean last = i == files.size() - 1;
             long end;
             Long truncateAt = null;
-            try (EntryReader reader = new EntryReader(file, id)) {
+            SegmentCipher cipher;
+            try (EntryReader reader = new EntryReader(file, id, options.encryption())) {
+                cipher = reader.cipher();
                 while (true) {
                     EntryReader.ReadEntry e;
                     try {
@@ -301,7 +304,17 @@ public final class Journal implements Storage {
                     ch.force(true);
                 }
             }
-            segments.add(Segment.open(file, id, end));
+            segments.add(Segment.open(file, id, end, cipher));
+            if (cipher == null) {
+                plainSegments++;
+            }
+        }
+        if (options.encryption() != null && plainSegments > 0) {
+            // Readable, so that encryption can be turned on for an existing broker; they go as compaction carries
+            // their live records forward into encrypted segments.
+            LOG.warn("Journal: {} of {} segment(s) in {} are NOT encrypted (written before storage.encryption was turned"
+                    + " on); they stay readable and compaction now copies their live records into encrypted"
+                    + " segments and deletes them", plainSegments, files.size(), dir);
         }
         if (skipping != null) {
             skipping.report(-1);
@@ -315,11 +328,12 @@ public final class Journal implements Storage {
 
     private static boolean isEmpty(Path segment) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-            if (ch.size() < Segment.FILE_HEADER + 4) {
+            int dataStart = Segment.dataStart(ch);
+            if (ch.size() < dataStart + 4) {
                 return true;
             }
             ByteBuffer len = ByteBuffer.allocate(4);
-            while (len.hasRemaining() && ch.read(len, Segment.FILE_HEADER + len.position()) >= 0) {
+            while (len.hasRemaining() && ch.read(len, dataStart + len.position()) >= 0) {
                 // read the first entry's length field
             }
             return len.flip().getInt() == 0;
@@ -344,7 +358,7 @@ public final class Journal implements Storage {
                 return;
             }
             image.apply(r);
-            index.apply(r, new JournalIndex.Loc(segmentId, e.position() + Entry.HEADER + off, len));
+            index.apply(r, new JournalIndex.Loc(segmentId, e.position() + Entry.HEADER + off, len, off));
             off += len;
         }
     }
@@ -465,7 +479,7 @@ public final class Journal implements Storage {
                 throw new IOException("segment " + segment.path + " ends before a live record at " + loc);
             }
         }
-        return b.array();
+        return segment.cipher == null ? b.array() : segment.cipher.record(loc, b.array());
     }
 
     private void writeLoop() {
@@ -655,7 +669,7 @@ public final class Journal implements Storage {
         for (int i = 0; i < off.length; i++) {
             int end = i + 1 < off.length ? off[i + 1] : p.length();
             index.apply(p.records().get(i), new JournalIndex.Loc(current.id, entryPosition + Entry.HEADER + off[i],
-                    end - off[i]));
+                    end - off[i], off[i]));
         }
     }
 
@@ -666,9 +680,12 @@ public final class Journal implements Storage {
      */
     private long writeEntry(byte kind, byte[] payload, int length, List<CompletableFuture<Void>> replicas)
             throws IOException {
-        int size = Entry.HEADER + length;
-        if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
+        int size = Entry.HEADER + length + (options.encryption() == null ? 0 : SegmentCipher.TAG);
+        if (current.position + size > options.segmentSize() && current.position > current.dataStart) {
             roll();
+        }
+        if (current.cipher != null) {
+            return writeSealedEntry(kind, payload, length, size, replicas);
         }
         long seq = nextSeq;
         ByteBuffer header = ByteBuffer.allocate(Entry.HEADER);
@@ -703,6 +720,40 @@ public final class Journal implements Storage {
         current.position += size;
         entries.incrementAndGet();
         bytesWritten.addAndGet(size);
+        if (options.replicator() != null && replicas != null) {
+            replicas.add(options.replicator().replicate(seq, Entry.frame(seq, kind, payload, length)));
+        }
+        return position;
+    }
+
+    /** {@link #writeEntry} in an encrypted segment: the entry is encrypted straight into the write buffer. */
+    private long writeSealedEntry(byte kind, byte[] payload, int length, int size,
+                                  List<CompletableFuture<Void>> replicas) throws IOException {
+        long seq = nextSeq;
+        long position = current.position;
+        boolean grows = position + size > options.segmentSize();
+        if (size > writeBuffer.remaining() || grows) {
+            flushBuffer();
+        }
+        if (size > writeBuffer.capacity() || grows) {
+            try {
+                writeFully(ByteBuffer.wrap(current.cipher.frame(position, seq, kind, payload, length)), position);
+            } catch (IOException e) {
+                if (grows && outOfSpace(e)) {
+                    throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
+                            + size + " bytes: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+        } else {
+            current.cipher.write(position, seq, kind, payload, length, writeBuffer);
+        }
+        nextSeq++;
+        current.position += size;
+        entries.incrementAndGet();
+        bytesWritten.addAndGet(size);
+        // Replicas get the plain entry: the replication channel has its own protection (TLS), and a standby
+        // encrypts with its own key.
         if (options.replicator() != null && replicas != null) {
             replicas.add(options.replicator().replicate(seq, Entry.frame(seq, kind, payload, length)));
         }
@@ -811,7 +862,7 @@ public final class Journal implements Storage {
                 if (free >= 0 && free < options.segmentSize()) {
                     throw new IOException("No space left on device: " + mib(free) + " free");
                 }
-                return disk.createSegment(dir, id, options.segmentSize());
+                return disk.createSegment(dir, id, options.segmentSize(), options.encryption());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -864,8 +915,10 @@ public final class Journal implements Storage {
         try {
             while (segments.size() > 1 && segments.get(0) != current) {
                 Segment oldest = segments.get(0);
-                long used = Math.max(1, oldest.position - Segment.FILE_HEADER);
-                if (index.liveBytes(oldest.id) > options.compactThreshold() * used) {
+                long used = Math.max(1, oldest.position - oldest.dataStart);
+                // A plain segment left from before encryption was turned on is rewritten however live it is.
+                boolean plainLeftover = options.encryption() != null && oldest.cipher == null;
+                if (!plainLeftover && index.liveBytes(oldest.id) > options.compactThreshold() * used) {
                     return;
                 }
                 compact(oldest);
@@ -896,7 +949,8 @@ public final class Journal implements Storage {
                     }
                     p += n;
                 }
-                w.putRaw(b.array(), 0, b.capacity());
+                byte[] bytes = oldest.cipher == null ? b.array() : oldest.cipher.record(raw.loc(), b.array());
+                w.putRaw(bytes, 0, bytes.length);
             } else {
                 RecordCodec.write(w, ((JournalIndex.LiveRecord.Fresh) r).record());
             }
@@ -926,7 +980,8 @@ public final class Journal implements Storage {
         long position = writeEntry(Entry.KIND_RECORDS, w.array(), w.position(), null);
         long segment = current.id;
         for (int i = 0; i < items.size(); i++) {
-            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1]);
+            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1],
+                    spans.get(i)[0]);
             Object item = items.get(i);
             // Re-pointed only after the copies are durable; until then the originals stay authoritative.
             if (item instanceof JournalIndex.LiveRecord.Raw raw) {

@@ -1,0 +1,102 @@
+package io.ferrymq.core.journal;
+
+import io.ferrymq.core.atrest.AtRestKey;
+import io.ferrymq.core.atrest.FileSealer;
+
+import javax.crypto.AEADBadTagException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * Encryption of one journal segment's entries (storage.encryption). An encrypted entry keeps the plain
+ * framing and adds the GCM tag after the payload:
+ * <pre>
+ *  0 int   length of what follows the length field (payload + 16)
+ *  4 int   CRC32C of bytes 8..end (ciphertext and tag included)
+ *  8 long  sequence number
+ * 16 byte  kind
+ * 17 ...   payload, AES-256-GCM encrypted (same length), then the 16-byte tag
+ * </pre>
+ * The nonce is the entry's position in the segment (segments are append-only and written by one run, and
+ * each has its own key), the associated data the length, sequence number and kind. The CRC still tells a
+ * torn write from a tampered entry and lets recovery resync after damage; the tag catches everything else.
+ * Records keep their offsets inside the entry, so the index points at them as in a plain segment.
+ * One instance per thread.
+ */
+final class SegmentCipher {
+
+    static final String PURPOSE = "journal";
+    static final int TAG = FileSealer.TAG;
+    private static final int AAD = 13;
+
+    private final FileSealer sealer;
+    private final byte[] aad = new byte[AAD];
+    private final CRC32C crc = new CRC32C();
+
+    private SegmentCipher(FileSealer sealer) {
+        this.sealer = sealer;
+    }
+
+    static SegmentCipher forNewSegment(AtRestKey key) {
+        return new SegmentCipher(FileSealer.forNewFile(key, PURPOSE));
+    }
+
+    /** From an encrypted segment's header (the bytes after the plain 16); a clear error for the wrong key. */
+    static SegmentCipher forSegment(AtRestKey key, Path file, byte[] header) {
+        return new SegmentCipher(FileSealer.forExistingFile(key, PURPOSE, file, header));
+    }
+
+    /** The same segment's cipher for another thread. */
+    SegmentCipher copy() {
+        return new SegmentCipher(sealer.copy());
+    }
+
+    byte[] header() {
+        return sealer.header();
+    }
+
+    /** Frames, encrypts and checksums one entry at {@code position} into {@code out} (which has room). */
+    void write(long position, long seq, byte kind, byte[] payload, int length, ByteBuffer out) {
+        int start = out.position();
+        int size = Entry.HEADER + length + TAG;
+        out.putInt(size - 4).putInt(0).putLong(seq).put(kind);
+        fillAad(size - 4, seq, kind);
+        sealer.seal(position, aad, AAD, ByteBuffer.wrap(payload, 0, length), out);
+        crc.reset();
+        crc.update(out.duplicate().position(start + 8).limit(start + size));
+        out.putInt(start + 4, (int) crc.getValue());
+    }
+
+    /** The whole encrypted entry as an array (entries too large for the write buffer). */
+    byte[] frame(long position, long seq, byte kind, byte[] payload, int length) {
+        byte[] out = new byte[Entry.HEADER + length + TAG];
+        write(position, seq, kind, payload, length, ByteBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * The payload of an entry read at {@code position} (its CRC and sequence number already checked).
+     *
+     * @throws AEADBadTagException when the entry was altered, moved or written with another key
+     */
+    byte[] open(long position, byte[] entry) throws AEADBadTagException {
+        int length = Entry.getInt(entry, 0);
+        fillAad(length, Entry.getLong(entry, 8), entry[16]);
+        byte[] payload = new byte[entry.length - Entry.HEADER - TAG];
+        sealer.open(position, aad, AAD, entry, Entry.HEADER, entry.length - Entry.HEADER, payload, 0);
+        return payload;
+    }
+
+    /** The plaintext of one record read raw from the segment (compaction, snapshots). */
+    byte[] record(JournalIndex.Loc loc, byte[] ciphertext) {
+        long entryPosition = loc.position() - Entry.HEADER - loc.inEntry();
+        return sealer.decryptRange(entryPosition, loc.inEntry(), ciphertext, 0, ciphertext.length);
+    }
+
+    private void fillAad(int length, long seq, byte kind) {
+        Entry.putInt(aad, 0, length);
+        Entry.putLong(aad, 4, seq);
+        aad[12] = kind;
+    }
+}
