@@ -97,6 +97,20 @@ public final class FileSealer {
         }
     }
 
+    /**
+     * Encrypts {@code length} bytes of {@code buf} at {@code offset} in place; the tag goes right after them
+     * (the array has room for it). No copy, no allocation beyond the nonce's spec.
+     */
+    public void sealInPlace(long counter, byte[] aad, int aadLength, byte[] buf, int offset, int length) {
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, key, spec(counter));
+            gcm.updateAAD(aad, 0, aadLength);
+            gcm.doFinal(buf, offset, length, buf, offset);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
     /** Encrypts into a new array of {@code length + TAG} bytes. */
     public byte[] seal(long counter, byte[] aad, int aadLength, byte[] src, int offset, int length) {
         byte[] out = new byte[length + TAG];
