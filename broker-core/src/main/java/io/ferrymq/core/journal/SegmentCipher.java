@@ -63,8 +63,12 @@ final class SegmentCipher {
         out.putInt(size - 4).putInt(0).putLong(seq).put(kind);
         fillAad(size - 4, seq, kind);
         sealer.seal(position, aad, AAD, ByteBuffer.wrap(payload, 0, length), out);
+        // The CRC reads the bytes just written in place (no view of the buffer is allocated).
+        int limit = out.limit();
+        out.limit(start + size).position(start + 8);
         crc.reset();
-        crc.update(out.duplicate().position(start + 8).limit(start + size));
+        crc.update(out);
+        out.limit(limit);
         out.putInt(start + 4, (int) crc.getValue());
     }
 

@@ -61,7 +61,8 @@ public final class StorageBuilder {
                             options.directory(), options.segmentSize() / (1024 * 1024), options.fsync() ? "on" : "OFF",
                             options.minFree() / (1024 * 1024));
                     if (options.encryption() != null) {
-                        LOG.info("Encryption at rest: the journal and page files are written with AES-256-GCM, key id {}",
+                        LOG.info("Encryption at rest: the journal, page files and stream logs are written with AES-256-GCM,"
+                                + " key id {}",
                                 options.encryption().idText());
                     }
                     Journal journal = Journal.open(options);
@@ -69,7 +70,7 @@ public final class StorageBuilder {
                     // An HA pair's replicator ships the stream logs too (they are not in the journal).
                     StreamStoreOptions streams = new StreamStoreOptions(data.resolve("streams"),
                             StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync(),
-                            replicator instanceof StreamReplicator sr ? sr : null);
+                            replicator instanceof StreamReplicator sr ? sr : null, options.encryption());
                     if (replicator instanceof PageReplicator pages) {
                         // An HA pair's active ships its page files beside the journal: a paged message is
                         // confirmed once on both nodes' disks.
