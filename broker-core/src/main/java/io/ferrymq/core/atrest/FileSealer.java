@@ -111,6 +111,18 @@ public final class FileSealer {
         }
     }
 
+    /** Encrypts {@code length} bytes of {@code src} into {@code dst} at {@code dstOffset} (with the tag after them). */
+    public void seal(long counter, byte[] aad, int aadLength, byte[] src, int offset, int length, byte[] dst,
+                     int dstOffset) {
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, key, spec(counter));
+            gcm.updateAAD(aad, 0, aadLength);
+            gcm.doFinal(src, offset, length, dst, dstOffset);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
     /** Encrypts into a new array of {@code length + TAG} bytes. */
     public byte[] seal(long counter, byte[] aad, int aadLength, byte[] src, int offset, int length) {
         byte[] out = new byte[length + TAG];

@@ -30,6 +30,10 @@ final class SegmentCipher {
     static final int TAG = FileSealer.TAG;
     private static final int AAD = 13;
 
+    /** The writer thread's buffer for one sealed entry (at most the journal's write buffer). */
+    private static final int MAX_SCRATCH = (1 << 20) + TAG;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
     private final FileSealer sealer;
     private final byte[] aad = new byte[AAD];
     private final CRC32C crc = new CRC32C();
@@ -62,7 +66,18 @@ final class SegmentCipher {
         int size = Entry.HEADER + length + TAG;
         out.putInt(size - 4).putInt(0).putLong(seq).put(kind);
         fillAad(size - 4, seq, kind);
-        sealer.seal(position, aad, AAD, ByteBuffer.wrap(payload, 0, length), out);
+        // Sealed into a heap array reused by this thread, then copied: the JDK's GCM allocates a temporary
+        // copy of the output (about 2 KiB per entry measured) when it writes into a direct buffer itself.
+        byte[] sealed = SCRATCH.get();
+        if (sealed.length < length + TAG) {
+            sealed = new byte[Math.max(length + TAG, 2 * sealed.length)];
+            // Kept only up to the size of the journal's write buffer: a huge entry's copy is not held on to.
+            if (sealed.length <= MAX_SCRATCH) {
+                SCRATCH.set(sealed);
+            }
+        }
+        sealer.seal(position, aad, AAD, payload, 0, length, sealed, 0);
+        out.put(sealed, 0, length + TAG);
         // The CRC reads the bytes just written in place (no view of the buffer is allocated).
         int limit = out.limit();
         out.limit(start + size).position(start + 8);
