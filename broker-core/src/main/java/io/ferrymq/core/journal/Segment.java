@@ -36,7 +36,7 @@ final class Segment implements AutoCloseable {
     /** Where the next entry goes. */
     long position;
 
-    private Segment(long id, Path path, FileChannel channel, long position, SegmentCipher cipher) {
+    Segment(long id, Path path, FileChannel channel, long position, SegmentCipher cipher) {
         this.id = id;
         this.path = path;
         this.channel = channel;
