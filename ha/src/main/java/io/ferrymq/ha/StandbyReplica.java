@@ -120,7 +120,7 @@ final class StandbyReplica implements AutoCloseable {
         running = true;
         apply.execute(this::openJournal);
         if (streamDir != null) {
-            apply.execute(() -> streams = new StreamCopy(nodeId, streamDir, options.fsync(), apply));
+            apply.execute(() -> streams = new StreamCopy(nodeId, streamDir, options.fsync(), options.encryption(), apply));
         }
         connect();
     }

@@ -30,10 +30,15 @@ final class StreamCopy implements AutoCloseable {
 
     /** Opens the copy; call on the apply thread. */
     StreamCopy(String nodeId, Path dir, boolean fsync, Executor apply) {
+        this(nodeId, dir, fsync, null, apply);
+    }
+
+    /** @param key this node's own at-rest key: the copies it writes are encrypted with it (null for none) */
+    StreamCopy(String nodeId, Path dir, boolean fsync, io.ferrymq.core.atrest.AtRestKey key, Executor apply) {
         this.nodeId = nodeId;
         this.dir = dir;
         this.apply = apply;
-        this.replica = StreamReplica.open(dir, fsync);
+        this.replica = StreamReplica.open(dir, fsync, key);
     }
 
     /** Applies one operation (apply thread); a failure closes the channel so that the standby resyncs. */

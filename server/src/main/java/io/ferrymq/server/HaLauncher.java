@@ -56,7 +56,8 @@ final class HaLauncher implements BrokerLauncher {
                 .toList();
         FerryConfig.Storage s = config.storage();
         FerryConfig.Storage memory = new FerryConfig.Storage("memory", s.dataDir(), s.segmentSize(), s.fsync(),
-                s.commitDelay(), s.compactThreshold(), s.skipCorrupt(), s.pageFileSize(), s.minFree());
+                s.commitDelay(), s.compactThreshold(), s.skipCorrupt(), s.pageFileSize(), s.minFree(),
+                s.encryption());
         FerryConfig.Broker b = config.broker();
         FerryConfig.Broker quick = new FerryConfig.Broker(b.ioThreads(), b.workerThreads(), b.memoryLimit(),
                 b.expiryScanInterval(), "0s");

@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "ferrymq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "FerryMQ: one broker for STOMP, MQTT, AMQP, OpenWire and AWS-style HTTP APIs.",
         subcommands = {Main.Run.class, Main.HashPassword.class, Main.Coordinator.class, Main.Ha.class,
-                TlsCommand.class,
+                TlsCommand.class, KeygenCommand.class,
                 // Over a running broker's management API (README, "Management"):
                 io.ferrymq.management.cli.StatusCommand.class, io.ferrymq.management.cli.QueueCommand.class,
                 io.ferrymq.management.cli.ExchangeCommand.class, io.ferrymq.management.cli.ExchangeCommand.Bindings.class,

@@ -45,12 +45,17 @@ final class InProcessPair implements AutoCloseable {
 
     /** @param memoryLimit each broker's {@code broker.memory-limit} (queues page past it); null for the default */
     InProcessPair(Path dir, String memoryLimit) throws Exception {
+        this(dir, memoryLimit, null, null);
+    }
+
+    /** @param keyA node-a's and {@code keyB} node-b's storage.encryption.key-file; null for none */
+    InProcessPair(Path dir, String memoryLimit, Path keyA, Path keyB) throws Exception {
         a = member("node-a");
         b = member("node-b");
         // ZooKeeper grants sessions of 2 to 20 ticks; 4 s (not the default 1 s) keeps sessions alive on a busy machine.
         zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true);
-        FerryConfig ca = config(dir, a, b, memoryLimit);
-        FerryConfig cb = config(dir, b, a, memoryLimit);
+        FerryConfig ca = config(dir, a, b, memoryLimit, keyA);
+        FerryConfig cb = config(dir, b, a, memoryLimit, keyB);
         nodeA = new HaNode(Main.haConfig(ca), new HaLauncher(ca));
         nodeB = new HaNode(Main.haConfig(cb), new HaLauncher(cb));
     }
@@ -72,7 +77,7 @@ final class InProcessPair implements AutoCloseable {
         return new Member(name, Map.copyOf(ports), freePort());
     }
 
-    private FerryConfig config(Path dir, Member me, Member peer, String memoryLimit) throws Exception {
+    private FerryConfig config(Path dir, Member me, Member peer, String memoryLimit, Path key) throws Exception {
         Path f = dir.resolve(me.name() + ".yaml");
         StringBuilder listeners = new StringBuilder();
         for (String l : LISTENERS) {
@@ -89,7 +94,7 @@ final class InProcessPair implements AutoCloseable {
                 storage:
                   data-dir: %s
                   segment-size: 1MiB
-                aws:
+                %saws:
                   kinesis-throughput-limits: false   # the pair's tests write megabytes at once; throttling is tested alone
                 listeners:
                 %sha:
@@ -98,7 +103,8 @@ final class InProcessPair implements AutoCloseable {
                   peer: 127.0.0.1:%d
                   zookeeper: %s
                   failover-timeout: 4s
-                """.formatted(dir.resolve(me.name()), listeners, me.name(), me.replication(), peer.replication(),
+                """.formatted(dir.resolve(me.name()), key == null ? "" : "  encryption:\n    key-file: " + key + "\n",
+                listeners, me.name(), me.replication(), peer.replication(),
                 zookeeper.getConnectString()));
         return new ConfigLoader().load(f);
     }

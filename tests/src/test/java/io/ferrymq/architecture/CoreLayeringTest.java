@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ripple into the message model and the API ({@code core.api}) is the one place that sees everything:
  * errors &lt; message &lt; filter &lt; routing &lt; (policy, security, storage) &lt; journal &lt; (state, paging) &lt; queue
  * &lt; vhost &lt; api, with the executors ({@code exec}) and the memory budget beside the bottom; the stream store
- * ({@code stream}) sits on the executors alone, beside the queues.
+ * ({@code stream}) sits on the executors alone, beside the queues. The at-rest encryption ({@code atrest})
+ * depends on nothing and serves every store that writes files (journal, paging, stream).
  */
 class CoreLayeringTest {
 
@@ -63,6 +64,7 @@ class CoreLayeringTest {
                 .layer("policy").definedBy("io.ferrymq.core.policy..")
                 .layer("security").definedBy("io.ferrymq.core.security..")
                 .layer("storage").definedBy("io.ferrymq.core.storage..")
+                .layer("atrest").definedBy("io.ferrymq.core.atrest..")
                 .layer("journal").definedBy("io.ferrymq.core.journal..")
                 .layer("state").definedBy("io.ferrymq.core.state..")
                 .layer("paging").definedBy("io.ferrymq.core.paging..")
@@ -79,14 +81,16 @@ class CoreLayeringTest {
                 .whereLayer("policy").mayOnlyAccessLayers("errors", "message", "filter", "routing")
                 .whereLayer("security").mayOnlyAccessLayers("errors", "message", "filter", "routing")
                 .whereLayer("storage").mayOnlyAccessLayers("errors", "message", "filter", "routing")
-                .whereLayer("journal").mayOnlyAccessLayers("errors", "message", "filter", "routing", "storage")
+                .whereLayer("atrest").mayNotAccessAnyLayer()
+                .whereLayer("journal").mayOnlyAccessLayers("errors", "message", "filter", "routing", "storage",
+                        "atrest")
                 .whereLayer("state").mayOnlyAccessLayers("errors", "message", "storage", "journal")
-                .whereLayer("paging").mayOnlyAccessLayers("errors", "message", "storage", "journal")
+                .whereLayer("paging").mayOnlyAccessLayers("errors", "message", "storage", "journal", "atrest")
                 .whereLayer("queue").mayOnlyAccessLayers("errors", "exec", "memory", "message", "filter", "routing",
                         "policy", "storage", "paging")
                 .whereLayer("vhost").mayOnlyAccessLayers("errors", "exec", "memory", "message", "filter", "routing",
                         "policy", "storage", "journal", "paging", "queue")
-                .whereLayer("stream").mayOnlyAccessLayers("errors", "exec")
+                .whereLayer("stream").mayOnlyAccessLayers("errors", "exec", "atrest")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .as("core layers: errors < message < filter < routing < policy, security, storage < journal"
                         + " < state, paging < queue < vhost < api; stream beside them");

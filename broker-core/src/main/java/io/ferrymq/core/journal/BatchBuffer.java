@@ -60,6 +60,19 @@ final class BatchBuffer implements RecordOutput {
         return size;
     }
 
+    /**
+     * Encrypts the entry being encoded (framed plain by {@link #finishEntry}) for its place at {@code position}
+     * in an encrypted segment: payload sealed in place, tag appended, length and CRC redone.
+     *
+     * @return its size as sealed
+     */
+    int sealEntry(SegmentCipher cipher, long position) {
+        ensure(SegmentCipher.TAG);
+        int size = cipher.seal(position, buf, placed, buf.position() - placed);
+        buf.position(placed + size);
+        return size;
+    }
+
     /** Gives the entry being encoded its place: it is written with the next {@link #writeTo}. */
     void place() {
         placed = buf.position();

@@ -56,8 +56,10 @@ final class Compactor {
         try {
             while (segments.size() > 1 && segments.get(0) != writer.current()) {
                 Segment oldest = segments.get(0);
-                long used = Math.max(1, oldest.position - Segment.FILE_HEADER);
-                if (index.liveBytes(oldest.id) > options.compactThreshold() * used) {
+                long used = Math.max(1, oldest.position - oldest.dataStart);
+                // A plain segment left from before encryption was turned on is rewritten however live it is.
+                boolean plainLeftover = options.encryption() != null && oldest.cipher == null;
+                if (!plainLeftover && index.liveBytes(oldest.id) > options.compactThreshold() * used) {
                     return;
                 }
                 compact(oldest);
@@ -88,7 +90,8 @@ final class Compactor {
                     }
                     p += n;
                 }
-                w.putRaw(b.array(), 0, b.capacity());
+                byte[] bytes = oldest.cipher == null ? b.array() : oldest.cipher.record(raw.loc(), b.array());
+                w.putRaw(bytes, 0, bytes.length);
             } else {
                 RecordCodec.write(w, ((JournalIndex.LiveRecord.Fresh) r).record());
             }
@@ -118,7 +121,8 @@ final class Compactor {
         long position = writer.writeEntry(Entry.KIND_RECORDS, w.array(), w.position(), false);
         long segment = writer.current().id;
         for (int i = 0; i < items.size(); i++) {
-            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1]);
+            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + spans.get(i)[0], spans.get(i)[1],
+                    spans.get(i)[0]);
             Object item = items.get(i);
             // Re-pointed only after the copies are durable; until then the originals stay authoritative.
             if (item instanceof JournalIndex.LiveRecord.Raw raw) {

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
-/** Reads a segment's entries in order, checking each one's length, sequence number and CRC. */
+/**
+ * Reads a segment's entries in order, checking each one's length, sequence number and CRC, and in an
+ * encrypted segment its GCM tag (a failing tag is damage like a failing CRC: cut off as a torn write at the
+ * very end, reported as corruption anywhere else).
+ */
 final class EntryReader implements AutoCloseable {
 
     /** An entry as read: where it starts, its sequence number, kind and record bytes. */
@@ -35,9 +39,19 @@ final class EntryReader implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final long size;
-    private long position = Segment.FILE_HEADER;
+    private final SegmentCipher cipher;
+    private final int dataStart;
+    private long position;
 
     EntryReader(Path path, long expectedId) throws IOException {
+        this(path, expectedId, null);
+    }
+
+    /**
+     * @param key the configured at-rest key, null for none: an encrypted segment then fails with
+     *            {@link io.ferrymq.core.atrest.WrongKeyException}, as it does when written with another key
+     */
+    EntryReader(Path path, long expectedId, io.ferrymq.core.atrest.AtRestKey key) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.size = channel.size();
@@ -47,12 +61,33 @@ final class EntryReader implements AutoCloseable {
         int magic = header.getInt();
         int version = header.getInt();
         long id = header.getLong();
-        if (magic != Segment.MAGIC || version != Segment.VERSION || id != expectedId) {
+        if (magic != Segment.MAGIC || (version != Segment.VERSION && version != Segment.VERSION_ENCRYPTED)
+                || id != expectedId) {
             channel.close();
-            throw new IOException(path + " is not a FerryMQ journal segment of format " + Segment.VERSION
-                    + " with id " + expectedId + " (magic " + Integer.toHexString(magic) + ", version " + version
-                    + ", id " + id + ")");
+            throw new IOException(path + " is not a FerryMQ journal segment of format " + Segment.VERSION + " or "
+                    + Segment.VERSION_ENCRYPTED + " with id " + expectedId + " (magic " + Integer.toHexString(magic)
+                    + ", version " + version + ", id " + id + ")");
         }
+        if (version == Segment.VERSION_ENCRYPTED) {
+            ByteBuffer keyHeader = ByteBuffer.allocate(Segment.ENCRYPTED_HEADER - Segment.FILE_HEADER);
+            try {
+                readFully(keyHeader, Segment.FILE_HEADER);
+                cipher = SegmentCipher.forSegment(key, path, keyHeader.array());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            dataStart = Segment.ENCRYPTED_HEADER;
+        } else {
+            cipher = null;
+            dataStart = Segment.FILE_HEADER;
+        }
+        position = dataStart;
+    }
+
+    /** Null for a plain segment. */
+    SegmentCipher cipher() {
+        return cipher;
     }
 
     long position() {
@@ -78,7 +113,8 @@ final class EntryReader implements AutoCloseable {
         if (length == 0) {
             return null;
         }
-        if (length < Entry.HEADER - 4 || position + 4 + length > size) {
+        int tag = cipher == null ? 0 : SegmentCipher.TAG;
+        if (length < Entry.HEADER - 4 + tag || position + 4 + length > size) {
             throw new BadEntry(position, -1, "entry length " + length + " does not fit the file");
         }
         byte[] entry = new byte[4 + length];
@@ -92,8 +128,18 @@ final class EntryReader implements AutoCloseable {
         if (expectedSeq >= 0 && seq != expectedSeq) {
             throw new BadEntry(position, claimedEnd, "sequence number " + seq + " where " + expectedSeq + " was expected");
         }
-        byte[] payload = new byte[entry.length - Entry.HEADER];
-        System.arraycopy(entry, Entry.HEADER, payload, 0, payload.length);
+        byte[] payload;
+        if (cipher != null) {
+            try {
+                payload = cipher.open(position, entry);
+            } catch (javax.crypto.AEADBadTagException e) {
+                throw new BadEntry(position, claimedEnd, "authentication tag mismatch: the encrypted entry was altered"
+                        + " or moved");
+            }
+        } else {
+            payload = new byte[entry.length - Entry.HEADER];
+            System.arraycopy(entry, Entry.HEADER, payload, 0, payload.length);
+        }
         ReadEntry e = new ReadEntry(position, seq, entry[16], payload);
         position = claimedEnd;
         return e;
@@ -116,7 +162,7 @@ final class EntryReader implements AutoCloseable {
      * @return the offset, or -1 when no intact entry follows in this file
      */
     long resync(long from, long minSeq, long lostBefore) throws IOException {
-        long start = Math.max(from, Segment.FILE_HEADER);
+        long start = Math.max(from, dataStart);
         if (start + Entry.HEADER > size) {
             return -1;
         }
@@ -153,7 +199,7 @@ final class EntryReader implements AutoCloseable {
     long endOfData(long from) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         long end = from;
-        long p = Math.max(from, Segment.FILE_HEADER);
+        long p = Math.max(from, dataStart);
         while (p < size) {
             buf.clear().limit((int) Math.min(buf.capacity(), size - p));
             readFully(buf, p);
@@ -171,7 +217,7 @@ final class EntryReader implements AutoCloseable {
     /** Whether every byte from {@code from} to the end of the file is zero: nothing was written there. */
     boolean zeroFrom(long from) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        long p = Math.max(from, Segment.FILE_HEADER);
+        long p = Math.max(from, dataStart);
         while (p < size) {
             buf.clear().limit((int) Math.min(buf.capacity(), size - p));
             readFully(buf, p);

@@ -138,11 +138,13 @@ final class EntryWriter {
     }
 
     /**
-     * Gives the entry just framed in the buffer its place, rolling to a new segment when it does not fit.
-     * When it cannot be placed (no room) it is dropped from the buffer.
+     * Gives the entry just framed in the buffer its place, rolling to a new segment when it does not fit, and in an
+     * encrypted segment seals it there (a replica gets it plain, copied before). When it cannot be placed (no room)
+     * it is dropped from the buffer.
      */
     private long place(int size, boolean replicated) throws IOException {
-        if (current.position + size > options.segmentSize() && current.position > Segment.FILE_HEADER) {
+        int onDisk = size + (options.encryption() == null ? 0 : SegmentCipher.TAG);
+        if (current.position + onDisk > options.segmentSize() && current.position > current.dataStart) {
             try {
                 roll();
             } catch (NoRoomException e) {
@@ -150,30 +152,46 @@ final class EntryWriter {
                 throw e;
             }
         }
+        int plainSize = size;
         boolean shipped = replicated && shipping != null;
         if (shipped) {
-            // Copied before anything moves it in the buffer; taken back if the entry cannot be written.
+            // Copied plain, before it is sealed or anything moves it in the buffer; taken back if it cannot be written.
             shipping.add(nextSeq, buffer, buffer.placed(), size);
         }
         long position = current.position;
+        if (current.cipher != null) {
+            onDisk = size + SegmentCipher.TAG;
+        }
         // An entry that grows the file past its zero-filled size is written at once, so that running out of
         // space shows here (and the entry can be held) rather than in a later flush of other entries.
-        if (position + size > options.segmentSize()) {
+        if (position + onDisk > options.segmentSize()) {
             flush();
             try {
-                buffer.writeUnplacedTo(current.channel, position);
+                if (current.cipher != null) {
+                    // Room first, so that an entry that is held for lack of it was never sealed: once sealed at a
+                    // position, the entry must be written there (GCM never takes a position of a segment twice).
+                    current.grow(position + onDisk);
+                }
             } catch (IOException e) {
                 buffer.dropUnplaced();
                 if (shipped) {
                     shipping.dropLast(size);
                 }
-                if (outOfSpace(e)) {
-                    throw new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of "
-                            + size + " bytes: " + e.getMessage(), e);
+                throw outOfSpace(e) ? noRoom(size, e) : e;
+            }
+            size = seal(position);
+            try {
+                buffer.writeUnplacedTo(current.channel, position);
+            } catch (IOException e) {
+                buffer.dropUnplaced();
+                if (shipped) {
+                    shipping.dropLast(plainSize);
                 }
-                throw e;
+                // A sealed entry's position is spent: a failure to write it is not held and retried there.
+                throw outOfSpace(e) && current.cipher == null ? noRoom(size, e) : e;
             }
         } else {
+            size = seal(position);
             buffer.place();
         }
         nextSeq++;
@@ -184,6 +202,16 @@ final class EntryWriter {
             flush();
         }
         return position;
+    }
+
+    /** Seals the entry being encoded for {@code position} when the current segment is encrypted. @return its size */
+    private int seal(long position) {
+        return current.cipher == null ? buffer.unplaced() : buffer.sealEntry(current.cipher, position);
+    }
+
+    private NoRoomException noRoom(int size, IOException e) {
+        return new NoRoomException("cannot grow " + current.path.getFileName() + " for an entry of " + size
+                + " bytes: " + e.getMessage(), e);
     }
 
     private void roll() throws IOException {

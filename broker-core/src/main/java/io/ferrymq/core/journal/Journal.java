@@ -140,7 +140,7 @@ public final class Journal implements Storage {
         this.dir = options.directory();
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.supply = new SegmentSupply(dir, options.segmentSize(), disk);
+        this.supply = new SegmentSupply(dir, options.segmentSize(), options.encryption(), disk);
         this.entryWriter = new EntryWriter(options, supply, segments);
         this.compactor = new Compactor(options, segments, index, entryWriter, openStreams);
     }
@@ -360,7 +360,8 @@ public final class Journal implements Storage {
                 throw new IOException("segment " + segment.path + " ends before a live record at " + loc);
             }
         }
-        return b.array();
+        // The writer's thread: the segment's own cipher is its to use.
+        return segment.cipher == null ? b.array() : segment.cipher.record(loc, b.array());
     }
 
     private void writeLoop() {
@@ -484,13 +485,14 @@ public final class Journal implements Storage {
                     + e.getMessage(), e.getCause()));
             return false;
         }
-        // The entry is the last one placed: it ends where the segment's next entry goes.
-        int payloadLength = (int) (entryWriter.current().position - position) - Entry.HEADER;
+        // The entry is the last one placed: it ends where the segment's next entry goes (after its tag if sealed).
+        int payloadLength = (int) (entryWriter.current().position - position) - Entry.HEADER
+                - (entryWriter.current().cipher == null ? 0 : SegmentCipher.TAG);
         long segment = entryWriter.current().id;
         for (int i = 0; i < n; i++) {
             int end = i + 1 < n ? recordStarts[i + 1] : payloadLength;
             index.apply(records.get(i), new JournalIndex.Loc(segment, position + Entry.HEADER + recordStarts[i],
-                    end - recordStarts[i]));
+                    end - recordStarts[i], recordStarts[i]));
         }
         return true;
     }
@@ -501,7 +503,7 @@ public final class Journal implements Storage {
         long segment = entryWriter.current().id;
         for (int off = 0; off < p.copiedLength; ) {
             int size = RecordCodec.HEADER + RecordCodec.length(p.copied, off);
-            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + off, size);
+            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + off, size, off);
             if (RecordCodec.isAddMessage(p.copied, off)) {
                 index.placeMessage(RecordCodec.messageId(p.copied, off), loc);
             } else {

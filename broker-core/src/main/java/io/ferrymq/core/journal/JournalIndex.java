@@ -23,8 +23,11 @@ import java.util.Map;
  */
 final class JournalIndex {
 
-    /** A record's place on disk. */
-    record Loc(long segment, long position, int length) { }
+    /**
+     * A record's place on disk; {@code inEntry} is its offset in its entry's payload (which an encrypted
+     * segment needs to decrypt it alone).
+     */
+    record Loc(long segment, long position, int length, int inEntry) { }
 
     private static final class RefLoc {
         Loc loc;

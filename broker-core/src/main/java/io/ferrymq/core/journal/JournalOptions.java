@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param minFree          bytes the journal's file system must keep free: below it durable messages are refused
  *                         (before the disk is full, so that settlements and compaction still have room); 0 for no
  *                         limit
+ * @param encryption       the key new segments are encrypted with (storage.encryption); null for plain segments
  */
 public record JournalOptions(Path directory, long segmentSize, boolean fsync, long commitDelayNanos,
-                             double compactThreshold, boolean skipCorrupt, Replicator replicator, long minFree) {
+                             double compactThreshold, boolean skipCorrupt, Replicator replicator, long minFree,
+                             io.ferrymq.core.atrest.AtRestKey encryption) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 64L * 1024 * 1024;
 
@@ -41,40 +43,52 @@ public record JournalOptions(Path directory, long segmentSize, boolean fsync, lo
         }
     }
 
+    public JournalOptions(Path directory, long segmentSize, boolean fsync, long commitDelayNanos,
+                          double compactThreshold, boolean skipCorrupt, Replicator replicator, long minFree) {
+        this(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt, replicator, minFree, null);
+    }
+
     public static JournalOptions defaults(Path directory) {
         return new JournalOptions(directory, DEFAULT_SEGMENT_SIZE, true, 0, 0.3, false, null, 0);
     }
 
     public JournalOptions withSegmentSize(long v) {
         return new JournalOptions(directory, v, fsync, commitDelayNanos, compactThreshold,
-                skipCorrupt, replicator, minFree);
+                skipCorrupt, replicator, minFree, encryption);
     }
 
     public JournalOptions withFsync(boolean v) {
         return new JournalOptions(directory, segmentSize, v, commitDelayNanos, compactThreshold,
-                skipCorrupt, replicator, minFree);
+                skipCorrupt, replicator, minFree, encryption);
     }
 
     public JournalOptions withSkipCorrupt(boolean v) {
         return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
-                v, replicator, minFree);
+                v, replicator, minFree, encryption);
     }
 
     public JournalOptions withCompactThreshold(double v) {
-        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, v, skipCorrupt, replicator, minFree);
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, v, skipCorrupt, replicator, minFree,
+                encryption);
     }
 
     public JournalOptions withCommitDelayNanos(long v) {
-        return new JournalOptions(directory, segmentSize, fsync, v, compactThreshold, skipCorrupt, replicator, minFree);
+        return new JournalOptions(directory, segmentSize, fsync, v, compactThreshold, skipCorrupt, replicator, minFree,
+                encryption);
     }
 
     public JournalOptions withReplicator(Replicator r) {
         return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold,
-                skipCorrupt, r, minFree);
+                skipCorrupt, r, minFree, encryption);
     }
 
     public JournalOptions withMinFree(long v) {
         return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt,
-                replicator, v);
+                replicator, v, encryption);
+    }
+
+    public JournalOptions withEncryption(io.ferrymq.core.atrest.AtRestKey key) {
+        return new JournalOptions(directory, segmentSize, fsync, commitDelayNanos, compactThreshold, skipCorrupt,
+                replicator, minFree, key);
     }
 }

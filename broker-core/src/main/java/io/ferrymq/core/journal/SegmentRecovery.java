@@ -61,13 +61,16 @@ final class SegmentRecovery {
         long expectedSeq = -1;
         long entriesRead = 0;
         SkippedDamage skipping = null;
+        int plainSegments = 0;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long id = Segment.idOf(file).getAsLong();
             boolean last = i == files.size() - 1;
             long end;
             Long truncateAt = null;
-            try (EntryReader reader = new EntryReader(file, id)) {
+            SegmentCipher cipher;
+            try (EntryReader reader = new EntryReader(file, id, options.encryption())) {
+                cipher = reader.cipher();
                 while (true) {
                     EntryReader.ReadEntry e;
                     try {
@@ -120,7 +123,17 @@ final class SegmentRecovery {
                     ch.force(true);
                 }
             }
-            segments.add(Segment.open(file, id, end));
+            segments.add(Segment.open(file, id, end, cipher));
+            if (cipher == null) {
+                plainSegments++;
+            }
+        }
+        if (options.encryption() != null && plainSegments > 0) {
+            // Readable, so that encryption can be turned on for an existing broker; they go as compaction carries
+            // their live records forward into encrypted segments.
+            LOG.warn("Journal: {} of {} segment(s) in {} are NOT encrypted (written before storage.encryption was turned"
+                    + " on); they stay readable and compaction now copies their live records into encrypted"
+                    + " segments and deletes them", plainSegments, files.size(), dir);
         }
         if (skipping != null) {
             skipping.report(-1);
@@ -134,11 +147,12 @@ final class SegmentRecovery {
 
     private static boolean isEmpty(Path segment) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-            if (ch.size() < Segment.FILE_HEADER + 4) {
+            int dataStart = Segment.dataStart(ch);
+            if (ch.size() < dataStart + 4) {
                 return true;
             }
             ByteBuffer len = ByteBuffer.allocate(4);
-            while (len.hasRemaining() && ch.read(len, Segment.FILE_HEADER + len.position()) >= 0) {
+            while (len.hasRemaining() && ch.read(len, dataStart + len.position()) >= 0) {
                 // read the first entry's length field
             }
             return len.flip().getInt() == 0;
@@ -163,7 +177,7 @@ final class SegmentRecovery {
                 return;
             }
             image.apply(r);
-            index.apply(r, new JournalIndex.Loc(segmentId, e.position() + Entry.HEADER + off, len));
+            index.apply(r, new JournalIndex.Loc(segmentId, e.position() + Entry.HEADER + off, len, off));
             off += len;
         }
     }

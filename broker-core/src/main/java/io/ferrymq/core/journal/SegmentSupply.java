@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import io.ferrymq.core.atrest.AtRestKey;
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
 import org.slf4j.Logger;
@@ -31,14 +32,17 @@ final class SegmentSupply {
     private final Path dir;
     private final long segmentSize;
     private final Disk disk;
+    /** The key new segments are encrypted with; null for plain segments. */
+    private final AtRestKey key;
     private final ExecutorService allocator;
     private CompletableFuture<Segment> spare;
     private long nextSegmentId = 1;
     private long nextAttempt = System.nanoTime();
 
-    SegmentSupply(Path dir, long segmentSize, Disk disk) {
+    SegmentSupply(Path dir, long segmentSize, AtRestKey key, Disk disk) {
         this.dir = dir;
         this.segmentSize = segmentSize;
+        this.key = key;
         this.disk = disk;
         this.allocator = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ferrymq-journal-allocator");
@@ -56,7 +60,7 @@ final class SegmentSupply {
         long id = nextSegmentId++;
         Segment first;
         try {
-            first = disk.createSegment(dir, id, segmentSize);
+            first = disk.createSegment(dir, id, segmentSize, key);
         } catch (IOException e) {
             throw new BrokerException(ErrorCode.DISK_FULL, "cannot create a journal segment of " + mib(segmentSize)
                     + " in " + dir + " (" + e.getMessage() + "; " + mib(usableSpace()) + " free there): free space on"
@@ -159,7 +163,7 @@ final class SegmentSupply {
                 if (free >= 0 && free < segmentSize) {
                     throw new IOException("No space left on device: " + mib(free) + " free");
                 }
-                return disk.createSegment(dir, id, segmentSize);
+                return disk.createSegment(dir, id, segmentSize, key);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

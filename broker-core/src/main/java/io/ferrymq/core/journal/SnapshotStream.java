@@ -21,6 +21,8 @@ public final class SnapshotStream implements AutoCloseable {
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private int next;
+    /** This thread's ciphers of encrypted segments (the writer's own are not thread-safe). */
+    private final Map<Long, SegmentCipher> ciphers = new java.util.HashMap<>();
 
     SnapshotStream(long through, List<JournalIndex.LiveRecord> live, Map<Long, Segment> segments, int entryBytes,
                    Runnable onClose) {
@@ -76,7 +78,10 @@ public final class SnapshotStream implements AutoCloseable {
                 throw new IOException("segment " + segment.path + " ends before a live record at " + loc);
             }
         }
-        return b.array();
+        if (segment.cipher == null) {
+            return b.array();
+        }
+        return ciphers.computeIfAbsent(segment.id, id -> segment.cipher.copy()).record(loc, b.array());
     }
 
     /** Lets the journal compact again. */

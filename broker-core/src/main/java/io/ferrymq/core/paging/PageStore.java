@@ -24,7 +24,9 @@ import java.util.zip.CRC32C;
  * calls in from its own executor and gets futures back.
  *
  * <p>A page record is {@code [length:4][crc32c:4][flags:1][message]}. A torn record at the end of the
- * last file (a crash mid-write) ends the readable data; it was never confirmed.
+ * last file (a crash mid-write) ends the readable data; it was never confirmed. With storage.encryption new
+ * files are encrypted ({@link PageCipher}); plain files from before stay readable (they are deleted as
+ * consumers read them), and an encrypted file needs the key it was written with.
  */
 public final class PageStore {
 
@@ -44,6 +46,8 @@ public final class PageStore {
     private final long fileSize;
     /** File id to channel, oldest first. I/O thread only. */
     private final TreeMap<Long, FileChannel> files = new TreeMap<>();
+    /** The ciphers of the encrypted files among {@link #files}. I/O thread only. */
+    private final java.util.Map<Long, PageCipher> ciphers = new java.util.HashMap<>();
     private long writeFile;
     private long writeOffset;
     private PagePosition cursor = PagePosition.START;
@@ -72,7 +76,17 @@ public final class PageStore {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(f -> f.getFileName().toString().matches("page-\\d{16}\\.pg")).sorted().toList()) {
                     long id = Long.parseLong(p.getFileName().toString().substring(5, 21));
-                    files.put(id, FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                    FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    files.put(id, ch);
+                    try {
+                        PageCipher cipher = PageCipher.of(service.encryption(), p, ch);
+                        if (cipher != null) {
+                            ciphers.put(id, cipher);
+                        }
+                    } catch (RuntimeException e) {
+                        closeFiles();
+                        throw e;
+                    }
                 }
             }
             cursor = savedCursor;
@@ -131,6 +145,13 @@ public final class PageStore {
      */
     public CompletableFuture<Void> append(Message m) {
         byte[] body = MessageCodec.encode(m);
+        if (service.encryption() != null) {
+            // Length, CRC and ciphertext are filled in by writeRecord, which knows the file and offset (the nonce).
+            byte[] record = new byte[RECORD_HEADER + body.length + PageCipher.TAG];
+            record[8] = (byte) (m.durable() ? F_DURABLE : 0);
+            System.arraycopy(body, 0, record, RECORD_HEADER, body.length);
+            return service.write(this, record, m.durable());
+        }
         byte[] record = new byte[RECORD_HEADER + body.length];
         ByteBuffer.wrap(record).putInt(1 + body.length).putInt(0).put((byte) (m.durable() ? F_DURABLE : 0)).put(body);
         CRC32C crc = new CRC32C();
@@ -155,10 +176,24 @@ public final class PageStore {
             writeOffset = 0;
         }
         FileChannel ch = files.get(writeFile);
+        byte[] fileHeader = null;
         if (ch == null) {
             Path p = dir.resolve(String.format("page-%016d.pg", writeFile));
             ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             files.put(writeFile, ch);
+            if (service.encryption() != null) {
+                PageCipher cipher = PageCipher.forNewFile(service.encryption());
+                ciphers.put(writeFile, cipher);
+                fileHeader = cipher.header();
+                ByteBuffer h = ByteBuffer.wrap(fileHeader);
+                while (h.hasRemaining()) {
+                    writeOffset += ch.write(h, writeOffset);
+                }
+            }
+        }
+        PageCipher cipher = ciphers.get(writeFile);
+        if (cipher != null) {
+            cipher.seal(writeOffset, record, RECORD_HEADER);
         }
         ByteBuffer b = ByteBuffer.wrap(record);
         long at = writeOffset;
@@ -166,7 +201,16 @@ public final class PageStore {
             at += ch.write(b, at);
         }
         PageReplicator r = service.replicator();
-        replicas.add(r == null ? null : r.written(queueId, writeFile, writeOffset, record));
+        if (r == null) {
+            replicas.add(null);
+        } else if (fileHeader != null) {
+            // The standby mirrors the bytes as they are: a new encrypted file's header goes with its first record.
+            byte[] both = java.util.Arrays.copyOf(fileHeader, fileHeader.length + record.length);
+            System.arraycopy(record, 0, both, fileHeader.length, record.length);
+            replicas.add(r.written(queueId, writeFile, 0, both));
+        } else {
+            replicas.add(r.written(queueId, writeFile, writeOffset, record));
+        }
         writeOffset = at;
         return ch;
     }
@@ -272,6 +316,10 @@ public final class PageStore {
                 at = new PagePosition(next, 0);
                 continue;
             }
+            PageCipher cipher = ciphers.get(at.file());
+            if (cipher != null && at.offset() < PageCipher.FILE_HEADER) {
+                at = new PagePosition(at.file(), PageCipher.FILE_HEADER);
+            }
             long size = ch.size();
             if (at.offset() + RECORD_HEADER > size) {
                 Long next = files.higherKey(at.file());
@@ -285,7 +333,7 @@ public final class PageStore {
             readFully(ch, head, at.offset());
             int len = head.getInt(0);
             int crc = head.getInt(4);
-            if (len <= 0 || at.offset() + 8 + len > size) {
+            if (len <= (cipher == null ? 0 : 1 + PageCipher.TAG) || at.offset() + 8 + len > size) {
                 LOG.warn("Page file {} ends with a torn record at offset {}: it was never confirmed", file(at), at.offset());
                 Long next = files.higherKey(at.file());
                 if (next == null) {
@@ -302,8 +350,20 @@ public final class PageStore {
                 throw new IOException("page file " + file(at) + " is corrupt at offset " + at.offset() + " (CRC mismatch)");
             }
             boolean durable = (body.get(0) & F_DURABLE) != 0;
+            PagePosition next = new PagePosition(at.file(), at.offset() + 8 + len);
+            if (cipher != null) {
+                byte[] plain;
+                try {
+                    plain = cipher.open(at.offset(), len, body.array());
+                } catch (javax.crypto.AEADBadTagException e) {
+                    throw new IOException("page file " + file(at) + " failed authentication at offset " + at.offset()
+                            + ": the encrypted record was altered or moved");
+                }
+                return new Scanned(decode ? MessageCodec.decode(plain, 0, plain.length) : null, durable, plain.length,
+                        next);
+            }
             Message m = decode ? MessageCodec.decode(body.array(), 1, len - 1) : null;
-            return new Scanned(m, durable, len - 1, new PagePosition(at.file(), at.offset() + 8 + len));
+            return new Scanned(m, durable, len - 1, next);
         }
     }
 
@@ -324,6 +384,7 @@ public final class PageStore {
 
     private void deleteFile(long id) throws IOException {
         FileChannel ch = files.remove(id);
+        ciphers.remove(id);
         if (ch != null) {
             ch.close();
         }
@@ -354,5 +415,6 @@ public final class PageStore {
             }
         }
         files.clear();
+        ciphers.clear();
     }
 }

@@ -50,6 +50,7 @@ public final class PagingService implements AutoCloseable {
     private final Path root;
     private final long fileSize;
     private final PageReplicator replicator;
+    private final io.ferrymq.core.atrest.AtRestKey encryption;
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Map<Long, PageStore> stores = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -61,6 +62,16 @@ public final class PagingService implements AutoCloseable {
 
     /** @param replicator receives every change to the page files (an HA pair's active); null for none */
     public PagingService(Path root, long fileSize, PageReplicator replicator) {
+        this(root, fileSize, replicator, null);
+    }
+
+    /**
+     * @param replicator receives every change to the page files (an HA pair's active); null for none
+     * @param encryption the key new page files are encrypted with (storage.encryption); null for plain files
+     */
+    public PagingService(Path root, long fileSize, PageReplicator replicator,
+                         io.ferrymq.core.atrest.AtRestKey encryption) {
+        this.encryption = encryption;
         this.root = root;
         this.fileSize = fileSize;
         this.replicator = replicator;
@@ -75,6 +86,11 @@ public final class PagingService implements AutoCloseable {
     /** The page store of a queue (its files are created on first write, or found by {@link PageStore#recover}). */
     public PageStore store(long queueId) {
         return stores.computeIfAbsent(queueId, id -> new PageStore(this, id, root.resolve("q-" + id), fileSize));
+    }
+
+    /** The key new page files are encrypted with; null for plain files. */
+    io.ferrymq.core.atrest.AtRestKey encryption() {
+        return encryption;
     }
 
     /** Null without replication. */

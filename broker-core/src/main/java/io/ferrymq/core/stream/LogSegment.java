@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * One file of a shard's log, named by the offset of its first record. Keeps, in memory, the file position
  * and arrival time of every record it holds: the index by offset and by time. Written only by the stream
- * writer; its owner {@link SegmentLog} guards the index with its lock.
+ * writer; its owner {@link SegmentLog} guards the index with its lock. With storage.encryption its records
+ * are encrypted ({@link SegmentCipher}); a segment recovered from disk is then never appended to again
+ * (its nonces are positions, and a cut-off torn tail would otherwise have its positions reused).
  */
 final class LogSegment {
 
@@ -31,11 +33,16 @@ final class LogSegment {
     private long[] arrivals = new long[256];
     private int count;
     private long size;
+    /** Null for a plain segment. Writer thread only; readers take a copy. */
+    private final SegmentCipher cipher;
+    /** Recovered from disk while encryption is on: appends go to a new segment. */
+    private boolean closedForAppends;
 
-    private LogSegment(long baseOffset, Path file, FileChannel channel) {
+    private LogSegment(long baseOffset, Path file, FileChannel channel, SegmentCipher cipher) {
         this.baseOffset = baseOffset;
         this.file = file;
         this.channel = channel;
+        this.cipher = cipher;
     }
 
     static Path fileOf(Path dir, long baseOffset) {
@@ -52,9 +59,24 @@ final class LogSegment {
     }
 
     static LogSegment create(Path dir, long baseOffset) throws IOException {
+        return create(dir, baseOffset, null);
+    }
+
+    /** A new segment, encrypted when {@code key} is not null. */
+    static LogSegment create(Path dir, long baseOffset, io.ferrymq.core.atrest.AtRestKey key) throws IOException {
         Path f = fileOf(dir, baseOffset);
-        return new LogSegment(baseOffset, f, FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (key == null) {
+            return new LogSegment(baseOffset, f, ch, null);
+        }
+        SegmentCipher cipher = SegmentCipher.forNewFile(key);
+        LogSegment s = new LogSegment(baseOffset, f, ch, cipher);
+        ByteBuffer header = cipher.header();
+        while (header.hasRemaining()) {
+            s.size += ch.write(header, s.size);
+        }
+        return s;
     }
 
     /**
@@ -62,17 +84,50 @@ final class LogSegment {
      * file is cut there (what follows a bad CRC cannot be trusted to be a record boundary).
      */
     static LogSegment recover(Path file) throws IOException {
+        return recover(file, null);
+    }
+
+    /**
+     * Like {@link #recover(Path)}; {@code key} is the configured at-rest key (null for none): an encrypted
+     * segment written with another key (or without one configured) stops start-up naming both key ids.
+     */
+    static LogSegment recover(Path file, io.ferrymq.core.atrest.AtRestKey key) throws IOException {
         long base = baseOf(file);
-        LogSegment s = new LogSegment(base, file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        SegmentCipher cipher;
+        try {
+            cipher = SegmentCipher.of(key, file, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        LogSegment s = new LogSegment(base, file, ch, cipher);
+        s.closedForAppends = key != null;
         long length = s.channel.size();
         if (length > Integer.MAX_VALUE) {
             throw new IOException("stream segment " + file + " is larger than 2 GiB");
         }
         MappedByteBuffer map = s.channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
+        if (cipher != null) {
+            map.position(SegmentCipher.FILE_HEADER);
+            s.size = SegmentCipher.FILE_HEADER;
+        }
         while (map.hasRemaining()) {
             int p = map.position();
             int total = RecordFormat.check(map);
-            if (total < 0 || RecordFormat.offsetAt(map, p) != base + s.count) {
+            ByteBuffer plain = map;
+            int plainAt = p;
+            if (total >= 0 && cipher != null) {
+                try {
+                    plain = cipher.open(map.duplicate().position(p), p);
+                    plainAt = 0;
+                } catch (javax.crypto.AEADBadTagException e) {
+                    LOG.error("Stream segment {}: the encrypted record at byte {} failed authentication (altered or"
+                            + " moved); it and everything after it are cut off", file, p);
+                    total = -1;
+                }
+            }
+            if (total < 0 || RecordFormat.offsetAt(plain, plainAt) != base + s.count) {
                 boolean zeros = true;
                 for (int i = p; i < length && zeros; i++) {
                     zeros = map.get(i) == 0;
@@ -85,7 +140,7 @@ final class LogSegment {
                 s.channel.force(true);
                 break;
             }
-            s.index(p, RecordFormat.arrivalAt(map, p));
+            s.index(p, RecordFormat.arrivalAt(plain, plainAt));
             s.size = p + total;
             map.position(p + total);
         }
@@ -105,6 +160,9 @@ final class LogSegment {
     /** Writes encoded records at the end of the file (not yet forced) and indexes them. */
     void append(ByteBuffer encoded, long[] relativePositions, long[] times, int n) throws IOException {
         long start = size;
+        if (cipher != null) {
+            encoded = cipher.seal(encoded, relativePositions, n, start);
+        }
         while (encoded.hasRemaining()) {
             size += channel.write(encoded, size);
         }
@@ -145,6 +203,18 @@ final class LogSegment {
             }
         }
         buf.flip();
+        if (cipher != null) {
+            SegmentCipher mine = cipher.copy();
+            for (int i = from; i < to; i++) {
+                try {
+                    out.add(RecordFormat.read(mine.open(buf, positions[i])));
+                } catch (javax.crypto.AEADBadTagException e) {
+                    throw new IOException("stream segment " + file + " failed authentication at byte " + positions[i]
+                            + ": the encrypted record was altered or moved");
+                }
+            }
+            return out;
+        }
         for (int i = from; i < to; i++) {
             out.add(RecordFormat.read(buf));
         }
@@ -168,6 +238,11 @@ final class LogSegment {
 
     long arrivalAt(int index) {
         return arrivals[index];
+    }
+
+    /** Recovered while encryption is on: the next append starts a new segment. */
+    boolean closedForAppends() {
+        return closedForAppends;
     }
 
     long baseOffset() {

@@ -28,6 +28,8 @@ final class SegmentLog {
     private final Path dir;
     private final long segmentBytes;
     private final boolean fsync;
+    /** The key new segments are encrypted with; null for plain segments. */
+    private final io.ferrymq.core.atrest.AtRestKey key;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Oldest first; guarded by {@code lock}. */
     private final List<LogSegment> segments = new ArrayList<>();
@@ -44,7 +46,8 @@ final class SegmentLog {
 
     private record Waiter(long offset, CompletableFuture<Void> done) { }
 
-    private SegmentLog(Path dir, long segmentBytes, boolean fsync) {
+    private SegmentLog(Path dir, long segmentBytes, boolean fsync, io.ferrymq.core.atrest.AtRestKey key) {
+        this.key = key;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.fsync = fsync;
@@ -52,8 +55,14 @@ final class SegmentLog {
 
     /** Opens (creating the directory if needed) and recovers a shard's log. */
     static SegmentLog open(Path dir, long segmentBytes, boolean fsync) throws IOException {
+        return open(dir, segmentBytes, fsync, null);
+    }
+
+    /** Like {@link #open(Path, long, boolean)}, new segments encrypted with {@code key} (if not null). */
+    static SegmentLog open(Path dir, long segmentBytes, boolean fsync, io.ferrymq.core.atrest.AtRestKey key)
+            throws IOException {
         Files.createDirectories(dir);
-        SegmentLog log = new SegmentLog(dir, segmentBytes, fsync);
+        SegmentLog log = new SegmentLog(dir, segmentBytes, fsync, key);
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(LogSegment::isSegment).sorted(Comparator.comparingLong(LogSegment::baseOf)).toList();
@@ -66,7 +75,7 @@ final class SegmentLog {
                 Files.delete(f);
                 continue;
             }
-            LogSegment seg = LogSegment.recover(f);
+            LogSegment seg = LogSegment.recover(f, key);
             log.segments.add(seg);
             expected = seg.baseOffset() + seg.count();
             if (seg.count() > 0) {
@@ -179,11 +188,23 @@ final class SegmentLog {
     private LogSegment activeSegment(long now, long rollAfterMillis, int nextSize) throws IOException {
         LogSegment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
         boolean roll = last == null || (last.count() > 0 && (last.size() + nextSize > segmentBytes
-                || now - last.firstArrival() > rollAfterMillis));
+                || now - last.firstArrival() > rollAfterMillis)) || last.closedForAppends();
         if (!roll) {
             return last;
         }
-        LogSegment next = LogSegment.create(dir, writtenEnd);
+        if (last != null && last.closedForAppends() && last.count() == 0) {
+            // An empty recovered segment has the new one's name: it goes first.
+            lock.writeLock().lock();
+            try {
+                segments.remove(last);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            unforced.remove(last);
+            last.delete();
+            last = null;
+        }
+        LogSegment next = LogSegment.create(dir, writtenEnd, key);
         lock.writeLock().lock();
         try {
             if (last != null && last.count() == 0) {

@@ -31,11 +31,14 @@ public final class StreamReplica implements AutoCloseable {
     private final Path root;
     private final boolean fsync;
     private final long segmentBytes;
+    /** The key this node's copies are encrypted with (its own storage.encryption); null for none. */
+    private final io.ferrymq.core.atrest.AtRestKey key;
     /** By vhost and name. */
     private final Map<String, Stream> streams = new HashMap<>();
     private final Set<SegmentLog> touched = new LinkedHashSet<>();
 
-    private StreamReplica(Path root, boolean fsync, long segmentBytes) {
+    private StreamReplica(Path root, boolean fsync, long segmentBytes, io.ferrymq.core.atrest.AtRestKey key) {
+        this.key = key;
         this.root = root;
         this.fsync = fsync;
         this.segmentBytes = segmentBytes;
@@ -43,7 +46,12 @@ public final class StreamReplica implements AutoCloseable {
 
     /** Opens the copy in {@code root} (created if needed), recovering what an earlier run left there. */
     public static StreamReplica open(Path root, boolean fsync) {
-        StreamReplica r = new StreamReplica(root, fsync, StreamStoreOptions.DEFAULT_SEGMENT_BYTES);
+        return open(root, fsync, null);
+    }
+
+    /** Like {@link #open(Path, boolean)}, with the segments it writes encrypted with {@code key} (if not null). */
+    public static StreamReplica open(Path root, boolean fsync, io.ferrymq.core.atrest.AtRestKey key) {
+        StreamReplica r = new StreamReplica(root, fsync, StreamStoreOptions.DEFAULT_SEGMENT_BYTES, key);
         try {
             Files.createDirectories(root);
             r.reopen();
@@ -104,7 +112,8 @@ public final class StreamReplica implements AutoCloseable {
         for (ShardInfo sh : info.shards()) {
             kept.add(sh.index());
             if (!s.logs.containsKey(sh.index())) {
-                s.logs.put(sh.index(), SegmentLog.open(Stream.shardDir(dir, sh.index()), segmentBytes, fsync));
+                s.logs.put(sh.index(), SegmentLog.open(Stream.shardDir(dir, sh.index()), segmentBytes, fsync,
+                        key));
             }
         }
         for (Integer gone : new HashSet<>(s.logs.keySet())) {
@@ -166,7 +175,7 @@ public final class StreamReplica implements AutoCloseable {
                         Stream s = new Stream(sdir, info);
                         for (ShardInfo sh : info.shards()) {
                             s.logs.put(sh.index(), SegmentLog.open(Stream.shardDir(sdir, sh.index()), segmentBytes,
-                                    fsync));
+                                    fsync, key));
                         }
                         streams.put(key(info.vhost(), info.name()), s);
                     }

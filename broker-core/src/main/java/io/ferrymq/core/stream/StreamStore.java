@@ -116,7 +116,7 @@ public final class StreamStore implements AutoCloseable {
         Stream s = new Stream(sdir, info);
         for (ShardInfo sh : info.shards()) {
             s.logs.put(sh.index(), SegmentLog.open(Stream.shardDir(sdir, sh.index()), options.segmentBytes(),
-                    options.fsync()));
+                    options.fsync(), options.encryption()));
         }
         streams.computeIfAbsent(info.vhost(), v -> new ConcurrentHashMap<>()).put(info.name(), s);
         return true;
@@ -146,7 +146,7 @@ public final class StreamStore implements AutoCloseable {
                 Files.createDirectories(dir);
                 for (ShardInfo sh : shards) {
                     s.logs.put(sh.index(), SegmentLog.open(Stream.shardDir(dir, sh.index()), options.segmentBytes(),
-                            options.fsync()));
+                            options.fsync(), options.encryption()));
                 }
                 StreamInfo active = withStatus(info, StreamStatus.ACTIVE);
                 StreamDefinitionFile.write(dir, active, options.fsync());
@@ -315,7 +315,7 @@ public final class StreamStore implements AutoCloseable {
         }
         for (ShardInfo child : children) {
             s.logs.put(child.index(), SegmentLog.open(Stream.shardDir(s.dir, child.index()), options.segmentBytes(),
-                    options.fsync()));
+                    options.fsync(), options.encryption()));
             shards.add(child);
         }
         return shards;

@@ -10,13 +10,19 @@ import java.nio.file.Path;
  * @param segmentBytes a segment file is rolled when it reaches this size; retention deletes whole segments
  * @param fsync        whether appends wait for the disk (group commit); off only for tests and benchmarks
  * @param replicator   receives every change (an HA pair's active); null for none
+ * @param encryption   the key new segments are encrypted with (storage.encryption); null for plain segments
  */
-public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync, StreamReplicator replicator) {
+public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync, StreamReplicator replicator,
+                                 io.ferrymq.core.atrest.AtRestKey encryption) {
 
     public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
 
     public StreamStoreOptions(Path dir, long segmentBytes, boolean fsync) {
-        this(dir, segmentBytes, fsync, null);
+        this(dir, segmentBytes, fsync, null, null);
+    }
+
+    public StreamStoreOptions(Path dir, long segmentBytes, boolean fsync, StreamReplicator replicator) {
+        this(dir, segmentBytes, fsync, replicator, null);
     }
 
     public StreamStoreOptions {
@@ -36,10 +42,14 @@ public record StreamStoreOptions(Path dir, long segmentBytes, boolean fsync, Str
     }
 
     public StreamStoreOptions withSegmentBytes(long bytes) {
-        return new StreamStoreOptions(dir, bytes, fsync, replicator);
+        return new StreamStoreOptions(dir, bytes, fsync, replicator, encryption);
     }
 
     public StreamStoreOptions withReplicator(StreamReplicator r) {
-        return new StreamStoreOptions(dir, segmentBytes, fsync, r);
+        return new StreamStoreOptions(dir, segmentBytes, fsync, r, encryption);
+    }
+
+    public StreamStoreOptions withEncryption(io.ferrymq.core.atrest.AtRestKey key) {
+        return new StreamStoreOptions(dir, segmentBytes, fsync, replicator, key);
     }
 }

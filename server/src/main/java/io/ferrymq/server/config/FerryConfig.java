@@ -41,9 +41,16 @@ public record FerryConfig(Broker broker, Storage storage, List<Listener> listene
     public record Broker(Integer ioThreads, Integer workerThreads, String memoryLimit, String expiryScanInterval,
                          String shutdownGrace) { }
 
-    /** Where durable state goes: the journal in {@code data-dir}, or nowhere ({@code type: memory}). */
+    /**
+     * Where durable state goes: the journal in {@code data-dir}, or nowhere ({@code type: memory}).
+     * {@code encryption}: encryption at rest of the journal, page files and stream logs; unset for none.
+     */
     public record Storage(String type, String dataDir, String segmentSize, Boolean fsync, String commitDelay,
-                          Integer compactThreshold, Boolean skipCorrupt, String pageFileSize, String minFree) { }
+                          Integer compactThreshold, Boolean skipCorrupt, String pageFileSize, String minFree,
+                          Encryption encryption) { }
+
+    /** {@code storage.encryption}: {@code key-file}, a 256-bit key written by {@code ferrymq keygen}. */
+    public record Encryption(String keyFile) { }
 
     /**
      * A listening socket; several protocols on one TCP port are told apart by their first bytes. The timeouts

@@ -1,5 +1,6 @@
 package io.ferrymq.server.config;
 
+import io.ferrymq.core.atrest.AtRestKey;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.JournalOptions;
 import io.ferrymq.core.journal.Replicator;
@@ -59,16 +60,22 @@ public final class StorageBuilder {
                     LOG.info("Journal in {} (segments of {} MiB, fsync {}, durable messages refused below {} MiB free)",
                             options.directory(), options.segmentSize() / (1024 * 1024), options.fsync() ? "on" : "OFF",
                             options.minFree() / (1024 * 1024));
+                    if (options.encryption() != null) {
+                        LOG.info("Encryption at rest: the journal, page files and stream logs are written with AES-256-GCM,"
+                                + " key id {}",
+                                options.encryption().idText());
+                    }
                     Journal journal = Journal.open(options);
                     Path data = options.directory().getParent();
                     // An HA pair's replicator ships the stream logs too (they are not in the journal).
                     StreamStoreOptions streams = new StreamStoreOptions(data.resolve("streams"),
                             StreamStoreOptions.DEFAULT_SEGMENT_BYTES, options.fsync(),
-                            replicator instanceof StreamReplicator sr ? sr : null);
+                            replicator instanceof StreamReplicator sr ? sr : null, options.encryption());
                     if (replicator instanceof PageReplicator pages) {
                         // An HA pair's active ships its page files beside the journal: a paged message is
                         // confirmed once on both nodes' disks.
-                        return new Built(journal, new PagingService(data.resolve("paging"), pageFile, pages), streams);
+                        return new Built(journal, new PagingService(data.resolve("paging"), pageFile, pages,
+                                options.encryption()), streams);
                     }
                     if (replicator != null) {
                         // Only the journal reaches the standby: a message in a page file would be lost on failover.
@@ -76,7 +83,8 @@ public final class StorageBuilder {
                                 + " memory limit producers are held back instead");
                         return new Built(journal, null, streams);
                     }
-                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile), streams);
+                    return new Built(journal, new PagingService(data.resolve("paging"), pageFile, null,
+                            options.encryption()), streams);
                 } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
                     throw new ConfigException("storage: " + e.getMessage(), e);
                 }
@@ -106,12 +114,26 @@ public final class StorageBuilder {
             throw new ConfigException("storage.min-free is a size on disk, like 64MiB, not a percentage");
         }
         long minFree = s.minFree() == null ? 0 : ByteSize.parse(s.minFree(), "storage.min-free");
+        AtRestKey key = encryptionKey(s);
         try {
             return new JournalOptions(dir, segment, !Boolean.FALSE.equals(s.fsync()),
                     TimeUnit.MILLISECONDS.toNanos(delayMillis), threshold / 100.0,
-                    Boolean.TRUE.equals(s.skipCorrupt()), null, minFree);
+                    Boolean.TRUE.equals(s.skipCorrupt()), null, minFree, key);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("storage: " + e.getMessage(), e);
+        }
+    }
+
+    /** The at-rest key of {@code storage.encryption}, null when it is not set. */
+    static AtRestKey encryptionKey(FerryConfig.Storage s) {
+        if (s.encryption() == null || s.encryption().keyFile() == null || s.encryption().keyFile().isBlank()) {
+            return null;
+        }
+        Path file = Path.of(s.encryption().keyFile()).toAbsolutePath().normalize();
+        try {
+            return AtRestKey.load(file);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ConfigException("storage.encryption.key-file: " + e.getMessage(), e);
         }
     }
 }
