@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A started broker logs, right after its {@code started} line, one block naming each protocol's ports (TLS
@@ -106,9 +107,11 @@ class StartupSummaryTest {
                     "  users      guest/guest may log in from this machine only (loopback); add users for other"
                             + " machines in security.users or with `ferrymq user add`",
                     "  console    http://127.0.0.1:" + m + "/");
-            // Through Log4j: the same block is in the log file too.
-            assertThat(Files.readString(home.resolve("logs").resolve("ferrymq.log"))).contains(String.join(
-                    System.lineSeparator(), block));
+            // Through Log4j: the same block is in the log file too, once the file appender has written it (the
+            // console can show it first).
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(Files.readString(home.resolve("logs").resolve("ferrymq.log"))).contains(String.join(
+                            System.lineSeparator(), block)));
         } finally {
             p.toHandle().destroy();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
