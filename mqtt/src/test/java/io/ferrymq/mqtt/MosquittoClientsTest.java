@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,7 +58,6 @@ class MosquittoClientsTest {
     final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.builder()
             .protocol(b -> new MqttProtocol(b, MqttSettings.defaults()))
             .tcp("mqtt", MqttProtocol.NAME)
-            .websocket("ws", MqttProtocol.NAME)
             .build();
 
     private final List<Process> processes = new ArrayList<>();
@@ -329,17 +327,5 @@ class MosquittoClientsTest {
         Result r = run(s, null); // -E: it ends once the SUBACK is in
         assertThat(r.err()).contains("All subscription requests were denied.");
         assertThat(r.out()).isEmpty();
-    }
-
-    @Test
-    void webSocketTransport() throws Exception {
-        Result help = run(List.of(SUB.toString(), "--help"), null);
-        String text = String.join("\n", help.out()) + help.err();
-        assumeThat(text.toLowerCase())
-                .as("this mosquitto_sub (%s) has no WebSocket transport: Debian's mosquitto-clients 2.0 connect over"
-                        + " TCP (or TLS) only, so the /mqtt WebSocket listener is covered by HiveMqClientTest and the"
-                        + " Paho tests instead", text.lines().skip(1).findFirst().orElse("?"))
-                .contains("websocket");
-        fail("mosquitto_sub now lists a WebSocket option; drive it against %s here", "ws://127.0.0.1:" + broker.port("ws") + "/mqtt");
     }
 }
