@@ -17,15 +17,10 @@ import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.amqp.messaging.Target;
-import org.apache.qpid.proton.amqp.transport.Attach;
 import org.apache.qpid.proton.amqp.transport.Close;
 import org.apache.qpid.proton.amqp.transport.Disposition;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.Flow;
-import org.apache.qpid.proton.amqp.transport.Role;
-import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +99,7 @@ class AmqpBadInputTest {
     void undecodableMessageIsRejectedWithDecodeError() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
-            attachSender(raw, "raw.queue");
+            raw.attachSender("raw-sender", "raw.queue");
             transfer(raw, 0, new byte[] {(byte) 0xFF, 0x01, 0x02, 0x03});
             ErrorCondition error = rejection(raw);
             assertThat(error.getCondition().toString()).isEqualTo("amqp:decode-error");
@@ -125,7 +120,7 @@ class AmqpBadInputTest {
     void anonymousRelayMessageWithoutToIsRejectedWithInvalidField() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
-            attachSender(raw, null);
+            raw.attachSender("raw-sender", null);
             transfer(raw, 0, AmqpCodec.get().encode(new AmqpValue("where to?")));
             ErrorCondition error = rejection(raw);
             assertThat(error.getCondition().toString()).isEqualTo("amqp:invalid-field");
@@ -186,23 +181,6 @@ class AmqpBadInputTest {
     }
 
     // ------------------------------------------------------------------ raw helpers
-
-    private static void attachSender(RawAmqpClient raw, String address) throws Exception {
-        Attach attach = new Attach();
-        attach.setName("raw-sender");
-        attach.setHandle(UnsignedInteger.ZERO);
-        attach.setRole(Role.SENDER);
-        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
-        attach.setSource(new Source());
-        Target target = new Target();
-        target.setAddress(address);
-        attach.setTarget(target);
-        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
-        raw.frame(RawAmqpClient.AMQP_FRAME, 0, attach, null);
-        Attach answer = (Attach) raw.read().body();
-        assertThat(answer.getTarget()).as("the broker accepted the link").isNotNull();
-        assertThat(raw.read().body()).isInstanceOf(Flow.class);
-    }
 
     private static void transfer(RawAmqpClient raw, int id, byte[] payload) throws Exception {
         Transfer t = new Transfer();

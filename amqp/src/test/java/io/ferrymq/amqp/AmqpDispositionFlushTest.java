@@ -6,13 +6,8 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.amqp.messaging.Target;
-import org.apache.qpid.proton.amqp.transport.Attach;
 import org.apache.qpid.proton.amqp.transport.Disposition;
 import org.apache.qpid.proton.amqp.transport.Flow;
-import org.apache.qpid.proton.amqp.transport.Role;
-import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
@@ -50,7 +45,9 @@ class AmqpDispositionFlushTest {
     void aBurstOfDurableTransfersIsAcceptedInFewFlushes() throws Exception {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
-            attachSender(raw, "/queue/flushed");
+            Flow credit = raw.attachSender("burst-sender", "/queue/flushed");
+            assertThat(credit.getLinkCredit().intValue()).as("credit for the whole burst")
+                    .isGreaterThanOrEqualTo(BURST);
             int before = counter.flushes();
 
             // Durable messages in a journal: each send completes when the journal has it, each completion a task
@@ -74,24 +71,6 @@ class AmqpDispositionFlushTest {
             assertThat(flushes).as("flushes for %s dispositions", BURST).isLessThanOrEqualTo(BURST / 4);
         }
         assertThat(AmqpClients.messagesIn(broker, "flushed")).isEqualTo(BURST);
-    }
-
-    private static void attachSender(RawAmqpClient raw, String address) throws Exception {
-        Attach attach = new Attach();
-        attach.setName("burst-sender");
-        attach.setHandle(UnsignedInteger.ZERO);
-        attach.setRole(Role.SENDER);
-        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
-        attach.setSource(new Source());
-        Target target = new Target();
-        target.setAddress(address);
-        attach.setTarget(target);
-        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
-        raw.frame(RawAmqpClient.AMQP_FRAME, 0, attach, null);
-        Attach answer = (Attach) raw.read().body();
-        assertThat(answer.getTarget()).as("the broker accepted the link").isNotNull();
-        Flow flow = (Flow) raw.read().body();
-        assertThat(flow.getLinkCredit().intValue()).as("credit for the whole burst").isGreaterThanOrEqualTo(BURST);
     }
 
     /** {@code n} unsettled transfers of durable messages, encoded back to back for one write. */

@@ -20,7 +20,6 @@ import org.apache.qpid.proton.amqp.transport.End;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.Flow;
 import org.apache.qpid.proton.amqp.transport.Role;
-import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,7 +84,7 @@ class AmqpFrameValidationTest {
             Begin announced = (Begin) raw.read().body();
             assertThat(announced.getHandleMax().longValue()).as("the limit the guard enforces is the one announced")
                     .isEqualTo(FrameGuard.HANDLE_MAX);
-            raw.frame(RawAmqpClient.AMQP_FRAME, 0, senderAttach("huge", 0xfffffff0L, "valid.queue"), null);
+            raw.frame(RawAmqpClient.AMQP_FRAME, 0, RawAmqpClient.senderAttach("huge", 0xfffffff0L, "valid.queue"), null);
             ErrorCondition error = connectionError(raw);
             assertThat(error.getCondition().toString()).isEqualTo("amqp:connection:framing-error");
             assertThat(error.getDescription()).contains("4294967280").contains("handle-max");
@@ -99,7 +98,7 @@ class AmqpFrameValidationTest {
         try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
             raw.open("admin", "secret");
             attachSender(raw, 0, "first", 0, "valid.queue");
-            raw.frame(RawAmqpClient.AMQP_FRAME, 0, senderAttach("second", 0, "valid.queue"), null);
+            raw.frame(RawAmqpClient.AMQP_FRAME, 0, RawAmqpClient.senderAttach("second", 0, "valid.queue"), null);
             ErrorCondition error = sessionError(raw, 0);
             assertThat(error.getCondition().toString()).isEqualTo("amqp:session:handle-in-use");
             assertThat(error.getDescription()).contains("handle 0").contains("first");
@@ -190,7 +189,7 @@ class AmqpFrameValidationTest {
 
     @Test
     void framesOnAChannelWithNoSessionCloseTheConnectionWithIllegalState() throws Exception {
-        for (Object performative : List.of(senderAttach("nowhere", 0, "valid.queue"), disposition(), new End())) {
+        for (Object performative : List.of(RawAmqpClient.senderAttach("nowhere", 0, "valid.queue"), disposition(), new End())) {
             try (RawAmqpClient raw = new RawAmqpClient(broker.port("amqp"))) {
                 raw.open("admin", "secret");
                 raw.frame(RawAmqpClient.AMQP_FRAME, 5, performative, null);
@@ -240,7 +239,7 @@ class AmqpFrameValidationTest {
             }
             // A second link's attach, answered only once the broker has handled the transfers before it: the
             // rest of the message then certainly arrives after the broker saw it go over the limit.
-            raw.frame(RawAmqpClient.AMQP_FRAME, 0, senderAttach("probe", 1, "valid.queue"), null);
+            raw.frame(RawAmqpClient.AMQP_FRAME, 0, RawAmqpClient.senderAttach("probe", 1, "valid.queue"), null);
             List<Object> answers = new ArrayList<>(readUntil(raw, Attach.class));
             for (int at = overLimit; at < message.length; at += chunk) {
                 boolean more = at + chunk < message.length;
@@ -304,23 +303,9 @@ class AmqpFrameValidationTest {
         return answer.channel();
     }
 
-    private static Attach senderAttach(String name, long handle, String address) {
-        Attach attach = new Attach();
-        attach.setName(name);
-        attach.setHandle(UnsignedInteger.valueOf(handle));
-        attach.setRole(Role.SENDER);
-        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
-        attach.setSource(new Source());
-        Target target = new Target();
-        target.setAddress(address);
-        attach.setTarget(target);
-        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
-        return attach;
-    }
-
     private static void attachSender(RawAmqpClient raw, int channel, String name, long handle, String address)
             throws Exception {
-        raw.frame(RawAmqpClient.AMQP_FRAME, channel, senderAttach(name, handle, address), null);
+        raw.frame(RawAmqpClient.AMQP_FRAME, channel, RawAmqpClient.senderAttach(name, handle, address), null);
         List<Object> seen = readUntil(raw, Attach.class);
         Attach answer = (Attach) seen.get(seen.size() - 1);
         assertThat(answer.getName()).isEqualTo(name);

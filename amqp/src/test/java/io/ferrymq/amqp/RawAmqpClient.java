@@ -4,9 +4,15 @@ import io.ferrymq.amqp.message.AmqpCodec;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.security.SaslInit;
+import org.apache.qpid.proton.amqp.transport.Attach;
 import org.apache.qpid.proton.amqp.transport.Begin;
+import org.apache.qpid.proton.amqp.transport.Flow;
 import org.apache.qpid.proton.amqp.transport.Open;
+import org.apache.qpid.proton.amqp.transport.Role;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -132,6 +138,36 @@ final class RawAmqpClient implements AutoCloseable {
         frame(AMQP_FRAME, 0, begin, null);
         read();
         return answer;
+    }
+
+    /**
+     * Attaches an unsettled sender on handle 0 of session 0 to {@code address}.
+     *
+     * @return the broker's first flow on the link, which carries its credit
+     * @throws IllegalStateException if the broker refused the link (an attach without a target)
+     */
+    Flow attachSender(String linkName, String address) throws IOException {
+        frame(AMQP_FRAME, 0, senderAttach(linkName, 0, address), null);
+        Attach answer = (Attach) read().body();
+        if (answer.getTarget() == null) {
+            throw new IllegalStateException("the broker refused the link to " + address);
+        }
+        return (Flow) read().body();
+    }
+
+    /** An attach of an unsettled sender to {@code address} on {@code handle}. */
+    static Attach senderAttach(String linkName, long handle, String address) {
+        Attach attach = new Attach();
+        attach.setName(linkName);
+        attach.setHandle(UnsignedInteger.valueOf(handle));
+        attach.setRole(Role.SENDER);
+        attach.setSndSettleMode(SenderSettleMode.UNSETTLED);
+        attach.setSource(new Source());
+        Target target = new Target();
+        target.setAddress(address);
+        attach.setTarget(target);
+        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
+        return attach;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ferrymq.tests.security;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.ferrymq.server.FerryServer;
+import io.ferrymq.tests.support.RawStomp;
 import io.ferrymq.server.config.ConfigLoader;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,20 +217,19 @@ class ClientLimitsTest {
 
     @Test
     void stompRefusesTheThirdConnectionAndTheThirdSubscriptionWithAnErrorFrame() throws Exception {
-        try (Socket a = stomp("stomp"); Socket b = stomp("stomp"); Socket c = new Socket("127.0.0.1", port())) {
-            c.setSoTimeout(30_000);
-            c.getOutputStream().write(connectFrame("stomp"));
-            String refused = readFrame(c.getInputStream());
-            assertThat(refused).startsWith("ERROR").contains("limits.max-connections-per-user");
+        try (Socket a = stomp("stomp"); Socket b = stomp("stomp")) {
+            IllegalStateException refused = catchThrowableOfType(IllegalStateException.class, () -> stomp("stomp"));
+            assertThat(refused).hasMessageStartingWith("not CONNECTED: ERROR")
+                    .hasMessageContaining("limits.max-connections-per-user");
 
             for (int id = 1; id <= 2; id++) {
                 a.getOutputStream().write(("SUBSCRIBE\ndestination:/queue/limits.stomp\nid:" + id + "\nreceipt:r" + id
                         + "\n\n\0").getBytes(StandardCharsets.UTF_8));
-                assertThat(readFrame(a.getInputStream())).startsWith("RECEIPT");
+                assertThat(RawStomp.readFrame(a.getInputStream())).startsWith("RECEIPT");
             }
             a.getOutputStream().write("SUBSCRIBE\ndestination:/queue/limits.stomp\nid:3\nreceipt:r3\n\n\0"
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(readFrame(a.getInputStream())).startsWith("ERROR")
+            assertThat(RawStomp.readFrame(a.getInputStream())).startsWith("ERROR")
                     .contains("limits.max-consumers-per-connection");
             anotherUserIsUnaffected();
         }
@@ -242,7 +240,7 @@ class ClientLimitsTest {
         try (Socket s = stomp("other")) {
             s.getOutputStream().write(("SUBSCRIBE\ndestination:/queue/limits.other\nid:1\n\n\0"
                     + "SEND\ndestination:/queue/limits.other\n\nunaffected\0").getBytes(StandardCharsets.UTF_8));
-            assertThat(readFrame(s.getInputStream())).startsWith("MESSAGE").endsWith("unaffected");
+            assertThat(RawStomp.readFrame(s.getInputStream())).startsWith("MESSAGE").endsWith("unaffected");
         }
     }
 
@@ -279,28 +277,7 @@ class ClientLimitsTest {
     }
 
     private static Socket stomp(String user) throws IOException {
-        Socket s = new Socket("127.0.0.1", port());
-        s.setSoTimeout(30_000);
-        s.getOutputStream().write(connectFrame(user));
-        assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
-        return s;
-    }
-
-    private static byte[] connectFrame(String user) {
-        return ("CONNECT\naccept-version:1.2\nhost:/\nlogin:" + user + "\npasscode:secret\n\n\0")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String readFrame(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int b = in.read();
-        while (b == '\n' || b == '\r') {
-            b = in.read();
-        }
-        for (; b > 0; b = in.read()) {
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return RawStomp.connect(port(), user, "secret");
     }
 
     private static String rootMessage(Throwable e) {

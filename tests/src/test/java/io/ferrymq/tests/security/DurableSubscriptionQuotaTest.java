@@ -1,6 +1,7 @@
 package io.ferrymq.tests.security;
 
 import io.ferrymq.server.FerryServer;
+import io.ferrymq.tests.support.RawStomp;
 import io.ferrymq.server.config.ConfigLoader;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -15,11 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,16 +77,16 @@ class DurableSubscriptionQuotaTest {
     @Test
     void stompActiveMqDurablesCountAndAreReleasedByUnsubscribing() throws Exception {
         try (Socket s = stomp("app-1")) {
-            assertThat(ask(s, durableSubscribe("a", "sub-a"))).startsWith("RECEIPT");
-            assertThat(ask(s, durableSubscribe("b", "sub-b"))).startsWith("RECEIPT");
-            String refused = ask(s, durableSubscribe("c", "sub-c"));
+            assertThat(RawStomp.ask(s, durableSubscribe("a", "sub-a"))).startsWith("RECEIPT");
+            assertThat(RawStomp.ask(s, durableSubscribe("b", "sub-b"))).startsWith("RECEIPT");
+            String refused = RawStomp.ask(s, durableSubscribe("c", "sub-c"));
             assertThat(refused).startsWith("ERROR").contains("limits.max-queues-per-user");
         }
         try (Socket s = stomp("app-1")) {
             // ActiveMQ removes a durable subscription that is not active by unsubscribing its name.
-            assertThat(ask(s, "UNSUBSCRIBE\nid:a\nactivemq.subscriptionName:sub-a\nreceipt:u\n\n\0"))
+            assertThat(RawStomp.ask(s, "UNSUBSCRIBE\nid:a\nactivemq.subscriptionName:sub-a\nreceipt:u\n\n\0"))
                     .startsWith("RECEIPT");
-            assertThat(ask(s, durableSubscribe("c", "sub-c"))).startsWith("RECEIPT");
+            assertThat(RawStomp.ask(s, durableSubscribe("c", "sub-c"))).startsWith("RECEIPT");
         }
     }
 
@@ -145,25 +143,7 @@ class DurableSubscriptionQuotaTest {
     }
 
     private static Socket stomp(String clientId) throws IOException {
-        Socket s = new Socket("127.0.0.1", port());
-        s.setSoTimeout(30_000);
-        assertThat(ask(s, "CONNECT\naccept-version:1.2\nhost:/\nlogin:stomp\npasscode:secret\nclient-id:" + clientId
-                + "\n\n\0")).startsWith("CONNECTED");
-        return s;
-    }
-
-    private static String ask(Socket s, String frame) throws IOException {
-        s.getOutputStream().write(frame.getBytes(StandardCharsets.UTF_8));
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int b = in.read();
-        while (b == '\n' || b == '\r') {
-            b = in.read();
-        }
-        for (; b > 0; b = in.read()) {
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return RawStomp.connect(port(), "stomp", "secret", "client-id:" + clientId);
     }
 
     private static MqttClient mqtt(String clientId, boolean cleanSession) throws MqttException {

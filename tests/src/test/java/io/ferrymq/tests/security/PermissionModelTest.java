@@ -8,6 +8,7 @@ import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.security.ClientInfo;
 import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.server.FerryServer;
+import io.ferrymq.tests.support.RawStomp;
 import io.ferrymq.server.config.ConfigLoader;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -34,9 +35,7 @@ import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -175,14 +174,8 @@ class PermissionModelTest {
         }
 
         private static boolean ask(String frame) throws IOException {
-            try (Socket s = new Socket("127.0.0.1", port("tcp"))) {
-                s.setSoTimeout(30_000);
-                s.getOutputStream().write(("CONNECT\naccept-version:1.2\nhost:/\nlogin:orders\npasscode:orders-secret"
-                        + "\n\n\0").getBytes(StandardCharsets.UTF_8));
-                InputStream in = s.getInputStream();
-                assertThat(readFrame(in)).startsWith("CONNECTED");
-                s.getOutputStream().write(frame.getBytes(StandardCharsets.UTF_8));
-                String reply = readFrame(in);
+            try (Socket s = RawStomp.connect(port("tcp"), "orders", "orders-secret")) {
+                String reply = RawStomp.ask(s, frame);
                 if (reply.startsWith("ERROR")) {
                     assertThat(reply).contains("may not");
                     return false;
@@ -190,18 +183,6 @@ class PermissionModelTest {
                 assertThat(reply).startsWith("RECEIPT");
                 return true;
             }
-        }
-
-        private static String readFrame(InputStream in) throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int b = in.read();
-            while (b == '\n' || b == '\r') {
-                b = in.read();
-            }
-            for (; b > 0; b = in.read()) {
-                out.write(b);
-            }
-            return out.toString(StandardCharsets.UTF_8);
         }
 
         @Override

@@ -1,11 +1,11 @@
 package io.ferrymq.tests.security;
 
 import io.ferrymq.server.FerryServer;
+import io.ferrymq.tests.support.RawStomp;
 import io.ferrymq.server.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,14 +54,14 @@ class PublishRateLimitTest {
             });
             writer.start();
             InputStream in = fast.getInputStream();
-            assertThat(readFrame(in)).startsWith("RECEIPT").contains("receipt-id:0");
+            assertThat(RawStomp.readFrame(in)).startsWith("RECEIPT").contains("receipt-id:0");
 
             other.getOutputStream().write("SUBSCRIBE\ndestination:/queue/elsewhere\nid:1\nreceipt:r\n\n\0"
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(readFrame(other.getInputStream())).startsWith("RECEIPT");
+            assertThat(RawStomp.readFrame(other.getInputStream())).startsWith("RECEIPT");
 
             for (int i = 1; i < 100; i++) {
-                assertThat(readFrame(in)).startsWith("RECEIPT").contains("receipt-id:" + i + "\n");
+                assertThat(RawStomp.readFrame(in)).startsWith("RECEIPT").contains("receipt-id:" + i + "\n");
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             writer.join(30_000);
@@ -70,29 +70,14 @@ class PublishRateLimitTest {
             other.getOutputStream().write("SUBSCRIBE\ndestination:/queue/rate\nid:2\nack:auto\n\n\0"
                     .getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < 100; i++) {
-                assertThat(readFrame(other.getInputStream())).startsWith("MESSAGE").endsWith(body);
+                assertThat(RawStomp.readFrame(other.getInputStream())).startsWith("MESSAGE").endsWith(body);
             }
         }
     }
 
     private static Socket stomp(FerryServer server) throws IOException {
-        Socket s = new Socket("127.0.0.1", server.listeners().get("stomp").getPort());
+        Socket s = RawStomp.connect(server.listeners().get("stomp").getPort(), "guest", "guest");
         s.setSoTimeout(60_000);
-        s.getOutputStream().write("CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:guest\n\n\0"
-                .getBytes(StandardCharsets.UTF_8));
-        assertThat(readFrame(s.getInputStream())).startsWith("CONNECTED");
         return s;
-    }
-
-    private static String readFrame(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int b = in.read();
-        while (b == '\n' || b == '\r') {
-            b = in.read();
-        }
-        for (; b > 0; b = in.read()) {
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
