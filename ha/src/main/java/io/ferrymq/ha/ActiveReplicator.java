@@ -7,6 +7,7 @@ import io.ferrymq.core.errors.ErrorCode;
 import io.ferrymq.core.journal.Journal;
 import io.ferrymq.core.journal.Replicator;
 import io.ferrymq.core.journal.SnapshotStream;
+import io.ferrymq.core.paging.PageFileReader;
 import io.ferrymq.core.paging.PageReplicator;
 import io.ferrymq.core.paging.PagingService;
 import io.ferrymq.core.stream.StreamChange;
@@ -18,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +44,8 @@ import java.util.function.Function;
  *
  * <p>Page file changes travel the same way ({@link PageReplicator}), numbered in a sequence of their own and
  * acknowledged by {@link ReplicationMessage.PageAck}; the snapshot carries the page files after the journal's
- * records. Replaying a page change the snapshot already holds is harmless: each one sets bytes at a place or
- * deletes a file.
+ * records, as plain records (the standby seals them with its own key, if any). Replaying a page change the
+ * snapshot already holds is harmless: the standby skips the records its copy holds, and deletes a file.
  *
  * <p>Called by the journal writer thread (replicate), the paging thread (page changes), the resync thread
  * and the replication channel's event loop (the rest); state changes take this object's lock, which is never
@@ -462,22 +462,17 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         long bytes = 0;
         try {
             for (PagingService.FileCopy f : files) {
-                for (long at = 0; at < f.length(); ) {
-                    ByteBuffer b = ByteBuffer.allocate((int) Math.min(PAGE_PIECE, f.length() - at));
-                    while (b.hasRemaining()) {
-                        if (f.channel().read(b, at + b.position()) < 0) {
-                            throw new IOException("page file " + f.file() + " of queue " + f.queueId() + " is shorter"
-                                    + " than at the snapshot");
-                        }
-                    }
+                // Plain records, opened with this node's key: the standby lays them out with its own.
+                PageFileReader reader = paging.reader(f);
+                PageFileReader.Batch b;
+                while ((b = reader.next(PAGE_PIECE)) != null) {
                     if (!current(s)) {
                         return null;
                     }
                     ChannelFuture written = s.channel.writeAndFlush(new ReplicationMessage.PageWrite(epoch, 0,
-                            f.queueId(), f.file(), at, b.array()));
+                            f.queueId(), f.file(), b.first(), b.records()));
                     pieces++;
-                    bytes += b.capacity();
-                    at += b.capacity();
+                    bytes += b.records().length;
                     if (!s.channel.isWritable()) {
                         written.awaitUninterruptibly();
                         if (!written.isSuccess()) {

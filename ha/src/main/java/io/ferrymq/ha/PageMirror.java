@@ -1,14 +1,13 @@
 package io.ferrymq.ha;
 
+import io.ferrymq.core.atrest.AtRestKey;
+import io.ferrymq.core.paging.PageFileWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,37 +18,43 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The standby's copy of the active's page files: the same bytes at the same places under this node's paging
- * directory ({@code q-<queue>/page-<file>.pg}, as the paging service names them), so that on promotion each
- * queue finds its pages as after a restart, from the page cursor its journal holds. Writes are made durable
- * together by {@link #sync}. Used by the standby's apply thread only.
+ * The standby's copy of the active's page files: the same records in the files of the same numbers under this
+ * node's paging directory ({@code q-<queue>/page-<file>.pg}, as the paging service names them), each laid out
+ * as this node lays out its own, sealed with its own at-rest key or plain ({@link PageFileWriter}), so that on
+ * promotion each queue finds its pages as after a restart, from the page cursor its journal holds (found by
+ * record index). Writes are made durable together by {@link #sync}. Used by the standby's apply thread only.
  */
 final class PageMirror implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageMirror.class);
 
     private final Path root;
-    private final Map<Path, FileChannel> open = new HashMap<>();
-    private final Set<FileChannel> dirty = new LinkedHashSet<>();
+    private final AtRestKey key;
+    private final Map<Path, PageFileWriter> open = new HashMap<>();
+    private final Set<PageFileWriter> dirty = new LinkedHashSet<>();
 
-    PageMirror(Path root) {
+    /** @param key this node's own at-rest key: the copies are sealed with it (null for plain copies) */
+    PageMirror(Path root, AtRestKey key) {
         this.root = root;
+        this.key = key;
     }
 
-    void write(long queueId, long file, long offset, byte[] bytes) throws IOException {
+    /** Appends plain records to a page file's copy, the first of them the file's {@code record}-th. */
+    void write(long queueId, long file, long record, byte[] records) throws IOException {
         Path p = path(queueId, file);
-        FileChannel ch = open.get(p);
-        if (ch == null) {
+        PageFileWriter w = open.get(p);
+        if (w == null) {
+            if (record > 0) {
+                // A change a resync replays for a file deleted before its snapshot: the deletion follows.
+                LOG.debug("HA: skipping records of {}, deleted before the snapshot", p);
+                return;
+            }
             Files.createDirectories(p.getParent());
-            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            open.put(p, ch);
+            w = PageFileWriter.create(p, key);
+            open.put(p, w);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        long at = offset;
-        while (b.hasRemaining()) {
-            at += ch.write(b, at);
-        }
-        dirty.add(ch);
+        w.append(record, records);
+        dirty.add(w);
     }
 
     /** Deletes one page file of a queue, or with {@code file} negative all of them. */
@@ -79,8 +84,8 @@ final class PageMirror implements AutoCloseable {
 
     /** Makes every write so far durable. */
     void sync() throws IOException {
-        for (FileChannel ch : dirty) {
-            ch.force(false);
+        for (PageFileWriter w : dirty) {
+            w.force();
         }
         dirty.clear();
     }
@@ -102,11 +107,11 @@ final class PageMirror implements AutoCloseable {
     }
 
     private void close(Path p) {
-        FileChannel ch = open.remove(p);
-        if (ch != null) {
-            dirty.remove(ch);
+        PageFileWriter w = open.remove(p);
+        if (w != null) {
+            dirty.remove(w);
             try {
-                ch.close();
+                w.close();
             } catch (IOException e) {
                 LOG.debug("closing {}: {}", p, e.toString());
             }

@@ -58,7 +58,7 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             b.writeByte(STREAM_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         } else if (msg instanceof ReplicationMessage.PageWrite m) {
             b.writeByte(PAGE_WRITE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
-                    .writeLong(m.file()).writeLong(m.offset()).writeBytes(m.bytes());
+                    .writeLong(m.file()).writeLong(m.record()).writeBytes(m.bytes());
         } else if (msg instanceof ReplicationMessage.PageDelete m) {
             b.writeByte(PAGE_DELETE).writeLong(m.epoch()).writeLong(m.sequence()).writeLong(m.queueId())
                     .writeLong(m.file());

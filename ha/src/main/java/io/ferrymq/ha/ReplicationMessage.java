@@ -41,10 +41,12 @@ sealed interface ReplicationMessage {
     /** Standby to active: every stream change up to {@code sequence} is on the standby's disk. */
     record StreamAck(long epoch, long sequence) implements ReplicationMessage { }
     /**
-     * Active to standby: {@code bytes} go at {@code offset} of page file {@code file} of queue {@code queueId}.
-     * {@code sequence} counts page changes (acknowledged by {@link PageAck}); 0 inside a snapshot.
+     * Active to standby: page records in plain form, back to back, for page file {@code file} of queue
+     * {@code queueId}, the first of them its {@code record}-th; the standby appends them to its copy in its own
+     * layout ({@link io.ferrymq.core.paging.PageFileWriter}). {@code sequence} counts page changes (acknowledged
+     * by {@link PageAck}); 0 inside a snapshot.
      */
-    record PageWrite(long epoch, long sequence, long queueId, long file, long offset, byte[] bytes)
+    record PageWrite(long epoch, long sequence, long queueId, long file, long record, byte[] bytes)
             implements ReplicationMessage { }
 
     /** Active to standby: page file {@code file} of queue {@code queueId} is gone; {@link #ALL_FILES}: all of them. */

@@ -98,7 +98,8 @@ final class StandbyReplica implements AutoCloseable {
         this.peer = peer;
         this.options = options.withReplicator(null);
         // Where the broker's paging service keeps its files (next to the journal), so a promotion finds them.
-        this.pages = new PageMirror(options.directory().toAbsolutePath().getParent().resolve("paging"));
+        this.pages = new PageMirror(options.directory().toAbsolutePath().getParent().resolve("paging"),
+                options.encryption());
         this.failoverMillis = failoverMillis;
         this.group = group;
         this.knownEpoch = knownEpoch;
@@ -225,7 +226,7 @@ final class StandbyReplica implements AutoCloseable {
                 pages.sync();
                 acknowledge(from, lastAppend, m.through());
             } else if (msg instanceof ReplicationMessage.PageWrite m) {
-                pages.write(m.queueId(), m.file(), m.offset(), m.bytes());
+                pages.write(m.queueId(), m.file(), m.record(), m.bytes());
                 pageApplied = Math.max(pageApplied, m.sequence());
             } else if (msg instanceof ReplicationMessage.PageDelete m) {
                 pages.delete(m.queueId(), m.file());

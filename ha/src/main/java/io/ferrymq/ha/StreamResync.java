@@ -1,20 +1,19 @@
 package io.ferrymq.ha;
 
+import io.ferrymq.core.stream.SegmentFileReader;
 import io.ferrymq.core.stream.StreamChange;
 import io.ferrymq.core.stream.StreamInfo;
 import io.ferrymq.core.stream.StreamSnapshot;
 import io.netty.channel.Channel;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends a snapshot of the streams to a standby: a begin, every stream's definition, then every segment file in
- * pieces of {@value #CHUNK} bytes. It runs on a thread of its own and waits for each piece to be written to the
- * socket before it reads the next, so a large stream never sits in memory whole. The end of the snapshot is
+ * pieces of whole plain records of about {@value #CHUNK} bytes (sealed bytes never leave this node: the standby
+ * lays the records out with its own key, or none). It runs on a thread of its own and waits for each piece to
+ * be written to the socket before it reads the next, so a large stream never sits in memory whole. The end of the snapshot is
  * sent by the {@link ActiveReplicator}, together with the changes made since.
  */
 final class StreamResync {
@@ -35,7 +34,7 @@ final class StreamResync {
                             StreamOps.change(new StreamChange.Defined(info))));
                 }
                 for (StreamSnapshot.SegmentFile f : snapshot.segments()) {
-                    copy(channel, epoch, f);
+                    copy(channel, epoch, snapshot, f);
                 }
                 done.complete((long) snapshot.segments().size());
             } catch (Exception e) {
@@ -47,22 +46,15 @@ final class StreamResync {
         return done;
     }
 
-    private static void copy(Channel channel, long epoch, StreamSnapshot.SegmentFile f) throws Exception {
-        try (FileChannel in = FileChannel.open(f.file(), StandardOpenOption.READ)) {
-            long position = 0;
-            do {
-                int n = (int) Math.min(CHUNK, f.length() - position);
-                ByteBuffer b = ByteBuffer.allocate(n);
-                while (b.hasRemaining()) {
-                    if (in.read(b, position + b.position()) < 0) {
-                        throw new IOException("segment file " + f.file() + " is shorter than its " + f.length()
-                                + " durable bytes");
-                    }
-                }
+    /** Sends one segment file as plain records (opened with this node's key): the standby seals them with its own. */
+    private static void copy(Channel channel, long epoch, StreamSnapshot snapshot, StreamSnapshot.SegmentFile f)
+            throws Exception {
+        try (SegmentFileReader in = snapshot.reader(f)) {
+            SegmentFileReader.Chunk c;
+            while ((c = in.next(CHUNK)) != null) {
                 write(channel, new ReplicationMessage.StreamOp(epoch, 0, StreamOps.segment(f.vhost(), f.stream(),
-                        f.shard(), f.baseOffset(), position, b.array())));
-                position += n;
-            } while (position < f.length());
+                        f.shard(), f.baseOffset(), c.position(), c.records())));
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
@@ -28,6 +30,8 @@ public final class FileSealer {
     public static final int SALT = 16;
     /** Bytes of the key id and salt in a file header. */
     public static final int HEADER = AtRestKey.ID_BYTES + SALT;
+    /** Bytes of a whole file header: magic, format, then {@link #HEADER}. */
+    public static final int FILE_HEADER = 8 + HEADER;
 
     private final SecretKeySpec key;
     private final byte[] keyId;
@@ -71,6 +75,42 @@ public final class FileSealer {
         }
         byte[] salt = java.util.Arrays.copyOfRange(header, AtRestKey.ID_BYTES, HEADER);
         return new FileSealer(key.fileKey(purpose, salt), id, salt);
+    }
+
+    /**
+     * Reads the header an encrypted file of one kind starts with, {@code [magic:4][format:4][key id:8][salt:16]}
+     * ({@link #FILE_HEADER} bytes), and returns the file's sealer; null when the file does not start with
+     * {@code magic} (a plain file: its first record's length is never the magic) or is shorter than a header.
+     *
+     * @param purpose what the file holds ("page", "stream"): the key derivation's label and the name in errors
+     * @throws IOException          when the file is encrypted in another format than {@code format}
+     * @throws WrongKeyException    when it was encrypted with another key than {@code key}, or none is configured
+     */
+    public static FileSealer readHeader(AtRestKey key, Path file, FileChannel channel, int magic, int format,
+                                        String purpose) throws IOException {
+        if (channel.size() < FILE_HEADER) {
+            return null;
+        }
+        ByteBuffer head = ByteBuffer.allocate(FILE_HEADER);
+        while (head.hasRemaining()) {
+            if (channel.read(head, head.position()) < 0) {
+                return null;
+            }
+        }
+        if (head.getInt(0) != magic) {
+            return null;
+        }
+        if (head.getInt(4) != format) {
+            throw new IOException(file + " is an encrypted " + purpose + " file of an unknown format " + head.getInt(4));
+        }
+        byte[] keyHeader = new byte[HEADER];
+        head.get(8, keyHeader);
+        return forExistingFile(key, purpose, file, keyHeader);
+    }
+
+    /** The header of a new file of this sealer, as {@link #readHeader} reads it back. */
+    public byte[] fileHeader(int magic, int format) {
+        return ByteBuffer.allocate(FILE_HEADER).putInt(magic).putInt(format).put(header()).array();
     }
 
     /** Another sealer of the same file, for another thread. */

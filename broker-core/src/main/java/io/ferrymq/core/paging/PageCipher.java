@@ -22,7 +22,7 @@ final class PageCipher {
 
     static final int MAGIC = 0x46504745; // "FPGE"
     static final int FORMAT = 1;
-    static final int FILE_HEADER = 8 + FileSealer.HEADER;
+    static final int FILE_HEADER = FileSealer.FILE_HEADER;
     static final int TAG = FileSealer.TAG;
     static final String PURPOSE = "page";
 
@@ -39,28 +39,12 @@ final class PageCipher {
 
     /** The cipher of an existing page file, or null when it is a plain one. */
     static PageCipher of(AtRestKey key, Path file, FileChannel ch) throws IOException {
-        if (ch.size() < FILE_HEADER) {
-            return null;
-        }
-        ByteBuffer head = ByteBuffer.allocate(FILE_HEADER);
-        while (head.hasRemaining()) {
-            if (ch.read(head, head.position()) < 0) {
-                return null;
-            }
-        }
-        if (head.getInt(0) != MAGIC) {
-            return null;
-        }
-        if (head.getInt(4) != FORMAT) {
-            throw new IOException(file + " is an encrypted page file of an unknown format " + head.getInt(4));
-        }
-        byte[] keyHeader = new byte[FileSealer.HEADER];
-        head.get(8, keyHeader);
-        return new PageCipher(FileSealer.forExistingFile(key, PURPOSE, file, keyHeader));
+        FileSealer sealer = FileSealer.readHeader(key, file, ch, MAGIC, FORMAT, PURPOSE);
+        return sealer == null ? null : new PageCipher(sealer);
     }
 
     byte[] header() {
-        return ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(FORMAT).put(sealer.header()).array();
+        return sealer.fileHeader(MAGIC, FORMAT);
     }
 
     /**

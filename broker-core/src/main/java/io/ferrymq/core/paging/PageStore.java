@@ -50,6 +50,8 @@ public final class PageStore {
     private final java.util.Map<Long, PageCipher> ciphers = new java.util.HashMap<>();
     private long writeFile;
     private long writeOffset;
+    /** Records in {@link #writeFile} so far. */
+    private long writeRecords;
     private PagePosition cursor = PagePosition.START;
     /** Records before this position were written by an earlier run: their non-durable messages are gone. */
     private PagePosition transientHorizon = PagePosition.START;
@@ -89,11 +91,11 @@ public final class PageStore {
                     }
                 }
             }
-            cursor = savedCursor;
             // Files wholly before the cursor were read into the journal already.
-            while (!files.isEmpty() && files.firstKey() < cursor.file()) {
+            while (!files.isEmpty() && files.firstKey() < savedCursor.file()) {
                 deleteFile(files.firstKey());
             }
+            cursor = locate(savedCursor);
             long messages = 0;
             long bytes = 0;
             PagePosition p = cursor;
@@ -176,22 +178,25 @@ public final class PageStore {
             writeOffset = 0;
         }
         FileChannel ch = files.get(writeFile);
-        byte[] fileHeader = null;
         if (ch == null) {
             Path p = dir.resolve(String.format("page-%016d.pg", writeFile));
             ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             files.put(writeFile, ch);
+            writeRecords = 0;
             if (service.encryption() != null) {
                 PageCipher cipher = PageCipher.forNewFile(service.encryption());
                 ciphers.put(writeFile, cipher);
-                fileHeader = cipher.header();
-                ByteBuffer h = ByteBuffer.wrap(fileHeader);
+                ByteBuffer h = ByteBuffer.wrap(cipher.header());
                 while (h.hasRemaining()) {
                     writeOffset += ch.write(h, writeOffset);
                 }
             }
         }
         PageCipher cipher = ciphers.get(writeFile);
+        PageReplicator r = service.replicator();
+        // The standby gets the record in plain form and lays it out in its own way (its own key, or none): sealed
+        // bytes never leave this node. A plain record goes as it is, without a copy.
+        byte[] shipped = r != null && cipher != null ? plain(record) : record;
         if (cipher != null) {
             cipher.seal(writeOffset, record, RECORD_HEADER);
         }
@@ -200,19 +205,47 @@ public final class PageStore {
         while (b.hasRemaining()) {
             at += ch.write(b, at);
         }
-        PageReplicator r = service.replicator();
-        if (r == null) {
-            replicas.add(null);
-        } else if (fileHeader != null) {
-            // The standby mirrors the bytes as they are: a new encrypted file's header goes with its first record.
-            byte[] both = java.util.Arrays.copyOf(fileHeader, fileHeader.length + record.length);
-            System.arraycopy(record, 0, both, fileHeader.length, record.length);
-            replicas.add(r.written(queueId, writeFile, 0, both));
-        } else {
-            replicas.add(r.written(queueId, writeFile, writeOffset, record));
-        }
+        replicas.add(r == null ? null : r.written(queueId, writeFile, writeRecords, shipped));
         writeOffset = at;
+        writeRecords++;
         return ch;
+    }
+
+    /** The plain record of one built for sealing ({@link PageCipher#TAG} spare bytes at its end). */
+    private static byte[] plain(byte[] unsealed) {
+        byte[] out = java.util.Arrays.copyOf(unsealed, unsealed.length - PageCipher.TAG);
+        ByteBuffer.wrap(out).putInt(0, out.length - 8);
+        CRC32C crc = new CRC32C();
+        crc.update(out, 8, out.length - 8);
+        ByteBuffer.wrap(out).putInt(4, (int) crc.getValue());
+        return out;
+    }
+
+    /**
+     * The position of a stored cursor in this node's files. A cursor that knows its record index is found by
+     * counting records from its file's start, whatever layout the member that stored it gave the file (an HA
+     * pair's members each seal the file with their own key, or not at all); one of an earlier version, by its
+     * offset, which gets its record index counted.
+     */
+    private PagePosition locate(PagePosition saved) throws IOException {
+        FileChannel ch = files.get(saved.file());
+        if (ch == null) {
+            return saved;
+        }
+        PagePosition p = new PagePosition(saved.file(), 0, 0);
+        while (saved.record() >= 0 ? p.record() < saved.record() : p.offset() < saved.offset()) {
+            Scanned r = readAt(p, false);
+            if (r == null || r.next.file() != saved.file()) {
+                // The file ends before the cursor (a torn tail was cut): reading goes on with the next file.
+                return new PagePosition(saved.file(), ch.size(), p.record());
+            }
+            p = r.next;
+        }
+        if (saved.record() < 0 && p.offset() != saved.offset()) {
+            throw new IOException("the page cursor of " + dir + " is at offset " + saved.offset() + " of file "
+                    + saved.file() + ", which is no record's start");
+        }
+        return p;
     }
 
     /** I/O thread only: this store's files now, oldest first. */
@@ -318,7 +351,7 @@ public final class PageStore {
             }
             PageCipher cipher = ciphers.get(at.file());
             if (cipher != null && at.offset() < PageCipher.FILE_HEADER) {
-                at = new PagePosition(at.file(), PageCipher.FILE_HEADER);
+                at = new PagePosition(at.file(), PageCipher.FILE_HEADER, 0);
             }
             long size = ch.size();
             if (at.offset() + RECORD_HEADER > size) {
@@ -350,7 +383,7 @@ public final class PageStore {
                 throw new IOException("page file " + file(at) + " is corrupt at offset " + at.offset() + " (CRC mismatch)");
             }
             boolean durable = (body.get(0) & F_DURABLE) != 0;
-            PagePosition next = new PagePosition(at.file(), at.offset() + 8 + len);
+            PagePosition next = at.next(8 + len);
             if (cipher != null) {
                 byte[] plain;
                 try {

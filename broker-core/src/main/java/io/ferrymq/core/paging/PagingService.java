@@ -116,6 +116,12 @@ public final class PagingService implements AutoCloseable {
         });
     }
 
+    /** Reads the records of a file of a {@link #snapshot} in plain form (any thread). */
+    public PageFileReader reader(FileCopy copy) throws IOException {
+        return PageFileReader.open(copy, root.resolve("q-" + copy.queueId()).resolve(
+                String.format("page-%016d.pg", copy.file())), encryption);
+    }
+
     void forget(PageStore store) {
         stores.values().remove(store);
     }

@@ -23,7 +23,7 @@ final class SegmentCipher {
 
     static final int MAGIC = 0x46535445; // "FSTE"
     static final int FORMAT = 1;
-    static final int FILE_HEADER = 8 + FileSealer.HEADER;
+    static final int FILE_HEADER = FileSealer.FILE_HEADER;
     static final int TAG = FileSealer.TAG;
     static final String PURPOSE = "stream";
 
@@ -41,24 +41,8 @@ final class SegmentCipher {
 
     /** The cipher of an existing segment, or null when it is a plain one. */
     static SegmentCipher of(AtRestKey key, Path file, FileChannel ch) throws IOException {
-        if (ch.size() < FILE_HEADER) {
-            return null;
-        }
-        ByteBuffer head = ByteBuffer.allocate(FILE_HEADER);
-        while (head.hasRemaining()) {
-            if (ch.read(head, head.position()) < 0) {
-                return null;
-            }
-        }
-        if (head.getInt(0) != MAGIC) {
-            return null;
-        }
-        if (head.getInt(4) != FORMAT) {
-            throw new IOException(file + " is an encrypted stream segment of an unknown format " + head.getInt(4));
-        }
-        byte[] keyHeader = new byte[FileSealer.HEADER];
-        head.get(8, keyHeader);
-        return new SegmentCipher(FileSealer.forExistingFile(key, PURPOSE, file, keyHeader));
+        FileSealer sealer = FileSealer.readHeader(key, file, ch, MAGIC, FORMAT, PURPOSE);
+        return sealer == null ? null : new SegmentCipher(sealer);
     }
 
     SegmentCipher copy() {
@@ -66,7 +50,7 @@ final class SegmentCipher {
     }
 
     ByteBuffer header() {
-        return ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(FORMAT).put(sealer.header()).flip();
+        return ByteBuffer.wrap(sealer.fileHeader(MAGIC, FORMAT));
     }
 
     /**

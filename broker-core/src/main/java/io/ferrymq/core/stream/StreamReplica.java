@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * An HA standby's copy of the active's streams, in the layout a {@link StreamStore} recovers from on promotion.
  * It applies the active's {@link StreamChange}s as they come (records keep the offsets and arrival times the
- * active gave them, hence their sequence numbers) and takes a resync snapshot as raw segment files. One thread
- * uses it; changes are on disk after {@link #force()}.
+ * active gave them, hence their sequence numbers) and takes a resync snapshot as plain records of each segment
+ * file, written in this node's own layout. One thread uses it; changes are on disk after {@link #force()}.
  */
 public final class StreamReplica implements AutoCloseable {
 
@@ -36,6 +36,8 @@ public final class StreamReplica implements AutoCloseable {
     /** By vhost and name. */
     private final Map<String, Stream> streams = new HashMap<>();
     private final Set<SegmentLog> touched = new LinkedHashSet<>();
+    /** Segment files a resync is copying in sealed form, by file. */
+    private final Map<Path, LogSegment> copying = new HashMap<>();
 
     private StreamReplica(Path root, boolean fsync, long segmentBytes, io.ferrymq.core.atrest.AtRestKey key) {
         this.key = key;
@@ -139,14 +141,20 @@ public final class StreamReplica implements AutoCloseable {
     }
 
     /**
-     * Writes bytes of a segment file as a resync copies it: at {@code position} of the file of the shard's
-     * segment starting at {@code baseOffset}. The stream's definition comes first; {@link #reopen()} reads the
-     * copied files once they are all there.
+     * Writes whole records of a segment file as a resync copies it ({@link SegmentFileReader}): plain records at
+     * {@code position} of the plain layout of the shard's segment starting at {@code baseOffset}, the chunks of
+     * one file in order. With a key they are sealed with it as this node seals its own segments (never the
+     * sender's sealed bytes); without one they go at that position of a plain file. The stream's definition
+     * comes first; {@link #reopen()} reads the copied files once they are all there.
      */
     public void writeSegment(String vhost, String name, int shard, long baseOffset, long position, byte[] bytes)
             throws IOException {
         Path dir = Stream.shardDir(dirOf(vhost, name), shard);
         Files.createDirectories(dir);
+        if (key != null) {
+            writeSealed(dir, baseOffset, position, bytes);
+            return;
+        }
         try (FileChannel c = FileChannel.open(LogSegment.fileOf(dir, baseOffset), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -157,6 +165,38 @@ public final class StreamReplica implements AutoCloseable {
             if (fsync) {
                 c.force(false);
             }
+        }
+    }
+
+    private void writeSealed(Path dir, long baseOffset, long position, byte[] bytes) throws IOException {
+        Path file = LogSegment.fileOf(dir, baseOffset);
+        LogSegment copy = copying.get(file);
+        if (position == 0) {
+            if (copy != null) {
+                copy.close();
+            }
+            Files.deleteIfExists(file);
+            copy = LogSegment.create(dir, baseOffset, key);
+            copying.put(file, copy);
+        } else if (copy == null) {
+            throw new IOException("the copy of segment " + file + " continues at " + position + " but was never begun");
+        }
+        ByteBuffer plain = ByteBuffer.wrap(bytes);
+        int n = 0;
+        long[] relative = new long[16];
+        long[] times = new long[16];
+        for (int p = 0; p < bytes.length; p += RecordFormat.HEADER + plain.getInt(p)) {
+            if (n == relative.length) {
+                relative = java.util.Arrays.copyOf(relative, n * 2);
+                times = java.util.Arrays.copyOf(times, n * 2);
+            }
+            relative[n] = p;
+            times[n] = RecordFormat.arrivalAt(plain, p);
+            n++;
+        }
+        copy.append(plain, relative, times, n);
+        if (fsync) {
+            copy.force();
         }
     }
 
@@ -203,6 +243,8 @@ public final class StreamReplica implements AutoCloseable {
     }
 
     private void closeLogs() {
+        copying.values().forEach(LogSegment::close);
+        copying.clear();
         for (Stream s : streams.values()) {
             s.logs.values().forEach(SegmentLog::close);
         }

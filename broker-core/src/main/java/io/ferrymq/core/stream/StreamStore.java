@@ -478,7 +478,7 @@ public final class StreamStore implements AutoCloseable {
                     }
                 }
             }
-            return new StreamSnapshot(infos, files);
+            return new StreamSnapshot(infos, files, options.encryption());
         });
     }
 

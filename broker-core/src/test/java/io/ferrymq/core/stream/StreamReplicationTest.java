@@ -181,6 +181,67 @@ class StreamReplicationTest {
         }
     }
 
+    private static io.ferrymq.core.atrest.AtRestKey key(String which) {
+        if (which.isEmpty()) {
+            return null;
+        }
+        byte[] k = new byte[io.ferrymq.core.atrest.AtRestKey.KEY_BYTES];
+        java.util.Arrays.fill(k, (byte) which.charAt(0));
+        return io.ferrymq.core.atrest.AtRestKey.of(k);
+    }
+
+    private StreamStore store(Path at, StreamReplicator r, io.ferrymq.core.atrest.AtRestKey key) {
+        StreamStore s = new StreamStore(new StreamStoreOptions(at, 4096, true, r, key), now::get,
+                (task, delay) -> Scheduler.Cancellable.NONE, blocking);
+        s.recover();
+        open.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "active key ''{0}'', copy key ''{1}''")
+    @org.junit.jupiter.params.provider.CsvSource({"a, b", "a, ''", "'', b"})
+    void aSnapshotCopiedInPlainRecordsIsLaidOutWithTheCopysOwnKey(String activeKey, String copyKey) throws Exception {
+        Held held = new Held(true);
+        StreamStore active = store(dir.resolve("active"), held, key(activeKey));
+        active.create("/", new StreamSpec("s", 1, StreamMode.PROVISIONED, DAY, 0, Map.of())).join();
+        for (int i = 0; i < 200; i++) {
+            now.addAndGet(3);
+            active.append("/", "s", List.of(record("key-" + i, "secret-record-" + i + "x".repeat(50 + i * 10))),
+                    ShardAdmission.ALL).join();
+        }
+        StreamSnapshot snap = held.snapshots.take(() -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(snap.segments()).hasSizeGreaterThan(3);
+        Path copyDir = dir.resolve("copy");
+        try (StreamReplica replica = StreamReplica.open(copyDir, true, key(copyKey))) {
+            replica.clear();
+            for (StreamInfo info : snap.streams()) {
+                replica.apply(new StreamChange.Defined(info));
+            }
+            for (StreamSnapshot.SegmentFile f : snap.segments()) {
+                try (SegmentFileReader in = snap.reader(f)) {
+                    SegmentFileReader.Chunk c;
+                    // Small chunks (and records larger than one): records are never split.
+                    while ((c = in.next(1_000)) != null) {
+                        replica.writeSegment(f.vhost(), f.stream(), f.shard(), f.baseOffset(), c.position(),
+                                c.records());
+                    }
+                }
+            }
+            replica.reopen();
+        }
+        if (key(copyKey) != null) {
+            try (var files = Files.walk(copyDir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".seg")).toList()) {
+                    assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as("%s", f)
+                            .doesNotContain("secret-record-");
+                }
+            }
+        }
+        List<String> expected = all(active, "s");
+        assertThat(expected).hasSize(200);
+        assertThat(all(store(copyDir, null, key(copyKey)), "s")).isEqualTo(expected);
+    }
+
     @Test
     void aReaderAtTheEndIsWokenByTheNextAppendAndByTheShardClosing() throws Exception {
         StreamStore store = store(dir.resolve("s"), null);
