@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class StompDeliveryEncodeBenchmark {
 
-    @Param({"1", "10"})
+    @Param({"1", "10", "100"})
     int subscribers;
 
     private byte[] body;

@@ -6,8 +6,9 @@ import io.ferrymq.stomp.codec.FrameWriter;
 import io.ferrymq.stomp.codec.StompVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link StompMessages#writeMessagePart}), which depends on nothing but the message and the STOMP version.
  *
  * <p>A message that goes to several subscribers of one version (a topic fan-out) has that part encoded once,
- * kept with the message ({@link Message#encodedFor}), and copied into each later delivery's buffer: the headers
- * are escaped and the properties turned into text once per message, not once per subscriber. As with MQTT's
+ * kept with the message ({@link Message#encodedFor}), and each later delivery is its own small buffer of the lines
+ * above followed by that shared part, not a copy of it: the headers are escaped, the properties turned into text
+ * and the body written once per message, not once per subscriber. As with MQTT's
  * shared PUBLISH, the shared encoding is made at the second delivery, so a message delivered once (a queue, a
  * topic with one subscriber) costs no more than before.
  */
@@ -41,7 +43,7 @@ final class StompMessageFrames {
     /** The deliveries of one message in one shape so far, and the shared part once there is a second. */
     private static final class Slot {
         final AtomicInteger deliveries = new AtomicInteger();
-        volatile byte[] encoded;
+        volatile ByteBuf encoded;
     }
 
     private StompMessageFrames() {
@@ -57,10 +59,10 @@ final class StompMessageFrames {
                           StompVersion version) {
         Message m = d.message();
         FrameWriter w = FrameWriter.of(version);
-        byte[] shared = m.body().length <= MAX_SHARED_BODY ? sharedPart(alloc, m, version, w) : null;
+        ByteBuf shared = m.body().length <= MAX_SHARED_BODY ? sharedPart(alloc, m, version, w) : null;
         byte[] subscriptionLine = s.subscriptionLine(w);
         int head = 32 + subscriptionLine.length + 2 * (ackId.length() + 16);
-        ByteBuf out = alloc.ioBuffer(head + (shared != null ? shared.length : StompMessages.estimatedMessagePart(m)));
+        ByteBuf out = alloc.ioBuffer(shared != null ? head : head + StompMessages.estimatedMessagePart(m));
         try {
             w.command(out, "MESSAGE");
             out.writeBytes(subscriptionLine);
@@ -69,33 +71,42 @@ final class StompMessageFrames {
                 w.header(out, "ack", ackId);
             }
             out.writeBytes(d.redelivered() ? REDELIVERED_TRUE : REDELIVERED_FALSE);
-            if (shared != null) {
-                out.writeBytes(shared);
-            } else {
+            if (shared == null) {
                 StompMessages.writeMessagePart(out, m, version, w, s.destinationLine(m, w));
+                return out;
             }
-            return out;
         } catch (RuntimeException e) {
             out.release();
             throw e;
         }
+        // This delivery's lines, then the shared part itself (not a copy): the socket writes both in one
+        // gathering write, and the frame stays one message for the layers below (one WebSocket frame).
+        return alloc.compositeDirectBuffer(2).addComponents(true, out, shared.retainedDuplicate());
     }
 
-    /** The shared message part, or null at the message's first delivery in this version. */
-    private static byte[] sharedPart(ByteBufAllocator alloc, Message m, StompVersion version, FrameWriter w) {
+    /**
+     * The shared message part, or null at the message's first delivery in this version. It is off-heap so that
+     * the socket writes it as it is; the deliveries hold it by reference count while they are written, and the
+     * message holds it (the memory is freed with the message, by the collector: a message stays in queues for as
+     * long as their consumers take, so no delivery knows it is the last).
+     */
+    private static ByteBuf sharedPart(ByteBufAllocator alloc, Message m, StompVersion version, FrameWriter w) {
         Slot slot = m.encodedFor(SHAPES[version.ordinal()], shape -> new Slot());
         if (slot.deliveries.getAndIncrement() == 0) {
             return null;
         }
-        byte[] part = slot.encoded;
+        ByteBuf part = slot.encoded;
         if (part == null) {
             // Racing deliveries on other event loops may each encode once; any of the equal results will do.
-            // Written into a pooled buffer and copied out at its exact size: the one array kept is the only one made.
+            // Written into a pooled buffer and copied out at its exact size: the one buffer kept is the only one made.
             ByteBuf buf = alloc.heapBuffer(StompMessages.estimatedMessagePart(m));
             try {
                 StompMessages.writeMessagePart(buf, m, version, w,
                         w.headerLine("destination", StompDestination.describe(m.address(), m.routingKey())));
-                part = ByteBufUtil.getBytes(buf);
+                ByteBuffer direct = ByteBuffer.allocateDirect(buf.readableBytes());
+                buf.readBytes(direct);
+                direct.flip();
+                part = Unpooled.wrappedBuffer(direct);
             } finally {
                 buf.release();
             }
