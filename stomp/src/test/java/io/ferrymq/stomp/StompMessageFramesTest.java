@@ -23,9 +23,14 @@ class StompMessageFramesTest {
 
     private final PooledByteBufAllocator alloc = new PooledByteBufAllocator(true);
 
+    /** A body past {@link StompMessageFrames#COMPOSE_FROM}: the shared part is sent by reference. */
     private static Message message(long id) {
+        return message(id, StompMessageFrames.COMPOSE_FROM);
+    }
+
+    private static Message message(long id, int bodyLength) {
         return Message.builder().id(id).address("amq.topic").routingKey("fan.out").durable(false)
-                .body("a body of some length".repeat(20).getBytes(StandardCharsets.UTF_8))
+                .body("0123456789abcdef".repeat(bodyLength / 16 + 1).getBytes(StandardCharsets.UTF_8))
                 .property("note", "a:b\\c").build();
     }
 
@@ -98,6 +103,25 @@ class StompMessageFramesTest {
             }
             assertThat(text(frames.get(2))).isEqualTo(text(frames.get(0))).contains("\nnote:a:b\\c\n");
             assertThat(text(frames.get(3))).isEqualTo(text(frames.get(1))).contains("\nnote:a\\cb\\\\c\n");
+        } finally {
+            frames.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    void aShortSharedPartIsCopiedIntoEachDeliverysBuffer() {
+        Message m = message(4, 1024);
+        Delivery d = new Delivery(null, 0, m, 1, false, null, 0);
+        StompSubscription s = new StompSubscription("s", AckMode.AUTO, null, null, 100);
+        List<ByteBuf> frames = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                frames.add(StompMessageFrames.encode(alloc, d, s, "9", false, StompVersion.V1_2));
+            }
+            for (ByteBuf f : frames) {
+                assertThat(f).isNotInstanceOf(CompositeByteBuf.class);
+                assertThat(text(f)).isEqualTo(text(frames.get(0)));
+            }
         } finally {
             frames.forEach(ByteBuf::release);
         }
