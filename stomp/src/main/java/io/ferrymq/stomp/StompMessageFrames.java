@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link StompMessages#writeMessagePart}), which depends on nothing but the message and the STOMP version.
  *
  * <p>A message that goes to several subscribers of one version (a topic fan-out) has that part encoded once,
- * kept with the message ({@link Message#encodedFor}), and each later delivery is its own small buffer of the lines
- * above followed by that shared part, not a copy of it: the headers are escaped, the properties turned into text
- * and the body written once per message, not once per subscriber. As with MQTT's
+ * kept with the message ({@link Message#encodedFor}): the headers are escaped, the properties turned into text and
+ * the body written once per message, not once per subscriber. Each later delivery is its own lines followed by a
+ * copy of that part, or, from {@link #COMPOSE_FROM}, by the part itself (a composite buffer). As with MQTT's
  * shared PUBLISH, the shared encoding is made at the second delivery, so a message delivered once (a queue, a
  * topic with one subscriber) costs no more than before.
  */
