@@ -21,7 +21,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One 1 KiB topic message with the load generator's three properties delivered as STOMP 1.2 MESSAGE frames to
+ * One topic message of {@code bodyLength} bytes with the load generator's three properties delivered as STOMP 1.2 MESSAGE frames to
  * {@code subscribers} client-ack subscriptions, from the core's {@link Delivery} to the bytes on the wire, as
  * {@link StompSubscriptions#deliver} makes them ({@link StompMessageFrames}: the message's part encoded once and
  * shared from its second delivery). One operation is the whole fan-out of one fresh message; the wire bytes are
@@ -35,8 +35,11 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class StompDeliveryEncodeBenchmark {
 
-    @Param({"1", "10"})
+    @Param({"1", "10", "100"})
     int subscribers;
+
+    @Param({"1024", "16384"})
+    int bodyLength;
 
     private byte[] body;
     private StompSubscription[] subscriptions;
@@ -45,7 +48,7 @@ public class StompDeliveryEncodeBenchmark {
 
     @Setup
     public void setUp() {
-        body = new byte[1024];
+        body = new byte[bodyLength];
         Arrays.fill(body, (byte) 'x');
         subscriptions = new StompSubscription[subscribers];
         for (int i = 0; i < subscribers; i++) {

@@ -114,4 +114,59 @@ class StompTopicFanOutTest {
             }
         }
     }
+
+    /**
+     * Three subscribers of each version (so each version's part is shared by two deliveries at least) get one
+     * message whose header needs escaping: 1.0 carries it as it is, 1.1 and 1.2 escape the colon and backslash,
+     * each from its own version's shared part; per-delivery lines stay the connection's own.
+     */
+    @Test
+    void subscribersOfEachVersionGetTheirVersionsEscapingFromTheSharedPart() throws Exception {
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (String version : List.of("1.0", "1.1", "1.2")) {
+            for (int i = 0; i < 3; i++) {
+                String ack = i == 0 ? "auto" : "client-individual";
+                subscribers.add(new Subscriber(version, ack, "v" + version + "-" + i, "v" + version + "-" + i));
+            }
+        }
+        subscribers.add(new Subscriber("1.2", "client", "id:with\\colon", "id\\cwith\\\\colon"));
+        List<RawStompClient> clients = new ArrayList<>();
+        try {
+            for (Subscriber s : subscribers) {
+                RawStompClient c = connect(s.version());
+                clients.add(c);
+                String id = s.version().equals("1.0") ? s.id() : s.idOnWire();
+                c.send("SUBSCRIBE\ndestination:/topic/escapes\nid:" + id + "\nack:" + s.ack()
+                        + "\nreceipt:subscribed\n\n\0");
+                assertThat(c.read().header("receipt-id")).isEqualTo("subscribed");
+            }
+            // Past StompMessageFrames.COMPOSE_FROM, so the later deliveries carry the shared part by reference.
+            String body = "body \u00e4 with:colon and \\backslash " + "x".repeat(StompMessageFrames.COMPOSE_FROM);
+            try (RawStompClient producer = new RawStompClient(broker.port("stomp")).connect()) {
+                producer.send("SEND\ndestination:/topic/escapes\nnote:a\\cb\\\\c\nreceipt:sent\n\n" + body + "\0");
+                assertThat(producer.read().header("receipt-id")).isEqualTo("sent");
+            }
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < subscribers.size(); i++) {
+                Subscriber s = subscribers.get(i);
+                RawStompClient.Frame f = clients.get(i).read();
+                assertThat(f.command()).isEqualTo("MESSAGE");
+                assertThat(f.body()).as("body to %s", s).isEqualTo(body);
+                assertThat(f.header("note")).as("note to %s", s)
+                        .isEqualTo(s.version().equals("1.0") ? "a:b\\c" : "a\\cb\\\\c");
+                assertThat(f.header("subscription")).as("subscription of %s", s)
+                        .isEqualTo(s.version().equals("1.0") ? s.id() : s.idOnWire());
+                assertThat(f.header("destination")).isEqualTo("/topic/escapes");
+                boolean ackHeader = s.acks() && s.version().equals("1.2");
+                assertThat(f.header("ack")).as("ack header of %s", s)
+                        .isEqualTo(ackHeader ? f.header("message-id") : null);
+                ids.add(s.version() + "/" + f.header("message-id") + "/" + i);
+            }
+            assertThat(ids).hasSize(subscribers.size());
+        } finally {
+            for (RawStompClient c : clients) {
+                c.close();
+            }
+        }
+    }
 }

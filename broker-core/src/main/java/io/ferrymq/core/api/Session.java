@@ -44,10 +44,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
     private final VirtualHost vhost;
     private final BrokerPrincipal principal;
     private final ClientInfo client;
-    private final SecurityRealm realm;
     private final DeliverySink sink;
     private final Runnable onClose;
     private final Admin admin;
+    private final GrantCache grants;
 
     private final DeliveryRelay relay;
     private final Transactions transactions;
@@ -82,10 +82,10 @@ public final class Session implements DeliveryPath, AutoCloseable {
         this.vhost = vhost;
         this.principal = principal;
         this.client = client;
-        this.realm = realm;
         this.sink = sink;
         this.onClose = onClose;
         this.admin = new Admin(this);
+        this.grants = new GrantCache(realm, principal, vhost.name());
         this.relay = new DeliveryRelay(sink);
         this.transactions = new Transactions(vhost, client.connectionId(), this::prepare);
     }
@@ -376,7 +376,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
 
     /** Whether the principal may do {@code what} to {@code resource} in this vhost (to filter what listings show). */
     public boolean isAllowed(Permission what, String resource) {
-        return realm.isAllowed(principal, what, vhost.name(), resource);
+        return grants.isAllowed(what, resource);
     }
 
     /** {@link #checkPermission} for an exchange and routing key or binding pattern (topics on amq.topic). */
@@ -554,7 +554,7 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     void require(Permission p, String resource) {
-        if (!realm.isAllowed(principal, p, vhost.name(), resource)) {
+        if (!grants.isAllowed(p, resource)) {
             throw BrokerException.unauthorized("user '" + principal.name() + "' may not "
                     + p.name().toLowerCase() + " on '" + resource + "' in vhost '" + vhost.name() + "'");
         }

@@ -30,6 +30,8 @@ public final class ConfiguredRealm implements SecurityRealm {
     private final Map<String, UserAccount> users;
     /** Copy-on-write: read on every permission check, changed only by an operator. */
     private volatile List<PermissionRule> rules;
+    /** Bumped after every change to {@link #rules}, so sessions drop the answers they kept. */
+    private volatile long permissionsVersion;
     private final String anonymousUser;
     private final byte[] pepper = new byte[32];
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
@@ -102,6 +104,14 @@ public final class ConfiguredRealm implements SecurityRealm {
         }
         next.addAll(replacement);
         rules = List.copyOf(next);
+        // After the rules: a session that reads the old version may still cache an answer from the new rules
+        // under it, never an answer from the old rules under the new version.
+        permissionsVersion++;
+    }
+
+    @Override
+    public long permissionsVersion() {
+        return permissionsVersion;
     }
 
     @Override

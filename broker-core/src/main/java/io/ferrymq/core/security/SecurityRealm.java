@@ -22,6 +22,15 @@ public interface SecurityRealm {
     /** Whether {@code who} may do {@code what} to the named resource in the virtual host. */
     boolean isAllowed(BrokerPrincipal who, Permission what, String vhost, String resource);
 
+    /**
+     * A number that changes whenever an answer of {@link #isAllowed} may change (rules replaced by an operator),
+     * so a session may keep the answers it got under one version for as long as this returns it. Negative: the
+     * answers may change at any time and must not be kept.
+     */
+    default long permissionsVersion() {
+        return -1;
+    }
+
     /** Whether {@code who} may open sessions in the virtual host at all. */
     boolean mayAccess(BrokerPrincipal who, String vhost);
 
