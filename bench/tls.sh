@@ -29,9 +29,10 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/one-at-a-time.sh
-. "$BENCH_DIR/lib/one-at-a-time.sh"
 REPO="$(dirname "$BENCH_DIR")"
+NAME=tls
+# shellcheck source=lib/pinned-runs.sh
+. "$BENCH_DIR/lib/pinned-runs.sh"
 SCENARIOS="stomp-queue-10x10,mqtt-qos0-10x10,amqp-queue-10x10"
 MODES="plain,openssl,jdk"
 ROUNDS=3
@@ -61,15 +62,8 @@ while [ $# -gt 0 ]; do
     *) echo "tls-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-command -v taskset >/dev/null || { echo "tls-bench: taskset (util-linux) is needed" >&2; exit 1; }
-CORES=$(nproc)
-[ "$CORES" -ge 2 ] || { echo "tls-bench: needs at least 2 cores to pin broker and load generator apart" >&2; exit 1; }
-CLIENT_CPUS=$(seq 0 $((CORES - 1)) | grep -vx "$BROKER_CPU" | paste -sd, -)
-
-WORK="$REPO/bench/target/tls"
-OUT="${OUT:-$WORK/results-$(date +%Y%m%d-%H%M%S)}"
-mkdir -p "$WORK" "$OUT"
-log() { echo "[tls-bench $(date +%H:%M:%S)] $*" | tee -a "$OUT/tls.log" >&2; }
+runs_init
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
 
 protocol_of() {
   case "$1" in
@@ -85,13 +79,9 @@ protocol_of() {
 prepare() {
   if [ "$BUILD" = 1 ]; then
     log "building the server and the load generator"
-    (cd "$REPO" && mvn -B -q -o -DskipTests package -pl server,bench -am) \
-      || (cd "$REPO" && mvn -B -q -DskipTests package -pl server,bench -am)
+    build_tree "$REPO"
   fi
-  rm -rf "$WORK/dist" && mkdir -p "$WORK/dist"
-  cp -r "$REPO/server/target/ferrymq-server.jar" "$REPO/server/target/lib" "$REPO/bench/target/ferrymq-bench.jar" \
-    "$WORK/dist/"
-  cp "$REPO/conf/log4j2.xml" "$WORK/dist/"
+  copy_dist "$REPO" "$WORK/dist"
   rm -rf "$WORK/certs"
   java -jar "$WORK/dist/ferrymq-server.jar" tls self-signed --dir "$WORK/certs" > /dev/null
   {
@@ -107,48 +97,17 @@ prepare() {
   } > "$WORK/broker.yaml"
 }
 
-listener_pid() {
-  { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } || true
-}
-
 # Starts a fresh broker whose TLS listeners use engine $1 (plain and openssl: the default engine; jdk: forced).
-start_broker() {
-  local mode=$1 dir="$WORK/run" engine=auto
-  [ "$mode" = jdk ] && engine=jdk
-  rm -rf "$dir" && mkdir -p "$dir"
-  (cd "$dir" && exec taskset -c "$BROKER_CPU" java -Xms512m -Xmx2g -Dferrymq.home="$dir" \
-    -Dferrymq.tls.engine="$engine" -Dlog4j2.configurationFile="$WORK/dist/log4j2.xml" \
-    -jar "$WORK/dist/ferrymq-server.jar" run --config "$WORK/broker.yaml") > "$dir/console.log" 2>&1 &
-  local i p ready
-  for i in $(seq 1 120); do
-    ready=1
-    for p in "${PLAIN_PORT[@]}" "${TLS_PORT[@]}"; do
-      [ -n "$(listener_pid "$p")" ] || { ready=0; break; }
-    done
-    if [ "$ready" = 1 ]; then
-      BROKER_PID=$(listener_pid "${PLAIN_PORT[stomp]}")
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "tls-bench: the broker did not listen within 60 s; see $dir/console.log" >&2
-  tail -20 "$dir/console.log" >&2 || true
-  exit 1
+start_tls_broker() {
+  local engine=auto
+  [ "$1" = jdk ] && engine=jdk
+  fresh_dir "$WORK/run"
+  start_broker "$WORK/dist" "$WORK/run" "$WORK/broker.yaml" "${PLAIN_PORT[stomp]} ${PLAIN_PORT[*]} ${TLS_PORT[*]}" \
+    -Dferrymq.tls.engine="$engine"
 }
-
-stop_broker() {
-  local pid=${BROKER_PID:-}
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { BROKER_PID=""; return 0; }; sleep 0.5; done
-  kill -KILL "$pid" 2>/dev/null || true
-  BROKER_PID=""
-}
-trap stop_broker EXIT
-trap 'exit 143' INT TERM
 
 bench() {
-  taskset -c "$CLIENT_CPUS" java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$WORK/dist/ferrymq-bench.jar" "$@"
+  bench_client "$WORK/dist" "$@"
 }
 
 # The engine the broker's log says its TLS listeners use (OPENSSL or JDK).
@@ -166,7 +125,7 @@ run_one() {
     port=${TLS_PORT[$protocol]}
     tls=(--tls-ca "$WORK/certs/ca.pem")
   fi
-  start_broker "$mode"
+  start_tls_broker "$mode"
   bench run --protocol "$protocol" -P "$port" "${tls[@]}" --broker-pid "$BROKER_PID" --scenario "$scenario" \
     --duration "$DURATION" --warmup "$WARMUP" --label "$mode" --json "$OUT/$scenario/$mode-$round.json" -q \
     >> "$OUT/runs.log" 2>&1 || status=$?
@@ -179,7 +138,7 @@ run_one() {
 handshakes() {
   local mode=$1 resumption=$2 status=0
   mkdir -p "$OUT/handshakes"
-  start_broker "$mode"
+  start_tls_broker "$mode"
   bench handshakes -P "${TLS_PORT[stomp]}" --tls-ca "$WORK/certs/ca.pem" -n "$HS_THREADS" "--$resumption" \
     --broker-pid "$BROKER_PID" --duration "$HS_DURATION" --warmup 3s --label "$mode" \
     --json "$OUT/handshakes/$mode-$resumption.json" >> "$OUT/runs.log" 2>&1 || status=$?
@@ -189,30 +148,12 @@ handshakes() {
   log "handshakes $mode $resumption done"
 }
 
-summarise() {
+# Per handshake run: handshakes/s, broker CPU per handshake, and how many handshakes resumed.
+summarise_handshakes() {
   python3 - "$OUT" <<'PY'
-import json, os, statistics, sys
-out = sys.argv[1]
+import json, os, sys
+hs = os.path.join(sys.argv[1], 'handshakes')
 lines = []
-for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d)) and d != 'handshakes'):
-    per = {}
-    for f in sorted(os.listdir(os.path.join(out, scenario))):
-        if f.endswith('.json'):
-            mode = f[:-5].rsplit('-', 1)[0]
-            r = json.load(open(os.path.join(out, scenario, f)))
-            per.setdefault(mode, []).append((r['received']['msgsPerSec'],
-                                             (r.get('brokerCpu') or {}).get('microsPerMessage', float('nan'))))
-    med = {m: (statistics.median(x[0] for x in runs), statistics.median(x[1] for x in runs)) for m, runs in per.items()}
-    row = [scenario]
-    for m in ('plain', 'openssl', 'jdk'):
-        if m in med:
-            row.append('%s %s msg/s, %.2f us CPU/msg' % (m, format(round(med[m][0]), ','), med[m][1]))
-    for m in ('openssl', 'jdk'):
-        if m in med and 'plain' in med:
-            row.append('%s/plain: throughput %.2f, CPU/msg %.2f' % (m, med[m][0] / med['plain'][0],
-                                                                   med[m][1] / med['plain'][1]))
-    lines.append(' | '.join(row))
-hs = os.path.join(out, 'handshakes')
 if os.path.isdir(hs):
     for f in sorted(os.listdir(hs)):
         r = json.load(open(os.path.join(hs, f)))
@@ -227,16 +168,9 @@ PY
 main() {
   bench_lock tls
   prepare
-  {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "cores: $CORES (broker on $BROKER_CPU, load generator on $CLIENT_CPUS)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-    echo "java: $(java -version 2>&1 | head -1)"
-    echo "build: $(git -C "$REPO" rev-parse --short HEAD)"
-    echo "scenarios: $SCENARIOS; modes $MODES; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP"
-    echo "handshakes: $HS_THREADS threads, $HS_DURATION"
-    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  } > "$OUT/machine.txt"
+  machine_header "build: $(git -C "$REPO" rev-parse --short HEAD)" \
+    "scenarios: $SCENARIOS; modes $MODES; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP" \
+    "handshakes: $HS_THREADS threads, $HS_DURATION"
   local round scenario mode
   for round in $(seq 1 "$ROUNDS"); do
     for scenario in ${SCENARIOS//,/ }; do
@@ -252,10 +186,10 @@ main() {
       handshakes "$mode" resumption
     done
   fi
-  echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+  machine_footer
   echo "engines seen in the broker logs: $(sort -u "$OUT/engines.txt" 2>/dev/null | paste -sd, -)" >> "$OUT/machine.txt"
   cat "$OUT/machine.txt"
-  summarise | tee "$OUT/summary.txt"
+  { summarise_sides plain ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
   log "results in $OUT"
 }
 

@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code ferrymq-bench handshakes}: TLS handshakes per second against one TLS listener. */
 @Command(name = "handshakes", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"TLS handshakes in a loop from N threads against a TLS listener (connect, handshake, close); "
-                + "reports handshakes/s and, with --broker-pid, the broker's CPU time per handshake.",
+        description = {"TLS handshakes in a loop from N threads against a STOMP TLS listener (connect, handshake, "
+                + "STOMP CONNECT and CONNECTED, close); reports handshakes/s and, with --broker-pid, the broker's "
+                + "CPU time per handshake.",
                 "Without --resumption every handshake is a full one; with it the client offers its last session."})
 final class HandshakesCommand implements Callable<Integer> {
 
@@ -30,11 +31,18 @@ final class HandshakesCommand implements Callable<Integer> {
     @Option(names = {"-H", "--host"}, defaultValue = "127.0.0.1", description = "Broker host (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-P", "--port"}, required = true, description = "A TLS listener's port.")
+    @Option(names = {"-P", "--port"}, required = true, description = "A STOMP TLS listener's port.")
     int port;
 
     @Option(names = "--tls-ca", required = true, paramLabel = "PEM", description = "The CA to trust (e.g. conf/tls/ca.pem).")
     Path ca;
+
+    @Option(names = {"-u", "--user"}, defaultValue = "guest", description = "STOMP login (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = {"-p", "--password"}, defaultValue = "guest",
+            description = "STOMP passcode (default: ${DEFAULT-VALUE}).")
+    String password;
 
     @Option(names = "--tls-version", defaultValue = "TLSv1.3",
             description = "TLSv1.3 or TLSv1.2 (default: ${DEFAULT-VALUE}).")
@@ -62,8 +70,8 @@ final class HandshakesCommand implements Callable<Integer> {
         if (!version.equals("TLSv1.3") && !version.equals("TLSv1.2")) {
             throw new IllegalArgumentException("--tls-version: TLSv1.3 or TLSv1.2, not " + version);
         }
-        HandshakeBench bench = new HandshakeBench(new TlsTrust(ca).sslContext(), new InetSocketAddress(host, port),
-                List.of(version));
+        HandshakeBench bench = new HandshakeBench(new TlsTrust(ca).trustManagerFactory(),
+                new InetSocketAddress(host, port), List.of(version), user, password);
         HandshakeResult r = bench.run(threads, resumption, warmup, duration,
                 brokerPid == null ? OptionalLong.empty() : OptionalLong.of(brokerPid),
                 () -> ProcessCpu.nanos(brokerPid));

@@ -1,14 +1,19 @@
 package io.ferrymq.bench.tls;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,29 +22,56 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * TLS handshakes in a loop: each of N threads connects, completes a handshake, closes and starts again, for a
- * warm-up and then a measured time; the broker's CPU time (when its pid is known) is read at both ends of the
- * measured time. Without resumption every handshake is a full one (the client forgets each session); with it,
- * the client offers its previous session (TLS 1.2 session id or TLS 1.3 ticket) and the server decides; with TLS 1.3
- * each connection then waits up to 20 ms for the ticket the server sends after the handshake.
+ * TLS connections in a loop against a STOMP TLS listener: each of N threads connects, completes a handshake, sends a
+ * STOMP CONNECT, reads the CONNECTED, closes and starts again, for a warm-up and then a measured time; the broker's
+ * CPU time (when its pid is known) is read at both ends of the measured time. Without resumption every handshake is
+ * a full one (the client forgets each session); with it, the client offers its previous session (TLS 1.2 session id
+ * or TLS 1.3 ticket) and the server decides. A handshake counts as resumed when the server sent no certificate.
+ * The client is the JDK's SSLEngine over a plain socket, created for the broker's host and port (the key of the
+ * JDK's client session cache). The STOMP exchange is there because a TLS 1.3 ticket comes after the handshake,
+ * and the OpenSSL engine (BoringSSL) sends it only with the broker's first record: a client that closed right after
+ * the handshake would never get one. Every run does the same exchange, so full and resumed runs compare.
  */
 public final class HandshakeBench {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    private static final int TICKET_WAIT_MILLIS = 20;
 
+    private final CertificateCheckWitness witness;
     private final SSLContext context;
     private final InetSocketAddress target;
     private final List<String> protocols;
+    private final byte[] stompConnect;
 
     /**
-     * @param context   client context trusting the broker's CA; its session cache serves resumption
+     * @param trust     the broker's CA
      * @param protocols TLS versions the client offers, e.g. [TLSv1.3] or [TLSv1.2]
+     * @param login     the STOMP user, with its passcode
      */
-    public HandshakeBench(SSLContext context, InetSocketAddress target, List<String> protocols) {
-        this.context = context;
+    public HandshakeBench(TrustManagerFactory trust, InetSocketAddress target, List<String> protocols,
+                          String login, String passcode) {
+        X509ExtendedTrustManager real = Arrays.stream(trust.getTrustManagers())
+                .filter(X509ExtendedTrustManager.class::isInstance).map(X509ExtendedTrustManager.class::cast)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no X.509 trust manager"));
+        this.witness = new CertificateCheckWitness(real);
+        this.context = newContext();
         this.target = target;
         this.protocols = List.copyOf(protocols);
+        this.stompConnect = ("CONNECT\naccept-version:1.2\nhost:" + target.getHostString() + "\nlogin:" + login
+                + "\npasscode:" + passcode + "\n\n\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A client context of its own: one per thread, as each thread is a client that comes back (the JDK's client
+     * cache holds one session per host and port, and a TLS 1.3 ticket is used once).
+     */
+    private SSLContext newContext() {
+        try {
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(null, new TrustManager[] {witness}, null);
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM: " + e.getMessage(), e);
+        }
     }
 
     public HandshakeResult run(int threads, boolean resumption, Duration warmup, Duration duration,
@@ -51,10 +83,11 @@ public final class HandshakeBench {
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
+            SSLContext own = newContext();
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        if (handshakeOnce(resumption)) {
+                        if (handshakeOnce(own, resumption)) {
                             resumed.incrementAndGet();
                         }
                         handshakes.incrementAndGet();
@@ -89,33 +122,37 @@ public final class HandshakeBench {
                 cpuMicros, firstFailure.get());
     }
 
-    /** One connection: handshake, then close. True when the session was resumed rather than new. */
-    private boolean handshakeOnce(boolean resumption) throws IOException {
-        long before = System.currentTimeMillis();
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            SSLParameters params = socket.getSSLParameters();
-            params.setProtocols(protocols.toArray(String[]::new));
-            // Host name checked against the certificate, as a real client does (costs the same on each run).
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(params);
+    /** One connection with this bench's own context: handshake, then close. True when the session was resumed. */
+    boolean handshakeOnce(boolean resumption) throws IOException {
+        return handshakeOnce(context, resumption);
+    }
+
+    private boolean handshakeOnce(SSLContext client, boolean resumption) throws IOException {
+        SSLEngine engine = client.createSSLEngine(target.getHostString(), target.getPort());
+        engine.setUseClientMode(true);
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(protocols.toArray(String[]::new));
+        // Host name checked against the certificate, as a real client does (costs the same on each run).
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(params);
+        try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.connect(target, CONNECT_TIMEOUT_MILLIS);
             socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
-            socket.startHandshake();
-            SSLSession session = socket.getSession();
-            // A resumed session keeps the creation time of the full handshake that made it.
-            boolean wasResumed = session.getCreationTime() < before;
-            if (!resumption) {
-                session.invalidate();
-            } else if ("TLSv1.3".equals(session.getProtocol())) {
-                // TLS 1.3 tickets come after the handshake, taken in only by a read: wait briefly for one.
-                socket.setSoTimeout(TICKET_WAIT_MILLIS);
-                try {
-                    socket.getInputStream().read();
-                } catch (SocketTimeoutException expected) {
-                    // no application data: the broker waits for the client to speak first
-                }
+            EngineIo io = new EngineIo(engine, socket);
+            witness.reset();
+            io.handshake();
+            boolean wasResumed = !witness.checked();
+            String reply = io.exchange(stompConnect, (byte) 0);
+            if (!reply.startsWith("CONNECTED")) {
+                throw new IOException("the broker answered the STOMP CONNECT with " + reply.lines().findFirst()
+                        .orElse("nothing") + reply.lines().filter(l -> l.startsWith("message:")).findFirst()
+                        .map(m -> " (" + m + ")").orElse(""));
             }
+            if (!resumption) {
+                engine.getSession().invalidate();
+            }
+            io.close();
             return wasResumed;
         }
     }

@@ -57,7 +57,15 @@ public final class ReloadingSslContext extends SslContext {
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static ReloadingSslContext open(TlsSettings settings) {
-        SslProvider provider = engine(System.getProperty(ENGINE_PROPERTY));
+        return open(settings, engine(System.getProperty(ENGINE_PROPERTY)));
+    }
+
+    /**
+     * Loads the certificate and key for this engine (OPENSSL or JDK).
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static ReloadingSslContext open(TlsSettings settings, SslProvider provider) {
         List<String> stamp = stamp(settings);
         SslContext first = build(settings, provider);
         LOG.info("TLS context from {} with the {} engine", settings.files(), provider);
