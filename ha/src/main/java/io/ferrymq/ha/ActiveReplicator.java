@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -45,7 +44,9 @@ import java.util.function.Function;
  * <p>Page file changes travel the same way ({@link PageReplicator}), numbered in a sequence of their own and
  * acknowledged by {@link ReplicationMessage.PageAck}; the snapshot carries the page files after the journal's
  * records, as plain records (the standby seals them with its own key, if any). Replaying a page change the
- * snapshot already holds is harmless: the standby skips the records its copy holds, and deletes a file.
+ * snapshot already holds is harmless: the standby skips the records its copy holds, and deletes a file. Stream
+ * changes go through the same modes in a sequence of their own, shipped by {@link StreamShipping} under this
+ * object's lock.
  *
  * <p>Called by the journal writer thread (replicate), the paging thread (page changes), the resync thread
  * and the replication channel's event loop (the rest); state changes take this object's lock, which is never
@@ -58,9 +59,8 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     /** How the pair record is told which standby is in sync (empty: none). */
     interface StandbyRecord extends Function<String, CompletableFuture<?>> { }
 
-    private record Waiting(long sequence, CompletableFuture<Void> done) { }
+    record Waiting(long sequence, CompletableFuture<Void> done) { }
 
-    /** A journal entry the standby has not acknowledged yet, for the replication lag. */
     /** A group commit shipped and not yet acknowledged: entries {@code first..last}. */
     private record Unacknowledged(long first, long last, int bytes, long writtenNanos) {
         long entries() {
@@ -73,16 +73,19 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
      * confirmed alone until the standby acknowledges the snapshot and the held entries; SYNCHRONOUS: new entries
      * are confirmed on the standby's acknowledgement.
      */
-    private enum Mode { CATCHING_UP, STREAMING, SYNCHRONOUS }
+    enum Mode { CATCHING_UP, STREAMING, SYNCHRONOUS }
 
     /** A snapshot's page files go in pieces of at most this many bytes. */
     private static final int PAGE_PIECE = 1 << 20;
 
     /** One connected standby. */
-    private final class Standby {
+    final class Standby {
         final Channel channel;
         final String nodeId;
-        final AtomicBoolean flushScheduled = new AtomicBoolean();
+        /** Under the lock: messages to write, in order, by the next drain on the event loop. */
+        private ArrayList<ReplicationMessage> outbox = new ArrayList<>();
+        private ArrayList<ReplicationMessage> spare = new ArrayList<>();
+        private boolean drainScheduled;
         Mode mode = Mode.CATCHING_UP;
         List<ReplicationMessage> tail = new ArrayList<>();
         long readyAt = Long.MAX_VALUE;
@@ -93,28 +96,40 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         boolean recorded;
         long acked;
         long pageAcked;
-        /** Stream changes made after the streams snapshot's point, sent after it; null before the point and after. */
-        List<ReplicationMessage.StreamOp> streamTail;
-        boolean streamsSynchronous;
-        long streamReadyAt = Long.MAX_VALUE;
-        /** The streams snapshot and the changes held meanwhile are acknowledged (or there are no streams). */
-        boolean streamsInSync;
-        long streamAcked = -1;
+        final StreamShipping.Follower streamFollower = new StreamShipping.Follower();
 
         Standby(Channel channel, String nodeId) {
             this.channel = channel;
             this.nodeId = nodeId;
         }
 
+        /**
+         * Under the lock: queues {@code m} for the event loop. One task writes everything queued meanwhile and
+         * flushes once (rather than a task per message and another for the flush): the writer never waits, and
+         * a burst of group commits costs one wake-up of the event loop and one socket write.
+         */
         void send(ReplicationMessage m) {
-            channel.write(m, channel.voidPromise());
-            // One flush for everything the journal writer queued meanwhile: the writer never waits.
-            if (flushScheduled.compareAndSet(false, true)) {
-                channel.eventLoop().execute(() -> {
-                    flushScheduled.set(false);
-                    channel.flush();
-                });
+            outbox.add(m);
+            if (!drainScheduled) {
+                drainScheduled = true;
+                channel.eventLoop().execute(this::drain);
             }
+        }
+
+        /** Event loop: writes what was queued, in order, and flushes. */
+        private void drain() {
+            ArrayList<ReplicationMessage> batch;
+            synchronized (ActiveReplicator.this) {
+                batch = outbox;
+                outbox = spare;
+                spare = batch;
+                drainScheduled = false;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                channel.write(batch.get(i), channel.voidPromise());
+            }
+            batch.clear();
+            channel.flush();
         }
     }
 
@@ -133,10 +148,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     private long pageSequence;
     private volatile Journal journal;
     private volatile PagingService paging;
-    /** Stream changes waiting for the standby, by their own sequence numbers (streams keep their own logs). */
-    private final ArrayDeque<Waiting> streamWaiting = new ArrayDeque<>();
-    private long streamSequence;
-    private volatile StreamSnapshots streamSnapshots;
+    private final StreamShipping streams;
     private Standby standby;
     /** ZooKeeper is being told that no standby is in sync: confirmations wait for it. */
     private boolean goingAlone;
@@ -155,6 +167,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         this.policy = policy;
         this.standbyRecord = standbyRecord;
         this.onFenced = onFenced;
+        this.streams = new StreamShipping(this, nodeId, epoch);
     }
 
     long epoch() {
@@ -219,37 +232,15 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     /** The stream store to take snapshots from, once the broker has opened it. */
     @Override
     public void attach(StreamSnapshots snapshots) {
-        this.streamSnapshots = snapshots;
+        streams.attach(snapshots);
     }
 
-    /** A stream change (stream writer thread): confirmed as journal entries are, against the stream sequence. */
     @Override
     public CompletableFuture<Void> replicate(StreamChange change) {
-        // Encoded outside the lock (a PutRecords batch is megabytes), when a standby is likely to need it.
-        byte[] body = hasStandby() ? StreamOps.change(change) : null;
-        synchronized (this) {
-            if (fenced != null) {
-                return CompletableFuture.failedFuture(fenced);
-            }
-            long sequence = ++streamSequence;
-            Standby s = standby;
-            if (s != null && body == null) {
-                body = StreamOps.change(change);
-            }
-            if (s != null && s.streamsSynchronous) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                streamWaiting.add(new Waiting(sequence, done));
-                s.send(new ReplicationMessage.StreamOp(epoch, sequence, body));
-                return done;
-            }
-            if (s != null && s.streamTail != null) {
-                s.streamTail.add(new ReplicationMessage.StreamOp(epoch, sequence, body));
-            }
-            return alone(sequence, streamWaiting);
-        }
+        return streams.replicate(change);
     }
 
-    private synchronized boolean hasStandby() {
+    synchronized boolean hasStandby() {
         return standby != null;
     }
 
@@ -298,12 +289,23 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         return write ? alone(seq, pageWaiting) : null;
     }
 
+    /** Under the lock: why this node confirms nothing any more, or null. */
+    BrokerException fencedLocked() {
+        return fenced;
+    }
+
+    /** Under the lock: the connected standby, or null. */
+    Standby standbyLocked() {
+        return standby;
+    }
+
     /** Under the lock: a future for an entry no standby in sync holds. */
     private CompletableFuture<Void> alone(long sequence) {
         return alone(sequence, waiting);
     }
 
-    private CompletableFuture<Void> alone(long sequence, ArrayDeque<Waiting> queue) {
+    /** Under the lock: a future for change {@code sequence} of {@code queue} that no standby in sync holds. */
+    CompletableFuture<Void> alone(long sequence, ArrayDeque<Waiting> queue) {
         if (goingAlone) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             queue.add(new Waiting(sequence, done));
@@ -372,7 +374,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             resync.setDaemon(true);
             resync.start();
         });
-        resyncStreams(s, cleared);
+        streams.resync(s, cleared);
     }
 
     /**
@@ -509,19 +511,14 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     }
 
     void streamAcked(Channel channel, ReplicationMessage.StreamAck ack) {
-        settle(channel, streamWaiting, ack.sequence(), s -> {
-            s.streamAcked = Math.max(s.streamAcked, ack.sequence());
-            if (s.streamsSynchronous && ack.sequence() >= s.streamReadyAt) {
-                s.streamsInSync = true;
-            }
-        });
+        streams.acked(channel, ack);
     }
 
     /**
      * An acknowledgement from the standby on {@code channel}: {@code note} records it (under the lock), the writes
      * of {@code queue} up to {@code sequence} are confirmed, and the standby may move on in its catch-up.
      */
-    private void settle(Channel channel, ArrayDeque<Waiting> queue, long sequence, Consumer<Standby> note) {
+    void settle(Channel channel, ArrayDeque<Waiting> queue, long sequence, Consumer<Standby> note) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         Standby s;
         boolean record;
@@ -552,7 +549,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             s.pageReadyAt = s.pageLastSent;
         }
         if (!s.recorded && s.mode == Mode.SYNCHRONOUS && s.acked >= s.readyAt && s.pageAcked >= s.pageReadyAt
-                && s.streamsInSync) {
+                && s.streamFollower.inSync()) {
             s.recorded = true;
             return true;
         }
@@ -570,60 +567,16 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         });
     }
 
-    // ------------------------------------------------------------------ streams
-
-    /** Sends the standby a snapshot of the streams (after ZooKeeper stopped naming it), then the changes since. */
-    private void resyncStreams(Standby s, CompletableFuture<?> cleared) {
-        StreamSnapshots snapshots = streamSnapshots;
-        if (snapshots == null) {
-            boolean record;
-            synchronized (this) {
-                s.streamsInSync = true;
-                record = standby == s && advance(s);
-            }
-            if (record) {
-                record(s);
-            }
-            return;
-        }
-        long[] through = new long[1];
-        cleared.thenCompose(v -> snapshots.take(() -> {
-            synchronized (this) {
-                if (standby == s) {
-                    s.streamTail = new ArrayList<>();
-                    through[0] = streamSequence;
-                }
-            }
-        })).thenCompose(snapshot -> StreamResync.send(s.channel, epoch, snapshot)).whenComplete((count, t) -> {
-            if (t != null) {
-                LOG.warn("HA {}: streams resync of standby {} failed: {}", nodeId, s.nodeId, rootCause(t));
-                s.channel.close();
-                return;
-            }
-            streamsSnapshotSent(s, through[0], count);
-        });
-    }
-
-    /** Sends the end of the snapshot and the changes since, under the lock: their acknowledgements find it done. */
-    private void streamsSnapshotSent(Standby s, long through, long files) {
+    /** A standby's streams caught up outside an acknowledgement: it may now be named in sync. */
+    void moveOn(Standby s) {
+        boolean record;
         synchronized (this) {
-            if (standby != s || s.streamTail == null) {
-                return;
-            }
-            s.send(new ReplicationMessage.StreamOp(epoch, through, StreamOps.end()));
-            long last = through;
-            for (ReplicationMessage.StreamOp op : s.streamTail) {
-                s.send(op);
-                last = op.sequence();
-            }
-            s.streamTail = null;
-            s.streamReadyAt = last;
-            s.streamsSynchronous = true;
-            LOG.info("HA {}: streams snapshot ({} segment file(s)) through change {} sent to {}; synchronous from"
-                    + " change {}", nodeId, files, through, s.nodeId, last + 1);
+            record = standby == s && advance(s);
+        }
+        if (record) {
+            record(s);
         }
     }
-
 
     /** The standby's channel closed or fell silent. */
     void disconnected(Channel channel, String why) {
@@ -646,10 +599,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             if (!recorded) {
                 orphans = new ArrayList<>(waiting);
                 orphans.addAll(pageWaiting);
-                orphans.addAll(streamWaiting);
+                streams.drainWaiting(orphans);
                 waiting.clear();
                 pageWaiting.clear();
-                streamWaiting.clear();
             } else {
                 goingAlone = true;
                 orphans = List.of();
@@ -672,10 +624,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                     goingAlone = false;
                     held = new ArrayList<>(waiting);
                     held.addAll(pageWaiting);
-                    held.addAll(streamWaiting);
+                    streams.drainWaiting(held);
                     waiting.clear();
                     pageWaiting.clear();
-                    streamWaiting.clear();
                 }
                 held.forEach(w -> settleAlone(w.done()));
             });
@@ -730,10 +681,9 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
             fenced = e;
             failed = new ArrayList<>(waiting);
             failed.addAll(pageWaiting);
-            failed.addAll(streamWaiting);
+            streams.drainWaiting(failed);
             waiting.clear();
             pageWaiting.clear();
-            streamWaiting.clear();
             if (standby != null) {
                 ch = standby.channel;
                 standby = null;
@@ -793,7 +743,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
                 + standby.acked;
     }
 
-    private static String rootCause(Throwable t) {
+    static String rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c != c.getCause()) {
             c = c.getCause();

@@ -1,9 +1,6 @@
 package io.ferrymq.ha;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -60,8 +57,7 @@ public final class HaNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrymq-ha-replication", true),
-                NioIoHandler.newFactory());
+        this.group = Channels.group("ferrymq-ha-replication");
         this.coordinator = new PairCoordinator(config, this::connectionChanged);
     }
 

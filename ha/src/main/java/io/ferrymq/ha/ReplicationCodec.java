@@ -1,20 +1,26 @@
 package io.ferrymq.ha;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.channel.ChannelPromise;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
- * Frames (after a length-field decoder) to messages and back: {@code [type:1][epoch:8][body]}. The
- * length prefix is added and removed by Netty's length-field handlers in front of this codec.
+ * Messages to frames and back: {@code [length:4][type:1][epoch:8][body]}, the length counting what follows it.
+ * Frames come in through Netty's length-field decoder in front of this handler; going out, each message is
+ * encoded with its length prefix straight into one buffer of the size it needs (one copy of a batch's entries,
+ * no separate prefix buffer, and a direct buffer that the socket writes without another copy).
  */
-final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationMessage> {
+final class ReplicationCodec extends ChannelDuplexHandler {
 
     static final int MAX_FRAME = 256 * 1024 * 1024;
+    /** The length prefix. */
+    static final int PREFIX = 4;
+    /** Type and epoch, in front of every message's own fields. */
+    private static final int HEADER = 9;
 
     private static final byte HELLO = 1;
     private static final byte SNAPSHOT_BEGIN = 2;
@@ -31,8 +37,33 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
     private static final byte PAGE_ACK = 22;
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, ReplicationMessage msg, List<Object> out) {
-        ByteBuf b = ctx.alloc().buffer(64);
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ReplicationMessage m) {
+            ctx.write(encode(ctx.alloc(), m), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ReplicationMessage m;
+        try {
+            m = decode(frame);
+        } finally {
+            frame.release();
+        }
+        ctx.fireChannelRead(m);
+    }
+
+    static ByteBuf encode(ByteBufAllocator alloc, ReplicationMessage msg) {
+        ByteBuf b = alloc.ioBuffer(PREFIX + HEADER + 48 + bodyLength(msg));
+        int start = b.writerIndex();
+        b.writeInt(0);
         if (msg instanceof ReplicationMessage.Hello m) {
             string(b.writeByte(HELLO).writeLong(m.epoch()), m.nodeId());
         } else if (msg instanceof ReplicationMessage.SnapshotBegin m) {
@@ -42,10 +73,7 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
         } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
             b.writeByte(SNAPSHOT_END).writeLong(m.epoch()).writeLong(m.through());
         } else if (msg instanceof ReplicationMessage.Append m) {
-            // The entries are not copied: the frame is this header and the journal's own bytes.
-            b.writeByte(APPEND).writeLong(m.epoch()).writeLong(m.first()).writeLong(m.sequence());
-            out.add(Unpooled.wrappedBuffer(b, Unpooled.wrappedBuffer(m.entries())));
-            return;
+            b.writeByte(APPEND).writeLong(m.epoch()).writeLong(m.first()).writeLong(m.sequence()).writeBytes(m.entries());
         } else if (msg instanceof ReplicationMessage.Ack m) {
             b.writeByte(ACK).writeLong(m.epoch()).writeLong(m.sequence());
         } else if (msg instanceof ReplicationMessage.Heartbeat m) {
@@ -65,21 +93,38 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
         } else if (msg instanceof ReplicationMessage.PageAck m) {
             b.writeByte(PAGE_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         }
-        out.add(b);
+        b.setInt(start, b.writerIndex() - start - PREFIX);
+        return b;
+    }
+
+    /** The bytes a message carries beyond its fixed fields, so that its buffer never grows. */
+    private static int bodyLength(ReplicationMessage msg) {
+        if (msg instanceof ReplicationMessage.Append m) {
+            return m.entries().length;
+        }
+        if (msg instanceof ReplicationMessage.SnapshotChunk m) {
+            return m.entry().length;
+        }
+        if (msg instanceof ReplicationMessage.StreamOp m) {
+            return m.body().length;
+        }
+        if (msg instanceof ReplicationMessage.PageWrite m) {
+            return m.bytes().length;
+        }
+        return 0;
     }
 
     private static void string(ByteBuf b, String s) {
         b.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    static ReplicationMessage decode(ByteBuf in) {
         if (in.readableBytes() < 9) {
             throw new IllegalArgumentException("a replication frame of " + in.readableBytes() + " bytes is too short");
         }
         byte type = in.readByte();
         long epoch = in.readLong();
-        out.add(switch (type) {
+        return switch (type) {
             case HELLO -> new ReplicationMessage.Hello(epoch, in.readCharSequence(in.readableBytes(),
                     StandardCharsets.UTF_8).toString());
             case SNAPSHOT_BEGIN -> new ReplicationMessage.SnapshotBegin(epoch, in.readLong());
@@ -97,7 +142,7 @@ final class ReplicationCodec extends MessageToMessageCodec<ByteBuf, ReplicationM
             case PAGE_DELETE -> new ReplicationMessage.PageDelete(epoch, in.readLong(), in.readLong(), in.readLong());
             case PAGE_ACK -> new ReplicationMessage.PageAck(epoch, in.readLong());
             default -> throw new IllegalArgumentException("unknown replication message type " + type);
-        });
+        };
     }
 
     private static byte[] rest(ByteBuf in) {

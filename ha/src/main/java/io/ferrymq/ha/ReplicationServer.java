@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ final class ReplicationServer implements AutoCloseable {
 
     ReplicationServer(InetSocketAddress listen, ActiveReplicator replicator, long failoverMillis, EventLoopGroup group) {
         this.group = group;
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(Channels.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -67,7 +66,9 @@ final class ReplicationServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ReplicationMessage msg) {
-            if (!replicator.checkEpoch(msg.epoch(), "the standby at " + ctx.channel().remoteAddress())) {
+            // The description is built only when it is needed: this runs for every acknowledgement.
+            if (msg.epoch() > replicator.epoch()
+                    && !replicator.checkEpoch(msg.epoch(), "the standby at " + ctx.channel().remoteAddress())) {
                 ctx.close();
                 return;
             }
