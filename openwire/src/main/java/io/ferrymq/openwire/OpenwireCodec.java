@@ -6,10 +6,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.Command;
+import org.apache.activemq.command.CommandTypes;
+import org.apache.activemq.command.ConsumerId;
+import org.apache.activemq.command.DataStructure;
 import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.WireFormatInfo;
+import org.apache.activemq.openwire.BooleanStream;
 import org.apache.activemq.openwire.OpenWireFormat;
 import org.apache.activemq.util.ByteSequence;
+import org.apache.activemq.util.DataByteArrayOutputStream;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,6 +34,9 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     private final OpenwireSettings settings;
     private final OpenWireFormat format = new OpenWireFormat(MAX_VERSION);
     private final WireFormatInfo offered;
+    /** The last message decoded and its frame: the connection takes the frame as it handles that message. */
+    private ActiveMQMessage lastMessage;
+    private ReceivedFrame lastFrame;
 
     OpenwireCodec(OpenwireSettings settings) {
         super(Command.class);
@@ -82,8 +90,64 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
         return format.isCacheEnabled();
     }
 
+    /**
+     * The frame message {@code m} came in, if it was the last one decoded and its bytes can be delivered as they
+     * are ({@link ReceivedFrame#of}); taken once.
+     */
+    ReceivedFrame takeFrame(ActiveMQMessage m) {
+        if (m != lastMessage) {
+            return null;
+        }
+        ReceivedFrame f = lastFrame;
+        lastMessage = null;
+        lastFrame = null;
+        return f;
+    }
+
+    /** Whether this connection can send {@code frame} as it is: the same version, tight and uncached. */
+    boolean canPassOn(ReceivedFrame frame) {
+        return frame.version() == format.getVersion() && format.isTightEncodingEnabled() && !format.isCacheEnabled();
+    }
+
+    /**
+     * What a {@link FrameDispatch} to one consumer starts with after its command type, the same for each of them:
+     * the boolean stream (not a response; consumer id and destination nested; a message, in its own frame) and the
+     * command id, consumer id and destination.
+     */
+    byte[] dispatchHeader(ConsumerId consumer, DataStructure destination) throws IOException {
+        BooleanStream bits = new BooleanStream();
+        bits.writeBoolean(false);
+        format.tightMarshalNestedObject1(consumer, bits);
+        format.tightMarshalNestedObject1(destination, bits);
+        bits.writeBoolean(true);
+        bits.writeBoolean(true);
+        DataByteArrayOutputStream out = new DataByteArrayOutputStream(128);
+        bits.marshal(out);
+        out.writeInt(0);
+        bits.readBoolean();
+        format.tightMarshalNestedObject2(consumer, out, bits);
+        format.tightMarshalNestedObject2(destination, out, bits);
+        return out.toByteSequence().toArray();
+    }
+
+    private static void encode(FrameDispatch d, ByteBuf out) {
+        ReceivedFrame frame = d.frame();
+        byte[] header = d.header();
+        out.ensureWritable(4 + 1 + header.length + 1 + frame.length(d.sequence()) + 4);
+        out.writeInt(1 + header.length + 1 + frame.length(d.sequence()) + 4);
+        out.writeByte(CommandTypes.MESSAGE_DISPATCH);
+        out.writeBytes(header);
+        out.writeByte(frame.type());
+        frame.writeTo(out, d.sequence());
+        out.writeInt(d.getRedeliveryCounter());
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Command command, ByteBuf out) throws Exception {
+        if (command instanceof FrameDispatch d) {
+            encode(d, out);
+            return;
+        }
         // Straight into the outbound buffer: marshal(Object) would make a new array of the frame's size per
         // command, then have it copied here. Sized once for a message's body rather than grown as it is written.
         ActiveMQMessage m = command instanceof MessageDispatch md ? md.getMessage() instanceof ActiveMQMessage am
@@ -121,6 +185,10 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
         }
         if (!(command instanceof Command c)) {
             throw new OpenwireProtocolException("a frame held " + (command == null ? "nothing" : "no command"));
+        }
+        if (c instanceof ActiveMQMessage m) {
+            lastMessage = m;
+            lastFrame = ReceivedFrame.of(format, frame, m);
         }
         out.add(c);
     }

@@ -38,6 +38,7 @@ import org.apache.activemq.command.DestinationInfo;
 import org.apache.activemq.command.ExceptionResponse;
 import org.apache.activemq.command.KeepAliveInfo;
 import org.apache.activemq.command.MessageAck;
+import org.apache.activemq.command.MessageDispatch;
 import org.apache.activemq.command.MessagePull;
 import org.apache.activemq.command.ProducerId;
 import org.apache.activemq.command.ProducerInfo;
@@ -120,6 +121,28 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
 
     Broker broker() {
         return broker;
+    }
+
+    /** The frame {@code m} came in, if the codec kept it ({@link OpenwireCodec#takeFrame}). */
+    ReceivedFrame takeFrame(ActiveMQMessage m) {
+        return codec.takeFrame(m);
+    }
+
+    /**
+     * A dispatch of {@code frame} to consumer {@code c} if this connection can send the frame as it is, else null.
+     */
+    MessageDispatch frameDispatch(OpenwireConsumer c, ReceivedFrame frame, long sequence, int redeliveries) {
+        if (!codec.canPassOn(frame)) {
+            return null;
+        }
+        if (c.frameHeader == null) {
+            try {
+                c.frameHeader = codec.dispatchHeader(c.info.getConsumerId(), c.info.getDestination());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return new FrameDispatch(frame, c.frameHeader, sequence, redeliveries);
     }
 
     // ------------------------------------------------------------------ channel events

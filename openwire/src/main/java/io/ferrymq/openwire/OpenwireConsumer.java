@@ -45,6 +45,8 @@ final class OpenwireConsumer {
     final List<Runnable> advisoryWatches = new ArrayList<>();
     /** The destinations it consumes from, as the consumer advisories name them. */
     final List<ActiveMQDestination> consumed = new ArrayList<>();
+    /** What each {@link FrameDispatch} to it starts with, made at the first ({@link OpenwireCodec#dispatchHeader}). */
+    byte[] frameHeader;
 
     OpenwireConsumer(ConsumerInfo info) {
         this.info = info;

@@ -240,21 +240,31 @@ final class OpenwireConsumers {
             return;
         }
         long seq = ++dispatchSequence;
-        ActiveMQMessage m;
-        try {
-            m = OpenwireMessages.toOpenwire(d.message(), conn.temps);
-        } catch (Exception e) {
-            LOG.warn("OpenWire connection {}: message from queue '{}' cannot be given to a JMS client, dead-lettering it:"
-                    + " {}", conn.connectionId, d.queueName(), e.toString());
-            conn.session.settle(d, Outcome.reject("cannot be represented as a JMS message: " + e.getMessage()), null);
-            grant(d.subscription(), 1);
-            return;
-        }
-        m.getMessageId().setBrokerSequenceId(seq);
         int redeliveries = Math.max(d.deliveryCount() - 1, d.redelivered() ? 1 : 0);
-        m.setRedeliveryCounter(redeliveries);
-        if (d.firstOfGroup()) {
-            m.setJMSXGroupFirstForConsumer(true);
+        ReceivedFrame frame = OpenwireMessages.frameOf(d.message());
+        // The received frame as it is, unless this delivery must say that it is the first of its group.
+        MessageDispatch md = frame == null || d.firstOfGroup() ? null : conn.frameDispatch(c, frame, seq, redeliveries);
+        if (md == null) {
+            ActiveMQMessage m;
+            try {
+                m = OpenwireMessages.toOpenwire(d.message(), conn.temps);
+            } catch (Exception e) {
+                LOG.warn("OpenWire connection {}: message from queue '{}' cannot be given to a JMS client, dead-lettering"
+                        + " it: {}", conn.connectionId, d.queueName(), e.toString());
+                conn.session.settle(d, Outcome.reject("cannot be represented as a JMS message: " + e.getMessage()), null);
+                grant(d.subscription(), 1);
+                return;
+            }
+            m.getMessageId().setBrokerSequenceId(seq);
+            m.setRedeliveryCounter(redeliveries);
+            if (d.firstOfGroup()) {
+                m.setJMSXGroupFirstForConsumer(true);
+            }
+            md = new MessageDispatch();
+            md.setConsumerId(c.info.getConsumerId());
+            md.setDestination(c.info.getDestination());
+            md.setMessage(m);
+            md.setRedeliveryCounter(redeliveries);
         }
         if (d.needsSettlement()) {
             c.unacked.put(seq, new OpenwireConsumer.Dispatched(seq, d));
@@ -262,11 +272,6 @@ final class OpenwireConsumers {
             grant(d.subscription(), 1);
         }
         c.pulling = false;
-        MessageDispatch md = new MessageDispatch();
-        md.setConsumerId(c.info.getConsumerId());
-        md.setDestination(c.info.getDestination());
-        md.setMessage(m);
-        md.setRedeliveryCounter(redeliveries);
         conn.ctx.write(md, conn.ctx.voidPromise());
     }
 

@@ -56,9 +56,15 @@ final class OpenwireMessages {
      * rebuilt from the core fields, its MessageId parsed from text and its properties marshalled again. The
      * template is never changed once made (deliveries on several event loops copy it at once). Held only in
      * memory (a message read back from the journal, or changed on the way, has none) and only while the core
-     * properties are exactly the received ones.
+     * properties are exactly the received ones. {@code frame}, when there is one, is the message's received frame,
+     * which a consumer on a connection of the same encoding gets as it is.
      */
-    record Received(ActiveMQMessage template) {
+    record Received(ActiveMQMessage template, ReceivedFrame frame) {
+    }
+
+    /** The received frame a core message keeps, if any. */
+    static ReceivedFrame frameOf(Message m) {
+        return m.nativeForm() != null && m.nativeForm().value() instanceof Received r ? r.frame() : null;
     }
 
     /**
@@ -83,6 +89,11 @@ final class OpenwireMessages {
     }
 
     static Message toCore(ActiveMQMessage m, String user, long now, TempDestinations temps) {
+        return toCore(m, null, user, now, temps);
+    }
+
+    /** {@code frame}: the frame {@code m} came in, kept beside the template (null for none). */
+    static Message toCore(ActiveMQMessage m, ReceivedFrame frame, String user, long now, TempDestinations temps) {
         ActiveMQMessage template = m.getMessageId() == null ? null : template(m, user, now);
         Message.Builder b = Message.builder()
                 .durable(m.isPersistent())
@@ -122,7 +133,8 @@ final class OpenwireMessages {
             }
             body(m, b);
             if (propertiesAsReceived && template != null) {
-                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(template)));
+                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(template, frame),
+                        frame == null ? 0 : frame.bytes().length));
             }
         } catch (IOException | JMSException e) {
             throw BrokerException.invalid("the message could not be read: " + e.getMessage());

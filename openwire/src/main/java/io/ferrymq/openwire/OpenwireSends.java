@@ -85,7 +85,7 @@ final class OpenwireSends {
             for (ActiveMQDestination d : parts) {
                 routes.add(routeFor(d));
             }
-            message = OpenwireMessages.toCore(m, conn.session.principal().name(), conn.broker().currentTimeMillis(),
+            message = OpenwireMessages.toCore(m, conn.takeFrame(m), conn.session.principal().name(), conn.broker().currentTimeMillis(),
                     conn.temps);
             tx = m.getTransactionId() == null ? null : conn.transactions.of(m.getTransactionId());
         } catch (RuntimeException e) {

@@ -143,7 +143,7 @@ public final class Message implements Filterable {
 
     /** An estimate of the heap this message holds, used for memory limits and max-bytes policies. */
     public long estimatedSize() {
-        long size = FIXED_OVERHEAD_BYTES + body.length;
+        long size = FIXED_OVERHEAD_BYTES + body.length + (nativeForm == null ? 0 : nativeForm.heldBytes());
         for (Map.Entry<String, Object> e : properties.entrySet()) {
             size += 48 + 2L * e.getKey().length() + PropertyValues.estimatedSize(e.getValue());
         }
