@@ -189,14 +189,17 @@ public final class ReloadingSslContext extends SslContext {
 
     @Override
     protected SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
-        SslHandler h = new SslHandler(newEngine(alloc), startTls);
+        // The current context's own handler, not one around newEngine(): for OpenSSL that is an engine outside
+        // JDK compatibility mode, which unwraps every TLS record a read brought in one call rather than one
+        // record per call. (This context is never a STARTTLS one, so startTls is false here as there.)
+        SslHandler h = context().newHandler(alloc);
         h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
         return h;
     }
 
     @Override
     protected SslHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean startTls) {
-        SslHandler h = new SslHandler(newEngine(alloc, peerHost, peerPort), startTls);
+        SslHandler h = context().newHandler(alloc, peerHost, peerPort);
         h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
         return h;
     }
