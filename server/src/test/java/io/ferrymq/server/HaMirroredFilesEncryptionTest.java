@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +107,8 @@ class HaMirroredFilesEncryptionTest {
             pair.nodeA.close();
             await().atMost(WAIT).until(() -> pair.nodeB.role() == HaNode.Role.ACTIVE);
 
-            List<String> received = consumeAll(pair.b.port("stomp"), expected.size() - CONSUMED_ON_ACTIVE);
+            List<String> received = PagingProcessTest.consumeAll(pair.b.port("stomp"), "sealed",
+                    expected.size() - CONSUMED_ON_ACTIVE);
             // At least once: the new active may deliver again some of what the old one delivered last.
             received.removeAll(consumedOnA);
             assertThat(received.stream().distinct().toList()).as("every paged message not consumed yet, in order")
@@ -254,29 +254,6 @@ class HaMirroredFilesEncryptionTest {
             do {
                 f = PagingProcessTest.readFrame(in);
             } while (!f.startsWith("RECEIPT"));
-        }
-        return received;
-    }
-
-    /** Everything the queue holds, by the {@code seq} header, in delivery order (auto-acknowledged). */
-    private static List<String> consumeAll(int stompPort, int expected) throws IOException {
-        List<String> received = new ArrayList<>();
-        try (Socket s = PagingProcessTest.connect(stompPort)) {
-            s.setSoTimeout(15_000);
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            s.getOutputStream().write("SUBSCRIBE\nid:0\ndestination:/queue/sealed\nack:auto\n\n\0"
-                    .getBytes(StandardCharsets.UTF_8));
-            while (received.size() < expected) {
-                String f;
-                try {
-                    f = PagingProcessTest.readFrame(in);
-                } catch (SocketTimeoutException e) {
-                    break;
-                }
-                if (f.startsWith("MESSAGE")) {
-                    received.add(PagingProcessTest.header(f, "seq"));
-                }
-            }
         }
         return received;
     }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,29 +95,6 @@ class HaPagingFailoverTest {
         }
     }
 
-    /** Everything the queue holds, by the {@code seq} header, in delivery order (auto-acknowledged). */
-    private static List<String> consumeAll(int stompPort, int expected) throws IOException {
-        List<String> received = new ArrayList<>();
-        try (Socket s = PagingProcessTest.connect(stompPort)) {
-            s.setSoTimeout(15_000);
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            s.getOutputStream().write("SUBSCRIBE\nid:0\ndestination:/queue/paged\nack:auto\n\n\0"
-                    .getBytes(StandardCharsets.UTF_8));
-            while (received.size() < expected) {
-                String f;
-                try {
-                    f = PagingProcessTest.readFrame(in);
-                } catch (SocketTimeoutException e) {
-                    break;
-                }
-                if (f.startsWith("MESSAGE")) {
-                    received.add(PagingProcessTest.header(f, "seq"));
-                }
-            }
-        }
-        return received;
-    }
-
     @Test
     void pagedMessagesAreReplicatedAndDeliveredInOrderByTheNewActive() throws Exception {
         try (InProcessPair pair = new InProcessPair(dir, "2MiB").startInSync()) {
@@ -151,7 +127,7 @@ class HaPagingFailoverTest {
             pair.nodeA.close();
             await().atMost(WAIT).until(() -> pair.nodeB.role() == HaNode.Role.ACTIVE);
 
-            List<String> received = consumeAll(pair.b.port("stomp"), confirmed.size());
+            List<String> received = PagingProcessTest.consumeAll(pair.b.port("stomp"), "paged", confirmed.size());
             Set<String> missing = new HashSet<>(confirmed);
             missing.removeAll(received);
             assertThat(missing).as("confirmed but not delivered by the new active").isEmpty();

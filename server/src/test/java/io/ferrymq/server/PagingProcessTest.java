@@ -11,9 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -231,5 +234,28 @@ class PagingProcessTest {
             }
         }
         return null;
+    }
+
+    /** Everything {@code /queue/NAME} holds, by the {@code seq} header, in delivery order (auto-acknowledged). */
+    static List<String> consumeAll(int stompPort, String queue, int expected) throws IOException {
+        List<String> received = new ArrayList<>();
+        try (Socket s = connect(stompPort)) {
+            s.setSoTimeout(15_000);
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            s.getOutputStream().write(("SUBSCRIBE\nid:0\ndestination:/queue/" + queue + "\nack:auto\n\n\0")
+                    .getBytes(StandardCharsets.UTF_8));
+            while (received.size() < expected) {
+                String f;
+                try {
+                    f = readFrame(in);
+                } catch (SocketTimeoutException e) {
+                    break;
+                }
+                if (f.startsWith("MESSAGE")) {
+                    received.add(header(f, "seq"));
+                }
+            }
+        }
+        return received;
     }
 }
