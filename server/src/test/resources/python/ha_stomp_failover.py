@@ -29,9 +29,13 @@ class Listener(stomp.ConnectionListener):
             self.cond.notify_all()
 
     def on_disconnected(self):
+        say("disconnected")
         with self.cond:
             self.connected = False
             self.cond.notify_all()
+
+    def on_error(self, frame):
+        say("error %s" % frame.headers.get("message"))
 
     def on_receipt(self, frame):
         with self.cond:
@@ -61,10 +65,12 @@ def say(line):
 def main():
     port_a, port_b, queue = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     destination = "/queue/" + queue
-    # The failover settings: both nodes, and retries for as long as a failover can take.
+    # The failover settings: both nodes, retries for as long as a failover can take, and heart-beats both ways
+    # so that a node that goes silent without closing the socket (power loss, a cut link) counts as gone
+    # instead of leaving the client waiting on a receipt forever.
     conn = stomp.Connection([(HOST, port_a), (HOST, port_b)], reconnect_sleep_initial=0.2,
                             reconnect_sleep_increase=0.0, reconnect_sleep_max=1.0, reconnect_attempts_max=300,
-                            heartbeats=(0, 0))
+                            heartbeats=(2000, 2000))
     listener = Listener()
     conn.set_listener("ha", listener)
 
@@ -99,11 +105,14 @@ def main():
         i += 1
         try:
             conn.send(destination, body, headers={"persistent": "true"}, receipt=rid)
-        except Exception:  # noqa: BLE001 - not connected: not confirmed
+        except Exception as e:  # noqa: BLE001 - not connected: not confirmed
+            say("send %s failed: %r" % (rid, e))
             continue
         if listener.wait_receipt(rid, 10):
             confirmed.append(body)
             say("confirmed %d" % len(confirmed))
+        else:
+            say("no receipt for %s" % rid)
 
     if not listener.connected:
         connect()

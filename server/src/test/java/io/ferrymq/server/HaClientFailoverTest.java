@@ -210,10 +210,12 @@ class HaClientFailoverTest {
         try (InProcessPair pair = new InProcessPair(dir).startInSync();
              StompPyFailoverClient stomp = new StompPyFailoverClient(pair.a.port("stomp"), pair.b.port("stomp"),
                      "ha-stomp", dir)) {
-            await().atMost(WAIT).until(() -> stomp.confirmed() >= 50);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(stomp.confirmed()).as(stomp::events)
+                    .isGreaterThanOrEqualTo(50));
             failOver(pair);
             int before = stomp.confirmed();
-            await().atMost(WAIT).until(() -> stomp.confirmed() >= before + 50);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(stomp.confirmed()).as(stomp::events)
+                    .isGreaterThanOrEqualTo(before + 50));
             assertThat(stomp.connectedTo()).contains(pair.a.port("stomp"), pair.b.port("stomp"));
 
             StompPyFailoverClient.Outcome outcome = stomp.finish(120_000);

@@ -34,6 +34,8 @@ final class StompPyFailoverClient implements AutoCloseable {
     private final AtomicInteger confirmed = new AtomicInteger();
     private final Set<Integer> connectedTo = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> result = new AtomicReference<>();
+    /** Every line but the progress counts, for a failure's message. */
+    private final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** What stomp.py saw confirmed, and what it received when it drained the queue afterwards. */
     record Outcome(Set<String> confirmed, Set<String> received) {
@@ -57,8 +59,11 @@ final class StompPyFailoverClient implements AutoCloseable {
                     confirmed.set(Integer.parseInt(line.substring(10)));
                 } else if (line.startsWith("connected ")) {
                     connectedTo.add(Integer.parseInt(line.substring(10)));
+                    events.add(line + " (after " + confirmed.get() + " confirmed)");
                 } else if (line.startsWith("{")) {
                     result.set(line);
+                } else {
+                    events.add(line);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -69,6 +74,17 @@ final class StompPyFailoverClient implements AutoCloseable {
     /** How many sends stomp.py has had a receipt for so far. */
     int confirmed() {
         return confirmed.get();
+    }
+
+    /** What stomp.py reported besides its progress (connects, disconnects, errors, lost receipts) and its stderr. */
+    String events() {
+        String stderr;
+        try {
+            stderr = Files.readString(errors);
+        } catch (IOException e) {
+            stderr = e.toString();
+        }
+        return "confirmed " + confirmed.get() + "; events " + events + "; stderr: " + stderr;
     }
 
     /** The ports it has been connected to. */

@@ -3,7 +3,6 @@ package io.ferrymq.tests.security;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ferrymq.server.FerryServer;
 import io.ferrymq.tests.support.RawStomp;
-import io.ferrymq.server.config.ConfigLoader;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,27 +46,9 @@ class ClientLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path file = dir.resolve("broker.yaml");
-        StringBuilder users = new StringBuilder();
-        for (String u : List.of("mqtt5", "mqtt3", "rabbit", "qpid", "stomp", "activemq", "other")) {
-            users.append("    - {name: ").append(u).append(", password: secret, roles: [apps]}\n");
-        }
-        Files.writeString(file, """
-                storage:
-                  type: memory
-                listeners:
-                  - {name: tcp, protocols: [stomp, mqtt, amqp, amqp091, openwire], port: 0}
-                limits:
-                  max-connections-per-user: 2
-                  max-channels-per-connection: 3
-                  max-consumers-per-connection: 2
-                security:
-                  password-iterations: 1000
-                  users:
-                %s  permissions:
-                    - {roles: [apps], vhost: "*", match: "#", actions: [send, consume, create, delete]}
-                """.formatted(users));
-        server = FerryServer.start(new ConfigLoader().load(file));
+        server = LimitedBroker.start(dir, "stomp, mqtt, amqp, amqp091, openwire",
+                List.of("max-connections-per-user: 2", "max-channels-per-connection: 3", "max-consumers-per-connection: 2"),
+                List.of("mqtt5", "mqtt3", "rabbit", "qpid", "stomp", "activemq", "other"));
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.ferrymq.tests.security;
 
 import io.ferrymq.server.FerryServer;
 import io.ferrymq.tests.support.RawStomp;
-import io.ferrymq.server.config.ConfigLoader;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,25 +40,8 @@ class DurableSubscriptionQuotaTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path file = dir.resolve("broker.yaml");
-        StringBuilder users = new StringBuilder();
-        for (String u : List.of("stomp", "mqtt", "qpid")) {
-            users.append("    - {name: ").append(u).append(", password: secret, roles: [apps]}\n");
-        }
-        Files.writeString(file, """
-                storage:
-                  type: memory
-                listeners:
-                  - {name: tcp, protocols: [stomp, mqtt, amqp], port: 0}
-                limits:
-                  max-queues-per-user: 2
-                security:
-                  password-iterations: 1000
-                  users:
-                %s  permissions:
-                    - {roles: [apps], vhost: "*", match: "#", actions: [send, consume, create, delete]}
-                """.formatted(users));
-        server = FerryServer.start(new ConfigLoader().load(file));
+        server = LimitedBroker.start(dir, "stomp, mqtt, amqp", List.of("max-queues-per-user: 2"),
+                List.of("stomp", "mqtt", "qpid"));
     }
 
     @AfterAll

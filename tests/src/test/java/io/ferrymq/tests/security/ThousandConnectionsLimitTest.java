@@ -2,7 +2,6 @@ package io.ferrymq.tests.security;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.ferrymq.server.FerryServer;
-import io.ferrymq.server.config.ConfigLoader;
 import io.ferrymq.tests.support.RawStomp;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,22 +47,8 @@ class ThousandConnectionsLimitTest {
 
     @BeforeAll
     static void startAndFillTheUsersConnections() throws Exception {
-        Path file = dir.resolve("broker.yaml");
-        Files.writeString(file, """
-                storage:
-                  type: memory
-                listeners:
-                  - {name: tcp, protocols: [stomp, mqtt, amqp, amqp091, openwire], port: 0}
-                limits:
-                  max-connections-per-user: %d
-                security:
-                  password-iterations: 1000
-                  users:
-                    - {name: many, password: secret, roles: [apps]}
-                  permissions:
-                    - {roles: [apps], vhost: "*", match: "#", actions: [send, consume, create, delete]}
-                """.formatted(LIMIT));
-        server = FerryServer.start(new ConfigLoader().load(file));
+        server = LimitedBroker.start(dir, "stomp, mqtt, amqp, amqp091, openwire",
+                List.of("max-connections-per-user: " + LIMIT), List.of("many"));
         for (int i = 0; i < LIMIT; i++) {
             held.add(RawStomp.connect(port(), "many", "secret"));
         }
