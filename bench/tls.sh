@@ -148,6 +148,34 @@ handshakes() {
   log "handshakes $mode $resumption done"
 }
 
+# Per scenario and mode, medians per received message of the broker's socket work (write and read system calls,
+# bytes, context switches; a TLS record takes one write call at most) and the load generator's CPU: per message and
+# in cores, where 1.00 means it kept its one core busy and was the limit, not the broker.
+summarise_io() {
+  python3 - "$OUT" "$@" <<'PY'
+import json, os, statistics, sys
+out, modes = sys.argv[1], sys.argv[2:]
+lines = []
+for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d)) and d != 'handshakes'):
+    for mode in modes:
+        runs = []
+        for f in sorted(os.listdir(os.path.join(out, scenario))):
+            if f.startswith(mode + '-') and f.endswith('.json') and f[len(mode) + 1:-5].isdigit():
+                r = json.load(open(os.path.join(out, scenario, f)))
+                if 'brokerIo' in r:
+                    runs.append((r['brokerIo'], r['loadGeneratorCpu']))
+        if not runs:
+            continue
+        med = lambda k: statistics.median(x[0][k] for x in runs)
+        lines.append('%s %s per msg: broker %.2f writes, %.2f reads, %.0f B out, %.0f B in, %.2f context switches; '
+                     'load generator %.2f us CPU, %.2f cores' % (
+            scenario, mode, med('writeCallsPerMessage'), med('readCallsPerMessage'), med('bytesWrittenPerMessage'),
+            med('bytesReadPerMessage'), med('contextSwitchesPerMessage'),
+            statistics.median(x[1]['microsPerMessage'] for x in runs), statistics.median(x[1]['cores'] for x in runs)))
+print('\n'.join(lines))
+PY
+}
+
 # Per handshake run: handshakes/s, broker CPU per handshake, and how many handshakes resumed.
 summarise_handshakes() {
   python3 - "$OUT" <<'PY'
@@ -189,7 +217,7 @@ main() {
   machine_footer
   echo "engines seen in the broker logs: $(sort -u "$OUT/engines.txt" 2>/dev/null | paste -sd, -)" >> "$OUT/machine.txt"
   cat "$OUT/machine.txt"
-  { summarise_sides plain ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
+  { summarise_sides plain ${MODES//,/ }; summarise_io ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
   log "results in $OUT"
 }
 
