@@ -148,10 +148,10 @@ handshakes() {
   log "handshakes $mode $resumption done"
 }
 
-# Per scenario and mode, medians per received message of the broker's socket work (write and read system calls,
-# bytes, context switches; a TLS record takes one write call at most) and the load generator's CPU: per message and
-# in cores, where 1.00 means it kept its one core busy and was the limit, not the broker.
-summarise_io() {
+# Per scenario and mode, medians per received message: the broker's CPU without its JIT compiler threads (and
+# the compilers' share of its CPU: seconds into a run C2 still compiles, more code over TLS) and its context
+# switches; the load generator's CPU, per message and in cores, where 1.00 of its one core means it was the limit.
+summarise_threads() {
   python3 - "$OUT" "$@" <<'PY'
 import json, os, statistics, sys
 out, modes = sys.argv[1], sys.argv[2:]
@@ -162,16 +162,15 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
         for f in sorted(os.listdir(os.path.join(out, scenario))):
             if f.startswith(mode + '-') and f.endswith('.json') and f[len(mode) + 1:-5].isdigit():
                 r = json.load(open(os.path.join(out, scenario, f)))
-                if 'brokerIo' in r:
-                    runs.append((r['brokerIo'], r['loadGeneratorCpu']))
+                if 'brokerThreads' in r:
+                    runs.append((r['brokerThreads'], r['loadGeneratorCpu']))
         if not runs:
             continue
-        med = lambda k: statistics.median(x[0][k] for x in runs)
-        lines.append('%s %s per msg: broker %.2f writes, %.2f reads, %.0f B out, %.0f B in, %.2f context switches; '
-                     'load generator %.2f us CPU, %.2f cores' % (
-            scenario, mode, med('writeCallsPerMessage'), med('readCallsPerMessage'), med('bytesWrittenPerMessage'),
-            med('bytesReadPerMessage'), med('contextSwitchesPerMessage'),
-            statistics.median(x[1]['microsPerMessage'] for x in runs), statistics.median(x[1]['cores'] for x in runs)))
+        med = lambda i, k: statistics.median(x[i][k] for x in runs)
+        lines.append('%s %s: broker %.2f us CPU/msg without JIT compilers (compilers %.0f%% of its CPU), '
+                     '%.2f context switches/msg; load generator %.2f us CPU/msg, %.2f cores' % (
+            scenario, mode, med(0, 'nonCompilerMicrosPerMessage'), 100 * med(0, 'compilerShare'),
+            med(0, 'contextSwitchesPerMessage'), med(1, 'microsPerMessage'), med(1, 'cores')))
 print('\n'.join(lines))
 PY
 }
@@ -217,7 +216,7 @@ main() {
   machine_footer
   echo "engines seen in the broker logs: $(sort -u "$OUT/engines.txt" 2>/dev/null | paste -sd, -)" >> "$OUT/machine.txt"
   cat "$OUT/machine.txt"
-  { summarise_sides plain ${MODES//,/ }; summarise_io ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
+  { summarise_sides plain ${MODES//,/ }; summarise_threads ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
   log "results in $OUT"
 }
 

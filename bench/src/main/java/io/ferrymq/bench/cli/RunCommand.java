@@ -128,10 +128,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (counters != null && counters.result().isPresent()) {
             ProcessCountersProbe.Counts n = counters.result().get();
-            table += String.format(Locale.ROOT, "broker I/O  per received message: %.2f write calls, %.2f read calls, "
-                            + "%.0f bytes written, %.0f read, %.2f context switches%n",
-                    n.perMessage(n.broker().writeCalls()), n.perMessage(n.broker().readCalls()),
-                    n.perMessage(n.broker().bytesWritten()), n.perMessage(n.broker().bytesRead()),
+            table += String.format(Locale.ROOT, "broker CPU without its JIT compiler threads  %.2f µs per received "
+                            + "message (the compilers took %.0f%%), %.2f context switches per message%n",
+                    n.brokerNonCompilerMicrosPerMessage(), 100 * n.brokerCompilerShare(),
                     n.perMessage(n.broker().contextSwitches()));
             table += String.format(Locale.ROOT, "load generator CPU  %.2f µs per received message, %.2f cores%n",
                     n.loadGeneratorMicrosPerMessage(), n.loadGeneratorCores());

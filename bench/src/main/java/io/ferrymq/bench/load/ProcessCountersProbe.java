@@ -8,10 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * Over the measured window, as {@link BrokerCpuProbe} takes it (first to last progress tick of the measured
- * phase): the broker's system calls, bytes and context switches per received message, and the load generator's
- * own CPU time per message and in cores. The first say what a message costs the broker in socket work (a TLS
- * record is written by one write call at most, so writes per message bound the records per message); the last
- * says whether the load generator, not the broker, was the limit (it used all the cores it was given).
+ * phase): the broker's CPU time per received message without its JIT compiler threads', its context switches per
+ * message, and the load generator's own CPU time per message and in cores. The first is the broker's work with
+ * the compiler's catching-up left out (see {@link ProcessCounters}); the last says whether the load generator,
+ * not the broker, was the limit (it kept busy all the cores it was given).
  */
 public final class ProcessCountersProbe implements ProgressListener {
 
@@ -27,6 +27,16 @@ public final class ProcessCountersProbe implements ProgressListener {
 
         public double perMessage(long count) {
             return messages == 0 ? Double.NaN : (double) count / messages;
+        }
+
+        /** The broker's CPU time per message without its JIT compiler threads', in microseconds. */
+        public double brokerNonCompilerMicrosPerMessage() {
+            return perMessage(broker.nonCompilerCpuNanos()) / 1e3;
+        }
+
+        /** The share of the broker's CPU time its JIT compiler threads took. */
+        public double brokerCompilerShare() {
+            return broker.cpuNanos() == 0 ? Double.NaN : (double) broker.compilerCpuNanos() / broker.cpuNanos();
         }
 
         public double loadGeneratorMicrosPerMessage() {

@@ -70,15 +70,13 @@ public final class JsonReports {
         cpu.put("microsPerMessage", c.microsPerMessage());
     }
 
-    /** Adds the broker's system calls and context switches and the load generator's CPU per received message. */
+    /** Adds the broker's CPU without its JIT compilers and context switches, and the load generator's CPU. */
     public static void processCounters(ObjectNode report, ProcessCountersProbe.Counts n) {
-        ObjectNode io = report.putObject("brokerIo");
-        io.put("messages", n.messages());
-        io.put("writeCallsPerMessage", n.perMessage(n.broker().writeCalls()));
-        io.put("readCallsPerMessage", n.perMessage(n.broker().readCalls()));
-        io.put("bytesWrittenPerMessage", n.perMessage(n.broker().bytesWritten()));
-        io.put("bytesReadPerMessage", n.perMessage(n.broker().bytesRead()));
-        io.put("contextSwitchesPerMessage", n.perMessage(n.broker().contextSwitches()));
+        ObjectNode broker = report.putObject("brokerThreads");
+        broker.put("messages", n.messages());
+        broker.put("nonCompilerMicrosPerMessage", n.brokerNonCompilerMicrosPerMessage());
+        broker.put("compilerShare", n.brokerCompilerShare());
+        broker.put("contextSwitchesPerMessage", n.perMessage(n.broker().contextSwitches()));
         ObjectNode gen = report.putObject("loadGeneratorCpu");
         gen.put("microsPerMessage", n.loadGeneratorMicrosPerMessage());
         gen.put("cores", n.loadGeneratorCores());

@@ -8,50 +8,61 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * A process's system-call and scheduling counters so far, from Linux's {@code /proc/PID/io} (read and write calls
- * and their bytes, sockets included) and {@code /proc/PID/task/TID/status} (voluntary and involuntary context
- * switches of every thread): per message, these say how a broker talks to its sockets (how many writes a message
- * costs, how many wake-ups) and, unlike times, hardly change when the machine is busy.
+ * A JVM process's CPU time so far, split into its JIT compiler threads' and the rest, and its threads' context
+ * switches, from Linux's {@code /proc/PID/stat} and {@code /proc/PID/task/TID/stat|status}. The split matters for
+ * short benchmark runs: seconds after a broker starts, its C2 compiler can still take a third of its CPU, more for
+ * a configuration that runs more code (TLS), so the process's whole CPU time per message measures the compiler as
+ * much as the broker. Context switches per message say how often the broker's threads wake up and wait.
  *
- * @param readCalls       read system calls (read, readv, recv...)
- * @param writeCalls      write system calls (write, writev, send...)
- * @param bytesRead       bytes those read calls returned
- * @param bytesWritten    bytes those write calls took
- * @param contextSwitches voluntary and involuntary context switches of the threads alive now
+ * @param cpuNanos         user + system CPU time of the whole process
+ * @param compilerCpuNanos that of the JIT compiler threads alive now (C1 and C2 CompilerThread)
+ * @param contextSwitches  voluntary and involuntary context switches of the threads alive now
  */
-public record ProcessCounters(long readCalls, long writeCalls, long bytesRead, long bytesWritten, long contextSwitches) {
+public record ProcessCounters(long cpuNanos, long compilerCpuNanos, long contextSwitches) {
 
-    /** The counters of process {@code pid} now (reading another process's needs the right to trace it). */
+    /** The counters of process {@code pid} now. */
     public static ProcessCounters of(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
-        try {
-            ProcessCounters io = parseIo(Files.readString(proc.resolve("io")));
-            long switches = 0;
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
-                for (Path task : tasks) {
-                    try {
-                        switches += parseContextSwitches(Files.readString(task.resolve("status")));
-                    } catch (NoSuchFileException ended) {
-                        // the thread ended between the listing and the read: its switches are gone with it
+        long compiler = 0;
+        long switches = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (isCompilerThread(stat)) {
+                        compiler += ProcessCpu.parseStatNanos(stat);
                     }
+                    switches += parseContextSwitches(Files.readString(task.resolve("status")));
+                } catch (NoSuchFileException ended) {
+                    // the thread ended between the listing and the read: its counters are gone with it
                 }
             }
-            return new ProcessCounters(io.readCalls, io.writeCalls, io.bytesRead, io.bytesWritten, switches);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the counters of process " + pid, e);
+            throw new UncheckedIOException("cannot read the threads of process " + pid, e);
         }
+        return new ProcessCounters(ProcessCpu.nanos(pid), compiler, switches);
     }
 
     /** These counters less {@code earlier}'s. */
     public ProcessCounters minus(ProcessCounters earlier) {
-        return new ProcessCounters(readCalls - earlier.readCalls, writeCalls - earlier.writeCalls,
-                bytesRead - earlier.bytesRead, bytesWritten - earlier.bytesWritten,
+        return new ProcessCounters(cpuNanos - earlier.cpuNanos, compilerCpuNanos - earlier.compilerCpuNanos,
                 contextSwitches - earlier.contextSwitches);
     }
 
-    /** syscr, syscw, rchar and wchar of an io file; context switches 0. */
-    static ProcessCounters parseIo(String io) {
-        return new ProcessCounters(field(io, "syscr"), field(io, "syscw"), field(io, "rchar"), field(io, "wchar"), 0);
+    /** The process's CPU time less its compiler threads': the broker's own work, with its garbage collection. */
+    public long nonCompilerCpuNanos() {
+        return cpuNanos - compilerCpuNanos;
+    }
+
+    /** Whether a task's stat line is a HotSpot JIT compiler thread's ("C1 CompilerThre", "C2 CompilerThre"). */
+    static boolean isCompilerThread(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return false;
+        }
+        String comm = stat.substring(open + 1, close);
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
     /** voluntary_ctxt_switches + nonvoluntary_ctxt_switches of a status file. */

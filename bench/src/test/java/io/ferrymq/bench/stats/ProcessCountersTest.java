@@ -2,26 +2,16 @@ package io.ferrymq.bench.stats;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProcessCountersTest {
 
     @Test
-    void readsCallsAndBytesFromAnIoFile() {
-        ProcessCounters c = ProcessCounters.parseIo("""
-                rchar: 1000
-                wchar: 2000
-                syscr: 30
-                syscw: 40
-                read_bytes: 0
-                write_bytes: 4096
-                cancelled_write_bytes: 0
-                """);
-        assertThat(c).isEqualTo(new ProcessCounters(30, 40, 1000, 2000, 0));
+    void tellsTheJitCompilerThreadsByName() {
+        assertThat(ProcessCounters.isCompilerThread("42 (C2 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 5 2")).isTrue();
+        assertThat(ProcessCounters.isCompilerThread("43 (C1 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 5 2")).isTrue();
+        assertThat(ProcessCounters.isCompilerThread("44 (ferrymq-io-3-1) S 1 1 1 0 -1 0 0 0 0 0 5 2")).isFalse();
+        assertThat(ProcessCounters.isCompilerThread("45 (VM Thread) S 1 1 1 0 -1 0 0 0 0 0 5 2")).isFalse();
     }
 
     @Test
@@ -35,13 +25,12 @@ class ProcessCountersTest {
     }
 
     @Test
-    void countsThisProcessesWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-        long pid = ProcessHandle.current().pid();
-        ProcessCounters before = ProcessCounters.of(pid);
-        Files.write(dir.resolve("f"), new byte[10_000]);
-        ProcessCounters spent = ProcessCounters.of(pid).minus(before);
-        assertThat(spent.writeCalls()).isPositive();
-        assertThat(spent.bytesWritten()).isGreaterThanOrEqualTo(10_000);
-        assertThat(spent.contextSwitches()).isNotNegative();
+    void splitsThisJvmsCpuTime() {
+        ProcessCounters now = ProcessCounters.of(ProcessHandle.current().pid());
+        assertThat(now.cpuNanos()).isPositive();
+        assertThat(now.compilerCpuNanos()).isNotNegative().isLessThanOrEqualTo(now.cpuNanos());
+        assertThat(now.nonCompilerCpuNanos()).isPositive();
+        assertThat(now.contextSwitches()).isPositive();
+        assertThat(now.minus(now)).isEqualTo(new ProcessCounters(0, 0, 0));
     }
 }
