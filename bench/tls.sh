@@ -24,8 +24,10 @@
 # --tls-ca. TLS 1.3 with the broker's default ciphers; the client side is the same in every TLS mode (each protocol's
 # client library), so only the broker's engine differs. Handshakes: 'ferrymq-bench handshakes' (JDK client, TLS 1.3,
 # host name verified), each connection closed right after its handshake.
-# Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; per handshake run:
-# handshakes/s and broker CPU us/handshake.
+# Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; then per scenario and
+# mode the broker's CPU us/msg without its JIT compiler threads (and their share), its context switches per message,
+# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker); per
+# handshake run: handshakes/s and broker CPU us/handshake.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
