@@ -24,8 +24,10 @@
 # --tls-ca. TLS 1.3 with the broker's default ciphers; the client side is the same in every TLS mode (each protocol's
 # client library), so only the broker's engine differs. Handshakes: 'ferrymq-bench handshakes' (JDK client, TLS 1.3,
 # host name verified), each connection closed right after its handshake.
-# Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; per handshake run:
-# handshakes/s and broker CPU us/handshake.
+# Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; then per scenario and
+# mode the broker's CPU us/msg without its JIT compiler threads (and their share), its context switches per message,
+# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker); per
+# handshake run: handshakes/s and broker CPU us/handshake.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -148,6 +150,33 @@ handshakes() {
   log "handshakes $mode $resumption done"
 }
 
+# Per scenario and mode, medians per received message: the broker's CPU without its JIT compiler threads (and
+# the compilers' share of its CPU: seconds into a run C2 still compiles, more code over TLS) and its context
+# switches; the load generator's CPU, per message and in cores, where 1.00 of its one core means it was the limit.
+summarise_threads() {
+  python3 - "$OUT" "$@" <<'PY'
+import json, os, statistics, sys
+out, modes = sys.argv[1], sys.argv[2:]
+lines = []
+for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d)) and d != 'handshakes'):
+    for mode in modes:
+        runs = []
+        for f in sorted(os.listdir(os.path.join(out, scenario))):
+            if f.startswith(mode + '-') and f.endswith('.json') and f[len(mode) + 1:-5].isdigit():
+                r = json.load(open(os.path.join(out, scenario, f)))
+                if 'brokerThreads' in r:
+                    runs.append((r['brokerThreads'], r['loadGeneratorCpu']))
+        if not runs:
+            continue
+        med = lambda i, k: statistics.median(x[i][k] for x in runs)
+        lines.append('%s %s: broker %.2f us CPU/msg without JIT compilers (compilers %.0f%% of its CPU), '
+                     '%.2f context switches/msg; load generator %.2f us CPU/msg, %.2f cores' % (
+            scenario, mode, med(0, 'nonCompilerMicrosPerMessage'), 100 * med(0, 'compilerShare'),
+            med(0, 'contextSwitchesPerMessage'), med(1, 'microsPerMessage'), med(1, 'cores')))
+print('\n'.join(lines))
+PY
+}
+
 # Per handshake run: handshakes/s, broker CPU per handshake, and how many handshakes resumed.
 summarise_handshakes() {
   python3 - "$OUT" <<'PY'
@@ -189,7 +218,7 @@ main() {
   machine_footer
   echo "engines seen in the broker logs: $(sort -u "$OUT/engines.txt" 2>/dev/null | paste -sd, -)" >> "$OUT/machine.txt"
   cat "$OUT/machine.txt"
-  { summarise_sides plain ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
+  { summarise_sides plain ${MODES//,/ }; summarise_threads ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
   log "results in $OUT"
 }
 

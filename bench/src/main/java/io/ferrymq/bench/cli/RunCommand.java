@@ -9,6 +9,7 @@ import io.ferrymq.bench.driver.Drivers;
 import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
+import io.ferrymq.bench.load.ProcessCountersProbe;
 import io.ferrymq.bench.load.ProgressListener;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.report.JsonReports;
@@ -16,6 +17,7 @@ import io.ferrymq.bench.report.ProgressPrinter;
 import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
+import io.ferrymq.bench.stats.ProcessCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,9 +106,12 @@ final class RunCommand implements Callable<Integer> {
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
         BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
+        long self = ProcessHandle.current().pid();
+        ProcessCountersProbe counters = brokerPid == null ? null
+                : new ProcessCountersProbe(cpu, () -> ProcessCounters.of(brokerPid), () -> ProcessCpu.nanos(self));
         RunResult result;
         try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
-            result = new LoadRunner(driver, errors, spec, 1000).run(cpu == null ? shown : cpu);
+            result = new LoadRunner(driver, errors, spec, 1000).run(counters == null ? shown : counters);
         } finally {
             if (!output.quiet) {
                 progress.finish();
@@ -120,6 +125,16 @@ final class RunCommand implements Callable<Integer> {
             table += String.format(Locale.ROOT, "broker CPU  %.2f µs per received message (%.2f s for %d messages, pid %d)%n",
                     c.microsPerMessage(), c.cpuSeconds(), c.messages(), brokerPid);
             JsonReports.brokerCpu(json, brokerPid, c);
+        }
+        if (counters != null && counters.result().isPresent()) {
+            ProcessCountersProbe.Counts n = counters.result().get();
+            table += String.format(Locale.ROOT, "broker CPU without its JIT compiler threads  %.2f µs per received "
+                            + "message (the compilers took %.0f%%), %.2f context switches per message%n",
+                    n.brokerNonCompilerMicrosPerMessage(), 100 * n.brokerCompilerShare(),
+                    n.perMessage(n.broker().contextSwitches()));
+            table += String.format(Locale.ROOT, "load generator CPU  %.2f µs per received message, %.2f cores%n",
+                    n.loadGeneratorMicrosPerMessage(), n.loadGeneratorCores());
+            JsonReports.processCounters(json, n);
         }
         output.emit(System.out, table, json);
         return 0;

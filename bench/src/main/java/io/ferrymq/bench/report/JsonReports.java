@@ -3,6 +3,7 @@ package io.ferrymq.bench.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrymq.bench.load.BrokerCpuProbe;
+import io.ferrymq.bench.load.ProcessCountersProbe;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.scenario.ConnectionScaleResult;
@@ -67,6 +68,18 @@ public final class JsonReports {
         cpu.put("cpuSeconds", c.cpuSeconds());
         cpu.put("messages", c.messages());
         cpu.put("microsPerMessage", c.microsPerMessage());
+    }
+
+    /** Adds the broker's CPU without its JIT compilers and context switches, and the load generator's CPU. */
+    public static void processCounters(ObjectNode report, ProcessCountersProbe.Counts n) {
+        ObjectNode broker = report.putObject("brokerThreads");
+        broker.put("messages", n.messages());
+        broker.put("nonCompilerMicrosPerMessage", n.brokerNonCompilerMicrosPerMessage());
+        broker.put("compilerShare", n.brokerCompilerShare());
+        broker.put("contextSwitchesPerMessage", n.perMessage(n.broker().contextSwitches()));
+        ObjectNode gen = report.putObject("loadGeneratorCpu");
+        gen.put("microsPerMessage", n.loadGeneratorMicrosPerMessage());
+        gen.put("cores", n.loadGeneratorCores());
     }
 
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {
