@@ -5,6 +5,7 @@ import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.DataStructure;
 import org.apache.activemq.openwire.BooleanStream;
 import org.apache.activemq.openwire.OpenWireFormat;
+import org.apache.activemq.util.ByteSequence;
 import org.apache.activemq.util.DataByteArrayInputStream;
 import org.apache.activemq.util.DataByteArrayOutputStream;
 
@@ -96,6 +97,15 @@ record ReceivedFrame(byte[] bytes, int version, int bitsStart, int seqBit, int s
 
     private static boolean bit(byte[] frame, int bitsStart, int index) {
         return (frame[bitsStart + index / 8] & (1 << (index % 8))) != 0;
+    }
+
+    /** The message this frame holds, unmarshalled anew: for a consumer that cannot take the frame as it is. */
+    Object unmarshal() throws IOException {
+        OpenWireFormat format = new OpenWireFormat(version);
+        format.setTightEncodingEnabled(true);
+        format.setCacheEnabled(false);
+        format.setSizePrefixDisabled(false);
+        return format.unmarshal(new ByteSequence(bytes));
     }
 
     /** The message's type byte, as the nested form repeats it before the frame. */

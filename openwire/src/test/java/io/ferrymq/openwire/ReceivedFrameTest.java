@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +101,32 @@ class ReceivedFrameTest {
         assertThat(OpenwireMessages.frameOf(withFrame)).isSameAs(frame);
         assertThat(withFrame.estimatedSize() - without.estimatedSize()).isEqualTo(frame.bytes().length)
                 .isGreaterThan(10_000);
+    }
+
+    @Test
+    void aConsumerThatCannotTakeTheFrameGetsTheMessageMadeFromIt() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        ActiveMQTextMessage sent = text("grüße, orders");
+        ActiveMQMessage received = receive(codec, sent);
+        ReceivedFrame frame = codec.takeFrame(received);
+        TempDestinations temps = new TempDestinations();
+        Message core = OpenwireMessages.toCore(received, frame, "alice", 1_000, temps).assign(7, 1, "", "orders");
+
+        ActiveMQTextMessage m = (ActiveMQTextMessage) OpenwireMessages.toOpenwire(core, temps);
+        ActiveMQTextMessage again = (ActiveMQTextMessage) OpenwireMessages.toOpenwire(core, temps);
+
+        for (ActiveMQTextMessage each : List.of(m, again)) {
+            assertThat(each.getMessageId()).isEqualTo(sent.getMessageId());
+            assertThat(each.getText()).isEqualTo("grüße, orders");
+            assertThat(each.getProperty("region")).hasToString("eu");
+            assertThat(each.getIntProperty("attempt")).isEqualTo(2);
+            assertThat(each.getPriority()).isEqualTo((byte) 7);
+            assertThat(each.getUserID()).as("the sender's login").isEqualTo("alice");
+            assertThat(each.getBrokerInTime()).isEqualTo(1_000);
+            assertThat(each.isResponseRequired()).isFalse();
+            assertThat(each.getCommandId()).isZero();
+        }
+        assertThat(m).as("a copy per delivery").isNotSameAs(again);
     }
 
     @Test

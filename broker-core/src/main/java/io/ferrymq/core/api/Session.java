@@ -24,7 +24,9 @@ import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -417,6 +419,32 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
         }
         return onSink(delivery.queue().settle(delivery.deliveryId(), outcome, connectionId()));
+    }
+
+    /**
+     * Settles deliveries with one outcome outside any transaction, as {@link #settle} each of them, but with one
+     * call per queue ({@link Queue#settleAll}): for an acknowledgement that covers a range of deliveries.
+     */
+    public CompletableFuture<Void> settleAll(List<Delivery> deliveries, Outcome outcome) {
+        Map<Queue, List<Delivery>> byQueue = new LinkedHashMap<>();
+        for (Delivery d : deliveries) {
+            if (d.needsSettlement()) {
+                countSettlement(outcome);
+                byQueue.computeIfAbsent(d.queue(), q -> new ArrayList<>()).add(d);
+            }
+        }
+        List<CompletableFuture<Void>> settled = new ArrayList<>(byQueue.size());
+        byQueue.forEach((q, ds) -> {
+            long[] ids = new long[ds.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = ds.get(i).deliveryId();
+            }
+            settled.add(q.settleAll(ids, outcome, connectionId()));
+        });
+        if (settled.size() == 1) {
+            return onSink(settled.get(0));
+        }
+        return onSink(CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)));
     }
 
     /** Settles a pulled delivery by queue and id (SQS DeleteMessage with a receipt handle). */
