@@ -37,6 +37,7 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     /** The last message decoded and its frame: the connection takes the frame as it handles that message. */
     private ActiveMQMessage lastMessage;
     private ReceivedFrame lastFrame;
+    private final ReceivedFrame.Layout frameLayout = new ReceivedFrame.Layout();
 
     OpenwireCodec(OpenwireSettings settings) {
         super(Command.class);
@@ -188,7 +189,7 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
         }
         if (c instanceof ActiveMQMessage m) {
             lastMessage = m;
-            lastFrame = ReceivedFrame.of(format, frame, m);
+            lastFrame = ReceivedFrame.of(format, frame, m, frameLayout);
         }
         out.add(c);
     }

@@ -68,6 +68,34 @@ class ReceivedFrameTest {
     }
 
     @Test
+    void framesOfOneConnectionWithChangingIdsAndDestinationsAreEachPatchedInTheirPlace() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        long[] producerSequences = {1, 2, 65_535, 65_536, 65_537, 4_294_967_296L, 7};
+        String[] producers = {"ID:producer-host-1:1:1:1", "ID:another-producer-host-77:3:1:12"};
+        String[] queues = {"orders", "a.much.longer.queue.name"};
+        long delivery = 0;
+        for (long producerSequence : producerSequences) {
+            for (String producer : producers) {
+                for (String queue : queues) {
+                    ActiveMQTextMessage sent = text("m" + producerSequence);
+                    sent.setMessageId(new MessageId(new ProducerId(producer), producerSequence));
+                    sent.setProducerId(new ProducerId(producer));
+                    sent.setDestination(new ActiveMQQueue(queue));
+                    ActiveMQMessage received = receive(codec, sent);
+
+                    MessageDispatch read = dispatch(codec, codec.takeFrame(received), ++delivery * 40_000, 0);
+
+                    ActiveMQTextMessage m = (ActiveMQTextMessage) read.getMessage();
+                    assertThat(m.getMessageId()).isEqualTo(sent.getMessageId());
+                    assertThat(m.getMessageId().getBrokerSequenceId()).isEqualTo(delivery * 40_000);
+                    assertThat(m.getDestination()).isEqualTo(new ActiveMQQueue(queue));
+                    assertThat(m.getText()).isEqualTo("m" + producerSequence);
+                }
+            }
+        }
+    }
+
+    @Test
     void aBytesMessageWithALongPropertyStreamKeepsItsBody() throws Exception {
         OpenwireCodec codec = negotiated(true, false);
         ActiveMQBytesMessage sent = new ActiveMQBytesMessage();
