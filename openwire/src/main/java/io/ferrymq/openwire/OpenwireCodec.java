@@ -10,6 +10,7 @@ import org.apache.activemq.command.CommandTypes;
 import org.apache.activemq.command.ConsumerId;
 import org.apache.activemq.command.DataStructure;
 import org.apache.activemq.command.MessageDispatch;
+import org.apache.activemq.command.Response;
 import org.apache.activemq.command.WireFormatInfo;
 import org.apache.activemq.openwire.BooleanStream;
 import org.apache.activemq.openwire.OpenWireFormat;
@@ -30,6 +31,8 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     static final int MAX_VERSION = 12;
     /** Room for a message's headers and properties beside its body, enough for most. */
     private static final int FRAME_OVERHEAD_ESTIMATE = 512;
+    /** A tight Response after its size prefix: type, boolean stream (length and one byte), two ints. */
+    private static final int RESPONSE_SIZE = 1 + 2 + 4 + 4;
 
     private final OpenwireSettings settings;
     private final OpenWireFormat format = new OpenWireFormat(MAX_VERSION);
@@ -143,10 +146,29 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
         out.writeInt(d.getRedeliveryCounter());
     }
 
+    /**
+     * A plain Response in tight encoding, as OpenWireFormat marshals it: size, type, a boolean stream of one byte
+     * (responseRequired), the command id and the correlation id. Written directly: one goes out per synchronous
+     * send, and the general marshalling makes a boolean stream and a stream wrapper for each.
+     */
+    private static void encode(Response r, ByteBuf out) {
+        out.ensureWritable(RESPONSE_SIZE + 4);
+        out.writeInt(RESPONSE_SIZE);
+        out.writeByte(CommandTypes.RESPONSE);
+        out.writeByte(1);
+        out.writeByte(r.isResponseRequired() ? 1 : 0);
+        out.writeInt(r.getCommandId());
+        out.writeInt(r.getCorrelationId());
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Command command, ByteBuf out) throws Exception {
         if (command instanceof FrameDispatch d) {
             encode(d, out);
+            return;
+        }
+        if (command.getClass() == Response.class && format.isTightEncodingEnabled()) {
+            encode((Response) command, out);
             return;
         }
         // Straight into the outbound buffer: marshal(Object) would make a new array of the frame's size per

@@ -165,7 +165,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
             PreparedPublish p = prepare(route, message);
             SendResult result = new SendResult(p.message().id(), p.queueCount());
-            List<StorageRecord> records = storedWith.stream().map(StateStore.Staged::record).toList();
+            List<StorageRecord> records = storedWith.isEmpty() ? List.of()
+                    : storedWith.stream().map(StateStore.Staged::record).toList();
             return onSink(vhost.commit(List.of(p), records, false, !failIfNoSpace).thenApply(v -> result));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
