@@ -18,6 +18,7 @@ import org.apache.activemq.util.ByteSequence;
 import org.apache.activemq.util.DataByteArrayOutputStream;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -37,9 +38,13 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     private final OpenwireSettings settings;
     private final OpenWireFormat format = new OpenWireFormat(MAX_VERSION);
     private final WireFormatInfo offered;
-    /** The last message decoded and its frame: the connection takes the frame as it handles that message. */
-    private ActiveMQMessage lastMessage;
-    private ReceivedFrame lastFrame;
+    /**
+     * The messages decoded with a frame, oldest first, each beside its frame: the connection takes a message's frame
+     * as it handles the message, in the order they came (those of one read are handled together at its end).
+     */
+    private final ArrayDeque<Object> framed = new ArrayDeque<>();
+    /** How many messages {@link #framed} keeps at most: one a connection never takes goes once this many follow. */
+    private static final int MAX_FRAMED = 4096;
     private final ReceivedFrame.Layout frameLayout = new ReceivedFrame.Layout();
 
     OpenwireCodec(OpenwireSettings settings) {
@@ -95,17 +100,30 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     }
 
     /**
-     * The frame message {@code m} came in, if it was the last one decoded and its bytes can be delivered as they
-     * are ({@link ReceivedFrame#of}); taken once.
+     * The frame message {@code m} came in, if its bytes can be delivered as they are ({@link ReceivedFrame#of});
+     * taken once. Messages decoded before {@code m} whose frames were not taken (a repeated send, say) lose theirs.
      */
     ReceivedFrame takeFrame(ActiveMQMessage m) {
-        if (m != lastMessage) {
+        // By identity: a repeated send equals the message it repeats.
+        boolean held = false;
+        boolean messageSlot = true;
+        for (Object o : framed) {
+            if (messageSlot && o == m) {
+                held = true;
+                break;
+            }
+            messageSlot = !messageSlot;
+        }
+        if (!held) {
             return null;
         }
-        ReceivedFrame f = lastFrame;
-        lastMessage = null;
-        lastFrame = null;
-        return f;
+        while (true) {
+            Object message = framed.poll();
+            ReceivedFrame frame = (ReceivedFrame) framed.poll();
+            if (message == m) {
+                return frame;
+            }
+        }
     }
 
     /** Whether this connection can send {@code frame} as it is: the same version, tight and uncached. */
@@ -210,8 +228,15 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
             throw new OpenwireProtocolException("a frame held " + (command == null ? "nothing" : "no command"));
         }
         if (c instanceof ActiveMQMessage m) {
-            lastMessage = m;
-            lastFrame = ReceivedFrame.of(format, frame, m, frameLayout);
+            ReceivedFrame received = ReceivedFrame.of(format, frame, m, frameLayout);
+            if (received != null) {
+                if (framed.size() >= 2 * MAX_FRAMED) {
+                    framed.poll();
+                    framed.poll();
+                }
+                framed.add(m);
+                framed.add(received);
+            }
         }
         out.add(c);
     }

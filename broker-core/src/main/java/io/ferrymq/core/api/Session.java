@@ -2,6 +2,7 @@ package io.ferrymq.core.api;
 
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
@@ -130,6 +131,16 @@ public final class Session implements DeliveryPath, AutoCloseable {
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Runs {@code calls} (this session's sends and settlements for the commands of one read from the socket, say)
+     * with the queues they reach started once, after the last of them, rather than at each: on a busy core a
+     * queue's worker woken per message interrupts the connection for every one. The calls' results are what they
+     * would be outside; {@code calls} must not wait for them.
+     */
+    public void batched(Runnable calls) {
+        SerialExecutor.startingHeld(calls);
     }
 
     /**
