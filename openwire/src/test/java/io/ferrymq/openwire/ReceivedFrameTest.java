@@ -96,6 +96,32 @@ class ReceivedFrameTest {
     }
 
     @Test
+    void everyMessageOfOneReadKeepsItsFrameUntilItIsHandled() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        OpenWireFormat client = client(true, false);
+        ByteBuf read = Unpooled.buffer();
+        for (int i = 1; i <= 3; i++) {
+            ActiveMQTextMessage m = text("m" + i);
+            m.setMessageId(new MessageId(new ProducerId("ID:producer-host-1:1:1:1"), i));
+            ByteSequence bytes = client.marshal(m);
+            read.writeBytes(bytes.getData(), bytes.getOffset(), bytes.getLength());
+        }
+        EmbeddedChannel channel = channels.get(codec);
+        channel.writeInbound(read);
+        ActiveMQMessage first = channel.readInbound();
+        ActiveMQMessage second = channel.readInbound();
+        ActiveMQMessage third = channel.readInbound();
+
+        ReceivedFrame firstFrame = codec.takeFrame(first);
+        assertThat(codec.takeFrame(third)).as("the second's frame is dropped, never taken").isNotNull();
+        assertThat(codec.takeFrame(second)).isNull();
+
+        ActiveMQTextMessage m = (ActiveMQTextMessage) dispatch(codec, firstFrame, 9, 0).getMessage();
+        assertThat(m.getText()).isEqualTo("m1");
+        assertThat(m.getMessageId().getProducerSequenceId()).isEqualTo(1);
+    }
+
+    @Test
     void aBytesMessageWithALongPropertyStreamKeepsItsBody() throws Exception {
         OpenwireCodec codec = negotiated(true, false);
         ActiveMQBytesMessage sent = new ActiveMQBytesMessage();
