@@ -143,7 +143,8 @@ final class Advisories {
         if (d.isTemporary() || OpenwireDestinations.isAdvisory(d)) {
             return;
         }
-        if (destinations.add(d)) {
+        // Looked up first: every send names its destination, and a lookup takes no lock where an add does.
+        if (!destinations.contains(d) && destinations.add(d)) {
             fire(AdvisorySupport.getDestinationAdvisoryTopic(d),
                     new DestinationInfo(null, DestinationInfo.ADD_OPERATION_TYPE, d), Map.of());
         }

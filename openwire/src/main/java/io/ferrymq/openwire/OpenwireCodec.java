@@ -10,6 +10,7 @@ import org.apache.activemq.command.CommandTypes;
 import org.apache.activemq.command.ConsumerId;
 import org.apache.activemq.command.DataStructure;
 import org.apache.activemq.command.MessageDispatch;
+import org.apache.activemq.command.Response;
 import org.apache.activemq.command.WireFormatInfo;
 import org.apache.activemq.openwire.BooleanStream;
 import org.apache.activemq.openwire.OpenWireFormat;
@@ -17,6 +18,7 @@ import org.apache.activemq.util.ByteSequence;
 import org.apache.activemq.util.DataByteArrayOutputStream;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -30,13 +32,20 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     static final int MAX_VERSION = 12;
     /** Room for a message's headers and properties beside its body, enough for most. */
     private static final int FRAME_OVERHEAD_ESTIMATE = 512;
+    /** A tight Response after its size prefix: type, boolean stream (length and one byte), two ints. */
+    private static final int RESPONSE_SIZE = 1 + 2 + 4 + 4;
 
     private final OpenwireSettings settings;
     private final OpenWireFormat format = new OpenWireFormat(MAX_VERSION);
     private final WireFormatInfo offered;
-    /** The last message decoded and its frame: the connection takes the frame as it handles that message. */
-    private ActiveMQMessage lastMessage;
-    private ReceivedFrame lastFrame;
+    /**
+     * The messages decoded with a frame, oldest first, each beside its frame: the connection takes a message's frame
+     * as it handles the message, in the order they came (those of one read are handled together at its end).
+     */
+    private final ArrayDeque<Object> framed = new ArrayDeque<>();
+    /** How many messages {@link #framed} keeps at most: one a connection never takes goes once this many follow. */
+    private static final int MAX_FRAMED = 4096;
+    private final ReceivedFrame.Layout frameLayout = new ReceivedFrame.Layout();
 
     OpenwireCodec(OpenwireSettings settings) {
         super(Command.class);
@@ -91,17 +100,30 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
     }
 
     /**
-     * The frame message {@code m} came in, if it was the last one decoded and its bytes can be delivered as they
-     * are ({@link ReceivedFrame#of}); taken once.
+     * The frame message {@code m} came in, if its bytes can be delivered as they are ({@link ReceivedFrame#of});
+     * taken once. Messages decoded before {@code m} whose frames were not taken (a repeated send, say) lose theirs.
      */
     ReceivedFrame takeFrame(ActiveMQMessage m) {
-        if (m != lastMessage) {
+        // By identity: a repeated send equals the message it repeats.
+        boolean held = false;
+        boolean messageSlot = true;
+        for (Object o : framed) {
+            if (messageSlot && o == m) {
+                held = true;
+                break;
+            }
+            messageSlot = !messageSlot;
+        }
+        if (!held) {
             return null;
         }
-        ReceivedFrame f = lastFrame;
-        lastMessage = null;
-        lastFrame = null;
-        return f;
+        while (true) {
+            Object message = framed.poll();
+            ReceivedFrame frame = (ReceivedFrame) framed.poll();
+            if (message == m) {
+                return frame;
+            }
+        }
     }
 
     /** Whether this connection can send {@code frame} as it is: the same version, tight and uncached. */
@@ -142,10 +164,29 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
         out.writeInt(d.getRedeliveryCounter());
     }
 
+    /**
+     * A plain Response in tight encoding, as OpenWireFormat marshals it: size, type, a boolean stream of one byte
+     * (responseRequired), the command id and the correlation id. Written directly: one goes out per synchronous
+     * send, and the general marshalling makes a boolean stream and a stream wrapper for each.
+     */
+    private static void encode(Response r, ByteBuf out) {
+        out.ensureWritable(RESPONSE_SIZE + 4);
+        out.writeInt(RESPONSE_SIZE);
+        out.writeByte(CommandTypes.RESPONSE);
+        out.writeByte(1);
+        out.writeByte(r.isResponseRequired() ? 1 : 0);
+        out.writeInt(r.getCommandId());
+        out.writeInt(r.getCorrelationId());
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Command command, ByteBuf out) throws Exception {
         if (command instanceof FrameDispatch d) {
             encode(d, out);
+            return;
+        }
+        if (command.getClass() == Response.class && format.isTightEncodingEnabled()) {
+            encode((Response) command, out);
             return;
         }
         // Straight into the outbound buffer: marshal(Object) would make a new array of the frame's size per
@@ -187,8 +228,15 @@ final class OpenwireCodec extends ByteToMessageCodec<Command> {
             throw new OpenwireProtocolException("a frame held " + (command == null ? "nothing" : "no command"));
         }
         if (c instanceof ActiveMQMessage m) {
-            lastMessage = m;
-            lastFrame = ReceivedFrame.of(format, frame, m);
+            ReceivedFrame received = ReceivedFrame.of(format, frame, m, frameLayout);
+            if (received != null) {
+                if (framed.size() >= 2 * MAX_FRAMED) {
+                    framed.poll();
+                    framed.poll();
+                }
+                framed.add(m);
+                framed.add(received);
+            }
         }
         out.add(c);
     }

@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +104,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
     Session session;
     private HandshakeDeadline connectDeadline;
     private final ArrayDeque<Command> heldWhileAuthenticating = new ArrayDeque<>();
+    /** The messages of the current read from the socket, sent at its end ({@link #sendReadMessages}). */
+    private final List<Command> readMessages = new ArrayList<>();
 
     OpenwireConnection(Broker broker, OpenwireSettings settings, ConnectionContext context, OpenwireCodec codec,
                        TempDestinations temps, ProducerAudit audit, Advisories advisories) {
@@ -191,9 +194,42 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
                 }
             }
             case AUTHENTICATING -> heldWhileAuthenticating.add(c);
-            case CONNECTED -> dispatch(c);
+            case CONNECTED -> {
+                if (c instanceof ActiveMQMessage) {
+                    readMessages.add(c);
+                } else {
+                    // In order: the messages before this command go first.
+                    sendReadMessages();
+                    dispatch(c);
+                }
+            }
             case CLOSED -> { }
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        sendReadMessages();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * The messages of this read, sent together ({@link Session#batched}): a read brings tens of messages, and a
+     * queue started for each of them would have its worker interrupt this connection for each on a busy core.
+     */
+    private void sendReadMessages() {
+        if (readMessages.isEmpty()) {
+            return;
+        }
+        List<Command> batch = List.copyOf(readMessages);
+        readMessages.clear();
+        session.batched(() -> {
+            for (Command c : batch) {
+                if (state == State.CONNECTED) {
+                    dispatch(c);
+                }
+            }
+        });
     }
 
     private void dispatch(Command c) {
@@ -240,6 +276,8 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // What was read before the failure is handled first, as it would have been without the batching.
+        sendReadMessages();
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof OpenwireProtocolException) {
             protocolError(c.getMessage());
@@ -302,6 +340,7 @@ final class OpenwireConnection extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        sendReadMessages();
         state = State.CLOSED;
         if (connectDeadline != null) {
             connectDeadline.cancel();

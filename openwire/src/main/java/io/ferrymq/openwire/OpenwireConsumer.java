@@ -6,10 +6,7 @@ import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ConsumerInfo;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One JMS consumer: its core subscriptions (one per part of a composite destination, none for an advisory topic)
@@ -32,7 +29,7 @@ final class OpenwireConsumer {
 
     final ConsumerInfo info;
     final List<Subscription> subscriptions = new ArrayList<>();
-    final TreeMap<Long, Dispatched> unacked = new TreeMap<>();
+    final Unacked unacked = new Unacked();
     boolean closing;
     /** A MessagePull is waiting for a message (prefetch 0). */
     boolean pulling;
@@ -63,53 +60,7 @@ final class OpenwireConsumer {
     void restore(Dispatched d) {
         if (!closing) {
             d.credited = true;
-            unacked.put(d.seq, d);
+            unacked.put(d);
         }
-    }
-
-    /** Takes out the deliveries up to and including {@code last}, oldest first. */
-    List<Dispatched> takeThrough(long last) {
-        List<Dispatched> taken = new ArrayList<>();
-        Iterator<Map.Entry<Long, Dispatched>> it = unacked.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Dispatched> e = it.next();
-            if (e.getKey() > last) {
-                break;
-            }
-            taken.add(e.getValue());
-            it.remove();
-        }
-        return taken;
-    }
-
-    /** Takes out the deliveries from {@code first} to {@code last}, both included. */
-    List<Dispatched> takeRange(long first, long last) {
-        List<Dispatched> taken = new ArrayList<>();
-        Iterator<Map.Entry<Long, Dispatched>> it = unacked.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Dispatched> e = it.next();
-            if (e.getKey() > last) {
-                break;
-            }
-            if (e.getKey() >= first) {
-                taken.add(e.getValue());
-                it.remove();
-            }
-        }
-        return taken;
-    }
-
-    /** The deliveries up to and including {@code last} that have not had their credit given back yet. */
-    List<Dispatched> uncreditedThrough(long last) {
-        List<Dispatched> found = new ArrayList<>();
-        for (Map.Entry<Long, Dispatched> e : unacked.entrySet()) {
-            if (e.getKey() > last) {
-                break;
-            }
-            if (!e.getValue().credited) {
-                found.add(e.getValue());
-            }
-        }
-        return found;
     }
 }

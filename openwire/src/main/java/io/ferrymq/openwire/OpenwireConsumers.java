@@ -267,7 +267,7 @@ final class OpenwireConsumers {
             md.setRedeliveryCounter(redeliveries);
         }
         if (d.needsSettlement()) {
-            c.unacked.put(seq, new OpenwireConsumer.Dispatched(seq, d));
+            c.unacked.put(new OpenwireConsumer.Dispatched(seq, d));
         } else if (!c.info.isBrowser()) {
             grant(d.subscription(), 1);
         }
@@ -402,24 +402,24 @@ final class OpenwireConsumers {
             case MessageAck.DELIVERED_ACK_TYPE -> {
                 // Received but not yet acknowledged (transacted or client-acknowledge sessions): the prefetch
                 // window moves on, as ActiveMQ's prefetch extension does.
-                for (OpenwireConsumer.Dispatched d : c.uncreditedThrough(last)) {
+                for (OpenwireConsumer.Dispatched d : c.unacked.uncreditedThrough(last)) {
                     d.credited = true;
                     grant(d.delivery.subscription(), 1);
                 }
             }
-            case MessageAck.STANDARD_ACK_TYPE -> settle(c, c.takeThrough(last), Outcome.ACCEPT, tx, settled);
+            case MessageAck.STANDARD_ACK_TYPE -> settle(c, c.unacked.takeThrough(last), Outcome.ACCEPT, tx, settled);
             case MessageAck.INDIVIDUAL_ACK_TYPE, MessageAck.UNMATCHED_ACK_TYPE ->
-                    settle(c, c.takeRange(last, last), Outcome.ACCEPT, tx, settled);
+                    settle(c, c.unacked.takeRange(last, last), Outcome.ACCEPT, tx, settled);
             case MessageAck.POISON_ACK_TYPE -> {
                 String cause = ack.getPoisonCause() == null || ack.getPoisonCause().getMessage() == null
                         ? "the client gave up on it (poison acknowledgement)"
                         : "the client gave up on it: " + ack.getPoisonCause().getMessage();
-                settle(c, c.takeRange(first, last), Outcome.reject(cause), tx, settled);
+                settle(c, c.unacked.takeRange(first, last), Outcome.reject(cause), tx, settled);
             }
             case MessageAck.EXPIRED_ACK_TYPE ->
                     // As ActiveMQ: an expiry (its advisory, the expiry target if the policy names one), not a
                     // rejection that would dead-letter it.
-                    settle(c, c.takeRange(first, last), Outcome.EXPIRE, tx, settled);
+                    settle(c, c.unacked.takeRange(first, last), Outcome.EXPIRE, tx, settled);
             case MessageAck.REDELIVERED_ACK_TYPE -> {
                 // The client redelivers locally after a rollback and keeps the messages: nothing moves here.
             }
@@ -452,15 +452,32 @@ final class OpenwireConsumers {
      */
     private void settle(OpenwireConsumer c, List<OpenwireConsumer.Dispatched> taken, Outcome outcome, TransactionId tx,
                         List<CompletableFuture<Void>> results) {
+        if (taken.isEmpty()) {
+            return;
+        }
+        List<Delivery> settleNow = tx == null ? new ArrayList<>(taken.size()) : null;
+        // Credit given back in runs of one subscription (a composite consumer has several).
+        Subscription creditFor = null;
+        int credit = 0;
         for (OpenwireConsumer.Dispatched d : taken) {
             if (tx != null) {
                 conn.transactions.holdAck(tx, c, d, outcome);
             } else {
-                results.add(conn.session.settle(d.delivery, outcome, null));
+                settleNow.add(d.delivery);
             }
             if (!d.credited && c.prefetch() > 0) {
-                grant(d.delivery.subscription(), 1);
+                if (d.delivery.subscription() != creditFor) {
+                    grant(creditFor, credit);
+                    creditFor = d.delivery.subscription();
+                    credit = 0;
+                }
+                credit++;
             }
+        }
+        grant(creditFor, credit);
+        if (settleNow != null) {
+            // One call per queue for the range, not a task and a future per delivery.
+            results.add(conn.session.settleAll(settleNow, outcome));
         }
     }
 
@@ -552,7 +569,7 @@ final class OpenwireConsumers {
         if (lastDelivered == RemoveInfo.LAST_DELIVERED_UNKNOWN) {
             return;
         }
-        for (var e : c.unacked.tailMap(lastDelivered, false).values()) {
+        for (var e : c.unacked.after(lastDelivered)) {
             conn.session.settle(e.delivery, Outcome.RELEASE, null);
         }
     }

@@ -57,14 +57,46 @@ final class OpenwireMessages {
      * template is never changed once made (deliveries on several event loops copy it at once). Held only in
      * memory (a message read back from the journal, or changed on the way, has none) and only while the core
      * properties are exactly the received ones. {@code frame}, when there is one, is the message's received frame,
-     * which a consumer on a connection of the same encoding gets as it is.
+     * which a consumer on a connection of the same encoding gets as it is; the template is then made from the
+     * frame only when a consumer that cannot take the frame needs it, since most never do.
      */
-    record Received(ActiveMQMessage template, ReceivedFrame frame) {
-    }
+    static final class Received {
 
+        private final ReceivedFrame frame;
+        private final String user;
+        private final long brokerInTime;
+        /** Made at most a few times (two event loops may race to make it); any of them serves. */
+        private volatile ActiveMQMessage template;
+
+        private Received(ActiveMQMessage template) {
+            this.template = template;
+            this.frame = null;
+            this.user = null;
+            this.brokerInTime = 0;
+        }
+
+        private Received(ReceivedFrame frame, String user, long brokerInTime) {
+            this.frame = frame;
+            this.user = user;
+            this.brokerInTime = brokerInTime;
+        }
+
+        ReceivedFrame frame() {
+            return frame;
+        }
+
+        ActiveMQMessage template() throws IOException {
+            ActiveMQMessage t = template;
+            if (t == null) {
+                t = unsent((ActiveMQMessage) frame.unmarshal(), user, brokerInTime);
+                template = t;
+            }
+            return t;
+        }
+    }
     /** The received frame a core message keeps, if any. */
     static ReceivedFrame frameOf(Message m) {
-        return m.nativeForm() != null && m.nativeForm().value() instanceof Received r ? r.frame() : null;
+        return m.nativeForm() != null && m.nativeForm().value() instanceof Received r ? r.frame : null;
     }
 
     /**
@@ -80,6 +112,11 @@ final class OpenwireMessages {
             t.clearProperties();
             t.setMarshalledProperties(marshalledProperties);
         }
+        return unsent(t, user, now);
+    }
+
+    /** {@code t} (a message of the broker's own) with what belongs to the send rather than to the message cleared. */
+    private static ActiveMQMessage unsent(ActiveMQMessage t, String user, long now) {
         t.setTransactionId(null);
         t.setResponseRequired(false);
         t.setCommandId(0);
@@ -94,7 +131,8 @@ final class OpenwireMessages {
 
     /** {@code frame}: the frame {@code m} came in, kept beside the template (null for none). */
     static Message toCore(ActiveMQMessage m, ReceivedFrame frame, String user, long now, TempDestinations temps) {
-        ActiveMQMessage template = m.getMessageId() == null ? null : template(m, user, now);
+        // With a frame, the template is made from it when first needed: nothing here may change m before then.
+        ActiveMQMessage template = m.getMessageId() == null || frame != null ? null : template(m, user, now);
         Message.Builder b = Message.builder()
                 .durable(m.isPersistent())
                 .priority(Math.max(0, Math.min(Message.MAX_PRIORITY, m.getPriority())))
@@ -108,7 +146,8 @@ final class OpenwireMessages {
                 .userId(user);
         try {
             boolean propertiesAsReceived = true;
-            for (Map.Entry<String, Object> e : m.getProperties().entrySet()) {
+            Iterable<Map.Entry<String, Object>> properties = MarshalledProperties.read(m.getMarshalledProperties());
+            for (Map.Entry<String, Object> e : properties != null ? properties : m.getProperties().entrySet()) {
                 Object v = e.getValue();
                 if (e.getKey().equals(SCHEDULED_DELAY) && v instanceof Number delay) {
                     if (delay.longValue() > 0) {
@@ -132,9 +171,10 @@ final class OpenwireMessages {
                 b.property(GROUP_SEQUENCE, m.getGroupSequence());
             }
             body(m, b);
-            if (propertiesAsReceived && template != null) {
-                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(template, frame),
-                        frame == null ? 0 : frame.bytes().length));
+            if (propertiesAsReceived && frame != null) {
+                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(frame, user, now), frame.bytes().length));
+            } else if (propertiesAsReceived && template != null) {
+                b.nativeForm(new NativeForm(NATIVE_FORMAT, new Received(template), 0));
             }
         } catch (IOException | JMSException e) {
             throw BrokerException.invalid("the message could not be read: " + e.getMessage());

@@ -109,7 +109,7 @@ final class OpenwireSends {
         if (stored.isDone()) {
             // Stored already (a transient message with no one to wait for): answered in this read, without a
             // task per message; the pipeline's flush consolidation writes the answers of the read at once.
-            stored(m, audited, stored.handle((v, t) -> t).join());
+            stored(m, audited, stored.isCompletedExceptionally() ? stored.handle((v, t) -> t).join() : null);
         } else {
             stored.whenComplete((v, t) -> conn.executor().execute(() -> stored(m, audited, t)));
         }
@@ -146,8 +146,11 @@ final class OpenwireSends {
     /** The Response of a synchronous send, or the ProducerAck of an asynchronous one within a producer window. */
     private void confirm(ActiveMQMessage m) {
         conn.respond(m);
+        if (m.isResponseRequired()) {
+            return;
+        }
         ProducerInfo producer = conn.producers.get(m.getProducerId());
-        if (!m.isResponseRequired() && producer != null && producer.getWindowSize() > 0) {
+        if (producer != null && producer.getWindowSize() > 0) {
             // The client's producer window: it sends asynchronously until this many bytes are unconfirmed.
             conn.ctx.writeAndFlush(new ProducerAck(m.getProducerId(), m.getSize()));
         }

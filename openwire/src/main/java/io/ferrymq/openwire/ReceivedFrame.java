@@ -1,14 +1,18 @@
 package io.ferrymq.openwire;
 
 import io.netty.buffer.ByteBuf;
+import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.DataStructure;
+import org.apache.activemq.command.MessageId;
+import org.apache.activemq.command.ProducerId;
 import org.apache.activemq.openwire.BooleanStream;
 import org.apache.activemq.openwire.OpenWireFormat;
-import org.apache.activemq.util.DataByteArrayInputStream;
+import org.apache.activemq.util.ByteSequence;
 import org.apache.activemq.util.DataByteArrayOutputStream;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * A message command's frame as the producer sent it (size prefix, type, tight encoding without the marshalling
@@ -37,6 +41,11 @@ record ReceivedFrame(byte[] bytes, int version, int bitsStart, int seqBit, int s
      * (the broker does not pass a claimed identity on), or an encoding other than tight and uncached.
      */
     static ReceivedFrame of(OpenWireFormat format, byte[] frame, ActiveMQMessage m) {
+        return of(format, frame, m, null);
+    }
+
+    /** As {@link #of(OpenWireFormat, byte[], ActiveMQMessage)}, reusing {@code last}'s layout where it applies. */
+    static ReceivedFrame of(OpenWireFormat format, byte[] frame, ActiveMQMessage m, Layout last) {
         if (!format.isTightEncodingEnabled() || format.isCacheEnabled() || format.getVersion() < MIN_VERSION
                 || m.getTransactionId() != null || m.getMessageId() == null
                 || m.getMessageId().getBrokerSequenceId() != 0 || m.getDestination() == null
@@ -45,31 +54,90 @@ record ReceivedFrame(byte[] bytes, int version, int bitsStart, int seqBit, int s
             return null;
         }
         try {
-            // The fields before the MessageId's end, in MessageMarshaller's order: the responseRequired bit and the
-            // 4-byte commandId of the command, then the producer id, destination, transaction id, original
-            // destination and the MessageId itself (each nested, since the cache is off).
-            BooleanStream bits = new BooleanStream();
-            bits.writeBoolean(m.isResponseRequired());
-            int bytesBefore = 4;
-            for (DataStructure d : new DataStructure[] {m.getProducerId(), m.getDestination(), m.getTransactionId(),
-                    m.getOriginalDestination(), m.getMessageId()}) {
-                bytesBefore += format.tightMarshalNestedObject1(d, bits);
+            int bitsBefore;
+            int bytesBefore;
+            if (last != null && last.fits(m)) {
+                bitsBefore = last.bitsBefore;
+                bytesBefore = last.bytesBefore;
+            } else {
+                // The fields before the MessageId's end, in MessageMarshaller's order: the responseRequired bit and
+                // the 4-byte commandId of the command, then the producer id, destination, transaction id, original
+                // destination and the MessageId itself (each nested, since the cache is off).
+                BooleanStream bits = new BooleanStream();
+                bits.writeBoolean(m.isResponseRequired());
+                bytesBefore = 4;
+                for (DataStructure d : new DataStructure[] {m.getProducerId(), m.getDestination(),
+                        m.getTransactionId(), m.getOriginalDestination(), m.getMessageId()}) {
+                    bytesBefore += format.tightMarshalNestedObject1(d, bits);
+                }
+                bitsBefore = bitCount(bits);
+                if (last != null) {
+                    last.remember(m, bitsBefore, bytesBefore);
+                }
             }
-            int bitsBefore = bitCount(bits);
-            DataByteArrayInputStream in = new DataByteArrayInputStream(frame);
-            in.skipBytes(5);
-            new BooleanStream().unmarshal(in);
-            int dataStart = in.position();
             int bitsStart = 5 + lengthSize(frame[5]);
+            int dataStart = bitsStart + bitsLength(frame);
             int seqBit = bitsBefore - 2;
             int seqAt = dataStart + bytesBefore;
-            if (seqAt > frame.length || bit(frame, bitsStart, seqBit) || bit(frame, bitsStart, seqBit + 1)) {
+            if (seqAt > frame.length || bitsStart + (seqBit + 1) / 8 >= dataStart || bit(frame, bitsStart, seqBit)
+                    || bit(frame, bitsStart, seqBit + 1)) {
                 return null;
             }
             return new ReceivedFrame(frame, format.getVersion(), bitsStart, seqBit, seqAt);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Where the MessageId of a connection's last frame ended, and what that depended on: a producer sends every
+     * message with the same producer id and destination, and only the size of its sequence number changes (at
+     * 2^16 and 2^32), so working the layout out again for each send would only repeat the same sums.
+     */
+    static final class Layout {
+        private ProducerId producer;
+        private ActiveMQDestination destination;
+        private ProducerId idProducer;
+        private String textView;
+        private int sequenceBytes = -1;
+        private int bitsBefore;
+        private int bytesBefore;
+
+        boolean fits(ActiveMQMessage m) {
+            MessageId id = m.getMessageId();
+            return m.getOriginalDestination() == null && sequenceBytes == longBytes(id.getProducerSequenceId())
+                    && Objects.equals(textView, id.getTextView()) && Objects.equals(producer, m.getProducerId())
+                    && destination.equals(m.getDestination()) && Objects.equals(idProducer, id.getProducerId());
+        }
+
+        void remember(ActiveMQMessage m, int bitsBefore, int bytesBefore) {
+            MessageId id = m.getMessageId();
+            if (m.getOriginalDestination() != null) {
+                sequenceBytes = -1;
+                return;
+            }
+            this.producer = m.getProducerId();
+            this.destination = m.getDestination();
+            this.idProducer = id.getProducerId();
+            this.textView = id.getTextView();
+            this.sequenceBytes = longBytes(id.getProducerSequenceId());
+            this.bitsBefore = bitsBefore;
+            this.bytesBefore = bytesBefore;
+        }
+    }
+
+    /** The bytes tight encoding gives a long: none for 0, else 2, 4 or 8. */
+    private static int longBytes(long value) {
+        return value == 0 ? 0 : sequenceBytes(value);
+    }
+
+    /** The length of the frame's boolean stream, from the bytes before it (as BooleanStream.unmarshal reads it). */
+    private static int bitsLength(byte[] frame) {
+        int b = frame[5] & 0xFF;
+        if (b == 0xC0) {
+            return frame[6] & 0xFF;
+        }
+        return b == 0x80 ? (short) (((frame[6] & 0xFF) << 8) | (frame[7] & 0xFF)) : b;
     }
 
     /** The bytes a marshalled boolean stream's length takes, from its first: one, or a marker and one or two. */
@@ -96,6 +164,15 @@ record ReceivedFrame(byte[] bytes, int version, int bitsStart, int seqBit, int s
 
     private static boolean bit(byte[] frame, int bitsStart, int index) {
         return (frame[bitsStart + index / 8] & (1 << (index % 8))) != 0;
+    }
+
+    /** The message this frame holds, unmarshalled anew: for a consumer that cannot take the frame as it is. */
+    Object unmarshal() throws IOException {
+        OpenWireFormat format = new OpenWireFormat(version);
+        format.setTightEncodingEnabled(true);
+        format.setCacheEnabled(false);
+        format.setSizePrefixDisabled(false);
+        return format.unmarshal(new ByteSequence(bytes));
     }
 
     /** The message's type byte, as the nested form repeats it before the frame. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,60 @@ class ReceivedFrameTest {
     }
 
     @Test
+    void framesOfOneConnectionWithChangingIdsAndDestinationsAreEachPatchedInTheirPlace() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        long[] producerSequences = {1, 2, 65_535, 65_536, 65_537, 4_294_967_296L, 7};
+        String[] producers = {"ID:producer-host-1:1:1:1", "ID:another-producer-host-77:3:1:12"};
+        String[] queues = {"orders", "a.much.longer.queue.name"};
+        long delivery = 0;
+        for (long producerSequence : producerSequences) {
+            for (String producer : producers) {
+                for (String queue : queues) {
+                    ActiveMQTextMessage sent = text("m" + producerSequence);
+                    sent.setMessageId(new MessageId(new ProducerId(producer), producerSequence));
+                    sent.setProducerId(new ProducerId(producer));
+                    sent.setDestination(new ActiveMQQueue(queue));
+                    ActiveMQMessage received = receive(codec, sent);
+
+                    MessageDispatch read = dispatch(codec, codec.takeFrame(received), ++delivery * 40_000, 0);
+
+                    ActiveMQTextMessage m = (ActiveMQTextMessage) read.getMessage();
+                    assertThat(m.getMessageId()).isEqualTo(sent.getMessageId());
+                    assertThat(m.getMessageId().getBrokerSequenceId()).isEqualTo(delivery * 40_000);
+                    assertThat(m.getDestination()).isEqualTo(new ActiveMQQueue(queue));
+                    assertThat(m.getText()).isEqualTo("m" + producerSequence);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyMessageOfOneReadKeepsItsFrameUntilItIsHandled() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        OpenWireFormat client = client(true, false);
+        ByteBuf read = Unpooled.buffer();
+        for (int i = 1; i <= 3; i++) {
+            ActiveMQTextMessage m = text("m" + i);
+            m.setMessageId(new MessageId(new ProducerId("ID:producer-host-1:1:1:1"), i));
+            ByteSequence bytes = client.marshal(m);
+            read.writeBytes(bytes.getData(), bytes.getOffset(), bytes.getLength());
+        }
+        EmbeddedChannel channel = channels.get(codec);
+        channel.writeInbound(read);
+        ActiveMQMessage first = channel.readInbound();
+        ActiveMQMessage second = channel.readInbound();
+        ActiveMQMessage third = channel.readInbound();
+
+        ReceivedFrame firstFrame = codec.takeFrame(first);
+        assertThat(codec.takeFrame(third)).as("the second's frame is dropped, never taken").isNotNull();
+        assertThat(codec.takeFrame(second)).isNull();
+
+        ActiveMQTextMessage m = (ActiveMQTextMessage) dispatch(codec, firstFrame, 9, 0).getMessage();
+        assertThat(m.getText()).isEqualTo("m1");
+        assertThat(m.getMessageId().getProducerSequenceId()).isEqualTo(1);
+    }
+
+    @Test
     void aBytesMessageWithALongPropertyStreamKeepsItsBody() throws Exception {
         OpenwireCodec codec = negotiated(true, false);
         ActiveMQBytesMessage sent = new ActiveMQBytesMessage();
@@ -100,6 +155,32 @@ class ReceivedFrameTest {
         assertThat(OpenwireMessages.frameOf(withFrame)).isSameAs(frame);
         assertThat(withFrame.estimatedSize() - without.estimatedSize()).isEqualTo(frame.bytes().length)
                 .isGreaterThan(10_000);
+    }
+
+    @Test
+    void aConsumerThatCannotTakeTheFrameGetsTheMessageMadeFromIt() throws Exception {
+        OpenwireCodec codec = negotiated(true, false);
+        ActiveMQTextMessage sent = text("grüße, orders");
+        ActiveMQMessage received = receive(codec, sent);
+        ReceivedFrame frame = codec.takeFrame(received);
+        TempDestinations temps = new TempDestinations();
+        Message core = OpenwireMessages.toCore(received, frame, "alice", 1_000, temps).assign(7, 1, "", "orders");
+
+        ActiveMQTextMessage m = (ActiveMQTextMessage) OpenwireMessages.toOpenwire(core, temps);
+        ActiveMQTextMessage again = (ActiveMQTextMessage) OpenwireMessages.toOpenwire(core, temps);
+
+        for (ActiveMQTextMessage each : List.of(m, again)) {
+            assertThat(each.getMessageId()).isEqualTo(sent.getMessageId());
+            assertThat(each.getText()).isEqualTo("grüße, orders");
+            assertThat(each.getProperty("region")).hasToString("eu");
+            assertThat(each.getIntProperty("attempt")).isEqualTo(2);
+            assertThat(each.getPriority()).isEqualTo((byte) 7);
+            assertThat(each.getUserID()).as("the sender's login").isEqualTo("alice");
+            assertThat(each.getBrokerInTime()).isEqualTo(1_000);
+            assertThat(each.isResponseRequired()).isFalse();
+            assertThat(each.getCommandId()).isZero();
+        }
+        assertThat(m).as("a copy per delivery").isNotSameAs(again);
     }
 
     @Test

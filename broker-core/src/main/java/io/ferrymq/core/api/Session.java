@@ -2,6 +2,7 @@ package io.ferrymq.core.api;
 
 import io.ferrymq.core.errors.BrokerException;
 import io.ferrymq.core.errors.ErrorCode;
+import io.ferrymq.core.exec.SerialExecutor;
 import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.ConsumeOptions;
 import io.ferrymq.core.queue.Delivery;
@@ -24,7 +25,9 @@ import io.ferrymq.core.vhost.QueueDeclaration;
 import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,6 +134,16 @@ public final class Session implements DeliveryPath, AutoCloseable {
     }
 
     /**
+     * Runs {@code calls} (this session's sends and settlements for the commands of one read from the socket, say)
+     * with the queues they reach started once, after the last of them, rather than at each: on a busy core a
+     * queue's worker woken per message interrupts the connection for every one. The calls' results are what they
+     * would be outside; {@code calls} must not wait for them.
+     */
+    public void batched(Runnable calls) {
+        SerialExecutor.startingHeld(calls);
+    }
+
+    /**
      * Publishes a message outside any transaction, storing {@code storedWith} in the same atomic batch as the
      * message: protocol state that records the message's arrival, such as MQTT's QoS 2 packet id, so that after
      * a crash either both are there or neither.
@@ -163,7 +176,8 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
             PreparedPublish p = prepare(route, message);
             SendResult result = new SendResult(p.message().id(), p.queueCount());
-            List<StorageRecord> records = storedWith.stream().map(StateStore.Staged::record).toList();
+            List<StorageRecord> records = storedWith.isEmpty() ? List.of()
+                    : storedWith.stream().map(StateStore.Staged::record).toList();
             return onSink(vhost.commit(List.of(p), records, false, !failIfNoSpace).thenApply(v -> result));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
@@ -417,6 +431,32 @@ public final class Session implements DeliveryPath, AutoCloseable {
             }
         }
         return onSink(delivery.queue().settle(delivery.deliveryId(), outcome, connectionId()));
+    }
+
+    /**
+     * Settles deliveries with one outcome outside any transaction, as {@link #settle} each of them, but with one
+     * call per queue ({@link Queue#settleAll}): for an acknowledgement that covers a range of deliveries.
+     */
+    public CompletableFuture<Void> settleAll(List<Delivery> deliveries, Outcome outcome) {
+        Map<Queue, List<Delivery>> byQueue = new LinkedHashMap<>();
+        for (Delivery d : deliveries) {
+            if (d.needsSettlement()) {
+                countSettlement(outcome);
+                byQueue.computeIfAbsent(d.queue(), q -> new ArrayList<>()).add(d);
+            }
+        }
+        List<CompletableFuture<Void>> settled = new ArrayList<>(byQueue.size());
+        byQueue.forEach((q, ds) -> {
+            long[] ids = new long[ds.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = ds.get(i).deliveryId();
+            }
+            settled.add(q.settleAll(ids, outcome, connectionId()));
+        });
+        if (settled.size() == 1) {
+            return onSink(settled.get(0));
+        }
+        return onSink(CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)));
     }
 
     /** Settles a pulled delivery by queue and id (SQS DeleteMessage with a receipt handle). */

@@ -35,11 +35,41 @@ public final class SerialExecutor implements Executor {
         this.delegate = delegate;
     }
 
+    /** The executors waiting to be started at the end of this thread's {@link #startingHeld} call, if any. */
+    private static final ThreadLocal<List<SerialExecutor>> HELD = new ThreadLocal<>();
+
     @Override
     public void execute(Runnable task) {
         tasks.add(task);
         if (pending.getAndIncrement() == 0) {
-            delegate.execute(drain);
+            List<SerialExecutor> held = HELD.get();
+            if (held != null) {
+                held.add(this);
+            } else {
+                delegate.execute(drain);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} with the executors it makes busy started only once it returns ({@link #startTogether}),
+     * instead of as each gets its first task: a thread that hands a queue many tasks in a row (the messages of one
+     * read from a socket) wakes that queue's pool thread once, rather than being interrupted by it for each task
+     * on a busy core. Tasks keep their order; {@code body} must not wait for the tasks it submits. Nested calls
+     * start theirs with the outermost.
+     */
+    public static void startingHeld(Runnable body) {
+        if (HELD.get() != null) {
+            body.run();
+            return;
+        }
+        List<SerialExecutor> held = new ArrayList<>();
+        HELD.set(held);
+        try {
+            body.run();
+        } finally {
+            HELD.remove();
+            startTogether(held);
         }
     }
 

@@ -65,8 +65,8 @@ public final class Message implements Filterable {
         this.deduplicationId = b.deduplicationId;
         this.address = b.address;
         this.routingKey = b.routingKey;
-        this.properties = b.properties == null || b.properties.isEmpty()
-                ? Map.of() : Collections.unmodifiableMap(b.properties);
+        this.properties = b.properties == null || b.properties.isEmpty() ? Map.of()
+                : b.propertiesShared ? b.properties : Collections.unmodifiableMap(b.properties);
         this.body = b.body == null ? EMPTY : b.body;
         this.nativeForm = b.nativeForm;
         this.originConnection = b.originConnection;
@@ -227,7 +227,8 @@ public final class Message implements Filterable {
         private String deduplicationId;
         private String address = "";
         private String routingKey = "";
-        private LinkedHashMap<String, Object> properties;
+        /** The source message's own (unmodifiable) map while {@code propertiesShared}, else the builder's. */
+        private Map<String, Object> properties;
         private boolean propertiesShared;
         private byte[] body;
         private NativeForm nativeForm;
@@ -255,8 +256,9 @@ public final class Message implements Filterable {
             this.address = m.address;
             this.routingKey = m.routingKey;
             if (!m.properties.isEmpty()) {
-                // Copy lazily: most derived messages never touch the properties.
-                this.properties = new LinkedHashMap<>(m.properties);
+                // Copied only when changed: most derived messages (a publish's assign) never touch the properties.
+                this.properties = m.properties;
+                this.propertiesShared = true;
             }
             this.body = m.body;
             this.originConnection = m.originConnection;
@@ -298,18 +300,25 @@ public final class Message implements Filterable {
                 throw new IllegalArgumentException("property '" + name + "' has an unsupported type: "
                         + value.getClass().getName());
             }
-            if (properties == null) {
-                properties = new LinkedHashMap<>();
-            }
-            properties.put(name, value);
+            ownProperties().put(name, value);
             return this;
         }
 
         public Builder removeProperty(String name) {
             if (properties != null) {
-                properties.remove(name);
+                ownProperties().remove(name);
             }
             return this;
+        }
+
+        private Map<String, Object> ownProperties() {
+            if (properties == null) {
+                properties = new LinkedHashMap<>();
+            } else if (propertiesShared) {
+                properties = new LinkedHashMap<>(properties);
+                propertiesShared = false;
+            }
+            return properties;
         }
 
         public Builder properties(Map<String, ?> values) {
