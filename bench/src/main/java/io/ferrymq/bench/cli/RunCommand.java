@@ -7,6 +7,7 @@ import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
 import io.ferrymq.bench.load.BrokerCpuProbe;
+import io.ferrymq.bench.load.BrokerSwitchesProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProgressListener;
@@ -17,6 +18,7 @@ import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCpu;
+import io.ferrymq.bench.stats.ThreadSwitches;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,7 +105,9 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
-        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
+        BrokerSwitchesProbe switches = brokerPid == null ? null
+                : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
+        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
         RunResult result;
         try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
             result = new LoadRunner(driver, errors, spec, 1000).run(cpu == null ? shown : cpu);
@@ -120,6 +124,12 @@ final class RunCommand implements Callable<Integer> {
             table += String.format(Locale.ROOT, "broker CPU  %.2f µs per received message (%.2f s for %d messages, pid %d)%n",
                     c.microsPerMessage(), c.cpuSeconds(), c.messages(), brokerPid);
             JsonReports.brokerCpu(json, brokerPid, c);
+        }
+        if (switches != null && switches.result().isPresent()) {
+            BrokerSwitchesProbe.Switches w = switches.result().get();
+            table += String.format(Locale.ROOT, "broker context switches  %.2f per received message %s%n",
+                    w.perMessage(), w.perMessageByGroup());
+            JsonReports.brokerSwitches(json, w);
         }
         output.emit(System.out, table, json);
         return 0;
