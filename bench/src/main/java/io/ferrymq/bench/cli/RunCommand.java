@@ -7,6 +7,7 @@ import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
 import io.ferrymq.bench.load.BrokerCpuProbe;
+import io.ferrymq.bench.load.BrokerSwitchesProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProcessCountersProbe;
@@ -19,6 +20,7 @@ import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
+import io.ferrymq.bench.stats.ThreadSwitches;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,7 +107,9 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
-        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
+        BrokerSwitchesProbe switches = brokerPid == null ? null
+                : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
+        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
                 : new ProcessCountersProbe(cpu, () -> ProcessCounters.of(brokerPid), () -> ProcessCpu.nanos(self));
@@ -129,12 +133,17 @@ final class RunCommand implements Callable<Integer> {
         if (counters != null && counters.result().isPresent()) {
             ProcessCountersProbe.Counts n = counters.result().get();
             table += String.format(Locale.ROOT, "broker CPU without its JIT compiler threads  %.2f µs per received "
-                            + "message (the compilers took %.0f%%), %.2f context switches per message%n",
-                    n.brokerNonCompilerMicrosPerMessage(), 100 * n.brokerCompilerShare(),
-                    n.perMessage(n.broker().contextSwitches()));
+                            + "message (the compilers took %.0f%%)%n",
+                    n.brokerNonCompilerMicrosPerMessage(), 100 * n.brokerCompilerShare());
             table += String.format(Locale.ROOT, "load generator CPU  %.2f µs per received message, %.2f cores%n",
                     n.loadGeneratorMicrosPerMessage(), n.loadGeneratorCores());
             JsonReports.processCounters(json, n);
+        }
+        if (switches != null && switches.result().isPresent()) {
+            BrokerSwitchesProbe.Switches w = switches.result().get();
+            table += String.format(Locale.ROOT, "broker context switches  %.2f per received message %s%n",
+                    w.perMessage(), w.perMessageByGroup());
+            JsonReports.brokerSwitches(json, w);
         }
         output.emit(System.out, table, json);
         return 0;

@@ -82,6 +82,14 @@ public final class JsonReports {
         gen.put("cores", n.loadGeneratorCores());
     }
 
+    public static void brokerSwitches(ObjectNode report, io.ferrymq.bench.load.BrokerSwitchesProbe.Switches w) {
+        ObjectNode node = report.putObject("brokerSwitches");
+        node.put("perMessage", w.perMessage());
+        node.put("messages", w.messages());
+        ObjectNode groups = node.putObject("perMessageByThreadGroup");
+        w.perMessageByGroup().forEach(groups::put);
+    }
+
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {
         ObjectNode root = header("connections", c, "stomp connections " + r.requested());
         root.put("requested", r.requested());
