@@ -11,11 +11,17 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class EventLoopThreads {
 
+    /**
+     * {@code -Dferrymq.queue.inline=false} hands every queue task to the worker pool as before this existed: a
+     * switch for comparing the two in one build (bench/ab.sh with FERRYMQ_OPTS), not a tuning knob.
+     */
+    static final boolean INLINE = !"false".equals(System.getProperty("ferrymq.queue.inline"));
+
     private EventLoopThreads() {
     }
 
-    /** {@code threads}, whose threads may run idle queues' per-message work inline. */
+    /** {@code threads}, whose threads may run idle queues' per-message work inline (unless switched off). */
     public static ThreadFactory runningQueueWork(ThreadFactory threads) {
-        return SerialExecutor.hostingInlineTasks(threads);
+        return INLINE ? SerialExecutor.hostingInlineTasks(threads) : threads;
     }
 }
