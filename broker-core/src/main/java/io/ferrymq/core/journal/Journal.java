@@ -614,7 +614,10 @@ public final class Journal implements Storage {
             return;
         }
         Pending[] done = batch.toArray(Pending[]::new);
-        CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+        // Nearly always one future (one group commit, one shipped batch): waited on as it is, without allOf's tree.
+        CompletableFuture<Void> replicated = replicas.size() == 1 ? replicas.get(0)
+                : CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
+        replicated.whenComplete((v, t) -> {
             BrokerException e = t == null ? null : new BrokerException(ErrorCode.UNAVAILABLE,
                     "the journal entry was written but not replicated: " + t.getMessage(), t);
             for (Pending p : done) {
