@@ -15,6 +15,8 @@
 #   --rounds N, --duration D, --warmup D, --out DIR, --no-build, --dist DIR: as in side-by-side.sh
 # PERF_EVENTS (environment): perf events to count in each broker over the measured window (perf stat -e, e.g.
 # syscalls:sys_enter_fdatasync,syscalls:sys_enter_write), written to RUN.active.perf and RUN.standby.perf.
+# Each run also leaves every broker thread's CPU ticks at the start and end of the measured window
+# (RUN.active.threads-before/-after, RUN.standby.threads-*): where a node's CPU per message goes, by thread.
 #
 # Set-up. Everything listens on 127.0.0.1 only; the brokers (one node, or both pair members) run on core
 # $BROKER_CPU (default 0) and the load generator on the others, so the pair's cost includes its standby's CPU:
@@ -148,6 +150,14 @@ cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# "tid name ticks" (utime + stime) for every thread of process $1 so far.
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(tr ' ' _ < "$t/comm" 2>/dev/null) $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done
+}
+
 # Context switches (voluntary and not) of all the threads of process $1 so far: each is a wake-up or a preemption.
 ctx_switches() {
   cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
@@ -207,6 +217,8 @@ run_one() {
     standby_ctx=$(ctx_switches "$STANDBY_PID")
   fi
   local perfs=()
+  thread_ticks "$BROKER_PID" > "$OUT/$scenario/$setup-$round.active.threads-before"
+  [ -z "$STANDBY_PID" ] || thread_ticks "$STANDBY_PID" > "$OUT/$scenario/$setup-$round.standby.threads-before"
   if [ -n "${PERF_EVENTS:-}" ]; then
     perf stat -x, -e "$PERF_EVENTS" -p "$BROKER_PID" -o "$OUT/$scenario/$setup-$round.active.perf" &
     perfs+=($!)
@@ -217,6 +229,8 @@ run_one() {
   fi
   wait "$generator" || status=$?
   for p in "${perfs[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  thread_ticks "$BROKER_PID" > "$OUT/$scenario/$setup-$round.active.threads-after"
+  [ -z "$STANDBY_PID" ] || thread_ticks "$STANDBY_PID" > "$OUT/$scenario/$setup-$round.standby.threads-after"
   active_ctx=$(( $(ctx_switches "$BROKER_PID") - active_ctx ))
   if [ -n "$STANDBY_PID" ]; then
     standby_after=$(cpu_ticks "$STANDBY_PID")

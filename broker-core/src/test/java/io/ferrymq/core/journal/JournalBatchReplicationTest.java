@@ -129,6 +129,47 @@ class JournalBatchReplicationTest {
     }
 
     @Test
+    void aBatchOfSeveralEntriesIsCopiedAsOneEntryWithEveryRecordInPlace(@TempDir Path dir) throws Exception {
+        BatchCollector replicator = new BatchCollector();
+        replicator.holdFirst = true;
+        try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withReplicator(replicator))) {
+            RecoveredState.of(primary);
+            CompletableFuture<Void> first = primary.append(List.of(queue(1, "q")));
+            assertThat(replicator.held.await(30, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Void>> more = new ArrayList<>();
+            for (long id = 1; id <= 5; id++) {
+                more.add(primary.append(publish(1, id, "m" + id)));
+            }
+            more.add(primary.append(ack(1, 2)));
+            replicator.release.countDown();
+            first.join();
+            more.forEach(CompletableFuture::join);
+        }
+        assertThat(replicator.batches).hasSize(2);
+        assertThat(split(replicator.batches.get(1).entries())).hasSize(6);
+        try (Journal copy = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            RecoveredState.of(copy);
+            for (Batch b : replicator.batches) {
+                byte[] sent = b.entries().clone();
+                copy.appendEntries(b.entries()).join();
+                assertThat(b.entries()).isEqualTo(sent);
+            }
+        }
+        RecoveredState original;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("primary"), 64 * 1024)) {
+            original = RecoveredState.of(reopened);
+        }
+        RecoveredState copied;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            copied = RecoveredState.of(reopened);
+        }
+        assertThat(copied.queues).isEqualTo(original.queues);
+        assertThat(copied.refs).isEqualTo(original.refs);
+        assertThat(copied.messageIdsIn(1)).containsExactly(1L, 3L, 4L, 5L);
+        assertThat(new String(copied.messages.get(5L).body())).isEqualTo("m5");
+    }
+
+    @Test
     void damagedOrPartialEntriesAreRefusedAndNothingIsWritten(@TempDir Path dir) {
         BatchCollector replicator = new BatchCollector();
         try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withReplicator(replicator))) {
