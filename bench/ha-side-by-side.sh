@@ -13,6 +13,10 @@
 #                      standby's CPU). With the load generator's core, the active has a core to itself as it would
 #                      on its own host, and the standby takes its CPU from the load generator instead.
 #   --rounds N, --duration D, --warmup D, --out DIR, --no-build, --dist DIR: as in side-by-side.sh
+# PERF_EVENTS (environment): perf events to count in each broker over the measured window (perf stat -e, e.g.
+# syscalls:sys_enter_fdatasync,syscalls:sys_enter_write), written to RUN.active.perf and RUN.standby.perf.
+# Each run also leaves every broker thread's CPU ticks at the start and end of the measured window
+# (RUN.active.threads-before/-after, RUN.standby.threads-*): where a node's CPU per message goes, by thread.
 #
 # Set-up. Everything listens on 127.0.0.1 only; the brokers (one node, or both pair members) run on core
 # $BROKER_CPU (default 0) and the load generator on the others, so the pair's cost includes its standby's CPU:
@@ -146,6 +150,19 @@ cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# "tid name ticks" (utime + stime) for every thread of process $1 so far.
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(tr ' ' _ < "$t/comm" 2>/dev/null) $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done
+}
+
+# Context switches (voluntary and not) of all the threads of process $1 so far: each is a wake-up or a preemption.
+ctx_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
+}
+
 start_setup() {
   local setup=$1
   if [ "$setup" = single ]; then
@@ -190,17 +207,37 @@ run_one() {
   log "$scenario round $round: $setup (active pid $BROKER_PID${STANDBY_PID:+, standby pid $STANDBY_PID})"
   bench run -P "$port" --broker-pid "$BROKER_PID" ${BENCH_RUN_OPTS:-} --scenario "$scenario" --duration "$DURATION" \
     --warmup "$WARMUP" --label "$setup" --json "$file" -q >> "$OUT/runs.log" 2>&1 &
-  local generator=$!
+  local generator=$! active_ctx standby_ctx=0
+  # The standby's CPU and both nodes' context switches over about the measured window: the load generator
+  # measures the active's CPU only.
+  sleep "$(seconds "$WARMUP")"
+  active_ctx=$(ctx_switches "$BROKER_PID")
   if [ -n "$STANDBY_PID" ]; then
-    # The standby's CPU over about the measured window: the load generator measures the active's only.
-    sleep "$(seconds "$WARMUP")"
     standby_before=$(cpu_ticks "$STANDBY_PID")
+    standby_ctx=$(ctx_switches "$STANDBY_PID")
+  fi
+  local perfs=()
+  thread_ticks "$BROKER_PID" > "$OUT/$scenario/$setup-$round.active.threads-before"
+  [ -z "$STANDBY_PID" ] || thread_ticks "$STANDBY_PID" > "$OUT/$scenario/$setup-$round.standby.threads-before"
+  if [ -n "${PERF_EVENTS:-}" ]; then
+    perf stat -x, -e "$PERF_EVENTS" -p "$BROKER_PID" -o "$OUT/$scenario/$setup-$round.active.perf" &
+    perfs+=($!)
+    if [ -n "$STANDBY_PID" ]; then
+      perf stat -x, -e "$PERF_EVENTS" -p "$STANDBY_PID" -o "$OUT/$scenario/$setup-$round.standby.perf" &
+      perfs+=($!)
+    fi
   fi
   wait "$generator" || status=$?
+  for p in "${perfs[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  thread_ticks "$BROKER_PID" > "$OUT/$scenario/$setup-$round.active.threads-after"
+  [ -z "$STANDBY_PID" ] || thread_ticks "$STANDBY_PID" > "$OUT/$scenario/$setup-$round.standby.threads-after"
+  active_ctx=$(( $(ctx_switches "$BROKER_PID") - active_ctx ))
   if [ -n "$STANDBY_PID" ]; then
     standby_after=$(cpu_ticks "$STANDBY_PID")
     echo "$(( standby_after - standby_before ))" > "$OUT/$scenario/$setup-$round.standby-ticks"
+    standby_ctx=$(( $(ctx_switches "$STANDBY_PID") - standby_ctx ))
   fi
+  echo "$active_ctx $standby_ctx" > "$OUT/$scenario/$setup-$round.ctx"
   stop_setup "$setup"
   [ "$status" = 0 ] || log "WARNING: $scenario on $setup (round $round) exited with $status; see $OUT/runs.log"
 }
@@ -225,14 +262,21 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
             standby = None
             if os.path.exists(ticks):
                 standby = int(open(ticks).read()) / hz * 1e6 / max(1, r['received']['messages'])
-            rows.append((conf.get('p50'), conf.get('p99'), cpu, standby))
+            ctx = os.path.join(out, scenario, f[:-5] + '.ctx')
+            active_cs = standby_cs = None
+            if os.path.exists(ctx):
+                a, b = (int(x) for x in open(ctx).read().split())
+                active_cs = a / max(1, r['received']['messages'])
+                standby_cs = b / max(1, r['received']['messages']) if setup == 'pair' else None
+            rows.append((conf.get('p50'), conf.get('p99'), cpu, standby, active_cs, standby_cs))
         if not rows:
             continue
         med = lambda xs: statistics.median([x for x in xs if x is not None]) if any(x is not None for x in xs) else None
-        p50, p99, cpu, standby = (med([r[i] for r in rows]) for i in range(4))
+        p50, p99, cpu, standby, active_cs, standby_cs = (med([r[i] for r in rows]) for i in range(6))
         fmt = lambda v, d=2: '-' if v is None else ('%.' + str(d) + 'f') % v
-        print('%-32s %-7s confirm p50 %s p99 %s; active CPU %s µs/msg%s' % (scenario, setup, fmt(p50), fmt(p99),
-              fmt(cpu), '' if standby is None else '; standby CPU %s µs/msg' % fmt(standby)))
+        print('%-32s %-7s confirm p50 %s p99 %s; active CPU %s µs/msg, %s ctx switches/msg%s' % (scenario, setup,
+              fmt(p50), fmt(p99), fmt(cpu), fmt(active_cs), '' if standby is None else
+              '; standby CPU %s µs/msg, %s ctx switches/msg' % (fmt(standby), fmt(standby_cs))))
 PY
 }
 

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,9 +83,12 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
     final class Standby {
         final Channel channel;
         final String nodeId;
-        /** Under the lock: messages to write, in order, by the next drain on the event loop. */
-        private ArrayList<ReplicationMessage> outbox = new ArrayList<>();
-        private ArrayList<ReplicationMessage> spare = new ArrayList<>();
+        /**
+         * Under the lock: messages to write, in order, by the next drain on the event loop; a group commit's
+         * Append goes as its encoded frame (a ByteBuf, which the channel releases once written or failed).
+         */
+        private ArrayList<Object> outbox = new ArrayList<>();
+        private ArrayList<Object> spare = new ArrayList<>();
         private boolean drainScheduled;
         Mode mode = Mode.CATCHING_UP;
         List<ReplicationMessage> tail = new ArrayList<>();
@@ -108,7 +112,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
          * flushes once (rather than a task per message and another for the flush): the writer never waits, and
          * a burst of group commits costs one wake-up of the event loop and one socket write.
          */
-        void send(ReplicationMessage m) {
+        void send(Object m) {
             outbox.add(m);
             if (!drainScheduled) {
                 drainScheduled = true;
@@ -118,7 +122,7 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
 
         /** Event loop: writes what was queued, in order, and flushes. */
         private void drain() {
-            ArrayList<ReplicationMessage> batch;
+            ArrayList<Object> batch;
             synchronized (ActiveReplicator.this) {
                 batch = outbox;
                 outbox = spare;
@@ -199,31 +203,44 @@ final class ActiveReplicator implements Replicator, PageReplicator, StreamReplic
         return replicate(sequence, sequence, entry);
     }
 
-    /** A whole group commit: one message to the standby and one future, settled by the ack of its last entry. */
     @Override
     public CompletableFuture<Void> replicate(long first, long last, byte[] entries) {
+        return replicate(first, last, ByteBuffer.wrap(entries));
+    }
+
+    /**
+     * A whole group commit: one message to the standby and one future, settled by the ack of its last entry. The
+     * entries are copied once, into the frame's direct buffer, here on the journal writer's thread (the journal
+     * reuses {@code entries} after the call).
+     */
+    @Override
+    public CompletableFuture<Void> replicate(long first, long last, ByteBuffer entries) {
         synchronized (this) {
             if (fenced != null) {
                 return CompletableFuture.failedFuture(fenced);
             }
             Standby s = standby;
+            int length = entries.remaining();
             if (s != null) {
-                unacknowledged.add(new Unacknowledged(first, last, entries.length, System.nanoTime()));
-                unacknowledgedBytes += entries.length;
+                unacknowledged.add(new Unacknowledged(first, last, length, System.nanoTime()));
+                unacknowledgedBytes += length;
                 unacknowledgedEntries += last - first + 1;
             }
             if (s != null && s.mode == Mode.SYNCHRONOUS) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 waiting.add(new Waiting(last, done));
-                s.send(new ReplicationMessage.Append(epoch, first, last, entries));
+                s.send(ReplicationCodec.encodeAppend(s.channel.alloc(), epoch, first, last, entries));
                 s.lastSent = last;
                 return done;
             }
             if (s != null && s.mode == Mode.STREAMING) {
-                s.send(new ReplicationMessage.Append(epoch, first, last, entries));
+                s.send(ReplicationCodec.encodeAppend(s.channel.alloc(), epoch, first, last, entries));
                 s.lastSent = last;
             } else if (s != null) {
-                s.tail.add(new ReplicationMessage.Append(epoch, first, last, entries));
+                // Held until the snapshot is sent, as a message of its own (the journal reuses the buffer).
+                byte[] copy = new byte[length];
+                entries.get(copy);
+                s.tail.add(new ReplicationMessage.Append(epoch, first, last, copy));
             }
             return alone(last);
         }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,6 +37,7 @@ final class ReplicationCodec extends ChannelDuplexHandler {
     private static final byte PAGE_DELETE = 21;
     private static final byte PAGE_ACK = 22;
 
+    /** A message is encoded here; a frame already encoded ({@link #encodeAppend}) passes as it is. */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ReplicationMessage m) {
@@ -94,6 +96,19 @@ final class ReplicationCodec extends ChannelDuplexHandler {
             b.writeByte(PAGE_ACK).writeLong(m.epoch()).writeLong(m.sequence());
         }
         b.setInt(start, b.writerIndex() - start - PREFIX);
+        return b;
+    }
+
+    /**
+     * The frame of an {@link ReplicationMessage.Append} of the entries in {@code entries} (from its position to its
+     * limit, which it is left at), built at once on the caller's thread: the entries' one copy on their way out, into
+     * the direct buffer the socket writes. The buffer goes to the channel as it is (see {@link #write}).
+     */
+    static ByteBuf encodeAppend(ByteBufAllocator alloc, long epoch, long first, long last, ByteBuffer entries) {
+        int length = entries.remaining();
+        ByteBuf b = alloc.ioBuffer(PREFIX + HEADER + 16 + length);
+        b.writeInt(HEADER + 16 + length).writeByte(APPEND).writeLong(epoch).writeLong(first).writeLong(last)
+                .writeBytes(entries);
         return b;
     }
 

@@ -223,7 +223,7 @@ final class StandbyReplica implements AutoCloseable {
             } else if (msg instanceof ReplicationMessage.SnapshotEnd m) {
                 // The snapshot's page files are on disk before its end is acknowledged.
                 pages.sync();
-                acknowledge(from, lastAppend, m.through());
+                acknowledge(from, lastAppend, m.through(), 0);
             } else if (msg instanceof ReplicationMessage.PageWrite m) {
                 pages.write(m.queueId(), m.file(), m.record(), m.bytes());
                 pageApplied = Math.max(pageApplied, m.sequence());
@@ -231,8 +231,9 @@ final class StandbyReplica implements AutoCloseable {
                 pages.delete(m.queueId(), m.file());
                 pageApplied = Math.max(pageApplied, m.sequence());
             } else if (msg instanceof ReplicationMessage.Append m) {
-                lastAppend = written(m.entries().length, journal.appendEntries(m.entries()));
-                acknowledge(from, lastAppend, m.sequence());
+                CompletableFuture<Void> append = journal.appendEntries(m.entries());
+                lastAppend = append;
+                acknowledge(from, append, m.sequence(), m.entries().length);
                 return true;
             }
         } catch (IOException | RuntimeException e) {
@@ -268,13 +269,16 @@ final class StandbyReplica implements AutoCloseable {
 
     /** Counts {@code bytes} as on disk once {@code write} completes, resuming reads once enough are. */
     private CompletableFuture<Void> written(int bytes, CompletableFuture<Void> write) {
-        return write.whenComplete((v, t) -> {
-            // The current channel: one opened since the pause (the old one closed) must not wait for its own data.
-            Channel c = channel;
-            if (unwritten.addAndGet(-bytes) <= PAUSE_BYTES / 2 && c != null && !c.config().isAutoRead()) {
-                c.config().setAutoRead(true);
-            }
-        });
+        return write.whenComplete((v, t) -> onDisk(bytes));
+    }
+
+    /** Counts {@code bytes} as on disk (or dropped), resuming reads once enough are. */
+    private void onDisk(int bytes) {
+        // The current channel: one opened since the pause (the old one closed) must not wait for its own data.
+        Channel c = channel;
+        if (unwritten.addAndGet(-bytes) <= PAUSE_BYTES / 2 && c != null && !c.config().isAutoRead()) {
+            c.config().setAutoRead(true);
+        }
     }
 
     private static int entryBytes(ReplicationMessage msg) {
@@ -288,12 +292,16 @@ final class StandbyReplica implements AutoCloseable {
     }
 
     /**
-     * Acknowledges {@code sequence} once {@code written} completes. The journal completes a whole group commit
-     * at once, in order: one ack for the highest sequence then on disk answers all of it (one write and flush on
-     * the event loop, however many batches the fsync covered).
+     * Acknowledges {@code sequence} once {@code written} completes, counting its {@code bytes} as on disk then (one
+     * callback per batch, run by the journal's writer as it completes the fsync). The journal completes a whole
+     * group commit at once, in order: one ack for the highest sequence then on disk answers all of it (one write and
+     * flush on the event loop, however many batches the fsync covered).
      */
-    private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence) {
+    private void acknowledge(Channel from, CompletableFuture<Void> written, long sequence, int bytes) {
         written.whenComplete((v, t) -> {
+            if (bytes > 0) {
+                onDisk(bytes);
+            }
             if (t != null) {
                 LOG.error("HA {}: the journal copy failed at sequence {}: {}", nodeId, sequence, t.toString());
                 from.close();

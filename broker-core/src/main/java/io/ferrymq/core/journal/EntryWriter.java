@@ -95,6 +95,21 @@ final class EntryWriter {
     }
 
     /**
+     * Frames as one entry the payload made of {@code count} ranges of {@code src} ({@code ranges[2i]} the start of
+     * range {@code i}, {@code ranges[2i + 1]} its length), copied straight into the buffer, and places it: a
+     * standby's copy of a batch of the active's entries, without their headers.
+     *
+     * @return the entry's position in {@link #current()}
+     */
+    long writeEntry(byte kind, byte[] src, int[] ranges, int count, boolean replicated) throws IOException {
+        int start = buffer.beginEntry();
+        for (int i = 0; i < count; i++) {
+            buffer.putRaw(src, ranges[2 * i], ranges[2 * i + 1]);
+        }
+        return place(buffer.finishEntry(start, nextSeq, kind), replicated);
+    }
+
+    /**
      * Hands the replicated entries placed since the last call to the replicator, as one batch; null when there
      * are none (or no replicator).
      */

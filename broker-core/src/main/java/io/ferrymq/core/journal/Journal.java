@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedTransferQueue;
@@ -60,8 +61,14 @@ public final class Journal implements Storage {
         final List<StorageRecord> records;
         /** What a {@link #SNAPSHOT_REQUEST} runs; null for entries. */
         final Between between;
-        /** A copied entry's payload (records back to back, as another journal encoded them) and its length. */
+        /**
+         * A copied entry's source: the other journal's entries, whose payloads (records back to back, as it encoded
+         * them) are {@code copied[ranges[2i] .. ranges[2i] + ranges[2i + 1])}, {@code rangeCount} of them, together
+         * {@code copiedLength} bytes: written from there, so that the records are copied once on their way in.
+         */
         final byte[] copied;
+        final int[] ranges;
+        final int rangeCount;
         final int copiedLength;
 
         Pending(byte kind, List<StorageRecord> records, Between between) {
@@ -69,14 +76,18 @@ public final class Journal implements Storage {
             this.records = records;
             this.between = between;
             this.copied = null;
+            this.ranges = null;
+            this.rangeCount = 0;
             this.copiedLength = 0;
         }
 
-        Pending(byte[] copied, int copiedLength) {
+        Pending(byte[] copied, int[] ranges, int rangeCount, int copiedLength) {
             this.kind = Entry.KIND_RECORDS;
             this.records = null;
             this.between = null;
             this.copied = copied;
+            this.ranges = ranges;
+            this.rangeCount = rangeCount;
             this.copiedLength = copiedLength;
         }
     }
@@ -236,7 +247,9 @@ public final class Journal implements Storage {
      * entries' CRCs are checked and the index learns what it needs (record kinds and ids) on the writer thread,
      * so a copy costs about what its bytes do.
      *
-     * @param entries complete entries back to back, as {@link Replicator#replicate(long, long, byte[])} gets them
+     * @param entries complete entries back to back, as {@link Replicator#replicate(long, long, byte[])} gets them;
+     *                the journal reads their records from this array until the batch is written, so the caller
+     *                must not change it
      * @throws IllegalArgumentException when they are not whole entries, fail their CRC or hold a damaged record
      */
     public CompletableFuture<Void> appendEntries(byte[] entries) {
@@ -248,7 +261,9 @@ public final class Journal implements Storage {
             return CompletableFuture.failedFuture(new BrokerException(ErrorCode.UNAVAILABLE,
                     "the journal is not open for writing"));
         }
-        byte[] payload = new byte[entries.length];
+        // Where each entry's records are (no copy of them here: the writer copies them once, into its buffer).
+        int[] ranges = new int[8];
+        int count = 0;
         int length = 0;
         for (int at = 0; at < entries.length; ) {
             int size = at + 4 <= entries.length ? Entry.getInt(entries, at) + 4 : -1;
@@ -261,14 +276,19 @@ public final class Journal implements Storage {
             }
             if (entries[at + 16] == Entry.KIND_RECORDS) {
                 int n = size - Entry.HEADER;
-                System.arraycopy(entries, at + Entry.HEADER, payload, length, n);
-                RecordCodec.count(payload, length, n);
+                RecordCodec.count(entries, at + Entry.HEADER, n);
+                if (2 * count + 2 > ranges.length) {
+                    ranges = Arrays.copyOf(ranges, ranges.length * 2);
+                }
+                ranges[2 * count] = at + Entry.HEADER;
+                ranges[2 * count + 1] = n;
+                count++;
                 length += n;
             }
             at += size;
         }
         // No record objects: the writer indexes the records from their bytes.
-        Pending p = new Pending(payload, length);
+        Pending p = new Pending(entries, ranges, count, length);
         queue.add(p);
         BrokerException late = failure;
         if (late != null && queue.remove(p)) {
@@ -499,17 +519,25 @@ public final class Journal implements Storage {
 
     /** Places a copied entry and indexes its records from their bytes, never decoding a message. */
     private void writeCopied(Pending p) throws IOException {
-        long position = entryWriter.writeEntry(Entry.KIND_RECORDS, p.copied, p.copiedLength, true);
+        long position = entryWriter.writeEntry(Entry.KIND_RECORDS, p.copied, p.ranges, p.rangeCount, true);
         long segment = entryWriter.current().id;
-        for (int off = 0; off < p.copiedLength; ) {
-            int size = RecordCodec.HEADER + RecordCodec.length(p.copied, off);
-            JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + off, size, off);
-            if (RecordCodec.isAddMessage(p.copied, off)) {
-                index.placeMessage(RecordCodec.messageId(p.copied, off), loc);
-            } else {
-                index.apply(RecordCodec.read(p.copied, off), loc);
+        byte[] src = p.copied;
+        // off: where a record lands in this entry's payload; at: where it is in the source.
+        int off = 0;
+        for (int r = 0; r < p.rangeCount; r++) {
+            int at = p.ranges[2 * r];
+            int end = at + p.ranges[2 * r + 1];
+            while (at < end) {
+                int size = RecordCodec.HEADER + RecordCodec.length(src, at);
+                JournalIndex.Loc loc = new JournalIndex.Loc(segment, position + Entry.HEADER + off, size, off);
+                if (RecordCodec.isAddMessage(src, at)) {
+                    index.placeMessage(RecordCodec.messageId(src, at), loc);
+                } else {
+                    index.apply(RecordCodec.read(src, at), loc);
+                }
+                at += size;
+                off += size;
             }
-            off += size;
         }
     }
 
@@ -614,7 +642,10 @@ public final class Journal implements Storage {
             return;
         }
         Pending[] done = batch.toArray(Pending[]::new);
-        CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+        // Nearly always one future (one group commit, one shipped batch): waited on as it is, without allOf's tree.
+        CompletableFuture<Void> replicated = replicas.size() == 1 ? replicas.get(0)
+                : CompletableFuture.allOf(replicas.toArray(CompletableFuture[]::new));
+        replicated.whenComplete((v, t) -> {
             BrokerException e = t == null ? null : new BrokerException(ErrorCode.UNAVAILABLE,
                     "the journal entry was written but not replicated: " + t.getMessage(), t);
             for (Pending p : done) {

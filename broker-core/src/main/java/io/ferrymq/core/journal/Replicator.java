@@ -1,5 +1,6 @@
 package io.ferrymq.core.journal;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,8 +16,22 @@ public interface Replicator {
     CompletableFuture<Void> replicate(long sequence, byte[] entry);
 
     /**
-     * Every entry of one group commit at once, before its fsync. The journal calls this rather than
-     * {@link #replicate(long, byte[])}; this default hands the entries over one at a time. A replicator that
+     * Every entry of one group commit at once, before its fsync, in a buffer that is only valid during the call:
+     * the journal reuses it for the next batch. The journal calls this rather than the other methods; a
+     * replicator that writes the entries straight into its own outgoing buffer overrides it (one copy of a batch
+     * on the way out). This default copies them into an array for {@link #replicate(long, long, byte[])}.
+     *
+     * @param entries the complete entries back to back, exactly as on disk, from its position to its limit
+     */
+    default CompletableFuture<Void> replicate(long first, long last, ByteBuffer entries) {
+        byte[] copy = new byte[entries.remaining()];
+        entries.get(copy);
+        return replicate(first, last, copy);
+    }
+
+    /**
+     * Every entry of one group commit at once, as an array the replicator may keep (see
+     * {@link #replicate(long, long, ByteBuffer)}); this default hands the entries over one at a time. A replicator that
      * ships whole batches overrides it, so that a batch costs one message and one future however many entries
      * it holds.
      *

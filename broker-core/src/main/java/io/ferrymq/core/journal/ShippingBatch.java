@@ -1,11 +1,12 @@
 package io.ferrymq.core.journal;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The entries the writer has written since it last handed some to the {@link Replicator}, framed exactly as
- * on disk and back to back: one group commit reaches the replicator as one array. Writer thread only.
+ * on disk and back to back: one group commit reaches the replicator as one buffer. Writer thread only.
  */
 final class ShippingBatch {
 
@@ -42,12 +43,15 @@ final class ShippingBatch {
         if (length == 0) {
             return null;
         }
-        // A copy of exactly the batch: the replicator keeps it while this buffer is reused.
-        byte[] out = Arrays.copyOf(bytes, length);
+        // Lent for the call only (no copy of the batch here): the replicator copies it into its own outgoing buffer.
+        ByteBuffer out = ByteBuffer.wrap(bytes, 0, length);
         length = 0;
-        if (bytes.length > MAX_KEPT) {
-            bytes = new byte[INITIAL];
+        try {
+            return replicator.replicate(first, last, out);
+        } finally {
+            if (bytes.length > MAX_KEPT) {
+                bytes = new byte[INITIAL];
+            }
         }
-        return replicator.replicate(first, last, out);
     }
 }

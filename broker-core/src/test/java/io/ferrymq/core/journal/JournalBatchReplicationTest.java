@@ -129,6 +129,47 @@ class JournalBatchReplicationTest {
     }
 
     @Test
+    void aBatchOfSeveralEntriesIsCopiedAsOneEntryWithEveryRecordInPlace(@TempDir Path dir) throws Exception {
+        BatchCollector replicator = new BatchCollector();
+        replicator.holdFirst = true;
+        try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withReplicator(replicator))) {
+            RecoveredState.of(primary);
+            CompletableFuture<Void> first = primary.append(List.of(queue(1, "q")));
+            assertThat(replicator.held.await(30, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Void>> more = new ArrayList<>();
+            for (long id = 1; id <= 5; id++) {
+                more.add(primary.append(publish(1, id, "m" + id)));
+            }
+            more.add(primary.append(ack(1, 2)));
+            replicator.release.countDown();
+            first.join();
+            more.forEach(CompletableFuture::join);
+        }
+        assertThat(replicator.batches).hasSize(2);
+        assertThat(split(replicator.batches.get(1).entries())).hasSize(6);
+        try (Journal copy = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            RecoveredState.of(copy);
+            for (Batch b : replicator.batches) {
+                byte[] sent = b.entries().clone();
+                copy.appendEntries(b.entries()).join();
+                assertThat(b.entries()).isEqualTo(sent);
+            }
+        }
+        RecoveredState original;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("primary"), 64 * 1024)) {
+            original = RecoveredState.of(reopened);
+        }
+        RecoveredState copied;
+        try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
+            copied = RecoveredState.of(reopened);
+        }
+        assertThat(copied.queues).isEqualTo(original.queues);
+        assertThat(copied.refs).isEqualTo(original.refs);
+        assertThat(copied.messageIdsIn(1)).containsExactly(1L, 3L, 4L, 5L);
+        assertThat(new String(copied.messages.get(5L).body())).isEqualTo("m5");
+    }
+
+    @Test
     void damagedOrPartialEntriesAreRefusedAndNothingIsWritten(@TempDir Path dir) {
         BatchCollector replicator = new BatchCollector();
         try (Journal primary = Journal.open(JournalOptions.defaults(dir.resolve("primary")).withReplicator(replicator))) {
@@ -148,6 +189,79 @@ class JournalBatchReplicationTest {
         }
         try (Journal reopened = JournalRecoveryTest.journal(dir.resolve("copy"), 64 * 1024)) {
             assertThat(RecoveredState.of(reopened).messages).isEmpty();
+        }
+    }
+
+    @Test
+    void aBatchIsConfirmedOnlyOnceItsReplicaIsAndFailsWhenItsReplicaFails(@TempDir Path dir) {
+        List<CompletableFuture<Void>> replicas = new CopyOnWriteArrayList<>();
+        Replicator pending = new Replicator() {
+            @Override
+            public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+                throw new AssertionError("entry " + sequence + " was handed over alone, not in its batch");
+            }
+
+            @Override
+            public CompletableFuture<Void> replicate(long first, long last, java.nio.ByteBuffer entries) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                replicas.add(f);
+                return f;
+            }
+        };
+        try (Journal j = Journal.open(JournalOptions.defaults(dir).withReplicator(pending))) {
+            RecoveredState.of(j);
+            CompletableFuture<Void> first = j.append(List.of(queue(1, "q")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> replicas.size() == 1);
+            // On disk here, but not yet on the replica: not confirmed.
+            assertThat(first).isNotDone();
+            replicas.get(0).complete(null);
+            first.join();
+
+            CompletableFuture<Void> second = j.append(publish(1, 1, "one"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> replicas.size() == 2);
+            replicas.get(1).completeExceptionally(new IllegalStateException("the standby went away"));
+            assertThatThrownBy(second::join).hasMessageContaining("written but not replicated")
+                    .hasMessageContaining("the standby went away");
+        }
+    }
+
+    @Test
+    void aReplicatorGetsTheBatchInALentBufferThatMatchesTheEntriesAsWritten(@TempDir Path dir) {
+        List<byte[]> lent = new CopyOnWriteArrayList<>();
+        BatchCollector arrays = new BatchCollector();
+        Replicator viaBuffer = new Replicator() {
+            @Override
+            public CompletableFuture<Void> replicate(long sequence, byte[] entry) {
+                throw new AssertionError("entry " + sequence + " was handed over alone, not in its batch");
+            }
+
+            @Override
+            public CompletableFuture<Void> replicate(long first, long last, java.nio.ByteBuffer entries) {
+                byte[] copy = new byte[entries.remaining()];
+                entries.duplicate().get(copy);
+                lent.add(copy);
+                // The default turns the lent buffer into the array a replicator may keep.
+                return arrays.replicate(first, last, entries);
+            }
+        };
+        try (Journal j = Journal.open(JournalOptions.defaults(dir).withReplicator(viaBuffer))) {
+            RecoveredState.of(j);
+            for (long id = 1; id <= 20; id++) {
+                j.append(publish(1, id, "m" + id)).join();
+            }
+        }
+        assertThat(lent).hasSameSizeAs(arrays.batches);
+        long next = 1;
+        for (int i = 0; i < lent.size(); i++) {
+            Batch b = arrays.batches.get(i);
+            assertThat(lent.get(i)).isEqualTo(b.entries());
+            assertThat(b.first()).isEqualTo(next);
+            List<byte[]> entries = split(b.entries());
+            assertThat(entries).hasSize((int) (b.last() - b.first() + 1));
+            for (int k = 0; k < entries.size(); k++) {
+                assertThat(EntryDecoder.sequence(entries.get(k))).isEqualTo(b.first() + k);
+            }
+            next = b.last() + 1;
         }
     }
 
