@@ -235,7 +235,8 @@ class ReceivedFrameTest {
         return codec;
     }
 
-    private static WireFormatInfo clientInfo(boolean tight, boolean cache) throws Exception {
+    /** What activemq-client offers, with the given encoding and cache. */
+    static WireFormatInfo clientInfo(boolean tight, boolean cache) throws Exception {
         WireFormatInfo info = new WireFormatInfo();
         info.setVersion(OpenwireCodec.MAX_VERSION);
         info.setTightEncodingEnabled(tight);
