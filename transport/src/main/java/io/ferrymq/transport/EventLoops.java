@@ -1,6 +1,5 @@
 package io.ferrymq.transport;
 
-import io.ferrymq.core.api.EventLoopThreads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -30,9 +29,7 @@ final class EventLoops {
 
     /** A group whose loops are handed to new connections by {@code balancer}. */
     static EventLoopGroup group(int threads, String name, EventExecutorChooserFactory balancer) {
-        // Connections' loops: they run idle queues' per-message work themselves rather than waking a worker.
-        return new MultiThreadIoEventLoopGroup(threads,
-                new ThreadPerTaskExecutor(EventLoopThreads.runningQueueWork(new DefaultThreadFactory(name, true))),
+        return new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new DefaultThreadFactory(name, true)),
                 balancer, ioHandlers());
     }
 

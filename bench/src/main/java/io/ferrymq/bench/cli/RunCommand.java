@@ -7,7 +7,6 @@ import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
 import io.ferrymq.bench.load.BrokerCpuProbe;
-import io.ferrymq.bench.load.BrokerSwitchesProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProcessCountersProbe;
@@ -20,7 +19,6 @@ import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
-import io.ferrymq.bench.stats.ThreadSwitches;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,9 +105,7 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
-        BrokerSwitchesProbe switches = brokerPid == null ? null
-                : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
-        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
+        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
                 : new ProcessCountersProbe(cpu, () -> ProcessCounters.of(brokerPid), () -> ProcessCpu.nanos(self));
@@ -137,16 +133,22 @@ final class RunCommand implements Callable<Integer> {
                     n.brokerNonCompilerMicrosPerMessage(), 100 * n.brokerCompilerShare());
             table += String.format(Locale.ROOT, "load generator CPU  %.2f µs per received message, %.2f cores%n",
                     n.loadGeneratorMicrosPerMessage(), n.loadGeneratorCores());
+            table += String.format(Locale.ROOT, "broker context switches  %.2f per received message%n",
+                    n.brokerContextSwitchesPerMessage());
+            table += byThreadGroup(n);
             JsonReports.processCounters(json, n);
-        }
-        if (switches != null && switches.result().isPresent()) {
-            BrokerSwitchesProbe.Switches w = switches.result().get();
-            table += String.format(Locale.ROOT, "broker context switches  %.2f per received message %s%n",
-                    w.perMessage(), w.perMessageByGroup());
-            JsonReports.brokerSwitches(json, w);
         }
         output.emit(System.out, table, json);
         return 0;
+    }
+
+    /** One line per broker thread group that worked in the window: its CPU and switches per message. */
+    static String byThreadGroup(ProcessCountersProbe.Counts n) {
+        StringBuilder out = new StringBuilder();
+        n.brokerPerMessageByGroup().forEach((name, g) -> out.append(String.format(Locale.ROOT,
+                "  %-24s %8.2f µs CPU, %6.3f context switches per received message%n",
+                name, g.cpuMicros(), g.contextSwitches())));
+        return out.toString();
     }
 
     /** The scenario (or the defaults) with every given option applied. */

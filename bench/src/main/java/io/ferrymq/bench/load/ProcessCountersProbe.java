@@ -1,17 +1,22 @@
 package io.ferrymq.bench.load;
 
 import io.ferrymq.bench.stats.ProcessCounters;
+import io.ferrymq.bench.stats.ThreadGroupCounters;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Over the measured window, as {@link BrokerCpuProbe} takes it (first to last progress tick of the measured
  * phase): the broker's CPU time per received message without its JIT compiler threads', its context switches per
- * message, and the load generator's own CPU time per message and in cores. The first is the broker's work with
- * the compiler's catching-up left out (see {@link ProcessCounters}); the last says whether the load generator,
- * not the broker, was the limit (it kept busy all the cores it was given).
+ * message, both also per thread group, and the load generator's own CPU time per message and in cores. The first
+ * is the broker's work with the compiler's catching-up left out (see {@link ProcessCounters}); the switches count
+ * thread crossings; the last says whether the load generator, not the broker, was the limit (it kept busy all the
+ * cores it was given). All the broker's figures come from one sample of its threads per tick.
  */
 public final class ProcessCountersProbe implements ProgressListener {
 
@@ -25,6 +30,10 @@ public final class ProcessCountersProbe implements ProgressListener {
      */
     public record Counts(ProcessCounters broker, long loadGeneratorCpuNanos, double seconds, long messages) {
 
+        /** A thread group's CPU time and context switches per received message. */
+        public record PerMessage(double cpuMicros, double contextSwitches) {
+        }
+
         public double perMessage(long count) {
             return messages == 0 ? Double.NaN : (double) count / messages;
         }
@@ -37,6 +46,22 @@ public final class ProcessCountersProbe implements ProgressListener {
         /** The share of the broker's CPU time its JIT compiler threads took. */
         public double brokerCompilerShare() {
             return broker.cpuNanos() == 0 ? Double.NaN : (double) broker.compilerCpuNanos() / broker.cpuNanos();
+        }
+
+        public double brokerContextSwitchesPerMessage() {
+            return perMessage(broker.contextSwitches());
+        }
+
+        /** Per thread group that used CPU or switched in the window, its CPU and switches per message. */
+        public SortedMap<String, PerMessage> brokerPerMessageByGroup() {
+            SortedMap<String, PerMessage> out = new TreeMap<>();
+            for (Map.Entry<String, ThreadGroupCounters> e : broker.groups().entrySet()) {
+                ThreadGroupCounters g = e.getValue();
+                if (g.cpuNanos() > 0 || g.contextSwitches() > 0) {
+                    out.put(e.getKey(), new PerMessage(perMessage(g.cpuNanos()) / 1e3, perMessage(g.contextSwitches())));
+                }
+            }
+            return out;
         }
 
         public double loadGeneratorMicrosPerMessage() {

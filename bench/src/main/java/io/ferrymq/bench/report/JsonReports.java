@@ -70,24 +70,25 @@ public final class JsonReports {
         cpu.put("microsPerMessage", c.microsPerMessage());
     }
 
-    /** Adds the broker's CPU without its JIT compilers and context switches, and the load generator's CPU. */
+    /**
+     * Adds the broker's CPU without its JIT compilers and its context switches, in all and per thread group, and
+     * the load generator's CPU.
+     */
     public static void processCounters(ObjectNode report, ProcessCountersProbe.Counts n) {
         ObjectNode broker = report.putObject("brokerThreads");
         broker.put("messages", n.messages());
         broker.put("nonCompilerMicrosPerMessage", n.brokerNonCompilerMicrosPerMessage());
         broker.put("compilerShare", n.brokerCompilerShare());
-        broker.put("contextSwitchesPerMessage", n.perMessage(n.broker().contextSwitches()));
+        broker.put("contextSwitchesPerMessage", n.brokerContextSwitchesPerMessage());
+        ObjectNode groups = broker.putObject("perMessageByThreadGroup");
+        n.brokerPerMessageByGroup().forEach((name, g) -> {
+            ObjectNode group = groups.putObject(name);
+            group.put("cpuMicros", g.cpuMicros());
+            group.put("contextSwitches", g.contextSwitches());
+        });
         ObjectNode gen = report.putObject("loadGeneratorCpu");
         gen.put("microsPerMessage", n.loadGeneratorMicrosPerMessage());
         gen.put("cores", n.loadGeneratorCores());
-    }
-
-    public static void brokerSwitches(ObjectNode report, io.ferrymq.bench.load.BrokerSwitchesProbe.Switches w) {
-        ObjectNode node = report.putObject("brokerSwitches");
-        node.put("perMessage", w.perMessage());
-        node.put("messages", w.messages());
-        ObjectNode groups = node.putObject("perMessageByThreadGroup");
-        w.perMessageByGroup().forEach(groups::put);
     }
 
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {

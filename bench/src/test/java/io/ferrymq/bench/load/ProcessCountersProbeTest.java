@@ -2,10 +2,13 @@ package io.ferrymq.bench.load;
 
 import io.ferrymq.bench.stats.LatencySummary;
 import io.ferrymq.bench.stats.ProcessCounters;
+import io.ferrymq.bench.stats.ThreadGroupCounters;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,8 +22,11 @@ class ProcessCountersProbeTest {
     private final ProcessCountersProbe probe = new ProcessCountersProbe(passedOn::add, broker::get, ownCpuNanos::get);
 
     private void tick(Phase phase, double seconds, long writes, long cpuMillis, long received) {
-        // the broker's CPU: 'writes' ms, a quarter of it in its compilers
-        broker.set(new ProcessCounters(writes * 1_000_000, writes * 250_000, writes * 3));
+        // the broker's CPU: 'writes' ms, a quarter of it in its compilers, half in its event loops
+        broker.set(new ProcessCounters(writes * 1_000_000, new TreeMap<>(Map.of(
+                "C2 CompilerThre", new ThreadGroupCounters(writes * 250_000, writes),
+                "ferrymq-io", new ThreadGroupCounters(writes * 500_000, writes * 2),
+                "idle", new ThreadGroupCounters(0, 0)))));
         ownCpuNanos.set(cpuMillis * 1_000_000);
         probe.onProgress(new Progress(phase, seconds, 0, 0, received, received, LatencySummary.EMPTY));
     }
@@ -37,7 +43,10 @@ class ProcessCountersProbeTest {
         assertThat(n.messages()).isEqualTo(10_000);
         assertThat(n.brokerNonCompilerMicrosPerMessage()).isEqualTo(375.0);
         assertThat(n.brokerCompilerShare()).isEqualTo(0.25);
-        assertThat(n.perMessage(n.broker().contextSwitches())).isEqualTo(1.5);
+        assertThat(n.brokerContextSwitchesPerMessage()).isEqualTo(1.5);
+        assertThat(n.brokerPerMessageByGroup()).containsExactly(
+                Map.entry("C2 CompilerThre", new ProcessCountersProbe.Counts.PerMessage(125.0, 0.5)),
+                Map.entry("ferrymq-io", new ProcessCountersProbe.Counts.PerMessage(250.0, 1.0)));
         assertThat(n.loadGeneratorMicrosPerMessage()).isEqualTo(100.0);
         assertThat(n.loadGeneratorCores()).isEqualTo(0.5);
         assertThat(passedOn).hasSize(5);

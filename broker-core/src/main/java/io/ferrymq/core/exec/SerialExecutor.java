@@ -17,31 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Tasks submitted from within a running task are queued behind it rather than run re-entrantly.
  * Over a same-thread delegate (tests) this gives fully deterministic, synchronous execution.
- *
- * <p>{@link #executeInline} saves the hand-over to the pool (a wake-up and, on one core, a context switch per
- * task) for a thread that {@link #hostInlineTasks hosts inline tasks}, such as a connection's event loop: when
- * the executor is idle and that thread is not already running a task of any serial executor, the task runs
- * there and then, still alone on this executor. Its run takes at most {@link #MAX_INLINE} tasks that others
- * queued meanwhile before the rest goes to the pool, so a busy queue never holds an event loop for long.
  */
 public final class SerialExecutor implements Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
     /** Bounded batches keep one busy queue from monopolising a pool thread. */
     private static final int MAX_BATCH = 256;
-    /** Tasks one inline run takes (its own included) before it hands what is left to the pool. */
-    static final int MAX_INLINE = 16;
-    /**
-     * Set only on threads that host inline tasks: holds the executor whose task that thread runs inline, so
-     * that a task never runs another executor's task nested in it (no re-entrancy, no lock held across two
-     * executors' state).
-     */
-    private static final ThreadLocal<InlineHost> HOST = new ThreadLocal<>();
-
-    /** A thread's inline state; {@code running} is only touched by that thread. */
-    private static final class InlineHost {
-        SerialExecutor running;
-    }
 
     private final Executor delegate;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -89,60 +70,6 @@ public final class SerialExecutor implements Executor {
         } finally {
             HELD.remove();
             startTogether(held);
-        }
-    }
-
-    /**
-     * Marks the calling thread as one that may run tasks of idle executors inline ({@link #executeInline}). Only
-     * for threads that run short, non-blocking work and hold no locks when they submit: a connection's event loop.
-     */
-    public static void hostInlineTasks() {
-        if (HOST.get() == null) {
-            HOST.set(new InlineHost());
-        }
-    }
-
-    /** A thread factory whose threads {@link #hostInlineTasks host inline tasks}. */
-    public static java.util.concurrent.ThreadFactory hostingInlineTasks(java.util.concurrent.ThreadFactory threads) {
-        return r -> threads.newThread(() -> {
-            hostInlineTasks();
-            r.run();
-        });
-    }
-
-    /**
-     * Runs {@code task} like {@link #execute}, but on the calling thread, before this returns, when this executor
-     * is idle, the thread {@link #hostInlineTasks hosts inline tasks} and it is not already running a task of a
-     * serial executor; otherwise queues it for the pool. Either way it runs after every task submitted before it
-     * and alone on this executor. The task must not block.
-     */
-    public void executeInline(Runnable task) {
-        InlineHost host = HOST.get();
-        if (host == null || host.running != null || !pending.compareAndSet(0, 1)) {
-            execute(task);
-            return;
-        }
-        host.running = this;
-        runner = Thread.currentThread();
-        boolean handOver = false;
-        try {
-            run(task);
-            int ran = 1;
-            // Tasks queued while this one ran: take a few, then leave the rest to the pool.
-            while (pending.decrementAndGet() != 0) {
-                if (ran == MAX_INLINE) {
-                    handOver = true;
-                    break;
-                }
-                run(next());
-                ran++;
-            }
-        } finally {
-            runner = null;
-            host.running = null;
-        }
-        if (handOver) {
-            delegate.execute(drain);
         }
     }
 

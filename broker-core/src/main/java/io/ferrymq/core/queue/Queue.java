@@ -192,7 +192,7 @@ public final class Queue implements BindingTarget {
      * and, if {@code stored}, written its reference record.
      */
     public void enqueue(RoutedMessage message, boolean stored) {
-        executor.executeInline(() -> publishing.add(message, stored, 0, 0, false));
+        executor.execute(() -> publishing.add(message, stored, 0, 0, false));
     }
 
     /**
@@ -244,11 +244,11 @@ public final class Queue implements BindingTarget {
     }
 
     void addCredit(Consumer c, int n) {
-        executor.executeInline(() -> attachments.addCredit(c, n));
+        executor.execute(() -> attachments.addCredit(c, n));
     }
 
     void creditUpTo(Consumer c, long totalDeliveries) {
-        executor.executeInline(() -> attachments.creditUpTo(c, totalDeliveries));
+        executor.execute(() -> attachments.creditUpTo(c, totalDeliveries));
     }
 
     CompletableFuture<Integer> drain(Consumer c) {
@@ -284,7 +284,7 @@ public final class Queue implements BindingTarget {
      * @return completes when the settlement is durable (for acks of stored messages) or at once
      */
     public CompletableFuture<Void> settle(long deliveryId, Outcome outcome, long connectionId) {
-        return callInline(() -> settlement.settle(deliveryId, outcome, connectionId, false));
+        return call(() -> settlement.settle(deliveryId, outcome, connectionId, false));
     }
 
     /**
@@ -424,22 +424,7 @@ public final class Queue implements BindingTarget {
     /** Runs {@code body} on the executor and relays its (possibly asynchronous) result. */
     private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        executor.execute(relaying(body, result));
-        return result;
-    }
-
-    /**
-     * {@link #call}, run on the calling thread when the executor is idle and the thread hosts inline tasks
-     * ({@link SerialExecutor#executeInline}): for the per-message operations, which then need no hand-over.
-     */
-    private <T> CompletableFuture<T> callInline(Supplier<CompletableFuture<T>> body) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        executor.executeInline(relaying(body, result));
-        return result;
-    }
-
-    private <T> Runnable relaying(Supplier<CompletableFuture<T>> body, CompletableFuture<T> result) {
-        return () -> {
+        executor.execute(() -> {
             try {
                 body.get().whenComplete((v, t) -> {
                     if (t != null) {
@@ -454,7 +439,8 @@ public final class Queue implements BindingTarget {
                 LOG.error("Queue '{}' failed an operation", name, e);
                 result.completeExceptionally(BrokerException.from(e));
             }
-        };
+        });
+        return result;
     }
 
     /** The failure for operations on a deleted queue. */
