@@ -20,6 +20,7 @@ import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
+import io.ferrymq.bench.stats.ThreadCpu;
 import io.ferrymq.bench.stats.ThreadSwitches;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code ferrymq-bench run}: one load, from a named scenario and/or explicit options. */
@@ -107,8 +110,11 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
+        // The same per-group delta over the window, once for CPU nanoseconds: which threads a cost comes from.
+        BrokerSwitchesProbe threadCpu = brokerPid == null ? null
+                : new BrokerSwitchesProbe(shown, () -> ThreadCpu.byGroup(brokerPid));
         BrokerSwitchesProbe switches = brokerPid == null ? null
-                : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
+                : new BrokerSwitchesProbe(threadCpu, () -> ThreadSwitches.byGroup(brokerPid));
         BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
@@ -144,6 +150,12 @@ final class RunCommand implements Callable<Integer> {
             table += String.format(Locale.ROOT, "broker context switches  %.2f per received message %s%n",
                     w.perMessage(), w.perMessageByGroup());
             JsonReports.brokerSwitches(json, w);
+        }
+        if (threadCpu != null && threadCpu.result().isPresent()) {
+            Map<String, Double> micros = new TreeMap<>();
+            threadCpu.result().get().perMessageByGroup().forEach((group, nanos) -> micros.put(group, nanos / 1000));
+            table += String.format(Locale.ROOT, "broker CPU µs per received message by thread group %s%n", micros);
+            JsonReports.brokerCpuByThreadGroup(json, micros);
         }
         output.emit(System.out, table, json);
         return 0;

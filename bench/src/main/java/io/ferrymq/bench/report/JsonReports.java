@@ -13,6 +13,7 @@ import io.ferrymq.bench.stats.Throughput;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Results as JSON for scripts. Field names are a stable interface (the side-by-side script and
@@ -88,6 +89,12 @@ public final class JsonReports {
         node.put("messages", w.messages());
         ObjectNode groups = node.putObject("perMessageByThreadGroup");
         w.perMessageByGroup().forEach(groups::put);
+    }
+
+    /** The broker's CPU microseconds per received message for each of its thread groups. */
+    public static void brokerCpuByThreadGroup(ObjectNode report, Map<String, Double> microsPerMessage) {
+        ObjectNode groups = report.putObject("brokerCpuByThreadGroup");
+        microsPerMessage.forEach(groups::put);
     }
 
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {
