@@ -32,8 +32,9 @@
 # host name verified), each connection closed right after its handshake.
 # Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; then per scenario and
 # mode the broker's CPU us/msg without its JIT compiler threads (and their share), its context switches per message,
-# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker); per
-# handshake run: handshakes/s and broker CPU us/handshake.
+# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker), the
+# broker's CPU us/msg per thread group (event loops, queue workers, GC, compilers), with --count-syscalls its system
+# calls per message; per handshake run: handshakes/s and broker CPU us/handshake.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,7 +49,7 @@ DURATION=10s
 WARMUP=4s
 RATE=""
 COUNT_SYSCALLS=0
-SYSCALLS="raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_recvfrom,syscalls:sys_enter_futex"
+SYSCALLS="raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_recvfrom,syscalls:sys_enter_futex"
 HS_THREADS=4
 HS_DURATION=10s
 OUT=""
