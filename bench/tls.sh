@@ -14,8 +14,14 @@
 #   --modes LIST              from plain, openssl, jdk (default: all three)
 #   --rounds N                runs of each scenario in each mode (default: 3)
 #   --duration D, --warmup D  measured time and unmeasured warm-up per run (default: 10s, 4s)
+#   --rate R                  open-loop load: total msg/s of every run (N), or per scenario (SCENARIO=N,...; others
+#                             as fast as they go); default as fast as the confirm window allows. At one fixed rate
+#                             below both modes' maximum, plain and TLS runs compare the broker's CPU per message at
+#                             the same batching (a lower rate spreads each wake-up's fixed cost over fewer messages)
 #   --handshake-threads N     client threads of the handshake loop (default: 4)
 #   --handshake-duration D    measured time of each handshake run (default: 10s; 0 skips the handshake runs)
+#   --count-syscalls          count the broker's system calls with perf stat over the middle of each measured window
+#                             (from warm-up + 3 s, for duration - 5 s) and give them per message in the summary
 #   --out DIR                 where results go (default: bench/target/tls/results-DATE)
 #   --no-build                use the jars already in server/target and bench/target
 #   --broker-cpu N            the core the broker is pinned to (default: 0); the load generator gets the others
@@ -26,8 +32,9 @@
 # host name verified), each connection closed right after its handshake.
 # Summary per scenario: median msg/s and broker CPU us/msg per mode and the ratios tls/plain; then per scenario and
 # mode the broker's CPU us/msg without its JIT compiler threads (and their share), its context switches per message,
-# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker); per
-# handshake run: handshakes/s and broker CPU us/handshake.
+# and the load generator's CPU us/msg and cores used (1.00: its one core was the limit, not the broker), the
+# broker's CPU us/msg per thread group (event loops, queue workers, GC, compilers), with --count-syscalls its system
+# calls per message; per handshake run: handshakes/s and broker CPU us/handshake.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +47,9 @@ MODES="plain,openssl,jdk"
 ROUNDS=3
 DURATION=10s
 WARMUP=4s
+RATE=""
+COUNT_SYSCALLS=0
+SYSCALLS="raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_recvfrom,syscalls:sys_enter_futex"
 HS_THREADS=4
 HS_DURATION=10s
 OUT=""
@@ -55,6 +65,8 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    --count-syscalls) COUNT_SYSCALLS=1; shift ;;
     --handshake-threads) HS_THREADS="$2"; shift 2 ;;
     --handshake-duration) HS_DURATION="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
@@ -75,6 +87,36 @@ protocol_of() {
     stomp-*) echo stomp ;;
     *) echo "tls-bench: $1 is not a STOMP, MQTT or AMQP scenario" >&2; exit 2 ;;
   esac
+}
+
+# The rate (msg/s) of scenario $1 from --rate, or nothing for as fast as it goes.
+rate_of() {
+  local entry
+  case "$RATE" in
+    "") return 0 ;;
+    *=*) for entry in ${RATE//,/ }; do [ "${entry%%=*}" = "$1" ] && echo "${entry#*=}"; done; return 0 ;;
+    *) echo "$RATE" ;;
+  esac
+}
+
+# Seconds of a duration given as N or Ns.
+seconds_of() {
+  echo "${1%s}"
+}
+
+# Counts the broker's system calls (perf stat) in the middle of the measured window of the run starting now, into
+# $1: the load generator's start and connections take a few seconds, so the count starts 3 s into the window and
+# stops 2 s before its end. The seconds counted go in the file's first line.
+count_syscalls() {
+  local file=$1 warm dur
+  warm=$(seconds_of "$WARMUP"); dur=$(seconds_of "$DURATION")
+  [ "$dur" -gt 5 ] || { log "--count-syscalls needs a duration over 5 s"; return 0; }
+  (
+    sleep $((warm + 3))
+    echo "seconds $((dur - 5))" > "$file"
+    perf stat -x, -e "$SYSCALLS" -p "$BROKER_PID" -- sleep $((dur - 5)) 2>> "$file" > /dev/null || true
+  ) &
+  COUNT_PID=$!
 }
 
 # Jars copied into $WORK/dist so that a rebuild during the run cannot change what runs; a fresh CA and certificate.
@@ -118,8 +160,9 @@ engine_in_log() {
 }
 
 run_one() {
-  local scenario=$1 mode=$2 round=$3 protocol port tls=() status=0
+  local scenario=$1 mode=$2 round=$3 protocol port tls=() rate=() status=0
   protocol=$(protocol_of "$scenario")
+  [ -z "$(rate_of "$scenario")" ] || rate=(--rate "$(rate_of "$scenario")")
   mkdir -p "$OUT/$scenario"
   if [ "$mode" = plain ]; then
     port=${PLAIN_PORT[$protocol]}
@@ -128,10 +171,13 @@ run_one() {
     tls=(--tls-ca "$WORK/certs/ca.pem")
   fi
   start_tls_broker "$mode"
-  bench run --protocol "$protocol" -P "$port" "${tls[@]}" --broker-pid "$BROKER_PID" --scenario "$scenario" \
+  [ "$COUNT_SYSCALLS" = 0 ] || count_syscalls "$OUT/$scenario/$mode-$round.syscalls"
+  bench run --protocol "$protocol" -P "$port" "${tls[@]}" --broker-pid "$BROKER_PID" --scenario "$scenario" "${rate[@]}" \
     --duration "$DURATION" --warmup "$WARMUP" --label "$mode" --json "$OUT/$scenario/$mode-$round.json" -q \
     >> "$OUT/runs.log" 2>&1 || status=$?
   [ "$mode" = plain ] || echo "$mode $(engine_in_log)" >> "$OUT/engines.txt"
+  [ -z "${COUNT_PID:-}" ] || wait "$COUNT_PID" || true
+  COUNT_PID=""
   stop_broker
   [ "$status" = 0 ] || log "WARNING: $scenario over $mode (round $round) exited with $status; see $OUT/runs.log"
   log "$scenario round $round: $mode done"
@@ -165,7 +211,8 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
             if f.startswith(mode + '-') and f.endswith('.json') and f[len(mode) + 1:-5].isdigit():
                 r = json.load(open(os.path.join(out, scenario, f)))
                 if 'brokerThreads' in r:
-                    runs.append((r['brokerThreads'], r['loadGeneratorCpu']))
+                    runs.append((r['brokerThreads'], r['loadGeneratorCpu'], {g: v['cpuMicros'] for g, v in
+                                 r['brokerThreads'].get('perMessageByThreadGroup', {}).items()}))
         if not runs:
             continue
         med = lambda i, k: statistics.median(x[i][k] for x in runs)
@@ -173,6 +220,44 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
                      '%.2f context switches/msg; load generator %.2f us CPU/msg, %.2f cores' % (
             scenario, mode, med(0, 'nonCompilerMicrosPerMessage'), 100 * med(0, 'compilerShare'),
             med(0, 'contextSwitchesPerMessage'), med(1, 'microsPerMessage'), med(1, 'cores')))
+        groups = sorted({g for x in runs for g in x[2]})
+        if groups:
+            lines.append('  by thread group, us CPU/msg: ' + ', '.join('%s %.2f' % (g, statistics.median(
+                x[2].get(g, 0.0) for x in runs)) for g in groups if statistics.median(x[2].get(g, 0.0) for x in runs) >= 0.05))
+print('\n'.join(lines))
+PY
+}
+
+# Per scenario and mode, the median system calls per received message (all, then by call) of --count-syscalls: the
+# perf count over its seconds, against the run's received msg/s over the measured window.
+summarise_syscalls() {
+  python3 - "$OUT" "$@" <<'PY'
+import json, os, statistics, sys
+out, modes = sys.argv[1], sys.argv[2:]
+lines = []
+for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d)) and d != 'handshakes'):
+    for mode in modes:
+        per = []
+        d = os.path.join(out, scenario)
+        for f in sorted(os.listdir(d)):
+            if not (f.startswith(mode + '-') and f.endswith('.syscalls')):
+                continue
+            run = json.load(open(os.path.join(d, f[:-len('.syscalls')] + '.json')))
+            text = open(os.path.join(d, f)).read().splitlines()
+            seconds = float(text[0].split()[1])
+            counts = {}
+            for line in text[1:]:
+                parts = line.split(',')
+                if len(parts) > 2 and parts[0].isdigit():
+                    counts[parts[2].split(':')[-1].replace('sys_enter_', '')] = int(parts[0])
+            messages = run['received']['msgsPerSec'] * seconds
+            if counts and messages > 0:
+                per.append({k: v / messages for k, v in counts.items()})
+        if per:
+            keys = sorted({k for p in per for k in p})
+            med = {k: statistics.median(p.get(k, 0) for p in per) for k in keys}
+            lines.append('%s %s: %.2f system calls/msg (%s)' % (scenario, mode, med.pop('sys_enter', float('nan')),
+                ', '.join('%s %.3f' % (k, v) for k, v in med.items())))
 print('\n'.join(lines))
 PY
 }
@@ -198,7 +283,7 @@ main() {
   bench_lock tls
   prepare
   machine_header "build: $(git -C "$REPO" rev-parse --short HEAD)" \
-    "scenarios: $SCENARIOS; modes $MODES; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP" \
+    "scenarios: $SCENARIOS; modes $MODES; rounds $ROUNDS; duration $DURATION; warm-up $WARMUP; rate ${RATE:-max}" \
     "handshakes: $HS_THREADS threads, $HS_DURATION"
   local round scenario mode
   for round in $(seq 1 "$ROUNDS"); do
@@ -218,7 +303,7 @@ main() {
   machine_footer
   echo "engines seen in the broker logs: $(sort -u "$OUT/engines.txt" 2>/dev/null | paste -sd, -)" >> "$OUT/machine.txt"
   cat "$OUT/machine.txt"
-  { summarise_sides plain ${MODES//,/ }; summarise_threads ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
+  { summarise_sides plain ${MODES//,/ }; summarise_threads ${MODES//,/ }; summarise_syscalls ${MODES//,/ }; summarise_handshakes; } | tee "$OUT/summary.txt"
   log "results in $OUT"
 }
 
