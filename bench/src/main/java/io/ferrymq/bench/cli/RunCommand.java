@@ -11,6 +11,7 @@ import io.ferrymq.bench.load.BrokerSwitchesProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProcessCountersProbe;
+import io.ferrymq.bench.load.SocketCountersProbe;
 import io.ferrymq.bench.load.ProgressListener;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.report.JsonReports;
@@ -19,6 +20,7 @@ import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCounters;
+import io.ferrymq.bench.stats.SocketCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
 import io.ferrymq.bench.stats.ThreadSwitches;
 import picocli.CommandLine;
@@ -107,8 +109,11 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
+        int port = endpoint.endpoint(spec.protocol()).port();
+        SocketCountersProbe sockets = brokerPid == null ? null
+                : new SocketCountersProbe(shown, () -> SocketCounters.ofLocalPort(port));
         BrokerSwitchesProbe switches = brokerPid == null ? null
-                : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
+                : new BrokerSwitchesProbe(sockets, () -> ThreadSwitches.byGroup(brokerPid));
         BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
@@ -144,6 +149,15 @@ final class RunCommand implements Callable<Integer> {
             table += String.format(Locale.ROOT, "broker context switches  %.2f per received message %s%n",
                     w.perMessage(), w.perMessageByGroup());
             JsonReports.brokerSwitches(json, w);
+        }
+        if (sockets != null && sockets.result().isPresent()) {
+            SocketCountersProbe.Counts k = sockets.result().get();
+            table += String.format(Locale.ROOT, "broker sockets  per received message: %.3f data segments out, %.3f in; "
+                            + "%.0f B out, %.0f B in (%.0f B per segment out, %d connections)%n",
+                    k.perMessage(k.sockets().segmentsOut()), k.perMessage(k.sockets().segmentsIn()),
+                    k.perMessage(k.sockets().bytesOut()), k.perMessage(k.sockets().bytesIn()), k.bytesPerSegmentOut(),
+                    k.sockets().connections());
+            JsonReports.brokerSockets(json, k);
         }
         output.emit(System.out, table, json);
         return 0;
