@@ -10,6 +10,7 @@ import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
 import io.ferrymq.bench.load.ProcessCountersProbe;
+import io.ferrymq.bench.load.SocketCountersProbe;
 import io.ferrymq.bench.load.ProgressListener;
 import io.ferrymq.bench.load.RunResult;
 import io.ferrymq.bench.report.JsonReports;
@@ -18,6 +19,7 @@ import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
 import io.ferrymq.bench.stats.ProcessCounters;
+import io.ferrymq.bench.stats.SocketCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,7 +107,10 @@ final class RunCommand implements Callable<Integer> {
         DriverErrors errors = new DriverErrors();
         ProgressPrinter progress = new ProgressPrinter(System.err, System.console() != null);
         ProgressListener shown = output.quiet ? ProgressListener.NONE : progress;
-        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(shown, () -> ProcessCpu.nanos(brokerPid));
+        int port = endpoint.endpoint(spec.protocol()).port();
+        SocketCountersProbe sockets = brokerPid == null ? null
+                : new SocketCountersProbe(shown, () -> SocketCounters.ofLocalPort(port));
+        BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(sockets, () -> ProcessCpu.nanos(brokerPid));
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
                 : new ProcessCountersProbe(cpu, () -> ProcessCounters.of(brokerPid), () -> ProcessCpu.nanos(self));
@@ -137,6 +142,15 @@ final class RunCommand implements Callable<Integer> {
                     n.brokerContextSwitchesPerMessage());
             table += byThreadGroup(n);
             JsonReports.processCounters(json, n);
+        }
+        if (sockets != null && sockets.result().isPresent()) {
+            SocketCountersProbe.Counts k = sockets.result().get();
+            table += String.format(Locale.ROOT, "broker sockets  per received message: %.3f data segments out, %.3f in; "
+                            + "%.0f B out, %.0f B in (%.0f B per segment out, %d connections)%n",
+                    k.perMessage(k.sockets().segmentsOut()), k.perMessage(k.sockets().segmentsIn()),
+                    k.perMessage(k.sockets().bytesOut()), k.perMessage(k.sockets().bytesIn()), k.bytesPerSegmentOut(),
+                    k.sockets().connections());
+            JsonReports.brokerSockets(json, k);
         }
         output.emit(System.out, table, json);
         return 0;

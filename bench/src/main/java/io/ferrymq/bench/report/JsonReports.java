@@ -91,6 +91,18 @@ public final class JsonReports {
         gen.put("cores", n.loadGeneratorCores());
     }
 
+    /** Adds the broker's TCP data segments and bytes per received message, each way, on its listener's connections. */
+    public static void brokerSockets(ObjectNode report, io.ferrymq.bench.load.SocketCountersProbe.Counts k) {
+        ObjectNode node = report.putObject("brokerSockets");
+        node.put("messages", k.messages());
+        node.put("connections", k.sockets().connections());
+        node.put("segmentsOutPerMessage", k.perMessage(k.sockets().segmentsOut()));
+        node.put("segmentsInPerMessage", k.perMessage(k.sockets().segmentsIn()));
+        node.put("bytesOutPerMessage", k.perMessage(k.sockets().bytesOut()));
+        node.put("bytesInPerMessage", k.perMessage(k.sockets().bytesIn()));
+        node.put("bytesPerSegmentOut", k.bytesPerSegmentOut());
+    }
+
     public static ObjectNode connections(ConnectionScaleResult r, Context c) {
         ObjectNode root = header("connections", c, "stomp connections " + r.requested());
         root.put("requested", r.requested());
