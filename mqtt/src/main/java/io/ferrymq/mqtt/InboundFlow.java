@@ -60,6 +60,9 @@ final class InboundFlow {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** QoS 1 and 2 publishes counted against the receive maximum until PUBACK or PUBCOMP. */
     private int quotaUsed;
+    /** The topic of the last publish and its core routing key (see {@link #keyOf}). */
+    private String lastTopic;
+    private String lastKey;
 
     InboundFlow(MqttConnection conn) {
         this.conn = conn;
@@ -99,7 +102,8 @@ final class InboundFlow {
         }
         byte[] payload = ByteBufUtil.getBytes(p.payload());
         boolean retain = p.fixedHeader().isRetain();
-        Message m = MessageMapping.fromPublish(topic, payload, qos, retain, conn.v5() ? props : null,
+        String key = keyOf(topic);
+        Message m = MessageMapping.fromKeyedPublish(key, payload, qos, retain, conn.v5() ? props : null,
                 System.currentTimeMillis(), conn.core.principal().name());
         Pending entry = new Pending(qos, packetId, topic, m);
         pending.add(entry);
@@ -123,8 +127,20 @@ final class InboundFlow {
             entry.storedWithMessage = true;
             state = conn.hub.stateStoredWith(conn.session);
         }
-        conn.core.sendStoredWith(Route.exchange(conn.hub.settings().exchange(), TopicMapping.toKey(topic)), m, state)
+        conn.core.sendStoredWith(Route.exchange(conn.hub.settings().exchange(), key), m, state)
                 .whenComplete((r, t) -> complete(entry, r, t == null ? null : BrokerException.from(t)));
+    }
+
+    /**
+     * The core routing key of a publish's topic: the last one again when the topic is the same (a producer mostly
+     * publishes to one topic), so that it is not mapped, and its characters copied twice, for every publish.
+     */
+    private String keyOf(String topic) {
+        if (!topic.equals(lastTopic)) {
+            lastKey = TopicMapping.toKey(topic);
+            lastTopic = topic;
+        }
+        return lastKey;
     }
 
     /** The topic of a publish after topic aliases (MQTT 5, 3.3.2.3.4), or null after a protocol error. */
