@@ -63,6 +63,8 @@ final class InboundFlow {
     /** The topic of the last publish and its core routing key (see {@link #keyOf}). */
     private String lastTopic;
     private String lastKey;
+    /** The route of {@code lastKey}, made again only when the key changes (compared by identity: see keyOf). */
+    private Route lastRoute;
 
     InboundFlow(MqttConnection conn) {
         this.conn = conn;
@@ -127,7 +129,10 @@ final class InboundFlow {
             entry.storedWithMessage = true;
             state = conn.hub.stateStoredWith(conn.session);
         }
-        conn.core.sendStoredWith(Route.exchange(conn.hub.settings().exchange(), key), m, state)
+        if (lastRoute == null || lastRoute.routingKey() != key) {
+            lastRoute = Route.exchange(conn.hub.settings().exchange(), key);
+        }
+        conn.core.sendStoredWith(lastRoute, m, state)
                 .whenComplete((r, t) -> complete(entry, r, t == null ? null : BrokerException.from(t)));
     }
 
@@ -217,7 +222,8 @@ final class InboundFlow {
             }
             if (e.qos == 1) {
                 quotaUsed = Math.max(0, quotaUsed - 1);
-                conn.ctx.write(Packets.pubReply(MqttMessageType.PUBACK, e.packetId, reason, conn.v5(), conn.why(why)));
+                conn.ctx.write(Packets.pubReply(MqttMessageType.PUBACK, e.packetId, reason, conn.v5(), conn.why(why)),
+                        conn.ctx.voidPromise());
                 wrote = true;
             } else if (e.qos == 2) {
                 if (reason >= 0 || !conn.v5()) {
