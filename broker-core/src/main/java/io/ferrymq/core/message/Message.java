@@ -159,10 +159,13 @@ public final class Message implements Filterable {
 
     private long computeEstimatedSize() {
         long size = FIXED_OVERHEAD_BYTES + body.length + (nativeForm == null ? 0 : nativeForm.heldBytes());
-        for (Map.Entry<String, Object> e : properties.entrySet()) {
-            size += 48 + 2L * e.getKey().length() + PropertyValues.estimatedSize(e.getValue());
+        if (properties.isEmpty()) {
+            return size;
         }
-        return size;
+        // forEach, not the entry set: the unmodifiable map's iterator wraps every entry in a new object.
+        long[] sum = {size};
+        properties.forEach((name, value) -> sum[0] += 48 + 2L * name.length() + PropertyValues.estimatedSize(value));
+        return sum[0];
     }
 
     /** A copy carrying the broker-assigned id; the native form stays valid since it never holds the id. */
