@@ -116,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
         BrokerSwitchesProbe switches = brokerPid == null ? null
                 : new BrokerSwitchesProbe(shown, () -> ThreadSwitches.byGroup(brokerPid));
         BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(switches, () -> ProcessCpu.nanos(brokerPid));
-        JvmAllocation heap = brokerPid != null && brokerAllocation ? JvmAllocation.attach(brokerPid) : null;
+        JvmAllocation heap = brokerPid != null && brokerAllocation ? attach(brokerPid) : null;
         BrokerAllocationProbe alloc = heap == null ? null : new BrokerAllocationProbe(cpu, heap::allocatedBytes);
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
@@ -162,6 +162,17 @@ final class RunCommand implements Callable<Integer> {
         }
         output.emit(System.out, table, json);
         return 0;
+    }
+
+    /** The broker's allocation counter, or null (and a warning) when it is not a JVM this process can attach to. */
+    private static JvmAllocation attach(long pid) {
+        try {
+            return JvmAllocation.attach(pid);
+        } catch (RuntimeException e) {
+            System.err.println("warning: no broker allocation figure: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+            return null;
+        }
     }
 
     /** The scenario (or the defaults) with every given option applied. */
