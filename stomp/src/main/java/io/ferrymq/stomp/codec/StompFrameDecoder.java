@@ -379,7 +379,10 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
         String s = recent.lookup(in, index, length);
         if (s == null) {
             s = escaping.unescape(utf8(in, index, length, what));
-            recent.remember(length, s);
+            if (!command.equals("CONNECT") && !command.equals("STOMP")) {
+                // Not a CONNECT's: its values (a passcode) are seen once and are not kept for the connection's life.
+                recent.remember(length, s);
+            }
         }
         return s;
     }
