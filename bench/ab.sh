@@ -16,10 +16,14 @@
 #   --warmup D         unmeasured time before it (default: 4s)
 #   --out DIR          where results go (default: bench/target/ab/results-DATE)
 #   --broker-cpu N     the core the broker is pinned to (default: 0); the load generator gets the others
+#   --jfr              record each broker run (JFR, settings=profile) and write its heaviest allocation sites over
+#                      the measured window next to the run's JSON (SIDE-ROUND.sites.txt); the recording's own
+#                      allocation then counts in the heap figure, so compare heap B/msg from runs without it
 #
 # Both builds are driven by the working tree's load generator, so only the broker differs. For each run the
 # summary gives received msg/s and the broker's CPU time per received message over the measured window (the
-# load generator's --broker-pid: utime + stime from /proc/PID/stat), then per scenario the medians and the
+# load generator's --broker-pid: utime + stime from /proc/PID/stat) and the broker's Java heap allocation per
+# received message (--broker-allocation: the JVM's total allocated bytes over the window), then per scenario the medians and the
 # new/base ratios. The load generator's integrity counters (lost, duplicated, out of order) are reported too.
 set -euo pipefail
 
@@ -40,6 +44,7 @@ MQTT_PORT=61883
 AMQP_PORT=61873
 AMQP091_PORT=61874
 OPENWIRE_PORT=61816
+JFR=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -50,7 +55,8 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --broker-cpu) BROKER_CPU="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --jfr) JFR=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "ab: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -113,12 +119,20 @@ run_one() {
   local dir="$WORK/run-$build" status=0
   fresh_dir "$dir"
   write_config "$dir/broker.yaml"
-  start_broker "$WORK/$build" "$dir" "$dir/broker.yaml" "$STOMP_PORT $MQTT_PORT $OPENWIRE_PORT"
+  local jfr_opts=""
+  [ "$JFR" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$dir/broker.jfr,settings=profile"
+  FERRYMQ_OPTS="${FERRYMQ_OPTS:-} $jfr_opts" \
+    start_broker "$WORK/$build" "$dir" "$dir/broker.yaml" "$STOMP_PORT $MQTT_PORT $OPENWIRE_PORT"
   bench_client "$WORK/new" run --protocol "$protocol" -P "$port" \
-    --broker-pid "$BROKER_PID" --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$build" \
+    --broker-pid "$BROKER_PID" --broker-allocation --scenario "$scenario" --duration "$DURATION" --warmup "$WARMUP" --label "$build" \
     --json "$file" -q \
     >> "$OUT/runs.log" 2>&1 || status=$?
   stop_broker
+  if [ "$JFR" = 1 ] && [ -f "$dir/broker.jfr" ] && [ -f "$file" ]; then
+    bench_client "$WORK/new" alloc-sites "$dir/broker.jfr" --top 25 \
+      --from "$(jq -r '.brokerAllocation.from' "$file")" --to "$(jq -r '.brokerAllocation.to' "$file")" \
+      > "${file%.json}.sites.txt" 2>> "$OUT/runs.log" || true
+  fi
   [ "$status" = 0 ] || log "WARNING: $scenario on $build (round $round) exited with $status; see $OUT/runs.log"
   log "$scenario round $round: $build done"
 }

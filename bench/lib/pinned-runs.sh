@@ -114,7 +114,7 @@ machine_footer() {
 
 # summarise_sides BASE SIDE...: for every scenario directory of $OUT holding SIDE-ROUND.json results of
 # 'ferrymq-bench run --json', one line: per side the median received msg/s with its range, the median broker CPU
-# time per received message and the summed integrity counters (lost/duplicated/out of order), then each other
+# time per received message, the median broker heap allocation per received message (when the runs measured it) and the summed integrity counters (lost/duplicated/out of order), then each other
 # side's throughput and CPU/msg against BASE.
 summarise_sides() {
   python3 - "$OUT" "$@" <<'PY'
@@ -133,8 +133,10 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
         r = json.load(open(os.path.join(out, scenario, f)))
         cpu_us = (r.get('brokerCpu') or {}).get('microsPerMessage', float('nan'))
         integ = r.get('integrity') or {}
+        alloc = (r.get('brokerAllocation') or {}).get('bytesPerMessage', float('nan'))
         per.setdefault(side, []).append((r['received']['msgsPerSec'], cpu_us,
-                                         integ.get('lost', 0), integ.get('duplicated', 0), integ.get('outOfOrder', 0)))
+                                         integ.get('lost', 0), integ.get('duplicated', 0), integ.get('outOfOrder', 0),
+                                         alloc))
     if not per:
         continue
     row = [scenario]
@@ -144,14 +146,18 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
         if not runs:
             row.append('%s: -' % side); continue
         rates = [x[0] for x in runs]; cpus = [x[1] for x in runs]
-        med[side] = (statistics.median(rates), statistics.median(cpus))
-        row.append('%s: %s msg/s (%s-%s), %.2f us CPU/msg, lost/dup/ooo %d/%d/%d' % (
+        allocs = [x[5] for x in runs if x[5] == x[5]]
+        med[side] = (statistics.median(rates), statistics.median(cpus),
+                     statistics.median(allocs) if allocs else float('nan'))
+        row.append('%s: %s msg/s (%s-%s), %.2f us CPU/msg, %s, lost/dup/ooo %d/%d/%d' % (
             side, format(round(med[side][0]), ','), format(round(min(rates)), ','), format(round(max(rates)), ','),
-            med[side][1], sum(x[2] for x in runs), sum(x[3] for x in runs), sum(x[4] for x in runs)))
+            med[side][1], ('%s B/msg heap' % format(round(med[side][2]), ',')) if allocs else 'heap -',
+            sum(x[2] for x in runs), sum(x[3] for x in runs), sum(x[4] for x in runs)))
     for side in sides[1:]:
         if side in med and base in med and med[base][0] and med[base][1]:
-            row.append('%s/%s: throughput %.2f, CPU/msg %.2f' % (side, base, med[side][0] / med[base][0],
-                                                                 med[side][1] / med[base][1]))
+            row.append('%s/%s: throughput %.2f, CPU/msg %.2f, heap/msg %.2f' % (
+                side, base, med[side][0] / med[base][0], med[side][1] / med[base][1],
+                med[side][2] / med[base][2] if med[base][2] else float('nan')))
     lines.append(' | '.join(row))
 print('\n'.join(lines))
 PY

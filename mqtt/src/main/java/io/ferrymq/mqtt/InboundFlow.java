@@ -60,6 +60,11 @@ final class InboundFlow {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** QoS 1 and 2 publishes counted against the receive maximum until PUBACK or PUBCOMP. */
     private int quotaUsed;
+    /** The topic of the last publish and its core routing key (see {@link #keyOf}). */
+    private String lastTopic;
+    private String lastKey;
+    /** The route of {@code lastKey}, made again only when the key changes (compared by identity: see keyOf). */
+    private Route lastRoute;
 
     InboundFlow(MqttConnection conn) {
         this.conn = conn;
@@ -99,7 +104,8 @@ final class InboundFlow {
         }
         byte[] payload = ByteBufUtil.getBytes(p.payload());
         boolean retain = p.fixedHeader().isRetain();
-        Message m = MessageMapping.fromPublish(topic, payload, qos, retain, conn.v5() ? props : null,
+        String key = keyOf(topic);
+        Message m = MessageMapping.fromKeyedPublish(key, payload, qos, retain, conn.v5() ? props : null,
                 System.currentTimeMillis(), conn.core.principal().name());
         Pending entry = new Pending(qos, packetId, topic, m);
         pending.add(entry);
@@ -123,8 +129,23 @@ final class InboundFlow {
             entry.storedWithMessage = true;
             state = conn.hub.stateStoredWith(conn.session);
         }
-        conn.core.sendStoredWith(Route.exchange(conn.hub.settings().exchange(), TopicMapping.toKey(topic)), m, state)
+        if (lastRoute == null || lastRoute.routingKey() != key) {
+            lastRoute = Route.exchange(conn.hub.settings().exchange(), key);
+        }
+        conn.core.sendStoredWith(lastRoute, m, state)
                 .whenComplete((r, t) -> complete(entry, r, t == null ? null : BrokerException.from(t)));
+    }
+
+    /**
+     * The core routing key of a publish's topic: the last one again when the topic is the same (a producer mostly
+     * publishes to one topic), so that it is not mapped, and its characters copied twice, for every publish.
+     */
+    private String keyOf(String topic) {
+        if (!topic.equals(lastTopic)) {
+            lastKey = TopicMapping.toKey(topic);
+            lastTopic = topic;
+        }
+        return lastKey;
     }
 
     /** The topic of a publish after topic aliases (MQTT 5, 3.3.2.3.4), or null after a protocol error. */
@@ -201,7 +222,8 @@ final class InboundFlow {
             }
             if (e.qos == 1) {
                 quotaUsed = Math.max(0, quotaUsed - 1);
-                conn.ctx.write(Packets.pubReply(MqttMessageType.PUBACK, e.packetId, reason, conn.v5(), conn.why(why)));
+                conn.ctx.write(Packets.pubReply(MqttMessageType.PUBACK, e.packetId, reason, conn.v5(), conn.why(why)),
+                        conn.ctx.voidPromise());
                 wrote = true;
             } else if (e.qos == 2) {
                 if (reason >= 0 || !conn.v5()) {

@@ -35,11 +35,17 @@ final class MessageMapping {
     /** A publish (or a will) as a core message on the topic exchange. */
     static Message fromPublish(String topic, byte[] payload, int qos, boolean retain, MqttProperties props, long now,
                                String userId) {
+        return fromKeyedPublish(TopicMapping.toKey(topic), payload, qos, retain, props, now, userId);
+    }
+
+    /** As {@link #fromPublish(String, byte[], int, boolean, MqttProperties, long, String)}, given the topic's key. */
+    static Message fromKeyedPublish(String key, byte[] payload, int qos, boolean retain, MqttProperties props,
+                                    long now, String userId) {
         Message.Builder b = Message.builder()
                 .durable(qos > 0)
                 .timestamp(now)
                 .userId(userId)
-                .routingKey(TopicMapping.toKey(topic))
+                .routingKey(key)
                 .body(payload)
                 .property(QOS, qos);
         if (retain) {

@@ -168,7 +168,12 @@ final class OutboundFlow {
 
     private void owe(Subscription s) {
         // Never more than a quarter of the window held back, so a consumer cannot stall with credit owed.
-        OwedCredit owed = owedCredit.computeIfAbsent(s, k -> new OwedCredit(k, conn.subscriptions.window() / 4));
+        // get, then put: computeIfAbsent's lambda would capture this and be allocated for every delivery.
+        OwedCredit owed = owedCredit.get(s);
+        if (owed == null) {
+            owed = new OwedCredit(s, conn.subscriptions.window() / 4);
+            owedCredit.put(s, owed);
+        }
         if (owed.owe()) {
             owed.giveBack();
         }

@@ -384,7 +384,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter implements Deli
         if (receipt != null && ctx.channel().isActive()) {
             // Flushed with the read batch or the batch of completions it came in: a burst of receipted SENDs
             // gets its RECEIPTs in a few writes, not one flush each.
-            ctx.write(StompFrame.of("RECEIPT", null, "receipt-id", receipt));
+            ctx.write(StompFrame.withHeader("RECEIPT", "receipt-id", receipt), ctx.voidPromise());
             replies.request();
         }
     }

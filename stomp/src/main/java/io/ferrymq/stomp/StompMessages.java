@@ -9,7 +9,6 @@ import io.ferrymq.stomp.codec.StompVersion;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -137,11 +136,12 @@ final class StompMessages {
         optional(out, w, "type", fieldOrProperty(m.subject(), m, "type"), version);
         optional(out, w, "JMSXGroupID", m.groupId(), version);
         optional(out, w, "user-id", m.userId(), version);
-        for (Map.Entry<String, Object> p : m.properties().entrySet()) {
-            if (!RESERVED.contains(p.getKey())) {
-                optional(out, w, p.getKey(), PropertyValues.asText(p.getValue()), version);
+        // forEach, not the entry set: the unmodifiable map's iterator wraps every entry in a new object.
+        m.properties().forEach((name, value) -> {
+            if (!RESERVED.contains(name)) {
+                optional(out, w, name, PropertyValues.asText(value), version);
             }
-        }
+        });
         byte[] body = m.body();
         if (body.length > 0) {
             w.header(out, "content-length", body.length);

@@ -15,6 +15,9 @@ final class StompSends {
 
     private final StompConnection conn;
     private int pending;
+    /** The destination header of the last SEND whose route depends on its name only, and that route. */
+    private String lastDestination;
+    private Route lastRoute;
 
     StompSends(StompConnection conn) {
         this.conn = conn;
@@ -26,8 +29,7 @@ final class StompSends {
     }
 
     void onSend(StompFrame f) {
-        StompDestination d = StompDestination.parse(f.header("destination"));
-        Route route = routeFor(d);
+        Route route = routeOf(f.header("destination"));
         Message m = StompMessages.fromSend(f, System.currentTimeMillis(), conn.session.principal().name());
         String replyTo = m.replyTo();
         if (replyTo != null && replyTo.startsWith("/temp-queue/")) {
@@ -48,6 +50,23 @@ final class StompSends {
                 conn.receipt(f);
             }
         });
+    }
+
+    /**
+     * The route of a SEND's destination: the last one again when the destination is the same and its route depends
+     * on nothing but its name (a producer mostly sends to one destination), else parsed and resolved.
+     */
+    private Route routeOf(String destination) {
+        if (destination != null && destination.equals(lastDestination)) {
+            return lastRoute;
+        }
+        StompDestination d = StompDestination.parse(destination);
+        Route route = routeFor(d);
+        boolean byNameOnly = d.kind() == StompDestination.Kind.QUEUE || d.kind() == StompDestination.Kind.TOPIC
+                || d.kind() == StompDestination.Kind.EXCHANGE;
+        lastDestination = byNameOnly ? destination : null;
+        lastRoute = byNameOnly ? route : null;
+        return route;
     }
 
     private Route routeFor(StompDestination d) {

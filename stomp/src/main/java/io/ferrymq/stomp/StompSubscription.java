@@ -5,6 +5,7 @@ import io.ferrymq.core.message.Message;
 import io.ferrymq.core.queue.Delivery;
 import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.stomp.codec.FrameWriter;
+import io.netty.channel.ChannelFutureListener;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +25,8 @@ final class StompSubscription {
     private final LinkedHashMap<String, Delivery> unacked = new LinkedHashMap<>();
     /** Auto mode: credit of frames written to the socket, given back in batches of half the prefetch window. */
     final OwedCredit owedCredit;
+    /** Set by {@code StompSubscriptions} at the first auto-acknowledged delivery; used on the event loop only. */
+    ChannelFutureListener creditOnWrite;
     /**
      * Cancelled (UNSUBSCRIBE or DISCONNECT) while its queue may still hand out messages: until the core
      * subscription has closed, settled deliveries still go to the client, since nothing can take them back.

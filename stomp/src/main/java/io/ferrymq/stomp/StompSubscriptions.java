@@ -13,6 +13,7 @@ import io.ferrymq.core.queue.Subscription;
 import io.ferrymq.stomp.codec.StompFrame;
 import io.ferrymq.stomp.codec.StompVersion;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.EncoderException;
 
 import java.util.ArrayList;
@@ -286,12 +287,22 @@ final class StompSubscriptions {
         } else {
             // Auto mode is settled on hand-out: credit comes back as frames reach the socket, so a slow
             // reader holds at most a window of messages in this connection's buffers.
-            ctx.write(frame).addListener(w -> {
+            ctx.write(frame).addListener(creditOnWrite(s));
+        }
+    }
+
+    /** The subscription's listener that owes credit for each written frame, made once rather than per delivery. */
+    private ChannelFutureListener creditOnWrite(StompSubscription s) {
+        ChannelFutureListener l = s.creditOnWrite;
+        if (l == null) {
+            l = w -> {
                 if (w.isSuccess() && s.owedCredit.owe()) {
                     grantOwedCredit(s);
                 }
-            });
+            };
+            s.creditOnWrite = l;
         }
+        return l;
     }
 
     private void grantOwedCredit(StompSubscription s) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
         description = "Load generator and benchmarks for FerryMQ and any other broker speaking the same protocols.",
         subcommands = {RunCommand.class, ConnectionsCommand.class, JournalCommand.class, ScenariosCommand.class,
                 CompareCommand.class, SqsCommand.class, KinesisCommand.class, HandshakesCommand.class,
-                CommandLine.HelpCommand.class},
+                AllocationSitesCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "JMH benchmarks of the broker's hot paths: ferrymq-bench jmh [JMH options] [benchmark regex]"})
 public final class FerryBench {
 

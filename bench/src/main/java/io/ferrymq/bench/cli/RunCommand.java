@@ -6,6 +6,7 @@ import io.ferrymq.bench.driver.DestinationKind;
 import io.ferrymq.bench.driver.Driver;
 import io.ferrymq.bench.driver.DriverErrors;
 import io.ferrymq.bench.driver.Drivers;
+import io.ferrymq.bench.load.BrokerAllocationProbe;
 import io.ferrymq.bench.load.BrokerCpuProbe;
 import io.ferrymq.bench.load.LoadRunner;
 import io.ferrymq.bench.load.LoadSpec;
@@ -18,6 +19,7 @@ import io.ferrymq.bench.report.ProgressPrinter;
 import io.ferrymq.bench.report.ReportTable;
 import io.ferrymq.bench.scenario.Scenario;
 import io.ferrymq.bench.scenario.Scenarios;
+import io.ferrymq.bench.stats.JvmAllocation;
 import io.ferrymq.bench.stats.ProcessCounters;
 import io.ferrymq.bench.stats.SocketCounters;
 import io.ferrymq.bench.stats.ProcessCpu;
@@ -101,6 +103,10 @@ final class RunCommand implements Callable<Integer> {
             + "per received message over the measured window.")
     Long brokerPid;
 
+    @Option(names = "--broker-allocation", description = "With --broker-pid, a JVM broker: also report the Java heap "
+            + "bytes it allocated per received message over the measured window (read through its local JMX agent).")
+    boolean brokerAllocation;
+
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
@@ -111,11 +117,14 @@ final class RunCommand implements Callable<Integer> {
         SocketCountersProbe sockets = brokerPid == null ? null
                 : new SocketCountersProbe(shown, () -> SocketCounters.ofLocalPort(port));
         BrokerCpuProbe cpu = brokerPid == null ? null : new BrokerCpuProbe(sockets, () -> ProcessCpu.nanos(brokerPid));
+        JvmAllocation heap = brokerPid != null && brokerAllocation ? attach(brokerPid) : null;
+        BrokerAllocationProbe alloc = heap == null ? null : new BrokerAllocationProbe(cpu, heap::allocatedBytes);
         long self = ProcessHandle.current().pid();
         ProcessCountersProbe counters = brokerPid == null ? null
-                : new ProcessCountersProbe(cpu, () -> ProcessCounters.of(brokerPid), () -> ProcessCpu.nanos(self));
+                : new ProcessCountersProbe(alloc != null ? alloc : cpu, () -> ProcessCounters.of(brokerPid),
+                        () -> ProcessCpu.nanos(self));
         RunResult result;
-        try (Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
+        try (heap; Driver driver = Drivers.create(spec.protocol(), endpoint.endpoint(spec.protocol()), errors)) {
             result = new LoadRunner(driver, errors, spec, 1000).run(counters == null ? shown : counters);
         } finally {
             if (!output.quiet) {
@@ -130,6 +139,12 @@ final class RunCommand implements Callable<Integer> {
             table += String.format(Locale.ROOT, "broker CPU  %.2f µs per received message (%.2f s for %d messages, pid %d)%n",
                     c.microsPerMessage(), c.cpuSeconds(), c.messages(), brokerPid);
             JsonReports.brokerCpu(json, brokerPid, c);
+        }
+        if (alloc != null && alloc.result().isPresent()) {
+            BrokerAllocationProbe.BrokerAllocation a = alloc.result().get();
+            table += String.format(Locale.ROOT, "broker heap allocation  %.0f B per received message (%d MB for %d "
+                    + "messages)%n", a.bytesPerMessage(), a.bytes() / 1_000_000, a.messages());
+            JsonReports.brokerAllocation(json, a);
         }
         if (counters != null && counters.result().isPresent()) {
             ProcessCountersProbe.Counts n = counters.result().get();
@@ -163,6 +178,17 @@ final class RunCommand implements Callable<Integer> {
                 "  %-24s %8.2f µs CPU, %6.3f context switches per received message%n",
                 name, g.cpuMicros(), g.contextSwitches())));
         return out.toString();
+    }
+
+    /** The broker's allocation counter, or null (and a warning) when it is not a JVM this process can attach to. */
+    private static JvmAllocation attach(long pid) {
+        try {
+            return JvmAllocation.attach(pid);
+        } catch (RuntimeException e) {
+            System.err.println("warning: no broker allocation figure: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+            return null;
+        }
     }
 
     /** The scenario (or the defaults) with every given option applied. */

@@ -70,6 +70,16 @@ public final class JsonReports {
         cpu.put("microsPerMessage", c.microsPerMessage());
     }
 
+    /** Adds the broker's Java heap allocation per received message, and the window it was measured over. */
+    public static void brokerAllocation(ObjectNode report, io.ferrymq.bench.load.BrokerAllocationProbe.BrokerAllocation a) {
+        ObjectNode node = report.putObject("brokerAllocation");
+        node.put("bytes", a.bytes());
+        node.put("messages", a.messages());
+        node.put("bytesPerMessage", a.bytesPerMessage());
+        node.put("from", a.from().toString());
+        node.put("to", a.to().toString());
+    }
+
     /**
      * Adds the broker's CPU without its JIT compilers and its context switches, in all and per thread group, and
      * the load generator's CPU.

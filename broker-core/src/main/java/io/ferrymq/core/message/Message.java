@@ -46,6 +46,12 @@ public final class Message implements Filterable {
     private final long originConnection;
     /** Not part of the message's value: a cache that every copy starts without (see {@link #encodedFor}). */
     private volatile EncodingMemo encodings;
+    /**
+     * {@link #estimatedSize}, worked out at its first call (0 until then) and handed to the copies that share this
+     * message's body and properties: queues ask for it at every enqueue and dequeue, and walking the properties
+     * allocates iterators. A race makes two threads compute the same value, which is harmless.
+     */
+    private long estimatedSizeMemo;
 
     private Message(Builder b) {
         this.id = b.id;
@@ -143,19 +149,28 @@ public final class Message implements Filterable {
 
     /** An estimate of the heap this message holds, used for memory limits and max-bytes policies. */
     public long estimatedSize() {
-        long size = FIXED_OVERHEAD_BYTES + body.length + (nativeForm == null ? 0 : nativeForm.heldBytes());
-        for (Map.Entry<String, Object> e : properties.entrySet()) {
-            size += 48 + 2L * e.getKey().length() + PropertyValues.estimatedSize(e.getValue());
+        long memo = estimatedSizeMemo;
+        if (memo == 0) {
+            memo = computeEstimatedSize();
+            estimatedSizeMemo = memo;
         }
-        return size;
+        return memo;
+    }
+
+    private long computeEstimatedSize() {
+        long size = FIXED_OVERHEAD_BYTES + body.length + (nativeForm == null ? 0 : nativeForm.heldBytes());
+        if (properties.isEmpty()) {
+            return size;
+        }
+        // forEach, not the entry set: the unmodifiable map's iterator wraps every entry in a new object.
+        long[] sum = {size};
+        properties.forEach((name, value) -> sum[0] += 48 + 2L * name.length() + PropertyValues.estimatedSize(value));
+        return sum[0];
     }
 
     /** A copy carrying the broker-assigned id; the native form stays valid since it never holds the id. */
     public Message withId(long newId) {
-        Builder b = toBuilder();
-        b.id = newId;
-        b.nativeForm = nativeForm;
-        return b.build();
+        return new Message(this, newId, originConnection, address, routingKey);
     }
 
     /**
@@ -163,13 +178,38 @@ public final class Message implements Filterable {
      * published (so that consumers of any protocol can tell the original destination).
      */
     public Message assign(long newId, long connection, String publishedTo, String publishedWithKey) {
-        Builder b = toBuilder();
-        b.id = newId;
-        b.originConnection = connection;
-        b.address = publishedTo == null ? "" : publishedTo;
-        b.routingKey = publishedWithKey == null ? "" : publishedWithKey;
-        b.nativeForm = nativeForm;
-        return b.build();
+        return new Message(this, newId, connection, publishedTo == null ? "" : publishedTo,
+                publishedWithKey == null ? "" : publishedWithKey);
+    }
+
+    /**
+     * A copy of {@code m} with another id, origin and destination, made without a builder: every publish makes
+     * one. The properties, body and native form are shared, and so is the size estimate, which depends on nothing
+     * else.
+     */
+    private Message(Message m, long id, long originConnection, String address, String routingKey) {
+        this.id = id;
+        this.durable = m.durable;
+        this.priority = m.priority;
+        this.timestamp = m.timestamp;
+        this.expiration = m.expiration;
+        this.deliveryTime = m.deliveryTime;
+        this.messageId = m.messageId;
+        this.correlationId = m.correlationId;
+        this.replyTo = m.replyTo;
+        this.contentType = m.contentType;
+        this.contentEncoding = m.contentEncoding;
+        this.userId = m.userId;
+        this.subject = m.subject;
+        this.groupId = m.groupId;
+        this.deduplicationId = m.deduplicationId;
+        this.address = address;
+        this.routingKey = routingKey;
+        this.properties = m.properties;
+        this.body = m.body;
+        this.nativeForm = m.nativeForm;
+        this.originConnection = originConnection;
+        this.estimatedSizeMemo = m.estimatedSizeMemo;
     }
 
     @Override
@@ -313,7 +353,8 @@ public final class Message implements Filterable {
 
         private Map<String, Object> ownProperties() {
             if (properties == null) {
-                properties = new LinkedHashMap<>();
+                // Most messages carry a handful of properties: a table of 8 holds 6 without growing, half the default.
+                properties = new LinkedHashMap<>(8);
             } else if (propertiesShared) {
                 properties = new LinkedHashMap<>(properties);
                 propertiesShared = false;

@@ -12,7 +12,12 @@ public final class RoutingContext {
     private static final int MAX_EXCHANGE_HOPS = 16;
 
     private final List<BindingTarget> targets = new ArrayList<>(4);
-    private final List<Exchange> visited = new ArrayList<>(2);
+    /**
+     * The exchange entered first, and the list of those entered after it, made at the first exchange-to-exchange
+     * hop: most publishes enter one exchange only.
+     */
+    private Exchange first;
+    private List<Exchange> visitedAfterFirst;
 
     /** Adds a queue or stream target unless already present (small lists: a scan beats hashing). */
     public void add(BindingTarget t) {
@@ -26,10 +31,20 @@ public final class RoutingContext {
 
     /** True the first time an exchange is entered during this publish. */
     boolean enter(Exchange e) {
-        if (visited.size() >= MAX_EXCHANGE_HOPS || visited.contains(e)) {
+        if (first == null) {
+            first = e;
+            return true;
+        }
+        if (e == first) {
             return false;
         }
-        visited.add(e);
+        if (visitedAfterFirst == null) {
+            visitedAfterFirst = new ArrayList<>(2);
+        }
+        if (1 + visitedAfterFirst.size() >= MAX_EXCHANGE_HOPS || visitedAfterFirst.contains(e)) {
+            return false;
+        }
+        visitedAfterFirst.add(e);
         return true;
     }
 

@@ -55,6 +55,16 @@ public final class StompFrame {
         return builder.body(body).build();
     }
 
+    /**
+     * A frame without a body and with one header, such as the RECEIPT a producer gets for every receipted SEND:
+     * made straight from its one header array, without a builder.
+     */
+    public static StompFrame withHeader(String command, String name, String value) {
+        Objects.requireNonNull(name, "header name");
+        Objects.requireNonNull(value, "header value");
+        return new StompFrame(command, new String[] {name, value}, EMPTY);
+    }
+
     public static Builder builder(String command) {
         return new Builder(command);
     }

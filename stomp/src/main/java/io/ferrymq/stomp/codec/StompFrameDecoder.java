@@ -77,6 +77,7 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
     private long frameBytes;
     private String command;
     private HeaderEscaping escaping;
+    private final RecentStrings recent = new RecentStrings();
     /**
      * The current frame's header names and values alternating; reused from frame to frame (never handed out:
      * the frame gets a copy of exactly its size), so a frame costs one array for its headers.
@@ -212,8 +213,8 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
             throw new StompProtocolException("malformed header line: empty header name");
         }
         String known = WireNames.lookup(in, start, colon - start);
-        String name = known != null ? known : escaping.unescape(utf8(in, start, colon - start, "a header name"));
-        String value = escaping.unescape(utf8(in, colon + 1, start + length - colon - 1, "a header value"));
+        String name = known != null ? known : recentOrDecode(in, start, colon - start, "a header name");
+        String value = recentOrDecode(in, colon + 1, start + length - colon - 1, "a header value");
         // Only the first content-length counts, like every repeated header.
         if (contentLength < 0 && name.equals(CONTENT_LENGTH)) {
             contentLength = parseContentLength(value);
@@ -368,6 +369,22 @@ public final class StompFrameDecoder extends ByteToMessageDecoder {
                     + " bytes, the limit is " + limits.maxFrameBytes());
         }
         return (int) n;
+    }
+
+    /**
+     * The unescaped string of {@code length} octets at {@code index}: the one made for the same octets in a recent
+     * frame if there was one, which saves decoding a producer's repeated destination and header names again.
+     */
+    private String recentOrDecode(ByteBuf in, int index, int length, String what) {
+        String s = recent.lookup(in, index, length);
+        if (s == null) {
+            s = escaping.unescape(utf8(in, index, length, what));
+            if (!command.equals("CONNECT") && !command.equals("STOMP")) {
+                // Not a CONNECT's: its values (a passcode) are seen once and are not kept for the connection's life.
+                recent.remember(length, s);
+            }
+        }
+        return s;
     }
 
     private static String utf8(ByteBuf in, int index, int length, String what) {
