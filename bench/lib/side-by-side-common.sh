@@ -122,8 +122,11 @@ prepare_activemq() {
 start_activemq() {
   local dir=$1
   rm -rf "$dir/data" "$dir/tmp" && mkdir -p "$dir/data" "$dir/tmp"
-  # The JVM options of Debian's /usr/share/activemq/activemq-options and /usr/bin/activemq.
-  java -Xms512M -Xmx512M -Dorg.apache.activemq.UseDedicatedTaskRunner=true \
+  # The JVM options of Debian's /usr/share/activemq/activemq-options and /usr/bin/activemq; ACTIVEMQ_HEAP_OPTS
+  # replaces the heap's (a script that gives its other brokers a bigger heap gives ActiveMQ the same), and
+  # ACTIVEMQ_EXTRA_OPTS adds options (e.g. GC logging).
+  # shellcheck disable=SC2086
+  java ${ACTIVEMQ_HEAP_OPTS:--Xms512M -Xmx512M} -Dorg.apache.activemq.UseDedicatedTaskRunner=true ${ACTIVEMQ_EXTRA_OPTS:-} \
     --add-reads=java.xml=java.logging --add-opens java.base/java.security=ALL-UNNAMED \
     --add-opens java.base/java.net=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
     --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.naming/javax.naming.spi=ALL-UNNAMED \

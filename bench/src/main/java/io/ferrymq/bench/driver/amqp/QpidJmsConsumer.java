@@ -62,12 +62,20 @@ public final class QpidJmsConsumer implements ConsumerLink, jakarta.jms.MessageL
         }
     }
 
+    /** One property look-up per field (not an exists check and a typed get): the client's core is the limit. */
     private static Stamp stamp(Message m) throws JMSException {
-        if (!m.propertyExists(Stamp.PRODUCER) || !m.propertyExists(Stamp.SEQUENCE) || !m.propertyExists(Stamp.SENT)) {
+        Object producer = m.getObjectProperty(Stamp.PRODUCER);
+        Object sequence = m.getObjectProperty(Stamp.SEQUENCE);
+        Object sent = m.getObjectProperty(Stamp.SENT);
+        if (producer == null || sequence == null || sent == null) {
             return null;
         }
-        return new Stamp(m.getIntProperty(Stamp.PRODUCER), m.getLongProperty(Stamp.SEQUENCE),
-                m.getLongProperty(Stamp.SENT));
+        return new Stamp((int) number(producer), number(sequence), number(sent));
+    }
+
+    /** The stamp's properties as sent are int and longs; another protocol's mapping may turn them into strings. */
+    private static long number(Object property) {
+        return property instanceof Number n ? n.longValue() : Long.parseLong(property.toString());
     }
 
     /** Acknowledges what a cumulative ack mode still holds, then closes the connection. */
