@@ -155,9 +155,11 @@ for scenario in sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(
             sum(x[2] for x in runs), sum(x[3] for x in runs), sum(x[4] for x in runs)))
     for side in sides[1:]:
         if side in med and base in med and med[base][0] and med[base][1]:
-            row.append('%s/%s: throughput %.2f, CPU/msg %.2f, heap/msg %.2f' % (
-                side, base, med[side][0] / med[base][0], med[side][1] / med[base][1],
-                med[side][2] / med[base][2] if med[base][2] else float('nan')))
+            ratio = '%s/%s: throughput %.2f, CPU/msg %.2f' % (
+                side, base, med[side][0] / med[base][0], med[side][1] / med[base][1])
+            if med[base][2] == med[base][2] and med[side][2] == med[side][2] and med[base][2]:
+                ratio += ', heap/msg %.2f' % (med[side][2] / med[base][2])
+            row.append(ratio)
     lines.append(' | '.join(row))
 print('\n'.join(lines))
 PY
