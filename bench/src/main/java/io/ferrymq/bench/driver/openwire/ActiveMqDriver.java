@@ -1,6 +1,5 @@
 package io.ferrymq.bench.driver.openwire;
 
-import io.ferrymq.bench.driver.AckMode;
 import io.ferrymq.bench.driver.ConsumerLink;
 import io.ferrymq.bench.driver.ConsumerSpec;
 import io.ferrymq.bench.driver.DestinationKind;
