@@ -21,10 +21,7 @@ public final class BrokerAllocationProbe implements ProgressListener {
 
     private final ProgressListener next;
     private final LongSupplier allocatedBytes;
-    private long startBytes = -1;
-    private long startReceived;
-    private Instant startTime;
-    private BrokerAllocation result;
+    private final ProbeWindow<Long> window = new ProbeWindow<>();
 
     public BrokerAllocationProbe(ProgressListener next, LongSupplier allocatedBytes) {
         this.next = next;
@@ -33,22 +30,12 @@ public final class BrokerAllocationProbe implements ProgressListener {
 
     @Override
     public void onProgress(Progress p) {
-        if (p.phase() == Phase.MEASURE) {
-            long now = allocatedBytes.getAsLong();
-            Instant time = Instant.now();
-            if (startBytes < 0) {
-                startBytes = now;
-                startReceived = p.totalReceived();
-                startTime = time;
-            } else {
-                result = new BrokerAllocation(now - startBytes, p.totalReceived() - startReceived, startTime, time);
-            }
-        }
+        window.onProgress(p, tick -> allocatedBytes.getAsLong());
         next.onProgress(p);
     }
 
     /** Empty when the measured window had fewer than two progress ticks. */
     public Optional<BrokerAllocation> result() {
-        return Optional.ofNullable(result);
+        return window.span().map(w -> new BrokerAllocation(w.last() - w.first(), w.messages(), w.from(), w.to()));
     }
 }

@@ -23,9 +23,7 @@ public final class BrokerCpuProbe implements ProgressListener {
 
     private final ProgressListener next;
     private final LongSupplier cpuNanos;
-    private long startNanos = -1;
-    private long startReceived;
-    private BrokerCpu result;
+    private final ProbeWindow<Long> window = new ProbeWindow<>();
 
     public BrokerCpuProbe(ProgressListener next, LongSupplier cpuNanos) {
         this.next = next;
@@ -34,20 +32,12 @@ public final class BrokerCpuProbe implements ProgressListener {
 
     @Override
     public void onProgress(Progress p) {
-        if (p.phase() == Phase.MEASURE) {
-            long now = cpuNanos.getAsLong();
-            if (startNanos < 0) {
-                startNanos = now;
-                startReceived = p.totalReceived();
-            } else {
-                result = new BrokerCpu((now - startNanos) / 1e9, p.totalReceived() - startReceived);
-            }
-        }
+        window.onProgress(p, tick -> cpuNanos.getAsLong());
         next.onProgress(p);
     }
 
     /** Empty when the measured window had fewer than two progress ticks. */
     public Optional<BrokerCpu> result() {
-        return Optional.ofNullable(result);
+        return window.span().map(w -> new BrokerCpu((w.last() - w.first()) / 1e9, w.messages()));
     }
 }

@@ -77,11 +77,11 @@ public final class ProcessCountersProbe implements ProgressListener {
     private final ProgressListener next;
     private final Supplier<ProcessCounters> broker;
     private final LongSupplier ownCpuNanos;
-    private ProcessCounters startCounters;
-    private long startCpu;
-    private double startSeconds;
-    private long startReceived;
-    private Counts result;
+    private final ProbeWindow<Reading> window = new ProbeWindow<>();
+
+    /** One tick's reading: the broker's counters, this process's CPU time and the run's elapsed time. */
+    private record Reading(ProcessCounters broker, long ownCpuNanos, double elapsedSeconds) {
+    }
 
     public ProcessCountersProbe(ProgressListener next, Supplier<ProcessCounters> broker, LongSupplier ownCpuNanos) {
         this.next = next;
@@ -91,24 +91,14 @@ public final class ProcessCountersProbe implements ProgressListener {
 
     @Override
     public void onProgress(Progress p) {
-        if (p.phase() == Phase.MEASURE) {
-            ProcessCounters now = broker.get();
-            long cpu = ownCpuNanos.getAsLong();
-            if (startCounters == null) {
-                startCounters = now;
-                startCpu = cpu;
-                startSeconds = p.elapsedSeconds();
-                startReceived = p.totalReceived();
-            } else {
-                result = new Counts(now.minus(startCounters), cpu - startCpu, p.elapsedSeconds() - startSeconds,
-                        p.totalReceived() - startReceived);
-            }
-        }
+        window.onProgress(p, tick -> new Reading(broker.get(), ownCpuNanos.getAsLong(), tick.elapsedSeconds()));
         next.onProgress(p);
     }
 
     /** Empty when the measured window had fewer than two progress ticks. */
     public Optional<Counts> result() {
-        return Optional.ofNullable(result);
+        return window.span().map(w -> new Counts(w.last().broker().minus(w.first().broker()),
+                w.last().ownCpuNanos() - w.first().ownCpuNanos(),
+                w.last().elapsedSeconds() - w.first().elapsedSeconds(), w.messages()));
     }
 }

@@ -28,9 +28,7 @@ public final class SocketCountersProbe implements ProgressListener {
 
     private final ProgressListener next;
     private final Supplier<Optional<SocketCounters>> sockets;
-    private SocketCounters start;
-    private long startReceived;
-    private Counts result;
+    private final ProbeWindow<SocketCounters> window = new ProbeWindow<>();
 
     public SocketCountersProbe(ProgressListener next, Supplier<Optional<SocketCounters>> sockets) {
         this.next = next;
@@ -39,22 +37,12 @@ public final class SocketCountersProbe implements ProgressListener {
 
     @Override
     public void onProgress(Progress p) {
-        if (p.phase() == Phase.MEASURE) {
-            Optional<SocketCounters> now = sockets.get();
-            if (now.isPresent()) {
-                if (start == null) {
-                    start = now.get();
-                    startReceived = p.totalReceived();
-                } else {
-                    result = new Counts(now.get().minus(start), p.totalReceived() - startReceived);
-                }
-            }
-        }
+        window.onProgress(p, tick -> sockets.get().orElse(null));
         next.onProgress(p);
     }
 
     /** Empty when the measured window had fewer than two readings. */
     public Optional<Counts> result() {
-        return Optional.ofNullable(result);
+        return window.span().map(w -> new Counts(w.last().minus(w.first()), w.messages()));
     }
 }
